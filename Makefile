@@ -1,0 +1,38 @@
+# sovet — make demo | make test | make lint | make fmt
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test test-all lint fmt clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+## demo: the 1917 scenario in a fresh SQLite database (demo.db), ending with who governs
+demo: $(STAMP)
+	$(VENV)/bin/sovet demo --db demo.db
+
+## test: the whole suite (PostgreSQL tests need SOVET_TEST_DATABASE_URL or 127.0.0.1:5432)
+test: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+## test-all: also the long runs marked slow
+test-all: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench tools
+	$(VENV)/bin/ruff format --check src tests bench tools
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff check --fix src tests bench tools
+	$(VENV)/bin/ruff format src tests bench tools
+
+clean:
+	rm -rf $(VENV) demo.db demo.db-* .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The pure ledger: canonical JSON, sha256 hash chain, Merkle proofs, checkpoints."""

@@ -1,0 +1,160 @@
+"""Ports: what the services need from the outside world, as Protocols.
+
+Adapters (``sovet.adapters``) implement them. Storage errors live here::
+
+    SovetError (sovet.domain.errors)
+    └── StorageError            the store failed to do what was asked
+        └── ConcurrencyConflict another writer got there first (UNIQUE(stream, version))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from sovet.domain.errors import SovetError
+from sovet.ledger.envelope import JSONValue, NewEvent, StoredEvent
+
+__all__ = [
+    "Checkpoint",
+    "CheckpointStore",
+    "Clock",
+    "ConcurrencyConflict",
+    "EventStore",
+    "ProjectionStore",
+    "Signer",
+    "StorageError",
+    "UnitOfWork",
+]
+
+
+class StorageError(SovetError):
+    """The store could not do what was asked; nothing was written."""
+
+
+class ConcurrencyConflict(StorageError):
+    """Another writer appended to the stream first (``UNIQUE(stream_id, version)``)."""
+
+
+class EventStore(Protocol):
+    """The append-only, hash-chained log. No update, no delete."""
+
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        expected_versions: Mapping[str, int] | None = None,
+    ) -> list[StoredEvent]:
+        """Append in order, assigning seq, per-stream version and hash links.
+
+        ``expected_versions`` maps a stream to the version the writer last saw;
+        any mismatch (or a lost race on ``UNIQUE(stream_id, version)``) raises
+        ``ConcurrencyConflict``.
+        """
+        ...
+
+    def read(
+        self, after_seq: int = 0, limit: int | None = None
+    ) -> Iterator[StoredEvent]:
+        """Events with ``seq > after_seq`` in order, at most ``limit`` of them."""
+        ...
+
+    def head(self) -> tuple[int, str]:
+        """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)`` when empty."""
+        ...
+
+    def stream_version(self, stream_id: str) -> int:
+        """The stream's current version (0 when it has no event)."""
+        ...
+
+
+class ProjectionStore(Protocol):
+    """Query tables derived from the log, written in the append's transaction."""
+
+    def put(self, kind: str, key: str, value: JSONValue) -> None:
+        """Insert or replace the row ``(kind, key)``."""
+        ...
+
+    def delete(self, kind: str, key: str) -> None:
+        """Remove the row ``(kind, key)`` if present."""
+        ...
+
+    def get(self, kind: str, key: str) -> JSONValue | None:
+        """The row's value, or ``None``."""
+        ...
+
+    def all(self, kind: str) -> dict[str, JSONValue]:
+        """Every row of one kind, by key."""
+        ...
+
+    def clear(self) -> None:
+        """Drop every row (before a rebuild by replay)."""
+        ...
+
+
+class Checkpoint(Protocol):
+    """A signed statement of the log's head: size, Merkle root, head hash."""
+
+    size: int
+    root_hash: str
+    head_hash: str
+    signature: str
+    public_key: str
+
+
+class CheckpointStore(Protocol):
+    """Signed checkpoints, append-only."""
+
+    def add(self, checkpoint: Checkpoint) -> None:
+        """Store a checkpoint."""
+        ...
+
+    def list(self) -> list[Checkpoint]:
+        """All checkpoints, oldest first."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: rolls back on exit unless ``commit()`` was called."""
+
+    events: EventStore
+    projections: ProjectionStore
+    checkpoints: CheckpointStore
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make everything done in this unit durable, atomically."""
+        ...
+
+    def rollback(self) -> None:
+        """Discard everything done in this unit."""
+        ...
+
+
+class Clock(Protocol):
+    """The only way 'now' enters the system."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+        ...
+
+
+class Signer(Protocol):
+    """Signs checkpoint messages (Ed25519 in ``sovet.adapters.signing``)."""
+
+    def public_key_hex(self) -> str:
+        """The raw public key, hex-encoded."""
+        ...
+
+    def sign(self, message: bytes) -> bytes:
+        """The signature of ``message``."""
+        ...
