@@ -1,0 +1,22 @@
+"""Settings, read once from the environment (DESIGN §4).
+
+``SOVET_DB`` names the database: a file path (SQLite, default ``./sovet.db``) or
+a ``postgresql://`` URL. The ``--db`` option of the CLI overrides it.
+"""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_DB", "Settings"]
+
+DEFAULT_DB = "./sovet.db"
+"""The database used when neither ``--db`` nor ``SOVET_DB`` is given."""
+
+
+class Settings(BaseSettings):
+    """sovet's settings: ``SOVET_DB`` (a path or a ``postgresql://`` URL)."""
+
+    model_config = SettingsConfigDict(env_prefix="SOVET_", extra="ignore")
+
+    db: str = DEFAULT_DB
