@@ -53,7 +53,13 @@ class MethodInfo:
 COUNTING_METHODS: dict[str, MethodInfo] = {}
 
 # Modules whose import registers methods. Add yours here.
-_METHOD_MODULES: tuple[str, ...] = ()
+_METHOD_MODULES: tuple[str, ...] = (
+    "plurality",
+    "approval",
+    "irv",
+    "stv_scottish",
+    "condorcet",
+)
 
 
 def counting_method(
