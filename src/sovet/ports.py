@@ -94,13 +94,22 @@ class ProjectionStore(Protocol):
 
 
 class Checkpoint(Protocol):
-    """A signed statement of the log's head: size, Merkle root, head hash."""
+    """A signed statement of the log's head: size, Merkle root, head hash.
 
-    size: int
-    root_hash: str
-    head_hash: str
-    signature: str
-    public_key: str
+    Read-only members, so frozen dataclasses (``ledger.checkpoint.SignedCheckpoint``)
+    satisfy it.
+    """
+
+    @property
+    def size(self) -> int: ...
+    @property
+    def root_hash(self) -> str: ...
+    @property
+    def head_hash(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
+    @property
+    def public_key(self) -> str: ...
 
 
 class CheckpointStore(Protocol):

@@ -1,0 +1,173 @@
+"""Canonical JSON: the one byte form of a value that the hash chain signs.
+
+The encoding follows the ideas of RFC 8785 (JSON Canonicalization Scheme),
+restricted to the values the log carries:
+
+- UTF-8 bytes, no byte-order mark, no insignificant whitespace
+  (separators ``,`` and ``:``);
+- object keys are strings, sorted by Unicode code point (RFC 8785 sorts by
+  UTF-16 code unit; the two orders differ only between astral characters and
+  U+E000…U+FFFF, which the log's keys never mix) and never repeated;
+- strings are written as themselves (no ``\\uXXXX`` escapes for printable
+  characters), escaping only ``"``, ``\\`` and the controls U+0000…U+001F
+  (``\\b \\t \\n \\f \\r`` in short form, others as lowercase ``\\u00xx``), exactly
+  as RFC 8785 §3.2.2.2 does; a lone surrogate has no UTF-8 form and is refused;
+- numbers are **integers only**, written in plain decimal without sign for zero.
+  Floats, NaN and Infinity are refused: exact quantities are integers or
+  strings such as ``"1/3"`` (STYLE.md S4);
+- ``null``, ``true``, ``false``, arrays (lists or tuples) and objects (any
+  string-keyed mapping). Nothing else.
+
+``canonical_json`` refuses any other value with ``CanonicalEncodingError`` naming
+the JSON path of the bad value (``$.payload.votes[2]``); ``parse_canonical``
+refuses bytes that are not exactly the canonical form of the value they hold.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sovet.domain.errors import CanonicalEncodingError
+from sovet.ledger.envelope import JSONValue
+
+__all__ = ["MAX_DEPTH", "canonical_json", "parse_canonical"]
+
+MAX_DEPTH = 200
+"""Deepest nesting accepted (a cycle is reported as too deep, not looped on)."""
+
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False,
+    allow_nan=False,
+    sort_keys=True,
+    separators=(",", ":"),
+    default=lambda value: dict(value),
+)
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+def _check(value: object, path: str, depth: int) -> None:
+    """Walk ``value``; raise at the first thing with no canonical form."""
+    if depth > MAX_DEPTH:
+        raise CanonicalEncodingError(
+            f"{path}: nested deeper than {MAX_DEPTH} levels (or a cycle)"
+        )
+    if value is None or isinstance(value, (bool, int, str)):
+        return
+    if isinstance(value, float):
+        raise CanonicalEncodingError(
+            f"{path}: floats have no canonical form (got {value!r}); "
+            "use an integer or a string such as '1/3'"
+        )
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise CanonicalEncodingError(
+                    f"{path}: object keys must be strings (got {_kind(key)} {key!r})"
+                )
+            _check(item, f"{path}.{key}", depth + 1)
+        return
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check(item, f"{path}[{index}]", depth + 1)
+        return
+    raise CanonicalEncodingError(
+        f"{path}: {_kind(value)} has no canonical JSON form "
+        "(use null, bool, int, str, list or a string-keyed object)"
+    )
+
+
+def _find_bad_text(value: object, path: str) -> None:
+    """Locate a string (key or value) that is not valid Unicode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise CanonicalEncodingError(
+                f"{path}: string is not valid Unicode ({e.reason} at index {e.start})"
+            ) from e
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _find_bad_text(key, f"{path} (key {key!r})")
+            _find_bad_text(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _find_bad_text(item, f"{path}[{index}]")
+
+
+def canonical_json(value: JSONValue, *, path: str = "$") -> bytes:
+    """The canonical JSON bytes of ``value`` (see the module docstring).
+
+    Raises ``CanonicalEncodingError`` naming the path of the first bad value:
+    a float, NaN, Infinity, a non-string key, a lone surrogate or another type.
+    """
+    _check(value, path, 0)
+    try:
+        text = _ENCODER.encode(value)
+    except ValueError as e:  # an integer beyond Python's int-to-str digit limit
+        raise CanonicalEncodingError(f"{path}: {e}") from e
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        _find_bad_text(value, path)
+        raise  # pragma: no cover - _find_bad_text always finds it
+
+
+def _refuse_float(text: str) -> Any:
+    raise CanonicalEncodingError(
+        f"number {text} is not an integer; canonical JSON carries integers only"
+    )
+
+
+def _refuse_constant(text: str) -> Any:
+    raise CanonicalEncodingError(f"{text} is not JSON (canonical JSON has no NaN)")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise CanonicalEncodingError(f"duplicate object key {key!r}")
+            seen.add(key)
+    return result
+
+
+def parse_canonical(data: bytes) -> JSONValue:
+    """The value whose canonical form is exactly ``data``.
+
+    Refuses invalid UTF-8, malformed JSON, duplicate keys, non-integer numbers,
+    NaN/Infinity and any input that is valid JSON but not canonical (extra
+    whitespace, unsorted keys, needless escapes, ``-0``, …), each with
+    ``CanonicalEncodingError``.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise CanonicalEncodingError(
+            f"invalid UTF-8 at byte {e.start}: {e.reason}"
+        ) from e
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_float=_refuse_float,
+            parse_constant=_refuse_constant,
+        )
+    except json.JSONDecodeError as e:
+        raise CanonicalEncodingError(
+            f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}"
+        ) from e
+    except (ValueError, RecursionError) as e:
+        raise CanonicalEncodingError(f"not acceptable JSON: {e}") from e
+    if canonical_json(value) != data:
+        raise CanonicalEncodingError(
+            "valid JSON but not in canonical form "
+            "(whitespace, key order, escapes or number form differ)"
+        )
+    return value

@@ -1,0 +1,153 @@
+"""Signed checkpoints: a signed statement of the log's head (DESIGN §3).
+
+A checkpoint says "the log had ``size`` events, their Merkle root
+(``sovet.ledger.merkle`` over the canonical event bytes) was ``root_hash`` and the
+last event's chain hash was ``head_hash``". The signed message is the canonical
+JSON of::
+
+    {"head_hash": …, "root_hash": …, "size": …, "tag": "sovet-checkpoint/v1"}
+
+(hashes as lowercase hex; for the empty log the root is ``SHA-256()`` and the head
+``GENESIS_HASH``). The tag keeps a checkpoint signature from being replayed as a
+signature over anything else. Signing and checking signatures happen outside
+this pure module: ``sign_checkpoint`` takes any signer, ``verify_checkpoint``
+takes the signature check as a function (Ed25519 in ``sovet.adapters.signing``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from sovet.domain.errors import ChainBroken
+from sovet.ledger.canonical import canonical_json
+from sovet.ledger.chain import canonical_event
+from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
+from sovet.ledger.merkle import MerkleTree
+
+__all__ = [
+    "CHECKPOINT_TAG",
+    "CheckpointBody",
+    "SignedCheckpoint",
+    "checkpoint_body",
+    "sign_checkpoint",
+    "verify_checkpoint",
+]
+
+CHECKPOINT_TAG = "sovet-checkpoint/v1"
+"""The domain-separation tag inside every signed checkpoint message."""
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+SignatureCheck = Callable[[str, bytes, bytes], bool]
+"""``(public_key_hex, message, signature) -> bool``."""
+
+
+class _Signer(Protocol):
+    def public_key_hex(self) -> str: ...
+    def sign(self, message: bytes) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointBody:
+    """What a checkpoint states: ``size`` events, their root and head hashes."""
+
+    size: int
+    root_hash: str
+    head_hash: str
+
+    def message(self) -> bytes:
+        """The exact bytes that are signed (canonical JSON with the v1 tag)."""
+        return canonical_json(
+            {
+                "tag": CHECKPOINT_TAG,
+                "size": self.size,
+                "root_hash": self.root_hash,
+                "head_hash": self.head_hash,
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SignedCheckpoint:
+    """A checkpoint with its signature and the signer's public key (hex)."""
+
+    size: int
+    root_hash: str
+    head_hash: str
+    signature: str
+    public_key: str
+
+    @property
+    def body(self) -> CheckpointBody:
+        """The statement that was signed."""
+        return CheckpointBody(self.size, self.root_hash, self.head_hash)
+
+
+def checkpoint_body(events: Iterable[StoredEvent]) -> CheckpointBody:
+    """The body for the log made of ``events`` (in seq order, already verified)."""
+    leaves: list[bytes] = []
+    head = GENESIS_HASH
+    for event in events:
+        leaves.append(canonical_event(event))
+        head = event.hash
+    return CheckpointBody(len(leaves), MerkleTree(leaves).root().hex(), head)
+
+
+def sign_checkpoint(body: CheckpointBody, signer: _Signer) -> SignedCheckpoint:
+    """Sign ``body`` with ``signer`` (a ``ports.Signer``)."""
+    signature = signer.sign(body.message())
+    return SignedCheckpoint(
+        body.size,
+        body.root_hash,
+        body.head_hash,
+        signature.hex(),
+        signer.public_key_hex(),
+    )
+
+
+def verify_checkpoint(
+    checkpoint: SignedCheckpoint,
+    verify_signature: SignatureCheck,
+    *,
+    trusted_key: str | None = None,
+    expected: CheckpointBody | None = None,
+) -> None:
+    """Raise ``ChainBroken(size, reason)`` unless the checkpoint is sound.
+
+    Sound means: well-formed fields; signed by ``trusted_key`` when one is given;
+    a signature that ``verify_signature`` accepts over ``body.message()``; and,
+    when ``expected`` (the body recomputed from the log) is given, the same size,
+    root and head.
+    """
+    cp = checkpoint
+    if type(cp.size) is not int or cp.size < 0:
+        raise ChainBroken(0, f"checkpoint size {cp.size!r} is not a count of events")
+    for name in ("root_hash", "head_hash"):
+        value = getattr(cp, name)
+        if not isinstance(value, str) or not _HEX64.fullmatch(value):
+            raise ChainBroken(cp.size, f"checkpoint {name} {value!r} is not 64 hex")
+    if trusted_key is not None and cp.public_key != trusted_key:
+        raise ChainBroken(
+            cp.size,
+            f"checkpoint signed by key {cp.public_key}, not the trusted {trusted_key}",
+        )
+    try:
+        signature = bytes.fromhex(cp.signature)
+    except (ValueError, TypeError) as e:
+        raise ChainBroken(cp.size, "checkpoint signature is not hex") from e
+    if not verify_signature(cp.public_key, cp.body.message(), signature):
+        raise ChainBroken(
+            cp.size,
+            f"checkpoint at size {cp.size}: signature does not verify "
+            f"under key {cp.public_key}",
+        )
+    if expected is not None and expected != cp.body:
+        raise ChainBroken(
+            cp.size,
+            f"checkpoint states size {cp.size}, root {cp.root_hash}, head "
+            f"{cp.head_hash}; the log gives size {expected.size}, root "
+            f"{expected.root_hash}, head {expected.head_hash}",
+        )
