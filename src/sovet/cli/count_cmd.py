@@ -1,0 +1,102 @@
+"""``sovet count FILE --method M --seats N``: count a ballot file (DESIGN §4).
+
+Reads BLT, PrefLib or CSV (``sovet.ballots.read_ballots``), counts with the
+method registered under ``M`` (SR-7, ``get_method``) and prints the stage table
+or the JSON of DESIGN §4. A refused input or count prints one clean message on
+standard error and exits with code 2.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from sovet.ballots import read_ballots
+from sovet.cli.render_count import count_json, count_table, dumps_exact, format_number
+from sovet.counting.registry import get_method
+from sovet.counting.types import CountResult, TieBreak
+from sovet.domain.errors import SovetError
+
+__all__ = ["EXIT_REFUSED", "count_command", "register"]
+
+EXIT_REFUSED = 2
+"""Exit code of a refused input or count."""
+
+
+class OutputFormat(StrEnum):
+    """How ``sovet count`` prints its result."""
+
+    text = "text"
+    json = "json"
+
+
+def count_command(
+    file: Annotated[
+        Path, typer.Argument(help="Ballot file: .blt, .soi/.soc/.toi/.toc or .csv.")
+    ],
+    method: Annotated[
+        str, typer.Option("--method", "-m", help="Counting method (e.g. stv-scottish).")
+    ],
+    seats: Annotated[
+        int | None,
+        typer.Option(help="Seats to fill (default: the seat count of a BLT file)."),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Seed for ties the method's rule leaves to lot.")
+    ] = 0,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="text (stage table) or json.")
+    ] = OutputFormat.text,
+) -> None:
+    """SR-7: count a ballot file by a registered method; stage table or JSON."""
+    err = Console(stderr=True)
+    try:
+        info = get_method(method)
+        ballots = read_ballots(file, progress=True)
+        n = seats if seats is not None else ballots.seats
+        if n is None:
+            raise typer.BadParameter(
+                f"{file} carries no seat count: give --seats", param_hint="--seats"
+            )
+        result = info.func(ballots.profile, seats=n, tie_break=TieBreak(seed=seed))
+    except SovetError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_REFUSED) from None
+    for note in ballots.notes:
+        err.print(f"[yellow]note:[/yellow] {escape(note)}")
+    if output is OutputFormat.json:
+        typer.echo(dumps_exact(count_json(result)))
+    else:
+        _print_text(result, ballots.title)
+
+
+def _print_text(result: CountResult, title: str) -> None:
+    """The heading lines and the stage table."""
+    console = Console()
+    if not console.is_terminal:
+        width = 12 + max(map(len, result.candidates), default=0)
+        console = Console(width=max(80, width + 15 * len(result.rounds)))
+    d = result.decimals
+    quota = "none" if result.quota is None else format_number(result.quota, d)
+    console.print(
+        f"[bold]{escape(title or 'Count')}[/bold] — {escape(result.method)}, "
+        f"{result.seats} seat(s), quota {quota}"
+    )
+    console.print(count_table(result))
+    console.print(f"Elected: {escape(', '.join(result.elected) or 'none')}")
+    for tie in result.ties:
+        console.print(
+            f"Tie at stage {tie.round} ({tie.kind}) among "
+            f"{escape(', '.join(tie.candidates))}: {escape(tie.chosen)} "
+            f"by {tie.resolved_by}" + (f" — {escape(tie.note)}" if tie.note else "")
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sovet count`` to the CLI."""
+    app.command("count")(count_command)
