@@ -1,0 +1,267 @@
+"""Commands, events and the registries that connect them to the rules.
+
+- ``Command``: imperative, frozen; ``at`` is when the act takes effect. A
+  concept module registers each one by name with ``@command("name")``.
+- ``DomainEvent``: past tense, frozen; registered with ``@event("Name")``; it
+  names its ``stream_id`` and describes itself in one line (``describe``).
+- ``@decides(Cmd)``: the function ``(state, cmd) -> list[DomainEvent]`` that
+  checks the rules (raising ``RuleViolation`` naming the rule id and value)
+  and returns the events. It must not mutate the state.
+- ``@evolves(Evt)``: the function ``(state, evt, ref) -> None`` that applies an
+  event to the (mutable) state; ``ref`` is its ``EventRef`` (seq, hash, …) to
+  remember as proof. It must not raise for events ``decide`` produced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
+
+from sovet.domain.calendar import display, parse_at
+from sovet.domain.convert import dataclass_from_plain, to_plain
+from sovet.domain.errors import RuleViolation, ScenarioError
+from sovet.ledger.envelope import NewEvent, StoredEvent
+
+if TYPE_CHECKING:
+    from sovet.domain.state import FederationState
+
+__all__ = [
+    "COMMANDS",
+    "EVENTS",
+    "Command",
+    "DomainEvent",
+    "EventRef",
+    "command",
+    "command_from_mapping",
+    "command_to_mapping",
+    "decide",
+    "decides",
+    "event",
+    "event_from_stored",
+    "evolve",
+    "evolves",
+    "summary",
+    "to_new_event",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    """Base of every command: ``at`` is the ISO 8601 (Gregorian) effective time."""
+
+    command_name: ClassVar[str] = ""
+    at: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DomainEvent:
+    """Base of every event (past tense); ``at`` comes from ``recorded_at``."""
+
+    type_name: ClassVar[str] = ""
+    at: str
+
+    @property
+    def stream_id(self) -> str:
+        """The stream the event belongs to, e.g. ``"congress:2"`` (override it)."""
+        return "federation"
+
+    def describe(self) -> str:
+        """One readable line without the date (see ``summary``)."""
+        return self.type_name
+
+    def to_payload(self) -> dict[str, Any]:
+        """The canonical-JSON-safe payload (no floats; ``at`` is the envelope's)."""
+        plain: dict[str, Any] = to_plain(self)
+        plain.pop("at", None)
+        return plain
+
+
+@dataclass(frozen=True, slots=True)
+class EventRef:
+    """Where an event sits in the log: the proof items of SR-28."""
+
+    seq: int
+    hash: str
+    type: str
+    summary: str
+    at: str
+
+    def to_json(self) -> dict[str, Any]:
+        """``{seq, hash, type, summary}`` as in DESIGN §4 (``proof``)."""
+        return {
+            "seq": self.seq,
+            "hash": self.hash,
+            "type": self.type,
+            "summary": self.summary,
+        }
+
+
+COMMANDS: dict[str, type[Command]] = {}
+"""Every command class by its scenario name (``command = "…"``)."""
+
+EVENTS: dict[str, type[DomainEvent]] = {}
+"""Every event class by its stored type name."""
+
+Decider = Callable[["FederationState", Any], list[DomainEvent]]
+Evolver = Callable[["FederationState", Any, EventRef], None]
+_DECIDERS: dict[type[Command], Decider] = {}
+_EVOLVERS: dict[type[DomainEvent], Evolver] = {}
+
+C = TypeVar("C", bound=type[Command])
+E = TypeVar("E", bound=type[DomainEvent])
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command(name: str) -> Callable[[C], C]:
+    """Register a command class under ``name`` (its scenario ``command``)."""
+
+    def register(cls: C) -> C:
+        if name in COMMANDS:
+            raise ValueError(f"command {name!r} registered twice")
+        cls.command_name = name
+        COMMANDS[name] = cls
+        return cls
+
+    return register
+
+
+def event(type_name: str) -> Callable[[E], E]:
+    """Register an event class under its stored ``type`` name."""
+
+    def register(cls: E) -> E:
+        if type_name in EVENTS:
+            raise ValueError(f"event {type_name!r} registered twice")
+        cls.type_name = type_name
+        EVENTS[type_name] = cls
+        return cls
+
+    return register
+
+
+def decides(cmd_type: type[Command]) -> Callable[[F], F]:
+    """Register the rule check of ``cmd_type``: ``(state, cmd) -> events``."""
+
+    def register(fn: F) -> F:
+        _DECIDERS[cmd_type] = fn
+        return fn
+
+    return register
+
+
+def evolves(evt_type: type[DomainEvent]) -> Callable[[F], F]:
+    """Register how ``evt_type`` changes the state: ``(state, evt, ref) -> None``."""
+
+    def register(fn: F) -> F:
+        _EVOLVERS[evt_type] = fn
+        return fn
+
+    return register
+
+
+def decide(state: FederationState, cmd: Command) -> list[DomainEvent]:
+    """The events ``cmd`` produces, or ``RuleViolation`` naming rule and value.
+
+    Acts must come in time order (the log is a timeline: legitimacy at T reads
+    its prefix, SR-28); the state is never mutated here.
+    """
+    try:
+        when = parse_at(cmd.at)
+    except ValueError:
+        raise RuleViolation(
+            "SR-28",
+            f"'at' must be an ISO 8601 date or date-time, got {cmd.at!r}",
+            cmd.at,
+        ) from None
+    if state.last_at is not None and when < parse_at(state.last_at):
+        raise RuleViolation(
+            "SR-28",
+            f"acts are recorded in time order: {cmd.at} is before the last act "
+            f"({state.last_at})",
+            cmd.at,
+        )
+    decider = _DECIDERS.get(type(cmd))
+    if decider is None:
+        raise RuleViolation("SR-28", f"no rule decides {type(cmd).__name__}", cmd)
+    return decider(state, cmd)
+
+
+def evolve(state: FederationState, stored: StoredEvent) -> FederationState:
+    """Apply one stored event in place (O(1), no copies) and return ``state``."""
+    evt = event_from_stored(stored)
+    ref = EventRef(
+        stored.seq, stored.hash, stored.type, summary(evt), stored.recorded_at
+    )
+    _EVOLVERS[type(evt)](state, evt, ref)
+    state.record(stored)
+    return state
+
+
+def event_from_stored(stored: StoredEvent) -> DomainEvent:
+    """Rebuild the domain event of a stored one (``ScenarioError`` if unknown)."""
+    cls = EVENTS.get(stored.type)
+    if cls is None:
+        raise ScenarioError(
+            f"unknown event type {stored.type!r}", source=f"event {stored.seq}"
+        )
+
+    def fail(reason: str, key: str) -> NoReturn:
+        raise ScenarioError(reason, source=f"event {stored.seq}", key=key)
+
+    data = dict(stored.payload)
+    data["at"] = stored.recorded_at
+    built: DomainEvent = dataclass_from_plain(cls, data, key="", fail=fail)
+    return built
+
+
+def to_new_event(evt: DomainEvent) -> NewEvent:
+    """The envelope to append for ``evt`` (its ``at`` becomes ``recorded_at``)."""
+    return NewEvent(evt.stream_id, evt.type_name, evt.to_payload(), evt.at)
+
+
+def summary(evt: DomainEvent) -> str:
+    """One readable line, dated as the sources date it (FACTS §10)."""
+    return f"{display(evt.at)}: {evt.describe()}"
+
+
+def command_from_mapping(
+    data: Mapping[str, object], *, source: str, line: int | None = None
+) -> Command:
+    """Build a command from a scenario step (bad keys: ``ScenarioError``)."""
+
+    def fail(reason: str, key: str) -> NoReturn:
+        raise ScenarioError(reason, source=source, line=line, key=key)
+
+    name = data.get("command")
+    if not isinstance(name, str) or name not in COMMANDS:
+        known = ", ".join(sorted(COMMANDS))
+        fail(f"unknown command {name!r} (known: {known})", "command")
+    fields = {k: v for k, v in data.items() if k != "command"}
+    built: Command = dataclass_from_plain(COMMANDS[name], fields, key="", fail=fail)
+    try:
+        parse_at(built.at)
+    except ValueError:
+        fail(f"'at' must be an ISO 8601 date or date-time, got {built.at!r}", "at")
+    return built
+
+
+def command_to_mapping(cmd: Command) -> dict[str, Any]:
+    """The plain form of ``cmd``; ``command_from_mapping`` reads it back."""
+    plain = {k: v for k, v in to_plain(cmd).items() if v is not None}
+    return {"command": cmd.command_name, **plain}
+
+
+def registered_commands() -> Iterable[type[Command]]:
+    """Every command class (for tests that check each has a decider)."""
+    return [cls for cls in COMMANDS.values() if dataclasses.is_dataclass(cls)]
+
+
+def has_decider(cmd_type: type[Command]) -> bool:
+    """True when a ``@decides`` function exists for ``cmd_type``."""
+    return cmd_type in _DECIDERS
+
+
+def has_evolver(evt_type: type[DomainEvent]) -> bool:
+    """True when an ``@evolves`` function exists for ``evt_type``."""
+    return evt_type in _EVOLVERS

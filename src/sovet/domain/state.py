@@ -1,0 +1,388 @@
+"""The world state folded from the log, and the records it holds.
+
+Design (documented choice, STYLE S3 adapted for a 1M-event replay): the state
+is *mutable* behind the ``@evolves`` functions, which change it in place — one
+dict write per event, no copies. ``decide`` only reads it. Callers that need
+the state before an event (``whatif``) take ``state.copy()`` first; ``fold``
+always builds a fresh one. Every record keeps the ``EventRef`` (seq, hash) of
+the events that made it, for proofs (SR-28). The state also keeps the stored
+events it has seen (references, not copies), so ``as_of(T)`` can refold the
+prefix of the log up to T (acts are in time order, see ``registry.decide``).
+
+Records are plain mutable dataclasses; concept modules may add fields with
+defaults. Lookups that fail raise ``NotFound`` naming the kind and the id.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sovet.domain.calendar import moment
+from sovet.domain.constitution import Constitution
+from sovet.domain.errors import NotFound
+from sovet.domain.registry import EventRef, evolve
+from sovet.ledger.envelope import StoredEvent
+
+__all__ = [
+    "Assembly",
+    "BodyRecord",
+    "BreachRecord",
+    "DecisionRecord",
+    "DelegateRecord",
+    "DemandRecord",
+    "ExpiryRecord",
+    "FactionRecord",
+    "FederationState",
+    "GovernmentRecord",
+    "HoldRecord",
+    "MotionRecord",
+    "OfferRecord",
+    "OfficeRecord",
+    "PersonRecord",
+    "ResignationRecord",
+    "fold",
+]
+
+
+@dataclass(slots=True)
+class BodyRecord:
+    """SR-2: a council, congress, executive committee, leadership or organisation."""
+
+    id: str
+    name: str
+    kind: str
+    level: str
+    parent: str | None
+    made_by: EventRef
+    population: int = 0
+    members: dict[str, str] = field(default_factory=dict)  # person → faction
+    composition: dict[str, int] = field(default_factory=dict)  # faction → deputies
+    refs: list[EventRef] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FactionRecord:
+    """SR-18: a faction (party group) and the body that leads it."""
+
+    id: str
+    name: str
+    leadership: str | None
+    made_by: EventRef
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    """A person known to the federation, with their faction."""
+
+    id: str
+    name: str
+    faction: str | None
+    made_by: EventRef
+
+
+@dataclass(slots=True)
+class DelegateRecord:
+    """SR-17: a delegate credentialed by name (``kind`` decisive or consultative)."""
+
+    person: str
+    faction: str
+    kind: str
+    sender: str | None
+    present: bool = True
+
+
+@dataclass(slots=True)
+class Assembly:
+    """SR-16…SR-19: a voting body in session — a congress or an executive committee.
+
+    ``seated``/``consultative`` count credentialed delegates per faction (named
+    ones included); ``absent`` counts decisive delegates who walked out (they
+    stay seated, SR-19).
+    """
+
+    id: str
+    body: str
+    kind: str  # "congress" | "executive_committee"
+    name: str
+    opened_at: str
+    made_by: EventRef
+    number: int = 0
+    apportioned: int = 0
+    congress: str | None = None  # for an executive committee: who elected it
+    size: int = 0
+    chair: str | None = None
+    credentials_committee: EventRef | None = None
+    seated: dict[str, int] = field(default_factory=dict)
+    consultative: dict[str, int] = field(default_factory=dict)
+    absent: dict[str, int] = field(default_factory=dict)
+    delegates: dict[str, DelegateRecord] = field(default_factory=dict)
+    credentials: list[EventRef] = field(default_factory=list)
+    closed_at: str | None = None
+    executive: str | None = None  # the executive committee this congress elected
+
+    def seated_total(self) -> int:
+        """Credentialed decisive delegates."""
+        return sum(self.seated.values())
+
+    def present(self, faction: str) -> int:
+        """Decisive delegates of ``faction`` present (seated minus walked out)."""
+        return self.seated.get(faction, 0) - self.absent.get(faction, 0)
+
+    def present_total(self) -> int:
+        """All decisive delegates present."""
+        return self.seated_total() - sum(self.absent.values())
+
+
+@dataclass(slots=True)
+class MotionRecord:
+    """SR-19: a motion put to an assembly; ``kind`` selects its effect when carried."""
+
+    id: str
+    assembly: str
+    kind: str
+    text: str
+    subject: str | None
+    majority: str
+    basis: str
+    proposed: EventRef
+    status: str = "open"  # open | adopted | rejected
+    votes: dict[str, str] = field(default_factory=dict)  # person → yes|no|abstain
+    yes: int = 0
+    no: int = 0
+    abstain: int = 0
+    unrecorded: bool = False
+    supported_by: tuple[str, ...] = ()
+    closed: EventRef | None = None
+    seated_at_vote: int = 0
+
+
+@dataclass(slots=True)
+class OfficeRecord:
+    """SR-21/SR-30: one office of a government and who holds it."""
+
+    office: str
+    person: str | None
+    faction: str | None
+    since: EventRef | None = None
+    vacated: EventRef | None = None
+    offer: str | None = None  # held under a coalition commitment (SR-24)
+
+
+@dataclass(slots=True)
+class GovernmentRecord:
+    """SR-21…SR-28: a government list, its approval, its offices and its end."""
+
+    id: str
+    name: str
+    assembly: str
+    nominated_by: str
+    submitted: EventRef
+    offices: dict[str, OfficeRecord] = field(default_factory=dict)
+    status: str = "proposed"  # proposed | approved | ended
+    approved_by: str | None = None  # motion id (the latest approval/confirmation)
+    approvals: list[str] = field(default_factory=list)
+    bloc: list[str] = field(default_factory=list)
+    ended: EventRef | None = None
+    ended_reason: str | None = None
+    programme: str | None = None
+
+
+@dataclass(slots=True)
+class OfferRecord:
+    """SR-23/SR-24: seats offered to a minority faction, and the answer."""
+
+    id: str
+    government: str
+    by_faction: str
+    to_faction: str
+    persons: tuple[str, ...]
+    offices: tuple[str, ...]
+    made: EventRef
+    status: str = "open"  # open | declined | accepted | withdrawn
+    answer: EventRef | None = None
+
+
+@dataclass(slots=True)
+class DemandRecord:
+    """SR-25: a demand (ultimatum), recorded; it binds nothing."""
+
+    id: str
+    by: str
+    addressed_to: str
+    conditions: tuple[str, ...]
+    threat: str
+    made: EventRef
+    adopted_by: str | None = None
+
+
+@dataclass(slots=True)
+class HoldRecord:
+    """SR-29: resignations wait until the named organisations take a position."""
+
+    id: str
+    body: str
+    persons: tuple[str, ...]
+    until: tuple[str, ...]
+    placed: EventRef
+    positions: dict[str, EventRef] = field(default_factory=dict)
+
+    def active(self) -> bool:
+        """True while an organisation named in ``until`` has not taken a position."""
+        return any(org not in self.positions for org in self.until)
+
+
+@dataclass(slots=True)
+class ResignationRecord:
+    """SR-29/SR-30: a resignation from a body or a government office."""
+
+    person: str
+    body: str  # a body id or a government id
+    office: str | None
+    status: str  # pending | effective
+    hold: str | None
+    ref: EventRef
+
+
+@dataclass(slots=True)
+class BreachRecord:
+    """SR-29/SR-31: a breach of a hold or a binding decision."""
+
+    person: str
+    rule: str
+    of: str  # hold id or decision (motion) id
+    act: str
+    effect: str
+    ref: EventRef
+
+
+@dataclass(slots=True)
+class DecisionRecord:
+    """SR-31/SR-32: a binding decision with the written dissent recorded with it."""
+
+    motion: str
+    body: str
+    text: str
+    ref: EventRef
+    dissent: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ExpiryRecord:
+    """SR-26: an event that ends mandates (``condition`` as in ``expiry_events``)."""
+
+    condition: str
+    body: str
+    ref: EventRef
+
+
+@dataclass(slots=True)
+class FederationState:
+    """Everything the log says, folded; see the module docstring for the design."""
+
+    constitution: Constitution = field(default_factory=Constitution)
+    bodies: dict[str, BodyRecord] = field(default_factory=dict)
+    factions: dict[str, FactionRecord] = field(default_factory=dict)
+    persons: dict[str, PersonRecord] = field(default_factory=dict)
+    assemblies: dict[str, Assembly] = field(default_factory=dict)
+    motions: dict[str, MotionRecord] = field(default_factory=dict)
+    governments: dict[str, GovernmentRecord] = field(default_factory=dict)
+    offers: dict[str, OfferRecord] = field(default_factory=dict)
+    demands: dict[str, DemandRecord] = field(default_factory=dict)
+    holds: dict[str, HoldRecord] = field(default_factory=dict)
+    resignations: list[ResignationRecord] = field(default_factory=list)
+    breaches: list[BreachRecord] = field(default_factory=list)
+    decisions: dict[str, DecisionRecord] = field(default_factory=dict)
+    expiries: list[ExpiryRecord] = field(default_factory=list)
+    constitution_ref: EventRef | None = None
+    last_at: str | None = None
+    head: tuple[int, str] | None = None
+    log: list[StoredEvent] = field(default_factory=list, compare=False, repr=False)
+
+    def record(self, stored: StoredEvent) -> None:
+        """Note that ``stored`` was applied (called by ``registry.evolve``)."""
+        self.last_at = stored.recorded_at
+        self.head = (stored.seq, stored.hash)
+        self.log.append(stored)
+
+    def copy(self) -> FederationState:
+        """An independent copy (for ``whatif``); records are copied, events shared."""
+        log = self.log
+        self.log = []
+        try:
+            twin = copy.deepcopy(self)
+        finally:
+            self.log = log
+        twin.log = list(log)
+        return twin
+
+    def as_of(self, at: str) -> FederationState:
+        """The state folded from the events recorded at or before ``at``."""
+        limit = moment(at, end_of_day=True)
+        return fold(e for e in self.log if moment(e.recorded_at) <= limit)
+
+    def body(self, body_id: str) -> BodyRecord:
+        """The body ``body_id`` or ``NotFound``."""
+        return _get(self.bodies, body_id, "body")
+
+    def faction(self, faction_id: str) -> FactionRecord:
+        """The faction ``faction_id`` or ``NotFound``."""
+        return _get(self.factions, faction_id, "faction")
+
+    def person(self, person_id: str) -> PersonRecord:
+        """The person ``person_id`` or ``NotFound``."""
+        return _get(self.persons, person_id, "person")
+
+    def assembly(self, assembly_id: str) -> Assembly:
+        """The congress session or executive committee ``assembly_id``."""
+        return _get(self.assemblies, assembly_id, "congress or executive committee")
+
+    def motion(self, motion_id: str) -> MotionRecord:
+        """The motion ``motion_id`` or ``NotFound``."""
+        return _get(self.motions, motion_id, "motion")
+
+    def government(self, government_id: str) -> GovernmentRecord:
+        """The government ``government_id`` or ``NotFound``."""
+        return _get(self.governments, government_id, "government")
+
+    def congresses_of(self, body_id: str) -> list[Assembly]:
+        """SR-18: the sessions of congress body ``body_id``, oldest first."""
+        return [
+            a
+            for a in self.assemblies.values()
+            if a.kind == "congress" and a.body == body_id
+        ]
+
+    def latest_congress(self, body_id: str) -> Assembly | None:
+        """SR-18/SR-28: the latest session of ``body_id`` convened so far."""
+        sessions = self.congresses_of(body_id)
+        return sessions[-1] if sessions else None
+
+
+_T = TypeVar("_T")
+_RULE_OF_KIND = {
+    "body": "SR-2",
+    "faction": "SR-18",
+    "person": "SR-4",
+    "congress or executive committee": "SR-15",
+    "motion": "SR-19",
+    "government": "SR-21",
+}
+
+
+def _get(table: dict[str, _T], key: str, kind: str) -> _T:
+    try:
+        return table[key]
+    except KeyError:
+        rule = _RULE_OF_KIND[kind]
+        raise NotFound(rule, f"unknown {kind} {key!r}", key) from None
+
+
+def fold(events: Iterable[StoredEvent]) -> FederationState:
+    """SR-28: the state the events make, applied in order from an empty state."""
+    state = FederationState()
+    for stored in events:
+        evolve(state, stored)
+    return state
