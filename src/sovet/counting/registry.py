@@ -59,6 +59,7 @@ _METHOD_MODULES: tuple[str, ...] = (
     "irv",
     "stv_scottish",
     "condorcet",
+    "list_pr",
 )
 
 
