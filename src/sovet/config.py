@@ -2,6 +2,8 @@
 
 ``SOVET_DB`` names the database: a file path (SQLite, default ``./sovet.db``) or
 a ``postgresql://`` URL. The ``--db`` option of the CLI overrides it.
+``SOVET_KEY_FILE`` names the checkpoint signing key for a server database (a
+SQLite database keeps its key beside it, ``<db>.key``).
 """
 
 from __future__ import annotations
@@ -20,3 +22,5 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOVET_", extra="ignore")
 
     db: str = DEFAULT_DB
+    key_file: str = "./sovet.key"
+    """``SOVET_KEY_FILE``: the checkpoint signing key used with a server database."""

@@ -1,0 +1,207 @@
+"""Rich output for the engine commands: dates, narrative steps, legitimacy, log.
+
+Everything here renders plain data (the JSON of DESIGN §4, stored events), so the
+commands stay thin: parse, call a service, render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from sovet.domain.errors import ChainBroken, InputError, RuleViolation, SovetError
+from sovet.ledger.envelope import StoredEvent
+
+__all__ = [
+    "format_date",
+    "render_error",
+    "render_legitimacy",
+    "render_legitimacy_change",
+    "render_log",
+    "render_step",
+]
+
+_JULIAN_START = date(1582, 10, 15)
+_RUSSIA_GREGORIAN_FROM = date(1918, 2, 14)
+"""Russia went over to the Gregorian calendar on 1 (14) Feb 1918 (CAL-RU)."""
+
+
+def _julian(day: date) -> tuple[int, int, int]:
+    """The Julian calendar date of a Gregorian ``day`` (proleptic, any century)."""
+    jdn = day.toordinal() + 1721425
+    c = jdn + 32082
+    d = (4 * c + 3) // 1461
+    e = c - (1461 * d) // 4
+    m = (5 * e + 2) // 153
+    return d - 4800 + m // 10, m + 3 - 12 * (m // 10), e - (153 * m + 2) // 5 + 1
+
+
+def format_date(value: str | date | datetime) -> str:
+    """A Gregorian date as the sources give it: ``26 Oct (8 Nov) 1917``.
+
+    Dates before Russia's calendar change (14 Feb 1918 N.S.) show the Julian
+    (O.S.) date first and the Gregorian in brackets; later ones only the Gregorian.
+    """
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    day = value.date() if isinstance(value, datetime) else value
+    gregorian = f"{day.day} {day:%b}"
+    if day >= _RUSSIA_GREGORIAN_FROM or day < _JULIAN_START:
+        return f"{gregorian} {day.year}"
+    year, month, mday = _julian(day)
+    julian = f"{mday} {date(2000, month, 1):%b}"
+    if year != day.year:
+        return f"{julian} {year} ({gregorian} {day.year})"
+    return f"{julian} ({gregorian}) {day.year}"
+
+
+def render_error(console: Console, error: SovetError) -> None:
+    """One clean message for a refused command: the rule id (or file/line) first."""
+    if isinstance(error, RuleViolation):
+        title = f"refused: {error.rule}"
+        body = error.message
+        if error.value is not None:
+            body += f"\n[dim]offending value:[/dim] {escape(repr(error.value))}"
+    elif isinstance(error, ChainBroken):
+        title = f"verification failed at event {error.seq}"
+        body = error.reason
+    elif isinstance(error, InputError):
+        title = "bad input"
+        body = str(error)
+    else:
+        title = type(error).__name__
+        body = str(error)
+    console.print(Panel(body, title=escape(title), border_style="red", expand=False))
+
+
+def render_step(
+    console: Console,
+    number: int,
+    at: str,
+    command: str,
+    changes: Sequence[str],
+) -> None:
+    """One narrative step: its date, the command, and what it changed."""
+    console.print(
+        f"[bold]{number:>2}.[/bold] [cyan]{format_date(at)}[/cyan]  "
+        f"[bold]{escape(command)}[/bold]"
+    )
+    for line in changes:
+        console.print(f"      • {escape(line)}")
+
+
+def _offices_table(offices: Iterable[Mapping[str, Any]]) -> Table:
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("office")
+    table.add_column("person")
+    table.add_column("faction")
+    for office in offices:
+        person = office.get("person")
+        table.add_row(
+            escape(str(office.get("office", ""))),
+            escape(str(person)) if person else "[red]vacant[/red]",
+            escape(str(office.get("faction") or "")),
+        )
+    return table
+
+
+def render_legitimacy(
+    console: Console, answer: Mapping[str, Any], *, label: str = ""
+) -> None:
+    """SR-28: the legitimacy answer (DESIGN §4 JSON) as text, proof included."""
+    head = f"{label}Who legitimately governs on {format_date(answer['at'])}"
+    console.rule(f"[bold]{escape(head)}[/bold]")
+    government = answer.get("government")
+    if not government:
+        console.print("[bold red]No legitimate government.[/bold red]")
+    else:
+        console.print(f"[bold green]{escape(str(government['name']))}[/bold green]")
+        approved = answer.get("approved_by") or {}
+        if approved:
+            console.print(
+                f"approved by {escape(str(approved.get('body')))} "
+                f"(event {approved.get('event_seq')}): "
+                f"{approved.get('for')} for, {approved.get('against')} against, "
+                f"{approved.get('abstain')} abstaining, "
+                f"of {approved.get('seated')} seated"
+            )
+        bloc = answer.get("bloc") or []
+        console.print(f"bloc: {escape(', '.join(str(b) for b in bloc) or '—')}")
+        offices = list(government.get("offices") or [])
+        vacant = [o for o in offices if not o.get("person")]
+        console.print(_offices_table(offices))
+        if vacant:
+            names = ", ".join(str(o.get("office")) for o in vacant)
+            console.print(f"vacant offices: [red]{escape(names)}[/red]")
+    ends = answer.get("ends_when") or []
+    if ends:
+        console.print("[bold]ends when (SR-26):[/bold]")
+        for line in ends:
+            console.print(f"  – {escape(str(line))}")
+    for warning in answer.get("warnings") or []:
+        console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
+    proof = answer.get("proof") or []
+    if proof:
+        table = Table(title="proof", show_edge=False, pad_edge=False)
+        table.add_column("seq", justify="right")
+        table.add_column("hash")
+        table.add_column("event")
+        table.add_column("summary")
+        for item in proof:
+            table.add_row(
+                str(item.get("seq")),
+                str(item.get("hash")),
+                escape(str(item.get("type"))),
+                escape(str(item.get("summary"))),
+            )
+        console.print(table)
+
+
+def render_legitimacy_change(
+    console: Console, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> None:
+    """``whatif``: legitimacy before and after the hypothetical commands."""
+    console.print(
+        Panel(
+            "HYPOTHETICAL — these commands were applied to a copy of the log; "
+            "the database is untouched.",
+            border_style="magenta",
+            expand=False,
+        )
+    )
+    render_legitimacy(console, before, label="Recorded: ")
+    render_legitimacy(console, after, label="HYPOTHETICAL: ")
+    changed = [
+        key
+        for key in ("government", "bloc", "approved_by", "ends_when", "warnings")
+        if before.get(key) != after.get(key)
+    ]
+    if changed:
+        console.print(f"[magenta]changed:[/magenta] {', '.join(changed)}")
+    else:
+        console.print("[magenta]no change in legitimacy[/magenta]")
+
+
+def render_log(
+    console: Console, events: Iterable[StoredEvent], summaries: Mapping[int, str]
+) -> None:
+    """A page of the log: seq, date, type, stream, hash prefix and summary."""
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("seq", "date", "type", "stream", "hash", "summary"):
+        table.add_column(column)
+    for event in events:
+        table.add_row(
+            str(event.seq),
+            format_date(event.recorded_at),
+            escape(event.type),
+            escape(event.stream_id),
+            event.hash[:16],
+            escape(summaries.get(event.seq, "")),
+        )
+    console.print(table)
