@@ -60,6 +60,8 @@ _METHOD_MODULES: tuple[str, ...] = (
     "stv_scottish",
     "condorcet",
     "list_pr",
+    "stv_meek",
+    "stv_ers97",
 )
 
 
