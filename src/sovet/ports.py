@@ -127,9 +127,13 @@ class CheckpointStore(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: rolls back on exit unless ``commit()`` was called."""
 
-    events: EventStore
-    projections: ProjectionStore
-    checkpoints: CheckpointStore
+    # Read-only members, so adapters may declare their concrete store types.
+    @property
+    def events(self) -> EventStore: ...
+    @property
+    def projections(self) -> ProjectionStore: ...
+    @property
+    def checkpoints(self) -> CheckpointStore: ...
 
     def __enter__(self) -> Self: ...
 
