@@ -11,7 +11,8 @@ JSON of::
 ``GENESIS_HASH``). The tag keeps a checkpoint signature from being replayed as a
 signature over anything else. Signing and checking signatures happen outside
 this pure module: ``sign_checkpoint`` takes any signer, ``verify_checkpoint``
-takes the signature check as a function (Ed25519 in ``sovet.adapters.signing``).
+takes the signature check as a function (Ed25519 in ``sovet.adapters.signing``)
+and answers a bool; ``checkpoint_problem`` gives the reason as text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sovet.domain.errors import ChainBroken
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import canonical_event
 from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
@@ -30,8 +30,10 @@ from sovet.ledger.merkle import MerkleTree
 __all__ = [
     "CHECKPOINT_TAG",
     "CheckpointBody",
+    "CheckpointLike",
     "SignedCheckpoint",
     "checkpoint_body",
+    "checkpoint_problem",
     "sign_checkpoint",
     "verify_checkpoint",
 ]
@@ -43,6 +45,21 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 SignatureCheck = Callable[[str, bytes, bytes], bool]
 """``(public_key_hex, message, signature) -> bool``."""
+
+
+class CheckpointLike(Protocol):
+    """Any checkpoint (``ports.Checkpoint`` has the same read-only members)."""
+
+    @property
+    def size(self) -> int: ...
+    @property
+    def root_hash(self) -> str: ...
+    @property
+    def head_hash(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
+    @property
+    def public_key(self) -> str: ...
 
 
 class _Signer(Protocol):
@@ -85,6 +102,17 @@ class SignedCheckpoint:
         """The statement that was signed."""
         return CheckpointBody(self.size, self.root_hash, self.head_hash)
 
+    @classmethod
+    def sign(cls, body: CheckpointBody, signer: _Signer) -> SignedCheckpoint:
+        """Sign ``body`` with ``signer`` (a ``ports.Signer``)."""
+        return cls(
+            body.size,
+            body.root_hash,
+            body.head_hash,
+            signer.sign(body.message()).hex(),
+            signer.public_key_hex(),
+        )
+
 
 def checkpoint_body(events: Iterable[StoredEvent]) -> CheckpointBody:
     """The body for the log made of ``events`` (in seq order, already verified)."""
@@ -98,56 +126,64 @@ def checkpoint_body(events: Iterable[StoredEvent]) -> CheckpointBody:
 
 def sign_checkpoint(body: CheckpointBody, signer: _Signer) -> SignedCheckpoint:
     """Sign ``body`` with ``signer`` (a ``ports.Signer``)."""
-    signature = signer.sign(body.message())
-    return SignedCheckpoint(
-        body.size,
-        body.root_hash,
-        body.head_hash,
-        signature.hex(),
-        signer.public_key_hex(),
-    )
+    return SignedCheckpoint.sign(body, signer)
 
 
 def verify_checkpoint(
-    checkpoint: SignedCheckpoint,
+    checkpoint: CheckpointLike,
     verify_signature: SignatureCheck,
     *,
     trusted_key: str | None = None,
     expected: CheckpointBody | None = None,
-) -> None:
-    """Raise ``ChainBroken(size, reason)`` unless the checkpoint is sound.
+) -> bool:
+    """True when the checkpoint is sound; ``checkpoint_problem`` says why not."""
+    return (
+        checkpoint_problem(
+            checkpoint, verify_signature, trusted_key=trusted_key, expected=expected
+        )
+        is None
+    )
+
+
+def checkpoint_problem(
+    checkpoint: CheckpointLike,
+    verify_signature: SignatureCheck,
+    *,
+    trusted_key: str | None = None,
+    expected: CheckpointBody | None = None,
+) -> str | None:
+    """Why the checkpoint is not sound, or ``None`` when it is.
 
     Sound means: well-formed fields; signed by ``trusted_key`` when one is given;
-    a signature that ``verify_signature`` accepts over ``body.message()``; and,
-    when ``expected`` (the body recomputed from the log) is given, the same size,
-    root and head.
+    a signature that ``verify_signature`` accepts over the body's ``message()``;
+    and, when ``expected`` (the body recomputed from the log) is given, the same
+    size, root and head.
     """
     cp = checkpoint
     if type(cp.size) is not int or cp.size < 0:
-        raise ChainBroken(0, f"checkpoint size {cp.size!r} is not a count of events")
+        return f"checkpoint size {cp.size!r} is not a count of events"
     for name in ("root_hash", "head_hash"):
         value = getattr(cp, name)
         if not isinstance(value, str) or not _HEX64.fullmatch(value):
-            raise ChainBroken(cp.size, f"checkpoint {name} {value!r} is not 64 hex")
+            return f"checkpoint {name} {value!r} is not 64 lowercase hex digits"
     if trusted_key is not None and cp.public_key != trusted_key:
-        raise ChainBroken(
-            cp.size,
-            f"checkpoint signed by key {cp.public_key}, not the trusted {trusted_key}",
+        return (
+            f"checkpoint signed by key {cp.public_key}, not the trusted {trusted_key}"
         )
     try:
         signature = bytes.fromhex(cp.signature)
-    except (ValueError, TypeError) as e:
-        raise ChainBroken(cp.size, "checkpoint signature is not hex") from e
-    if not verify_signature(cp.public_key, cp.body.message(), signature):
-        raise ChainBroken(
-            cp.size,
+    except (ValueError, TypeError):
+        return f"checkpoint signature {cp.signature!r} is not hex"
+    body = CheckpointBody(cp.size, cp.root_hash, cp.head_hash)
+    if not verify_signature(cp.public_key, body.message(), signature):
+        return (
             f"checkpoint at size {cp.size}: signature does not verify "
-            f"under key {cp.public_key}",
+            f"under key {cp.public_key}"
         )
-    if expected is not None and expected != cp.body:
-        raise ChainBroken(
-            cp.size,
+    if expected is not None and expected != body:
+        return (
             f"checkpoint states size {cp.size}, root {cp.root_hash}, head "
             f"{cp.head_hash}; the log gives size {expected.size}, root "
-            f"{expected.root_hash}, head {expected.head_hash}",
+            f"{expected.root_hash}, head {expected.head_hash}"
         )
+    return None

@@ -1,0 +1,292 @@
+"""In-memory stores with the semantics of the SQL ones (unit tests, demo, ``whatif``).
+
+Values are kept as canonical JSON bytes and parsed afresh on every read, so a
+caller mutating what it wrote or read never changes the store — as with SQL.
+
+``InMemoryUnitOfWork`` copies the committed state on begin and works on the copy;
+``commit()`` merges it back atomically, ``rollback()`` (the default on exit)
+drops it. A commit whose events were appended on a log that another unit has
+grown since this one began raises ``ConcurrencyConflict`` (the SQL stores reject
+it by ``PRIMARY KEY(seq)`` / ``UNIQUE(stream_id, version)``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Self
+
+from sovet.ledger.canonical import canonical_json
+from sovet.ledger.chain import link_batch
+from sovet.ledger.checkpoint import SignedCheckpoint
+from sovet.ledger.envelope import GENESIS_HASH, JSONValue, NewEvent, StoredEvent
+from sovet.ports import Checkpoint, ConcurrencyConflict, StorageError
+
+__all__ = [
+    "InMemoryCheckpointStore",
+    "InMemoryDatabase",
+    "InMemoryEventStore",
+    "InMemoryProjectionStore",
+    "InMemoryUnitOfWork",
+    "check_expected_versions",
+]
+
+
+def check_expected_versions(
+    expected: Mapping[str, int] | None, actual: Mapping[str, int]
+) -> None:
+    """Raise ``ConcurrencyConflict`` when a stream moved past what the writer saw."""
+    for stream, version in (expected or {}).items():
+        now = actual.get(stream, 0)
+        if now != version:
+            raise ConcurrencyConflict(
+                f"stream {stream!r} is at version {now}, not the expected {version}: "
+                "another writer appended first"
+            )
+
+
+class InMemoryEventStore:
+    """The append-only, hash-chained log held in lists (a ``ports.EventStore``)."""
+
+    def __init__(self) -> None:
+        self._events: list[StoredEvent] = []
+        self._payloads: list[bytes] = []
+        self._versions: dict[str, int] = {}
+        self._base = 0
+
+    def _fork(self) -> InMemoryEventStore:
+        copy = InMemoryEventStore()
+        copy._events = self._events.copy()
+        copy._payloads = self._payloads.copy()
+        copy._versions = self._versions.copy()
+        copy._base = len(self._events)
+        return copy
+
+    def _merge(self, work: InMemoryEventStore) -> None:
+        pending = work._events[work._base :]
+        self._events.extend(pending)
+        self._payloads.extend(work._payloads[work._base :])
+        for event in pending:
+            self._versions[event.stream_id] = event.version
+
+    def _conflicts_with(self, work: InMemoryEventStore) -> bool:
+        return len(work._events) > work._base and len(self._events) != work._base
+
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        expected_versions: Mapping[str, int] | None = None,
+    ) -> list[StoredEvent]:
+        """Append in order with seq, versions and hash links (see ``ports``)."""
+        check_expected_versions(expected_versions, self._versions)
+        stored, payloads = link_batch(events, head=self.head(), versions=self._versions)
+        fresh = [_with_payload(e, p) for e, p in zip(stored, payloads, strict=True)]
+        self._events.extend(fresh)
+        self._payloads.extend(payloads)
+        for event in fresh:
+            self._versions[event.stream_id] = event.version
+        return [_with_payload(e, p) for e, p in zip(stored, payloads, strict=True)]
+
+    def read(
+        self, after_seq: int = 0, limit: int | None = None
+    ) -> Iterator[StoredEvent]:
+        """Events with ``seq > after_seq`` in order, at most ``limit``."""
+        start = max(after_seq, 0)
+        stop = len(self._events) if limit is None else start + max(limit, 0)
+        for event, payload in zip(
+            self._events[start:stop], self._payloads[start:stop], strict=True
+        ):
+            yield _with_payload(event, payload)
+
+    def head(self) -> tuple[int, str]:
+        """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)``."""
+        if not self._events:
+            return 0, GENESIS_HASH
+        last = self._events[-1]
+        return last.seq, last.hash
+
+    def stream_version(self, stream_id: str) -> int:
+        """The stream's current version (0 when it has none)."""
+        return self._versions.get(stream_id, 0)
+
+
+def _with_payload(event: StoredEvent, payload: bytes) -> StoredEvent:
+    return StoredEvent(
+        event.seq,
+        event.stream_id,
+        event.version,
+        event.type,
+        json.loads(payload),
+        event.recorded_at,
+        event.prev_hash,
+        event.hash,
+    )
+
+
+class InMemoryProjectionStore:
+    """Query rows by ``(kind, key)``, values kept as canonical JSON."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], bytes] = {}
+        self._changes: dict[tuple[str, str], bytes | None] = {}
+        self._cleared = False
+
+    def _fork(self) -> InMemoryProjectionStore:
+        copy = InMemoryProjectionStore()
+        copy._rows = self._rows.copy()
+        return copy
+
+    def _merge(self, work: InMemoryProjectionStore) -> None:
+        if work._cleared:
+            self._rows.clear()
+        for row, value in work._changes.items():
+            if value is None:
+                self._rows.pop(row, None)
+            else:
+                self._rows[row] = value
+
+    def put(self, kind: str, key: str, value: JSONValue) -> None:
+        """Insert or replace the row ``(kind, key)``."""
+        data = canonical_json(value, path=f"projection {kind}/{key}")
+        self._rows[kind, key] = data
+        self._changes[kind, key] = data
+
+    def delete(self, kind: str, key: str) -> None:
+        """Remove the row ``(kind, key)`` if present."""
+        self._rows.pop((kind, key), None)
+        self._changes[kind, key] = None
+
+    def get(self, kind: str, key: str) -> JSONValue | None:
+        """The row's value, or ``None``."""
+        data = self._rows.get((kind, key))
+        return None if data is None else json.loads(data)
+
+    def all(self, kind: str) -> dict[str, JSONValue]:
+        """Every row of one kind, by key (in key order, as SQL returns them)."""
+        rows = {key: data for (k, key), data in self._rows.items() if k == kind}
+        return {key: json.loads(rows[key]) for key in sorted(rows)}
+
+    def clear(self) -> None:
+        """Drop every row."""
+        self._rows.clear()
+        self._changes.clear()
+        self._cleared = True
+
+
+class InMemoryCheckpointStore:
+    """Signed checkpoints, append-only, one per log size."""
+
+    def __init__(self) -> None:
+        self._items: list[SignedCheckpoint] = []
+        self._base = 0
+
+    def _fork(self) -> InMemoryCheckpointStore:
+        copy = InMemoryCheckpointStore()
+        copy._items = self._items.copy()
+        copy._base = len(self._items)
+        return copy
+
+    def _clash(self, work: InMemoryCheckpointStore) -> int | None:
+        sizes = {item.size for item in self._items}
+        for item in work._items[work._base :]:
+            if item.size in sizes:
+                return item.size
+        return None
+
+    def _merge(self, work: InMemoryCheckpointStore) -> None:
+        self._items.extend(work._items[work._base :])
+        self._items.sort(key=lambda item: item.size)
+
+    def add(self, checkpoint: Checkpoint) -> None:
+        """Store a checkpoint; a second one for the same size is refused."""
+        if any(item.size == checkpoint.size for item in self._items):
+            raise StorageError(f"a checkpoint for size {checkpoint.size} exists")
+        self._items.append(
+            SignedCheckpoint(
+                checkpoint.size,
+                checkpoint.root_hash,
+                checkpoint.head_hash,
+                checkpoint.signature,
+                checkpoint.public_key,
+            )
+        )
+
+    def list(self) -> list[Checkpoint]:
+        """All checkpoints, oldest (smallest size) first."""
+        return sorted(self._items, key=lambda item: item.size)
+
+
+class InMemoryUnitOfWork:
+    """A ``ports.UnitOfWork`` over one in-memory database; reusable and nestable.
+
+    Each outermost ``with`` begins on a copy of the committed state; nested
+    ``with`` blocks on the same object join the open unit. Several units made
+    with ``InMemoryUnitOfWork(other.database)`` share one database.
+    """
+
+    events: InMemoryEventStore
+    projections: InMemoryProjectionStore
+    checkpoints: InMemoryCheckpointStore
+
+    def __init__(self, database: InMemoryDatabase | None = None) -> None:
+        self.database = database or InMemoryDatabase()
+        self._depth = 0
+        self._begin()
+
+    def _begin(self) -> None:
+        db = self.database
+        with db.lock:
+            self.events = db.events._fork()
+            self.projections = db.projections._fork()
+            self.checkpoints = db.checkpoints._fork()
+
+    def __enter__(self) -> Self:
+        if self._depth == 0:
+            self._begin()
+        self._depth += 1
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self.rollback()
+
+    def commit(self) -> None:
+        """Merge this unit's appends, rows and checkpoints, or none of them."""
+        db = self.database
+        with db.lock:
+            if db.events._conflicts_with(self.events):
+                self._begin()
+                raise ConcurrencyConflict(
+                    "another writer appended to the log since this unit began "
+                    "(seq already taken); nothing was written"
+                )
+            size = db.checkpoints._clash(self.checkpoints)
+            if size is not None:
+                self._begin()
+                raise StorageError(f"a checkpoint for size {size} exists")
+            db.events._merge(self.events)
+            db.projections._merge(self.projections)
+            db.checkpoints._merge(self.checkpoints)
+            self._begin()
+
+    def rollback(self) -> None:
+        """Discard everything done since the unit began (or last committed)."""
+        self._begin()
+
+
+class InMemoryDatabase:
+    """The committed state several in-memory units of work share."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.events = InMemoryEventStore()
+        self.projections = InMemoryProjectionStore()
+        self.checkpoints = InMemoryCheckpointStore()

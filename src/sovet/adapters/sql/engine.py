@@ -1,0 +1,116 @@
+"""Engines for ``--db``: a SQLite file (WAL, ``synchronous=FULL``) or PostgreSQL.
+
+A plain path (or ``sqlite:///…``) opens SQLite; every connection gets
+``journal_mode=WAL``, ``synchronous=FULL``, ``foreign_keys=ON`` and a busy
+timeout, and begins its transactions with an explicit ``BEGIN`` so reads are part
+of them (the sqlite3 module's legacy mode would not). ``postgresql://`` URLs are
+mapped to the psycopg 3 driver (``postgresql+psycopg://``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
+
+from sovet.domain.errors import InputError
+from sovet.ports import StorageError
+
+__all__ = ["BUSY_TIMEOUT_MS", "check_durability", "make_engine", "sqlalchemy_url"]
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long a SQLite writer waits for another's lock before giving up."""
+
+
+def sqlalchemy_url(url_or_path: str) -> str:
+    """The SQLAlchemy URL for a ``--db`` value (a path, sqlite:// or postgresql://)."""
+    if url_or_path.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url_or_path.split("://", 1)[1]
+    if "://" in url_or_path:
+        return url_or_path
+    if url_or_path == ":memory:":
+        return "sqlite://"
+    return f"sqlite:///{Path(url_or_path).expanduser()}"
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Own the transactions (BEGIN in _sqlite_begin), not sqlite3's legacy mode.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+    # A damaged file must surface as a broken event, not a decode traceback.
+    dbapi_connection.text_factory = _lenient_text
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url_or_path: str) -> Engine:
+    """An engine for a SQLite path, a ``sqlite://`` or a ``postgresql://`` URL."""
+    try:
+        url = make_url(sqlalchemy_url(url_or_path))
+    except ArgumentError as e:
+        raise InputError(f"not a database path or URL: {e}", source=url_or_path) from e
+    if url.get_backend_name() == "sqlite":
+        database = url.database
+        if database and database != ":memory:":
+            parent = Path(database).parent
+            if not parent.is_dir():
+                raise InputError(
+                    f"directory {str(parent)!r} does not exist", source=url_or_path
+                )
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if url.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    raise InputError(
+        f"unsupported database {url.get_backend_name()!r}; use a SQLite path "
+        "or a postgresql:// URL",
+        source=url_or_path,
+    )
+
+
+def check_durability(engine: Engine) -> None:
+    """Raise ``StorageError`` unless a SQLite engine runs WAL with synchronous=FULL."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        mode = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar()).lower()
+        sync = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+        conn.rollback()
+    database = engine.url.database or ":memory:"
+    if mode != "wal" and database != ":memory:":
+        raise StorageError(
+            f"SQLite database {database} runs journal_mode={mode}, not WAL; "
+            "open it with sovet.adapters.sql.make_engine"
+        )
+    if sync != 2:  # 2 = FULL
+        raise StorageError(
+            f"SQLite database {database} runs synchronous={sync}, not FULL (2); "
+            "open it with sovet.adapters.sql.make_engine"
+        )
+
+
+def is_busy(error: BaseException | None) -> bool:
+    """True for SQLite's 'database is locked' (another writer holds the log)."""
+    return isinstance(error, sqlite3.OperationalError) and (
+        getattr(error, "sqlite_errorcode", None) in (5, 517)  # BUSY, BUSY_SNAPSHOT
+        or "database is locked" in str(error)
+    )

@@ -1,0 +1,151 @@
+"""``SqlEventStore``: the hash-chained log on SQLAlchemy Core (SQLite, PostgreSQL).
+
+Append reads the head and the streams' versions inside the unit's transaction,
+links the batch (``ledger.chain.link_batch``) and writes it with one
+``executemany`` INSERT. A lost race surfaces as ``ConcurrencyConflict``: the
+database's ``PRIMARY KEY(seq)`` or ``UNIQUE(stream_id, version)`` rejects the
+second writer (``IntegrityError``), or SQLite reports the log locked by another
+writer. The adapter never updates or deletes an event.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from sovet.adapters.memory import check_expected_versions
+from sovet.adapters.sql.engine import is_busy
+from sovet.adapters.sql.schema import events
+from sovet.domain.errors import ChainBroken
+from sovet.ledger.chain import link_batch
+from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ports import ConcurrencyConflict, StorageError
+
+__all__ = ["READ_BATCH", "SqlEventStore"]
+
+READ_BATCH = 5_000
+"""Rows fetched per round trip when streaming the log."""
+
+_IN_CHUNK = 500
+_COLUMNS = (
+    events.c.seq,
+    events.c.stream_id,
+    events.c.version,
+    events.c.type,
+    events.c.payload,
+    events.c.recorded_at,
+    events.c.prev_hash,
+    events.c.hash,
+)
+
+
+class SqlEventStore:
+    """A ``ports.EventStore`` bound to one connection (the unit's transaction)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+        self.failed = False
+        """Set when an append failed: the transaction must not be committed."""
+
+    def _versions(self, streams: set[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        ordered = sorted(streams)
+        for i in range(0, len(ordered), _IN_CHUNK):
+            query = (
+                select(events.c.stream_id, func.max(events.c.version))
+                .where(events.c.stream_id.in_(ordered[i : i + _IN_CHUNK]))
+                .group_by(events.c.stream_id)
+            )
+            for stream, version in self._conn.execute(query):
+                found[stream] = int(version)
+        return found
+
+    def append(
+        self,
+        events_: Sequence[NewEvent],
+        expected_versions: Mapping[str, int] | None = None,
+    ) -> list[StoredEvent]:
+        """Append in order with seq, versions and hash links (see ``ports``)."""
+        try:
+            streams = {event.stream_id for event in events_}
+            streams.update(expected_versions or {})
+            versions = self._versions(streams) if streams else {}
+            check_expected_versions(expected_versions, versions)
+            if not events_:
+                return []
+            stored, payloads = link_batch(events_, head=self.head(), versions=versions)
+            rows = [
+                {
+                    "seq": e.seq,
+                    "stream_id": e.stream_id,
+                    "version": e.version,
+                    "type": e.type,
+                    "payload": p.decode("utf-8"),
+                    "recorded_at": e.recorded_at,
+                    "prev_hash": e.prev_hash,
+                    "hash": e.hash,
+                }
+                for e, p in zip(stored, payloads, strict=True)
+            ]
+            self._conn.execute(events.insert(), rows)
+        except IntegrityError as e:
+            self.failed = True
+            raise ConcurrencyConflict(
+                "another writer appended first (PRIMARY KEY(seq) or "
+                "UNIQUE(stream_id, version) rejected this append); "
+                "nothing was written"
+            ) from e
+        except OperationalError as e:
+            self.failed = True
+            if is_busy(e.orig):
+                raise ConcurrencyConflict(
+                    "another writer holds the log (SQLite busy); nothing was written"
+                ) from e
+            raise StorageError(f"the database refused the append: {e.orig}") from e
+        except DBAPIError as e:
+            self.failed = True
+            raise StorageError(f"the database refused the append: {e.orig}") from e
+        except ConcurrencyConflict:
+            self.failed = True
+            raise
+        return stored
+
+    def read(
+        self, after_seq: int = 0, limit: int | None = None
+    ) -> Iterator[StoredEvent]:
+        """Events with ``seq > after_seq`` in order, streamed in batches."""
+        query = select(*_COLUMNS).where(events.c.seq > after_seq).order_by(events.c.seq)
+        if limit is not None:
+            query = query.limit(max(limit, 0))
+        result = self._conn.execution_options(yield_per=READ_BATCH).execute(query)
+        loads = json.loads
+        try:
+            for seq, stream, version, type_, payload, at, prev, digest in result:
+                try:
+                    value = loads(payload)
+                except ValueError as e:
+                    raise ChainBroken(
+                        seq, f"stored payload is not valid JSON ({e})"
+                    ) from e
+                yield StoredEvent(seq, stream, version, type_, value, at, prev, digest)
+        finally:
+            result.close()
+
+    def head(self) -> tuple[int, str]:
+        """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)``."""
+        row = self._conn.execute(
+            select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)
+        ).first()
+        if row is None:
+            return 0, GENESIS_HASH
+        return int(row[0]), str(row[1])
+
+    def stream_version(self, stream_id: str) -> int:
+        """The stream's current version (0 when it has none)."""
+        version = self._conn.execute(
+            select(func.max(events.c.version)).where(events.c.stream_id == stream_id)
+        ).scalar()
+        return 0 if version is None else int(version)

@@ -1,0 +1,1 @@
+"""Alembic migrations of sovet's schema (run by ``sovet.adapters.sql.migrate``)."""

@@ -1,0 +1,107 @@
+"""``SqlProjectionStore`` and ``SqlCheckpointStore``: rows written in the unit's
+transaction, so they commit or roll back together with the events."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from sovet.adapters.sql.schema import checkpoints, projections
+from sovet.ledger.canonical import canonical_json
+from sovet.ledger.checkpoint import SignedCheckpoint
+from sovet.ledger.envelope import JSONValue
+from sovet.ports import Checkpoint, StorageError
+
+__all__ = ["SqlCheckpointStore", "SqlProjectionStore"]
+
+
+class SqlProjectionStore:
+    """A ``ports.ProjectionStore``: ``(kind, key) -> value`` as canonical JSON text."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+        name = connection.dialect.name
+        self._insert = postgresql.insert if name == "postgresql" else sqlite.insert
+
+    def put(self, kind: str, key: str, value: JSONValue) -> None:
+        """Insert or replace the row ``(kind, key)``."""
+        text = canonical_json(value, path=f"projection {kind}/{key}").decode("utf-8")
+        statement = self._insert(projections).values(kind=kind, key=key, value=text)
+        self._conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[projections.c.kind, projections.c.key],
+                set_={"value": statement.excluded.value},
+            )
+        )
+
+    def delete(self, kind: str, key: str) -> None:
+        """Remove the row ``(kind, key)`` if present."""
+        self._conn.execute(
+            delete(projections).where(
+                projections.c.kind == kind, projections.c.key == key
+            )
+        )
+
+    def get(self, kind: str, key: str) -> JSONValue | None:
+        """The row's value, or ``None``."""
+        text = self._conn.execute(
+            select(projections.c.value).where(
+                projections.c.kind == kind, projections.c.key == key
+            )
+        ).scalar()
+        return None if text is None else json.loads(text)
+
+    def all(self, kind: str) -> dict[str, JSONValue]:
+        """Every row of one kind, by key (in key order)."""
+        rows = self._conn.execute(
+            select(projections.c.key, projections.c.value)
+            .where(projections.c.kind == kind)
+            .order_by(projections.c.key)
+        )
+        return {key: json.loads(value) for key, value in rows}
+
+    def clear(self) -> None:
+        """Drop every row (before a rebuild by replay)."""
+        self._conn.execute(delete(projections))
+
+
+class SqlCheckpointStore:
+    """A ``ports.CheckpointStore``: append-only, one checkpoint per log size."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+
+    def add(self, checkpoint: Checkpoint) -> None:
+        """Store a checkpoint; a second one for the same size is refused."""
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(
+                    checkpoints.insert().values(
+                        size=checkpoint.size,
+                        root_hash=checkpoint.root_hash,
+                        head_hash=checkpoint.head_hash,
+                        signature=checkpoint.signature,
+                        public_key=checkpoint.public_key,
+                    )
+                )
+        except IntegrityError as e:
+            raise StorageError(f"a checkpoint for size {checkpoint.size} exists") from e
+
+    def list(self) -> list[Checkpoint]:
+        """All checkpoints, oldest (smallest size) first."""
+        rows = self._conn.execute(
+            select(
+                checkpoints.c.size,
+                checkpoints.c.root_hash,
+                checkpoints.c.head_hash,
+                checkpoints.c.signature,
+                checkpoints.c.public_key,
+            ).order_by(checkpoints.c.size)
+        )
+        return [
+            SignedCheckpoint(int(size), root, head, signature, key)
+            for size, root, head, signature, key in rows
+        ]

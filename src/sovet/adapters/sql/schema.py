@@ -1,0 +1,67 @@
+"""The SQL schema (SQLAlchemy Core), the same on SQLite and PostgreSQL (STYLE.md S4).
+
+- ``events``: the append-only, hash-chained log. ``seq`` is the primary key and
+  is assigned by the writer (head + 1), so two concurrent appenders collide on
+  it; ``UNIQUE(stream_id, version)`` rejects a second writer of one stream
+  version. ``payload`` is the canonical JSON text of the payload.
+- ``projections``: query rows ``(kind, key) -> value`` (canonical JSON text),
+  written in the same transaction as the events they derive from.
+- ``checkpoints``: signed statements of the head, one per log size.
+
+Alembic migrations (``migrations/versions``) must create exactly this schema;
+``tests/integration/test_migrations.py`` compares them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = ["checkpoints", "events", "metadata", "projections"]
+
+metadata = MetaData()
+"""All of sovet's tables."""
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", BigInteger, nullable=False, autoincrement=False),
+    Column("stream_id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("type", String(200), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("recorded_at", String(64), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    PrimaryKeyConstraint("seq", name="pk_events"),
+    UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
+)
+
+projections = Table(
+    "projections",
+    metadata,
+    Column("kind", String(100), nullable=False),
+    Column("key", String(400), nullable=False),
+    Column("value", Text, nullable=False),
+    PrimaryKeyConstraint("kind", "key", name="pk_projections"),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("size", BigInteger, nullable=False, autoincrement=False),
+    Column("root_hash", String(64), nullable=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    PrimaryKeyConstraint("size", name="pk_checkpoints"),
+)
