@@ -36,13 +36,16 @@ import numpy as np
 
 from sovet.ballots.common import (
     BLOCK_HINT,
+    MAX_CANDIDATES,
     BallotFile,
     ProgressFn,
+    check_total,
     decode,
     file_size,
     first_line_of,
     open_ballots,
     progress_bar,
+    whole,
 )
 from sovet.counting.types import Profile
 from sovet.domain.errors import BallotFileError
@@ -50,6 +53,7 @@ from sovet.domain.errors import BallotFileError
 __all__ = ["BallotFile", "read_blt", "write_blt"]
 
 # The end-of-ballots line as it is usually written (fast path: list.index).
+_MAX_WEIGHT = 10**15
 _MARKERS = (b"0\n", b"0\r\n", b"0", b"0 \n", b" 0\n", b"0 \r\n", b"0\t\n")
 
 
@@ -79,14 +83,15 @@ class _Reader:
         if raw is None:
             raise self.error("empty file: expected the line 'candidates seats'", 1)
         parts = decode(raw, self.source, self.line).split()
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        numbers = [whole(p, 9) for p in parts]
+        if len(numbers) != 2 or numbers[0] is None or numbers[1] is None:
             raise self.error(
                 f"first line must be 'candidates seats' (two whole numbers), "
                 f"not {_show(raw)}"
             )
-        n, seats = int(parts[0]), int(parts[1])
-        if n < 1:
-            raise self.error("a BLT file needs at least one candidate")
+        n, seats = numbers[0], numbers[1]
+        if not 1 <= n <= MAX_CANDIDATES:
+            raise self.error(f"candidates must be between 1 and {MAX_CANDIDATES}")
         if not 1 <= seats <= n:
             raise self.error(
                 f"seats must be between 1 and {n} (candidates), not {seats}"
@@ -96,11 +101,8 @@ class _Reader:
     def withdrawn(self, raw: bytes, n: int) -> frozenset[int]:
         out: set[int] = set()
         for token in raw.split():
-            try:
-                value = -int(token)
-            except ValueError:
-                value = 0
-            if not 1 <= value <= n:
+            value = whole(token[1:], 9) if token.startswith(b"-") else None
+            if value is None or not 1 <= value <= n:
                 raise self.error(
                     f"withdrawn line: {_show(token)} is not -1 … -{n} "
                     "(a withdrawn candidate's number, negated)"
@@ -218,7 +220,7 @@ def _parse_ballots(
         if (
             len(numbers) >= 2
             and numbers[-1] == 0
-            and numbers[0] >= 0
+            and 0 <= numbers[0] < _MAX_WEIGHT
             and (len(numbers) == 2 or min(numbers[1:-1]) >= 1)
             and max(numbers[1:-1], default=0) <= n
             and len(set(numbers[1:-1])) == len(numbers) - 2
@@ -242,12 +244,12 @@ def _parse_ballots(
         reader.notes.append(
             f"{ballots} ballot(s) have {why} (e.g. {_show(examples[why])})"
         )
-    return _profile(names, rankings, withdrawn)
+    return _profile(names, rankings, withdrawn, reader.source)
 
 
 def _slow_ballot(tokens: list[bytes], n: int) -> tuple[tuple[int, ...], int, str]:
     """Parse a ballot line token by token: ``(ranking, weight, truncation note)``."""
-    if not tokens[0].isdigit():
+    if whole(tokens[0]) is None:
         raise ValueError(f"the weight {_show(tokens[0])} is not a whole number ≥ 0")
     if tokens[-1] != b"0":
         raise ValueError("a ballot line must end with 0")
@@ -258,10 +260,11 @@ def _slow_ballot(tokens: list[bytes], n: int) -> tuple[tuple[int, ...], int, str
     for token in tokens[1:-1]:
         parts = token.split(b"=") if token != b"-" else []
         for part in parts:
-            if not part.isdigit():
+            number = whole(part, 9)
+            if number is None:
                 raise ValueError(f"{_show(token)} is not a candidate number")
-            if not 1 <= int(part) <= n:
-                raise ValueError(f"candidate {int(part)} is not in 1 … {n}")
+            if not 1 <= number <= n:
+                raise ValueError(f"candidate {number} is not in 1 … {n}")
         if why:
             continue
         if token == b"-":
@@ -276,13 +279,17 @@ def _slow_ballot(tokens: list[bytes], n: int) -> tuple[tuple[int, ...], int, str
 
 
 def _profile(
-    names: list[str], rankings: dict[tuple[int, ...], int], withdrawn: frozenset[int]
+    names: list[str],
+    rankings: dict[tuple[int, ...], int],
+    withdrawn: frozenset[int],
+    source: str,
 ) -> Profile:
     """Rankings keyed by 1-based numbers to a ``Profile`` (0-based, -1 padded)."""
     width = max(map(len, rankings), default=0)
     table = np.zeros((len(rankings), width), dtype=np.int32)
     for i, key in enumerate(rankings):
         table[i, : len(key)] = key
+    check_total(sum(rankings.values()), source)
     weights = np.fromiter(rankings.values(), dtype=np.int64, count=len(rankings))
     return Profile(tuple(names), table - 1, weights, withdrawn)
 

@@ -23,6 +23,8 @@ from sovet.domain.errors import BallotFileError
 
 __all__ = [
     "BLOCK_HINT",
+    "MAX_CANDIDATES",
+    "MAX_TOTAL",
     "BallotFile",
     "ProgressFn",
     "build_profile",
@@ -30,12 +32,26 @@ __all__ = [
     "first_line_of",
     "open_ballots",
     "progress_bar",
+    "whole",
 ]
 
 BLOCK_HINT = 1 << 20
 """Bytes per block of lines read at once (``readlines(hint)``)."""
 
+MAX_CANDIDATES = 100_000
+"""More candidates than this is taken for a corrupt header, not an election."""
+
+MAX_TOTAL = 2**62
+"""Ballot weights and their total must stay below this (int64 tallies)."""
+
 ProgressFn = Callable[[int], None]
+
+
+def whole(text: str | bytes, digits: int = 15) -> int | None:
+    """The value of an ASCII decimal numeral of at most ``digits`` digits, else None."""
+    if not text or len(text) > digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +148,15 @@ def first_line_of(
     return None
 
 
+def check_total(total: int, source: str) -> None:
+    """Refuse a file whose ballots weigh more than int64 tallies can hold."""
+    if total >= MAX_TOTAL:
+        raise BallotFileError(
+            f"the ballots weigh {total} in all, more than a count can hold",
+            source=source,
+        )
+
+
 def count_lines(blocks: Iterable[Sequence[bytes]]) -> Counter[bytes]:
     """Group identical raw lines across blocks (C-speed ``Counter`` updates)."""
     grouped: Counter[bytes] = Counter()
@@ -144,12 +169,14 @@ def build_profile(
     candidates: Sequence[str],
     grouped: dict[tuple[int, ...], int],
     withdrawn: frozenset[int],
+    source: str,
 ) -> Profile:
     """A ``Profile`` from already-validated strict rankings and their weights.
 
     Rankings must be strict, in range and non-empty; zero weights are dropped.
     """
     items = [(k, w) for k, w in grouped.items() if k and w]
+    check_total(sum(w for _, w in items), source)
     width = max((len(k) for k, _ in items), default=0)
     rankings = np.full((len(items), width), -1, dtype=np.int32)
     weights = np.zeros(len(items), dtype=np.int64)

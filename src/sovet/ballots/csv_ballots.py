@@ -30,11 +30,13 @@ from collections import Counter
 from pathlib import Path
 
 from sovet.ballots.common import (
+    MAX_CANDIDATES,
     BallotFile,
     build_profile,
     file_size,
     open_ballots,
     progress_bar,
+    whole,
 )
 from sovet.domain.errors import BallotFileError
 
@@ -52,7 +54,6 @@ def read_csv_ballots(path: str | Path, *, progress: bool = False) -> BallotFile:
     rows: Counter[tuple[str, ...]] = Counter()
     first_line: dict[tuple[str, ...], int] = {}
     header: list[str] | None = None
-    csv.field_size_limit(1 << 16)
     with (
         open_ballots(path) as handle,
         progress_bar(progress, file_size(handle), f"reading {source}") as advance,
@@ -97,7 +98,11 @@ def _is_header(cells: list[str]) -> bool:
 
 def _is_scot_elex(cells: list[str]) -> bool:
     filled = [c for c in cells if c]
-    return len(filled) == 2 and cells[:2] == filled and all(c.isdigit() for c in filled)
+    return (
+        len(filled) == 2
+        and cells[:2] == filled
+        and all(whole(c, 9) is not None for c in filled)
+    )
 
 
 def _read_named(
@@ -123,7 +128,7 @@ def _read_named(
         names = list(cells)
         if weight_col is not None:
             cell = names.pop(weight_col) if weight_col < len(names) else ""
-            if cell and not cell.isdigit():
+            if cell and whole(cell) is None:
                 raise BallotFileError(
                     f"weight {cell!r} is not a whole number ≥ 0",
                     source=source,
@@ -143,7 +148,7 @@ def _read_named(
     for ranking, weight in ballots:
         key = tuple(index[n] for n in ranking)
         grouped[key] = grouped.get(key, 0) + weight
-    profile = build_profile(candidates, grouped, frozenset())
+    profile = build_profile(candidates, grouped, frozenset(), source)
     text = tuple(f"{n} ballot(s) have {why}" for why, n in notes.items())
     title = Path(source).stem
     return BallotFile(title, candidates, None, frozenset(), profile, source, text)
@@ -171,7 +176,7 @@ def _read_numbered(
 ) -> BallotFile:
     """The scot-elex layout: ``n,seats``; ``count,c1,…``; candidate rows; title."""
     n, seats = int(first[0]), int(first[1])
-    if n < 1 or not 1 <= seats <= n:
+    if not 1 <= n <= MAX_CANDIDATES or not 1 <= seats <= n:
         raise BallotFileError(
             f"first row must be 'candidates,seats' with 1 ≤ seats ≤ candidates, "
             f"not {n},{seats}",
@@ -187,13 +192,14 @@ def _read_numbered(
         head = cells[0]
         if head.lower().startswith("candidate "):
             number = head[len("candidate ") :].strip()
-            if not number.isdigit() or not 1 <= int(number) <= n or len(cells) < 2:
+            index = whole(number, 9)
+            if index is None or not 1 <= index <= n or len(cells) < 2:
                 raise BallotFileError(
                     f"bad candidate row {head!r}", source=source, line=line
                 )
-            names[int(number)] = cells[1]
+            names[index] = cells[1]
             continue
-        if not head.isdigit():
+        if whole(head) is None:
             if title or len([c for c in cells if c]) != 1:
                 raise BallotFileError(
                     f"expected 'count,c1,c2,…', not {','.join(cells)[:60]!r}",
@@ -204,7 +210,8 @@ def _read_numbered(
             continue
         cut: list[str] = []
         for cell in cells[1:]:
-            if cell and (not cell.isdigit() or not 1 <= int(cell) <= n):
+            value = whole(cell, 9) if cell else 0
+            if cell and (value is None or not 1 <= value <= n):
                 raise BallotFileError(
                     f"{cell!r} is not a candidate number 1 … {n}",
                     source=source,
@@ -226,6 +233,6 @@ def _read_numbered(
     candidates = tuple(names[i] for i in range(1, n + 1))
     if len(set(candidates)) != n:
         raise BallotFileError("two candidates have the same name", source=source)
-    profile = build_profile(candidates, grouped, frozenset())
+    profile = build_profile(candidates, grouped, frozenset(), source)
     text = tuple(f"{k} ballot(s) have {why}" for why, k in notes.items())
     return BallotFile(title, candidates, seats, frozenset(), profile, source, text)

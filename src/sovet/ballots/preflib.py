@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sovet.ballots.common import (
     BLOCK_HINT,
+    MAX_CANDIDATES,
     BallotFile,
     build_profile,
     decode,
@@ -31,6 +32,7 @@ from sovet.ballots.common import (
     first_line_of,
     open_ballots,
     progress_bar,
+    whole,
 )
 from sovet.domain.errors import BallotFileError
 
@@ -108,9 +110,10 @@ def read_preflib(path: str | Path, *, progress: bool = False) -> BallotFile:
             dropped += weight
     total = sum(rankings.values()) + dropped
     declared = meta.get("NUMBER VOTERS")
-    if declared is not None and declared.strip().isdigit() and int(declared) != total:
+    voters = None if declared is None else whole(declared.strip(), 18)
+    if voters is not None and voters != total:
         raise BallotFileError(
-            f"# NUMBER VOTERS says {int(declared)} but the orders total {total}",
+            f"# NUMBER VOTERS says {voters} but the orders total {total}",
             source=source,
         )
     if truncated:
@@ -118,7 +121,7 @@ def read_preflib(path: str | Path, *, progress: bool = False) -> BallotFile:
     if dropped:
         notes.append(f"{dropped} ballot(s) with no strict first preference dropped")
     title = meta.get("TITLE", "")
-    profile = build_profile(candidates, rankings, frozenset())
+    profile = build_profile(candidates, rankings, frozenset(), source)
     return BallotFile(
         title, candidates, None, frozenset(), profile, source, tuple(notes)
     )
@@ -135,17 +138,18 @@ def _metadata(
     key, value = key.strip().upper(), value.strip()
     if key.startswith("ALTERNATIVE NAME"):
         number = key.removeprefix("ALTERNATIVE NAME").strip()
-        if not number.isdigit():
+        index = whole(number, 9)
+        if index is None:
             raise BallotFileError(
                 f"'# ALTERNATIVE NAME i:' needs a number, not {number!r}",
                 source=source,
                 line=line,
             )
-        if int(number) in names:
+        if index in names:
             raise BallotFileError(
-                f"alternative {int(number)} is named twice", source=source, line=line
+                f"alternative {index} is named twice", source=source, line=line
             )
-        names[int(number)] = value
+        names[index] = value
     else:
         meta[key] = value
 
@@ -157,12 +161,14 @@ def _alternatives(meta: dict[str, str], source: str) -> int:
             "no '# NUMBER ALTERNATIVES:' line (PrefLib 2022 metadata is required)",
             source=source,
         )
-    if not value.isdigit() or int(value) < 1:
+    m = whole(value, 9)
+    if m is None or not 1 <= m <= MAX_CANDIDATES:
         raise BallotFileError(
-            f"'# NUMBER ALTERNATIVES:' must be a whole number ≥ 1, not {value!r}",
+            f"'# NUMBER ALTERNATIVES:' must be a whole number 1 … {MAX_CANDIDATES}, "
+            f"not {value!r}",
             source=source,
         )
-    return int(value)
+    return m
 
 
 def _order(raw: bytes, m: int, ties_allowed: bool) -> tuple[int, tuple[int, ...], bool]:
@@ -171,7 +177,7 @@ def _order(raw: bytes, m: int, ties_allowed: bool) -> tuple[int, tuple[int, ...]
     if not sep:
         raise ValueError("an order line must be 'count: a,b,...'")
     head = head.strip()
-    if not head.isdigit():
+    if whole(head) is None:
         raise ValueError(
             f"the count {head.decode('utf-8', 'replace')!r} is not a whole number"
         )
@@ -214,7 +220,7 @@ def _groups(body: bytes) -> list[list[int]]:
             closes and current is None and not opens
         ):
             raise ValueError("unbalanced '{' '}'")
-        if not core.isdigit():
+        if whole(core, 9) is None:
             raise ValueError(
                 f"{token.decode('utf-8', 'replace')!r} is not an alternative"
             )
