@@ -1,0 +1,110 @@
+"""The composition root: picks the store for ``--db`` and wires the signer.
+
+``--db`` (or ``SOVET_DB``) is a file path (SQLite) or a ``postgresql://`` URL
+(DESIGN §4). Opening a database runs its Alembic migrations.
+
+The signing key (Ed25519, for checkpoints) lives beside a SQLite database as
+``<db>.key`` (PEM, mode 0600), created with the database by ``init``, ``run``,
+``demo`` and ``import``. For PostgreSQL, ``SOVET_KEY_FILE`` names the key file
+(default ``./sovet.key``). Whoever holds the key can sign checkpoints; the
+public key travels with every checkpoint and every export.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
+from sovet.adapters.signing import Ed25519Signer, load_or_create
+from sovet.adapters.sql import SqlUnitOfWork, make_engine, migrate
+from sovet.config import Settings
+from sovet.domain.errors import InputError
+from sovet.ports import Clock, Signer, UnitOfWork
+from sovet.services.handlers import StateCache
+
+__all__ = [
+    "Services",
+    "SystemClock",
+    "bootstrap",
+    "in_memory",
+    "is_url",
+    "key_path",
+    "remove_database",
+]
+
+
+class SystemClock:
+    """The real clock (``ports.Clock``): the only place sovet reads 'now'."""
+
+    def now(self) -> datetime:
+        """The current time in UTC."""
+        return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """What the edges need: a unit-of-work factory, the signer, the state cache."""
+
+    location: str
+    uow: Callable[[], UnitOfWork]
+    signer: Signer
+    cache: StateCache = field(default_factory=StateCache)
+    clock: Clock = field(default_factory=SystemClock)
+
+
+def is_url(db: str) -> bool:
+    """True when ``db`` is a database URL rather than a SQLite file path."""
+    return "://" in db
+
+
+def key_path(db: str, settings: Settings | None = None) -> Path:
+    """Where the signing key of ``db`` lives: ``<db>.key`` beside a SQLite file."""
+    if is_url(db):
+        return Path((settings or Settings()).key_file)
+    return Path(f"{db}.key")
+
+
+def remove_database(db: str) -> None:
+    """Delete a SQLite database, its WAL files and its key (``demo`` starts fresh)."""
+    if is_url(db):
+        raise InputError(
+            "refusing to delete a server database; use a SQLite path", source=db
+        )
+    for suffix in ("", "-wal", "-shm", "-journal", ".key"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{db}{suffix}").unlink()
+
+
+def bootstrap(db: str | None = None, *, create: bool = False) -> Services:
+    """Open (or with ``create``, create) the database ``db`` and its signing key.
+
+    Without ``create`` a missing SQLite file is an error rather than a new,
+    empty database, so that ``verify`` or ``legitimacy`` on a mistyped path does
+    not answer about nothing.
+    """
+    settings = Settings()
+    location = db or settings.db
+    if not is_url(location) and not create and not Path(location).exists():
+        raise InputError(
+            "no database here; create one with `sovet init`, `sovet run` "
+            "or `sovet demo`",
+            source=location,
+        )
+    engine = make_engine(location)
+    migrate(engine)
+    signer = load_or_create(key_path(location, settings))
+    return Services(location=location, uow=lambda: SqlUnitOfWork(engine), signer=signer)
+
+
+def in_memory(signer: Signer | None = None) -> Services:
+    """A fresh in-memory engine (tests, ``whatif``): one store shared by its UoWs."""
+    database = InMemoryDatabase()
+    return Services(
+        location=":memory:",
+        uow=lambda: InMemoryUnitOfWork(database),
+        signer=signer or Ed25519Signer.generate(),
+    )

@@ -1,0 +1,114 @@
+"""Command handling: fold, decide, append, project, commit — all or nothing.
+
+``execute(uow, command)`` is the one write path of the engine (DESIGN §3): the
+current state is the fold of the log (kept in a ``StateCache`` keyed by the head,
+so a scenario of n commands costs n, not n², evolutions); the pure
+``decide(state, command)`` returns domain events or raises ``RuleViolation``;
+the events are appended with the stream versions the decision saw
+(``expected_versions``) and projected in the same unit of work, which commits
+once. A refused command writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sovet.domain import (
+    Command,
+    DomainEvent,
+    FederationState,
+    decide,
+    evolve,
+    fold,
+    to_new_event,
+)
+from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ports import EventStore, UnitOfWork
+from sovet.services.projector import project
+
+__all__ = ["StateCache", "execute", "to_new_events"]
+
+
+class StateCache:
+    """The folded state at a known head ``(seq, hash)``, caught up incrementally.
+
+    The cache is only advanced after a commit and dropped on any failure, so it
+    always equals the fold of a committed prefix of the log.
+    """
+
+    def __init__(self) -> None:
+        self._seq = 0
+        self._hash = GENESIS_HASH
+        self._state: FederationState | None = None
+
+    def current(self, events: EventStore) -> FederationState:
+        """The state at the store's head: cached, caught up, or folded afresh."""
+        seq, head = events.head()
+        state = self._state
+        if state is not None and (self._seq, self._hash) == (seq, head):
+            return state
+        if state is not None and 0 < self._seq < seq:
+            newer = list(events.read(after_seq=self._seq))
+            if newer and newer[0].prev_hash == self._hash:
+                for event in newer:
+                    state = evolve(state, event)
+                self.advance(state, newer[-1])
+                return state
+        state = fold(events.read())
+        self._state, self._seq, self._hash = state, seq, head
+        return state
+
+    def advance(self, state: FederationState, last: StoredEvent) -> None:
+        """Record ``state`` as the fold of the log up to ``last``."""
+        self._state, self._seq, self._hash = state, last.seq, last.hash
+
+    def invalidate(self) -> None:
+        """Forget the cached state (after a failure or an outside write)."""
+        self._state, self._seq, self._hash = None, 0, GENESIS_HASH
+
+
+def to_new_events(events: Iterable[DomainEvent], at: str) -> list[NewEvent]:
+    """Domain events as log envelopes, recorded at the command's time ``at``."""
+    envelopes = []
+    for event in events:
+        envelope = to_new_event(event)
+        envelopes.append(
+            NewEvent(envelope.stream_id, envelope.type, envelope.payload, at)
+        )
+    return envelopes
+
+
+def execute(
+    uow: UnitOfWork, command: Command, *, cache: StateCache | None = None
+) -> list[StoredEvent]:
+    """Apply one command all-or-nothing and return the events it appended.
+
+    Raises the domain's ``RuleViolation`` (nothing written) when the command is
+    refused, and ``ConcurrencyConflict`` when another writer moved a stream.
+    """
+    cache = cache if cache is not None else StateCache()
+    with uow:
+        state = cache.current(uow.events)
+        new = to_new_events(decide(state, command), command.at)
+        try:
+            stored = _append(uow, new)
+            for event in stored:
+                state = evolve(state, event)
+            project(uow.projections, state, stored)
+            uow.commit()
+        except BaseException:
+            cache.invalidate()
+            raise
+    if stored:
+        cache.advance(state, stored[-1])
+    return stored
+
+
+def _append(uow: UnitOfWork, new: Sequence[NewEvent]) -> list[StoredEvent]:
+    if not new:
+        return []
+    expected = {
+        stream: uow.events.stream_version(stream)
+        for stream in dict.fromkeys(event.stream_id for event in new)
+    }
+    return uow.events.append(new, expected_versions=expected)

@@ -1,0 +1,103 @@
+"""The projector: query rows derived from the folded state (DESIGN §3).
+
+Three kinds of row, written in the same unit of work as the events:
+
+- ``government`` — every government by id: name, status, the approving
+  assembly and motion, bloc, offices with holders (SR-21…SR-30);
+- ``congress`` — every congress session and executive committee by id: body,
+  number, opened/closed, seated/consultative/absent delegates per faction
+  (SR-16…SR-20);
+- ``seats`` — every body's deputies per faction (council compositions, SR-6…SR-10).
+
+``project(store, state, events)`` rewrites exactly the rows whose value differs
+from the state after ``events`` (and deletes rows whose subject is gone), so live
+projection and a replay from the log (``services.replay``) give the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sovet.domain.state import Assembly, BodyRecord, FederationState, GovernmentRecord
+from sovet.ledger.envelope import JSONValue, StoredEvent
+from sovet.ports import ProjectionStore
+
+__all__ = ["KINDS", "project", "rows"]
+
+
+def _government(record: GovernmentRecord) -> JSONValue:
+    return {
+        "name": record.name,
+        "status": record.status,
+        "assembly": record.assembly,
+        "approved_by": record.approved_by,
+        "bloc": list(record.bloc),
+        "ended_reason": record.ended_reason,
+        "offices": {
+            office.office: {"person": office.person, "faction": office.faction}
+            for office in record.offices.values()
+        },
+    }
+
+
+def _congress(assembly: Assembly) -> JSONValue:
+    return {
+        "body": assembly.body,
+        "kind": assembly.kind,
+        "name": assembly.name,
+        "number": assembly.number,
+        "opened_at": assembly.opened_at,
+        "closed_at": assembly.closed_at,
+        "seated": dict(assembly.seated),
+        "consultative": dict(assembly.consultative),
+        "absent": dict(assembly.absent),
+        "executive": assembly.executive,
+    }
+
+
+def _seats(body: BodyRecord) -> JSONValue:
+    return {
+        "name": body.name,
+        "level": body.level,
+        "composition": dict(body.composition),
+        "members": dict(body.members),
+    }
+
+
+_BUILDERS: dict[str, Callable[[FederationState], dict[str, JSONValue]]] = {
+    "government": lambda s: {k: _government(v) for k, v in s.governments.items()},
+    "congress": lambda s: {k: _congress(v) for k, v in s.assemblies.items()},
+    "seats": lambda s: {
+        k: _seats(v) for k, v in s.bodies.items() if v.composition or v.members
+    },
+}
+
+KINDS: tuple[str, ...] = tuple(_BUILDERS)
+"""The projection kinds this projector maintains."""
+
+
+def rows(state: FederationState) -> dict[str, dict[str, JSONValue]]:
+    """Every projection row the state gives, by kind and key."""
+    return {kind: build(state) for kind, build in _BUILDERS.items()}
+
+
+def project(
+    store: ProjectionStore, state: FederationState, events: Sequence[StoredEvent]
+) -> int:
+    """Bring ``store`` in line with ``state`` after ``events``; rows written.
+
+    Nothing is written when ``events`` is empty.
+    """
+    if not events:
+        return 0
+    written = 0
+    for kind, wanted in rows(state).items():
+        current = store.all(kind)
+        for key, value in wanted.items():
+            if current.get(key) != value:
+                store.put(kind, key, value)
+                written += 1
+        for key in current.keys() - wanted.keys():
+            store.delete(kind, key)
+            written += 1
+    return written

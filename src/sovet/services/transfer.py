@@ -1,0 +1,196 @@
+"""Export and import of the whole log as JSON lines (DESIGN §4).
+
+Format ``sovet-log/1``, one JSON object per line:
+
+1. a header ``{"format": "sovet-log/1", "public_key": …, "events": N,
+   "head_hash": …}`` — the exporting database's checkpoint key;
+2. N event lines ``{"kind": "event", "seq", "stream_id", "version", "type",
+   "payload", "recorded_at", "prev_hash", "hash"}`` in ``seq`` order;
+3. checkpoint lines ``{"kind": "checkpoint", "size", "root_hash", "head_hash",
+   "signature", "public_key"}``.
+
+``import_log`` verifies everything — the hash chain, each checkpoint's Merkle
+root, head and Ed25519 signature — before storing anything, refuses a target
+that already holds events, and checks that the stored chain reproduces the
+exported hashes (the whole import is one unit of work).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from sovet.domain.errors import ChainBroken, InputError
+from sovet.ledger import chain
+from sovet.ledger.checkpoint import SignedCheckpoint
+from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ports import Signer, UnitOfWork
+from sovet.services.checkpoints import check_checkpoints
+from sovet.services.replay import replay_into
+
+__all__ = ["FORMAT", "ImportReport", "export_log", "import_log"]
+
+FORMAT = "sovet-log/1"
+"""The export format tag of the header line."""
+
+_EVENT_KEYS = (
+    "seq",
+    "stream_id",
+    "version",
+    "type",
+    "payload",
+    "recorded_at",
+    "prev_hash",
+    "hash",
+)
+_CHECKPOINT_KEYS = ("size", "root_hash", "head_hash", "signature", "public_key")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import stored: event count, head hash, checkpoints."""
+
+    events: int
+    head_hash: str
+    checkpoints: int
+
+
+def _dump(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def export_lines(uow: UnitOfWork, signer: Signer) -> Iterator[str]:
+    """The export, line by line (without newlines)."""
+    with uow:
+        events = list(uow.events.read())
+        checkpoints = uow.checkpoints.list()
+    head = events[-1].hash if events else GENESIS_HASH
+    yield _dump(
+        {
+            "format": FORMAT,
+            "public_key": signer.public_key_hex(),
+            "events": len(events),
+            "head_hash": head,
+        }
+    )
+    for event in events:
+        row = {key: getattr(event, key) for key in _EVENT_KEYS}
+        row["payload"] = dict(event.payload)
+        yield _dump({"kind": "event", **row})
+    for checkpoint in checkpoints:
+        row = {key: getattr(checkpoint, key) for key in _CHECKPOINT_KEYS}
+        yield _dump({"kind": "checkpoint", **row})
+
+
+def export_log(uow: UnitOfWork, signer: Signer, out: IO[str]) -> int:
+    """Write the export to ``out``; the number of events written."""
+    lines = export_lines(uow, signer)
+    header = next(lines)
+    out.write(header + "\n")
+    for line in lines:
+        out.write(line + "\n")
+    return int(json.loads(header)["events"])
+
+
+def _fields(
+    row: dict[str, Any], keys: Iterable[str], source: str, line: int
+) -> dict[str, Any]:
+    missing = [key for key in keys if key not in row]
+    if missing:
+        raise InputError("missing field", source=source, line=line, key=missing[0])
+    return {key: row[key] for key in keys}
+
+
+def _parse(
+    lines: Iterable[str], source: str
+) -> tuple[dict[str, Any], list[StoredEvent], list[SignedCheckpoint]]:
+    header: dict[str, Any] | None = None
+    events: list[StoredEvent] = []
+    checkpoints: list[SignedCheckpoint] = []
+    for number, text in enumerate(lines, 1):
+        if not text.strip():
+            continue
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(
+                f"not JSON: {error.msg}", source=source, line=number
+            ) from error
+        if not isinstance(row, dict):
+            raise InputError(
+                "each line must be a JSON object", source=source, line=number
+            )
+        if header is None:
+            if row.get("format") != FORMAT:
+                raise InputError(
+                    f"not a sovet log export (expected format {FORMAT!r})",
+                    source=source,
+                    line=number,
+                    key="format",
+                )
+            header = row
+        elif row.get("kind") == "event":
+            fields = _fields(row, _EVENT_KEYS, source, number)
+            events.append(StoredEvent(**fields))
+        elif row.get("kind") == "checkpoint":
+            fields = _fields(row, _CHECKPOINT_KEYS, source, number)
+            checkpoints.append(SignedCheckpoint(**fields))
+        else:
+            raise InputError(
+                "unknown line kind", source=source, line=number, key="kind"
+            )
+    if header is None:
+        raise InputError("empty export", source=source)
+    return header, events, checkpoints
+
+
+def _verify(
+    header: dict[str, Any],
+    events: list[StoredEvent],
+    checkpoints: list[SignedCheckpoint],
+) -> str:
+    count, head = chain.verify(events)
+    if header.get("events") != count or header.get("head_hash") != head:
+        raise ChainBroken(
+            count, "the header's event count or head hash does not match the events"
+        )
+    check_checkpoints(events, checkpoints)
+    return head
+
+
+def import_log(lines: Iterable[str], uow: UnitOfWork, *, source: str) -> ImportReport:
+    """Verify an export completely, then store it in an empty database."""
+    header, events, checkpoints = _parse(lines, source)
+    head = _verify(header, events, checkpoints)
+    with uow:
+        if uow.events.head()[0] != 0:
+            raise InputError(
+                "the target database already holds events; import needs an empty one",
+                source=source,
+            )
+        stored = (
+            uow.events.append(
+                [
+                    NewEvent(e.stream_id, e.type, e.payload, e.recorded_at)
+                    for e in events
+                ]
+            )
+            if events
+            else []
+        )
+        for original, copy in zip(events, stored, strict=True):
+            if (original.seq, original.version, original.hash) != (
+                copy.seq,
+                copy.version,
+                copy.hash,
+            ):
+                raise ChainBroken(
+                    original.seq, "the stored copy does not reproduce the exported hash"
+                )
+        for checkpoint in checkpoints:
+            uow.checkpoints.add(checkpoint)
+        replay_into(uow, uow.projections)
+        uow.commit()
+    return ImportReport(len(events), head, len(checkpoints))
