@@ -35,6 +35,7 @@ def test_union_preset_takes_its_figures_from_rules_section_b() -> None:
     # SGEU Art. 8: recall by 2/3 of those voting (RULES.md B).
     assert union.recall.recall_mode == "recall_vote"
     assert union.recall.recall_threshold == Fraction(2, 3)
+    assert union.recall.recall_petition_share == Fraction(1, 4)
     # UWUA Art. XV: one per 100 members or fraction → ceiling; 29 CFR 452.127: min 1.
     assert union.apportionment.method == "fixed_ratio"
     assert union.apportionment.ratio_city == 100
