@@ -7,7 +7,6 @@ commands stay thin: parse, call a service, render.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 
 from rich.console import Console
@@ -15,6 +14,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from sovet.domain.calendar import display
 from sovet.domain.errors import ChainBroken, InputError, RuleViolation, SovetError
 from sovet.ledger.envelope import StoredEvent
 
@@ -27,38 +27,15 @@ __all__ = [
     "render_step",
 ]
 
-_JULIAN_START = date(1582, 10, 15)
-_RUSSIA_GREGORIAN_FROM = date(1918, 2, 14)
-"""Russia went over to the Gregorian calendar on 1 (14) Feb 1918 (CAL-RU)."""
 
+def format_date(value: str) -> str:
+    """A Gregorian ISO date as the sources give it: ``26 Oct (8 Nov) 1917``.
 
-def _julian(day: date) -> tuple[int, int, int]:
-    """The Julian calendar date of a Gregorian ``day`` (proleptic, any century)."""
-    jdn = day.toordinal() + 1721425
-    c = jdn + 32082
-    d = (4 * c + 3) // 1461
-    e = c - (1461 * d) // 4
-    m = (5 * e + 2) // 153
-    return d - 4800 + m // 10, m + 3 - 12 * (m // 10), e - (153 * m + 2) // 5 + 1
-
-
-def format_date(value: str | date | datetime) -> str:
-    """A Gregorian date as the sources give it: ``26 Oct (8 Nov) 1917``.
-
-    Dates before Russia's calendar change (14 Feb 1918 N.S.) show the Julian
-    (O.S.) date first and the Gregorian in brackets; later ones only the Gregorian.
+    Before Russia's calendar change (14 Feb 1918 N.S.) the Julian (O.S.) date
+    comes first and the Gregorian in brackets; later dates are Gregorian only
+    (``domain.calendar.display``).
     """
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    day = value.date() if isinstance(value, datetime) else value
-    gregorian = f"{day.day} {day:%b}"
-    if day >= _RUSSIA_GREGORIAN_FROM or day < _JULIAN_START:
-        return f"{gregorian} {day.year}"
-    year, month, mday = _julian(day)
-    julian = f"{mday} {date(2000, month, 1):%b}"
-    if year != day.year:
-        return f"{julian} {year} ({gregorian} {day.year})"
-    return f"{julian} ({gregorian}) {day.year}"
+    return display(value)
 
 
 def render_error(console: Console, error: SovetError) -> None:
