@@ -30,7 +30,16 @@ from sovet.ports import Signer, UnitOfWork
 from sovet.services.checkpoints import check_checkpoints
 from sovet.services.replay import replay_into
 
-__all__ = ["FORMAT", "ImportReport", "export_log", "import_log"]
+__all__ = [
+    "FORMAT",
+    "ImportReport",
+    "VerifiedExport",
+    "export_lines",
+    "export_log",
+    "import_log",
+    "store_export",
+    "verify_export",
+]
 
 FORMAT = "sovet-log/1"
 """The export format tag of the header line."""
@@ -146,40 +155,44 @@ def _parse(
     return header, events, checkpoints
 
 
-def _verify(
-    header: dict[str, Any],
-    events: list[StoredEvent],
-    checkpoints: list[SignedCheckpoint],
-) -> str:
+@dataclass(frozen=True, slots=True)
+class VerifiedExport:
+    """An export whose chain, Merkle roots and signatures all checked out."""
+
+    source: str
+    events: list[StoredEvent]
+    checkpoints: list[SignedCheckpoint]
+    head_hash: str
+
+
+def verify_export(lines: Iterable[str], *, source: str) -> VerifiedExport:
+    """Parse and verify an export completely, storing nothing.
+
+    Raises ``InputError`` (with the line) for a malformed file and
+    ``ChainBroken`` (with the event) when a hash, link, Merkle root, checkpoint
+    or signature does not check out.
+    """
+    header, events, checkpoints = _parse(lines, source)
     count, head = chain.verify(events)
     if header.get("events") != count or header.get("head_hash") != head:
         raise ChainBroken(
             count, "the header's event count or head hash does not match the events"
         )
     check_checkpoints(events, checkpoints)
-    return head
+    return VerifiedExport(source, events, checkpoints, head)
 
 
-def import_log(lines: Iterable[str], uow: UnitOfWork, *, source: str) -> ImportReport:
-    """Verify an export completely, then store it in an empty database."""
-    header, events, checkpoints = _parse(lines, source)
-    head = _verify(header, events, checkpoints)
+def store_export(verified: VerifiedExport, uow: UnitOfWork) -> ImportReport:
+    """Store a verified export in an empty database, in one unit of work."""
+    events = verified.events
     with uow:
         if uow.events.head()[0] != 0:
             raise InputError(
                 "the target database already holds events; import needs an empty one",
-                source=source,
+                source=verified.source,
             )
-        stored = (
-            uow.events.append(
-                [
-                    NewEvent(e.stream_id, e.type, e.payload, e.recorded_at)
-                    for e in events
-                ]
-            )
-            if events
-            else []
-        )
+        new = [NewEvent(e.stream_id, e.type, e.payload, e.recorded_at) for e in events]
+        stored = uow.events.append(new) if new else []
         for original, copy in zip(events, stored, strict=True):
             if (original.seq, original.version, original.hash) != (
                 copy.seq,
@@ -189,8 +202,13 @@ def import_log(lines: Iterable[str], uow: UnitOfWork, *, source: str) -> ImportR
                 raise ChainBroken(
                     original.seq, "the stored copy does not reproduce the exported hash"
                 )
-        for checkpoint in checkpoints:
+        for checkpoint in verified.checkpoints:
             uow.checkpoints.add(checkpoint)
         replay_into(uow, uow.projections)
         uow.commit()
-    return ImportReport(len(events), head, len(checkpoints))
+    return ImportReport(len(events), verified.head_hash, len(verified.checkpoints))
+
+
+def import_log(lines: Iterable[str], uow: UnitOfWork, *, source: str) -> ImportReport:
+    """Verify an export completely, then store it in an empty database."""
+    return store_export(verify_export(lines, source=source), uow)
