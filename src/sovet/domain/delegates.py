@@ -1,0 +1,146 @@
+"""SR-11: recall up the chain — a sending body replaces its delegates; binding
+instructions (the Commune's *mandat impératif*).
+
+``replace_delegate`` lets the body that sent a delegate (``delegate_recall_by``
+= ``sending_body``) withdraw them from an open congress session and credential
+a replacement of its choosing in the same seat (decisive or consultative), so
+the session's counts per faction follow the sender's decision.
+``check_instructions`` is the rule a vote by name applies when the
+constitution sets ``imperative_mandate``: a vote against the electors' formal
+instruction is invalid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sovet.domain.errors import NotFound, RuleViolation
+from sovet.domain.registry import (
+    Command,
+    DomainEvent,
+    EventRef,
+    command,
+    decides,
+    event,
+    evolves,
+)
+from sovet.domain.state import DelegateRecord
+
+if TYPE_CHECKING:
+    from sovet.domain.state import FederationState
+
+__all__ = [
+    "DelegateReplaced",
+    "ReplaceDelegate",
+    "check_delegate_recall",
+    "check_instructions",
+]
+
+
+def check_delegate_recall(by_body: str, sending_body: str | None) -> None:
+    """SR-11: only the body that sent a delegate may recall or replace them."""
+    if sending_body is None or by_body != sending_body:
+        raise RuleViolation(
+            "SR-11",
+            f"a delegate sent by {sending_body or 'no recorded body'!r} cannot be "
+            f"replaced by {by_body!r}",
+            by_body,
+        )
+
+
+def check_instructions(
+    choice: str, instructions: str | None, *, imperative_mandate: bool
+) -> None:
+    """SR-11: under an imperative mandate a vote against the electors' formal
+    instruction is invalid."""
+    if imperative_mandate and instructions is not None and choice != instructions:
+        raise RuleViolation(
+            "SR-11",
+            f"vote {choice!r} goes against the binding instruction {instructions!r}",
+            choice,
+        )
+
+
+@command("replace_delegate")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplaceDelegate(Command):
+    """SR-11: the sending body recalls its delegate and sends ``replacement``."""
+
+    congress: str
+    by_body: str
+    delegate: str
+    replacement: str
+
+
+@event("DelegateReplaced")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelegateReplaced(DomainEvent):
+    """SR-11: a delegate recalled by the sending body and replaced."""
+
+    congress: str
+    by_body: str
+    delegate: str
+    replacement: str
+    old_faction: str
+    new_faction: str
+    kind: str
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"{self.by_body} recalls its delegate {self.delegate} ({self.old_faction}) "
+            f"and sends {self.replacement} ({self.new_faction})"
+        )
+
+
+@decides(ReplaceDelegate)
+def _replace(state: FederationState, cmd: ReplaceDelegate) -> list[DomainEvent]:
+    session = state.assembly(cmd.congress)
+    if session.closed_at is not None:
+        raise RuleViolation("SR-11", f"{session.name} has closed", cmd.congress)
+    state.body(cmd.by_body)
+    old = session.delegates.get(cmd.delegate)
+    if old is None:
+        raise NotFound(
+            "SR-11", f"{cmd.delegate!r} is no delegate of {session.name}", cmd.delegate
+        )
+    if state.constitution.recall.delegate_recall_by == "sending_body":
+        check_delegate_recall(cmd.by_body, old.sender)
+    new = state.person(cmd.replacement)
+    if cmd.replacement in session.delegates:
+        raise RuleViolation(
+            "SR-11", f"{cmd.replacement!r} is already a delegate", cmd.replacement
+        )
+    return [
+        DelegateReplaced(
+            at=cmd.at,
+            congress=cmd.congress,
+            by_body=cmd.by_body,
+            delegate=cmd.delegate,
+            replacement=cmd.replacement,
+            old_faction=old.faction,
+            new_faction=new.faction or "",
+            kind=old.kind,
+        )
+    ]
+
+
+@evolves(DelegateReplaced)
+def _replaced(state: FederationState, evt: DelegateReplaced, ref: EventRef) -> None:
+    session = state.assemblies[evt.congress]
+    old = session.delegates.pop(evt.delegate)
+    table = session.seated if evt.kind == "decisive" else session.consultative
+    table[evt.old_faction] = table.get(evt.old_faction, 0) - 1
+    table[evt.new_faction] = table.get(evt.new_faction, 0) + 1
+    if not old.present:
+        session.absent[evt.old_faction] = session.absent.get(evt.old_faction, 0) - 1
+    session.delegates[evt.replacement] = DelegateRecord(
+        evt.replacement, evt.new_faction, evt.kind, evt.by_body
+    )
+    session.credentials.append(ref)

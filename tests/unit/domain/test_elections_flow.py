@@ -1,0 +1,249 @@
+"""SR-6…SR-8 through the commands: constituencies, call, count, verify, annul."""
+
+from __future__ import annotations
+
+import pytest
+from h8_support import CONDUCT, Flow
+
+import sovet.counting.plurality  # noqa: F401  (registers "plurality")
+from sovet.domain.bodies import RegisterBody, RegisterPerson
+from sovet.domain.deputies import RegisterConstituency, SeatDeputy, composition_now
+from sovet.domain.elections import Ballot
+from sovet.domain.errors import NotEligible, RuleViolation, UnknownCountingMethod
+from sovet.domain.franchise import Exclusion, RecordExclusion, roll_of
+from sovet.domain.polling import (
+    AnnulElection,
+    CallElection,
+    CountElection,
+    ElectionCounted,
+    VerifyElection,
+)
+
+
+def called(flow: Flow, **kw: object) -> None:
+    args: dict[str, object] = {
+        "at": "1917-11-01",
+        "election": "e1",
+        "constituency": "putilov",
+        "seats": 2,
+        "polling_day": "1917-11-05",
+        "candidates": ("a", "b", "c"),
+        "conduct": CONDUCT,
+    }
+    args.update(kw)
+    flow.run(CallElection(**args))  # type: ignore[arg-type]
+
+
+def ballots(*choices: str) -> tuple[Ballot, ...]:
+    return tuple(Ballot(f"v{i}", (c,)) for i, c in enumerate(choices))
+
+
+def test_sr7_sr8_election_seats_deputies_and_updates_composition() -> None:
+    flow = Flow()
+    flow.town()
+    called(flow)
+    events = flow.run(
+        CountElection(
+            at="1917-11-05",
+            election="e1",
+            minutes_signed_by=("k1", "rep"),
+            ballots=ballots("a", "a", "a", "b", "b", "c"),
+        )
+    )
+    counted = events[0]
+    assert isinstance(counted, ElectionCounted)
+    assert counted.elected == ("a", "b")
+    assert counted.rounds[0]["a"] == 3
+    assert (counted.ballots_cast, counted.registered) == (6, 10)
+    flow.run(VerifyElection(at="1917-11-06", election="e1", confirmed=("a", "b")))
+    assert composition_now(flow.state)["petrograd"] == {
+        "bolsheviks": 1,
+        "mensheviks": 1,
+    }
+    assert set(flow.state.constituencies["putilov"].holders) == {"a", "b"}
+    assert flow.state.elections["e1"].status == "verified"
+
+
+def test_sr7_unknown_method_and_too_many_seats_refused() -> None:
+    flow = Flow()
+    flow.town()
+    with pytest.raises(UnknownCountingMethod):
+        called(flow, method="lottery")
+    with pytest.raises(RuleViolation) as err:
+        called(flow, seats=3)
+    assert err.value.rule == "SR-7"
+    assert flow.state.elections == {}
+
+
+def test_sr7_conduct_is_checked_at_call_and_count() -> None:
+    flow = Flow()
+    flow.town()
+    with pytest.raises(RuleViolation) as err:
+        called(flow, conduct=CONDUCT.__class__("okhrana", ("k1",), "rep"))
+    assert err.value.rule == "SR-7"
+    called(flow)
+    with pytest.raises(RuleViolation) as err:
+        flow.run(
+            CountElection(
+                at="1917-11-05", election="e1", minutes_signed_by=("k1",), ballots=()
+            )
+        )
+    assert err.value.rule == "SR-7"
+
+
+def test_sr5_excluded_candidate_refused_with_reason() -> None:
+    flow = Flow()
+    flow.town()
+    flow.run(
+        RecordExclusion(
+            at="1917-10-02", person="c", exclusion=Exclusion("clergy", note="priest")
+        )
+    )
+    with pytest.raises(NotEligible) as err:
+        called(flow)
+    assert err.value.rule == "SR-5"
+    assert err.value.value == "c"
+    roll = roll_of(flow.state, "narva", "1917-11-05")
+    assert [r.code for r in roll.excluded["c"]] == ["clergy"]
+
+
+def test_sr4_ballot_from_off_the_roll_refused_and_nothing_counted() -> None:
+    flow = Flow()
+    flow.town()
+    called(flow)
+    with pytest.raises(NotEligible) as err:
+        flow.run(
+            CountElection(
+                at="1917-11-05",
+                election="e1",
+                minutes_signed_by=("k1", "rep"),
+                ballots=(Ballot("a", ("a",)),),  # a lives in narva
+            )
+        )
+    assert err.value.rule == "SR-4"
+    assert flow.state.elections["e1"].status == "called"
+
+
+def test_sr7_aggregate_tallies_only_without_a_register() -> None:
+    flow = Flow()
+    flow.town(electors=0, electorate=100)
+    called(flow)
+    flow.run(
+        CountElection(
+            at="1917-11-05",
+            election="e1",
+            minutes_signed_by=("k1", "rep"),
+            tallies={"a": 40, "b": 35, "c": 20},
+        )
+    )
+    assert flow.state.elections["e1"].elected == ("a", "b")
+    flow2 = Flow()
+    flow2.town(electors=0, electorate=50)
+    called(flow2)
+    with pytest.raises(RuleViolation) as err:
+        flow2.run(
+            CountElection(
+                at="1917-11-05",
+                election="e1",
+                minutes_signed_by=("k1", "rep"),
+                tallies={"a": 40, "b": 35},
+            )
+        )
+    assert err.value.rule == "SR-7"
+
+
+def test_sr8_unconfirmed_seat_stays_vacant_then_annulment_unseats() -> None:
+    flow = Flow()
+    flow.town()
+    called(flow)
+    flow.run(
+        CountElection(
+            at="1917-11-05",
+            election="e1",
+            minutes_signed_by=("k1", "rep"),
+            ballots=ballots("a", "a", "b"),
+        )
+    )
+    flow.run(
+        VerifyElection(
+            at="1917-11-06",
+            election="e1",
+            confirmed=("a",),
+            contested=("b",),
+            decisions={"b": False},
+        )
+    )
+    putilov = flow.state.constituencies["putilov"]
+    assert set(putilov.holders) == {"a"}
+    assert putilov.vacant == 1
+    flow.run(
+        RegisterBody(
+            at="1917-11-07",
+            body="uyezd-congress",
+            name="Uyezd congress",
+            kind="congress",
+            level="uyezd",
+        )
+    )
+    with pytest.raises(RuleViolation) as err:
+        flow.run(
+            AnnulElection(at="1917-11-07", election="e1", by_body="uyezd-congress")
+        )
+    assert err.value.rule == "SR-8"
+    flow.run(
+        RegisterBody(
+            at="1917-11-07",
+            body="oblast-congress",
+            name="Northern oblast congress",
+            kind="congress",
+            level="oblast",
+        )
+    )
+    flow.run(AnnulElection(at="1917-11-08", election="e1", by_body="oblast-congress"))
+    assert putilov.holders == {}
+    assert composition_now(flow.state)["petrograd"] == {}
+
+
+def test_sr6_constituency_seats_bounded_by_council_size() -> None:
+    flow = Flow()
+    flow.run(
+        RegisterBody(
+            at="1917-10-01",
+            body="village",
+            name="Village",
+            kind="council",
+            level="village",
+            population=450,
+        )
+    )
+    flow.run(
+        RegisterConstituency(
+            at="1917-10-01", constituency="v1", council="village", seats=4
+        )
+    )
+    with pytest.raises(RuleViolation) as err:
+        flow.run(
+            RegisterConstituency(
+                at="1917-10-01", constituency="v2", council="village", seats=1
+            )
+        )
+    assert err.value.rule == "SR-6"
+    assert err.value.value == 5
+
+
+def test_sr8_seat_deputy_counted_in_recorded_composition() -> None:
+    flow = Flow()
+    flow.town()
+    with pytest.raises(RuleViolation) as err:
+        flow.run(
+            SeatDeputy(
+                at="1917-11-01", constituency="putilov", person="a", counted=True
+            )
+        )
+    assert err.value.rule == "SR-8"
+    flow.run(SeatDeputy(at="1917-11-01", constituency="putilov", person="a"))
+    flow.run(RegisterPerson(at="1917-11-01", person="z", name="z"))
+    flow.run(SeatDeputy(at="1917-11-01", constituency="putilov", person="z"))
+    with pytest.raises(RuleViolation):
+        flow.run(SeatDeputy(at="1917-11-01", constituency="putilov", person="b"))
+    assert composition_now(flow.state)["petrograd"] == {"bolsheviks": 1, "": 1}
