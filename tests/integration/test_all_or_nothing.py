@@ -109,7 +109,7 @@ def db(tmp_path: Path) -> Path:
     )
     scenario = tmp_path / "good.toml"
     scenario.write_text(GOOD, encoding="utf-8")
-    list(apply_steps(services.uow, read_scenario(scenario), source="good"))
+    list(apply_steps(services.uow, read_scenario(scenario).steps, source="good"))
     sign_head(services.uow(), services.signer)
     return path
 
@@ -120,7 +120,7 @@ def test_a_refused_step_leaves_the_sqlite_file_as_it_was(
 ) -> None:
     scenario = tmp_path / "bad.toml"
     scenario.write_text(REFUSALS[name], encoding="utf-8")
-    steps = read_scenario(scenario)
+    steps = read_scenario(scenario).steps
     services = bootstrap(str(db))
     if len(steps) > 1:
         # the accepted first step is its own unit: apply it, then snapshot

@@ -1,5 +1,7 @@
 """Scenarios: a TOML file of ``[[step]]`` tables, applied one command at a time.
 
+A scenario may name the ``preset`` it is written for: on an empty database
+the preset's constitution is adopted first (step 0, at the first step's time).
 Each step is its own all-or-nothing command (``handlers.execute``). The run stops
 at the first refused step, raising ``StepRefused`` with the step number, the
 TOML line of its ``[[step]]`` header, and the rule it broke; the steps before it
@@ -14,13 +16,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sovet.domain import Command, command_from_mapping
+from sovet.domain.bodies import AdoptConstitution
 from sovet.domain.errors import RuleViolation, ScenarioError
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import UnitOfWork
-from sovet.presets.loader import parse_toml
+from sovet.presets.loader import load_preset, parse_toml
 from sovet.services.handlers import StateCache, execute
 
-__all__ = ["AppliedStep", "Step", "StepRefused", "apply_steps", "read_scenario"]
+__all__ = [
+    "AppliedStep",
+    "Scenario",
+    "Step",
+    "StepRefused",
+    "apply_steps",
+    "read_scenario",
+    "steps_to_run",
+]
 
 _METADATA = ("title", "description", "preset", "sources", "scenario")
 """Top-level keys a scenario may carry besides its steps (ignored by the run)."""
@@ -65,7 +76,17 @@ def _step_lines(text: str) -> list[int]:
     ]
 
 
-def read_scenario(path: Path) -> list[Step]:
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A parsed scenario: its steps and its ``preset`` (the constitution it needs)."""
+
+    source: str
+    steps: list[Step]
+    preset: str | None = None
+    title: str | None = None
+
+
+def read_scenario(path: Path) -> Scenario:
     """Parse a scenario file into commands; a malformed one is a ``ScenarioError``."""
     source = str(path)
     try:
@@ -81,6 +102,9 @@ def read_scenario(path: Path) -> list[Step]:
             source=source,
             key=unknown[0],
         )
+    for key in ("preset", "title"):
+        if not isinstance(data.get(key, ""), str):
+            raise ScenarioError("must be a string", source=source, key=key)
     raw = data.get("step")
     if not isinstance(raw, list) or not raw:
         raise ScenarioError("no [[step]] tables", source=source, key="step")
@@ -92,7 +116,40 @@ def read_scenario(path: Path) -> list[Step]:
             raise ScenarioError("a step must be a table", source=source, line=line)
         command = command_from_mapping(table, source=source, line=line)
         steps.append(Step(index + 1, line, command, str(table.get("command"))))
-    return steps
+    return Scenario(source, steps, data.get("preset"), data.get("title"))
+
+
+def steps_to_run(
+    scenario: Scenario, uow: UnitOfWork, *, cache: StateCache | None = None
+) -> list[Step]:
+    """The scenario's steps, led by the adoption of its ``preset`` on an empty log.
+
+    On a log that already has a constitution, a scenario naming another preset
+    is refused (``ScenarioError``): its commands were written for other rules.
+    """
+    if scenario.preset is None:
+        return scenario.steps
+    constitution = load_preset(scenario.preset)
+    with uow:
+        empty = uow.events.head()[0] == 0
+        current = None if empty else (cache or StateCache()).current(uow.events)
+    if current is not None:
+        if current.constitution_ref is not None and (
+            current.constitution.name != constitution.name
+        ):
+            raise ScenarioError(
+                f"written for preset {scenario.preset!r}, but this database is "
+                f"governed by {current.constitution.name!r}",
+                source=scenario.source,
+                key="preset",
+            )
+        return scenario.steps
+    adopt = AdoptConstitution(
+        at=scenario.steps[0].command.at,
+        preset=scenario.preset,
+        constitution=constitution.to_mapping(),
+    )
+    return [Step(0, None, adopt, "adopt_constitution"), *scenario.steps]
 
 
 def apply_steps(

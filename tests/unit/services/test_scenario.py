@@ -8,7 +8,12 @@ import pytest
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
 from sovet.domain.errors import ScenarioError
-from sovet.services.scenario import StepRefused, apply_steps, read_scenario
+from sovet.services.scenario import (
+    StepRefused,
+    apply_steps,
+    read_scenario,
+    steps_to_run,
+)
 
 GOOD = """\
 # a tiny federation
@@ -60,7 +65,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_steps_know_their_number_and_toml_line(tmp_path: Path) -> None:
-    steps = read_scenario(_write(tmp_path, GOOD))
+    steps = read_scenario(_write(tmp_path, GOOD)).steps
     assert [(s.number, s.line, s.name) for s in steps] == [
         (1, 2, "register_body"),
         (2, 10, "register_body"),
@@ -72,7 +77,9 @@ def test_a_scenario_applies_step_by_step(tmp_path: Path) -> None:
     database = InMemoryDatabase()
     applied = list(
         apply_steps(
-            lambda: InMemoryUnitOfWork(database), read_scenario(path), source=str(path)
+            lambda: InMemoryUnitOfWork(database),
+            read_scenario(path).steps,
+            source=str(path),
         )
     )
     assert [len(a.events) for a in applied] == [1, 1]
@@ -88,7 +95,7 @@ def test_the_first_refused_step_stops_the_run_naming_step_line_and_rule(
         list(
             apply_steps(
                 lambda: InMemoryUnitOfWork(database),
-                read_scenario(path),
+                read_scenario(path).steps,
                 source=str(path),
             )
         )
@@ -135,3 +142,46 @@ def test_malformed_scenarios_name_line_and_key(
 def test_a_missing_scenario_file_is_a_scenario_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="cannot read"):
         read_scenario(tmp_path / "nope.toml")
+
+
+PRESET = """\
+preset = "union"
+title = "a union with one local"
+
+[[step]]
+command = "register_body"
+at = "2024-01-02"
+body = "local-1"
+name = "Local 1"
+kind = "council"
+level = "local"
+"""
+
+
+def test_a_preset_scenario_adopts_its_constitution_on_an_empty_log(
+    tmp_path: Path,
+) -> None:
+    scenario = read_scenario(_write(tmp_path, PRESET))
+    assert scenario.preset == "union"
+    database = InMemoryDatabase()
+    steps = steps_to_run(scenario, InMemoryUnitOfWork(database))
+    assert [s.number for s in steps] == [0, 1]
+    assert steps[0].command.at == "2024-01-02"
+    applied = list(apply_steps(lambda: InMemoryUnitOfWork(database), steps, source="x"))
+    assert [a.events[0].type for a in applied] == [
+        "ConstitutionAdopted",
+        "BodyRegistered",
+    ]
+    # on a log that has the constitution, the steps run as they are
+    assert steps_to_run(scenario, InMemoryUnitOfWork(database)) == scenario.steps
+
+
+def test_a_scenario_for_another_preset_is_refused(tmp_path: Path) -> None:
+    database = InMemoryDatabase()
+    party = _write(tmp_path, PRESET.replace('"union"', '"party"', 1))
+    steps = steps_to_run(read_scenario(party), InMemoryUnitOfWork(database))
+    list(apply_steps(lambda: InMemoryUnitOfWork(database), steps[:1], source="x"))
+    union = read_scenario(_write(tmp_path, PRESET))
+    with pytest.raises(ScenarioError, match="governed by 'party'") as info:
+        steps_to_run(union, InMemoryUnitOfWork(database))
+    assert info.value.key == "preset"
