@@ -114,10 +114,14 @@ _CONCEPT_MODULES = (
     "government",
     "coalition",
     "discipline",
+    "expiry",
     "franchise",
     "ladder",
     "elections",
+    "deputies",
+    "polling",
     "recalls",
+    "delegates",
     "apportion_delegates",
 )
 """Modules whose decorators (``@command``, ``@decides`` …) fill the registries."""

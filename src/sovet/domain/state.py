@@ -18,13 +18,19 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sovet.domain.calendar import moment
 from sovet.domain.constitution import Constitution
 from sovet.domain.errors import NotFound
 from sovet.domain.registry import EventRef, evolve
 from sovet.ledger.envelope import StoredEvent
+
+if TYPE_CHECKING:
+    from sovet.domain.apportion_delegates import ApportionmentRecord
+    from sovet.domain.deputies import ConstituencyRecord
+    from sovet.domain.franchise import Person
+    from sovet.domain.polling import ElectionRecord
 
 __all__ = [
     "Assembly",
@@ -148,6 +154,8 @@ class MotionRecord:
     majority: str
     basis: str
     proposed: EventRef
+    office: str | None = None
+    person: str | None = None
     status: str = "open"  # open | adopted | rejected
     votes: dict[str, str] = field(default_factory=dict)  # person → yes|no|abstain
     yes: int = 0
@@ -169,6 +177,7 @@ class OfficeRecord:
     since: EventRef | None = None
     vacated: EventRef | None = None
     offer: str | None = None  # held under a coalition commitment (SR-24)
+    title: str = ""
 
 
 @dataclass(slots=True)
@@ -227,6 +236,7 @@ class HoldRecord:
     persons: tuple[str, ...]
     until: tuple[str, ...]
     placed: EventRef
+    scope: tuple[str, ...] = ()  # bodies/governments whose resignations it holds
     positions: dict[str, EventRef] = field(default_factory=dict)
 
     def active(self) -> bool:
@@ -296,6 +306,11 @@ class FederationState:
     breaches: list[BreachRecord] = field(default_factory=list)
     decisions: dict[str, DecisionRecord] = field(default_factory=dict)
     expiries: list[ExpiryRecord] = field(default_factory=list)
+    # h8 (franchise, deputies, elections, apportion_delegates): SR-4…SR-14.
+    electors: dict[str, Person] = field(default_factory=dict)
+    constituencies: dict[str, ConstituencyRecord] = field(default_factory=dict)
+    elections: dict[str, ElectionRecord] = field(default_factory=dict)
+    apportionments: dict[str, ApportionmentRecord] = field(default_factory=dict)
     constitution_ref: EventRef | None = None
     last_at: str | None = None
     head: tuple[int, str] | None = None

@@ -1,0 +1,571 @@
+"""SR-15…SR-18: convocation, credentials, quorum and the governing majority.
+
+A congress *body* (``BodyRecord`` of kind ``congress``) meets in numbered
+sessions (``Assembly`` of kind ``congress``). Credentials come first (SR-17):
+the commission is appointed, then delegates are credentialed by name or in
+bulk per faction and sender (the 1917 sources give counts per faction only),
+or the commission reports the whole composition. Walk-outs lower *present*,
+never *seated* (SR-19).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sovet.domain.errors import QuorumNotMet, RuleViolation
+from sovet.domain.registry import (
+    Command,
+    DomainEvent,
+    EventRef,
+    command,
+    decides,
+    event,
+    evolves,
+)
+from sovet.domain.state import Assembly, DelegateRecord, FederationState
+
+__all__ = [
+    "AppointCredentialsCommission",
+    "CloseCongress",
+    "CongressClosed",
+    "CongressConvened",
+    "ConveneCongress",
+    "CredentialDelegates",
+    "CredentialsCommissionAppointed",
+    "CredentialsReported",
+    "DelegatesCredentialed",
+    "DelegatesWalkedOut",
+    "RecordWalkOut",
+    "ReportCredentials",
+    "bloc_share",
+    "majority_faction",
+    "require_quorum",
+]
+
+
+@command("convene_congress")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConveneCongress(Command):
+    """SR-15: convene session ``number`` of congress body ``body``.
+
+    ``convened_by`` is an executive committee (elected by an earlier session,
+    or registered as a body of this congress), or ``"councils"`` with the
+    ``demanding_councils`` that hold ≥ ``extraordinary_share`` of population.
+    """
+
+    congress: str
+    body: str
+    name: str
+    number: int
+    convened_by: str
+    demanding_councils: tuple[str, ...] = ()
+    apportioned: int = 0
+
+
+@event("CongressConvened")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CongressConvened(DomainEvent):
+    """SR-15/SR-26: a congress session opened (it ends earlier mandates)."""
+
+    congress: str
+    body: str
+    name: str
+    number: int
+    convened_by: str
+    apportioned: int = 0
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.name} convened (by {self.convened_by})"
+
+
+def _check_convener(state: FederationState, cmd: ConveneCongress) -> None:
+    if cmd.convened_by == "councils":
+        councils = [state.body(c) for c in cmd.demanding_councils]
+        total = sum(b.population for b in state.bodies.values() if b.kind == "council")
+        share_needed = state.constitution.congress.extraordinary_share
+        held = sum(b.population for b in councils if b.kind == "council")
+        if total == 0 or Fraction(held, total) < share_needed:
+            raise RuleViolation(
+                "SR-15",
+                f"councils demanding the congress hold {held} of {total} population; "
+                f"at least {share_needed} is needed",
+                held,
+            )
+        return
+    ec = state.assemblies.get(cmd.convened_by)
+    if ec is not None and ec.kind == "executive_committee":
+        elected_by = state.assemblies.get(ec.congress or "")
+        if elected_by is not None and elected_by.body == cmd.body:
+            return
+    body = state.bodies.get(cmd.convened_by)
+    if (
+        body is not None
+        and body.kind == "executive_committee"
+        and body.parent == cmd.body
+    ):
+        return
+    raise RuleViolation(
+        "SR-15",
+        f"{cmd.convened_by!r} may not convene {cmd.body!r}: only its executive "
+        "committee, or councils with the required share of population",
+        cmd.convened_by,
+    )
+
+
+@decides(ConveneCongress)
+def _convene(state: FederationState, cmd: ConveneCongress) -> list[DomainEvent]:
+    body = state.body(cmd.body)
+    if body.kind != "congress":
+        raise RuleViolation(
+            "SR-15", f"{cmd.body!r} is a {body.kind}, not a congress", cmd.body
+        )
+    if cmd.congress in state.assemblies:
+        raise RuleViolation(
+            "SR-15", f"session {cmd.congress!r} already exists", cmd.congress
+        )
+    latest = state.latest_congress(cmd.body)
+    if latest is not None and cmd.number <= latest.number:
+        raise RuleViolation(
+            "SR-15",
+            f"session number {cmd.number} is not after {latest.number}",
+            cmd.number,
+        )
+    if cmd.apportioned < 0:
+        raise RuleViolation(
+            "SR-16", "apportioned votes cannot be negative", cmd.apportioned
+        )
+    _check_convener(state, cmd)
+    return [
+        CongressConvened(
+            at=cmd.at,
+            congress=cmd.congress,
+            body=cmd.body,
+            name=cmd.name,
+            number=cmd.number,
+            convened_by=cmd.convened_by,
+            apportioned=cmd.apportioned,
+        )
+    ]
+
+
+@evolves(CongressConvened)
+def _convened(state: FederationState, evt: CongressConvened, ref: EventRef) -> None:
+    for session in state.congresses_of(evt.body):
+        if session.closed_at is None:
+            session.closed_at = evt.at
+    state.assemblies[evt.congress] = Assembly(
+        id=evt.congress,
+        body=evt.body,
+        kind="congress",
+        name=evt.name,
+        opened_at=evt.at,
+        made_by=ref,
+        number=evt.number,
+        apportioned=evt.apportioned,
+    )
+
+
+def open_congress(state: FederationState, congress_id: str, rule: str) -> Assembly:
+    """The congress session ``congress_id``, refusing a closed one (``rule``)."""
+    session = state.assembly(congress_id)
+    if session.kind != "congress":
+        raise RuleViolation(
+            rule, f"{congress_id!r} is not a congress session", congress_id
+        )
+    if session.closed_at is not None:
+        raise RuleViolation(
+            rule, f"{session.name} closed on {session.closed_at}", congress_id
+        )
+    return session
+
+
+@command("appoint_credentials_commission")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppointCredentialsCommission(Command):
+    """SR-17: the congress opens by electing its credentials commission."""
+
+    congress: str
+    members: tuple[str, ...] = ()
+
+
+@event("CredentialsCommissionAppointed")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialsCommissionAppointed(DomainEvent):
+    """SR-17: the credentials commission exists."""
+
+    congress: str
+    members: tuple[str, ...] = ()
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.congress}: credentials commission appointed"
+
+
+@decides(AppointCredentialsCommission)
+def _appoint(
+    state: FederationState, cmd: AppointCredentialsCommission
+) -> list[DomainEvent]:
+    session = open_congress(state, cmd.congress, "SR-17")
+    if session.credentials_committee is not None:
+        raise RuleViolation(
+            "SR-17", "the credentials commission already exists", cmd.congress
+        )
+    for person in cmd.members:
+        state.person(person)
+    return [
+        CredentialsCommissionAppointed(
+            at=cmd.at, congress=cmd.congress, members=cmd.members
+        )
+    ]
+
+
+@evolves(CredentialsCommissionAppointed)
+def _appointed(
+    state: FederationState, evt: CredentialsCommissionAppointed, ref: EventRef
+) -> None:
+    state.assemblies[evt.congress].credentials_committee = ref
+
+
+def _credentials_open(state: FederationState, congress_id: str) -> Assembly:
+    session = open_congress(state, congress_id, "SR-17")
+    if (
+        state.constitution.congress.credentials_first
+        and session.credentials_committee is None
+    ):
+        raise RuleViolation(
+            "SR-17",
+            f"{session.name} has no credentials commission yet; credentials come first",
+            congress_id,
+        )
+    return session
+
+
+@command("credential_delegates")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialDelegates(Command):
+    """SR-17: credential ``count`` delegates of ``faction`` (named or in bulk)."""
+
+    congress: str
+    faction: str
+    count: int
+    kind: str = "decisive"
+    senders: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
+
+
+@event("DelegatesCredentialed")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelegatesCredentialed(DomainEvent):
+    """SR-17: delegates were credentialed (the named ones are among ``count``)."""
+
+    congress: str
+    faction: str
+    count: int
+    kind: str
+    senders: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        sent = f" sent by {', '.join(self.senders)}" if self.senders else ""
+        return (
+            f"{self.congress}: {self.count} {self.kind} {self.faction} delegates{sent}"
+        )
+
+
+@decides(CredentialDelegates)
+def _credential(state: FederationState, cmd: CredentialDelegates) -> list[DomainEvent]:
+    session = _credentials_open(state, cmd.congress)
+    state.faction(cmd.faction)
+    if cmd.kind not in state.constitution.congress.vote_kinds:
+        kinds = ", ".join(state.constitution.congress.vote_kinds)
+        raise RuleViolation(
+            "SR-17", f"vote kind {cmd.kind!r} is not one of {kinds}", cmd.kind
+        )
+    if cmd.count < 1 or len(cmd.persons) > cmd.count:
+        raise RuleViolation(
+            "SR-17", f"count {cmd.count} must be ≥ 1 and ≥ the named persons", cmd.count
+        )
+    for sender in cmd.senders:
+        state.body(sender)
+    for person in cmd.persons:
+        state.person(person)
+        if person in session.delegates:
+            raise RuleViolation("SR-17", f"{person!r} is already credentialed", person)
+    return [
+        DelegatesCredentialed(
+            at=cmd.at,
+            congress=cmd.congress,
+            faction=cmd.faction,
+            count=cmd.count,
+            kind=cmd.kind,
+            senders=cmd.senders,
+            persons=cmd.persons,
+        )
+    ]
+
+
+@evolves(DelegatesCredentialed)
+def _credentialed(
+    state: FederationState, evt: DelegatesCredentialed, ref: EventRef
+) -> None:
+    session = state.assemblies[evt.congress]
+    table = session.seated if evt.kind == "decisive" else session.consultative
+    table[evt.faction] = table.get(evt.faction, 0) + evt.count
+    sender = evt.senders[0] if len(evt.senders) == 1 else None
+    for person in evt.persons:
+        session.delegates[person] = DelegateRecord(
+            person, evt.faction, evt.kind, sender
+        )
+    session.credentials.append(ref)
+
+
+@command("report_credentials")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportCredentials(Command):
+    """SR-17: the commission's report of the whole composition (replaces counts)."""
+
+    congress: str
+    decisive: dict[str, int]
+    consultative: dict[str, int] | None = None
+    senders: tuple[str, ...] = ()
+    note: str = ""
+
+
+@event("CredentialsReported")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialsReported(DomainEvent):
+    """SR-17: the composition the credentials commission reported."""
+
+    congress: str
+    decisive: dict[str, int]
+    consultative: dict[str, int]
+    senders: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        parts = ", ".join(f"{f} {n}" for f, n in self.decisive.items())
+        total = sum(self.decisive.values())
+        return f"{self.congress}: credentials report, {total} decisive ({parts})"
+
+
+@decides(ReportCredentials)
+def _report(state: FederationState, cmd: ReportCredentials) -> list[DomainEvent]:
+    _credentials_open(state, cmd.congress)
+    consultative = cmd.consultative or {}
+    if consultative and "consultative" not in state.constitution.congress.vote_kinds:
+        raise RuleViolation(
+            "SR-17", "this constitution has no consultative delegates", consultative
+        )
+    for table in (cmd.decisive, consultative):
+        for faction, count in table.items():
+            state.faction(faction)
+            if count < 0:
+                raise RuleViolation("SR-17", f"negative count for {faction!r}", count)
+    if sum(cmd.decisive.values()) < 1:
+        raise RuleViolation("SR-17", "a report needs at least one decisive delegate", 0)
+    for sender in cmd.senders:
+        state.body(sender)
+    return [
+        CredentialsReported(
+            at=cmd.at,
+            congress=cmd.congress,
+            decisive=dict(cmd.decisive),
+            consultative=dict(consultative),
+            senders=cmd.senders,
+            note=cmd.note,
+        )
+    ]
+
+
+@evolves(CredentialsReported)
+def _reported(state: FederationState, evt: CredentialsReported, ref: EventRef) -> None:
+    session = state.assemblies[evt.congress]
+    session.seated = {f: n for f, n in evt.decisive.items() if n}
+    session.consultative = {f: n for f, n in evt.consultative.items() if n}
+    session.absent = {}
+    session.credentials.append(ref)
+
+
+@command("record_walk_out")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordWalkOut(Command):
+    """SR-19: ``count`` decisive delegates of ``faction`` leave (still seated)."""
+
+    congress: str
+    faction: str
+    count: int
+    persons: tuple[str, ...] = ()
+
+
+@event("DelegatesWalkedOut")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelegatesWalkedOut(DomainEvent):
+    """SR-19: delegates walked out: present falls, seated does not."""
+
+    congress: str
+    faction: str
+    count: int
+    persons: tuple[str, ...] = ()
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.congress}: {self.count} {self.faction} delegates walked out"
+
+
+@decides(RecordWalkOut)
+def _walk_out(state: FederationState, cmd: RecordWalkOut) -> list[DomainEvent]:
+    session = open_congress(state, cmd.congress, "SR-19")
+    present = session.present(cmd.faction)
+    if cmd.count < 1 or cmd.count > present:
+        raise RuleViolation(
+            "SR-19",
+            f"{cmd.count} cannot walk out: {present} {cmd.faction} present",
+            cmd.count,
+        )
+    for person in cmd.persons:
+        delegate = session.delegates.get(person)
+        if delegate is None or not delegate.present or delegate.faction != cmd.faction:
+            raise RuleViolation(
+                "SR-19", f"{person!r} is not a present {cmd.faction} delegate", person
+            )
+    return [
+        DelegatesWalkedOut(
+            at=cmd.at,
+            congress=cmd.congress,
+            faction=cmd.faction,
+            count=cmd.count,
+            persons=cmd.persons,
+        )
+    ]
+
+
+@evolves(DelegatesWalkedOut)
+def _walked_out(
+    state: FederationState, evt: DelegatesWalkedOut, _ref: EventRef
+) -> None:
+    session = state.assemblies[evt.congress]
+    session.absent[evt.faction] = session.absent.get(evt.faction, 0) + evt.count
+    for person in evt.persons:
+        session.delegates[person].present = False
+
+
+@command("close_congress")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseCongress(Command):
+    """SR-15: the session closes (its executive committee acts until the next)."""
+
+    congress: str
+
+
+@event("CongressClosed")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CongressClosed(DomainEvent):
+    """SR-15: the session closed."""
+
+    congress: str
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.congress} closed"
+
+
+@decides(CloseCongress)
+def _close(state: FederationState, cmd: CloseCongress) -> list[DomainEvent]:
+    open_congress(state, cmd.congress, "SR-15")
+    return [CongressClosed(at=cmd.at, congress=cmd.congress)]
+
+
+@evolves(CongressClosed)
+def _closed(state: FederationState, evt: CongressClosed, _ref: EventRef) -> None:
+    state.assemblies[evt.congress].closed_at = evt.at
+
+
+def require_quorum(state: FederationState, assembly: Assembly) -> None:
+    """SR-16: refuse votes unless ``quorum_share`` of the basis is present."""
+    params = state.constitution.congress
+    if assembly.kind == "executive_committee":
+        basis = assembly.size
+    elif params.quorum_basis == "apportioned":
+        basis = assembly.apportioned
+        if basis == 0:
+            raise QuorumNotMet(
+                "SR-16",
+                f"{assembly.name} has no apportioned decisive votes on record; "
+                "quorum_basis 'apportioned' cannot be checked",
+                0,
+            )
+    else:
+        basis = assembly.seated_total()
+    present = assembly.present_total()
+    need = params.quorum_share * basis
+    ok = present > need if params.quorum_strict else present >= need and present > 0
+    if not ok:
+        relation = "more than" if params.quorum_strict else "at least"
+        raise QuorumNotMet(
+            "SR-16",
+            f"{assembly.name} is inquorate: {present} present, {relation} "
+            f"{params.quorum_share} of {basis} needed",
+            present,
+        )
+
+
+def _basis_counts(state: FederationState, assembly: Assembly) -> dict[str, int]:
+    if state.constitution.majority.majority_basis == "seated":
+        return dict(assembly.seated)
+    return {f: assembly.present(f) for f in assembly.seated}
+
+
+def majority_faction(state: FederationState, assembly: Assembly) -> str | None:
+    """SR-18: the faction holding more than half of the basis, if any."""
+    counts = _basis_counts(state, assembly)
+    total = sum(counts.values())
+    for faction, seats in counts.items():
+        if 2 * seats > total:
+            return faction
+    return None
+
+
+def bloc_share(
+    state: FederationState, assembly: Assembly, bloc: tuple[str, ...] | list[str]
+) -> tuple[int, int]:
+    """SR-18: ``(seats of the bloc, basis total)`` under ``majority_basis``.
+
+    For ``votes_cast`` the structural check uses those present (votes are
+    counted per motion, SR-19).
+    """
+    counts = _basis_counts(state, assembly)
+    return sum(counts.get(f, 0) for f in bloc), sum(counts.values())
