@@ -59,7 +59,7 @@ def read_populations(path: Path) -> dict[str, int]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the file: {exc}", source=source) from None
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(text.splitlines(), strict=True)
     try:
         header = [cell.strip().lower() for cell in next(reader)]
     except StopIteration:
