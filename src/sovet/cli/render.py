@@ -125,19 +125,14 @@ def render_legitimacy(
         console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
     proof = answer.get("proof") or []
     if proof:
-        table = Table(title="proof", show_edge=False, pad_edge=False)
-        table.add_column("seq", justify="right")
-        table.add_column("hash")
-        table.add_column("event")
-        table.add_column("summary")
+        console.print(f"[bold]proof ({len(proof)} events, seq and hash):[/bold]")
         for item in proof:
-            table.add_row(
-                str(item.get("seq")),
-                str(item.get("hash")),
-                escape(str(item.get("type"))),
-                escape(str(item.get("summary"))),
+            console.print(
+                f"  [bold]{item.get('seq')}[/bold] {item.get('hash')} "
+                f"{escape(str(item.get('type')))}",
+                overflow="fold",
             )
-        console.print(table)
+            console.print(f"      {escape(str(item.get('summary')))}")
 
 
 def render_legitimacy_change(
@@ -168,17 +163,14 @@ def render_legitimacy_change(
 def render_log(
     console: Console, events: Iterable[StoredEvent], summaries: Mapping[int, str]
 ) -> None:
-    """A page of the log: seq, date, type, stream, hash prefix and summary."""
-    table = Table(show_edge=False, pad_edge=False)
-    for column in ("seq", "date", "type", "stream", "hash", "summary"):
-        table.add_column(column)
+    """A page of the log: seq, hash prefix, type and stream, then the summary."""
+    shown = 0
     for event in events:
-        table.add_row(
-            str(event.seq),
-            format_date(event.recorded_at),
-            escape(event.type),
-            escape(event.stream_id),
-            event.hash[:16],
-            escape(summaries.get(event.seq, "")),
+        shown += 1
+        console.print(
+            f"[bold]{event.seq:>6}[/bold] {event.hash[:16]} "
+            f"[cyan]{escape(event.type)}[/cyan] [dim]{escape(event.stream_id)}[/dim]"
         )
-    console.print(table)
+        console.print(f"         {escape(summaries.get(event.seq, ''))}")
+    if not shown:
+        console.print("no events in that range")

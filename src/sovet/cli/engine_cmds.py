@@ -1,0 +1,387 @@
+"""The engine commands: demo, init, run, legitimacy, verify, log, export, import,
+whatif, checkpoint.
+
+Thin: parse the options, call a service, render. Every ``SovetError`` becomes one
+clean message naming its rule (or file, line and key) and exit code 2; a log
+that fails verification exits 1 (``EXIT_VERIFY``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from sovet.cli import render
+from sovet.domain.errors import ChainBroken, InputError, SovetError
+from sovet.presets.loader import (
+    available_presets,
+    load_constitution_file,
+    load_preset,
+    preset_file,
+)
+from sovet.services import bootstrap as boot
+from sovet.services.checkpoints import sign_head
+from sovet.services.queries import legitimacy_at, log_page, verify_log
+from sovet.services.scenario import (
+    AppliedStep,
+    apply_steps,
+    read_scenario,
+    steps_to_run,
+)
+from sovet.services.setup import adopt_constitution, describe_events
+from sovet.services.transfer import export_log, store_export, verify_export
+from sovet.services.whatif import what_if
+
+__all__ = ["EXIT_ERROR", "EXIT_VERIFY", "register"]
+
+EXIT_ERROR = 2
+"""Exit code of a refused command or bad input."""
+EXIT_VERIFY = 1
+"""Exit code of a log that fails verification."""
+
+DEMO_AT = "1917-11-18"
+"""5 (18) Nov 1917: the day after the resignations (DESIGN §5 step 6)."""
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+class Format(StrEnum):
+    """Output format."""
+
+    text = "text"
+    json = "json"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database: a SQLite file path or a postgresql:// URL "
+        "(default: $SOVET_DB or ./sovet.db).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    Format, typer.Option("--format", help="Output as readable text or as JSON.")
+]
+
+
+@contextlib.contextmanager
+def _edge() -> Iterator[None]:
+    """Translate library errors into one message and a stable exit code."""
+    try:
+        yield
+    except ChainBroken as error:
+        render.render_error(errors, error)
+        raise typer.Exit(EXIT_VERIFY) from error
+    except SovetError as error:
+        render.render_error(errors, error)
+        raise typer.Exit(EXIT_ERROR) from error
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _narrate(applied: AppliedStep) -> None:
+    render.render_step(
+        console,
+        applied.step.number,
+        applied.step.command.at,
+        applied.step.name,
+        describe_events(applied.events),
+    )
+
+
+def _step_json(applied: AppliedStep) -> dict[str, Any]:
+    return {
+        "step": applied.step.number,
+        "command": applied.step.name,
+        "at": applied.step.command.at,
+        "events": [
+            {"seq": e.seq, "hash": e.hash, "type": e.type, "summary": line}
+            for e, line in zip(
+                applied.events, describe_events(applied.events), strict=True
+            )
+        ],
+    }
+
+
+def _run_file(
+    services: boot.Services, scenario: Path, *, narrate: bool, progress: bool
+) -> list[AppliedStep]:
+    steps = steps_to_run(read_scenario(scenario), services.uow(), cache=services.cache)
+    applied: list[AppliedStep] = []
+    runner = apply_steps(
+        services.uow, steps, source=str(scenario), cache=services.cache
+    )
+    if progress and len(steps) > 50:
+        with Progress(console=errors, transient=True) as bar:
+            task = bar.add_task(f"applying {scenario.name}", total=len(steps))
+            for item in runner:
+                applied.append(item)
+                bar.advance(task)
+    else:
+        for item in runner:
+            applied.append(item)
+            if narrate:
+                _narrate(item)
+    sign_head(services.uow(), services.signer)
+    return applied
+
+
+def demo(
+    db: Annotated[
+        str, typer.Option("--db", help="SQLite file for the demo (replaced each run).")
+    ] = "demo.db",
+    output: FormatOption = Format.text,
+) -> None:
+    """Build the 1917 scenario in a fresh database and say who governs on 18 Nov 1917.
+
+    Then, if the preset has one, the counterfactual branch (SR-27) in its own
+    database, ``<db stem>-counterfactual.db``.
+    """
+    text = output is Format.text
+    result: dict[str, Any] = {}
+    with _edge():
+        for branch, files in _demo_branches(db):
+            if text:
+                console.rule(f"[bold]{branch.title}[/bold]")
+            boot.remove_database(branch.db)
+            services = boot.bootstrap(branch.db, create=True)
+            applied: list[AppliedStep] = []
+            for scenario in files:
+                applied += _run_file(services, scenario, narrate=text, progress=False)
+            at = branch.at or applied[-1].step.command.at
+            answer = legitimacy_at(services.uow(), at, cache=services.cache)
+            if text:
+                render.render_legitimacy(console, answer, label=branch.label)
+            result[branch.key] = {
+                "db": branch.db,
+                "steps": [_step_json(a) for a in applied],
+                "legitimacy": answer,
+            }
+    if not text:
+        _print_json(result)
+
+
+class _Branch:
+    def __init__(
+        self, key: str, title: str, db: str, at: str | None, label: str
+    ) -> None:
+        self.key, self.title, self.db, self.at, self.label = key, title, db, at, label
+
+
+def _demo_branches(db: str) -> list[tuple[_Branch, list[Path]]]:
+    main = preset_file("rsfsr1918", "scenario_1917.toml")
+    branches = [
+        (_Branch("history", "The 1917 scenario (historical)", db, DEMO_AT, ""), [main])
+    ]
+    counter = preset_file("rsfsr1918", "scenario_1917_counterfactual.toml")
+    if counter.is_file():
+        path = Path(db)
+        other = str(path.with_name(f"{path.stem}-counterfactual{path.suffix or '.db'}"))
+        branches.append(
+            (
+                _Branch(
+                    "counterfactual",
+                    "COUNTERFACTUAL branch — not history (SR-27: transfer by recall "
+                    "and re-election)",
+                    other,
+                    None,
+                    "COUNTERFACTUAL: ",
+                ),
+                [main, counter],
+            )
+        )
+    return branches
+
+
+def init(
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset", help="A bundled constitution: rsfsr1918, union, party."
+        ),
+    ] = None,
+    constitution: Annotated[
+        Path | None,
+        typer.Option("--constitution", help="Your own constitution TOML file."),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="When it takes effect (ISO 8601; default: now)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Create a database governed by a preset or your own constitution."""
+    with _edge():
+        if preset is not None and constitution is None:
+            chosen, source = load_preset(preset), preset
+        elif constitution is not None and preset is None:
+            chosen, source = load_constitution_file(constitution), str(constitution)
+        else:
+            raise InputError(
+                "give exactly one of --preset NAME or --constitution FILE "
+                f"(presets: {', '.join(available_presets())})",
+                source="init",
+            )
+        services = boot.bootstrap(db, create=True)
+        when = at or services.clock.now().isoformat(timespec="seconds")
+        events = adopt_constitution(
+            services.uow(), chosen, source=source, at=when, cache=services.cache
+        )
+        console.print(
+            f"initialised {services.location}: constitution [bold]{source}[/bold] "
+            f"adopted {render.format_date(when)} (event {events[-1].seq})"
+        )
+
+
+def run(
+    scenario: Annotated[Path, typer.Argument(help="A TOML file of [[step]] commands.")],
+    db: DbOption = None,
+) -> None:
+    """Apply a scenario, each step all-or-nothing; stop at the first refused step."""
+    with _edge():
+        services = boot.bootstrap(db, create=True)
+        applied = _run_file(services, scenario, narrate=True, progress=True)
+        count = sum(len(a.events) for a in applied)
+        console.print(
+            f"applied {len(applied)} steps, {count} events; checkpoint signed"
+        )
+
+
+def legitimacy(
+    at: Annotated[str, typer.Option("--at", help="The time to ask about (ISO 8601).")],
+    db: DbOption = None,
+    output: FormatOption = Format.text,
+) -> None:
+    """Who legitimately governs at a time, and the proof (SR-28)."""
+    with _edge():
+        services = boot.bootstrap(db)
+        answer = legitimacy_at(services.uow(), at, cache=services.cache)
+    if output is Format.json:
+        _print_json(answer)
+    else:
+        render.render_legitimacy(console, answer)
+
+
+def verify(db: DbOption = None) -> None:
+    """Check the hash chain, Merkle roots and checkpoint signatures of the log."""
+    with _edge():
+        report = verify_log(boot.bootstrap(db).uow())
+    console.print(
+        f"ok {report.events} events ({report.checkpoints} signed checkpoints verified)"
+    )
+
+
+def log(
+    start: Annotated[
+        int, typer.Option("--from", help="First event number.", min=1)
+    ] = 1,
+    limit: Annotated[int, typer.Option("--limit", help="How many events.", min=1)] = 50,
+    db: DbOption = None,
+) -> None:
+    """Show a page of the event log with hashes and summaries."""
+    with _edge():
+        page = log_page(boot.bootstrap(db).uow(), start=start, limit=limit)
+    render.render_log(console, page.events, page.summaries)
+
+
+def export(
+    file: Annotated[Path, typer.Argument(help="Output file (JSON lines).")],
+    db: DbOption = None,
+) -> None:
+    """Write the whole log — events, hashes, signed checkpoints, public key."""
+    with _edge():
+        services = boot.bootstrap(db)
+        with file.open("w", encoding="utf-8") as out:
+            count = export_log(services.uow(), services.signer, out)
+    console.print(f"exported {count} events to {file}")
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="A file written by `sovet export`.")],
+    db: DbOption = None,
+) -> None:
+    """Verify an export completely, then store it in an empty database."""
+    with _edge():
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise InputError(
+                f"cannot read: {error.strerror}", source=str(file)
+            ) from error
+        verified = verify_export(lines, source=str(file))
+        services = boot.bootstrap(db, create=True)
+        report = store_export(verified, services.uow())
+    console.print(
+        f"imported {report.events} events, {report.checkpoints} checkpoints; "
+        f"head {report.head_hash}"
+    )
+
+
+def whatif(
+    scenario: Annotated[Path, typer.Argument(help="Hypothetical [[step]] commands.")],
+    at: Annotated[str, typer.Option("--at", help="The time to compare legitimacy at.")],
+    db: DbOption = None,
+    output: FormatOption = Format.text,
+) -> None:
+    """Apply commands to a copy of the log and show how legitimacy would change.
+
+    The answer is HYPOTHETICAL: the database is only read.
+    """
+    with _edge():
+        steps = read_scenario(scenario).steps
+        result = what_if(boot.bootstrap(db).uow(), steps, at, source=str(scenario))
+    if output is Format.json:
+        _print_json(
+            {
+                "hypothetical": True,
+                "at": at,
+                "before": result.before,
+                "after": result.after,
+                "steps": [_step_json(a) for a in result.applied],
+            }
+        )
+    else:
+        render.render_legitimacy_change(console, result.before, result.after)
+
+
+def checkpoint(db: DbOption = None) -> None:
+    """Sign a checkpoint of the log's head with the database's key."""
+    with _edge():
+        services = boot.bootstrap(db)
+        signed = sign_head(services.uow(), services.signer)
+    if signed is None:
+        console.print("nothing to sign: the head is already checkpointed (or empty)")
+    else:
+        console.print(
+            f"signed checkpoint of {signed.size} events, root {signed.root_hash}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the engine commands to the ``sovet`` app."""
+    for function in (
+        demo,
+        init,
+        run,
+        legitimacy,
+        verify,
+        log,
+        export,
+        whatif,
+        checkpoint,
+    ):
+        app.command()(function)
+    app.command("import")(import_)
