@@ -365,13 +365,13 @@ def _fixed_ratio(
         name: base + round_ratio(pop, per_block, rounding) for name, pop in pops.items()
     }
     raised = [name for name in pops if blocks[name] < minimum]
-    if raised:
-        notes.append(
-            f"minimum {minimum * unit} per unit: {', '.join(raised)} raised to it"
-        )
-        blocks.update(dict.fromkeys(raised, minimum))
+    blocks.update(dict.fromkeys(raised, minimum))
     total = sum(blocks.values())
     if cap is None or total <= cap:
+        if raised:
+            notes.append(
+                f"minimum {minimum * unit} per unit: {', '.join(raised)} raised to it"
+            )
         return blocks, per_block
     equivalent = EQUIVALENT_DIVISOR_METHOD[rounding]
     if len(pops) * max(base, minimum) > cap:
