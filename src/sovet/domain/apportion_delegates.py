@@ -56,7 +56,9 @@ __all__ = [
     "DelegateGroup",
     "SendingUnit",
     "apportion_senders",
+    "apportioned_total",
     "check_mandates",
+    "check_sender_mandates",
     "congress_rule",
     "mandates_of",
 ]
@@ -304,6 +306,22 @@ def mandates_of(state: FederationState, congress: str) -> dict[str, int] | None:
     """SR-12: the latest apportionment of ``congress`` (``None`` if none made)."""
     record = state.apportionments.get(congress)
     return dict(record.allocation) if record else None
+
+
+def check_sender_mandates(
+    state: FederationState, congress: str, sender: str, decisive: int
+) -> None:
+    """SR-12: refuse ``decisive`` mandates for ``sender`` at ``congress`` beyond its
+    apportionment (no limit until ``apportion_congress`` has been recorded)."""
+    allocation = mandates_of(state, congress)
+    if allocation is not None:
+        check_mandates(sender, decisive, allocation)
+
+
+def apportioned_total(state: FederationState, congress: str) -> int | None:
+    """SR-16: the decisive votes apportioned for ``congress`` (the quorum basis)."""
+    allocation = mandates_of(state, congress)
+    return None if allocation is None else sum(allocation.values())
 
 
 @command("apportion_congress")

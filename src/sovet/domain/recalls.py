@@ -20,6 +20,17 @@ Recall may start at any time (SR-9) unless ``recall_cooldown_days`` > 0: then
 not within that many days of the deputy taking the seat or of a failed
 attempt. A recalled deputy loses the seat and every vote held through it; a
 by-election is scheduled, in which they may stand when ``recalled_may_stand``.
+
+For the scenario writer (DESIGN §5 step 9, the counterfactual transfer; tested
+in ``tests/unit/domain/test_recall.py::test_sr27_…``), on aggregate data:
+``register_constituency`` (council, seats, ``electorate``) →
+``record_council_composition`` → ``seat_deputy`` (``counted = true``: already in
+that composition) → ``petition_recall`` (``signatures`` > half the electorate)
+→ ``order_re_election`` (by the council, or by a congress without a petition)
+→ ``call_election`` (candidates need ``register_elector``) → ``count_election``
+(``tallies``) → ``verify_election``. The council's ``composition`` then shows
+the new majority (``deputies.composition_now``); the next congress follows it
+through ``apportion_congress`` and its credentials.
 """
 
 from __future__ import annotations
@@ -31,16 +42,10 @@ from sovet.domain.deputies import SeatHolder, constituency_of, unseat
 from sovet.domain.errors import NotFound, RuleViolation
 from sovet.domain.franchise import polling_date, roll_of
 from sovet.domain.recall_rules import (
-    RECALL_MODES,
     PetitionCheck,
-    RecallMode,
-    RecallParams,
-    at_least,
     check_cooldown,
     check_mode,
     check_petition,
-    more_than,
-    passes,
     petition_met,
     recall_vote_passes,
 )
@@ -58,26 +63,14 @@ if TYPE_CHECKING:
     from sovet.domain.state import FederationState
 
 __all__ = [
-    "RECALL_MODES",
     "ByElectionScheduled",
     "DeputyRecalled",
     "HoldRecallVote",
     "OrderReElection",
-    "PetitionCheck",
     "PetitionRecall",
     "RecallDemanded",
-    "RecallMode",
-    "RecallParams",
     "RecallVoteCalled",
     "RecallVoteFailed",
-    "at_least",
-    "check_cooldown",
-    "check_mode",
-    "check_petition",
-    "more_than",
-    "passes",
-    "petition_met",
-    "recall_vote_passes",
 ]
 
 

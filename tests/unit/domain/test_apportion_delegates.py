@@ -13,7 +13,9 @@ from sovet.domain.apportion_delegates import (
     DelegateGroup,
     SendingUnit,
     apportion_senders,
+    apportioned_total,
     check_mandates,
+    check_sender_mandates,
     congress_rule,
     mandates_of,
 )
@@ -178,6 +180,13 @@ def test_sr12_apportion_congress_command_records_the_mandates() -> None:
     )
     assert mandates_of(flow.state, "national") == {"petrograd": 48, "tver": 20}
     assert mandates_of(flow.state, "tver") is None
+    assert apportioned_total(flow.state, "national") == 68
+    assert apportioned_total(flow.state, "tver") is None
+    check_sender_mandates(flow.state, "tver", "anyone", 1000)
+    check_sender_mandates(flow.state, "national", "petrograd", 48)
+    with pytest.raises(RuleViolation) as err:
+        check_sender_mandates(flow.state, "national", "petrograd", 49)
+    assert err.value.rule == "SR-12"
 
 
 def test_sr12_sr14_apportion_congress_refusals() -> None:

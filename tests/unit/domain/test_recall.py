@@ -14,20 +14,22 @@ from sovet.domain.constitution import RecallParams
 from sovet.domain.deputies import SeatDeputy, composition_now
 from sovet.domain.errors import NotEligible, NotFound, RuleViolation
 from sovet.domain.polling import CallElection
-from sovet.domain.recalls import (
-    ByElectionScheduled,
-    DeputyRecalled,
-    HoldRecallVote,
-    OrderReElection,
+from sovet.domain.recall_rules import (
     PetitionCheck,
-    PetitionRecall,
-    RecallDemanded,
-    RecallVoteFailed,
     check_cooldown,
     check_mode,
     more_than,
     petition_met,
     recall_vote_passes,
+)
+from sovet.domain.recalls import (
+    ByElectionScheduled,
+    DeputyRecalled,
+    HoldRecallVote,
+    OrderReElection,
+    PetitionRecall,
+    RecallDemanded,
+    RecallVoteFailed,
 )
 
 HALF = RecallParams()
@@ -440,3 +442,62 @@ def test_sr11_only_the_sending_body_replaces_its_delegate() -> None:
     with pytest.raises(RuleViolation) as err:
         check_instructions("yes", "no", imperative_mandate=True)
     assert err.value.rule == "SR-11"
+
+
+def test_sr27_recall_and_by_election_move_an_aggregate_council_majority() -> None:
+    """The counterfactual path of DESIGN §5 step 9, on aggregate historical data."""
+    from sovet.domain.bodies import RecordCouncilComposition
+    from sovet.domain.polling import CountElection, VerifyElection
+
+    flow = Flow()
+    flow.town(electors=0, seats=3, electorate=1000)
+    at = "1917-11-01"
+    composition = {"bolsheviks": 2, "mensheviks": 1}
+    flow.run(RecordCouncilComposition(at=at, body="petrograd", composition=composition))
+    flow.run(SeatDeputy(at=at, constituency="putilov", person="a", counted=True))
+    assert composition_now(flow.state)["petrograd"] == composition
+    with pytest.raises(RuleViolation):  # exactly half of 1000 is not enough
+        flow.run(
+            PetitionRecall(
+                at="1917-11-20", constituency="putilov", deputy="a", signatures=500
+            )
+        )
+    flow.run(
+        PetitionRecall(
+            at="1917-11-20", constituency="putilov", deputy="a", signatures=501
+        )
+    )
+    flow.run(
+        OrderReElection(
+            at="1917-11-21", constituency="putilov", deputy="a", by_body="petrograd"
+        )
+    )
+    assert composition_now(flow.state)["petrograd"] == {
+        "bolsheviks": 1,
+        "mensheviks": 1,
+    }
+    flow.run(
+        CallElection(
+            at="1917-11-22",
+            election="by1",
+            constituency="putilov",
+            seats=1,
+            polling_day="1917-11-26",
+            candidates=("a", "b"),
+            conduct=CONDUCT,
+        )
+    )
+    flow.run(
+        CountElection(
+            at="1917-11-26",
+            election="by1",
+            minutes_signed_by=("k1", "rep"),
+            tallies={"a": 300, "b": 600},
+        )
+    )
+    flow.run(VerifyElection(at="1917-11-27", election="by1", confirmed=("b",)))
+    assert composition_now(flow.state)["petrograd"] == {
+        "bolsheviks": 1,
+        "mensheviks": 2,
+    }
+    assert flow.state.constituencies["putilov"].by_elections == 0
