@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sovet.domain.calendar import parse_at
+from sovet.domain.congress import majority_faction
 from sovet.domain.errors import RuleViolation
 from sovet.domain.motions import ProposeMotion, motion_kind
 from sovet.domain.registry import (
@@ -90,12 +91,21 @@ class OfferMade(DomainEvent):
 
 @decides(OfferSeats)
 def _offer(state: FederationState, cmd: OfferSeats) -> list[DomainEvent]:
-    gov = state.government(cmd.government)
-    if gov.status == "ended":
-        raise RuleViolation("SR-23", f"{gov.name} has ended", cmd.government)
     if cmd.offer in state.offers:
         raise RuleViolation("SR-23", f"offer {cmd.offer!r} already exists", cmd.offer)
-    if cmd.by_faction != gov.nominated_by:
+    gov = state.governments.get(cmd.government)
+    if gov is None:
+        # SEED: the invitation may come before the list goes to the congress.
+        sittings = [a for a in state.assemblies.values() if a.closed_at is None]
+        if not any(majority_faction(state, a) == cmd.by_faction for a in sittings):
+            raise RuleViolation(
+                "SR-23",
+                f"{cmd.by_faction!r} is not the majority of a sitting congress",
+                cmd.by_faction,
+            )
+    elif gov.status == "ended":
+        raise RuleViolation("SR-23", f"{gov.name} has ended", cmd.government)
+    elif cmd.by_faction != gov.nominated_by:
         raise RuleViolation(
             "SR-23",
             f"only the majority ({gov.nominated_by}) offers seats, "

@@ -164,6 +164,14 @@ def _submit(state: FederationState, cmd: SubmitGovernmentList) -> list[DomainEve
             "SR-21", f"{cmd.government!r} already exists", cmd.government
         )
     _check_nominator(state, assembly, cmd.nominated_by)
+    for offer in state.offers.values():
+        if offer.government == cmd.government and offer.by_faction != cmd.nominated_by:
+            raise RuleViolation(
+                "SR-23",
+                f"the list's offer {offer.id!r} came from {offer.by_faction}, "
+                f"not the nominating majority {cmd.nominated_by}",
+                offer.id,
+            )
     seen: set[str] = set()
     factions: dict[str, str] = {}
     for nomination in cmd.offices:

@@ -71,15 +71,11 @@ def legitimacy(state: FederationState, at: str, body: str | None = None) -> Legi
     ):
         state = state.as_of(at)
     body = body or _national(state)
-    if body is None or body not in state.bodies:
-        return _none(
-            at,
-            "no congress of councils is on record: only a congress or its "
-            "executive committee can form a government (SR-1)",
+    latest = state.latest_congress(body) if body in state.bodies else None
+    if body is None or latest is None:
+        name = (
+            state.bodies[body].name if body in state.bodies else "congress of councils"
         )
-    name = state.bodies[body].name
-    latest = state.latest_congress(body)
-    if latest is None:
         return _none(
             at,
             f"no government: no session of the {name} had convened by "
@@ -156,7 +152,7 @@ def _answer(
         )
         if office.person is None:
             warnings.append(
-                _vacancy(state, gov, office.title or office.office, office.vacated)
+                _vacancy(state, assembly, office.title or office.office, office.vacated)
             )
     bloc_names = [state.factions[f].name for f in gov.bloc if f in state.factions]
     unrecorded = motion.unrecorded
@@ -169,7 +165,7 @@ def _answer(
         "seated": motion.seated_at_vote,
     }
     if unrecorded:
-        held, total = bloc_share(state, assembly, list(motion.supported_by))
+        held, total = motion.supporters_seats, motion.seated_at_vote
         warnings.append(
             f"the vote of {assembly.name} on {display(closed.at)} has no recorded "
             "count in the sources (adopted by majority); its majority was checked "
@@ -204,9 +200,9 @@ def _answer(
 
 
 def _vacancy(
-    state: FederationState, gov: GovernmentRecord, office: str, vacated: EventRef | None
+    state: FederationState, assembly: Assembly, office: str, vacated: EventRef | None
 ) -> str:
-    forming = state.assemblies[gov.assembly].name
+    forming = assembly.name
     if vacated is None:
         return f"office {office} left vacant in the list approved (SR-30)"
     who = ""
@@ -289,4 +285,7 @@ def _proof(
             add(offer.answer)
     for office in gov.offices.values():
         add(office.vacated)
+    for motion in state.motions.values():
+        if motion.subject == gov.id and motion.status == "adopted":
+            add(motion.closed)
     return [refs[k] for k in sorted(refs)]

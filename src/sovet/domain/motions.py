@@ -376,6 +376,7 @@ class MotionCarried(DomainEvent):
     seated: int
     unrecorded: bool = False
     supported_by: tuple[str, ...] = ()
+    supporters_seats: int = 0
 
     @property
     def stream_id(self) -> str:
@@ -499,6 +500,7 @@ def _unrecorded(
             seated=seated,
             unrecorded=True,
             supported_by=cmd.supported_by,
+            supporters_seats=held,
         )
     ]
 
@@ -510,6 +512,7 @@ def _carried(state: FederationState, evt: MotionCarried, ref: EventRef) -> None:
     motion.closed = ref
     motion.unrecorded = evt.unrecorded
     motion.supported_by = evt.supported_by
+    motion.supporters_seats = evt.supporters_seats
     motion.seated_at_vote = evt.seated
     MOTION_KINDS[motion.kind].effect(state, motion, ref)
 

@@ -163,6 +163,7 @@ class MotionRecord:
     abstain: int = 0
     unrecorded: bool = False
     supported_by: tuple[str, ...] = ()
+    supporters_seats: int = 0  # seats of ``supported_by`` present at the vote
     closed: EventRef | None = None
     seated_at_vote: int = 0
 

@@ -1,0 +1,182 @@
+"""SR-28 conformance: the 1917 scenario (DESIGN §5) gives the three required answers.
+
+The scenario runs from its TOML through ``command_from_mapping`` and ``decide``
+into a tiny in-test list log that links events with ``sovet.ledger.chain``
+(seq and sha256 hashes as the real store computes them), then ``evolve``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from sovet.domain import (
+    FederationState,
+    command_from_mapping,
+    decide,
+    evolve,
+    fold,
+    to_new_event,
+)
+from sovet.domain.bodies import AdoptConstitution
+from sovet.domain.errors import RuleViolation
+from sovet.domain.legitimacy import legitimacy
+from sovet.domain.registry import Command
+from sovet.ledger.chain import link_batch, verify
+from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
+
+PRESET = resources.files("sovet.presets") / "rsfsr1918"
+
+
+class ListLog:
+    """An append-only list of stored events, hash-linked by the ledger's chain."""
+
+    def __init__(self) -> None:
+        self.events: list[StoredEvent] = []
+        self.versions: dict[str, int] = {}
+        self.state = FederationState()
+
+    def apply(self, command: Command) -> list[StoredEvent]:
+        """Decide, link and evolve one command (all-or-nothing)."""
+        new = [to_new_event(e) for e in decide(self.state, command)]
+        head = (
+            (self.events[-1].seq, self.events[-1].hash)
+            if self.events
+            else (0, GENESIS_HASH)
+        )
+        stored, _ = link_batch(new, head=head, versions=self.versions)
+        for event in stored:
+            self.versions[event.stream_id] = event.version
+            self.events.append(event)
+            evolve(self.state, event)
+        return stored
+
+
+def _load(name: str) -> dict[str, Any]:
+    return tomllib.loads((PRESET / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def log() -> ListLog:
+    constitution = _load("constitution.toml")
+    steps = _load("scenario_1917.toml")["step"]
+    book = ListLog()
+    book.apply(
+        AdoptConstitution(
+            at="1917-11-07", preset="rsfsr1918", constitution=constitution
+        )
+    )
+    for index, step in enumerate(steps, start=1):
+        book.apply(command_from_mapping(step, source="scenario_1917.toml", line=index))
+    return book
+
+
+def test_the_log_verifies_and_replays_to_the_same_state(log: ListLog) -> None:
+    count, head = verify(log.events)
+    assert count == len(log.events)
+    assert head == log.events[-1].hash
+    assert fold(log.events) == log.state
+
+
+def test_on_18_nov_1917_the_second_congress_government_is_legitimate(
+    log: ListLog,
+) -> None:
+    answer = legitimacy(log.state, "1917-11-18").to_json()
+    assert set(answer) == {
+        "at",
+        "government",
+        "bloc",
+        "approved_by",
+        "ends_when",
+        "proof",
+        "warnings",
+    }
+    assert answer["government"]["name"] == "Council of People's Commissars"
+    assert answer["bloc"] == ["Bolsheviks"]
+    approved = answer["approved_by"]
+    assert approved["body"] == "Second All-Russian Congress of Soviets"
+    assert approved["for"] is None
+    assert approved["against"] is None
+    assert approved["seated"] == 625
+    assert any("no recorded count" in w for w in answer["warnings"])
+    vacant = {
+        o["office"] for o in answer["government"]["offices"] if o["person"] is None
+    }
+    assert vacant == {
+        "Interior",
+        "Agriculture",
+        "Commerce and Industry",
+        "Food",
+        "Railways (temporarily vacant)",
+    }
+    for name in ("Rykov", "Milyutin", "Nogin", "Teodorovich"):
+        assert any(name in w and "resignation" in w for w in answer["warnings"])
+    assert len(answer["ends_when"]) == 4
+    assert len(answer["proof"]) >= 5
+    hashes = {e.seq: e.hash for e in log.events}
+    for item in answer["proof"]:
+        assert hashes[item["seq"]] == item["hash"]
+    assert approved["event_seq"] in {p["seq"] for p in answer["proof"]}
+
+
+def test_on_1_nov_1917_there_is_no_government_and_the_answer_says_why(
+    log: ListLog,
+) -> None:
+    answer = legitimacy(log.state, "1917-11-01").to_json()
+    assert answer["government"] is None
+    assert answer["approved_by"] is None
+    assert any("no session" in w and "SR-1" in w for w in answer["warnings"])
+
+
+def test_on_1_feb_1918_the_third_congress_confirmed_the_coalition(log: ListLog) -> None:
+    answer = legitimacy(log.state, "1918-02-01").to_json()
+    assert answer["approved_by"]["body"] == "Third All-Russian Congress of Soviets"
+    assert answer["bloc"] == ["Bolsheviks", "Left Socialist Revolutionaries"]
+    holders = {o["person"]: o["faction"] for o in answer["government"]["offices"]}
+    assert holders["A. L. Kolegaev"] == "Left Socialist Revolutionaries"
+    assert holders["I. Z. Steinberg"] == "Left Socialist Revolutionaries"
+    assert "Russian Soviet Republic" in answer["government"]["name"]
+
+
+def test_between_convening_and_confirmation_the_old_mandate_has_ended(
+    log: ListLog,
+) -> None:
+    answer = legitimacy(log.state, "1918-01-23").to_json()
+    assert answer["government"] is None
+    assert any("SR-26" in w and "Third" in w for w in answer["warnings"])
+
+
+def test_the_breaches_of_the_hold_are_recorded(log: ListLog) -> None:
+    breaches = {(b.person, b.rule) for b in log.state.breaches}
+    assert breaches == {
+        (p, "SR-29") for p in ("kamenev", "zinoviev", "rykov", "milyutin", "nogin")
+    }
+
+
+def test_the_third_congress_cec_of_306_exceeds_the_1918_cap(log: ListLog) -> None:
+    """SR-20: C18 art 28 (July 1918) caps the CEC at 200; FACTS §8 gives 306."""
+    step = {
+        "command": "elect_executive_committee",
+        "at": "1918-01-31",
+        "executive": "vtsik-3",
+        "congress": "congress-3",
+        "name": "All-Russian Central Executive Committee (third convocation)",
+        "composition": {
+            "bolsheviks": 160,
+            "left-srs": 125,
+            "sr-maximalists": 7,
+            "right-srs": 7,
+            "anarchist-communists": 3,
+            "united-sd-int": 2,
+            "mensheviks": 2,
+        },
+    }
+    state = log.state.as_of("1918-01-31")
+    state.assemblies["congress-3"].closed_at = None
+    with pytest.raises(RuleViolation) as refused:
+        decide(state, command_from_mapping(step, source="test"))
+    assert refused.value.rule == "SR-20"
+    assert refused.value.value == 306
