@@ -208,3 +208,40 @@ def test_us_house_sizes_are_monotone(house: int) -> None:
     smaller = apportion(populations, method="huntington-hill", seats=house - 1)
     larger = apportion(populations, method="huntington-hill", seats=house)
     assert all(larger.allocation[s] >= smaller.allocation[s] for s in populations)
+
+
+# Bundestag election 2009, second votes of the parties over the 5 % threshold,
+# and the 598 seats of the federal distribution (Oberverteilung) by
+# Sainte-Laguë/Schepers before overhang seats (CDU 194 − 21 overhang = 173,
+# CSU 45 − 3 = 42). Source: Der Bundeswahlleiter, Bundestagswahl 2009,
+# endgültiges Ergebnis; the same figures are in the test suite of an
+# independent implementation (R package proporz).
+BUNDESTAG_2009 = {
+    "CDU": (11_828_277, 173),
+    "SPD": (9_990_488, 146),
+    "FDP": (6_316_080, 93),
+    "DIE LINKE": (5_155_933, 76),
+    "GRÜNE": (4_643_272, 68),
+    "CSU": (2_830_238, 42),
+}
+# The SPD's 146 seats over its 16 Land lists (Unterverteilung, same source).
+SPD_2009_LAENDER = {
+    "SH": (430_739, 6), "MV": (143_607, 2), "HH": (242_942, 4),
+    "NI": (1_297_940, 19), "HB": (102_419, 2), "BB": (348_216, 5),
+    "ST": (202_850, 3), "BE": (348_082, 5), "NW": (2_678_956, 39),
+    "SN": (328_753, 5), "HE": (812_721, 12), "TH": (216_593, 3),
+    "RP": (520_990, 8), "BY": (1_120_018, 16), "BW": (1_051_198, 15),
+    "SL": (144_464, 2),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("table", "seats"), [(BUNDESTAG_2009, 598), (SPD_2009_LAENDER, 146)]
+)
+def test_bundestag_2009_sainte_lague(
+    table: dict[str, tuple[int, int]], seats: int
+) -> None:
+    votes = {name: v for name, (v, _) in table.items()}
+    result = apportion(votes, method="sainte-lague", seats=seats)
+    assert result.allocation == {name: s for name, (_, s) in table.items()}
+    assert result.ties == ()

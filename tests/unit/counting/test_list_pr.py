@@ -95,3 +95,26 @@ def test_withdrawn_party_passes_its_votes_on() -> None:
 def test_bad_seats_refused() -> None:
     with pytest.raises(RuleViolation, match="SR-14"):
         count("hare", _profile(VOTES), seats=-1)
+
+
+def test_bundestag_2009_as_a_count() -> None:
+    """The 2009 federal distribution (see test_apportion_examples) from ballots."""
+    votes = {
+        "CDU": 11_828_277,
+        "SPD": 9_990_488,
+        "FDP": 6_316_080,
+        "DIE LINKE": 5_155_933,
+        "GRÜNE": 4_643_272,
+        "CSU": 2_830_238,
+    }
+    result = count("sainte-lague", _profile(votes), seats=598)
+    assert {p: result.elected.count(p) for p in votes} == {
+        "CDU": 173,
+        "SPD": 146,
+        "FDP": 93,
+        "DIE LINKE": 76,
+        "GRÜNE": 68,
+        "CSU": 42,
+    }
+    assert len(result.rounds) == 598
+    assert result.elected[:3] == ("CDU", "SPD", "FDP")
