@@ -64,6 +64,8 @@ __all__ = [
 ]
 
 BASES = ("voters", "inhabitants", "members", "paid_dues")
+"""SR-14: the figures a sender's mandates may be apportioned on."""
+
 ANY_KIND = "*"
 
 

@@ -14,37 +14,20 @@ a non-member lacks an eligible category, a member in arrears is excluded.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from sovet.domain.errors import NotEligible, NotFound, RuleViolation
-from sovet.domain.registry import (
-    Command,
-    DomainEvent,
-    EventRef,
-    command,
-    decides,
-    event,
-    evolves,
-)
-
-if TYPE_CHECKING:
-    from sovet.domain.state import FederationState
+from sovet.domain.errors import NotEligible, RuleViolation
 
 __all__ = [
     "CATEGORIES_1918",
     "EXCLUSIONS_1918",
-    "ElectorRegistered",
     "Eligibility",
-    "Exclusion",
     "ExclusionMark",
-    "ExclusionRecorded",
     "FranchiseParams",
     "Person",
     "Reason",
-    "RecordExclusion",
-    "RegisterElector",
     "Roll",
     "RollEntry",
     "age_on",
@@ -53,7 +36,6 @@ __all__ = [
     "eligibility",
     "polling_date",
     "require_eligible",
-    "roll_of",
 ]
 
 CATEGORIES_1918: frozenset[str] = frozenset(
@@ -287,164 +269,9 @@ def electoral_roll(
     return Roll(constituency, at, tuple(entries))
 
 
-# --- commands, events and queries (registered with ``sovet.domain.registry``) ---
-
-
-@dataclass(frozen=True, slots=True)
-class Exclusion:
-    """SR-5: an exclusion as commands and events carry it (ISO dates)."""
-
-    category: str
-    since: str | None = None
-    until: str | None = None
-    note: str = ""
-
-    def mark(self) -> ExclusionMark:
-        """The ``ExclusionMark`` this stands for (``RuleViolation`` on bad dates)."""
-        return ExclusionMark(
-            self.category,
-            _day(self.since, "since"),
-            _day(self.until, "until"),
-            self.note,
-        )
-
-
-def _day(value: str | None, key: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise RuleViolation(
-            "SR-5", f"{key} {value!r} is not an ISO date", value
-        ) from None
-
-
 def polling_date(at: str) -> date:
-    """The calendar day of an ISO ``at`` (the polling day of SR-4's age test)."""
-    day = _day(at, "at")
-    assert day is not None
-    return day
-
-
-@command("register_elector")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterElector(Command):
-    """SR-4/SR-5: record a person's franchise facts and constituency."""
-
-    person: str
-    birth_date: str
-    constituency: str
-    categories: tuple[str, ...] = ()
-    exclusions: tuple[Exclusion, ...] = ()
-
-
-@event("ElectorRegistered")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ElectorRegistered(DomainEvent):
-    """SR-4/SR-5: a person's franchise facts, from ``at``."""
-
-    person: str
-    birth_date: str
-    constituency: str
-    categories: tuple[str, ...] = ()
-    exclusions: tuple[Exclusion, ...] = ()
-
-    @property
-    def stream_id(self) -> str:
-        """The person's stream."""
-        return f"person:{self.person}"
-
-    def describe(self) -> str:
-        """One line."""
-        return f"{self.person} on the register of {self.constituency}"
-
-
-@decides(RegisterElector)
-def _register(state: FederationState, cmd: RegisterElector) -> list[DomainEvent]:
-    state.person(cmd.person)
-    if cmd.person in state.electors:
-        raise RuleViolation("SR-4", f"{cmd.person!r} is already registered", cmd.person)
-    if cmd.constituency not in state.constituencies:
-        raise NotFound(
-            "SR-4", f"unknown constituency {cmd.constituency!r}", cmd.constituency
-        )
-    born = _day(cmd.birth_date, "birth_date")
-    if born is None or born > polling_date(cmd.at):
-        raise RuleViolation("SR-4", f"birth date {cmd.birth_date!r} is invalid", born)
-    for exclusion in cmd.exclusions:
-        exclusion.mark()
-    return [
-        ElectorRegistered(
-            at=cmd.at,
-            person=cmd.person,
-            birth_date=born.isoformat(),
-            constituency=cmd.constituency,
-            categories=cmd.categories,
-            exclusions=cmd.exclusions,
-        )
-    ]
-
-
-@evolves(ElectorRegistered)
-def _registered(state: FederationState, evt: ElectorRegistered, _ref: EventRef) -> None:
-    state.electors[evt.person] = Person(
-        evt.person,
-        date.fromisoformat(evt.birth_date),
-        frozenset(evt.categories),
-        tuple(e.mark() for e in evt.exclusions),
-        evt.constituency,
-    )
-
-
-@command("record_exclusion")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecordExclusion(Command):
-    """SR-5: record a ground of exclusion for a registered person."""
-
-    person: str
-    exclusion: Exclusion
-
-
-@event("ExclusionRecorded")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExclusionRecorded(DomainEvent):
-    """SR-5: a ground of exclusion recorded, with its span."""
-
-    person: str
-    exclusion: Exclusion
-
-    @property
-    def stream_id(self) -> str:
-        """The person's stream."""
-        return f"person:{self.person}"
-
-    def describe(self) -> str:
-        """One line."""
-        return f"{self.person}: exclusion {self.exclusion.category} recorded"
-
-
-@decides(RecordExclusion)
-def _exclude(state: FederationState, cmd: RecordExclusion) -> list[DomainEvent]:
-    if cmd.person not in state.electors:
-        raise NotFound("SR-5", f"{cmd.person!r} is not on any register", cmd.person)
-    cmd.exclusion.mark()
-    return [ExclusionRecorded(at=cmd.at, person=cmd.person, exclusion=cmd.exclusion)]
-
-
-@evolves(ExclusionRecorded)
-def _excluded(state: FederationState, evt: ExclusionRecorded, _ref: EventRef) -> None:
-    person = state.electors[evt.person]
-    state.electors[evt.person] = replace(
-        person, marks=(*person.marks, evt.exclusion.mark())
-    )
-
-
-def roll_of(state: FederationState, constituency: str, at: str) -> Roll:
-    """SR-4/SR-5: the roll of ``constituency`` on the day of ``at``."""
-    return electoral_roll(
-        state.electors.values(),
-        constituency,
-        state.constitution.franchise,
-        polling_date(at),
-    )
+    """SR-4: the calendar day of an ISO ``at`` (the day ages are counted on)."""
+    try:
+        return date.fromisoformat(at[:10])
+    except ValueError:
+        raise RuleViolation("SR-4", f"{at!r} is not an ISO date", at) from None

@@ -181,7 +181,10 @@ class CouncilSizeRule:
 
 
 CITY_1918 = CouncilSizeRule(per=1_000, minimum=50, maximum=1_000)
+"""SR-6: a city council: 1 deputy per 1,000 inhabitants, 50–1,000 (C18 art 57)."""
+
 SETTLEMENT_1918 = CouncilSizeRule(per=100, minimum=3, maximum=50)
+"""SR-6: a settlement under 10,000: 1 per 100 inhabitants, 3–50 (C18 art 57)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,8 @@ a deputy recalled from this constituency only when ``recalled_may_stand``,
 SR-10). ``count_election`` counts named ballots from the roll of the polling
 day, or — for a constituency with no registered electors, as historical sources
 give results — first-preference ``tallies`` within its recorded electorate; the
-event keeps every stage of the count. ``verify_election`` seats the deputies
-the credentials commission confirms or the council upholds (SR-8);
-``annul_election`` by the next higher body unseats them. A by-election (after
+event keeps every stage of the count. Verification and annulment (SR-8) are
+in ``verification``. A by-election (after
 a recall) is an election called while the constituency has by-elections due.
 """
 
@@ -20,21 +19,19 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from sovet.counting.registry import get_method
-from sovet.domain.deputies import constituency_of, seat, unseat
+from sovet.domain.deputies import constituency_of
 from sovet.domain.elections import (
     Ballot,
     Conduct,
-    CredentialsReport,
-    check_annulment,
     check_candidates,
     check_conduct,
     count_election,
     count_profile,
     tally_profile,
-    verify_election,
 )
+from sovet.domain.electorate import roll_of
 from sovet.domain.errors import NotEligible, NotFound, RuleViolation
-from sovet.domain.franchise import polling_date, roll_of
+from sovet.domain.franchise import polling_date
 from sovet.domain.registry import (
     Command,
     DomainEvent,
@@ -50,15 +47,12 @@ if TYPE_CHECKING:
     from sovet.domain.state import FederationState
 
 __all__ = [
-    "AnnulElection",
     "CallElection",
     "CountElection",
-    "ElectionAnnulled",
     "ElectionCalled",
     "ElectionCounted",
     "ElectionRecord",
-    "ElectionVerified",
-    "VerifyElection",
+    "InConstituency",
     "election_of",
 ]
 
@@ -100,6 +94,18 @@ def _open_seats(state: FederationState, constituency: str) -> int:
     return constituency_of(state, constituency).vacant - pending
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InConstituency(DomainEvent):
+    """SR-7/SR-8: base of the events of one constituency's stream."""
+
+    constituency: str
+
+    @property
+    def stream_id(self) -> str:
+        """The constituency's stream."""
+        return f"constituency:{self.constituency}"
+
+
 @command("call_election")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CallElection(Command):
@@ -116,22 +122,16 @@ class CallElection(Command):
 
 @event("ElectionCalled")
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ElectionCalled(DomainEvent):
+class ElectionCalled(InConstituency):
     """SR-7: an election is called, with its method, day and candidates."""
 
     election: str
-    constituency: str
     seats: int
     method: str
     polling_day: str
     candidates: dict[str, str]
     conduct: Conduct
     by_election: bool = False
-
-    @property
-    def stream_id(self) -> str:
-        """The constituency's stream."""
-        return f"constituency:{self.constituency}"
 
     def describe(self) -> str:
         """One line."""
@@ -222,22 +222,16 @@ class CountElection(Command):
 
 @event("ElectionCounted")
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ElectionCounted(DomainEvent):
+class ElectionCounted(InConstituency):
     """SR-7: the result with every stage of the count."""
 
     election: str
-    constituency: str
     method: str
     elected: tuple[str, ...]
     rounds: tuple[dict[str, Fraction], ...]
     ballots_cast: int
     registered: int
     ties: tuple[str, ...] = ()
-
-    @property
-    def stream_id(self) -> str:
-        """The constituency's stream."""
-        return f"constituency:{self.constituency}"
 
     def describe(self) -> str:
         """One line."""
@@ -317,141 +311,3 @@ def _counted(state: FederationState, evt: ElectionCounted, ref: EventRef) -> Non
     rec = state.elections[evt.election]
     rec.status, rec.elected = "counted", evt.elected
     rec.refs.append(ref)
-
-
-@command("verify_election")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class VerifyElection(Command):
-    """SR-8: the credentials commission's report and the council's rulings."""
-
-    election: str
-    confirmed: tuple[str, ...]
-    contested: tuple[str, ...] = ()
-    decisions: dict[str, bool] = field(default_factory=dict)
-
-
-@event("ElectionVerified")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ElectionVerified(DomainEvent):
-    """SR-8: deputies seated; unconfirmed seats go to a new election."""
-
-    election: str
-    constituency: str
-    seated: dict[str, str]  # person → faction
-    unconfirmed: tuple[str, ...] = ()
-
-    @property
-    def stream_id(self) -> str:
-        """The constituency's stream."""
-        return f"constituency:{self.constituency}"
-
-    def describe(self) -> str:
-        """One line."""
-        line = f"{self.election} verified: {', '.join(self.seated) or 'nobody'} seated"
-        if self.unconfirmed:
-            line += f"; {', '.join(self.unconfirmed)} not confirmed (new election)"
-        return line
-
-
-@decides(VerifyElection)
-def _verify(state: FederationState, cmd: VerifyElection) -> list[DomainEvent]:
-    rec = election_of(state, cmd.election)
-    if rec.status != "counted":
-        raise RuleViolation("SR-8", f"{cmd.election!r} is {rec.status}", rec.status)
-    report = CredentialsReport(frozenset(cmd.confirmed), frozenset(cmd.contested))
-    done = verify_election(rec.elected, report, cmd.decisions)
-    sitting = {p for c in state.constituencies.values() for p in c.holders}
-    double = sorted(set(done.seated) & sitting)
-    if double:
-        raise RuleViolation("SR-8", f"{double} already hold a seat", double)
-    return [
-        ElectionVerified(
-            at=cmd.at,
-            election=cmd.election,
-            constituency=rec.constituency,
-            seated={p: rec.candidates[p] for p in done.seated},
-            unconfirmed=done.unconfirmed,
-        )
-    ]
-
-
-@evolves(ElectionVerified)
-def _verified(state: FederationState, evt: ElectionVerified, ref: EventRef) -> None:
-    rec = state.elections[evt.election]
-    rec.status, rec.seated = "verified", tuple(evt.seated)
-    rec.refs.append(ref)
-    for person, faction in evt.seated.items():
-        seat(state, evt.constituency, person, faction, evt.at, ref)
-    constituency = state.constituencies[evt.constituency]
-    if rec.by_election:
-        constituency.by_elections = max(0, constituency.by_elections - len(evt.seated))
-
-
-@command("annul_election")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AnnulElection(Command):
-    """SR-8: the next higher body (or the final instance) annuls an election."""
-
-    election: str
-    by_body: str
-
-
-@event("ElectionAnnulled")
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ElectionAnnulled(DomainEvent):
-    """SR-8: an election annulled; its deputies lose their seats."""
-
-    election: str
-    constituency: str
-    by_body: str
-    unseated: tuple[str, ...] = ()
-
-    @property
-    def stream_id(self) -> str:
-        """The constituency's stream."""
-        return f"constituency:{self.constituency}"
-
-    def describe(self) -> str:
-        """One line."""
-        return f"{self.election} annulled by {self.by_body}"
-
-
-@decides(AnnulElection)
-def _annul(state: FederationState, cmd: AnnulElection) -> list[DomainEvent]:
-    rec = election_of(state, cmd.election)
-    if rec.status == "annulled":
-        raise RuleViolation(
-            "SR-8", f"{cmd.election!r} is already annulled", cmd.election
-        )
-    council = state.body(constituency_of(state, rec.constituency).council)
-    by = state.body(cmd.by_body)
-    levels = state.constitution.levels
-    final = by.kind == "executive_committee" and by.level == levels[-1]
-    if by.id != council.parent:
-        check_annulment(
-            by.level,
-            council.level,
-            annulling_is_final_instance=final,
-            levels=levels,
-            city_direct_levels=state.constitution.apportionment.city_direct_levels,
-        )
-    holders = state.constituencies[rec.constituency].holders
-    return [
-        ElectionAnnulled(
-            at=cmd.at,
-            election=cmd.election,
-            constituency=rec.constituency,
-            by_body=cmd.by_body,
-            unseated=tuple(p for p in rec.seated if p in holders),
-        )
-    ]
-
-
-@evolves(ElectionAnnulled)
-def _annulled(state: FederationState, evt: ElectionAnnulled, ref: EventRef) -> None:
-    rec = state.elections[evt.election]
-    rec.status = "annulled"
-    rec.refs.append(ref)
-    for person in evt.unseated:
-        unseat(state, evt.constituency, person)
-    state.constituencies[evt.constituency].refs.append(ref)

@@ -39,8 +39,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sovet.domain.deputies import SeatHolder, constituency_of, unseat
+from sovet.domain.electorate import roll_of
 from sovet.domain.errors import NotFound, RuleViolation
-from sovet.domain.franchise import polling_date, roll_of
+from sovet.domain.franchise import polling_date
 from sovet.domain.recall_rules import (
     PetitionCheck,
     check_cooldown,

@@ -17,7 +17,7 @@ from sovet.domain import (
 from sovet.domain.bodies import RegisterBody, RegisterFaction, RegisterPerson
 from sovet.domain.deputies import RegisterConstituency
 from sovet.domain.elections import Conduct
-from sovet.domain.franchise import RegisterElector
+from sovet.domain.electorate import RegisterElector
 from sovet.ledger.envelope import StoredEvent
 
 __all__ = ["CONDUCT", "Flow", "with_recall"]

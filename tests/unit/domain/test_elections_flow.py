@@ -9,15 +9,10 @@ import sovet.counting.plurality  # noqa: F401  (registers "plurality")
 from sovet.domain.bodies import RegisterBody, RegisterPerson
 from sovet.domain.deputies import RegisterConstituency, SeatDeputy, composition_now
 from sovet.domain.elections import Ballot
+from sovet.domain.electorate import Exclusion, RecordExclusion, roll_of
 from sovet.domain.errors import NotEligible, RuleViolation, UnknownCountingMethod
-from sovet.domain.franchise import Exclusion, RecordExclusion, roll_of
-from sovet.domain.polling import (
-    AnnulElection,
-    CallElection,
-    CountElection,
-    ElectionCounted,
-    VerifyElection,
-)
+from sovet.domain.polling import CallElection, CountElection, ElectionCounted
+from sovet.domain.verification import AnnulElection, VerifyElection
 
 
 def called(flow: Flow, **kw: object) -> None:

@@ -447,7 +447,8 @@ def test_sr11_only_the_sending_body_replaces_its_delegate() -> None:
 def test_sr27_recall_and_by_election_move_an_aggregate_council_majority() -> None:
     """The counterfactual path of DESIGN §5 step 9, on aggregate historical data."""
     from sovet.domain.bodies import RecordCouncilComposition
-    from sovet.domain.polling import CountElection, VerifyElection
+    from sovet.domain.polling import CountElection
+    from sovet.domain.verification import VerifyElection
 
     flow = Flow()
     flow.town(electors=0, seats=3, electorate=1000)
