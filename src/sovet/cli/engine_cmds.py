@@ -9,6 +9,7 @@ that fails verification exits 1 (``EXIT_VERIFY``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Iterator
 from enum import StrEnum
@@ -47,6 +48,8 @@ EXIT_ERROR = 2
 EXIT_VERIFY = 1
 """Exit code of a log that fails verification."""
 
+DEMO_PRESET = "rsfsr1918"
+"""The preset of the demo (its scenario files adopt no constitution themselves)."""
 DEMO_AT = "1917-11-18"
 """5 (18) Nov 1917: the day after the resignations (DESIGN §5 step 6)."""
 
@@ -117,9 +120,17 @@ def _step_json(applied: AppliedStep) -> dict[str, Any]:
 
 
 def _run_file(
-    services: boot.Services, scenario: Path, *, narrate: bool, progress: bool
+    services: boot.Services,
+    scenario: Path,
+    *,
+    narrate: bool,
+    progress: bool,
+    preset: str | None = None,
 ) -> list[AppliedStep]:
-    steps = steps_to_run(read_scenario(scenario), services.uow(), cache=services.cache)
+    parsed = read_scenario(scenario)
+    if parsed.preset is None and preset is not None:
+        parsed = dataclasses.replace(parsed, preset=preset)
+    steps = steps_to_run(parsed, services.uow(), cache=services.cache)
     applied: list[AppliedStep] = []
     runner = apply_steps(
         services.uow, steps, source=str(scenario), cache=services.cache
@@ -147,8 +158,10 @@ def demo(
 ) -> None:
     """Build the 1917 scenario in a fresh database and say who governs on 18 Nov 1917.
 
-    Then, if the preset has one, the counterfactual branch (SR-27) in its own
-    database, ``<db stem>-counterfactual.db``.
+    If the preset has one, the counterfactual branch (SR-27: power passing by
+    recall, re-election and a new congress) is built too, clearly labelled, in
+    its own database ``<db stem>-counterfactual.db``. The output ends with the
+    historical answer for 5 (18) Nov 1917.
     """
     text = output is Format.text
     result: dict[str, Any] = {}
@@ -160,18 +173,23 @@ def demo(
             services = boot.bootstrap(branch.db, create=True)
             applied: list[AppliedStep] = []
             for scenario in files:
-                applied += _run_file(services, scenario, narrate=text, progress=False)
+                applied += _run_file(
+                    services, scenario, narrate=text, progress=False, preset=DEMO_PRESET
+                )
             at = branch.at or applied[-1].step.command.at
             answer = legitimacy_at(services.uow(), at, cache=services.cache)
-            if text:
-                render.render_legitimacy(console, answer, label=branch.label)
             result[branch.key] = {
                 "db": branch.db,
                 "steps": [_step_json(a) for a in applied],
                 "legitimacy": answer,
             }
+            if text and branch.key != "history":
+                render.render_legitimacy(console, answer, label=branch.label)
     if not text:
         _print_json(result)
+        return
+    console.rule(f"[bold]The answer, from the historical log in {db}[/bold]")
+    render.render_legitimacy(console, result["history"]["legitimacy"])
 
 
 class _Branch:
@@ -182,11 +200,11 @@ class _Branch:
 
 
 def _demo_branches(db: str) -> list[tuple[_Branch, list[Path]]]:
-    main = preset_file("rsfsr1918", "scenario_1917.toml")
+    main = preset_file(DEMO_PRESET, "scenario_1917.toml")
     branches = [
         (_Branch("history", "The 1917 scenario (historical)", db, DEMO_AT, ""), [main])
     ]
-    counter = preset_file("rsfsr1918", "scenario_1917_counterfactual.toml")
+    counter = preset_file(DEMO_PRESET, "scenario_1917_counterfactual.toml")
     if counter.is_file():
         path = Path(db)
         other = str(path.with_name(f"{path.stem}-counterfactual{path.suffix or '.db'}"))

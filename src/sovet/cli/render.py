@@ -39,22 +39,25 @@ def format_date(value: str) -> str:
 
 
 def render_error(console: Console, error: SovetError) -> None:
-    """One clean message for a refused command: the rule id (or file/line) first."""
+    """One clean message for a refused command: the rule id (or file/line) first.
+
+    Printed with soft wrapping, so a message stays one line a script can grep.
+    """
     if isinstance(error, RuleViolation):
-        title = f"refused: {error.rule}"
-        body = error.message
+        title = f"refused ({error.rule})"
+        body = escape(error.message)
         if error.value is not None:
-            body += f"\n[dim]offending value:[/dim] {escape(repr(error.value))}"
+            body += f" [dim](offending value: {escape(repr(error.value))})[/dim]"
     elif isinstance(error, ChainBroken):
         title = f"verification failed at event {error.seq}"
-        body = error.reason
+        body = escape(error.reason)
     elif isinstance(error, InputError):
         title = "bad input"
-        body = str(error)
+        body = escape(str(error))
     else:
         title = type(error).__name__
-        body = str(error)
-    console.print(Panel(body, title=escape(title), border_style="red", expand=False))
+        body = escape(str(error))
+    console.print(f"[bold red]{escape(title)}:[/bold red] {body}", soft_wrap=True)
 
 
 def render_step(
@@ -101,12 +104,17 @@ def render_legitimacy(
         console.print(f"[bold green]{escape(str(government['name']))}[/bold green]")
         approved = answer.get("approved_by") or {}
         if approved:
+            if approved.get("for") is None:
+                tally = "count not recorded in the sources"
+            else:
+                tally = (
+                    f"{approved.get('for')} for, {approved.get('against')} against, "
+                    f"{approved.get('abstain')} abstaining"
+                )
             console.print(
                 f"approved by {escape(str(approved.get('body')))} "
-                f"(event {approved.get('event_seq')}): "
-                f"{approved.get('for')} for, {approved.get('against')} against, "
-                f"{approved.get('abstain')} abstaining, "
-                f"of {approved.get('seated')} seated"
+                f"(event {approved.get('event_seq')}): {tally}; "
+                f"{approved.get('seated')} seated"
             )
         bloc = answer.get("bloc") or []
         console.print(f"bloc: {escape(', '.join(str(b) for b in bloc) or '—')}")
@@ -128,11 +136,13 @@ def render_legitimacy(
         console.print(f"[bold]proof ({len(proof)} events, seq and hash):[/bold]")
         for item in proof:
             console.print(
-                f"  [bold]{item.get('seq')}[/bold] {item.get('hash')} "
-                f"{escape(str(item.get('type')))}",
+                f"  [bold]{item.get('seq'):>4}[/bold] {item.get('hash')}",
                 overflow="fold",
             )
-            console.print(f"      {escape(str(item.get('summary')))}")
+            console.print(
+                f"       [cyan]{escape(str(item.get('type')))}[/cyan] — "
+                f"{escape(str(item.get('summary')))}"
+            )
 
 
 def render_legitimacy_change(
