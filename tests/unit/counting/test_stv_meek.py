@@ -8,8 +8,10 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
+from pref_voting.profiles_with_ties import ProfileWithTies
+from pref_voting.proportional_methods import stv_meek as pv_meek
 
 from sovet.counting.registry import count, get_method
 from sovet.counting.stv_meek import SCALE, distribute
@@ -199,3 +201,22 @@ def test_meek_and_gregory_agree_when_winners_reach_quota_on_firsts(
         result = count(method, profile, seats=seats)
         assert set(result.elected) == winners, method
         assert set(result.rounds[0].elected) == winners, method
+
+
+@given(_profiles(), st.integers(1, 4))
+def test_agrees_with_pref_voting_meek(profile: Profile, seats: int) -> None:
+    """Oracle (dev dependency): pref_voting's ``stv_meek`` (Hill, Wichmann &
+    Woodall 1987, in floats) elects the same set whenever our count met no
+    tie. Its quota has no 10⁻⁹ guard and its arithmetic is binary, so ties
+    (and only ties) may part the two."""
+    seats = min(seats, len(profile.candidates))
+    ours = count("stv-meek", profile, seats=seats)
+    assume(not ours.ties)
+    rows = list(profile.ballots())
+    theirs = ProfileWithTies(
+        [{c: rank + 1 for rank, c in enumerate(r)} for r, _ in rows],
+        rcounts=[w for _, w in rows],
+        candidates=list(range(len(profile.candidates))),
+    )
+    elected = {profile.candidates[c] for c in pv_meek(theirs, num_seats=seats)}
+    assert elected == set(ours.elected)
