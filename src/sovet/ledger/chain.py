@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from sovet.domain.errors import CanonicalEncodingError, ChainBroken
@@ -174,6 +174,16 @@ def verify(events: Iterable[StoredEvent]) -> tuple[int, str]:
     ``prev_hash`` that is not the previous hash, or a hash its content does not
     give. An empty log verifies as ``(0, GENESIS_HASH)``.
     """
+    iterator = iter(events)
+    try:
+        return _verify(iterator)
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:  # release a store's cursor at once, even on failure
+            close()
+
+
+def _verify(events: Iterator[StoredEvent]) -> tuple[int, str]:
     last_seq = 0
     prev = GENESIS_HASH
     versions: dict[str, int] = {}

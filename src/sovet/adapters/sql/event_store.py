@@ -19,7 +19,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sovet.adapters.memory import check_expected_versions
 from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.schema import events
-from sovet.domain.errors import ChainBroken
+from sovet.domain.errors import CanonicalEncodingError, ChainBroken
+from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import link_batch
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
 from sovet.ports import ConcurrencyConflict, StorageError
@@ -40,6 +41,15 @@ _COLUMNS = (
     events.c.prev_hash,
     events.c.hash,
 )
+
+
+def _check_canonical(seq: int, payload: str, value: object) -> None:
+    try:
+        same = canonical_json(value) == payload.encode("utf-8", "surrogateescape")
+    except CanonicalEncodingError as e:
+        raise ChainBroken(seq, f"stored payload has no canonical form: {e}") from e
+    if not same:
+        raise ChainBroken(seq, "stored payload text is not in canonical form")
 
 
 class SqlEventStore:
@@ -130,6 +140,8 @@ class SqlEventStore:
                     raise ChainBroken(
                         seq, f"stored payload is not valid JSON ({e})"
                     ) from e
+                if "\\u" in payload:  # \u001F parses like \u001f: check the text
+                    _check_canonical(seq, payload, value)
                 yield StoredEvent(seq, stream, version, type_, value, at, prev, digest)
         finally:
             result.close()
