@@ -31,6 +31,16 @@ that OpenSTV's ERS97 plugin reproduces). Followed here, by section:
   or when all places are filled.
 
 Arithmetic is in integer hundredths of a vote, as the rules round.
+
+Readings where the text leaves a choice (each also OpenSTV's, whose ERS97
+count was validated against the ERS's own eSTV program):
+- 5.2.2 "does not exceed either (a) … or (b)": either condition defers;
+- 5.1.7(b): the vote is compared with the exact quotient (no rounding), and a
+  candidate with no votes is never deemed elected by it;
+- 6.20 votes awaiting transfer are the untransferred surpluses and, during an
+  exclusion, the excluded candidates' papers not yet transferred;
+- 5.5.2: once all places are filled nothing more moves, so an excluded
+  candidate may keep untransferred papers on the last stage's sheet.
 """
 
 from __future__ import annotations

@@ -22,12 +22,17 @@ variant followed here is the PR Foundation reference rule, step by step:
   it no longer falls.
 - B.2.f: each elected candidate's keep value becomes keep × quota (rounded up
   to 9 decimals) / votes (rounded up to 9 decimals); iterate again.
-- B.3: the hopeful candidate with the fewest votes is defeated; candidates
-  within the total surplus of the lowest count as tied and one is chosen by
-  lot (seeded with ``TieBreak.seed``), as in Algorithm 123 and the reference
-  rule. One candidate is defeated per round: the reference rule has no bulk
-  exclusion.
+- B.3: the hopeful candidate with the fewest votes is defeated. The stored
+  copies of the reference rule break off after "defeat the hopeful candidate
+  with the lowest vote"; the tie rule used here is that of Droop (J. Lundell's
+  implementation of the same rule): candidates whose votes are within the total
+  surplus of the lowest are tied, and one is drawn by lot (seeded with
+  ``TieBreak.seed``), as Algorithm 123 also draws lots. One candidate is
+  defeated per round: the reference rule has no bulk exclusion.
 - C: remaining hopefuls are elected if seats remain, else defeated.
+
+Each ``Round`` shows the tallies on which its decision was taken: the
+iteration that elected someone, or the settled tallies before a defeat.
 
 All arithmetic is int64 fixed point with 10⁹ units per vote; a round costs one
 pass over the distinct rankings per iteration (numpy), not over ballots.
