@@ -32,6 +32,7 @@ from sovet.counting.fixed_ratio import EQUIVALENT_DIVISOR_METHOD, ROUNDINGS, Rou
 from sovet.counting.types import TieBreak
 from sovet.domain.constitution import ApportionmentParams
 from sovet.domain.errors import NotFound, RuleViolation
+from sovet.domain.ladder import check_sends_to
 from sovet.domain.registry import (
     Command,
     DomainEvent,
@@ -335,6 +336,7 @@ class ApportionCongress(Command):
     snapshot: str
     units: tuple[SendingUnit, ...]
     tie_order: tuple[str, ...] = ()
+    not_held: tuple[str, ...] = ()  # SR-12 fallback: levels whose congress was not held
 
 
 @event("CongressApportioned")
@@ -382,11 +384,20 @@ def _apportion(state: FederationState, cmd: ApportionCongress) -> list[DomainEve
             f"snapshot {cmd.snapshot} lies after the act ({cmd.at})",
             cmd.snapshot,
         )
+    levels = state.constitution.levels
+    params = state.constitution.apportionment
     for unit in cmd.units:
         if unit.name not in state.bodies:
             raise NotFound("SR-12", f"unknown sending body {unit.name!r}", unit.name)
-    levels = state.constitution.levels
-    params = state.constitution.apportionment
+        sender = state.bodies[unit.name]
+        check_sends_to(
+            sender.level,
+            body.level,
+            city=unit.kind == "city" and sender.kind == "council",
+            not_held=cmd.not_held,
+            levels=levels,
+            city_direct_levels=params.city_direct_levels,
+        )
     rule = congress_rule(params, body.level, body.level == levels[-1])
     tie_break = TieBreak(order=cmd.tie_order) if cmd.tie_order else None
     result = apportion_senders(cmd.units, rule, tie_break=tie_break)

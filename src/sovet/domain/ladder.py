@@ -20,6 +20,7 @@ __all__ = [
     "CITY_DIRECT_LEVELS_1918",
     "EC_MAX_SIZE_1918",
     "LEVELS_1918",
+    "OPTIONAL_LEVELS_1918",
     "CouncilSize",
     "CouncilSizeRule",
     "LadderViolation",
@@ -40,6 +41,10 @@ LEVELS_1918: tuple[str, ...] = (
     "national",
 )
 """SR-2: the six levels of C18 arts 24–25, 53, bottom-up."""
+
+OPTIONAL_LEVELS_1918: tuple[str, ...] = ("oblast",)
+"""SR-2/SR-12: levels a sender may pass over — gubernia congresses send to the
+national congress directly (C18 art 25) as well as to an oblast congress (art 53)."""
 
 CITY_DIRECT_LEVELS_1918: tuple[str, ...] = ("gubernia", "oblast", "national")
 """SR-2: the congresses city councils send to directly (C18 arts 25, 53)."""
@@ -81,13 +86,15 @@ def check_sends_to(
     city: bool = False,
     small_town: bool = False,
     not_held: Collection[str] = (),
+    optional: Collection[str] = OPTIONAL_LEVELS_1918,
     levels: Sequence[str] = LEVELS_1918,
     city_direct_levels: Collection[str] = CITY_DIRECT_LEVELS_1918,
 ) -> None:
     """SR-2: refuse unless a body at ``sender_level`` may send to ``receiver_level``.
 
     A congress or village council sends to the next level up, or higher when
-    every level in between held no congress (``not_held``, SR-12 fallback).
+    every level in between is ``optional`` (1918: oblast) or held no congress
+    (``not_held``, the SR-12 fallback: uyezd congresses send to the national one).
     A city council (``city``) sends to ``city_direct_levels``; a small town
     (≤ 10,000, SR-13) sits in the uyezd congress.
     """
@@ -110,7 +117,8 @@ def check_sends_to(
             f"{sender_level!r} cannot send to {receiver_level!r}: delegates go up",
             receiver_level,
         )
-    skipped = [lv for lv in levels[frm + 1 : to] if lv not in not_held]
+    passed = set(not_held) | set(optional)
+    skipped = [lv for lv in levels[frm + 1 : to] if lv not in passed]
     if skipped:
         raise LadderViolation(
             "SR-2",
@@ -147,7 +155,8 @@ def check_ec_size(
 ) -> None:
     """SR-3: refuse an executive committee larger than its level allows.
 
-    For a city council pass ``city_deputies`` (the council's size).
+    A level missing from ``ec_max_size`` has no cap. For a city council pass
+    ``city_deputies`` (the council's size).
     """
     if size < 1:
         raise RuleViolation("SR-3", f"an executive committee of {size} members", size)
@@ -161,9 +170,7 @@ def check_ec_size(
                 size,
             )
         return
-    if level not in ec_max_size:
-        raise RuleViolation("SR-3", f"no EC size limit for level {level!r}", level)
-    if size > ec_max_size[level]:
+    if level in ec_max_size and size > ec_max_size[level]:
         raise RuleViolation(
             "SR-3",
             f"the {level} EC may have at most {ec_max_size[level]} members, not {size}",

@@ -226,4 +226,19 @@ def test_sr12_sr14_apportion_congress_refusals() -> None:
             )
         )
     assert nf.value.rule == "SR-12"
+    flow.run(
+        RegisterBody(
+            at="1917-10-20", body="selo", name="Selo", kind="council", level="village"
+        )
+    )
+    with pytest.raises(RuleViolation) as err:  # a village council sends to its volost
+        flow.run(
+            ApportionCongress(
+                at="1917-10-20",
+                congress="national",
+                snapshot="1917-10-01",
+                units=(SendingUnit("selo", "province", inhabitants=500),),
+            )
+        )
+    assert err.value.rule == "SR-2"
     assert flow.state.apportionments == {}

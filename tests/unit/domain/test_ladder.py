@@ -42,11 +42,14 @@ def test_sr2_sending_down_or_sideways_is_refused() -> None:
 def test_sr2_skipping_a_held_congress_is_refused_but_fallback_allowed() -> None:
     with pytest.raises(LadderViolation) as err:
         check_sends_to("uyezd", "national")
-    assert "gubernia, oblast" in str(err.value)
-    check_sends_to("uyezd", "national", not_held=("gubernia", "oblast"))
-    check_sends_to("gubernia", "national", not_held=("oblast",))
+    assert "(gubernia)" in str(err.value)
+    check_sends_to("uyezd", "national", not_held=("gubernia",))
+    check_sends_to("gubernia", "national")  # C18 art 25: oblast is optional
     with pytest.raises(LadderViolation):
-        check_sends_to("uyezd", "national", not_held=("gubernia",))
+        check_sends_to("gubernia", "national", optional=())
+    check_sends_to("uyezd", "national", not_held=("gubernia", "oblast"), optional=())
+    with pytest.raises(LadderViolation):
+        check_sends_to("volost", "national", not_held=("gubernia",))
 
 
 @pytest.mark.parametrize("level", ["gubernia", "oblast", "national"])
@@ -84,11 +87,11 @@ def test_sr3_ec_sizes_per_level() -> None:
         assert err.value.value == size
 
 
-def test_sr3_unknown_level_and_empty_ec_are_refused() -> None:
-    with pytest.raises(RuleViolation):
-        check_ec_size("parish", 3)
-    with pytest.raises(RuleViolation):
+def test_sr3_level_without_a_cap_and_empty_ec() -> None:
+    check_ec_size("parish", 300)
+    with pytest.raises(RuleViolation) as err:
         check_ec_size("national", 0)
+    assert err.value.rule == "SR-3"
 
 
 def test_sr3_city_ec_is_one_per_fifty_deputies_between_3_and_15() -> None:

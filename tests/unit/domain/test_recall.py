@@ -9,6 +9,7 @@ import pytest
 from h8_support import CONDUCT, Flow, with_recall
 
 import sovet.counting.plurality  # noqa: F401  (registers "plurality")
+from sovet.domain import fold
 from sovet.domain.bodies import RegisterBody
 from sovet.domain.constitution import RecallParams
 from sovet.domain.deputies import SeatDeputy, composition_now
@@ -502,3 +503,4 @@ def test_sr27_recall_and_by_election_move_an_aggregate_council_majority() -> Non
         "mensheviks": 2,
     }
     assert flow.state.constituencies["putilov"].by_elections == 0
+    assert fold(flow.events) == flow.state  # replay gives the live state
