@@ -33,10 +33,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 
+from sovet.ballots._fastparse import group_rows, parse_simple_lines
 from sovet.ballots.common import (
     BLOCK_HINT,
     MAX_CANDIDATES,
+    MAX_TOTAL,
     BallotFile,
     ProgressFn,
     check_total,
@@ -53,7 +56,7 @@ from sovet.domain.errors import BallotFileError
 __all__ = ["BallotFile", "read_blt", "write_blt"]
 
 # The end-of-ballots line as it is usually written (fast path: list.index).
-_MAX_WEIGHT = 10**15
+_NOTHING = "no valid first preference: not counted"
 _MARKERS = (b"0\n", b"0\r\n", b"0", b"0 \n", b" 0\n", b"0 \r\n", b"0\t\n")
 
 
@@ -205,53 +208,69 @@ def _parse_ballots(
     path: str | Path,
     start: int,
 ) -> Profile:
-    """Parse each distinct ballot line once; group equal rankings (1-based)."""
+    """Parse each distinct ballot line once (vectorised when the line is plain).
+
+    Lines the fast path leaves are parsed token by token, in the order they
+    first appear, so the first bad line is the one reported.
+    """
+    keys = list(grouped)
+    copies = np.fromiter(grouped.values(), dtype=np.int64, count=len(keys))
+    fast = parse_simple_lines(keys, copies, n)
     rankings: dict[tuple[int, ...], int] = {}
     truncated: Counter[str] = Counter()
     examples: dict[str, bytes] = {}
-    for raw, copies in grouped.items():
+    for i in fast.empty:
+        truncated[_NOTHING] += int(keys[i].split()[0]) * int(copies[i])
+        examples.setdefault(_NOTHING, keys[i])
+    for i in fast.rest:
+        raw = keys[i]
         tokens = raw.split()
-        if not tokens:
-            continue
         try:
-            numbers = list(map(int, tokens))
-        except ValueError:
-            numbers = []
-        if (
-            len(numbers) >= 2
-            and numbers[-1] == 0
-            and 0 <= numbers[0] < _MAX_WEIGHT
-            and (len(numbers) == 2 or min(numbers[1:-1]) >= 1)
-            and max(numbers[1:-1], default=0) <= n
-            and len(set(numbers[1:-1])) == len(numbers) - 2
-        ):
-            key, weight = tuple(numbers[1:-1]), numbers[0]
-        else:
-            try:
-                key, weight, why = _slow_ballot(tokens, n)
-            except ValueError as exc:
-                line = first_line_of(path, raw, start)
-                raise reader.error(f"{exc}: {_show(raw)}", line) from None
-            if why:
-                truncated[why] += weight * copies
-                examples.setdefault(why, raw)
+            key, weight, why = _slow_ballot(tokens, n)
+        except ValueError as exc:
+            line = first_line_of(path, raw, start)
+            raise reader.error(f"{exc}: {_show(raw)}", line) from None
+        weight *= int(copies[i])
+        if why:
+            truncated[why] += weight
+            examples.setdefault(why, raw)
         if key and weight:
-            rankings[key] = rankings.get(key, 0) + weight * copies
+            rankings[key] = rankings.get(key, 0) + weight
         elif weight:
-            truncated["no valid first preference: not counted"] += weight * copies
-            examples.setdefault("no valid first preference: not counted", raw)
+            truncated[_NOTHING] += weight
+            examples.setdefault(_NOTHING, raw)
     for why, ballots in truncated.items():
         reader.notes.append(
             f"{ballots} ballot(s) have {why} (e.g. {_show(examples[why])})"
         )
-    return _profile(names, rankings, withdrawn, reader.source)
+    check_total(sum(rankings.values()), reader.source)
+    table, weights = _merge(fast.table, fast.weights, rankings)
+    if float(weights.sum(dtype=np.float64)) >= MAX_TOTAL / 2:
+        check_total(sum(int(w) for w in weights), reader.source)
+    table, weights = group_rows(table, weights)
+    return Profile(tuple(names), table - 1, weights, withdrawn)
+
+
+def _merge(
+    table: npt.NDArray[np.int32],
+    weights: npt.NDArray[np.int64],
+    rankings: dict[tuple[int, ...], int],
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+    """The fast rows plus the slowly parsed ones, 1-based and padded with 0."""
+    width = max(table.shape[1], max(map(len, rankings), default=0))
+    merged = np.zeros((len(table) + len(rankings), width), dtype=np.int32)
+    merged[: len(table), : table.shape[1]] = table
+    for i, key in enumerate(rankings, len(table)):
+        merged[i, : len(key)] = key
+    extra = np.fromiter(rankings.values(), dtype=np.int64, count=len(rankings))
+    return merged, np.concatenate((weights, extra))
 
 
 def _slow_ballot(tokens: list[bytes], n: int) -> tuple[tuple[int, ...], int, str]:
     """Parse a ballot line token by token: ``(ranking, weight, truncation note)``."""
     if whole(tokens[0]) is None:
         raise ValueError(f"the weight {_show(tokens[0])} is not a whole number ≥ 0")
-    if tokens[-1] != b"0":
+    if whole(tokens[-1]) != 0:
         raise ValueError("a ballot line must end with 0")
     if len(tokens) == 1:
         raise ValueError("a ballot line needs a weight and a closing 0")
@@ -276,22 +295,6 @@ def _slow_ballot(tokens: list[bytes], n: int) -> tuple[tuple[int, ...], int, str
         else:
             ranking.append(int(token))
     return tuple(ranking), int(tokens[0]), why
-
-
-def _profile(
-    names: list[str],
-    rankings: dict[tuple[int, ...], int],
-    withdrawn: frozenset[int],
-    source: str,
-) -> Profile:
-    """Rankings keyed by 1-based numbers to a ``Profile`` (0-based, -1 padded)."""
-    width = max(map(len, rankings), default=0)
-    table = np.zeros((len(rankings), width), dtype=np.int32)
-    for i, key in enumerate(rankings):
-        table[i, : len(key)] = key
-    check_total(sum(rankings.values()), source)
-    weights = np.fromiter(rankings.values(), dtype=np.int64, count=len(rankings))
-    return Profile(tuple(names), table - 1, weights, withdrawn)
 
 
 def write_blt(ballot_file: BallotFile, path: str | Path) -> None:

@@ -1,0 +1,134 @@
+"""Vectorised parsing of distinct BLT ballot lines (the fast path of ``read_blt``).
+
+Lines made only of ASCII digits and spaces are parsed all at once: joined with a
+``-1`` separator, read by ``numpy.fromstring`` and checked with array
+operations (closing ``0``, weight bounds, candidates in range, no repeat).
+Every line that is not that simple, or fails a check, is handed back to the
+caller's line-by-line parser, which reports errors with their line and applies
+the truncation rules; so the fast path never decides anything the slow path
+would decide differently.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Parsed", "group_rows", "parse_simple_lines"]
+
+IntArray = npt.NDArray[np.int64]
+_SIMPLE = b"0123456789 \t\r\n"
+_MAX_WEIGHT = 10**15
+_MAX_PRODUCT = 2.0**60
+
+
+class Parsed(NamedTuple):
+    """What the fast path made of a list of lines."""
+
+    table: npt.NDArray[np.int32]
+    """1-based candidate numbers padded with 0, one row per ballot kept."""
+    weights: IntArray
+    """Each kept row's weight times its copies."""
+    rest: list[int]
+    """Indices of the lines the caller must parse itself."""
+    empty: list[int]
+    """Indices of well-formed lines without a preference (``w 0``)."""
+
+
+def _nothing(rest: list[int]) -> Parsed:
+    return Parsed(np.zeros((0, 0), np.int32), np.zeros(0, np.int64), rest, [])
+
+
+def parse_simple_lines(lines: list[bytes], copies: IntArray, n: int) -> Parsed:
+    """Parse the lines among ``lines`` made only of digits and spaces."""
+    if not lines:
+        return _nothing([])
+    blob = b" -1 ".join(lines)
+    if blob.translate(None, _SIMPLE + b"-") or blob.count(b"-") != len(lines) - 1:
+        simple = [
+            i for i, line in enumerate(lines) if not line.translate(None, _SIMPLE)
+        ]
+        inner = parse_simple_lines([lines[i] for i in simple], copies[simple], n)
+        rest = sorted(set(range(len(lines))) - set(simple))
+        return Parsed(
+            inner.table,
+            inner.weights,
+            sorted(rest + [simple[i] for i in inner.rest]),
+            [simple[i] for i in inner.empty],
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(blob, dtype=np.int64, sep=" ")
+        except (ValueError, DeprecationWarning):
+            return _nothing(list(range(len(lines))))
+    return _check(values, len(lines), copies, n)
+
+
+def _check(values: IntArray, count: int, copies: IntArray, n: int) -> Parsed:
+    """Split the flat values at the separators and validate every line."""
+    seps = np.flatnonzero(values == -1)
+    starts = np.concatenate(([0], seps + 1))
+    ends = np.concatenate((seps, [len(values)]))
+    if len(starts) != count:
+        return _nothing(list(range(count)))
+    if len(values) == len(seps):
+        return _nothing([])
+    length = ends - starts
+    blank = length == 0
+    ok = length >= 2
+    safe_start = np.minimum(starts, len(values) - 1)
+    safe_last = np.maximum(ends - 1, 0)
+    weight = np.where(ok, values[safe_start], 0)
+    ok &= (values[safe_last] == 0) & (weight >= 0) & (weight < _MAX_WEIGHT)
+    k = np.where(ok, length - 2, 0)
+    width = int(k.max(initial=0))
+    rows = np.repeat(np.arange(count), k)
+    offsets = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
+    prefs = values[np.repeat(starts + 1, k) + offsets]
+    table = np.zeros((count, width), dtype=np.int64)
+    table[rows, offsets] = prefs
+    out_of_range = (table < 0) | (table > n)
+    out_of_range |= (table == 0) & (np.arange(width)[None, :] < k[:, None])
+    ok &= ~out_of_range.any(axis=1)
+    if width > 1:
+        ordered = np.sort(table, axis=1)
+        repeated = (ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > 0)
+        ok &= ~repeated.any(axis=1)
+    ok &= weight.astype(np.float64) * copies < _MAX_PRODUCT
+    rest = np.flatnonzero(~ok & ~blank).tolist()
+    keep = ok & (k > 0) & (weight > 0)
+    weights = weight[keep] * copies[keep]
+    empty = np.flatnonzero(ok & (k == 0) & (weight > 0)).tolist()
+    return Parsed(table[keep].astype(np.int32), weights, rest, empty)
+
+
+def group_rows(
+    table: npt.NDArray[np.int32], weights: IntArray
+) -> tuple[npt.NDArray[np.int32], IntArray]:
+    """Merge identical rows (summing weights); drop zero weights.
+
+    A random 64-bit hash per row finds whether any two rows may be equal; only
+    then is the exact (slower) ``numpy.unique`` grouping run.
+    """
+    keep = weights > 0
+    table, weights = table[keep], weights[keep]
+    if len(table) < 2:
+        return table, weights
+    mult: npt.NDArray[np.uint64] = np.asarray(
+        np.random.default_rng(0).integers(
+            1, 2**63, size=table.shape[1], dtype=np.uint64
+        )
+    )
+    with np.errstate(over="ignore"):
+        hashes = (table.astype(np.uint64) * mult[None, :]).sum(axis=1, dtype=np.uint64)
+    ordered = np.sort(hashes)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return table, weights
+    unique, inverse = np.unique(table, axis=0, return_inverse=True)
+    summed = np.zeros(len(unique), dtype=np.int64)
+    np.add.at(summed, inverse.ravel(), weights)
+    return unique.astype(np.int32), summed
