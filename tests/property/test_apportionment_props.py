@@ -15,8 +15,13 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sovet.counting.apportion_ties import TieBreaker
 from sovet.counting.apportionment import apportion
-from sovet.counting.divisor_methods import DIVISOR_METHODS, rounding_divisor
+from sovet.counting.divisor_methods import (
+    DIVISOR_METHODS,
+    highest_averages,
+    rounding_divisor,
+)
 from sovet.counting.largest_remainder import LR_QUOTAS
 from sovet.counting.types import TieBreak
 from sovet.domain.errors import RuleViolation
@@ -210,3 +215,25 @@ def test_threshold_excludes_exactly_the_units_below_it(
     )
     assert {u for u, v in result.allocation.items() if v} <= passing
     assert result.seats == seats
+
+
+@given(
+    populations,
+    st.sampled_from(DIVISOR_METHODS),
+    st.integers(0, 400),
+    st.integers(0, 3),
+    seeds,
+)
+def test_sure_seats_shortcut_changes_nothing(
+    pops: dict[str, int], method: str, seats: int, minimum: int, seed: int
+) -> None:
+    """Large houses give the sure seats at once; the result must equal seat by seat."""
+    start = dict.fromkeys(pops, minimum)
+    house = seats + minimum * len(pops)
+    fast_ties, slow_ties = TieBreaker(TieBreak(seed)), TieBreaker(TieBreak(seed))
+    fast = highest_averages(pops, house, method, fast_ties, start)
+    slow = highest_averages(pops, house, method, slow_ties, start, stepwise=True)
+    assert fast.allocation == slow.allocation
+    assert fast.divisor == slow.divisor
+    assert fast_ties.records == slow_ties.records
+    assert fast.awards == slow.awards[len(slow.awards) - len(fast.awards) :]

@@ -29,6 +29,7 @@ import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from math import isqrt
 
 from sovet.counting.apportion_ties import TieBreaker
 from sovet.domain.errors import RuleViolation
@@ -115,18 +116,68 @@ def _priority(key: _Key) -> Fraction | None:
     return None if key[0] == 0 else -key[1]
 
 
+def _ceil(q: Fraction) -> int:
+    return -(-q.numerator // q.denominator)
+
+
+def _seats_above(method: str, y: Fraction) -> int:
+    """How many seats ``k = 0, 1, …`` have ``d(k) < y`` (priority above ``p / y``).
+
+    Never more than ``y + 1``, for every method.
+    """
+    if method == "huntington-hill":
+        a, b = (y * y).numerator, (y * y).denominator
+        k = isqrt(a // b)
+        while k > 0 and k * (k + 1) * b >= a:
+            k -= 1
+        while (k + 1) * (k + 2) * b < a:
+            k += 1
+        return k + 1
+    if method == "dhondt":
+        return max(0, _ceil(y) - 1)
+    if method == "sainte-lague":
+        return max(0, _ceil(y - _HALF))
+    if method == "sainte-lague-1.4":
+        return (1 if y > Fraction(7, 10) else 0) + max(0, _ceil(y - _HALF) - 1)
+    return max(0, _ceil(y))
+
+
+def _sure_seats(
+    populations: Mapping[str, int], held: Mapping[str, int], left: int, method: str
+) -> dict[str, int]:
+    """Seats whose priority beats ``x = P / (left − U − 1)``, given at once.
+
+    Each unit has at most ``p / x + 1`` seats above ``x``, so together fewer
+    than ``left``: all of them are among the winners, and at least one seat is
+    still competed for one by one (ties included) after them.
+    """
+    units = [name for name, pop in populations.items() if pop > 0]
+    if left <= 2 * len(units) + 1:
+        return {}
+    x = Fraction(sum(populations[name] for name in units), left - len(units) - 1)
+    return {
+        name: max(0, _seats_above(method, populations[name] / x) - held[name])
+        for name in units
+    }
+
+
 def highest_averages(
     populations: Mapping[str, int],
     house: int,
     method: str,
     ties: TieBreaker,
     start: Mapping[str, int] | None = None,
+    *,
+    stepwise: bool = False,
 ) -> DivisorRun:
     """SR-14: apportion ``house`` seats by divisor ``method``, seat by seat.
 
     ``start`` gives seats already held (a minimum taken from the others): the
     competition continues from them, which equals ``max(start, round(p / D))``
     for the final divisor ``D``. Ties for the last seats go to ``ties``.
+    In a large house the seats that are sure to be won are given at once
+    (``_sure_seats``) and ``awards`` lists only the rest; ``stepwise=True``
+    lists every seat (a count sheet needs them all).
     """
     if method not in DIVISOR_METHODS:
         raise RuleViolation("SR-14", f"unknown divisor method {method!r}", method)
@@ -136,6 +187,10 @@ def highest_averages(
         raise RuleViolation(
             "SR-14", f"house of {house} is smaller than the seats already held", house
         )
+    if not stepwise:
+        for name, extra in _sure_seats(populations, held, left, method).items():
+            held[name] += extra
+            left -= extra
     index = {name: i for i, name in enumerate(populations)}
     heap: list[tuple[_Key, int, str]] = [
         (_key(method, pop, held[name]), index[name], name)

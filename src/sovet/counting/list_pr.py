@@ -59,7 +59,7 @@ def _divisor_count(
     _check_seats(seats)
     votes = party_votes(profile)
     ties = TieBreaker(tie_break)
-    run = highest_averages(votes, seats, method, ties)
+    run = highest_averages(votes, seats, method, ties, stepwise=True)
     held = dict.fromkeys(votes, 0)
     rounds: list[Round] = []
     for award in run.awards:
