@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sovet.domain.errors import NotFound, RuleViolation
-from sovet.domain.ladder import CouncilSizeRule, council_size
+from sovet.domain.franchise import polling_date
+from sovet.domain.ladder import CouncilSizeRule, council_size, term_end
 from sovet.domain.registry import (
     Command,
     DomainEvent,
@@ -46,6 +47,7 @@ __all__ = [
     "constituency_of",
     "council_seats",
     "seat",
+    "terms_ended",
     "unseat",
 ]
 
@@ -105,6 +107,19 @@ def composition_now(state: FederationState) -> dict[str, dict[str, int]]:
         for body in state.bodies.values()
         if body.kind == "council"
     }
+
+
+def terms_ended(state: FederationState, at: str) -> list[tuple[str, str]]:
+    """SR-6: ``(constituency, deputy)`` whose term (``deputy_term_months``) has
+    ended by ``at`` — seats due for election."""
+    months = state.constitution.councils.deputy_term_months
+    day = polling_date(at)
+    return sorted(
+        (c.id, h.person)
+        for c in state.constituencies.values()
+        for h in c.holders.values()
+        if term_end(polling_date(h.since), months=months) <= day
+    )
 
 
 @command("register_constituency")

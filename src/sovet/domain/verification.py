@@ -129,7 +129,15 @@ def _annul(state: FederationState, cmd: AnnulElection) -> list[DomainEvent]:
     by = state.body(cmd.by_body)
     levels = state.constitution.levels
     final = by.kind == "executive_committee" and by.level == levels[-1]
-    if by.id != council.parent:
+    if state.constitution.councils.annul_by == "national_executive_committee":
+        if not final:
+            raise RuleViolation(
+                "SR-8",
+                f"only the national executive committee annuls elections, "
+                f"not {by.id!r}",
+                by.id,
+            )
+    elif by.id != council.parent:
         check_annulment(
             by.level,
             council.level,

@@ -7,7 +7,12 @@ from h8_support import CONDUCT, Flow
 
 import sovet.counting.plurality  # noqa: F401  (registers "plurality")
 from sovet.domain.bodies import RegisterBody, RegisterPerson
-from sovet.domain.deputies import RegisterConstituency, SeatDeputy, composition_now
+from sovet.domain.deputies import (
+    RegisterConstituency,
+    SeatDeputy,
+    composition_now,
+    terms_ended,
+)
 from sovet.domain.elections import Ballot
 from sovet.domain.electorate import Exclusion, RecordExclusion, roll_of
 from sovet.domain.errors import NotEligible, RuleViolation, UnknownCountingMethod
@@ -242,3 +247,49 @@ def test_sr8_seat_deputy_counted_in_recorded_composition() -> None:
     with pytest.raises(RuleViolation):
         flow.run(SeatDeputy(at="1917-11-01", constituency="putilov", person="b"))
     assert composition_now(flow.state)["petrograd"] == {"bolsheviks": 1, "": 1}
+
+
+def test_sr6_deputy_terms_end_after_three_months() -> None:
+    flow = Flow()
+    flow.town()
+    flow.run(SeatDeputy(at="1917-11-30", constituency="putilov", person="a"))
+    assert terms_ended(flow.state, "1918-02-27") == []
+    assert terms_ended(flow.state, "1918-02-28") == [("putilov", "a")]
+
+
+def test_sr8_annul_by_national_executive_only_when_the_constitution_says() -> None:
+    from dataclasses import replace
+
+    from sovet.domain import Constitution
+
+    base = Constitution()
+    flow = Flow(
+        replace(
+            base,
+            councils=replace(base.councils, annul_by="national_executive_committee"),
+        )
+    )
+    flow.town()
+    called(flow)
+    flow.run(
+        CountElection(
+            at="1917-11-05",
+            election="e1",
+            minutes_signed_by=("k1", "rep"),
+            ballots=ballots("a", "b"),
+        )
+    )
+    for body, kind, level in (
+        ("oblast-congress", "congress", "oblast"),
+        ("cec", "executive_committee", "national"),
+    ):
+        flow.run(
+            RegisterBody(at="1917-11-07", body=body, name=body, kind=kind, level=level)
+        )
+    with pytest.raises(RuleViolation) as err:
+        flow.run(
+            AnnulElection(at="1917-11-08", election="e1", by_body="oblast-congress")
+        )
+    assert err.value.rule == "SR-8"
+    flow.run(AnnulElection(at="1917-11-08", election="e1", by_body="cec"))
+    assert flow.state.elections["e1"].status == "annulled"
