@@ -5,15 +5,14 @@ A unit holding ``k`` seats competes for its next seat with the quotient
 rounding form (``d`` below) a unit gets ``k + 1`` seats at divisor ``D`` when
 ``population / D ≥ d(k)``:
 
-============== ===================== ====================== =====================
-method          d(k) (rounding form)  published divisors     rounding of p / D
-============== ===================== ====================== =====================
-dhondt          k + 1                 1, 2, 3, …             floor (Jefferson)
-sainte-lague    k + 1/2               1, 3, 5, …             nearest (Webster)
-sainte-lague-1.4 7/10, then k + 1/2   1.4, 3, 5, …           nearest, 1st at 0.7
-adams           k                     0, 1, 2, …             ceil (Adams)
-huntington-hill √(k(k+1))             0, √2, √6, …           geometric mean
-============== ===================== ====================== =====================
+* ``dhondt``: d(k) = k + 1; published divisors 1, 2, 3, …; p / D rounded down
+  (Jefferson).
+* ``sainte-lague``: d(k) = k + 1/2; published 1, 3, 5, …; rounded to the
+  nearest, a half up (Webster).
+* ``sainte-lague-1.4``: d(0) = 7/10, then k + 1/2; published 1.4, 3, 5, ….
+* ``adams``: d(k) = k; published 0, 1, 2, …; rounded up.
+* ``huntington-hill``: d(k) = √(k(k+1)); published 0, √2, √6, …; the
+  geometric mean of k and k + 1.
 
 All arithmetic is on integers and ``Fraction``. Huntington–Hill's quotients are
 compared by their squares ``p² / (k(k+1))``, so no square root is ever taken.
