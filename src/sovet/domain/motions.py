@@ -141,9 +141,22 @@ class MotionProposed(DomainEvent):
 
 def _open_assembly(state: FederationState, assembly_id: str) -> Assembly:
     assembly = state.assembly(assembly_id)
-    if assembly.closed_at is not None:
-        raise RuleViolation("SR-19", f"{assembly.name} is not in session", assembly_id)
-    return assembly
+    if assembly.closed_at is None:
+        return assembly
+    superseded = any(
+        other.body == assembly.body
+        and other.kind == assembly.kind
+        and other.made_by.seq > assembly.made_by.seq
+        for other in state.assemblies.values()
+    )
+    if superseded:
+        raise RuleViolation(
+            "SR-27",
+            f"{assembly.name} has been superseded: power passes only through the "
+            "current congress or its executive committee",
+            assembly_id,
+        )
+    raise RuleViolation("SR-19", f"{assembly.name} is not in session", assembly_id)
 
 
 @decides(ProposeMotion)

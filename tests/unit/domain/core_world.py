@@ -183,7 +183,7 @@ def congress_world(
 
 
 def government_world(constitution: dict[str, Any] | None = None) -> World:
-    """``congress_world`` plus approved government ``gov`` (red) and committee ``ec1``."""
+    """``congress_world`` plus government ``gov`` (red) and committee ``ec1``."""
     world = congress_world(constitution)
     world.do(
         "submit_government_list",

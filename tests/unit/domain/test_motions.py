@@ -102,3 +102,12 @@ def test_sr19_unrecorded_outcome_is_checked_against_the_composition() -> None:
     assert motion.unrecorded
     assert motion.status == "adopted"
     assert motion.supporters_seats == 60
+
+
+def test_sr19_a_closed_congress_takes_no_motions() -> None:
+    world = congress_world()
+    world.do("close_congress", congress="c1")
+    refusal = world.refuse(
+        "SR-19", "propose_motion", motion="m", assembly="c1", kind="general", text="t"
+    )
+    assert refusal.value == "c1"
