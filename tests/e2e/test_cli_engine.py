@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from sovet.cli.app import app
 from sovet.ledger.canonical import canonical_json
 from sovet.services.bootstrap import bootstrap
+from sovet.services.replay import replayed_projections, snapshot
 
 runner = CliRunner()
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -141,6 +142,14 @@ def test_in_february_1918_the_third_congress_government_governs(demo_dir: Path) 
     assert answer["government"] is not None
     assert "Third" in answer["approved_by"]["body"]
     assert len(answer["bloc"]) >= 2  # the coalition with the Left SRs
+
+
+def test_live_projections_equal_a_replay_of_the_log(demo_dir: Path) -> None:
+    uow = bootstrap(str(demo_dir / "demo.db")).uow()
+    with uow:
+        live = snapshot(uow.projections)
+    assert live["government"]
+    assert live == replayed_projections(uow)
 
 
 def test_verify_says_ok_with_the_event_count(demo_dir: Path) -> None:
@@ -281,7 +290,7 @@ def test_a_refused_step_is_one_clean_message_with_its_rule(tmp_path: Path) -> No
     )
     result = _invoke("run", str(scenario), "--db", str(db))
     assert result.exit_code == 2
-    assert "SR-2" in result.output
+    assert "refused (SR-2)" in result.output
     assert "step 1" in result.output
     assert "line 1" in result.output
     assert "Traceback" not in result.output
@@ -302,3 +311,23 @@ def test_bad_input_exits_2_with_a_message(args: list[str], tmp_path: Path) -> No
     result = _invoke(*args)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+
+
+def test_steps_before_a_refusal_stay_applied_and_signed(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    scenario = tmp_path / "partly.toml"
+    scenario.write_text(
+        '[[step]]\ncommand = "register_faction"\nat = "1917-10-25"\n'
+        'faction = "b"\nname = "Bolsheviks"\n\n'
+        '[[step]]\ncommand = "register_faction"\nat = "1917-10-26"\n'
+        'faction = "m"\nname = "Mensheviks"\n\n'
+        '[[step]]\ncommand = "register_faction"\nat = "1917-10-27"\n'
+        'faction = "b"\nname = "Bolsheviks again"\n',
+        encoding="utf-8",
+    )
+    result = _invoke("run", str(scenario), "--db", str(db))
+    assert result.exit_code == 2
+    assert "step 3" in result.output
+    assert "line 13" in result.output
+    verified = _invoke("verify", "--db", str(db))
+    assert verified.output.startswith("ok 2 events (1 signed checkpoints verified)")

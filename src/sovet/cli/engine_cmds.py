@@ -48,6 +48,8 @@ EXIT_ERROR = 2
 EXIT_VERIFY = 1
 """Exit code of a log that fails verification."""
 
+PROGRESS_FROM = 50
+"""``run`` shows a progress bar instead of the narrative above this many steps."""
 DEMO_PRESET = "rsfsr1918"
 """The preset of the demo (its scenario files adopt no constitution themselves)."""
 DEMO_AT = "1917-11-18"
@@ -135,18 +137,21 @@ def _run_file(
     runner = apply_steps(
         services.uow, steps, source=str(scenario), cache=services.cache
     )
-    if progress and len(steps) > 50:
-        with Progress(console=errors, transient=True) as bar:
-            task = bar.add_task(f"applying {scenario.name}", total=len(steps))
+    try:
+        if progress and len(steps) > PROGRESS_FROM:
+            with Progress(console=errors, transient=True) as bar:
+                task = bar.add_task(f"applying {scenario.name}", total=len(steps))
+                for item in runner:
+                    applied.append(item)
+                    bar.advance(task)
+        else:
             for item in runner:
                 applied.append(item)
-                bar.advance(task)
-    else:
-        for item in runner:
-            applied.append(item)
-            if narrate:
-                _narrate(item)
-    sign_head(services.uow(), services.signer)
+                if narrate:
+                    _narrate(item)
+    finally:
+        if applied:  # the steps applied before a refusal stay: sign them too
+            sign_head(services.uow(), services.signer)
     return applied
 
 
