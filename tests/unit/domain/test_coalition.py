@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core_world import World, government_world, pass_motion
 
 from sovet.domain.legitimacy import legitimacy
 
 
-def _offer(world: World, offer: str = "o", **extra: object) -> None:
-    fields = {
+def _offer(world: World, offer: str = "o", **extra: Any) -> None:
+    fields: dict[str, Any] = {
         "offer": offer,
         "government": "gov",
         "by_faction": "red",
