@@ -258,7 +258,11 @@ class _Ers97Count:
     # -- 5.4 ---------------------------------------------------------------------
     def exclude(self, group: list[int]) -> None:
         """5.4: transfer the excluded candidates' papers batch by batch, highest
-        transfer value first, deeming candidates elected after each batch."""
+        transfer value first, deeming candidates elected after each batch.
+
+        The stage's ``Round.excluded`` lists the whole group (lowest first);
+        its ``Transfer`` names the lowest as source and carries the group's
+        total vote, since a ``Transfer`` has one source candidate."""
         moved = sum(self._vote(c) for c in group)
         for c in group:
             self.status[c] = EXCLUDED
@@ -280,9 +284,7 @@ class _Ers97Count:
             self.deem_elected(held=sum(self._vote(c) for c in group))
             if len(self.elected) == self.seats:  # 5.5.2
                 break
-        transfer = Transfer(
-            ", ".join(self.names[c] for c in group), "exclusion", Fraction(moved, SCALE)
-        )
+        transfer = Transfer(self.names[group[0]], "exclusion", Fraction(moved, SCALE))
         self._record(transfer, tuple(group))
 
     # -- 5.2 -----------------------------------------------------------------------

@@ -95,6 +95,7 @@ def test_deferred_surplus_and_bulk_exclusion() -> None:
     assert stage2.excluded == ("D", "E")
     assert stage2.transferred is not None
     assert stage2.transferred.kind == "exclusion"
+    assert stage2.transferred.source == "D"  # the lowest of the group
     assert stage2.transferred.value == 3
     assert stage2.tallies["B"] == stage2.tallies["C"] == 7
     assert stage3.transferred is not None
