@@ -17,6 +17,7 @@ from sovet.domain.franchise import (
     ExclusionMark,
     Person,
     Roll,
+    effective_min_age,
     electoral_roll,
     polling_date,
 )
@@ -37,8 +38,10 @@ __all__ = [
     "ElectorRegistered",
     "Exclusion",
     "ExclusionRecorded",
+    "LowerVotingAge",
     "RecordExclusion",
     "RegisterElector",
+    "VotingAgeLowered",
     "roll_of",
 ]
 
@@ -187,10 +190,95 @@ def _excluded(state: FederationState, evt: ExclusionRecorded, _ref: EventRef) ->
 
 
 def roll_of(state: FederationState, constituency: str, at: str) -> Roll:
-    """SR-4/SR-5: the roll of ``constituency`` on the day of ``at``."""
+    """SR-4/SR-5: the roll of ``constituency`` on the day of ``at`` (with its
+    council's lowered voting age, if any)."""
+    record = state.constituencies.get(constituency)
+    council = state.bodies.get(record.council) if record else None
     return electoral_roll(
         state.electors.values(),
         constituency,
         state.constitution.franchise,
         polling_date(at),
+        min_age=council.voting_age if council else None,
     )
+
+
+@command("lower_voting_age")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LowerVotingAge(Command):
+    """SR-4 (art 64 note 2): a local council lowers the voting age, with the
+    approval of a central body (the national congress or its executive)."""
+
+    council: str
+    min_age: int
+    approved_by: str | None = None
+
+
+@event("VotingAgeLowered")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VotingAgeLowered(DomainEvent):
+    """SR-4: the council's voting age from ``at``."""
+
+    council: str
+    min_age: int
+    approved_by: str | None = None
+
+    @property
+    def stream_id(self) -> str:
+        """The council's stream."""
+        return f"body:{self.council}"
+
+    def describe(self) -> str:
+        """One line."""
+        by = f", approved by {self.approved_by}" if self.approved_by else ""
+        return f"{self.council} lowers the voting age to {self.min_age}{by}"
+
+
+@decides(LowerVotingAge)
+def _lower(state: FederationState, cmd: LowerVotingAge) -> list[DomainEvent]:
+    council = state.body(cmd.council)
+    if council.kind != "council":
+        raise RuleViolation("SR-4", f"{cmd.council!r} is not a council", cmd.council)
+    central = False
+    if cmd.approved_by is not None:
+        approver = state.body(cmd.approved_by)
+        top = state.constitution.levels[-1]
+        central = approver.level == top and approver.kind in (
+            "congress",
+            "executive_committee",
+        )
+        if not central:
+            raise RuleViolation(
+                "SR-4",
+                f"{cmd.approved_by!r} is not a central body ({top} congress or "
+                "its executive committee)",
+                cmd.approved_by,
+            )
+    franchise = state.constitution.franchise
+    if cmd.min_age >= franchise.min_age:
+        raise RuleViolation(
+            "SR-4",
+            f"{cmd.min_age} does not lower the voting age of {franchise.min_age}",
+            cmd.min_age,
+        )
+    effective_min_age(
+        franchise,
+        cmd.min_age,
+        centrally_approved=central,
+        needs_approval=franchise.age_lowering_needs_approval,
+    )
+    return [
+        VotingAgeLowered(
+            at=cmd.at,
+            council=cmd.council,
+            min_age=cmd.min_age,
+            approved_by=cmd.approved_by,
+        )
+    ]
+
+
+@evolves(VotingAgeLowered)
+def _lowered(state: FederationState, evt: VotingAgeLowered, ref: EventRef) -> None:
+    council = state.bodies[evt.council]
+    council.voting_age = evt.min_age
+    council.refs.append(ref)

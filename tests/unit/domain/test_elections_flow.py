@@ -293,3 +293,51 @@ def test_sr8_annul_by_national_executive_only_when_the_constitution_says() -> No
     assert err.value.rule == "SR-8"
     flow.run(AnnulElection(at="1917-11-08", election="e1", by_body="cec"))
     assert flow.state.elections["e1"].status == "annulled"
+
+
+def test_sr4_council_lowers_the_voting_age_only_with_central_approval() -> None:
+    from sovet.domain.electorate import LowerVotingAge, RegisterElector
+
+    flow = Flow()
+    flow.town(electors=2)
+    flow.run(RegisterPerson(at="1917-10-01", person="yuri", name="Yuri"))
+    flow.run(
+        RegisterElector(
+            at="1917-10-01",
+            person="yuri",
+            birth_date="1901-01-01",
+            constituency="putilov",
+            categories=("labour",),
+        )
+    )
+    assert "yuri" in roll_of(flow.state, "putilov", "1917-11-05").excluded
+    for body, kind, level in (
+        ("cec", "executive_committee", "national"),
+        ("uyezd-congress", "congress", "uyezd"),
+    ):
+        flow.run(
+            RegisterBody(at="1917-10-02", body=body, name=body, kind=kind, level=level)
+        )
+    refusals = [
+        LowerVotingAge(at="1917-10-03", council="petrograd", min_age=16),
+        LowerVotingAge(
+            at="1917-10-03",
+            council="petrograd",
+            min_age=16,
+            approved_by="uyezd-congress",
+        ),
+        LowerVotingAge(
+            at="1917-10-03", council="petrograd", min_age=18, approved_by="cec"
+        ),
+        LowerVotingAge(at="1917-10-03", council="cec", min_age=16, approved_by="cec"),
+    ]
+    for cmd in refusals:
+        with pytest.raises(RuleViolation) as err:
+            flow.run(cmd)
+        assert err.value.rule == "SR-4"
+    flow.run(
+        LowerVotingAge(
+            at="1917-10-03", council="petrograd", min_age=16, approved_by="cec"
+        )
+    )
+    assert "yuri" in roll_of(flow.state, "putilov", "1917-11-05").voters
