@@ -26,10 +26,10 @@ from sovet.presets.loader import (
     available_presets,
     load_constitution_file,
     load_preset,
-    preset_file,
 )
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
+from sovet.services.demo import DEMO_PRESET, demo_branches
 from sovet.services.queries import legitimacy_at, log_page, verify_log
 from sovet.services.scenario import (
     AppliedStep,
@@ -50,10 +50,6 @@ EXIT_VERIFY = 1
 
 PROGRESS_FROM = 50
 """``run`` shows a progress bar instead of the narrative above this many steps."""
-DEMO_PRESET = "rsfsr1918"
-"""The preset of the demo (its scenario files adopt no constitution themselves)."""
-DEMO_AT = "1917-11-18"
-"""5 (18) Nov 1917: the day after the resignations (DESIGN §5 step 6)."""
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -171,13 +167,13 @@ def demo(
     text = output is Format.text
     result: dict[str, Any] = {}
     with _edge():
-        for branch, files in _demo_branches(db):
+        for branch in demo_branches(db):
             if text:
                 console.rule(f"[bold]{branch.title}[/bold]")
             boot.remove_database(branch.db)
             services = boot.bootstrap(branch.db, create=True)
             applied: list[AppliedStep] = []
-            for scenario in files:
+            for scenario in branch.files:
                 applied += _run_file(
                     services, scenario, narrate=text, progress=False, preset=DEMO_PRESET
                 )
@@ -195,38 +191,6 @@ def demo(
         return
     console.rule(f"[bold]The answer, from the historical log in {db}[/bold]")
     render.render_legitimacy(console, result["history"]["legitimacy"])
-
-
-class _Branch:
-    def __init__(
-        self, key: str, title: str, db: str, at: str | None, label: str
-    ) -> None:
-        self.key, self.title, self.db, self.at, self.label = key, title, db, at, label
-
-
-def _demo_branches(db: str) -> list[tuple[_Branch, list[Path]]]:
-    main = preset_file(DEMO_PRESET, "scenario_1917.toml")
-    branches = [
-        (_Branch("history", "The 1917 scenario (historical)", db, DEMO_AT, ""), [main])
-    ]
-    counter = preset_file(DEMO_PRESET, "scenario_1917_counterfactual.toml")
-    if counter.is_file():
-        path = Path(db)
-        other = str(path.with_name(f"{path.stem}-counterfactual{path.suffix or '.db'}"))
-        branches.append(
-            (
-                _Branch(
-                    "counterfactual",
-                    "COUNTERFACTUAL branch — not history (SR-27: transfer by recall "
-                    "and re-election)",
-                    other,
-                    None,
-                    "COUNTERFACTUAL: ",
-                ),
-                [main, counter],
-            )
-        )
-    return branches
 
 
 def init(
