@@ -149,7 +149,14 @@ def _call(state: FederationState, cmd: CallElection) -> list[DomainEvent]:
     record = constituency_of(state, cmd.constituency)
     params = state.constitution
     method = cmd.method or params.councils.counting_method
-    get_method(method)
+    if cmd.seats > 1 and not get_method(method).multi_winner:
+        raise RuleViolation(
+            "SR-7", f"{method!r} fills one seat, not {cmd.seats}", method
+        )
+    if cmd.seats > len(set(cmd.candidates)):
+        raise RuleViolation(
+            "SR-7", f"{len(cmd.candidates)} candidates for {cmd.seats} seats", cmd.seats
+        )
     if not 1 <= cmd.seats <= _open_seats(state, cmd.constituency):
         raise RuleViolation(
             "SR-7",

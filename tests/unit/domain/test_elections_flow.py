@@ -72,6 +72,10 @@ def test_sr7_unknown_method_and_too_many_seats_refused() -> None:
     with pytest.raises(RuleViolation) as err:
         called(flow, seats=3)
     assert err.value.rule == "SR-7"
+    with pytest.raises(RuleViolation) as err:
+        called(flow, candidates=("a",))
+    assert err.value.rule == "SR-7"
+    assert err.value.value == 2
     assert flow.state.elections == {}
 
 
@@ -341,3 +345,27 @@ def test_sr4_council_lowers_the_voting_age_only_with_central_approval() -> None:
         )
     )
     assert "yuri" in roll_of(flow.state, "putilov", "1917-11-05").voters
+
+
+def test_sr7_method_picked_by_name_irv_single_seat() -> None:
+    flow = Flow()
+    flow.town()
+    with pytest.raises(RuleViolation) as err:
+        called(flow, method="irv")
+    assert err.value.rule == "SR-7"
+    assert err.value.value == "irv"
+    called(flow, method="irv", seats=1)
+    rankings = [("a",), ("a",), ("b", "a"), ("c", "b"), ("c", "b")]
+    events = flow.run(
+        CountElection(
+            at="1917-11-05",
+            election="e1",
+            minutes_signed_by=("k1", "rep"),
+            ballots=tuple(Ballot(f"v{i}", r) for i, r in enumerate(rankings)),
+        )
+    )
+    counted = events[0]
+    assert isinstance(counted, ElectionCounted)
+    assert counted.method == "irv"
+    assert counted.elected == ("a",)
+    assert len(counted.rounds) == 2
