@@ -136,8 +136,9 @@ def _profile(
     index = {name: i for i, name in enumerate(candidates)}
     voted: set[str] = set()
     rankings: list[tuple[list[int], int]] = []
+    voters = roll.voters
     for ballot in ballots:
-        if ballot.voter not in roll.voters:
+        if ballot.voter not in voters:
             entry = roll.entry(ballot.voter)
             why = (
                 "; ".join(str(r) for r in entry.reasons)
