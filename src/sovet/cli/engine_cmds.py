@@ -265,7 +265,8 @@ def legitimacy(
 def verify(db: DbOption = None) -> None:
     """Check the hash chain, Merkle roots and checkpoint signatures of the log."""
     with _edge():
-        report = verify_log(boot.bootstrap(db).uow())
+        services = boot.bootstrap(db)
+        report = verify_log(services.uow(), services.verify_signature)
     console.print(
         f"ok {report.events} events ({report.checkpoints} signed checkpoints verified)"
     )
@@ -308,7 +309,9 @@ def import_(
             raise InputError(
                 f"cannot read: {error.strerror}", source=str(file)
             ) from error
-        verified = verify_export(lines, source=str(file))
+        verified = verify_export(
+            lines, source=str(file), verify_signature=boot.verify_signature
+        )
         services = boot.bootstrap(db, create=True)
         report = store_export(verified, services.uow())
     console.print(
@@ -329,7 +332,10 @@ def whatif(
     """
     with _edge():
         steps = read_scenario(scenario).steps
-        result = what_if(boot.bootstrap(db).uow(), steps, at, source=str(scenario))
+        services = boot.bootstrap(db)
+        result = what_if(
+            services.uow(), steps, at, source=str(scenario), scratch=services.scratch
+        )
     if output is Format.json:
         _print_json(
             {

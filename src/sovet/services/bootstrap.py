@@ -19,10 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
-from sovet.adapters.signing import Ed25519Signer, load_or_create
+from sovet.adapters.signing import Ed25519Signer, load_or_create, verify_ed25519
 from sovet.adapters.sql import SqlUnitOfWork, make_engine, migrate
 from sovet.config import Settings
 from sovet.domain.errors import InputError
+from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ports import Clock, Signer, UnitOfWork
 from sovet.services.handlers import StateCache
 
@@ -34,7 +35,11 @@ __all__ = [
     "is_url",
     "key_path",
     "remove_database",
+    "verify_signature",
 ]
+
+verify_signature: SignatureCheck = verify_ed25519
+"""The checkpoint signature check (Ed25519), for verifying before a database opens."""
 
 
 class SystemClock:
@@ -52,6 +57,8 @@ class Services:
     location: str
     uow: Callable[[], UnitOfWork]
     signer: Signer
+    verify_signature: SignatureCheck = field(default=verify_ed25519)
+    scratch: Callable[[], UnitOfWork] = InMemoryUnitOfWork
     cache: StateCache = field(default_factory=StateCache)
     clock: Clock = field(default_factory=SystemClock)
 

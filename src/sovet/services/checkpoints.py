@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sovet.adapters.signing import verify_ed25519
 from sovet.domain.errors import ChainBroken
 from sovet.ledger.checkpoint import (
+    SignatureCheck,
     SignedCheckpoint,
     checkpoint_body,
     checkpoint_problem,
@@ -25,7 +25,9 @@ __all__ = ["check_checkpoints", "sign_head"]
 
 
 def check_checkpoints(
-    events: Sequence[StoredEvent], checkpoints: Iterable[Checkpoint]
+    events: Sequence[StoredEvent],
+    checkpoints: Iterable[Checkpoint],
+    verify_signature: SignatureCheck,
 ) -> int:
     """Check each checkpoint against the (verified) events; how many were checked.
 
@@ -42,7 +44,7 @@ def check_checkpoints(
                 f"the log holds {len(events)}",
             )
         expected = checkpoint_body(events[: checkpoint.size])
-        problem = checkpoint_problem(checkpoint, verify_ed25519, expected=expected)
+        problem = checkpoint_problem(checkpoint, verify_signature, expected=expected)
         if problem is not None:
             raise ChainBroken(max(checkpoint.size, 1), problem)
         count += 1

@@ -16,6 +16,7 @@ from sovet.domain.calendar import parse_at
 from sovet.domain.errors import InputError
 from sovet.domain.legitimacy import legitimacy
 from sovet.ledger import chain
+from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.services.checkpoints import check_checkpoints
@@ -80,11 +81,11 @@ def log_page(uow: UnitOfWork, *, start: int = 1, limit: int = 50) -> LogPage:
     )
 
 
-def verify_log(uow: UnitOfWork) -> VerifyReport:
+def verify_log(uow: UnitOfWork, verify_signature: SignatureCheck) -> VerifyReport:
     """Verify the chain, then every checkpoint's head, Merkle root and signature."""
     with uow:
         events = list(uow.events.read())
         checkpoints = uow.checkpoints.list()
     count, head = chain.verify(events)
-    checked = check_checkpoints(events, checkpoints)
+    checked = check_checkpoints(events, checkpoints, verify_signature)
     return VerifyReport(count, head, checked)

@@ -7,11 +7,10 @@ writing, ``rebuild_projections`` replaces the stored ones.
 
 from __future__ import annotations
 
-from sovet.adapters.memory import InMemoryProjectionStore
 from sovet.domain import fold
 from sovet.ledger.envelope import JSONValue
 from sovet.ports import ProjectionStore, UnitOfWork
-from sovet.services.projector import KINDS, project
+from sovet.services.projector import KINDS, project, rows
 
 __all__ = ["rebuild_projections", "replay_into", "replayed_projections", "snapshot"]
 
@@ -29,10 +28,8 @@ def replay_into(uow: UnitOfWork, target: ProjectionStore) -> None:
 
 def replayed_projections(uow: UnitOfWork) -> dict[str, dict[str, JSONValue]]:
     """The projections a full replay of the log gives, computed in memory."""
-    target = InMemoryProjectionStore()
     with uow:
-        replay_into(uow, target)
-    return snapshot(target)
+        return rows(fold(uow.events.read()))
 
 
 def rebuild_projections(uow: UnitOfWork) -> int:

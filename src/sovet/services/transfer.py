@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from sovet.domain.errors import ChainBroken, InputError
 from sovet.ledger import chain
-from sovet.ledger.checkpoint import SignedCheckpoint
+from sovet.ledger.checkpoint import SignatureCheck, SignedCheckpoint
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
 from sovet.ports import Signer, UnitOfWork
 from sovet.services.checkpoints import check_checkpoints
@@ -165,7 +165,9 @@ class VerifiedExport:
     head_hash: str
 
 
-def verify_export(lines: Iterable[str], *, source: str) -> VerifiedExport:
+def verify_export(
+    lines: Iterable[str], *, source: str, verify_signature: SignatureCheck
+) -> VerifiedExport:
     """Parse and verify an export completely, storing nothing.
 
     Raises ``InputError`` (with the line) for a malformed file and
@@ -178,7 +180,7 @@ def verify_export(lines: Iterable[str], *, source: str) -> VerifiedExport:
         raise ChainBroken(
             count, "the header's event count or head hash does not match the events"
         )
-    check_checkpoints(events, checkpoints)
+    check_checkpoints(events, checkpoints, verify_signature)
     return VerifiedExport(source, events, checkpoints, head)
 
 
@@ -209,6 +211,13 @@ def store_export(verified: VerifiedExport, uow: UnitOfWork) -> ImportReport:
     return ImportReport(len(events), verified.head_hash, len(verified.checkpoints))
 
 
-def import_log(lines: Iterable[str], uow: UnitOfWork, *, source: str) -> ImportReport:
+def import_log(
+    lines: Iterable[str],
+    uow: UnitOfWork,
+    *,
+    source: str,
+    verify_signature: SignatureCheck,
+) -> ImportReport:
     """Verify an export completely, then store it in an empty database."""
-    return store_export(verify_export(lines, source=source), uow)
+    verified = verify_export(lines, source=source, verify_signature=verify_signature)
+    return store_export(verified, uow)

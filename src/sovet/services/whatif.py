@@ -6,16 +6,16 @@ the database is only read. The result is hypothetical and labelled so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sovet.adapters.memory import InMemoryUnitOfWork
 from sovet.ledger.envelope import JSONValue, NewEvent
 from sovet.ports import UnitOfWork
 from sovet.services.handlers import StateCache
 from sovet.services.queries import check_time, legitimacy_at
 from sovet.services.scenario import AppliedStep, Step, apply_steps
 
-__all__ = ["WhatIf", "copy_to_memory", "what_if"]
+__all__ = ["WhatIf", "copy_log", "what_if"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +28,10 @@ class WhatIf:
     applied: list[AppliedStep]
 
 
-def copy_to_memory(uow: UnitOfWork) -> InMemoryUnitOfWork:
-    """An in-memory unit of work holding the same log as ``uow``."""
+def copy_log(uow: UnitOfWork, copy: UnitOfWork) -> UnitOfWork:
+    """Fill the empty ``copy`` (e.g. an in-memory unit) with ``uow``'s log."""
     with uow:
         events = list(uow.events.read())
-    copy = InMemoryUnitOfWork()
     if events:
         with copy:
             copy.events.append(
@@ -45,10 +44,21 @@ def copy_to_memory(uow: UnitOfWork) -> InMemoryUnitOfWork:
     return copy
 
 
-def what_if(uow: UnitOfWork, steps: list[Step], at: str, *, source: str) -> WhatIf:
-    """Apply ``steps`` to a copy of the log; legitimacy at ``at`` before and after."""
+def what_if(
+    uow: UnitOfWork,
+    steps: list[Step],
+    at: str,
+    *,
+    source: str,
+    scratch: Callable[[], UnitOfWork],
+) -> WhatIf:
+    """Apply ``steps`` to a copy of the log; legitimacy at ``at`` before and after.
+
+    ``scratch`` makes the empty store the copy lives in (``Services.scratch``:
+    in memory).
+    """
     check_time(at)
-    copy = copy_to_memory(uow)
+    copy = copy_log(uow, scratch())
     cache = StateCache()
     before = legitimacy_at(copy, at, cache=cache)
     applied = list(apply_steps(lambda: copy, steps, source=source, cache=cache))

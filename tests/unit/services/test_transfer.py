@@ -8,7 +8,7 @@ import json
 import pytest
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
-from sovet.adapters.signing import Ed25519Signer
+from sovet.adapters.signing import Ed25519Signer, verify_ed25519
 from sovet.domain import Command
 from sovet.domain.errors import ChainBroken, InputError
 from sovet.services.checkpoints import check_checkpoints, sign_head
@@ -47,9 +47,9 @@ def test_sign_head_signs_once_per_head(
     assert sign_head(uow, SIGNER) is None
     with uow:
         events = list(uow.events.read())
-        assert check_checkpoints(events, uow.checkpoints.list()) == 1
+        assert check_checkpoints(events, uow.checkpoints.list(), verify_ed25519) == 1
         with pytest.raises(ChainBroken) as info:
-            check_checkpoints(events[:-1], uow.checkpoints.list())
+            check_checkpoints(events[:-1], uow.checkpoints.list(), verify_ed25519)
         assert info.value.seq == len(federation)
 
 
@@ -61,7 +61,9 @@ def test_export_then_import_gives_the_same_log(
     assert header["format"] == FORMAT
     assert header["public_key"] == SIGNER.public_key_hex()
     target = InMemoryUnitOfWork(InMemoryDatabase())
-    report = import_log(lines, target, source="export.jsonl")
+    report = import_log(
+        lines, target, source="export.jsonl", verify_signature=verify_ed25519
+    )
     assert report.events == len(federation)
     assert report.checkpoints == 2
     with uow, target:
@@ -101,7 +103,9 @@ def test_a_tampered_export_is_refused_and_nothing_stored(
     lines = tamper(_exported(uow, federation))
     target = InMemoryUnitOfWork(InMemoryDatabase())
     with pytest.raises(ChainBroken) as info:
-        import_log(lines, target, source="export.jsonl")
+        import_log(
+            lines, target, source="export.jsonl", verify_signature=verify_ed25519
+        )
     assert info.value.seq == seq
     assert _is_empty(target)
 
@@ -113,7 +117,7 @@ def test_import_refuses_a_database_that_holds_events(
     with uow:
         before = list(uow.events.read())
     with pytest.raises(InputError, match="already holds events"):
-        import_log(lines, uow, source="export.jsonl")
+        import_log(lines, uow, source="export.jsonl", verify_signature=verify_ed25519)
     with uow:
         assert list(uow.events.read()) == before
 
@@ -130,6 +134,6 @@ def test_import_refuses_a_database_that_holds_events(
 def test_a_malformed_export_names_its_line(lines: list[str], line: int) -> None:
     target = InMemoryUnitOfWork(InMemoryDatabase())
     with pytest.raises(InputError) as info:
-        import_log(lines, target, source="x.jsonl")
+        import_log(lines, target, source="x.jsonl", verify_signature=verify_ed25519)
     assert info.value.line == line
     assert _is_empty(target)
