@@ -31,8 +31,11 @@ variant followed here is the PR Foundation reference rule, step by step:
   defeated per round: the reference rule has no bulk exclusion.
 - C: remaining hopefuls are elected if seats remain, else defeated.
 
-Each ``Round`` shows the tallies on which its decision was taken: the
-iteration that elected someone, or the settled tallies before a defeat.
+Each ``Round`` shows, like a hand count's stage, the tallies after its
+action: round 1 the first preferences (with anyone they elect); later the
+iteration that elected someone, or (as Droop reports it) one distribution
+right after a defeat, with the defeated candidate at 0 and their settled vote
+as the ``Transfer`` value.
 
 All arithmetic is int64 fixed point with 10⁹ units per vote; a round costs one
 pass over the distinct rankings per iteration (numpy), not over ballots.
@@ -202,8 +205,11 @@ class _MeekCount:
             if newly:
                 self.record(newly)
                 continue
+            if not self.rounds:  # stage 1 is the first-preference count
+                self.record([])
             loser = self.defeat_lowest()
             moved = Fraction(int(self.tally[loser]), SCALE)
+            self.tally = distribute(self.profile.rankings, self.weights, self.keep)
             self.record([], (loser,), Transfer(self.names[loser], "exclusion", moved))
         rest = self.hopeful()
         if rest and len(self.elected) < self.seats:  # C

@@ -90,9 +90,10 @@ def test_ers97_takes_the_surplus_from_the_last_parcel_only() -> None:
     Scottish (quota = floor(106/3) + 1 = 36): stage 2: E excluded, X 44.
       stage 3: X's surplus 8 over all 44 papers at 8/44 = 0.18181 (five
       decimals, truncated): P gets 34 × 0.18181 = 6.18154 → 36.18154 ≥ 36.
-    Meek (quota 35.333333334): round 1: E defeated; round 2: X 44 elected;
-      round 3: X keeps k = 35.333…/44 ≈ 0.80303 of every paper it holds and
-      passes 0.19697 on: P 30 + 34 × 0.19697 ≈ 36.70 ≥ quota, Q ≈ 33.97.
+    Meek (quota 35.333333334): round 1: first preferences, nobody elected;
+      round 2: E defeated, X 44; round 3: X elected; round 4: X keeps
+      k = 35.333…/44 ≈ 0.80303 of every paper it holds and passes 0.19697
+      on: P 30 + 34 × 0.19697 ≈ 36.70 ≥ quota (Q ≈ 33.97): P elected.
     """
     ers97 = count("stv-ers97", PARCEL, seats=2)
     assert ers97.elected == ("X", "Q")
@@ -110,5 +111,11 @@ def test_ers97_takes_the_surplus_from_the_last_parcel_only() -> None:
 
     meek = count("stv-meek", PARCEL, seats=2)
     assert meek.elected == ("X", "P")
-    assert meek.rounds[0].excluded == ("E",)
+    assert [(r.elected, r.excluded) for r in meek.rounds] == [
+        ((), ()),
+        ((), ("E",)),
+        (("X",), ()),
+        (("P",), ()),
+    ]
+    assert meek.rounds[1].tallies["X"] == 44
     assert meek.rounds[-1].tallies["P"] > Fraction(3669, 100)
