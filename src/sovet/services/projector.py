@@ -7,7 +7,9 @@ Three kinds of row, written in the same unit of work as the events:
 - ``congress`` — every congress session and executive committee by id: body,
   number, opened/closed, seated/consultative/absent delegates per faction
   (SR-16…SR-20);
-- ``seats`` — every body's deputies per faction (council compositions, SR-6…SR-10).
+- ``seats`` — every body's deputies per faction (council compositions, SR-6…SR-10)
+  and how many named members it has per faction (a row stays small however
+  many members a body has).
 
 ``project(store, state, events)`` rewrites exactly the rows whose value differs
 from the state after ``events`` (and deletes rows whose subject is gone), so live
@@ -16,6 +18,7 @@ projection and a replay from the log (``services.replay``) give the same rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from sovet.domain.state import Assembly, BodyRecord, FederationState, GovernmentRecord
@@ -56,11 +59,12 @@ def _congress(assembly: Assembly) -> JSONValue:
 
 
 def _seats(body: BodyRecord) -> JSONValue:
+    named = Counter(faction or "" for faction in body.members.values())
     return {
         "name": body.name,
         "level": body.level,
         "composition": dict(body.composition),
-        "members": dict(body.members),
+        "named_members": dict(sorted(named.items())),
     }
 
 
