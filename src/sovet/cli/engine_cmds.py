@@ -210,7 +210,11 @@ def init(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Create a database governed by a preset or your own constitution."""
+    """Create a database governed by a preset or your own constitution.
+
+    The database's checkpoint signing key (Ed25519) is created beside it as
+    ``<db>.key`` (mode 0600); keep it private, and back it up with the database.
+    """
     with _edge():
         if preset is not None and constitution is None:
             chosen, source = load_preset(preset), preset
@@ -270,6 +274,10 @@ def verify(db: DbOption = None) -> None:
     console.print(
         f"ok {report.events} events ({report.checkpoints} signed checkpoints verified)"
     )
+    own = services.signer.public_key_hex()
+    for key in report.keys:
+        whose = "this database's key" if key == own else "another key (imported?)"
+        console.print(f"  signed by {key} ({whose})", soft_wrap=True)
 
 
 def log(

@@ -34,11 +34,12 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """An intact log: its size, head hash and how many checkpoints were checked."""
+    """An intact log: its size, head hash, checkpoints checked and their keys."""
 
     events: int
     head_hash: str
     checkpoints: int
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,4 +89,5 @@ def verify_log(uow: UnitOfWork, verify_signature: SignatureCheck) -> VerifyRepor
         checkpoints = uow.checkpoints.list()
     count, head = chain.verify(events)
     checked = check_checkpoints(events, checkpoints, verify_signature)
-    return VerifyReport(count, head, checked)
+    keys = tuple(dict.fromkeys(checkpoint.public_key for checkpoint in checkpoints))
+    return VerifyReport(count, head, checked, keys)
