@@ -180,3 +180,49 @@ def test_the_third_congress_cec_of_306_exceeds_the_1918_cap(log: ListLog) -> Non
         decide(state, command_from_mapping(step, source="test"))
     assert refused.value.rule == "SR-20"
     assert refused.value.value == 306
+
+
+@pytest.fixture(scope="module")
+def counterfactual(log: ListLog) -> ListLog:
+    """DESIGN §5 step 9 on its own log: history, then the COUNTERFACTUAL file."""
+    branch = ListLog()
+    for stored in log.events:
+        branch.events.append(stored)
+        branch.versions[stored.stream_id] = stored.version
+        evolve(branch.state, stored)
+    steps = _load("scenario_1917_counterfactual.toml")["step"]
+    for index, step in enumerate(steps, start=1):
+        branch.apply(
+            command_from_mapping(step, source="counterfactual.toml", line=index)
+        )
+    return branch
+
+
+def test_counterfactual_steps_are_all_labelled() -> None:
+    text = (PRESET / "scenario_1917_counterfactual.toml").read_text(encoding="utf-8")
+    blocks = text.split("[[step]]")[1:]
+    assert blocks
+    assert all("COUNTERFACTUAL" in block for block in blocks)
+
+
+def test_counterfactual_recalls_cost_the_bloc_its_council_majority(
+    counterfactual: ListLog,
+) -> None:
+    answer = legitimacy(counterfactual.state, "1918-02-26").to_json()
+    assert answer["approved_by"]["body"] == "Third All-Russian Congress of Soviets"
+    lost = [w for w in answer["warnings"] if "lost its majority in the councils" in w]
+    assert lost
+    assert "second convocation" in lost[0]
+
+
+def test_counterfactual_power_passes_by_the_next_congress_decision(
+    counterfactual: ListLog,
+) -> None:
+    assert legitimacy(counterfactual.state, "1918-03-14").government is None
+    answer = legitimacy(counterfactual.state, "1918-03-15").to_json()
+    assert answer["approved_by"]["body"] == (
+        "Fourth All-Russian Congress of Soviets (COUNTERFACTUAL)"
+    )
+    assert answer["bloc"] == ["Mensheviks"]
+    assert answer["approved_by"]["for"] == 520
+    assert fold(counterfactual.events) == counterfactual.state
