@@ -61,6 +61,7 @@ class OfferSeats(Command):
     to_faction: str
     persons: tuple[str, ...]
     offices: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()  # display names of new offices
 
 
 @event("OfferMade")
@@ -74,6 +75,7 @@ class OfferMade(DomainEvent):
     to_faction: str
     persons: tuple[str, ...]
     offices: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()  # display names of new offices
 
     @property
     def stream_id(self) -> str:
@@ -120,6 +122,8 @@ def _offer(state: FederationState, cmd: OfferSeats) -> list[DomainEvent]:
             raise RuleViolation(
                 "SR-23", f"{person!r} is not of {cmd.to_faction}", person
             )
+    if cmd.titles and len(cmd.titles) != len(cmd.offices):
+        raise RuleViolation("SR-23", "name one title per office (or none)", cmd.titles)
     if cmd.offices and len(cmd.offices) != len(cmd.persons):
         raise RuleViolation(
             "SR-23", "name one office per person (or none)", cmd.offices
@@ -133,6 +137,7 @@ def _offer(state: FederationState, cmd: OfferSeats) -> list[DomainEvent]:
             to_faction=cmd.to_faction,
             persons=cmd.persons,
             offices=cmd.offices,
+            titles=cmd.titles,
         )
     ]
 
@@ -147,6 +152,7 @@ def _offer_made(state: FederationState, evt: OfferMade, ref: EventRef) -> None:
         evt.persons,
         evt.offices,
         ref,
+        titles=evt.titles,
     )
 
 
@@ -225,6 +231,7 @@ class OfferAccepted(DomainEvent):
     to_faction: str
     persons: tuple[str, ...]
     offices: tuple[str, ...]
+    titles: tuple[str, ...] = ()
 
     @property
     def stream_id(self) -> str:
@@ -274,6 +281,7 @@ def _accept(state: FederationState, cmd: AcceptOffer) -> list[DomainEvent]:
             to_faction=offer.to_faction,
             persons=offer.persons,
             offices=offer.offices,
+            titles=offer.titles,
         )
     ]
 
@@ -283,8 +291,12 @@ def _accepted(state: FederationState, evt: OfferAccepted, ref: EventRef) -> None
     offer = state.offers[evt.offer]
     offer.status, offer.answer = "accepted", ref
     gov = state.governments[evt.government]
+    titles = dict(zip(evt.offices, evt.titles, strict=False))
     for person, office_id in zip(evt.persons, evt.offices, strict=False):
-        office = gov.offices.setdefault(office_id, OfficeRecord(office_id, None, None))
+        office = gov.offices.setdefault(
+            office_id,
+            OfficeRecord(office_id, None, None, title=titles.get(office_id, "")),
+        )
         office.person, office.faction = person, evt.to_faction
         office.since, office.vacated, office.offer = ref, None, evt.offer
     if gov.status == "approved" and evt.to_faction not in gov.bloc:

@@ -212,6 +212,7 @@ class OfferRecord:
     persons: tuple[str, ...]
     offices: tuple[str, ...]
     made: EventRef
+    titles: tuple[str, ...] = ()
     status: str = "open"  # open | declined | accepted | withdrawn
     answer: EventRef | None = None
 
