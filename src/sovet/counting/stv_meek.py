@@ -52,7 +52,7 @@ from sovet.counting._stv_common import IntArray, StvTies, check_stv_seats, fract
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak, Transfer
 
-__all__ = ["OMEGA", "SCALE", "distribute", "stv_meek"]
+__all__ = ["OMEGA", "SCALE", "distribute", "reduce_for_round", "stv_meek"]
 
 SCALE = 10**9
 """Fixed-point units per vote: nine decimal places (reference rule B.2.a)."""
@@ -75,7 +75,7 @@ def distribute(
     tally = np.zeros(n + 1, dtype=np.int64)
     rows = np.arange(rankings.shape[0])
     weight = np.full(rows.shape[0], SCALE, dtype=np.int64)
-    mult = weights.astype(np.int64)
+    mult = weights.astype(np.int64, copy=False)
     for j in range(rankings.shape[1]):
         if rows.size == 0:
             break
@@ -87,6 +87,76 @@ def distribute(
         rows = rows[alive]
         weight = weight[alive]
     return tally[:n]
+
+
+def reduce_for_round(
+    rankings: npt.NDArray[np.int32], weights: IntArray, status: npt.NDArray[np.int8]
+) -> tuple[IntArray, npt.NDArray[np.int32], IntArray] | None:
+    """The profile as B.2.a sees it while ``status`` holds (one round), exactly.
+
+    A defeated candidate (keep value 0) takes nothing, so it is dropped from
+    every ranking; the first hopeful one (keep value 1) takes all that is
+    left, so nothing after it matters. Rows whose first remaining candidate
+    is hopeful give it a whole vote in every iteration: they are summed once
+    into ``fixed``. The other rows (elected candidates first) are cut after
+    their first hopeful one and grouped again, each cut row encoded as one
+    int64 key. Returns ``(fixed, rankings, weights)`` with ``fixed +
+    distribute(rankings, weights, keep)`` equal to ``distribute`` over the
+    whole profile for any keep values consistent with ``status``; ``None``
+    when a key could overflow (then the round runs on the whole profile).
+    """
+    n = status.shape[0]
+    base = n + 1
+    if base ** (int((status == ELECTED).sum()) + 1) >= 2**62:
+        return None
+    lookup = np.append(status, DEFEATED).astype(np.int64)
+    fixed = np.zeros(n + 1, dtype=np.int64)
+    rows = np.arange(rankings.shape[0])
+    key = np.zeros(rows.shape[0], dtype=np.int64)
+    length = np.zeros(rows.shape[0], dtype=np.int64)
+    keys: list[IntArray] = []
+    counts: list[IntArray] = []
+    for j in range(rankings.shape[1]):
+        if rows.size == 0:
+            break
+        cand = rankings[rows, j].astype(np.int64)
+        state = lookup[cand]  # padding -1 reads the spare slot: DEFEATED
+        ended = cand < 0
+        live = ~ended & (state != DEFEATED)
+        key = np.where(live, key * base + cand + 1, key)
+        length += live
+        finish = ended | (state == HOPEFUL)
+        lead = finish & ~ended & (length == 1)
+        np.add.at(fixed, cand[lead], weights[rows[lead]] * SCALE)
+        cut = finish & ~lead & (length > 0)
+        keys.append(key[cut])
+        counts.append(weights[rows[cut]])
+        stay = ~finish
+        rows, key, length = rows[stay], key[stay], length[stay]
+    keys.append(key[length > 0])
+    counts.append(weights[rows[length > 0]])
+    distinct, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+    grouped = np.zeros(distinct.shape[0], dtype=np.int64)
+    np.add.at(grouped, inverse.ravel(), np.concatenate(counts))
+    return fixed[:n], _decode(distinct, base), grouped
+
+
+def _decode(keys: IntArray, base: int) -> npt.NDArray[np.int32]:
+    """Rankings from keys whose base-``base`` digits are candidate + 1."""
+    digits: list[IntArray] = []
+    rest = keys.copy()
+    while rest.any():
+        digits.append(rest % base - 1)
+        rest //= base
+    out = np.full((keys.shape[0], len(digits)), -1, dtype=np.int32)
+    size = np.zeros(keys.shape[0], dtype=np.int64)
+    for d in digits:
+        size += d >= 0
+    for i, d in enumerate(digits):  # digit i counts from the end of the row
+        at = size - 1 - i
+        ok = at >= 0
+        out[np.flatnonzero(ok), at[ok]] = d[ok]
+    return out
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -118,11 +188,25 @@ class _MeekCount:
     def hopeful(self) -> list[int]:
         return [int(c) for c in np.flatnonzero(self.status == HOPEFUL)]
 
+    def distribute_all(self) -> IntArray:
+        """B.2.a over the whole profile (used once per round, for reporting)."""
+        return distribute(self.profile.rankings, self.weights, self.keep)
+
     def iterate(self) -> list[int]:
-        """B.2: iterate until someone is elected (returned) or the surplus settles."""
+        """B.2: iterate until someone is elected (returned) or the surplus settles.
+
+        The status of every candidate is fixed within a round, so the profile
+        is first reduced to what the iterations can change (exactly).
+        """
+        reduced = reduce_for_round(self.profile.rankings, self.weights, self.status)
+        if reduced is None:
+            fixed = np.zeros(len(self.names), dtype=np.int64)
+            rankings, weights = self.profile.rankings, self.weights
+        else:
+            fixed, rankings, weights = reduced
         last: int | None = None
         while True:
-            self.tally = distribute(self.profile.rankings, self.weights, self.keep)
+            self.tally = fixed + distribute(rankings, weights, self.keep)
             votes = int(self.tally.sum())
             self.quota = votes // (self.seats + 1) + 1  # B.2.b
             reach = [c for c in self.hopeful() if self.tally[c] >= self.quota]
@@ -209,11 +293,11 @@ class _MeekCount:
                 self.record([])
             loser = self.defeat_lowest()
             moved = Fraction(int(self.tally[loser]), SCALE)
-            self.tally = distribute(self.profile.rankings, self.weights, self.keep)
+            self.tally = self.distribute_all()
             self.record([], (loser,), Transfer(self.names[loser], "exclusion", moved))
         rest = self.hopeful()
         if rest and len(self.elected) < self.seats:  # C
-            self.tally = distribute(self.profile.rankings, self.weights, self.keep)
+            self.tally = self.distribute_all()
             self.quota = int(self.tally.sum()) // (self.seats + 1) + 1
             order = sorted(rest, key=lambda c: (-int(self.tally[c]), c))
             for c in order:

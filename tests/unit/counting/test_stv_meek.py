@@ -14,7 +14,7 @@ from pref_voting.profiles_with_ties import ProfileWithTies
 from pref_voting.proportional_methods import stv_meek as pv_meek
 
 from sovet.counting.registry import count, get_method
-from sovet.counting.stv_meek import SCALE, distribute
+from sovet.counting.stv_meek import SCALE, distribute, reduce_for_round
 from sovet.counting.types import Profile, TieBreak
 from sovet.domain.errors import RuleViolation
 
@@ -220,3 +220,43 @@ def test_agrees_with_pref_voting_meek(profile: Profile, seats: int) -> None:
     )
     elected = {profile.candidates[c] for c in pv_meek(theirs, num_seats=seats)}
     assert elected == set(ours.elected)
+
+
+@given(_profiles(), st.data())
+def test_round_reduction_is_exact(profile: Profile, data: st.DataObject) -> None:
+    """Within a round the statuses are fixed: dropping defeated candidates,
+    cutting after the first hopeful one and summing hopeful-first rows once
+    gives exactly the same B.2.a votes for any keep values."""
+    n = len(profile.candidates)
+    status = np.array(data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n)))
+    keep = np.array(
+        [
+            SCALE if s == 0 else 0 if s == 2 else data.draw(st.integers(1, SCALE))
+            for s in status
+        ],
+        dtype=np.int64,
+    )
+    weights = profile.weights.astype(np.int64)
+    reduced = reduce_for_round(profile.rankings, weights, status.astype(np.int8))
+    assert reduced is not None
+    fixed, rankings, grouped = reduced
+    whole = distribute(profile.rankings, weights, keep)
+    assert (fixed + distribute(rankings, grouped, keep)).tolist() == whole.tolist()
+    assert rankings.shape[0] <= profile.rankings.shape[0]
+
+
+def test_many_elected_candidates_run_on_the_whole_profile() -> None:
+    """When a cut ranking could not be keyed in 64 bits (31 candidates, 13
+    elected) the round is not reduced, and the count still holds every vote."""
+    n = 31
+    status = np.zeros(n, dtype=np.int8)
+    status[:13] = 1
+    rankings = np.array([list(range(n))], dtype=np.int32)
+    assert reduce_for_round(rankings, np.array([1], dtype=np.int64), status) is None
+    rng = random.Random(3)
+    ballots = [(tuple(rng.sample(range(n), 20)), rng.randint(1, 9)) for _ in range(80)]
+    profile = Profile.from_ballots(tuple(f"c{i}" for i in range(n)), ballots)
+    result = count("stv-meek", profile, seats=15)
+    assert len(result.elected) == 15
+    for r in result.rounds:
+        assert sum(r.tallies.values()) + r.exhausted == profile.total
