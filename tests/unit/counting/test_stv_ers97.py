@@ -69,6 +69,36 @@ def test_transfer_value_truncated_and_difference_recorded() -> None:
     assert stage2.exhausted == Fraction("0.06")
 
 
+def test_model_election_first_two_stages() -> None:
+    """ERS97 section 8 (the booklet's model election, as reproduced by C.
+    Rosenstiel, rosenstiel.co.uk/stvrules/model.htm): 753 valid votes, 6
+    places, so the quota is 753/7 = 107.5714… → 107.58; Smith's 134 exceed it;
+    the surplus 26.42 exceeds the gap between the two lowest (24 − 23 = 1), so
+    it is transferred: 123 of Smith's papers are transferable, at 26.42/123 =
+    0.21 each, and 26.42 − 123 × 0.21 = 0.59 is the non-transferable
+    difference.  The booklet's ballots are not published, so the other papers
+    here are made up to match those figures."""
+    others = "BCDEFGHIJK"
+    firsts = [70, 70, 70, 70, 72, 73, 74, 73, 24, 23]  # J 24 and K 23 lowest
+    ballots = [(name, votes) for name, votes in zip(others, firsts, strict=True)]
+    ballots += [("SB", 60), ("SC", 40), ("SK", 23), ("S", 11)]
+    profile = _profile("S" + others, ballots)
+    assert profile.total == 753
+    result = count("stv-ers97", profile, seats=6)
+    assert result.quota == Fraction("107.58")
+    assert result.rounds[0].elected == ("S",)
+    stage2 = result.rounds[1]
+    assert stage2.transferred is not None
+    assert (stage2.transferred.source, stage2.transferred.value) == (
+        "S",
+        Fraction("26.42"),
+    )
+    assert stage2.tallies["B"] - 70 == 60 * Fraction("0.21")
+    assert stage2.tallies["K"] - 23 == 23 * Fraction("0.21")
+    assert stage2.exhausted == Fraction("0.59")
+    assert stage2.tallies["S"] == Fraction("107.58")
+
+
 def test_transfer_value_capped_at_present_value() -> None:
     """5.3.7: if the transferable papers are worth no more than the surplus
     they go at their present value: 1 A>B, 6 A, 3 B, 2 C (quota 4.00): A's
