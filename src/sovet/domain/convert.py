@@ -11,6 +11,7 @@ float (fractions become ``"1/3"``), so payloads stay canonical-JSON-safe.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -128,8 +129,7 @@ def dataclass_from_plain(
     skip: frozenset[str] = frozenset(),
 ) -> Any:
     """Build dataclass ``cls`` from ``data``; unknown or missing keys ``fail``."""
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    hints, fields = _schema(cls)
     prefix = f"{key}." if key else ""
     for name in data:
         if name not in fields and name not in skip:
@@ -147,6 +147,15 @@ def dataclass_from_plain(
         ):
             fail(f"missing key {name!r}", f"{prefix}{name}")
     return cls(**kwargs)
+
+
+@functools.cache
+def _schema(
+    cls: type[Any],
+) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """Type hints and init fields of ``cls``, resolved once (replay speed)."""
+    hints = typing.get_type_hints(cls)
+    return hints, {f.name: f for f in dataclasses.fields(cls) if f.init}
 
 
 def to_plain(value: object) -> Any:
