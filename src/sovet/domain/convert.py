@@ -11,7 +11,6 @@ float (fractions become ``"1/3"``), so payloads stay canonical-JSON-safe.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -149,13 +148,19 @@ def dataclass_from_plain(
     return cls(**kwargs)
 
 
-@functools.cache
+_SCHEMAS: dict[type[Any], tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]] = {}
+
+
 def _schema(
     cls: type[Any],
 ) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
     """Type hints and init fields of ``cls``, resolved once (replay speed)."""
-    hints = typing.get_type_hints(cls)
-    return hints, {f.name: f for f in dataclasses.fields(cls) if f.init}
+    found = _SCHEMAS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = hints, {f.name: f for f in dataclasses.fields(cls) if f.init}
+        _SCHEMAS[cls] = found
+    return found
 
 
 def to_plain(value: object) -> Any:
