@@ -218,9 +218,10 @@ class _MeekCount:
             if self.surplus < OMEGA or (last is not None and self.surplus >= last):
                 return []
             last = self.surplus
-            for c in self.elected:  # B.2.f
-                kept = _ceil_div(int(self.keep[c]) * self.quota, SCALE)
-                self.keep[c] = _ceil_div(kept * SCALE, int(self.tally[c]))
+            for c in self.elected:  # B.2.f (a candidate with no votes keeps its value)
+                if self.tally[c] > 0:
+                    kept = _ceil_div(int(self.keep[c]) * self.quota, SCALE)
+                    self.keep[c] = _ceil_div(kept * SCALE, int(self.tally[c]))
 
     def _elect(self, reach: list[int]) -> list[int]:
         """B.2.c: elect in descending order of votes, never beyond the seats."""
