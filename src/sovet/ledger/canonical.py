@@ -99,13 +99,42 @@ def _find_bad_text(value: object, path: str) -> None:
             _find_bad_text(item, f"{path}[{index}]")
 
 
+def _plain(value: object, depth: int) -> bool:
+    """Fast check: only exact JSON types (subclasses go to ``_check``)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if depth > MAX_DEPTH:
+        return False
+    if kind is dict:
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str:
+                return False
+            kind = type(item)
+            if not (
+                kind is str or kind is int or kind is bool or item is None
+            ) and not _plain(item, depth + 1):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        for item in value:  # type: ignore[attr-defined]
+            kind = type(item)
+            if not (
+                kind is str or kind is int or kind is bool or item is None
+            ) and not _plain(item, depth + 1):
+                return False
+        return True
+    return False
+
+
 def canonical_json(value: JSONValue, *, path: str = "$") -> bytes:
     """The canonical JSON bytes of ``value`` (see the module docstring).
 
     Raises ``CanonicalEncodingError`` naming the path of the first bad value:
     a float, NaN, Infinity, a non-string key, a lone surrogate or another type.
     """
-    _check(value, path, 0)
+    if not _plain(value, 0):
+        _check(value, path, 0)
     try:
         text = _ENCODER.encode(value)
     except ValueError as e:  # an integer beyond Python's int-to-str digit limit

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from sovet.domain.errors import CanonicalEncodingError, ChainBroken
@@ -76,7 +76,7 @@ def _hash(prev_hash: str, content: bytes) -> str:
     return hashlib.sha256(bytes.fromhex(prev_hash) + content).hexdigest()
 
 
-_STR = json.JSONEncoder(ensure_ascii=False).encode
+_ENCODE_STRING: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def _assemble(
@@ -88,23 +88,18 @@ def _assemble(
     for name, text in (("stream_id", stream_id), ("type", type_), ("recorded_at", at)):
         if not isinstance(text, str):
             raise CanonicalEncodingError(f"event {seq}.{name}: must be a string")
-    return b"".join(
-        (
-            b'{"payload":',
-            payload,
-            b',"recorded_at":',
-            _STR(at).encode("utf-8"),
-            b',"seq":',
-            str(seq).encode("ascii"),
-            b',"stream_id":',
-            _STR(stream_id).encode("utf-8"),
-            b',"type":',
-            _STR(type_).encode("utf-8"),
-            b',"version":',
-            str(version).encode("ascii"),
-            b"}",
-        )
-    )
+    encode = _ENCODE_STRING
+    try:
+        tail = (
+            f',"recorded_at":{encode(at)},"seq":{seq},'
+            f'"stream_id":{encode(stream_id)},"type":{encode(type_)},'
+            f'"version":{version}}}'
+        ).encode()
+    except UnicodeEncodeError as e:
+        raise CanonicalEncodingError(
+            f"event {seq}: stream_id, type or recorded_at is not valid Unicode"
+        ) from e
+    return b'{"payload":' + payload + tail
 
 
 def event_hash(prev_hash: str, event: EventContent) -> str:

@@ -48,12 +48,6 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
-    # A damaged file must surface as a broken event, not a decode traceback.
-    dbapi_connection.text_factory = _lenient_text
-
-
-def _lenient_text(data: bytes) -> str:
-    return data.decode("utf-8", "surrogateescape")
 
 
 def _sqlite_begin(connection: Connection) -> None:

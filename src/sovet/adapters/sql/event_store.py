@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from json.scanner import make_scanner
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, LargeBinary, cast, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sovet.adapters.memory import check_expected_versions
@@ -41,6 +43,19 @@ _COLUMNS = (
     events.c.prev_hash,
     events.c.hash,
 )
+_TEXT = {"stream_id", "type", "payload", "recorded_at", "prev_hash", "hash"}
+_LENIENT_COLUMNS = tuple(
+    cast(c, LargeBinary) if c.name in _TEXT else c for c in _COLUMNS
+)
+_DECODER: Any = json.JSONDecoder()
+_SCAN = make_scanner(_DECODER)
+
+
+def _undamaged(row: Sequence[Any]) -> tuple[Any, ...]:
+    """Text read as bytes, decoded with undecodable bytes kept as surrogates."""
+    return tuple(
+        v.decode("utf-8", "surrogateescape") if isinstance(v, bytes) else v for v in row
+    )
 
 
 def _check_canonical(seq: int, payload: str, value: object) -> None:
@@ -60,17 +75,34 @@ class SqlEventStore:
         self.failed = False
         """Set when an append failed: the transaction must not be committed."""
 
+    def _insert_sql(self) -> str:
+        mark = self._mark()
+        names = ", ".join(c.name for c in _COLUMNS)
+        marks = ", ".join([mark] * len(_COLUMNS))
+        return f"INSERT INTO {events.name} ({names}) VALUES ({marks})"
+
+    def _mark(self) -> str:
+        return "?" if self._conn.dialect.paramstyle == "qmark" else "%s"
+
     def _versions(self, streams: set[str]) -> dict[str, int]:
+        """Each stream's last version, one index seek per stream.
+
+        (``max(version) … GROUP BY`` would scan every version of every stream,
+        and SQLAlchemy compiling a large VALUES list costs more than the query.)
+        """
         found: dict[str, int] = {}
         ordered = sorted(streams)
         for i in range(0, len(ordered), _IN_CHUNK):
+            chunk = ordered[i : i + _IN_CHUNK]
+            rows = ", ".join([f"({self._mark()})"] * len(chunk))
             query = (
-                select(events.c.stream_id, func.max(events.c.version))
-                .where(events.c.stream_id.in_(ordered[i : i + _IN_CHUNK]))
-                .group_by(events.c.stream_id)
+                f"WITH wanted(stream_id) AS (VALUES {rows}) "
+                "SELECT w.stream_id, (SELECT max(e.version) FROM events e "
+                "WHERE e.stream_id = w.stream_id) FROM wanted w"
             )
-            for stream, version in self._conn.execute(query):
-                found[stream] = int(version)
+            for stream, version in self._conn.exec_driver_sql(query, tuple(chunk)):
+                if version is not None:
+                    found[stream] = int(version)
         return found
 
     def append(
@@ -88,19 +120,21 @@ class SqlEventStore:
                 return []
             stored, payloads = link_batch(events_, head=self.head(), versions=versions)
             rows = [
-                {
-                    "seq": e.seq,
-                    "stream_id": e.stream_id,
-                    "version": e.version,
-                    "type": e.type,
-                    "payload": p.decode("utf-8"),
-                    "recorded_at": e.recorded_at,
-                    "prev_hash": e.prev_hash,
-                    "hash": e.hash,
-                }
+                (
+                    e.seq,
+                    e.stream_id,
+                    e.version,
+                    e.type,
+                    p.decode("utf-8"),
+                    e.recorded_at,
+                    e.prev_hash,
+                    e.hash,
+                )
                 for e, p in zip(stored, payloads, strict=True)
             ]
-            self._conn.execute(events.insert(), rows)
+            # One DBAPI executemany; SQLAlchemy's per-row parameter handling
+            # would cost as much as the INSERT itself.
+            self._conn.exec_driver_sql(self._insert_sql(), rows)
         except IntegrityError as e:
             self.failed = True
             raise ConcurrencyConflict(
@@ -126,23 +160,49 @@ class SqlEventStore:
     def read(
         self, after_seq: int = 0, limit: int | None = None
     ) -> Iterator[StoredEvent]:
-        """Events with ``seq > after_seq`` in order, streamed in batches."""
-        query = select(*_COLUMNS).where(events.c.seq > after_seq).order_by(events.c.seq)
+        """Events with ``seq > after_seq`` in order, streamed in batches.
+
+        A stored payload that is not JSON (or not canonical) raises
+        ``ChainBroken`` naming its event. Text that is not valid UTF-8 (a damaged
+        SQLite file) is read on from that point with undecodable bytes kept as
+        lone surrogates, so ``chain.verify`` names the damaged event.
+        """
+        last, count = after_seq, 0
+        try:
+            for event in self._read(after_seq, limit, lenient=False):
+                last, count = event.seq, count + 1
+                yield event
+        except OperationalError as e:
+            if "decode" not in str(e.orig):
+                raise StorageError(f"the database refused the read: {e.orig}") from e
+            rest = None if limit is None else limit - count
+            yield from self._read(last, rest, lenient=True)
+
+    def _read(
+        self, after_seq: int, limit: int | None, *, lenient: bool
+    ) -> Iterator[StoredEvent]:
+        columns = _LENIENT_COLUMNS if lenient else _COLUMNS
+        query = select(*columns).where(events.c.seq > after_seq).order_by(events.c.seq)
         if limit is not None:
             query = query.limit(max(limit, 0))
         result = self._conn.execution_options(yield_per=READ_BATCH).execute(query)
-        loads = json.loads
+        scan = _SCAN
         try:
-            for seq, stream, version, type_, payload, at, prev, digest in result:
-                try:
-                    value = loads(payload)
-                except ValueError as e:
-                    raise ChainBroken(
-                        seq, f"stored payload is not valid JSON ({e})"
-                    ) from e
-                if "\\u" in payload:  # \u001F parses like \u001f: check the text
-                    _check_canonical(seq, payload, value)
-                yield StoredEvent(seq, stream, version, type_, value, at, prev, digest)
+            for batch in result.partitions(READ_BATCH):
+                for raw in batch:
+                    row = _undamaged(raw) if lenient else raw
+                    seq, stream, version, type_, payload, at, prev, digest = row
+                    try:
+                        value, end = scan(payload, 0)
+                    except (ValueError, StopIteration) as e:
+                        raise ChainBroken(seq, "stored payload is not JSON") from e
+                    if end != len(payload):
+                        raise ChainBroken(seq, "stored payload has text after its JSON")
+                    if "\\u" in payload:  # \u001F parses as \u001f: check the text
+                        _check_canonical(seq, payload, value)
+                    yield StoredEvent(
+                        seq, stream, version, type_, value, at, prev, digest
+                    )
         finally:
             result.close()
 
