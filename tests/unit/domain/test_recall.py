@@ -340,9 +340,9 @@ def test_sr9_unknown_deputy_and_aggregate_petition() -> None:
 
 def congress_flow(**params: object) -> Flow:
     """A seated Petrograd council that sent ``a`` and ``b`` to an open congress."""
-    from sovet.domain.congress import (
+    from sovet.domain.congress import ConveneCongress
+    from sovet.domain.credentials import (
         AppointCredentialsCommission,
-        ConveneCongress,
         CredentialDelegates,
     )
 
