@@ -89,6 +89,23 @@ def test_demo_ends_with_the_legitimacy_answer(demo_dir: Path) -> None:
     assert len(re.findall(r"\b[0-9a-f]{64}\b", tail)) >= 5
 
 
+def test_demo_builds_the_counterfactual_branch_apart(demo_dir: Path) -> None:
+    output = (demo_dir / "output.txt").read_text(encoding="utf-8")
+    branch = demo_dir / "demo-counterfactual.db"
+    assert branch.exists()
+    assert "COUNTERFACTUAL branch" in output
+    assert "COUNTERFACTUAL: Who legitimately governs" in output
+    assert _invoke("verify", "--db", str(branch)).exit_code == 0
+    history, counter = _stored_hashes(demo_dir / "demo.db"), _stored_hashes(branch)
+    assert len(counter) > len(history)
+    assert all(counter[seq] == value for seq, value in history.items())
+    at = "1918-03-15"
+    assert (
+        _legitimacy(branch, at)["government"]
+        != _legitimacy(demo_dir / "demo.db", at)["government"]
+    )
+
+
 def test_demo_json_has_the_contract(tmp_path: Path) -> None:
     result = _invoke("demo", "--db", str(tmp_path / "d.db"), "--format", "json")
     assert result.exit_code == 0, result.output

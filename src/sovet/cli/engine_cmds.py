@@ -173,10 +173,22 @@ def demo(
             boot.remove_database(branch.db)
             services = boot.bootstrap(branch.db, create=True)
             applied: list[AppliedStep] = []
-            for scenario in branch.files:
-                applied += _run_file(
-                    services, scenario, narrate=text, progress=False, preset=DEMO_PRESET
+            for index, scenario in enumerate(branch.files):
+                # a branch re-applies the files before its own one silently
+                quiet = branch.key != "history" and index < len(branch.files) - 1
+                steps = _run_file(
+                    services,
+                    scenario,
+                    narrate=text and not quiet,
+                    progress=False,
+                    preset=DEMO_PRESET,
                 )
+                applied += steps
+                if text and quiet:
+                    console.print(
+                        f"(the {len(steps)} steps of {scenario.name} shown above, "
+                        f"applied again to {branch.db})"
+                    )
             at = branch.at or applied[-1].step.command.at
             answer = legitimacy_at(services.uow(), at, cache=services.cache)
             result[branch.key] = {
