@@ -1,11 +1,11 @@
-"""SR-15…SR-18: convocation, credentials, quorum and the governing majority.
+"""SR-15, SR-16, SR-18: convocation, quorum and the governing majority.
 
 A congress *body* (``BodyRecord`` of kind ``congress``) meets in numbered
-sessions (``Assembly`` of kind ``congress``). Credentials come first (SR-17):
-the commission is appointed, then delegates are credentialed by name or in
-bulk per faction and sender (the 1917 sources give counts per faction only),
-or the commission reports the whole composition. Walk-outs lower *present*,
-never *seated* (SR-19).
+sessions (``Assembly`` of kind ``congress``), convened by its executive
+committee or on the demand of councils with the required share of population
+(SR-15); convening a session closes the previous one. Credentials and
+walk-outs are in ``credentials`` (SR-17, SR-19). ``require_quorum`` (SR-16),
+``majority_faction`` and ``bloc_share`` (SR-18) serve the other modules.
 """
 
 from __future__ import annotations
