@@ -67,24 +67,33 @@ def continuing_mask(profile: Profile) -> BoolArray:
 
 
 def next_preference(
-    rankings: npt.NDArray[np.int32], start: npt.NDArray[np.int64], cont: BoolArray
+    rankings: npt.NDArray[np.int32],
+    start: npt.NDArray[np.int64],
+    cont: BoolArray,
+    rows: npt.NDArray[np.int64] | None = None,
 ) -> tuple[IntArray, IntArray]:
     """For each row, the first position ``>= start`` that names a continuing candidate.
 
-    Returns ``(position, candidate)``; a row with none gets position = width and
-    candidate -1 (a non-transferable paper).
+    ``rows`` selects rows of ``rankings`` (all if ``None``; ``start`` is given per
+    selected row). Returns ``(position, candidate)`` per selected row; a row with
+    none (a non-transferable paper) gets candidate -1. Steps one preference at a
+    time over the rows still looking, so the cost follows the preferences
+    skipped, not the ballot width.
     """
-    rows, width = rankings.shape
-    if rows == 0 or width == 0:
-        empty = np.full(rows, -1, dtype=np.int64)
-        return np.full(rows, width, dtype=np.int64), empty
+    width = rankings.shape[1]
+    where = np.arange(rankings.shape[0]) if rows is None else rows
+    pos = start.astype(np.int64, copy=True)
+    cand = np.full(where.shape[0], -1, dtype=np.int64)
     lookup = np.append(cont, False)  # index -1 (padding) maps to False
-    ok = lookup[rankings]
-    ok &= np.arange(width)[None, :] >= start[:, None]
-    has = ok.any(axis=1)
-    pos = np.where(has, ok.argmax(axis=1), width).astype(np.int64)
-    cand = np.where(has, rankings[np.arange(rows), np.minimum(pos, width - 1)], -1)
-    return pos, cand.astype(np.int64)
+    todo = np.flatnonzero(pos < width)
+    while todo.size:
+        here = rankings[where[todo], pos[todo]].astype(np.int64)
+        found = lookup[here]
+        cand[todo[found]] = here[found]
+        todo = todo[~found & (here >= 0)]  # padding ends the ballot
+        pos[todo] += 1
+        todo = todo[pos[todo] < width]
+    return pos, cand
 
 
 def int_tally(holder: IntArray, amounts: IntArray, n: int) -> IntArray:

@@ -83,12 +83,12 @@ def irv(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
             )
         )
         low = _lowest(live, tally, history, breaker, number + 1)
-        moved = holder == low
+        moved = np.flatnonzero(holder == low)
         cont[low] = False
         transfer = Transfer(names[low], "exclusion", Fraction(int(tally[low])))
         excluded = (names[low],)
         new_pos, new_holder = next_preference(
-            profile.rankings[moved], pos[moved] + 1, cont
+            profile.rankings, pos[moved] + 1, cont, moved
         )
         pos[moved] = new_pos
         holder[moved] = new_holder

@@ -92,7 +92,7 @@ class _Count:
         Returns the value that found a continuing candidate (units).
         """
         pos, cand = next_preference(
-            self.profile.rankings[rows], self.pos[rows] + 1, self.cont
+            self.profile.rankings, self.pos[rows] + 1, self.cont, rows
         )
         amounts = self.weights[rows] * values
         live = cand >= 0
