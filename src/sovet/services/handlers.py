@@ -50,8 +50,12 @@ class StateCache:
         if state is not None and 0 < self._seq < seq:
             newer = list(events.read(after_seq=self._seq))
             if newer and newer[0].prev_hash == self._hash:
-                for event in newer:
-                    state = evolve(state, event)
+                try:
+                    for event in newer:
+                        state = evolve(state, event)
+                except BaseException:
+                    self.invalidate()  # the state was changed in place, part way
+                    raise
                 self.advance(state, newer[-1])
                 return state
         state = fold(events.read())
