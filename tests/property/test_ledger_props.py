@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sovet.adapters.sql import SqlUnitOfWork, make_engine, migrate
 from sovet.domain.errors import CanonicalEncodingError, ChainBroken
 from sovet.ledger.canonical import canonical_json, parse_canonical
-from sovet.ledger.chain import canonical_event, link_batch, verify
+from sovet.ledger.chain import canonical_event, event_hash, link_batch, verify
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
 from sovet.ledger.merkle import (
     MerkleTree,
@@ -218,6 +218,21 @@ def test_consistency_proofs_verify_for_every_prefix(leaves: list[bytes]) -> None
         if m < n:
             other = MerkleTree([b"x", *leaves[1:m]]).root()
             assert not verify_consistency(m, n, other, tree.root(), proof)
+
+
+@given(events_, st.integers(0, 2**40), st.sampled_from(["", 'ж\n"', "🜁"]))
+def test_fast_linking_agrees_with_the_reference_encoding(
+    events: list[NewEvent], start: int, suffix: str
+) -> None:
+    events = [replace(e, stream_id=e.stream_id + suffix) for e in events]
+    head = (start, "ab" * 32)
+    stored, payloads = link_batch(events, head=head, versions={})
+    prev = head[1]
+    for event, payload in zip(stored, payloads, strict=True):
+        assert payload == canonical_json(event.payload)
+        assert event.prev_hash == prev
+        assert event.hash == event_hash(prev, event)  # via canonical_event
+        prev = event.hash
 
 
 @given(events_)

@@ -207,7 +207,16 @@ def _verify(events: Iterator[StoredEvent]) -> tuple[int, str]:
                 f"({prev})",
             )
         try:
-            digest = _hash(prev, canonical_event(event))
+            payload = canonical_json(event.payload, path=f"event {seq} payload")
+            content = _assemble(
+                seq,
+                event.stream_id,
+                event.version,
+                event.type,
+                payload,
+                event.recorded_at,
+            )
+            digest = _hash(prev, content)
         except CanonicalEncodingError as e:
             raise ChainBroken(seq, f"content has no canonical form: {e}") from e
         if event.hash != digest:
