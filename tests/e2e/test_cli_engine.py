@@ -267,6 +267,25 @@ def test_whatif_is_hypothetical_and_leaves_the_database_alone(
     assert _file_bytes(demo_db) == before
 
 
+def test_export_to_an_unwritable_place_is_a_clean_error(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    result = _invoke(
+        "export",
+        str(tmp_path / "no" / "dir" / "x.jsonl"),
+        "--db",
+        str(demo_dir / "demo.db"),
+    )
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
+
+
+def test_legitimacy_with_a_bad_time_names_it(demo_dir: Path) -> None:
+    result = _invoke("legitimacy", "--at", "18 Nov", "--db", str(demo_dir / "demo.db"))
+    assert result.exit_code == 2
+    assert "'18 Nov' is not an ISO 8601 date" in result.output
+
+
 def test_log_pages_show_hashes(demo_dir: Path) -> None:
     result = _invoke(
         "log", "--db", str(demo_dir / "demo.db"), "--from", "2", "--limit", "3"
@@ -320,6 +339,8 @@ def test_a_refused_step_is_one_clean_message_with_its_rule(tmp_path: Path) -> No
         ["init", "--preset", "guild"],
         ["verify", "--db", "no/such/file.db"],
         ["legitimacy", "--at", "yesterday"],
+        ["run", "no/such/scenario.toml"],
+        ["init", "--constitution", "no/such/constitution.toml"],
     ],
 )
 def test_bad_input_exits_2_with_a_message(args: list[str], tmp_path: Path) -> None:

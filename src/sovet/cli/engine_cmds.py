@@ -312,8 +312,13 @@ def export(
     """Write the whole log — events, hashes, signed checkpoints, public key."""
     with _edge():
         services = boot.bootstrap(db)
-        with file.open("w", encoding="utf-8") as out:
-            count = export_log(services.uow(), services.signer, out)
+        try:
+            with file.open("w", encoding="utf-8") as out:
+                count = export_log(services.uow(), services.signer, out)
+        except OSError as error:
+            raise InputError(
+                f"cannot write: {error.strerror}", source=str(file)
+            ) from error
     console.print(f"exported {count} events to {file}")
 
 
