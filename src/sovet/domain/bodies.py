@@ -267,7 +267,7 @@ class PersonRegistered(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        where = f" ({self.faction})" if self.faction else ""
+        where = f" ({self.n(self.faction)})" if self.faction else ""
         return f"{self.name}{where} registered"
 
 
@@ -323,8 +323,8 @@ class CouncilCompositionRecorded(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        parts = ", ".join(f"{f} {n}" for f, n in self.composition.items())
-        return f"{self.body} deputies by faction: {parts}"
+        parts = ", ".join(f"{self.n(f)} {n}" for f, n in self.composition.items())
+        return f"{self.n(self.body)} deputies by faction: {parts}"
 
 
 @decides(RecordCouncilComposition)

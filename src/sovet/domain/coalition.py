@@ -80,8 +80,9 @@ class OfferMade(DomainEvent):
         """One line."""
         what = ", ".join(self.offices) if self.offices else "seats"
         return (
-            f"{self.by_faction} offered {what} in {self.government} to "
-            f"{', '.join(self.persons)} ({self.to_faction})"
+            f"{self.n(self.by_faction)} offered {what} in {self.n(self.government)} "
+            f"to {', '.join(self.n(p) for p in self.persons)} "
+            f"({self.n(self.to_faction)})"
         )
 
 
@@ -235,11 +236,13 @@ class OfferAccepted(DomainEvent):
     def describe(self) -> str:
         """One line."""
         seats = ", ".join(
-            f"{p} ({o})" for p, o in zip(self.persons, self.offices, strict=False)
+            f"{self.n(p)} ({o})"
+            for p, o in zip(self.persons, self.titles or self.offices, strict=False)
         )
+        people = seats or ", ".join(self.n(p) for p in self.persons)
         return (
-            f"{self.to_faction} accepted offer {self.offer!r} with the commitment "
-            f"to the majority and the programme: {seats or ', '.join(self.persons)}"
+            f"{self.n(self.to_faction)} accepted the offer with the commitment to the "
+            f"majority and the programme: {people}"
         )
 
 

@@ -75,7 +75,7 @@ class CongressConvened(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        return f"{self.name} convened (by {self.convened_by})"
+        return f"{self.name} convened (by {self.n(self.convened_by)})"
 
 
 def _check_convener(state: FederationState, cmd: ConveneCongress) -> None:
@@ -201,7 +201,7 @@ class CongressClosed(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        return f"{self.congress} closed"
+        return f"{self.n(self.congress)} closed"
 
 
 @decides(CloseCongress)

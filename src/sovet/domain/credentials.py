@@ -60,7 +60,7 @@ class CredentialsCommissionAppointed(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        return f"{self.congress}: credentials commission appointed"
+        return f"{self.n(self.congress)}: credentials commission appointed"
 
 
 @decides(AppointCredentialsCommission)
@@ -134,9 +134,11 @@ class DelegatesCredentialed(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        sent = f" sent by {', '.join(self.senders)}" if self.senders else ""
+        senders = ", ".join(self.n(s) for s in self.senders)
+        sent = f" sent by {senders}" if self.senders else ""
         return (
-            f"{self.congress}: {self.count} {self.kind} {self.faction} delegates{sent}"
+            f"{self.n(self.congress)}: {self.count} {self.kind} delegates of "
+            f"{self.n(self.faction)} credentialed{sent}"
         )
 
 
@@ -217,9 +219,11 @@ class CredentialsReported(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        parts = ", ".join(f"{f} {n}" for f, n in self.decisive.items())
+        parts = ", ".join(f"{self.n(f)} {n}" for f, n in self.decisive.items())
         total = sum(self.decisive.values())
-        return f"{self.congress}: credentials report, {total} decisive ({parts})"
+        return (
+            f"{self.n(self.congress)}: credentials report, {total} decisive ({parts})"
+        )
 
 
 @decides(ReportCredentials)
@@ -288,7 +292,8 @@ class DelegatesWalkedOut(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        return f"{self.congress}: {self.count} {self.faction} delegates walked out"
+        who = f"{self.count} {self.n(self.faction)} delegates"
+        return f"{self.n(self.congress)}: {who} walked out"
 
 
 @decides(RecordWalkOut)

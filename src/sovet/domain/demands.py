@@ -55,7 +55,7 @@ class DemandRecorded(DomainEvent):
     def describe(self) -> str:
         """One line."""
         return (
-            f"demand {self.demand!r} by {self.by} to {self.addressed_to} recorded "
+            f"demand by {self.n(self.by)} to {self.n(self.addressed_to)} recorded "
             "(not binding, SR-25)"
         )
 

@@ -84,7 +84,7 @@ class DissentDeclared(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        return f"{self.person} declared dissent from {self.decision!r}"
+        return f"{self.n(self.person)} declared dissent from {self.n(self.decision)}"
 
 
 @decides(DeclareDissent)

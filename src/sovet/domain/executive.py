@@ -65,9 +65,9 @@ class ExecutiveCommitteeElected(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        parts = ", ".join(f"{f} {n}" for f, n in self.composition.items())
+        parts = ", ".join(f"{self.n(f)} {n}" for f, n in self.composition.items())
         size = sum(self.composition.values())
-        return f"{self.congress} elected {self.name}: {size} members ({parts})"
+        return f"{self.n(self.congress)} elected {self.name}: {size} members ({parts})"
 
 
 @decides(ElectExecutiveCommittee)
@@ -167,7 +167,7 @@ class ChairElected(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        return f"{self.executive} chair: {self.chair}"
+        return f"{self.n(self.executive)} chair: {self.n(self.chair)}"
 
 
 @decides(ElectExecutiveChair)

@@ -56,7 +56,7 @@ class ExpiryEventRecorded(DomainEvent):
     def describe(self) -> str:
         """One line."""
         note = f" ({self.note})" if self.note else ""
-        return f"expiry event {self.condition} for {self.body}{note}"
+        return f"expiry event {self.condition} for {self.n(self.body)}{note}"
 
 
 @decides(RecordExpiryEvent)

@@ -90,8 +90,8 @@ class GovernmentListSubmitted(DomainEvent):
         """One line."""
         filled = sum(1 for n in self.offices if n.person)
         return (
-            f"{self.nominated_by} submitted the list of {self.name} to "
-            f"{self.assembly}: {len(self.offices)} offices, {filled} filled"
+            f"{self.n(self.nominated_by)} submitted the list of {self.name} to "
+            f"{self.n(self.assembly)}: {len(self.offices)} offices, {filled} filled"
         )
 
 

@@ -72,8 +72,9 @@ class HoldPlaced(DomainEvent):
     def describe(self) -> str:
         """One line."""
         return (
-            f"{self.body}: resignations of {', '.join(self.persons)} to wait until "
-            f"{' and '.join(self.until)} decide"
+            f"{self.n(self.body)}: resignations of "
+            f"{', '.join(self.n(p) for p in self.persons)} to wait until "
+            f"{' and '.join(self.n(o) for o in self.until)} decide"
         )
 
 
@@ -134,7 +135,7 @@ class PositionTaken(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        return f"{self.organisation} took its position (hold {self.hold!r})"
+        return f"{self.n(self.organisation)} took its position (hold {self.hold!r})"
 
 
 @decides(RecordPosition)
@@ -174,6 +175,7 @@ class ResignationTookEffect(DomainEvent):
     body: str
     office: str | None = None
     statement: str = ""
+    title: str = ""
 
     @property
     def stream_id(self) -> str:
@@ -182,8 +184,10 @@ class ResignationTookEffect(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        what = f"office {self.office} of {self.body}" if self.office else self.body
-        return f"{self.person} resigned from {what}"
+        office = self.title or self.office
+        body = self.n(self.body)
+        what = f"{office} in {body}" if self.office else body
+        return f"{self.n(self.person)} resigned from {what}"
 
 
 @event("ResignationPending")
@@ -204,7 +208,8 @@ class ResignationPending(DomainEvent):
     def describe(self) -> str:
         """One line."""
         return (
-            f"{self.person}'s resignation from {self.body} pending (hold {self.hold!r})"
+            f"{self.n(self.person)}'s resignation from {self.n(self.body)} pending "
+            f"(hold {self.hold!r})"
         )
 
 
@@ -226,7 +231,9 @@ class BreachRecorded(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        return f"breach by {self.person} of {self.of!r} ({self.rule}): {self.act}"
+        return (
+            f"breach by {self.n(self.person)} of {self.of!r} ({self.rule}): {self.act}"
+        )
 
 
 def _active_hold(state: FederationState, person: str, target: str) -> HoldRecord | None:
@@ -251,12 +258,16 @@ def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
             "SR-29", f"{cmd.person!r} is not a member of {cmd.body!r}", cmd.person
         )
     hold = _active_hold(state, cmd.person, cmd.body)
+    title = ""
+    if cmd.office is not None:
+        title = state.governments[cmd.body].offices[cmd.office].title
     left = ResignationTookEffect(
         at=cmd.at,
         person=cmd.person,
         body=cmd.body,
         office=cmd.office,
         statement=cmd.statement,
+        title=title,
     )
     if hold is None:
         return [left]

@@ -166,10 +166,14 @@ def _answer(
     }
     if unrecorded:
         held, total = motion.supporters_seats, motion.seated_at_vote
+        supporters = ", ".join(
+            state.factions[f].name if f in state.factions else f
+            for f in motion.supported_by
+        )
         warnings.append(
             f"the vote of {assembly.name} on {display(closed.at)} has no recorded "
             "count in the sources (adopted by majority); its majority was checked "
-            f"against the seated composition: {', '.join(motion.supported_by)} held "
+            f"against the seated composition: {supporters} held "
             f"{held} of {total} seats"
         )
     warnings += _pending(state, gov)

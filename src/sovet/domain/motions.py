@@ -135,7 +135,7 @@ class MotionProposed(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
-        return f"{self.assembly}: motion {self.motion!r} ({self.kind}) — {self.text}"
+        return f"{self.n(self.assembly)}: motion ({self.kind}) «{self.text}»"
 
 
 def _open_assembly(state: FederationState, assembly_id: str) -> Assembly:
@@ -275,6 +275,7 @@ class MotionCarried(DomainEvent):
     abstain: int
     present: int
     seated: int
+    assembly: str = ""
     unrecorded: bool = False
     supported_by: tuple[str, ...] = ()
     supporters_seats: int = 0
@@ -286,15 +287,17 @@ class MotionCarried(DomainEvent):
 
     def describe(self) -> str:
         """One line."""
+        where = f"{self.n(self.assembly)} adopted " if self.assembly else "adopted "
+        what = f"{where}{self.n(self.motion)}"
         if self.unrecorded:
-            who = ", ".join(self.supported_by)
+            who = ", ".join(self.n(f) for f in self.supported_by)
             return (
-                f"motion {self.motion!r} adopted by majority ({who}); count "
-                f"unrecorded in the sources; {self.seated} seated"
+                f"{what} by majority ({who}); count unrecorded in the sources; "
+                f"{self.seated} seated"
             )
         return (
-            f"motion {self.motion!r} carried {self.yes}–{self.no} "
-            f"({self.abstain} abstaining; {self.seated} seated)"
+            f"{what}, {self.yes}–{self.no} ({self.abstain} abstaining; "
+            f"{self.seated} seated)"
         )
 
 
@@ -309,6 +312,7 @@ class MotionFailed(DomainEvent):
     abstain: int
     present: int
     seated: int
+    assembly: str = ""
 
     @property
     def stream_id(self) -> str:
@@ -318,7 +322,8 @@ class MotionFailed(DomainEvent):
     def describe(self) -> str:
         """One line."""
         return (
-            f"motion {self.motion!r} failed {self.yes}–{self.no} ({self.abstain} abst.)"
+            f"{self.n(self.motion)} failed {self.yes}–{self.no} "
+            f"({self.abstain} abstaining)"
         )
 
 
@@ -331,6 +336,7 @@ def _close_motion(state: FederationState, cmd: CloseMotion) -> list[DomainEvent]
         return [
             MotionCarried(
                 at=cmd.at,
+                assembly=motion.assembly,
                 motion=cmd.motion,
                 yes=yes,
                 no=no,
@@ -342,6 +348,7 @@ def _close_motion(state: FederationState, cmd: CloseMotion) -> list[DomainEvent]
     return [
         MotionFailed(
             at=cmd.at,
+            assembly=motion.assembly,
             motion=cmd.motion,
             yes=yes,
             no=no,
@@ -393,6 +400,7 @@ def _unrecorded(
     return [
         MotionCarried(
             at=cmd.at,
+            assembly=motion.assembly,
             motion=cmd.motion,
             yes=0,
             no=0,

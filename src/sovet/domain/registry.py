@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 from sovet.domain.calendar import display, parse_at
@@ -61,6 +61,11 @@ class DomainEvent:
 
     type_name: ClassVar[str] = ""
     at: str
+    names: dict[str, str] = field(default_factory=dict)  # id → display name
+
+    def n(self, key: str | None) -> str:
+        """The display name of id ``key`` when the event recorded one."""
+        return self.names.get(key or "", key or "")
 
     @property
     def stream_id(self) -> str:
@@ -184,7 +189,28 @@ def decide(state: FederationState, cmd: Command) -> list[DomainEvent]:
     decider = _DECIDERS.get(type(cmd))
     if decider is None:
         raise RuleViolation("SR-28", f"no rule decides {type(cmd).__name__}", cmd)
-    return decider(state, cmd)
+    return [_named(state, evt) for evt in decider(state, cmd)]
+
+
+def _named(state: FederationState, evt: DomainEvent) -> DomainEvent:
+    """Attach the display names of the ids the event mentions (for summaries)."""
+    found: dict[str, str] = {}
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            name = state.display_name(value)
+            if name is not None and name != value:
+                found[value] = name
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(evt.to_payload())
+    return replace(evt, names=found) if found else evt
 
 
 def evolve(state: FederationState, stored: StoredEvent) -> FederationState:

@@ -341,6 +341,22 @@ class FederationState:
         limit = moment(at, end_of_day=True)
         return fold(e for e in self.log if moment(e.recorded_at) <= limit)
 
+    def display_name(self, key: str) -> str | None:
+        """The name of the person, faction, body, session or government ``key``."""
+        for table in (
+            self.persons,
+            self.factions,
+            self.assemblies,
+            self.bodies,
+            self.governments,
+        ):
+            record = table.get(key)
+            if record is not None:
+                name: str = record.name
+                return name
+        motion = self.motions.get(key)
+        return f"«{motion.text}»" if motion is not None else None
+
     def body(self, body_id: str) -> BodyRecord:
         """The body ``body_id`` or ``NotFound``."""
         return _get(self.bodies, body_id, "body")

@@ -65,7 +65,8 @@ class VotesCast(DomainEvent):
         """One line."""
         named = f", {len(self.votes)} by name" if self.votes else ""
         return (
-            f"votes on {self.motion!r}: +{self.yes} -{self.no} ={self.abstain}{named}"
+            f"votes on {self.n(self.motion)}: {self.yes} for, {self.no} against, "
+            f"{self.abstain} abstaining{named}"
         )
 
 
@@ -94,7 +95,16 @@ def _vote_by_name(state: FederationState, cmd: VoteByName) -> list[DomainEvent]:
     for choice in cmd.votes.values():
         tally[choice] += 1
     _check_room(assembly, motion, sum(tally.values()))
-    return [VotesCast(at=cmd.at, motion=cmd.motion, votes=dict(cmd.votes), **tally)]
+    return [
+        VotesCast(
+            at=cmd.at,
+            motion=cmd.motion,
+            votes=dict(cmd.votes),
+            yes=tally["yes"],
+            no=tally["no"],
+            abstain=tally["abstain"],
+        )
+    ]
 
 
 def _check_room(assembly: Assembly, motion: MotionRecord, extra: int) -> None:
