@@ -12,7 +12,11 @@ Modules: ``registry`` (Command, DomainEvent, EventRef, the registries and
 ``decide``/``evolve``), ``state`` (``FederationState`` and its records: read
 its docstring for the mutability design), ``constitution`` (every parameter),
 ``convert`` (typed plain-data conversion), ``calendar`` (Julian/Gregorian),
-``bodies`` (constitution, bodies, factions, persons), and the concept modules.
+``bodies`` (constitution, bodies, factions, persons), and the concept modules:
+``congress`` (SR-15/16/18), ``credentials`` (SR-17), ``motions``/``votes``
+(SR-19), ``executive`` (SR-20), ``government`` (SR-1, 21, 22, 27, 30),
+``coalition`` (SR-23/24), ``demands`` (SR-25), ``expiry`` (SR-26), ``holds``
+(SR-29/30), ``discipline`` (SR-31/32), ``legitimacy`` (SR-28, a query).
 
 How to add a command (e.g. in your concept module ``recalls.py``)::
 
@@ -32,7 +36,10 @@ How to add a command (e.g. in your concept module ``recalls.py``)::
         deputy: str
         @property
         def stream_id(self) -> str: return f"body:{self.body}"
-        def describe(self) -> str: return f"{self.deputy} recalled from {self.body}"
+        def describe(self) -> str:               # ids read as names: ``decide``
+            return f"{self.n(self.deputy)} recalled from {self.n(self.body)}"
+                                                 # attaches ``names`` for the ids
+                                                 # the event mentions
 
     @decides(RecallDeputy)
     def _recall(state: FederationState, cmd: RecallDeputy) -> list[DomainEvent]:
