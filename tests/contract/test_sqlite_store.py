@@ -10,11 +10,17 @@ import pytest
 from event_store_contract import EventStoreContract, UowFactory
 from sqlalchemy import Engine, create_engine
 
-from sovet.adapters.sql import SqlUnitOfWork, check_durability, make_engine, migrate
-from sovet.domain.errors import ChainBroken
+from sovet.adapters.sql import (
+    SqlUnitOfWork,
+    check_durability,
+    make_engine,
+    migrate,
+    sqlalchemy_url,
+)
+from sovet.domain.errors import ChainBroken, InputError
 from sovet.ledger.chain import verify
 from sovet.ledger.envelope import NewEvent
-from sovet.ports import StorageError
+from sovet.ports import ConcurrencyConflict, StorageError
 
 
 @pytest.fixture
@@ -96,3 +102,47 @@ def test_memory_database_url() -> None:
     engine = make_engine(":memory:")
     assert engine.dialect.name == "sqlite"
     engine.dispose()
+
+
+def test_writer_blocked_by_another_gets_a_conflict_and_cannot_commit(
+    engine: Engine,
+) -> None:
+    first, second = SqlUnitOfWork(engine), SqlUnitOfWork(engine)
+    with first, second:
+        first.events.append([NewEvent("s", "T", {"n": 1}, "1917")])
+        with pytest.raises(ConcurrencyConflict, match="SQLite busy"):
+            second.events.append([NewEvent("s", "T", {"n": 2}, "1917")])
+        with pytest.raises(StorageError, match="append in this unit failed"):
+            second.commit()
+        first.commit()
+    with SqlUnitOfWork(engine) as uow:
+        assert [e.payload for e in uow.events.read()] == [{"n": 1}]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://h:5432/db", "postgresql+psycopg://h:5432/db"),
+        ("postgres://h/db", "postgresql+psycopg://h/db"),
+        ("postgresql+psycopg://h/db", "postgresql+psycopg://h/db"),
+        ("dir/x.db", "sqlite:///dir/x.db"),
+        (":memory:", "sqlite://"),
+    ],
+)
+def test_database_urls(given: str, expected: str) -> None:
+    assert sqlalchemy_url(given) == expected
+
+
+def test_postgres_url_uses_psycopg() -> None:
+    engine = make_engine("postgresql://127.0.0.1:1/none")
+    assert engine.dialect.driver == "psycopg"
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("location", "problem"),
+    [("/no/such/dir/x.db", "does not exist"), ("mysql://h/db", "unsupported")],
+)
+def test_bad_locations_are_refused(location: str, problem: str) -> None:
+    with pytest.raises(InputError, match=problem):
+        make_engine(location)

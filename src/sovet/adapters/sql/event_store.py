@@ -110,7 +110,11 @@ class SqlEventStore:
         events_: Sequence[NewEvent],
         expected_versions: Mapping[str, int] | None = None,
     ) -> list[StoredEvent]:
-        """Append in order with seq, versions and hash links (see ``ports``)."""
+        """Append in order with seq, versions and hash links (see ``ports``).
+
+        A refused append writes nothing. When the database itself refused the
+        INSERT, ``failed`` is set and the unit of work will not commit.
+        """
         try:
             streams = {event.stream_id for event in events_}
             streams.update(expected_versions or {})
@@ -152,9 +156,6 @@ class SqlEventStore:
         except DBAPIError as e:
             self.failed = True
             raise StorageError(f"the database refused the append: {e.orig}") from e
-        except ConcurrencyConflict:
-            self.failed = True
-            raise
         return stored
 
     def read(
