@@ -194,6 +194,29 @@ def test_one_changed_byte_in_the_file_fails_verify_naming_the_event(
     assert f"event {target.seq}" in result.output
 
 
+@pytest.mark.parametrize(
+    ("sql", "named"),
+    [
+        ("DELETE FROM events WHERE seq = 10", "events 10"),
+        ("UPDATE events SET seq = -seq WHERE seq IN (20, 21)", "event"),
+        ("DELETE FROM events WHERE seq > 80", "event 81"),
+    ],
+)
+def test_deleted_or_reordered_events_fail_verify(
+    demo_db: Path, sql: str, named: str
+) -> None:
+    connection = sqlite3.connect(demo_db)
+    with connection:
+        connection.execute(sql)
+        if "-seq" in sql:  # swap events 20 and 21
+            connection.execute("UPDATE events SET seq = 21 WHERE seq = -20")
+            connection.execute("UPDATE events SET seq = 20 WHERE seq = -21")
+    connection.close()
+    result = _invoke("verify", "--db", str(demo_db))
+    assert result.exit_code == 1
+    assert named in result.output
+
+
 def test_export_then_import_gives_the_same_head(demo_db: Path, tmp_path: Path) -> None:
     export = tmp_path / "log.jsonl"
     assert _invoke("export", str(export), "--db", str(demo_db)).exit_code == 0
