@@ -64,3 +64,17 @@ def test_bad_values_are_refused_naming_the_key(
     assert refused.value.key == key
     assert refused.value.source == "mine.toml"
     assert fragment in str(refused.value)
+
+
+def test_adopting_a_bad_constitution_is_refused_naming_the_key() -> None:
+    from core_world import World
+
+    world = World()
+    refusal = world.refuse(
+        "SR-2",
+        "adopt_constitution",
+        preset="mine",
+        constitution={"holds": {"breach_effect": "exile"}},
+    )
+    assert refusal.value == "holds.breach_effect"
+    assert world.state.constitution.holds.breach_effect == "record"
