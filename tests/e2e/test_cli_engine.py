@@ -309,6 +309,16 @@ def test_legitimacy_with_a_bad_time_names_it(demo_dir: Path) -> None:
     assert "'18 Nov' is not an ISO 8601 date" in result.output
 
 
+def test_legitimacy_defaults_to_now(demo_dir: Path) -> None:
+    result = _invoke(
+        "legitimacy", "--db", str(demo_dir / "demo.db"), "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["at"] > "2020"
+    assert set(answer) == CONTRACT_KEYS
+
+
 def test_log_pages_show_hashes(demo_dir: Path) -> None:
     result = _invoke(
         "log", "--db", str(demo_dir / "demo.db"), "--from", "2", "--limit", "3"

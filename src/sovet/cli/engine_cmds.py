@@ -264,14 +264,18 @@ def run(
 
 
 def legitimacy(
-    at: Annotated[str, typer.Option("--at", help="The time to ask about (ISO 8601).")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="The time to ask about (ISO 8601; default: now)."),
+    ] = None,
     db: DbOption = None,
     output: FormatOption = Format.text,
 ) -> None:
     """Who legitimately governs at a time, and the proof (SR-28)."""
     with _edge():
         services = boot.bootstrap(db)
-        answer = legitimacy_at(services.uow(), at, cache=services.cache)
+        when = at or services.clock.now().isoformat(timespec="seconds")
+        answer = legitimacy_at(services.uow(), when, cache=services.cache)
     if output is Format.json:
         _print_json(answer)
     else:
