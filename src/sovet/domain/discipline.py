@@ -48,11 +48,20 @@ def _decision(state: FederationState, decision: str, rule: str) -> DecisionRecor
 
 
 def _bound(state: FederationState, person: str, record: DecisionRecord) -> None:
+    """SR-31/SR-32: the decision binds the members of the deciding body.
+
+    Delegates credentialed in bulk have no names, so a person whose faction
+    sits in the deciding assembly counts as bound (the sources give counts).
+    """
     assembly = state.assemblies.get(record.body)
-    members = set(assembly.delegates) if assembly else set()
     body = state.bodies.get(record.body)
-    members |= set(body.members) if body else set()
-    if person not in members and state.persons[person].faction is None:
+    faction = state.persons[person].faction
+    bound = (
+        (assembly is not None and person in assembly.delegates)
+        or (body is not None and person in body.members)
+        or (assembly is not None and bool(faction) and faction in assembly.seated)
+    )
+    if not bound:
         raise RuleViolation(
             "SR-31", f"{person!r} is not bound by {record.motion!r}", person
         )

@@ -171,3 +171,18 @@ def test_sr32_a_lower_body_cannot_set_aside_a_higher_decision() -> None:
     pass_motion(world, "local", "p1", "decision", yes=10, no=0)
     pass_motion(world, "amend", "c1", "decision", subject="local")
     assert "amend" in world.state.decisions
+
+
+def test_sr31_a_decision_binds_only_its_body() -> None:
+    world = government_world()
+    pass_motion(world, "line", "c1", "decision")
+    world.do("register_faction", faction="grey", name="Grey")
+    world.do("register_person", person="x1", name="X1", faction="grey")
+    refusal = world.refuse(
+        "SR-31",
+        "act_against_decision",
+        decision="line",
+        person="x1",
+        act="contrary_action",
+    )
+    assert refusal.value == "x1"
