@@ -81,18 +81,22 @@ def next_preference(
     skipped, not the ballot width.
     """
     width = rankings.shape[1]
+    flat = rankings.reshape(-1)
     where = np.arange(rankings.shape[0]) if rows is None else rows
     pos = start.astype(np.int64, copy=True)
     cand = np.full(where.shape[0], -1, dtype=np.int64)
     lookup = np.append(cont, False)  # index -1 (padding) maps to False
     todo = np.flatnonzero(pos < width)
+    cell = where[todo] * width + pos[todo]  # flat index of each row's position
     while todo.size:
-        here = rankings[where[todo], pos[todo]].astype(np.int64)
+        here = flat[cell]
         found = lookup[here]
         cand[todo[found]] = here[found]
-        todo = todo[~found & (here >= 0)]  # padding ends the ballot
+        going = ~found & (here >= 0)  # padding ends the ballot
+        todo, cell = todo[going], cell[going] + 1
         pos[todo] += 1
-        todo = todo[pos[todo] < width]
+        inside = pos[todo] < width
+        todo, cell = todo[inside], cell[inside]
     return pos, cand
 
 

@@ -164,3 +164,24 @@ def test_declared_properties(name: str, multi: bool, ranked: bool) -> None:
     assert (info.multi_winner, info.ranked) == (multi, ranked)
     assert info.rule
     assert info.tie_kinds
+
+
+@pytest.mark.parametrize(
+    ("method", "seats"),
+    [
+        ("plurality", 2),
+        ("approval", 2),
+        ("irv", 1),
+        ("stv-scottish", 2),
+        ("schulze", 2),
+        ("ranked-pairs", 2),
+    ],
+)
+def test_no_ballots_fills_seats_by_reported_lot(method: str, seats: int) -> None:
+    """With no ballots every candidate is equal: seats go by lot, each reported."""
+    profile = Profile.from_ballots(("A", "B", "C"), [])
+    result = _count(method, profile, seats=seats, tie_break=TieBreak(seed=3))
+    assert len(set(result.elected)) == seats
+    assert result.ties
+    assert all(t.resolved_by == "lot" for t in result.ties)
+    assert result == _count(method, profile, seats=seats, tie_break=TieBreak(seed=3))
