@@ -32,7 +32,8 @@ __all__ = ["approval"]
     multi_winner=True,
     ranked=False,
     tie_kinds=("seat",),
-    rule="Approval: the `seats` highest approval tallies; ties by lot",
+    rule="Approval: the `seats` highest approval tallies; ties by the declared "
+    "order, else by seeded lot",
 )
 def approval(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: approval — the ``seats`` most approved candidates win."""

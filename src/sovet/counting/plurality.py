@@ -30,7 +30,8 @@ __all__ = ["plurality"]
     multi_winner=True,
     ranked=False,
     tie_kinds=("seat",),
-    rule="Plurality: the `seats` highest first-preference tallies; ties by lot",
+    rule="Plurality: the `seats` highest first-preference tallies; ties by the "
+    "declared order, else by seeded lot",
 )
 def plurality(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: plurality — the ``seats`` highest first-preference tallies win."""

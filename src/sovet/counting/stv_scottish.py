@@ -39,7 +39,9 @@ distinct rankings of the profile: papers with the same ranking travel together
 and always carry the same value. "Valid papers" are those with at least one
 preference for a candidate standing. ``exhausted`` counts the value of
 non-transferable papers plus the fractions lost to truncation, so that
-``sum(tallies) + exhausted == valid papers`` at every stage.
+``sum(tallies) + exhausted == valid papers`` at every stage. ``Round.tallies``
+lists the continuing and the elected candidates (an elected candidate shows the
+quota once their surplus has been transferred); excluded candidates are left out.
 """
 
 from __future__ import annotations
