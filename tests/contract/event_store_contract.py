@@ -91,6 +91,21 @@ class EventStoreContract:
             assert list(uow.events.read(after_seq=10)) == []
             assert list(uow.events.read(limit=0)) == []
 
+    def test_append_after_a_read_in_the_same_unit(self, make_uow: UowFactory) -> None:
+        with make_uow() as uow:
+            uow.events.append([_event("s", i) for i in range(3)])
+            uow.commit()
+        with make_uow() as uow:
+            seen = list(uow.events.read())
+            partial = uow.events.read()
+            next(partial)  # a read left open must not disturb the append either
+            uow.events.append([_event("s", 9)], expected_versions={"s": len(seen)})
+            uow.projections.put("deputy", "d9", {"n": 9})
+            uow.commit()
+        with make_uow() as uow:
+            assert [e.payload["n"] for e in uow.events.read()] == [0, 1, 2, 9]
+            assert verify(uow.events.read())[0] == 4
+
     def test_expected_version_matches(self, make_uow: UowFactory) -> None:
         with make_uow() as uow:
             uow.events.append([_event("s")], expected_versions={"s": 0})

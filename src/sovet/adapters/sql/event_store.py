@@ -186,7 +186,9 @@ class SqlEventStore:
         query = select(*columns).where(events.c.seq > after_seq).order_by(events.c.seq)
         if limit is not None:
             query = query.limit(max(limit, 0))
-        result = self._conn.execution_options(yield_per=READ_BATCH).execute(query)
+        # Per statement: Connection.execution_options would change the connection
+        # itself, and a later INSERT would run through a server-side cursor.
+        result = self._conn.execute(query, execution_options={"yield_per": READ_BATCH})
         scan = _SCAN
         try:
             for batch in result.partitions(READ_BATCH):
