@@ -357,7 +357,7 @@ def test_a_refused_step_is_one_clean_message_with_its_rule(tmp_path: Path) -> No
         'name = "B"\nkind = "council"\nlevel = "planet"\n',
         encoding="utf-8",
     )
-    result = _invoke("run", str(scenario), "--db", str(db))
+    result = _invoke("run", str(scenario), "--preset", "union", "--db", str(db))
     assert result.exit_code == 2
     assert "refused (SR-2)" in result.output
     assert "step 1" in result.output
@@ -396,9 +396,22 @@ def test_steps_before_a_refusal_stay_applied_and_signed(tmp_path: Path) -> None:
         'faction = "b"\nname = "Bolsheviks again"\n',
         encoding="utf-8",
     )
-    result = _invoke("run", str(scenario), "--db", str(db))
+    result = _invoke("run", str(scenario), "--preset", "union", "--db", str(db))
     assert result.exit_code == 2
     assert "step 3" in result.output
     assert "line 13" in result.output
     verified = _invoke("verify", "--db", str(db))
-    assert verified.output.startswith("ok 2 events (1 signed checkpoints verified)")
+    assert verified.output.startswith("ok 3 events (1 signed checkpoints verified)")
+
+
+def test_run_needs_a_constitution_on_an_empty_database(tmp_path: Path) -> None:
+    from sovet.presets.loader import preset_file
+
+    scenario = preset_file("rsfsr1918", "scenario_1917.toml")
+    db = tmp_path / "x.db"
+    result = _invoke("run", str(scenario), "--db", str(db))
+    assert result.exit_code == 2
+    assert "no constitution yet" in result.output
+    result = _invoke("run", str(scenario), "--preset", "rsfsr1918", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert _legitimacy(db, "1917-11-18")["government"] is not None

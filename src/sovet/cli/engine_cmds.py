@@ -251,12 +251,22 @@ def init(
 
 def run(
     scenario: Annotated[Path, typer.Argument(help="A TOML file of [[step]] commands.")],
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help="Constitution to adopt first on an empty database, when the "
+            "scenario names none (e.g. rsfsr1918).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Apply a scenario, each step all-or-nothing; stop at the first refused step."""
     with _edge():
         services = boot.bootstrap(db, create=True)
-        applied = _run_file(services, scenario, narrate=True, progress=True)
+        applied = _run_file(
+            services, scenario, narrate=True, progress=True, preset=preset
+        )
         count = sum(len(a.events) for a in applied)
         console.print(
             f"applied {len(applied)} steps, {count} events; checkpoint signed"

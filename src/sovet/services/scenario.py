@@ -126,13 +126,24 @@ def steps_to_run(
 
     On a log that already has a constitution, a scenario naming another preset
     is refused (``ScenarioError``): its commands were written for other rules.
+    So is a scenario for an empty log that names no preset and adopts no
+    constitution itself: it would run under bare defaults without saying so.
     """
-    if scenario.preset is None:
-        return scenario.steps
-    constitution = load_preset(scenario.preset)
     with uow:
         empty = uow.events.head()[0] == 0
         current = None if empty else (cache or StateCache()).current(uow.events)
+    if scenario.preset is None:
+        first = scenario.steps[0].command
+        if empty and not isinstance(first, AdoptConstitution):
+            raise ScenarioError(
+                "this database has no constitution yet: name one with "
+                'preset = "…" at the top of the scenario, `sovet run --preset '
+                "NAME`, or `sovet init` first",
+                source=scenario.source,
+                key="preset",
+            )
+        return scenario.steps
+    constitution = load_preset(scenario.preset)
     if current is not None:
         if current.constitution_ref is not None and (
             current.constitution.name != constitution.name

@@ -185,3 +185,12 @@ def test_a_scenario_for_another_preset_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="governed by 'party'") as info:
         steps_to_run(union, InMemoryUnitOfWork(database))
     assert info.value.key == "preset"
+
+
+def test_an_empty_log_needs_a_preset_or_an_adopted_constitution(
+    tmp_path: Path,
+) -> None:
+    scenario = read_scenario(_write(tmp_path, GOOD))
+    with pytest.raises(ScenarioError, match="no constitution yet") as info:
+        steps_to_run(scenario, InMemoryUnitOfWork(InMemoryDatabase()))
+    assert info.value.key == "preset"
