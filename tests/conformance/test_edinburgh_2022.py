@@ -30,6 +30,7 @@ cast-vote records differ from the official count; we do not fudge either.
 
 from __future__ import annotations
 
+import random
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -194,3 +195,24 @@ def test_every_vote_accounted_for(reference_data: Path, ward: str) -> None:
     valid = result.rounds[0].exhausted + sum(result.rounds[0].tallies.values())
     for stage in result.rounds:
         assert sum(stage.tallies.values()) + stage.exhausted == valid
+
+
+@pytest.mark.parametrize("ward", sorted(WARDS))
+def test_pref_voting_elects_the_same(reference_data: Path, ward: str) -> None:
+    """pref_voting's STV-Scottish (an independent implementation) agrees per ward."""
+    from pref_voting.profiles_with_ties import ProfileWithTies
+    from pref_voting.proportional_methods import stv_scottish
+
+    result = _count(reference_data, ward)
+    ballots = list(
+        read_blt(
+            reference_data / "scot-edinburgh-2022" / WARDS[ward][0]
+        ).profile.ballots()
+    )
+    profile = ProfileWithTies(
+        [{c: i + 1 for i, c in enumerate(r)} for r, _ in ballots],
+        rcounts=[w for _, w in ballots],
+        candidates=list(range(len(result.candidates))),
+    )
+    theirs = stv_scottish(profile, num_seats=WARDS[ward][1], rng=random.Random(0))
+    assert {result.candidates[c] for c in theirs} == set(result.elected)
