@@ -30,8 +30,8 @@ cast-vote records differ from the official count; we do not fudge either.
 
 from __future__ import annotations
 
+import math
 import random
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -144,11 +144,8 @@ def _name(result: CountResult, surname: str) -> str:
 
 
 def _published(value: Fraction) -> int:
-    return int(
-        Decimal(value.numerator / Decimal(value.denominator)).quantize(
-            Decimal(1), rounding=ROUND_HALF_UP
-        )
-    )
+    """A total rounded to a whole vote, halves up (exact: no float, no Decimal)."""
+    return math.floor(value + Fraction(1, 2))
 
 
 @pytest.mark.parametrize("ward", sorted(WARDS))
