@@ -93,16 +93,6 @@ def _print_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-def _narrate(applied: AppliedStep) -> None:
-    render.render_step(
-        console,
-        applied.step.number,
-        applied.step.command.at,
-        applied.step.name,
-        describe_events(applied.events),
-    )
-
-
 def _step_json(applied: AppliedStep) -> dict[str, Any]:
     return {
         "step": applied.step.number,
@@ -130,6 +120,7 @@ def _run_file(
         parsed = dataclasses.replace(parsed, preset=preset)
     steps = steps_to_run(parsed, services.uow(), cache=services.cache)
     applied: list[AppliedStep] = []
+    narrator = render.Narrator(console)
     runner = apply_steps(
         services.uow, steps, source=str(scenario), cache=services.cache
     )
@@ -144,8 +135,14 @@ def _run_file(
             for item in runner:
                 applied.append(item)
                 if narrate:
-                    _narrate(item)
+                    narrator.step(
+                        item.step.number,
+                        item.step.command.at,
+                        item.step.name,
+                        describe_events(item.events),
+                    )
     finally:
+        narrator.flush()
         if applied:  # the steps applied before a refusal stay: sign them too
             sign_head(services.uow(), services.signer)
     return applied

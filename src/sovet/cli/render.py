@@ -19,6 +19,7 @@ from sovet.domain.errors import ChainBroken, InputError, RuleViolation, SovetErr
 from sovet.ledger.envelope import StoredEvent
 
 __all__ = [
+    "Narrator",
     "format_date",
     "render_error",
     "render_legitimacy",
@@ -74,6 +75,42 @@ def render_step(
     )
     for line in changes:
         console.print(f"      • {escape(line)}")
+
+
+class Narrator:
+    """Prints the steps of a run; a run of the same registration command on one
+    day (``register_…``, ``credential_…``) shares one header line."""
+
+    GROUPED = ("register_", "credential_")
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self._run: list[tuple[int, str, str, Sequence[str]]] = []
+
+    def step(self, number: int, at: str, command: str, changes: Sequence[str]) -> None:
+        """Narrate one applied step (possibly held back to join a group)."""
+        run = self._run
+        if run and (command != run[0][2] or at[:10] != run[0][1][:10]):
+            self.flush()
+        if command.startswith(self.GROUPED):
+            self._run.append((number, at, command, changes))
+        else:
+            render_step(self.console, number, at, command, changes)
+
+    def flush(self) -> None:
+        """Print the held-back group, if any."""
+        run, self._run = self._run, []
+        if len(run) == 1:
+            render_step(self.console, *run[0])
+        elif run:
+            first, at, command, _ = run[0]
+            self.console.print(
+                f"[bold]{first}–{run[-1][0]}.[/bold] [cyan]{format_date(at)}[/cyan]  "
+                f"[bold]{escape(command)}[/bold] ×{len(run)}"
+            )
+            for item in run:
+                for line in item[3]:
+                    self.console.print(f"      • {escape(line)}")
 
 
 def _offices_table(offices: Iterable[Mapping[str, Any]]) -> Table:
