@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
+from sovet.counting._ranked import earlier_stage
 from sovet.counting.registry import count
 from sovet.counting.types import CountResult, Profile, TieBreak
 from sovet.domain.errors import RuleViolation
@@ -155,3 +157,23 @@ def test_impossible_seat_numbers_are_refused(seats: int) -> None:
     """SR-7: seats must be between 1 and the number of candidates standing."""
     with pytest.raises(RuleViolation, match="SR-7"):
         _stv(_profile("ABC", [("A", 1)]), seats)
+
+
+def test_three_way_tie_walks_back_stage_by_stage() -> None:
+    """Rules 49(2)/51(2) with three tied: keep narrowing at earlier unequal stages.
+
+    Totals of candidates 0, 1, 2 at stages 1-3: (3, 3, 1), (7, 5, 5), (6, 6, 6).
+    Lowest: stage 3 all equal; stage 2 keeps {1, 2}; stage 1 keeps {2}.
+    Highest: stage 2 keeps {0}.
+    """
+    history = [np.array(t, dtype=np.int64) for t in ((3, 3, 1), (7, 5, 5), (6, 6, 6))]
+    assert earlier_stage([0, 1, 2], history, lowest=True) == [2]
+    assert earlier_stage([0, 1, 2], history, lowest=False) == [0]
+    assert earlier_stage([0, 1], history[1:], lowest=True) == [1]
+    assert earlier_stage([1, 2], history[1:], lowest=True) == [1, 2]
+
+
+def test_registry_count_defaults_the_tie_break() -> None:
+    """``count(name, profile, seats=...)`` works without a tie-break argument."""
+    profile = _profile("ABC", [("AB", 5), ("C", 4)])
+    assert count("stv-scottish", profile, seats=1).elected == ("A",)
