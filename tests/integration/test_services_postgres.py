@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from sovet.ports import StorageError
 from sovet.presets.loader import preset_file
 from sovet.services.bootstrap import bootstrap
 from sovet.services.checkpoints import sign_head
@@ -54,36 +53,30 @@ def schema_url() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.mark.xfail(
-    raises=StorageError,
-    reason="SqlEventStore.read sets yield_per on the unit's Connection in place "
-    "(SQLAlchemy 2 Connection.execution_options), so an append after a read in "
-    "the same unit becomes DECLARE CURSOR FOR INSERT on PostgreSQL",
-)
 def test_union_example_on_postgres_then_exported_to_sqlite(
     schema_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOVET_KEY_FILE", str(tmp_path / "pg.key"))
-    services = bootstrap(schema_url, create=True)
-    scenario = read_scenario(preset_file("union", "scenario_example.toml"))
-    steps = steps_to_run(scenario, services.uow(), cache=services.cache)
-    applied = list(
-        apply_steps(services.uow, steps, source="union", cache=services.cache)
-    )
-    assert sign_head(services.uow(), services.signer) is not None
-    report = verify_log(services.uow(), services.verify_signature)
-    assert report.events == sum(len(a.events) for a in applied)
-    answer = legitimacy_at(services.uow(), "2025-07-01")
-    assert answer["government"]["name"] == "Officers of the Union"
+    with bootstrap(schema_url, create=True) as services:
+        scenario = read_scenario(preset_file("union", "scenario_example.toml"))
+        steps = steps_to_run(scenario, services.uow(), cache=services.cache)
+        applied = list(
+            apply_steps(services.uow, steps, source="union", cache=services.cache)
+        )
+        assert sign_head(services.uow(), services.signer) is not None
+        report = verify_log(services.uow(), services.verify_signature)
+        assert report.events == sum(len(a.events) for a in applied)
+        answer = legitimacy_at(services.uow(), "2025-07-01")
+        assert answer["government"]["name"] == "Officers of the Union"
+        out = io.StringIO()
+        export_log(services.uow(), services.signer, out)
 
-    out = io.StringIO()
-    export_log(services.uow(), services.signer, out)
-    copy = bootstrap(str(tmp_path / "copy.db"), create=True)
-    imported = import_log(
-        out.getvalue().splitlines(),
-        copy.uow(),
-        source="pg export",
-        verify_signature=copy.verify_signature,
-    )
-    assert imported.head_hash == report.head_hash
-    assert legitimacy_at(copy.uow(), "2025-07-01") == answer
+    with bootstrap(str(tmp_path / "copy.db"), create=True) as copy:
+        imported = import_log(
+            out.getvalue().splitlines(),
+            copy.uow(),
+            source="pg export",
+            verify_signature=copy.verify_signature,
+        )
+        assert imported.head_hash == report.head_hash
+        assert legitimacy_at(copy.uow(), "2025-07-01") == answer

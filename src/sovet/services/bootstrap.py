@@ -61,6 +61,14 @@ class Services:
     scratch: Callable[[], UnitOfWork] = InMemoryUnitOfWork
     cache: StateCache = field(default_factory=StateCache)
     clock: Clock = field(default_factory=SystemClock)
+    close: Callable[[], None] = field(default=lambda: None)
+    """Release the database connections (``with bootstrap(...) as services``)."""
+
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def is_url(db: str) -> bool:
@@ -104,7 +112,12 @@ def bootstrap(db: str | None = None, *, create: bool = False) -> Services:
     engine = make_engine(location)
     migrate(engine)
     signer = load_or_create(key_path(location, settings))
-    return Services(location=location, uow=lambda: SqlUnitOfWork(engine), signer=signer)
+    return Services(
+        location=location,
+        uow=lambda: SqlUnitOfWork(engine),
+        signer=signer,
+        close=engine.dispose,
+    )
 
 
 def in_memory(signer: Signer | None = None) -> Services:
