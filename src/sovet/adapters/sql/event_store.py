@@ -67,6 +67,22 @@ def _check_canonical(seq: int, payload: str, value: object) -> None:
         raise ChainBroken(seq, "stored payload text is not in canonical form")
 
 
+def _events(batch: Sequence[Any], lenient: bool) -> Iterator[StoredEvent]:
+    scan = _SCAN
+    for raw in batch:
+        row = _undamaged(raw) if lenient else raw
+        seq, stream, version, type_, payload, at, prev, digest = row
+        try:
+            value, end = scan(payload, 0)
+        except (ValueError, StopIteration) as e:
+            raise ChainBroken(seq, "stored payload is not JSON") from e
+        if end != len(payload):
+            raise ChainBroken(seq, "stored payload has text after its JSON")
+        if "\\u" in payload:  # \u001F parses as \u001f: check the text
+            _check_canonical(seq, payload, value)
+        yield StoredEvent(seq, stream, version, type_, value, at, prev, digest)
+
+
 class SqlEventStore:
     """A ``ports.EventStore`` bound to one connection (the unit's transaction)."""
 
@@ -168,46 +184,33 @@ class SqlEventStore:
         SQLite file) is read on from that point with undecodable bytes kept as
         lone surrogates, so ``chain.verify`` names the damaged event.
         """
-        last, count = after_seq, 0
-        try:
-            for event in self._read(after_seq, limit, lenient=False):
-                last, count = event.seq, count + 1
-                yield event
-        except OperationalError as e:
-            if "decode" not in str(e.orig):
-                raise StorageError(f"the database refused the read: {e.orig}") from e
-            rest = None if limit is None else limit - count
-            yield from self._read(last, rest, lenient=True)
+        return self._read(after_seq, limit)
 
-    def _read(
-        self, after_seq: int, limit: int | None, *, lenient: bool
-    ) -> Iterator[StoredEvent]:
-        columns = _LENIENT_COLUMNS if lenient else _COLUMNS
-        query = select(*columns).where(events.c.seq > after_seq).order_by(events.c.seq)
-        if limit is not None:
-            query = query.limit(max(limit, 0))
-        # Per statement: Connection.execution_options would change the connection
-        # itself, and a later INSERT would run through a server-side cursor.
-        result = self._conn.execute(query, execution_options={"yield_per": READ_BATCH})
-        scan = _SCAN
-        try:
-            for batch in result.partitions(READ_BATCH):
-                for raw in batch:
-                    row = _undamaged(raw) if lenient else raw
-                    seq, stream, version, type_, payload, at, prev, digest = row
-                    try:
-                        value, end = scan(payload, 0)
-                    except (ValueError, StopIteration) as e:
-                        raise ChainBroken(seq, "stored payload is not JSON") from e
-                    if end != len(payload):
-                        raise ChainBroken(seq, "stored payload has text after its JSON")
-                    if "\\u" in payload:  # \u001F parses as \u001f: check the text
-                        _check_canonical(seq, payload, value)
-                    yield StoredEvent(
-                        seq, stream, version, type_, value, at, prev, digest
-                    )
-        finally:
-            result.close()
+    def _read(self, after_seq: int, limit: int | None) -> Iterator[StoredEvent]:
+        last, count, lenient = after_seq, 0, False
+        while True:
+            columns = _LENIENT_COLUMNS if lenient else _COLUMNS
+            query = select(*columns).where(events.c.seq > last).order_by(events.c.seq)
+            if limit is not None:
+                query = query.limit(max(limit - count, 0))
+            # Per statement: Connection.execution_options would change the
+            # connection itself, and a later INSERT would use a server-side cursor.
+            result = self._conn.execute(
+                query, execution_options={"yield_per": READ_BATCH}
+            )
+            try:
+                for batch in result.partitions(READ_BATCH):
+                    yield from _events(batch, lenient)
+                    last, count = batch[-1][0], count + len(batch)
+                return
+            except OperationalError as e:
+                if lenient or "decode" not in str(e.orig):
+                    raise StorageError(
+                        f"the database refused the read: {e.orig}"
+                    ) from e
+                lenient = True  # go on from the last whole batch, reading bytes
+            finally:
+                result.close()
 
     def head(self) -> tuple[int, str]:
         """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)``."""
