@@ -77,10 +77,14 @@ FormatOption = Annotated[
 
 
 @contextlib.contextmanager
-def _edge() -> Iterator[None]:
-    """Translate library errors into one message and a stable exit code."""
+def _edge() -> Iterator[contextlib.ExitStack]:
+    """Translate library errors into one message and a stable exit code.
+
+    Yields an exit stack that closes the databases the command opened.
+    """
     try:
-        yield
+        with contextlib.ExitStack() as stack:
+            yield stack
     except ChainBroken as error:
         render.render_error(errors, error)
         raise typer.Exit(EXIT_VERIFY) from error
@@ -91,20 +95,6 @@ def _edge() -> Iterator[None]:
 
 def _print_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-def _step_json(applied: AppliedStep) -> dict[str, Any]:
-    return {
-        "step": applied.step.number,
-        "command": applied.step.name,
-        "at": applied.step.command.at,
-        "events": [
-            {"seq": e.seq, "hash": e.hash, "type": e.type, "summary": line}
-            for e, line in zip(
-                applied.events, describe_events(applied.events), strict=True
-            )
-        ],
-    }
 
 
 def _run_file(
@@ -163,12 +153,12 @@ def demo(
     """
     text = output is Format.text
     result: dict[str, Any] = {}
-    with _edge():
+    with _edge() as stack:
         for branch in demo_branches(db):
             if text:
                 console.rule(f"[bold]{branch.title}[/bold]")
             boot.remove_database(branch.db)
-            services = boot.bootstrap(branch.db, create=True)
+            services = stack.enter_context(boot.bootstrap(branch.db, create=True))
             applied: list[AppliedStep] = []
             for index, scenario in enumerate(branch.files):
                 # a branch re-applies the files before its own one silently
@@ -190,7 +180,7 @@ def demo(
             answer = legitimacy_at(services.uow(), at, cache=services.cache)
             result[branch.key] = {
                 "db": branch.db,
-                "steps": [_step_json(a) for a in applied],
+                "steps": [a.to_json() for a in applied],
                 "legitimacy": answer,
             }
             if text and branch.key != "history":
@@ -224,7 +214,7 @@ def init(
     The database's checkpoint signing key (Ed25519) is created beside it as
     ``<db>.key`` (mode 0600); keep it private, and back it up with the database.
     """
-    with _edge():
+    with _edge() as stack:
         if preset is not None and constitution is None:
             chosen, source = load_preset(preset), preset
         elif constitution is not None and preset is None:
@@ -235,7 +225,7 @@ def init(
                 f"(presets: {', '.join(available_presets())})",
                 source="init",
             )
-        services = boot.bootstrap(db, create=True)
+        services = stack.enter_context(boot.bootstrap(db, create=True))
         when = at or services.clock.now().isoformat(timespec="seconds")
         events = adopt_constitution(
             services.uow(), chosen, source=source, at=when, cache=services.cache
@@ -259,8 +249,8 @@ def run(
     db: DbOption = None,
 ) -> None:
     """Apply a scenario, each step all-or-nothing; stop at the first refused step."""
-    with _edge():
-        services = boot.bootstrap(db, create=True)
+    with _edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db, create=True))
         applied = _run_file(
             services, scenario, narrate=True, progress=True, preset=preset
         )
@@ -279,8 +269,8 @@ def legitimacy(
     output: FormatOption = Format.text,
 ) -> None:
     """Who legitimately governs at a time, and the proof (SR-28)."""
-    with _edge():
-        services = boot.bootstrap(db)
+    with _edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
         when = at or services.clock.now().isoformat(timespec="seconds")
         answer = legitimacy_at(services.uow(), when, cache=services.cache)
     if output is Format.json:
@@ -291,8 +281,8 @@ def legitimacy(
 
 def verify(db: DbOption = None) -> None:
     """Check the hash chain, Merkle roots and checkpoint signatures of the log."""
-    with _edge():
-        services = boot.bootstrap(db)
+    with _edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
         report = verify_log(services.uow(), services.verify_signature)
     console.print(
         f"ok {report.events} events ({report.checkpoints} signed checkpoints verified)"
@@ -311,8 +301,10 @@ def log(
     db: DbOption = None,
 ) -> None:
     """Show a page of the event log with hashes and summaries."""
-    with _edge():
-        page = log_page(boot.bootstrap(db).uow(), start=start, limit=limit)
+    with _edge() as stack:
+        page = log_page(
+            stack.enter_context(boot.bootstrap(db)).uow(), start=start, limit=limit
+        )
     render.render_log(console, page.events, page.summaries)
 
 
@@ -321,8 +313,8 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write the whole log — events, hashes, signed checkpoints, public key."""
-    with _edge():
-        services = boot.bootstrap(db)
+    with _edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
         try:
             with file.open("w", encoding="utf-8") as out:
                 count = export_log(services.uow(), services.signer, out)
@@ -338,7 +330,7 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Verify an export completely, then store it in an empty database."""
-    with _edge():
+    with _edge() as stack:
         try:
             lines = file.read_text(encoding="utf-8").splitlines()
         except OSError as error:
@@ -348,7 +340,7 @@ def import_(
         verified = verify_export(
             lines, source=str(file), verify_signature=boot.verify_signature
         )
-        services = boot.bootstrap(db, create=True)
+        services = stack.enter_context(boot.bootstrap(db, create=True))
         report = store_export(verified, services.uow())
     console.print(
         f"imported {report.events} events, {report.checkpoints} checkpoints; "
@@ -366,30 +358,22 @@ def whatif(
 
     The answer is HYPOTHETICAL: the database is only read.
     """
-    with _edge():
+    with _edge() as stack:
         steps = read_scenario(scenario).steps
-        services = boot.bootstrap(db)
+        services = stack.enter_context(boot.bootstrap(db))
         result = what_if(
             services.uow(), steps, at, source=str(scenario), scratch=services.scratch
         )
     if output is Format.json:
-        _print_json(
-            {
-                "hypothetical": True,
-                "at": at,
-                "before": result.before,
-                "after": result.after,
-                "steps": [_step_json(a) for a in result.applied],
-            }
-        )
+        _print_json(result.to_json())
     else:
         render.render_legitimacy_change(console, result.before, result.after)
 
 
 def checkpoint(db: DbOption = None) -> None:
     """Sign a checkpoint of the log's head with the database's key."""
-    with _edge():
-        services = boot.bootstrap(db)
+    with _edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
         signed = sign_head(services.uow(), services.signer)
     if signed is None:
         console.print("nothing to sign: the head is already checkpointed (or empty)")

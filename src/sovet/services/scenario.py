@@ -18,10 +18,11 @@ from pathlib import Path
 from sovet.domain import Command, command_from_mapping
 from sovet.domain.bodies import AdoptConstitution
 from sovet.domain.errors import RuleViolation, ScenarioError
-from sovet.ledger.envelope import StoredEvent
+from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.presets.loader import load_preset, parse_toml
 from sovet.services.handlers import StateCache, execute
+from sovet.services.setup import describe_events
 
 __all__ = [
     "AppliedStep",
@@ -54,6 +55,19 @@ class AppliedStep:
 
     step: Step
     events: list[StoredEvent]
+
+    def to_json(self) -> dict[str, JSONValue]:
+        """``{step, command, at, events: [{seq, hash, type, summary}]}``."""
+        lines = describe_events(self.events)
+        return {
+            "step": self.step.number,
+            "command": self.step.name,
+            "at": self.step.command.at,
+            "events": [
+                {"seq": e.seq, "hash": e.hash, "type": e.type, "summary": line}
+                for e, line in zip(self.events, lines, strict=True)
+            ],
+        }
 
 
 class StepRefused(RuleViolation):

@@ -27,6 +27,16 @@ class WhatIf:
     after: dict[str, JSONValue]
     applied: list[AppliedStep]
 
+    def to_json(self) -> dict[str, JSONValue]:
+        """``{hypothetical: true, at, before, after, steps}`` (DESIGN §4 answers)."""
+        return {
+            "hypothetical": True,
+            "at": self.at,
+            "before": self.before,
+            "after": self.after,
+            "steps": [applied.to_json() for applied in self.applied],
+        }
+
 
 def copy_log(uow: UnitOfWork, copy: UnitOfWork) -> UnitOfWork:
     """Fill the empty ``copy`` (e.g. an in-memory unit) with ``uow``'s log."""
