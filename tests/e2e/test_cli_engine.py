@@ -335,6 +335,16 @@ def test_init_and_run_the_union_example(tmp_path: Path) -> None:
     result = _invoke("init", "--preset", "union", "--at", "2024-01-01", "--db", str(db))
     assert result.exit_code == 0, result.output
     assert _invoke("verify", "--db", str(db)).output.startswith("ok 1 events")
+    from sovet.presets.loader import preset_file
+
+    union = preset_file("union", "scenario_example.toml")
+    result = _invoke("run", str(union), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "adopt_constitution" not in result.output  # adopted by init already
+    party = preset_file("party", "scenario_example.toml")
+    refused = _invoke("run", str(party), "--db", str(db))
+    assert refused.exit_code == 2
+    assert "governed by 'union'" in refused.output
 
 
 @pytest.mark.parametrize("preset", ["union", "party"])
