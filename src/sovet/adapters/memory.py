@@ -48,31 +48,38 @@ def check_expected_versions(
 
 
 class InMemoryEventStore:
-    """The append-only, hash-chained log held in lists (a ``ports.EventStore``)."""
+    """The append-only, hash-chained log held in lists (a ``ports.EventStore``).
+
+    A unit's store shares the committed lists (append-only, so the first
+    ``_base`` entries never change) and keeps its own appends apart until the
+    commit: beginning a unit costs O(streams), not O(events).
+    """
 
     def __init__(self) -> None:
         self._events: list[StoredEvent] = []
         self._payloads: list[bytes] = []
-        self._versions: dict[str, int] = {}
         self._base = 0
+        self._new_events: list[StoredEvent] = []
+        self._new_payloads: list[bytes] = []
+        self._versions: dict[str, int] = {}
 
     def _fork(self) -> InMemoryEventStore:
         copy = InMemoryEventStore()
-        copy._events = self._events.copy()
-        copy._payloads = self._payloads.copy()
-        copy._versions = self._versions.copy()
+        copy._events = self._events
+        copy._payloads = self._payloads
         copy._base = len(self._events)
+        copy._versions = self._versions.copy()
         return copy
 
     def _merge(self, work: InMemoryEventStore) -> None:
-        pending = work._events[work._base :]
-        self._events.extend(pending)
-        self._payloads.extend(work._payloads[work._base :])
-        for event in pending:
+        self._events.extend(work._new_events)
+        self._payloads.extend(work._new_payloads)
+        self._base = len(self._events)
+        for event in work._new_events:
             self._versions[event.stream_id] = event.version
 
     def _conflicts_with(self, work: InMemoryEventStore) -> bool:
-        return len(work._events) > work._base and len(self._events) != work._base
+        return bool(work._new_events) and len(self._events) != work._base
 
     def append(
         self,
@@ -82,10 +89,9 @@ class InMemoryEventStore:
         """Append in order with seq, versions and hash links (see ``ports``)."""
         check_expected_versions(expected_versions, self._versions)
         stored, payloads = link_batch(events, head=self.head(), versions=self._versions)
-        fresh = [_with_payload(e, p) for e, p in zip(stored, payloads, strict=True)]
-        self._events.extend(fresh)
-        self._payloads.extend(payloads)
-        for event in fresh:
+        self._new_events.extend(stored)
+        self._new_payloads.extend(payloads)
+        for event in stored:
             self._versions[event.stream_id] = event.version
         return [_with_payload(e, p) for e, p in zip(stored, payloads, strict=True)]
 
@@ -93,18 +99,31 @@ class InMemoryEventStore:
         self, after_seq: int = 0, limit: int | None = None
     ) -> Iterator[StoredEvent]:
         """Events with ``seq > after_seq`` in order, at most ``limit``."""
+        base = self._base
         start = max(after_seq, 0)
-        stop = len(self._events) if limit is None else start + max(limit, 0)
+        stop = base + len(self._new_events)
+        if limit is not None:
+            stop = min(stop, start + max(limit, 0))
+        if start < base:
+            end = min(stop, base)
+            for event, payload in zip(
+                self._events[start:end], self._payloads[start:end], strict=True
+            ):
+                yield _with_payload(event, payload)
+        first, last = max(start - base, 0), max(stop - base, 0)
         for event, payload in zip(
-            self._events[start:stop], self._payloads[start:stop], strict=True
+            self._new_events[first:last], self._new_payloads[first:last], strict=True
         ):
             yield _with_payload(event, payload)
 
     def head(self) -> tuple[int, str]:
         """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)``."""
-        if not self._events:
+        if self._new_events:
+            last = self._new_events[-1]
+        elif self._base:
+            last = self._events[self._base - 1]
+        else:
             return 0, GENESIS_HASH
-        last = self._events[-1]
         return last.seq, last.hash
 
     def stream_version(self, stream_id: str) -> int:
