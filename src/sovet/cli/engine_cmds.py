@@ -97,6 +97,11 @@ def _print_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
+def _narrate(narrator: render.Narrator, item: AppliedStep) -> None:
+    step = item.step
+    narrator.step(step.number, step.command.at, step.name, describe_events(item.events))
+
+
 def _run_file(
     services: boot.Services,
     scenario: Path,
@@ -125,12 +130,7 @@ def _run_file(
             for item in runner:
                 applied.append(item)
                 if narrate:
-                    narrator.step(
-                        item.step.number,
-                        item.step.command.at,
-                        item.step.name,
-                        describe_events(item.events),
-                    )
+                    _narrate(narrator, item)
     finally:
         narrator.flush()
         if applied:  # the steps applied before a refusal stay: sign them too
@@ -367,6 +367,11 @@ def whatif(
     if output is Format.json:
         _print_json(result.to_json())
     else:
+        console.rule("[bold magenta]HYPOTHETICAL steps (on a copy)[/bold magenta]")
+        narrator = render.Narrator(console)
+        for item in result.applied:
+            _narrate(narrator, item)
+        narrator.flush()
         render.render_legitimacy_change(console, result.before, result.after)
 
 
