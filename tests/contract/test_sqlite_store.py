@@ -77,7 +77,10 @@ def test_one_byte_changed_in_the_file_names_the_event(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_invalid_utf8_in_the_file_is_a_broken_event(tmp_path: Path) -> None:
+@pytest.mark.parametrize("victim", [0, 2, 3])
+def test_invalid_utf8_in_the_file_is_a_broken_event(
+    tmp_path: Path, victim: int
+) -> None:
     path = tmp_path / "tamper.db"
     engine = make_engine(str(path))
     migrate(engine)
@@ -88,13 +91,13 @@ def test_invalid_utf8_in_the_file_is_a_broken_event(tmp_path: Path) -> None:
         uow.commit()
     engine.dispose()
     data = bytearray(path.read_bytes())
-    at = data.index("w2-жж".encode())
+    at = data.index(f"w{victim}-жж".encode())
     data[at + 3] = 0xFF
     path.write_bytes(bytes(data))
     engine = make_engine(str(path))
     with SqlUnitOfWork(engine) as uow, pytest.raises(ChainBroken) as caught:
         verify(uow.events.read())
-    assert caught.value.seq == 3
+    assert caught.value.seq == victim + 1
     engine.dispose()
 
 

@@ -193,12 +193,13 @@ class SqlEventStore:
             query = select(*columns).where(events.c.seq > last).order_by(events.c.seq)
             if limit is not None:
                 query = query.limit(max(limit - count, 0))
-            # Per statement: Connection.execution_options would change the
-            # connection itself, and a later INSERT would use a server-side cursor.
-            result = self._conn.execute(
-                query, execution_options={"yield_per": READ_BATCH}
-            )
+            result = None
             try:
+                # Per statement: Connection.execution_options would change the
+                # connection, and a later INSERT would use a server-side cursor.
+                result = self._conn.execute(
+                    query, execution_options={"yield_per": READ_BATCH}
+                )
                 for batch in result.partitions(READ_BATCH):
                     yield from _events(batch, lenient)
                     last, count = batch[-1][0], count + len(batch)
@@ -210,7 +211,8 @@ class SqlEventStore:
                     ) from e
                 lenient = True  # go on from the last whole batch, reading bytes
             finally:
-                result.close()
+                if result is not None:
+                    result.close()
 
     def head(self) -> tuple[int, str]:
         """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)``."""
