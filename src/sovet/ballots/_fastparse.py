@@ -84,16 +84,18 @@ def _check(values: IntArray, count: int, copies: IntArray, n: int) -> Parsed:
     safe_last = np.maximum(ends - 1, 0)
     weight = np.where(ok, values[safe_start], 0)
     ok &= (values[safe_last] == 0) & (weight >= 0) & (weight < _MAX_WEIGHT)
-    k = np.where(ok, length - 2, 0)
+    k = np.maximum(length - 2, 0)
     width = int(k.max(initial=0))
-    rows = np.repeat(np.arange(count), k)
-    offsets = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
-    prefs = values[np.repeat(starts + 1, k) + offsets]
-    table = np.zeros((count, width), dtype=np.int64)
-    table[rows, offsets] = prefs
-    out_of_range = (table < 0) | (table > n)
-    out_of_range |= (table == 0) & (np.arange(width)[None, :] < k[:, None])
-    ok &= ~out_of_range.any(axis=1)
+    is_pref = np.ones(len(values), dtype=np.bool_)
+    is_pref[seps] = False
+    is_pref[starts[~blank]] = False
+    is_pref[ends[~blank] - 1] = False
+    prefs = values[is_pref]
+    table = np.zeros((count, width), dtype=np.int32)
+    table[np.arange(width)[None, :] < k[:, None]] = np.where(
+        (prefs < 1) | (prefs > n), -1, prefs
+    )
+    ok &= ~(table < 0).any(axis=1)
     if width > 1:
         ordered = np.sort(table, axis=1)
         repeated = (ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > 0)
@@ -103,7 +105,7 @@ def _check(values: IntArray, count: int, copies: IntArray, n: int) -> Parsed:
     keep = ok & (k > 0) & (weight > 0)
     weights = weight[keep] * copies[keep]
     empty = np.flatnonzero(ok & (k == 0) & (weight > 0)).tolist()
-    return Parsed(table[keep].astype(np.int32), weights, rest, empty)
+    return Parsed(table[keep], weights, rest, empty)
 
 
 def group_rows(
