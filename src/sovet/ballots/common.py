@@ -9,8 +9,7 @@ to and standard error is a terminal.
 from __future__ import annotations
 
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,9 +129,7 @@ def progress_bar(enabled: bool, total: int, description: str) -> Iterator[Progre
         yield lambda done: bar.update(task, completed=done)
 
 
-def first_line_of(
-    path: str | Path, wanted: bytes, start: int = 1, stop_at: bytes | None = None
-) -> int | None:
+def first_line_of(path: str | Path, wanted: bytes, start: int = 1) -> int | None:
     """The number of the first line at or after ``start`` equal to ``wanted``.
 
     Used only on the error path, to name the line of a bad (grouped) ballot.
@@ -143,8 +140,6 @@ def first_line_of(
                 continue
             if line == wanted:
                 return number
-            if stop_at is not None and line.strip() == stop_at:
-                return None
     return None
 
 
@@ -155,14 +150,6 @@ def check_total(total: int, source: str) -> None:
             f"the ballots weigh {total} in all, more than a count can hold",
             source=source,
         )
-
-
-def count_lines(blocks: Iterable[Sequence[bytes]]) -> Counter[bytes]:
-    """Group identical raw lines across blocks (C-speed ``Counter`` updates)."""
-    grouped: Counter[bytes] = Counter()
-    for block in blocks:
-        grouped.update(block)
-    return grouped
 
 
 def build_profile(
