@@ -32,10 +32,6 @@ ROUND_KEYS = ["number", "tallies", "elected", "excluded", "transferred"]
 runner = CliRunner()
 
 
-def _seats(method: str) -> list[str]:
-    return [] if COUNTING_METHODS[method].multi_winner else ["--seats", "1"]
-
-
 def _places(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -61,7 +57,7 @@ def test_json_contract_on_a_real_ward(reference_data: Path, method: str) -> None
     path = reference_data / WARD9
     result = runner.invoke(
         app,
-        ["count", str(path), "--method", method, "--format", "json", *_seats(method)],
+        ["count", str(path), "--method", method, "--format", "json"],
     )
     info = COUNTING_METHODS[method]
     if result.exit_code == 2 and not info.ranked:
@@ -151,6 +147,20 @@ def test_missing_file_and_missing_seats_exit_2(tmp_path: Path) -> None:
     no_seats = runner.invoke(app, ["count", str(csv_file), "-m", "stv-scottish"])
     assert no_seats.exit_code == 2
     assert "--seats" in no_seats.output
+
+
+def test_single_winner_method_defaults_to_one_seat(reference_data: Path) -> None:
+    """Ward 9's BLT says 3 seats; ``irv`` without ``--seats`` fills one."""
+    result = runner.invoke(
+        app, ["count", str(reference_data / WARD9), "-m", "irv", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["seats"] == 1
+    refused = runner.invoke(
+        app, ["count", str(reference_data / WARD9), "-m", "irv", "--seats", "3"]
+    )
+    assert refused.exit_code == 2
+    assert "SR-7" in refused.output
 
 
 def test_notes_go_to_stderr_not_into_the_json(tmp_path: Path) -> None:

@@ -44,7 +44,10 @@ def count_command(
     ],
     seats: Annotated[
         int | None,
-        typer.Option(help="Seats to fill (default: the seat count of a BLT file)."),
+        typer.Option(
+            help="Seats to fill (default: 1 for a single-winner method, else the "
+            "seat count of a BLT file)."
+        ),
     ] = None,
     seed: Annotated[
         int, typer.Option(help="Seed for ties the method's rule leaves to lot.")
@@ -58,7 +61,7 @@ def count_command(
     try:
         info = get_method(method)
         ballots = read_ballots(file, progress=True)
-        n = seats if seats is not None else ballots.seats
+        n = seats if seats is not None else ballots.seats if info.multi_winner else 1
         if n is None:
             raise typer.BadParameter(
                 f"{file} carries no seat count: give --seats", param_hint="--seats"
