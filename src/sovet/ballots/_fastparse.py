@@ -17,12 +17,14 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Parsed", "group_rows", "parse_simple_lines"]
+__all__ = ["CHUNK", "Parsed", "group_rows", "parse_lines", "parse_simple_lines"]
 
 IntArray = npt.NDArray[np.int64]
 _SIMPLE = b"0123456789 \t\r\n"
 _MAX_WEIGHT = 10**15
 _MAX_PRODUCT = 2.0**60
+CHUNK = 1 << 17
+"""Distinct lines parsed per vectorised step."""
 
 
 class Parsed(NamedTuple):
@@ -42,6 +44,30 @@ def _nothing(rest: list[int]) -> Parsed:
     return Parsed(np.zeros((0, 0), np.int32), np.zeros(0, np.int64), rest, [])
 
 
+def parse_lines(
+    lines: list[bytes], copies: IntArray, n: int, chunk: int = CHUNK
+) -> Parsed:
+    """``parse_simple_lines`` over slices of ``chunk`` lines, joined.
+
+    Slicing bounds the temporary text and arrays to a fixed size whatever the
+    number of distinct lines.
+    """
+    parts = [
+        parse_simple_lines(lines[i : i + chunk], copies[i : i + chunk], n)
+        for i in range(0, len(lines), chunk)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    width = max((p.table.shape[1] for p in parts), default=0)
+    tables = [np.pad(p.table, ((0, 0), (0, width - p.table.shape[1]))) for p in parts]
+    return Parsed(
+        np.concatenate(tables) if tables else np.zeros((0, 0), np.int32),
+        np.concatenate([p.weights for p in parts]) if parts else np.zeros(0, np.int64),
+        [i * chunk + j for i, p in enumerate(parts) for j in p.rest],
+        [i * chunk + j for i, p in enumerate(parts) for j in p.empty],
+    )
+
+
 def parse_simple_lines(lines: list[bytes], copies: IntArray, n: int) -> Parsed:
     """Parse the lines among ``lines`` made only of digits and spaces."""
     if not lines:
@@ -59,12 +85,14 @@ def parse_simple_lines(lines: list[bytes], copies: IntArray, n: int) -> Parsed:
             sorted(rest + [simple[i] for i in inner.rest]),
             [simple[i] for i in inner.empty],
         )
+    if not any(line.strip() for line in lines):
+        return _nothing([])  # only blank lines (numpy would read "" as [0])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
             values = np.fromstring(blob, dtype=np.int64, sep=" ")
         except (ValueError, DeprecationWarning):
-            return _nothing(list(range(len(lines))))
+            return _nothing([i for i, line in enumerate(lines) if line.strip()])
     return _check(values, len(lines), copies, n)
 
 

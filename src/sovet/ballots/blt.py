@@ -35,7 +35,7 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from sovet.ballots._fastparse import group_rows, parse_simple_lines
+from sovet.ballots._fastparse import group_rows, parse_lines
 from sovet.ballots.common import (
     BLOCK_HINT,
     MAX_CANDIDATES,
@@ -215,7 +215,7 @@ def _parse_ballots(
     """
     keys = list(grouped)
     copies = np.fromiter(grouped.values(), dtype=np.int64, count=len(keys))
-    fast = parse_simple_lines(keys, copies, n)
+    fast = parse_lines(keys, copies, n)
     rankings: dict[tuple[int, ...], int] = {}
     truncated: Counter[str] = Counter()
     examples: dict[str, bytes] = {}
@@ -225,6 +225,8 @@ def _parse_ballots(
     for i in fast.rest:
         raw = keys[i]
         tokens = raw.split()
+        if not tokens:
+            continue
         try:
             key, weight, why = _slow_ballot(tokens, n)
         except ValueError as exc:

@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sovet.ballots._fastparse import group_rows, parse_simple_lines
+from sovet.ballots._fastparse import group_rows, parse_lines, parse_simple_lines
 from sovet.ballots.blt import _slow_ballot
 
 N = 5
@@ -24,6 +24,7 @@ LINE = st.one_of(
         lambda t: " ".join(map(str, [t[0], *t[1], 0]))
     ),
     st.lists(TOKEN, max_size=6).map(" ".join),
+    st.sampled_from(["", "  ", "\t"]),
 ).map(lambda s: (s + "\n").encode())
 
 
@@ -56,3 +57,15 @@ def test_group_rows_merges_equal_rows_and_drops_zero_weights() -> None:
     rows, summed = group_rows(table, weights)
     got = {tuple(r): int(w) for r, w in zip(rows.tolist(), summed, strict=True)}
     assert got == {(1, 2): 7, (2, 0): 1}
+
+
+@given(st.lists(LINE, max_size=25, unique=True), st.integers(1, 4))
+def test_chunked_parsing_equals_one_pass(lines: list[bytes], chunk: int) -> None:
+    counts = np.ones(len(lines), dtype=np.int64)
+    whole = parse_simple_lines(lines, counts, N)
+    parts = parse_lines(lines, counts, N, chunk=chunk)
+    assert parts.rest == whole.rest
+    assert parts.empty == whole.empty
+    assert parts.weights.tolist() == whole.weights.tolist()
+    strip = [tuple(c for c in row if c) for row in whole.table.tolist()]
+    assert [tuple(c for c in row if c) for row in parts.table.tolist()] == strip

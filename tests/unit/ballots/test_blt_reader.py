@@ -102,6 +102,11 @@ def test_unclear_preferences_end_the_ballot(
         assert any("no valid first preference" in n for n in ballot_file.notes)
 
 
+def test_blank_lines_among_ballots_are_ignored(tmp_path: Path) -> None:
+    path = _write(tmp_path, '3 1\n1 1 0\n\n  \n2 2 3 0\n\t\n0\n"A"\n"B"\n"C"\n')
+    assert _ballots(read_blt(path).profile) == {(0,): 1, (1, 2): 2}
+
+
 def test_crlf_and_blank_lines_and_missing_title(tmp_path: Path) -> None:
     path = tmp_path / "w.blt"
     path.write_bytes(b'\xef\xbb\xbf2 1\r\n\r\n1 2 1 0\r\n0\r\n"A"\r\n"B"\r\n')
