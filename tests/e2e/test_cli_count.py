@@ -163,6 +163,32 @@ def test_single_winner_method_defaults_to_one_seat(reference_data: Path) -> None
     assert "SR-7" in refused.output
 
 
+@pytest.mark.skipif("stv-scottish" not in COUNTING_METHODS, reason="not registered")
+def test_csv_and_preflib_count_like_the_blt(
+    reference_data: Path, tmp_path: Path
+) -> None:
+    """Ward 9 as scot-elex CSV and as a .soi written from it: same stages as BLT."""
+    base = reference_data / WARD9
+
+    def stages(path: Path, *extra: str) -> list[list[Any]]:
+        result = runner.invoke(
+            app, ["count", str(path), "-m", "stv-scottish", "--format", "json", *extra]
+        )
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout, parse_float=Decimal)
+        return [sorted(r["tallies"].values()) for r in data["rounds"]]
+
+    expected = stages(base)
+    assert stages(base.with_suffix(".csv")) == expected
+    ballots = read_blt(base)
+    lines = [f"# NUMBER ALTERNATIVES: {len(ballots.candidates)}"] + [
+        f"{w}: {','.join(str(c + 1) for c in r)}" for r, w in ballots.profile.ballots()
+    ]
+    soi = tmp_path / "ward9.soi"
+    soi.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert stages(soi, "--seats", "3") == expected
+
+
 def test_notes_go_to_stderr_not_into_the_json(tmp_path: Path) -> None:
     path = tmp_path / "n.blt"
     path.write_text('2 1\n1 1 1 0\n2 2 0\n0\n"A"\n"B"\n', encoding="utf-8")
