@@ -145,16 +145,18 @@ def group_rows(
     then is the exact (slower) ``numpy.unique`` grouping run.
     """
     keep = weights > 0
-    table, weights = table[keep], weights[keep]
+    if not keep.all():
+        table, weights = table[keep], weights[keep]
     if len(table) < 2:
         return table, weights
+    width = table.shape[1]
     mult: npt.NDArray[np.uint64] = np.asarray(
-        np.random.default_rng(0).integers(
-            1, 2**63, size=table.shape[1], dtype=np.uint64
-        )
+        np.random.default_rng(0).integers(1, 2**63, size=width, dtype=np.uint64)
     )
+    hashes = np.zeros(len(table), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        hashes = (table.astype(np.uint64) * mult[None, :]).sum(axis=1, dtype=np.uint64)
+        for j in range(width):
+            hashes += table[:, j].astype(np.uint64) * mult[j]
     ordered = np.sort(hashes)
     if not (ordered[1:] == ordered[:-1]).any():
         return table, weights
