@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
 from sovet.ballots import read_blt
@@ -18,6 +19,7 @@ from sovet.cli.app import app
 from sovet.cli.render_count import (
     EXACT_DECIMALS,
     count_json,
+    count_tables,
     dumps_exact,
     exact_number,
 )
@@ -117,6 +119,21 @@ def test_text_form_is_a_stage_table(reference_data: Path) -> None:
     assert "excluded" in out
     assert re.search(r"2399 \*", out)
     assert "Elected:" in out
+
+
+@pytest.mark.skipif("stv-scottish" not in COUNTING_METHODS, reason="not registered")
+@pytest.mark.parametrize("width", [80, 120, 400])
+def test_stage_table_pages_fit_the_terminal(reference_data: Path, width: int) -> None:
+    """A narrow terminal gets the stages in pages, each page within its width."""
+    ballots = read_blt(reference_data / "scot-edinburgh-2022/edinburgh_2022_ward11.blt")
+    result = count("stv-scottish", ballots.profile, seats=4)
+    pages = count_tables(result, width)
+    headers = [str(c.header) for page in pages for c in page.columns[1:]]
+    assert headers == [f"Stage {r.number}" for r in result.rounds]
+    console = Console(width=width, record=True)
+    for page in pages:
+        assert console.measure(page).maximum <= width
+    assert len(pages) == 1 or width < 400
 
 
 @pytest.mark.parametrize(

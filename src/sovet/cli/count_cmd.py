@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sovet.ballots import read_ballots
-from sovet.cli.render_count import count_json, count_table, dumps_exact, format_number
+from sovet.cli.render_count import count_json, count_tables, dumps_exact, format_number
 from sovet.counting.registry import get_method
 from sovet.counting.types import CountResult, TieBreak
 from sovet.domain.errors import SovetError
@@ -26,6 +26,9 @@ __all__ = ["EXIT_REFUSED", "count_command", "register"]
 
 EXIT_REFUSED = 2
 """Exit code of a refused input or count."""
+
+_WIDE = 400
+"""Output width off a terminal (files, pipes): one table, stages side by side."""
 
 
 class OutputFormat(StrEnum):
@@ -82,15 +85,15 @@ def _print_text(result: CountResult, title: str) -> None:
     """The heading lines and the stage table."""
     console = Console()
     if not console.is_terminal:
-        width = 12 + max(map(len, result.candidates), default=0)
-        console = Console(width=max(80, width + 15 * len(result.rounds)))
+        console = Console(width=_WIDE)
     d = result.decimals
     quota = "none" if result.quota is None else format_number(result.quota, d)
     console.print(
         f"[bold]{escape(title or 'Count')}[/bold] — {escape(result.method)}, "
         f"{result.seats} seat(s), quota {quota}"
     )
-    console.print(count_table(result))
+    for table in count_tables(result, console.width):
+        console.print(table)
     console.print(f"Elected: {escape(', '.join(result.elected) or 'none')}")
     for tie in result.ties:
         console.print(

@@ -24,6 +24,7 @@ __all__ = [
     "JsonValue",
     "count_json",
     "count_table",
+    "count_tables",
     "dumps_exact",
     "exact_number",
     "format_number",
@@ -137,35 +138,68 @@ def _wrap(
     return opener + inner + ("," + inner).join(items) + outer + closer
 
 
-def count_table(result: CountResult, title: str = "") -> Table:
+def count_tables(result: CountResult, width: int) -> list[Table]:
+    """The stage table split into pages of stages that fit ``width`` columns.
+
+    Count sheets too run over several pages when a count has many stages;
+    each page repeats the candidate column.
+    """
+    d = result.decimals
+    name_width = 16 + max(map(len, result.candidates), default=0)
+    numbers = {name: i for i, name in enumerate(result.candidates, 1)}
+    stage_width = 3 + max(
+        (
+            len(text)
+            for r in result.rounds
+            for text in (
+                *(format_number(v, d) + " *" for v in r.tallies.values()),
+                *_transfer_text(r, numbers, d).splitlines(),
+                f"Stage {r.number}",
+            )
+        ),
+        default=10,
+    )
+    per_page = max(1, (width - name_width) // stage_width)
+    count = len(result.rounds)
+    return [
+        count_table(result, stages=slice(i, i + per_page))
+        for i in range(0, max(count, 1), per_page)
+    ]
+
+
+def count_table(
+    result: CountResult, title: str = "", stages: slice | None = None
+) -> Table:
     """The stage table as count sheets publish it.
 
     Candidates are numbered rows and stages columns; the first row says what
     each stage transferred (``excl. #3``: the votes of candidate 3, excluded,
     and how many); ``*`` marks the stage a candidate is elected at and
     ``excluded`` the stage whose transfer removed them; the last rows give the
-    non-transferable votes (cumulative) and the total.
+    non-transferable votes (cumulative) and the total. ``stages`` selects a
+    slice of the stages (one page).
     """
     d = result.decimals
+    rounds = result.rounds[stages or slice(None)]
     table = Table(title=title or None, show_lines=False)
     table.add_column("Candidate", no_wrap=True)
-    for stage in result.rounds:
+    for stage in rounds:
         table.add_column(f"Stage {stage.number}", justify="right", no_wrap=True)
     numbers = {name: i for i, name in enumerate(result.candidates, 1)}
-    table.add_row("Transfer", *(_transfer_text(r, numbers, d) for r in result.rounds))
+    table.add_row("Transfer", *(_transfer_text(r, numbers, d) for r in rounds))
     table.add_section()
     for name in result.candidates:
         cells: list[Text | str] = []
-        for stage in result.rounds:
+        for stage in rounds:
             cells.append(_cell(name, stage, d))
         mark = " (elected)" if name in result.elected else ""
         table.add_row(f"{numbers[name]:>2} {name}{mark}", *cells)
     table.add_section()
     table.add_row(
         "Non-transferable",
-        *(format_number(r.exhausted, d) for r in result.rounds),
+        *(format_number(r.exhausted, d) for r in rounds),
     )
-    table.add_row("Total", *(format_number(_total(r), d) for r in result.rounds))
+    table.add_row("Total", *(format_number(_total(r), d) for r in rounds))
     return table
 
 
