@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from event_store_contract import EventStoreContract, UowFactory
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
+from tests.contract.event_store_contract import EventStoreContract, UowFactory
 
 
 class TestInMemoryStore(EventStoreContract):

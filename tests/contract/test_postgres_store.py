@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from event_store_contract import EventStoreContract, UowFactory
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from sovet.adapters.sql import SqlUnitOfWork, make_engine, migrate
+from tests.contract.event_store_contract import EventStoreContract, UowFactory
 
 pytestmark = pytest.mark.postgres
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from event_store_contract import EventStoreContract, UowFactory
 from sqlalchemy import Engine, create_engine
 
 from sovet.adapters.sql import (
@@ -21,6 +20,7 @@ from sovet.domain.errors import ChainBroken, InputError
 from sovet.ledger.chain import verify
 from sovet.ledger.envelope import NewEvent
 from sovet.ports import ConcurrencyConflict, StorageError
+from tests.contract.event_store_contract import EventStoreContract, UowFactory
 
 
 @pytest.fixture

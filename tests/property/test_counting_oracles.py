@@ -41,7 +41,7 @@ from pref_voting.scoring_methods import plurality
 
 from sovet.counting.registry import count
 from sovet.counting.types import CountResult, Profile, TieBreak
-from strategies import complete_profiles, profiles
+from tests.strategies import complete_profiles, profiles
 
 MULTI = ("plurality", "approval", "stv-scottish", "schulze", "ranked-pairs")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from h8_support import Flow
 
 from sovet.domain.apportion_delegates import (
     ApportionCongress,
@@ -22,6 +21,7 @@ from sovet.domain.apportion_delegates import (
 from sovet.domain.bodies import RegisterBody
 from sovet.domain.constitution import ApportionmentParams, Constitution
 from sovet.domain.errors import NotFound, RuleViolation
+from tests.unit.domain.h8_support import Flow
 
 P1918 = ApportionmentParams()
 NATIONAL = congress_rule(P1918, "national", top=True)

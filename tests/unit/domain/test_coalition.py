@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core_world import World, government_world, pass_motion
-
 from sovet.domain.legitimacy import legitimacy
+from tests.unit.domain.core_world import World, government_world, pass_motion
 
 
 def _offer(world: World, offer: str = "o", **extra: Any) -> None:

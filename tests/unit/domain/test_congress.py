@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from core_world import congress_world, pass_motion
 
 from sovet.domain.congress import bloc_share, majority_faction
 from sovet.domain.errors import NotFound, QuorumNotMet
+from tests.unit.domain.core_world import congress_world, pass_motion
 
 
 def test_sr15_the_executive_committee_convenes_the_next_session() -> None:

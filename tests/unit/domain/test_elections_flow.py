@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from h8_support import CONDUCT, Flow
 
 import sovet.counting.plurality  # noqa: F401  (registers "plurality")
 from sovet.domain.bodies import RegisterBody, RegisterPerson
@@ -18,6 +17,7 @@ from sovet.domain.electorate import Exclusion, RecordExclusion, roll_of
 from sovet.domain.errors import NotEligible, RuleViolation, UnknownCountingMethod
 from sovet.domain.polling import CallElection, CountElection, ElectionCounted
 from sovet.domain.verification import AnnulElection, VerifyElection
+from tests.unit.domain.h8_support import CONDUCT, Flow
 
 
 def called(flow: Flow, **kw: object) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from core_world import congress_world, government_world, pass_motion
-
 from sovet.domain.legitimacy import legitimacy
+from tests.unit.domain.core_world import congress_world, government_world, pass_motion
 
 OFFICES = [{"office": "chair", "person": "r1"}]
 

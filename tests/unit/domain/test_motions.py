@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from core_world import congress_world, pass_motion
 
 from sovet.domain.motions import carries
+from tests.unit.domain.core_world import congress_world, pass_motion
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
-from h8_support import CONDUCT, Flow, with_recall
 
 import sovet.counting.plurality  # noqa: F401  (registers "plurality")
 from sovet.domain import fold
@@ -32,6 +31,7 @@ from sovet.domain.recalls import (
     RecallDemanded,
     RecallVoteFailed,
 )
+from tests.unit.domain.h8_support import CONDUCT, Flow, with_recall
 
 HALF = RecallParams()
 VOTE = RecallParams(

@@ -6,7 +6,6 @@ import tomllib
 from importlib import resources
 
 import pytest
-from core_world import government_world
 
 from sovet.domain import (
     COMMANDS,
@@ -18,6 +17,7 @@ from sovet.domain import (
 from sovet.domain.errors import ScenarioError
 from sovet.domain.registry import has_decider, has_evolver
 from sovet.ledger.canonical import canonical_json
+from tests.unit.domain.core_world import government_world
 
 SCENARIO = resources.files("sovet.presets") / "rsfsr1918" / "scenario_1917.toml"
 
