@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from sovet.domain.apportion_delegates import apportioned_total
 from sovet.domain.errors import QuorumNotMet, RuleViolation
 from sovet.domain.registry import (
     Command,
@@ -45,6 +46,8 @@ class ConveneCongress(Command):
     ``convened_by`` is an executive committee (elected by an earlier session,
     or registered as a body of this congress), or ``"councils"`` with the
     ``demanding_councils`` that hold ≥ ``extraordinary_share`` of population.
+    ``apportioned`` (the SR-16 quorum basis) defaults, when left 0, to the
+    decisive mandates of the body's latest ``apportion_congress``.
     """
 
     congress: str
@@ -135,6 +138,7 @@ def _convene(state: FederationState, cmd: ConveneCongress) -> list[DomainEvent]:
             "SR-16", "apportioned votes cannot be negative", cmd.apportioned
         )
     _check_convener(state, cmd)
+    apportioned = cmd.apportioned or apportioned_total(state, cmd.body) or 0
     return [
         CongressConvened(
             at=cmd.at,
@@ -143,7 +147,7 @@ def _convene(state: FederationState, cmd: ConveneCongress) -> list[DomainEvent]:
             name=cmd.name,
             number=cmd.number,
             convened_by=cmd.convened_by,
-            apportioned=cmd.apportioned,
+            apportioned=apportioned,
         )
     ]
 

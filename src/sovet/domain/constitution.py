@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from typing import Any, NoReturn, Self
 
@@ -25,6 +26,7 @@ from sovet.domain.convert import dataclass_from_plain, to_plain
 from sovet.domain.errors import ConstitutionError
 
 __all__ = [
+    "DATED_PARAMETERS",
     "EXPIRY_EVENTS_1918",
     "LEVELS_1918",
     "ApportionmentParams",
@@ -56,6 +58,11 @@ EXPIRY_EVENTS_1918 = (
 """SR-26: the four events that end a government's mandate (SEED; C18 art 35)."""
 
 _EXPIRY_CHOICES = (*EXPIRY_EVENTS_1918, "constituent_assembly")
+
+DATED_PARAMETERS = ("executive.ec_size_max", "councils.ec_max_size")
+"""Parameters that may carry the date they come into force (``in_force``): caps,
+which before that date do not bind (SR-3/SR-20: C18's CEC cap of 200 dates from
+10 Jul 1918; the Third Congress elected a CEC of 306 in Jan 1918)."""
 
 
 def _choices(*values: str) -> dict[str, Any]:
@@ -344,6 +351,15 @@ class Constitution:
     holds: HoldsParams = field(default_factory=HoldsParams)
     dissent: DissentParams = field(default_factory=DissentParams)
     centralism: CentralismParams = field(default_factory=CentralismParams)
+    # "group.param" → ISO date from which that cap binds (see DATED_PARAMETERS).
+    in_force: dict[str, str] = field(
+        default_factory=dict, metadata={"items": DATED_PARAMETERS}
+    )
+
+    def binds(self, key: str, at: str) -> bool:
+        """Whether parameter ``key`` is in force at ``at`` (undated: always)."""
+        start = self.in_force.get(key)
+        return start is None or at[:10] >= start
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object], source: str) -> Self:
@@ -356,6 +372,13 @@ class Constitution:
         _check_ranges(built, "", fail)
         if not built.levels:
             fail("at least one level is needed", "levels")
+        for key, start in built.in_force.items():
+            try:
+                valid = date.fromisoformat(start).isoformat() == start
+            except ValueError:
+                valid = False
+            if not valid:
+                fail(f"{start!r} is not an ISO date (YYYY-MM-DD)", f"in_force.{key}")
         return built
 
     def to_mapping(self) -> dict[str, Any]:

@@ -5,12 +5,25 @@ are then credentialed by name or in bulk per faction and sender (the 1917
 sources give counts per faction only), or the commission reports the whole
 composition, replacing the counts. A walk-out lowers the delegates *present*,
 never those *seated* (SR-19).
+
+Mandates per sender (SR-12 with SR-17): once ``apportion_congress`` has been
+recorded for the congress body, decisive credentials must name exactly one
+sender and may not take it past its apportioned mandates; the session keeps a
+tally per sender (``Assembly.sent``). A commission's report may not seat more
+decisive delegates than the congress was apportioned. Without an apportionment
+(the 1917-18 congresses: delegates sent jointly by many councils, counts per
+faction only, FACTS §1) there is nothing to check against and no limit applies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sovet.domain.apportion_delegates import (
+    apportioned_total,
+    check_sender_mandates,
+    mandates_of,
+)
 from sovet.domain.congress import open_congress
 from sovet.domain.errors import RuleViolation
 from sovet.domain.registry import (
@@ -161,6 +174,8 @@ def _credential(state: FederationState, cmd: CredentialDelegates) -> list[Domain
         state.person(person)
         if person in session.delegates:
             raise RuleViolation("SR-17", f"{person!r} is already credentialed", person)
+    if cmd.kind == "decisive":
+        _check_sender(state, session, cmd)
     return [
         DelegatesCredentialed(
             at=cmd.at,
@@ -174,6 +189,24 @@ def _credential(state: FederationState, cmd: CredentialDelegates) -> list[Domain
     ]
 
 
+def _check_sender(
+    state: FederationState, session: Assembly, cmd: CredentialDelegates
+) -> None:
+    """SR-12/SR-17: decisive credentials stay within the sender's mandates."""
+    if mandates_of(state, session.body) is None:
+        return
+    if len(cmd.senders) != 1:
+        raise RuleViolation(
+            "SR-12",
+            f"{session.name} has an apportionment: decisive credentials name "
+            f"exactly one sender, not {len(cmd.senders)}",
+            list(cmd.senders),
+        )
+    sender = cmd.senders[0]
+    after = session.sent.get(sender, 0) + cmd.count
+    check_sender_mandates(state, session.body, sender, after)
+
+
 @evolves(DelegatesCredentialed)
 def _credentialed(
     state: FederationState, evt: DelegatesCredentialed, ref: EventRef
@@ -182,6 +215,8 @@ def _credentialed(
     table = session.seated if evt.kind == "decisive" else session.consultative
     table[evt.faction] = table.get(evt.faction, 0) + evt.count
     sender = evt.senders[0] if len(evt.senders) == 1 else None
+    if sender is not None and evt.kind == "decisive":
+        session.sent[sender] = session.sent.get(sender, 0) + evt.count
     for person in evt.persons:
         session.delegates[person] = DelegateRecord(
             person, evt.faction, evt.kind, sender
@@ -239,10 +274,22 @@ def _report(state: FederationState, cmd: ReportCredentials) -> list[DomainEvent]
             state.faction(faction)
             if count < 0:
                 raise RuleViolation("SR-17", f"negative count for {faction!r}", count)
-    if sum(cmd.decisive.values()) < 1:
+    decisive = sum(cmd.decisive.values())
+    if decisive < 1:
         raise RuleViolation("SR-17", "a report needs at least one decisive delegate", 0)
     for sender in cmd.senders:
         state.body(sender)
+    session = state.assemblies[cmd.congress]
+    apportioned = apportioned_total(state, session.body)
+    if apportioned is not None and decisive > apportioned:
+        raise RuleViolation(
+            "SR-12",
+            f"the report seats {decisive} decisive delegates; {session.name} "
+            f"was apportioned {apportioned}",
+            decisive,
+        )
+    if apportioned is not None and len(cmd.senders) == 1:
+        check_sender_mandates(state, session.body, cmd.senders[0], decisive)
     return [
         CredentialsReported(
             at=cmd.at,
@@ -261,6 +308,10 @@ def _reported(state: FederationState, evt: CredentialsReported, ref: EventRef) -
     session.seated = {f: n for f, n in evt.decisive.items() if n}
     session.consultative = {f: n for f, n in evt.consultative.items() if n}
     session.absent = {}
+    # SR-12: the report replaces the counts; only a single sender's tally is known.
+    session.sent = (
+        {evt.senders[0]: sum(evt.decisive.values())} if len(evt.senders) == 1 else {}
+    )
     session.credentials.append(ref)
 
 

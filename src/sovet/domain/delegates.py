@@ -5,9 +5,11 @@ instructions (the Commune's *mandat impératif*).
 = ``sending_body``) withdraw them from an open congress session and credential
 a replacement of its choosing in the same seat (decisive or consultative), so
 the session's counts per faction follow the sender's decision.
-``check_instructions`` is the rule a vote by name applies when the
-constitution sets ``imperative_mandate``: a vote against the electors' formal
-instruction is invalid.
+``instruct_delegate`` records the sending body's formal instruction to its
+delegate on a motion (yes, no or abstain); ``check_instructions`` is the rule a
+vote by name applies when the constitution sets ``imperative_mandate``: a vote
+against that instruction is invalid and refused. Without an imperative mandate
+(1918) instructions are recorded but bind nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ if TYPE_CHECKING:
     from sovet.domain.state import FederationState
 
 __all__ = [
+    "DelegateInstructed",
     "DelegateReplaced",
+    "InstructDelegate",
     "ReplaceDelegate",
     "check_delegate_recall",
     "check_instructions",
@@ -143,4 +147,82 @@ def _replaced(state: FederationState, evt: DelegateReplaced, ref: EventRef) -> N
     session.delegates[evt.replacement] = DelegateRecord(
         evt.replacement, evt.new_faction, evt.kind, evt.by_body
     )
+    session.credentials.append(ref)
+
+
+@command("instruct_delegate")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InstructDelegate(Command):
+    """SR-11: the sending body binds its delegate's vote on ``motion``."""
+
+    congress: str
+    by_body: str
+    delegate: str
+    motion: str
+    choice: str
+
+
+@event("DelegateInstructed")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelegateInstructed(DomainEvent):
+    """SR-11: a formal instruction (mandat impératif) on one motion."""
+
+    congress: str
+    by_body: str
+    delegate: str
+    motion: str
+    choice: str
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"{self.n(self.by_body)} instructs its delegate {self.n(self.delegate)} "
+            f"to vote {self.choice} on {self.n(self.motion)}"
+        )
+
+
+@decides(InstructDelegate)
+def _instruct(state: FederationState, cmd: InstructDelegate) -> list[DomainEvent]:
+    session = state.assembly(cmd.congress)
+    if session.closed_at is not None:
+        raise RuleViolation("SR-11", f"{session.name} has closed", cmd.congress)
+    state.body(cmd.by_body)
+    delegate = session.delegates.get(cmd.delegate)
+    if delegate is None:
+        raise NotFound(
+            "SR-11", f"{cmd.delegate!r} is no delegate of {session.name}", cmd.delegate
+        )
+    check_delegate_recall(cmd.by_body, delegate.sender)
+    motion = state.motion(cmd.motion)
+    if motion.assembly != cmd.congress or motion.status != "open":
+        raise RuleViolation(
+            "SR-11",
+            f"motion {cmd.motion!r} is not open in {session.name}",
+            cmd.motion,
+        )
+    if cmd.choice not in ("yes", "no", "abstain"):
+        raise RuleViolation(
+            "SR-11", f"instruction {cmd.choice!r} is not yes, no or abstain", cmd.choice
+        )
+    return [
+        DelegateInstructed(
+            at=cmd.at,
+            congress=cmd.congress,
+            by_body=cmd.by_body,
+            delegate=cmd.delegate,
+            motion=cmd.motion,
+            choice=cmd.choice,
+        )
+    ]
+
+
+@evolves(DelegateInstructed)
+def _instructed(state: FederationState, evt: DelegateInstructed, ref: EventRef) -> None:
+    session = state.assemblies[evt.congress]
+    session.delegates[evt.delegate].instructions[evt.motion] = evt.choice
     session.credentials.append(ref)

@@ -4,6 +4,11 @@ The executive committee is an ``Assembly`` of kind ``executive_committee``
 (its seats by faction, ``size`` ≤ ``executive.ec_size_max``), accountable to
 the congress that elected it and supreme between congresses. A new election by
 a later session of the same congress body replaces it (it is closed).
+
+Size: the national cap ``executive.ec_size_max`` (SR-20) and the cap of the
+congress's level ``councils.ec_max_size`` (SR-3, ``ladder.check_ec_size``)
+both apply — each only from the date the constitution's ``in_force`` gives it
+(C18's caps date from 10 Jul 1918).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 
 from sovet.domain.congress import open_congress, require_quorum
 from sovet.domain.errors import RuleViolation
+from sovet.domain.ladder import check_ec_size
 from sovet.domain.registry import (
     Command,
     DomainEvent,
@@ -76,12 +82,7 @@ def _elect(state: FederationState, cmd: ElectExecutiveCommittee) -> list[DomainE
     require_quorum(state, session)
     if cmd.executive in state.assemblies:
         raise RuleViolation("SR-20", f"{cmd.executive!r} already exists", cmd.executive)
-    size = sum(cmd.composition.values())
-    limit = state.constitution.executive.ec_size_max
-    if size < 1 or size > limit:
-        raise RuleViolation(
-            "SR-20", f"executive committee of {size} members; allowed 1…{limit}", size
-        )
+    _check_size(state, session.body, sum(cmd.composition.values()), cmd.at)
     for faction, seats in cmd.composition.items():
         state.faction(faction)
         if seats < 0:
@@ -111,6 +112,22 @@ def _elect(state: FederationState, cmd: ElectExecutiveCommittee) -> list[DomainE
             chair=cmd.chair,
         )
     ]
+
+
+def _check_size(state: FederationState, body: str, size: int, at: str) -> None:
+    """SR-20 national cap, then SR-3 per level, each once in force."""
+    constitution = state.constitution
+    limit = constitution.executive.ec_size_max
+    if not constitution.binds("executive.ec_size_max", at):
+        limit = max(size, 1)
+    if size < 1 or size > limit:
+        raise RuleViolation(
+            "SR-20", f"executive committee of {size} members; allowed 1…{limit}", size
+        )
+    if constitution.binds("councils.ec_max_size", at):
+        check_ec_size(
+            state.body(body).level, size, ec_max_size=constitution.councils.ec_max_size
+        )
 
 
 @evolves(ExecutiveCommitteeElected)

@@ -99,6 +99,7 @@ class DelegateRecord:
     kind: str
     sender: str | None
     present: bool = True
+    instructions: dict[str, str] = field(default_factory=dict)  # SR-11: motion → choice
 
 
 @dataclass(slots=True)
@@ -129,6 +130,7 @@ class Assembly:
     credentials: list[EventRef] = field(default_factory=list)
     closed_at: str | None = None
     executive: str | None = None  # the executive committee this congress elected
+    sent: dict[str, int] = field(default_factory=dict)  # SR-12: decisive per sender
 
     def seated_total(self) -> int:
         """Credentialed decisive delegates."""

@@ -3,12 +3,19 @@
 Named votes come from credentialed decisive delegates who are present (SR-17,
 SR-19); delegates credentialed in bulk vote as counts. No more votes than
 decisive delegates present; the assembly must be quorate (SR-16).
+
+Imperative mandate (SR-11): when the constitution sets ``imperative_mandate``,
+a named vote against the binding instruction the delegate's sending body gave
+on that motion (``instruct_delegate``) is *invalid*: the whole command is
+refused citing SR-11, so no such vote ever enters the log (engine choice over
+recording and flagging it: an invalid vote must not count towards a majority).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sovet.domain.delegates import check_instructions
 from sovet.domain.errors import RuleViolation
 from sovet.domain.motions import cast_so_far, open_motion
 from sovet.domain.registry import (
@@ -91,6 +98,11 @@ def _vote_by_name(state: FederationState, cmd: VoteByName) -> list[DomainEvent]:
             raise RuleViolation(
                 "SR-19", f"{person!r} already voted on {motion.id!r}", person
             )
+        check_instructions(
+            choice,
+            delegate.instructions.get(motion.id),
+            imperative_mandate=state.constitution.recall.imperative_mandate,
+        )
     tally = {"yes": 0, "no": 0, "abstain": 0}
     for choice in cmd.votes.values():
         tally[choice] += 1
