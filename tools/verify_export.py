@@ -1,0 +1,789 @@
+#!/usr/bin/env python3
+"""Independent verifier of a sovet log export (DESIGN §4, format ``sovet-log/1``).
+
+Usage::
+
+    python tools/verify_export.py FILE [--key HEX] [--legitimacy JSON] [--json]
+
+Written for observers who do not trust sovet: it uses only the Python standard
+library and ``cryptography`` (for Ed25519) and imports no part of sovet. Every
+algorithm here is its own plain re-implementation, written for reading, not
+speed. It checks, in order, and stops at the first failure:
+
+1. the file: a header line, event lines, checkpoint lines, each a JSON object
+   with no duplicate keys and no floats;
+2. the hash chain: ``seq`` 1, 2, 3 …; each stream's ``version`` 1, 2, 3 …;
+   ``prev_hash`` is the previous event's hash (32 zero bytes before the first);
+   ``hash = sha256(raw prev_hash ‖ canonical JSON of {seq, stream_id, version,
+   type, payload, recorded_at})``; the header's event count and head hash;
+3. every checkpoint: signed by the header's key (and by ``--key`` when given),
+   an Ed25519 signature over the canonical JSON ``{"head_hash", "root_hash",
+   "size", "tag": "sovet-checkpoint/v1"}``, the head hash of its first ``size``
+   events and their RFC 9162 Merkle root (leaves: the canonical events);
+4. every election (SR-7): recounted from its published ballot batch, or from
+   the first-preference tallies a plurality count publishes, by this file's own
+   plurality, IRV and Scottish STV (SSI 2007/42: integer Droop quota, values to
+   five decimals truncated, weighted inclusive Gregory); the elected and every
+   round's tallies must be the published ones;
+5. every vote on a motion (SR-19) and every recall step (SR-9/SR-10): the
+   published outcome must follow from its figures and the constitution in the
+   log;
+6. the government in force at the head (SR-26/SR-28): the latest government
+   approved by the latest session of the national congress (or the executive it
+   elected), not ended since; with ``--legitimacy`` it must be the one named in
+   that ``sovet legitimacy --format json`` answer.
+
+Exit status: 0 when everything checks (a summary on stdout), 1 naming the first
+failure, 2 when the file cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+FORMAT = "sovet-log/1"
+TAG = "sovet-checkpoint/v1"
+GENESIS = "0" * 64
+SCALE = 100_000  # Scottish STV works in units of 0.00001 vote
+EVENT_KEYS = ("seq", "stream_id", "version", "type", "payload", "recorded_at")
+LINK_KEYS = ("prev_hash", "hash")
+CHECKPOINT_KEYS = ("size", "root_hash", "head_hash", "signature", "public_key")
+
+Json = Any
+
+
+class Failure(Exception):
+    """The first thing that does not check; its text is the verdict."""
+
+
+# --- reading ---------------------------------------------------------------
+
+
+def _no_duplicates(pairs: list[tuple[str, Json]]) -> dict[str, Json]:
+    result: dict[str, Json] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_float(text: str) -> Json:
+    raise ValueError(f"number {text} is not an integer")
+
+
+def _no_constant(text: str) -> Json:
+    raise ValueError(f"{text} is not JSON")
+
+
+def read_export(path: Path) -> tuple[dict[str, Json], list[Json], list[Json]]:
+    """The header, the event rows and the checkpoint rows of an export file."""
+    header: dict[str, Json] | None = None
+    events: list[Json] = []
+    checkpoints: list[Json] = []
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            where = f"{path.name} line {number}"
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise Failure(f"{where}: invalid UTF-8 at byte {e.start}") from e
+            if not text.strip():
+                continue
+            try:
+                row = json.loads(
+                    text,
+                    object_pairs_hook=_no_duplicates,
+                    parse_float=_no_float,
+                    parse_constant=_no_constant,
+                )
+            except ValueError as e:
+                raise Failure(f"{where}: not acceptable JSON: {e}") from e
+            if not isinstance(row, dict):
+                raise Failure(f"{where}: not a JSON object")
+            if header is None:
+                if row.get("format") != FORMAT:
+                    raise Failure(f"{where}: not a {FORMAT} export (format key)")
+                header = row
+                continue
+            kind = row.get("kind")
+            keys = EVENT_KEYS + LINK_KEYS if kind == "event" else CHECKPOINT_KEYS
+            if kind not in ("event", "checkpoint"):
+                raise Failure(f"{where}: unknown line kind {kind!r}")
+            missing = [key for key in keys if key not in row]
+            if missing:
+                raise Failure(f"{where}: {kind} without {missing[0]!r}")
+            (events if kind == "event" else checkpoints).append(row)
+    if header is None:
+        raise Failure(f"{path.name}: empty file, no header")
+    return header, events, checkpoints
+
+
+# --- canonical JSON and the hash chain --------------------------------------
+
+
+def _plain(value: Json, where: str) -> None:
+    if value is None or isinstance(value, (bool, int, str)):
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise Failure(f"{where}: a string that is not valid Unicode") from e
+        return
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _plain(item, f"{where}[{i}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _plain(item, f"{where}.{key}")
+        return
+    raise Failure(f"{where}: {type(value).__name__} has no canonical JSON form")
+
+
+def canonical(value: Json, where: str = "$") -> bytes:
+    """Canonical JSON: UTF-8, sorted keys, no spaces, integers only."""
+    _plain(value, where)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def event_bytes(event: Json) -> bytes:
+    """The canonical event without its links: what is hashed and Merkle-leafed."""
+    return canonical({key: event[key] for key in EVENT_KEYS}, f"event {event['seq']}")
+
+
+def check_chain(header: dict[str, Json], events: list[Json]) -> str:
+    """Check every link; the head hash."""
+    prev = GENESIS
+    versions: dict[str, int] = {}
+    for position, event in enumerate(events, 1):
+        seq = event["seq"]
+        if seq != position:
+            raise Failure(
+                f"event at position {position}: seq {seq!r}, expected {position} "
+                "(an event was deleted, duplicated or moved)"
+            )
+        stream = event["stream_id"]
+        if event["version"] != versions.get(stream, 0) + 1:
+            raise Failure(
+                f"event {seq}: version {event['version']!r} of stream {stream!r}, "
+                f"expected {versions.get(stream, 0) + 1}"
+            )
+        versions[stream] = event["version"]
+        if event["prev_hash"] != prev:
+            raise Failure(f"event {seq}: prev_hash is not the hash of event {seq - 1}")
+        digest = hashlib.sha256(bytes.fromhex(prev) + event_bytes(event)).hexdigest()
+        if event["hash"] != digest:
+            raise Failure(f"event {seq}: content does not give its hash (altered)")
+        prev = digest
+    if header.get("events") != len(events) or header.get("head_hash") != prev:
+        raise Failure(
+            f"header: states {header.get('events')!r} events with head "
+            f"{header.get('head_hash')!r}; the file holds {len(events)}, head {prev}"
+        )
+    return prev
+
+
+# --- RFC 9162 Merkle tree and Ed25519 checkpoints ---------------------------
+
+
+def merkle_root(leaf_hashes: list[bytes]) -> bytes:
+    """RFC 9162 §2.1.1 MTH, by its recursive definition (k: largest power of 2 < n)."""
+    n = len(leaf_hashes)
+    if n == 0:
+        return hashlib.sha256(b"").digest()
+    if n == 1:
+        return leaf_hashes[0]
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    left, right = merkle_root(leaf_hashes[:k]), merkle_root(leaf_hashes[k:])
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def ed25519_ok(public_key: str, message: bytes, signature: str) -> bool:
+    """Does ``signature`` (hex) verify over ``message`` under ``public_key`` (hex)?"""
+    try:
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
+        key.verify(bytes.fromhex(signature), message)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def check_checkpoints(
+    header: dict[str, Json], events: list[Json], checkpoints: list[Json], key: str
+) -> None:
+    """Each checkpoint: the pinned key, its signature, its head and Merkle root."""
+    leaves = [hashlib.sha256(b"\x00" + event_bytes(e)).digest() for e in events]
+    for cp in checkpoints:
+        size = cp["size"]
+        where = f"checkpoint at size {size!r}"
+        if type(size) is not int or size < 1:
+            raise Failure(f"{where}: size is not a positive count")
+        if cp["public_key"] != header.get("public_key") or cp["public_key"] != key:
+            raise Failure(f"{where}: signed by {cp['public_key']}, not the key {key}")
+        message = canonical(
+            {
+                "head_hash": cp["head_hash"],
+                "root_hash": cp["root_hash"],
+                "size": size,
+                "tag": TAG,
+            }
+        )
+        if not ed25519_ok(cp["public_key"], message, cp["signature"]):
+            raise Failure(f"{where}: the Ed25519 signature does not verify")
+        if size > len(events):
+            raise Failure(f"{where}: the file holds only {len(events)} events")
+        if cp["head_hash"] != events[size - 1]["hash"]:
+            raise Failure(f"{where}: head hash is not the hash of event {size}")
+        if cp["root_hash"] != merkle_root(leaves[:size]).hex():
+            raise Failure(f"{where}: Merkle root is not the root of events 1..{size}")
+
+
+# --- counting (SR-7) --------------------------------------------------------
+
+
+class Lots:
+    """Ties left to lot: taken, in order, from the published tie records."""
+
+    def __init__(self, ties: list[str]) -> None:
+        self.choices = [
+            t.split(": ", 1)[1].rsplit(" by ", 1)[0]
+            for t in ties
+            if t.endswith(" by lot")
+        ]
+
+    def draw(self, tied: list[str], where: str) -> str:
+        """The published choice of the next lot, which must be among ``tied``."""
+        if not self.choices or self.choices[0] not in tied:
+            raise Failure(
+                f"{where}: a tie between {tied} needs a lot the log does not record"
+            )
+        return self.choices.pop(0)
+
+
+def earlier_round(
+    tied: list[str], history: list[dict[str, int]], lowest: bool
+) -> list[str]:
+    """Narrow a tie by the most recent round at which the tied differed."""
+    left = list(tied)
+    for tallies in reversed(history):
+        values = [tallies.get(c, 0) for c in left]
+        best = min(values) if lowest else max(values)
+        narrowed = [c for c, v in zip(left, values, strict=True) if v == best]
+        if len(narrowed) < len(left):
+            left = narrowed
+            if len(left) == 1:
+                break
+    return left
+
+
+def count_plurality(
+    candidates: list[str], ballots: list[tuple[list[str], int]], seats: int, lots: Lots
+) -> tuple[list[str], list[dict[str, Fraction]]]:
+    """Plurality: one vote per ballot for its first preference; top ``seats`` win."""
+    tally = dict.fromkeys(candidates, 0)
+    for ranking, weight in ballots:
+        if ranking:
+            tally[ranking[0]] += weight
+    elected: list[str] = []
+    for value in sorted(set(tally.values()), reverse=True):
+        group = [c for c in candidates if tally[c] == value]
+        while group and len(elected) < seats:
+            pick = (
+                group[0]
+                if len(elected) + len(group) <= seats
+                else lots.draw(group, "plurality")
+            )
+            group.remove(pick)
+            elected.append(pick)
+    return elected, [{c: Fraction(v) for c, v in tally.items()}]
+
+
+def count_irv(
+    candidates: list[str], ballots: list[tuple[list[str], int]], lots: Lots
+) -> tuple[list[str], list[dict[str, Fraction]]]:
+    """IRV: exclude the lowest until one holds more than half the continuing votes."""
+    continuing = list(candidates)
+    history: list[dict[str, int]] = []
+    rounds: list[dict[str, Fraction]] = []
+    while True:
+        tally = dict.fromkeys(continuing, 0)
+        for ranking, weight in ballots:
+            top = next((c for c in ranking if c in tally), None)
+            if top is not None:
+                tally[top] += weight
+        history.append(tally)
+        rounds.append({c: Fraction(v) for c, v in tally.items()})
+        leader = max(continuing, key=lambda c: tally[c])
+        if 2 * tally[leader] > sum(tally.values()) or len(continuing) == 1:
+            return [leader], rounds
+        least = min(tally.values())
+        tied = [c for c in continuing if tally[c] == least]
+        if len(tied) > 1:
+            tied = earlier_round(tied, history, lowest=True)
+        out = tied[0] if len(tied) == 1 else lots.draw(tied, f"irv round {len(rounds)}")
+        continuing.remove(out)
+
+
+def count_scottish_stv(
+    candidates: list[str], ballots: list[tuple[list[str], int]], seats: int, lots: Lots
+) -> tuple[list[str], list[dict[str, Fraction]]]:
+    """Scottish STV, SSI 2007/42 Sch. 1 rules 45-52, in units of 0.00001 vote."""
+    # Paper i: its ranking, how many identical papers, the value of each (in
+    # units) and the candidate now holding it (None: non-transferable).
+    rankings = [r for r, _ in ballots if r]
+    weights = [w for r, w in ballots if r]
+    values = [SCALE] * len(rankings)
+    holder: list[str | None] = [r[0] for r in rankings]
+    continuing = list(candidates)
+    elected: list[str] = []
+    quota = sum(weights) // (seats + 1) + 1  # rule 46
+    quota_units = quota * SCALE
+    tally = dict.fromkeys(candidates, 0)
+    for first, weight in zip(holder, weights, strict=True):
+        tally[str(first)] += weight * SCALE  # rule 45
+    history: list[dict[str, int]] = []
+    rounds: list[dict[str, Fraction]] = []
+
+    def close_stage() -> None:
+        for c in sorted(
+            (c for c in continuing if tally[c] >= quota_units), key=lambda c: -tally[c]
+        ):  # rule 47: reached the quota, highest first
+            continuing.remove(c)
+            elected.append(c)
+        history.append(dict(tally))
+        rounds.append(
+            {
+                c: Fraction(tally[c], SCALE)
+                for c in candidates
+                if c in continuing or c in elected
+            }
+        )
+
+    def pass_on(c: str, surplus_of: int | None) -> None:
+        """Move ``c``'s papers on: a surplus of ``surplus_of`` units, or all."""
+        total = tally[c]
+        for i, ranking in enumerate(rankings):
+            if holder[i] != c:
+                continue
+            if surplus_of is not None:  # rule 48(3): to 5 decimals, remainder ignored
+                values[i] = surplus_of * values[i] // total
+            following = ranking[ranking.index(c) + 1 :]
+            nxt = next((x for x in following if x in continuing), None)
+            holder[i] = nxt
+            if nxt is not None:
+                tally[nxt] += weights[i] * values[i]
+
+    close_stage()
+    while len(elected) < seats:
+        if len(continuing) == seats - len(elected):  # rule 52
+            elected.extend(sorted(continuing, key=lambda c: -tally[c]))
+            break
+        surplus = [c for c in elected if tally[c] > quota_units]
+        if surplus:  # rule 49: the highest surplus first
+            top = max(tally[c] for c in surplus)
+            tied = [c for c in surplus if tally[c] == top]
+            if len(tied) > 1:
+                tied = earlier_round(tied, history, lowest=False)
+            c = tied[0] if len(tied) == 1 else lots.draw(tied, "stv surplus")
+            pass_on(c, tally[c] - quota_units)
+            tally[c] = quota_units
+        else:  # rules 50-51: exclude the lowest
+            least = min(tally[c] for c in continuing)
+            tied = [c for c in continuing if tally[c] == least]
+            if len(tied) > 1:
+                tied = earlier_round(tied, history, lowest=True)
+            c = tied[0] if len(tied) == 1 else lots.draw(tied, "stv exclusion")
+            continuing.remove(c)
+            pass_on(c, None)
+            tally[c] = 0
+        close_stage()
+    return elected, rounds
+
+
+def _ballot(entry: Json, where: str) -> tuple[list[str], int]:
+    """A published ballot: a ranking list, or an object with ``ranking`` (+ weight)."""
+    if isinstance(entry, list):
+        return [str(c) for c in entry], 1
+    if isinstance(entry, dict) and isinstance(entry.get("ranking"), list):
+        return [str(c) for c in entry["ranking"]], int(entry.get("weight", 1))
+    raise Failure(f"{where}: a ballot that is neither a ranking nor {{ranking}}")
+
+
+def _fraction(value: Json, where: str) -> Fraction:
+    try:
+        return Fraction(str(value))
+    except (ValueError, ZeroDivisionError) as e:
+        raise Failure(f"{where}: {value!r} is not an exact number") from e
+
+
+def recount(called: Json, counted: Json, batch: list[Json] | None) -> str:
+    """SR-7: recount one election; how it was recounted (raises on a mismatch)."""
+    where = f"event {counted['seq']} (election {called['election']!r})"
+    method, seats = called["method"], called["seats"]
+    candidates = list(called["candidates"])
+    published = counted["payload"]
+    rounds = [
+        {c: _fraction(v, where) for c, v in r.items()} for r in published["rounds"]
+    ]
+    if batch is not None:
+        ballots = [_ballot(b, f"{where} ballot") for b in batch]
+        source = f"{len(ballots)} published ballots"
+    elif method == "plurality" and rounds:
+        ballots = [([c], int(v)) for c, v in rounds[0].items() if v]
+        source = "the published first preferences"
+    else:
+        return "not recountable: its ballots are not in the log"
+    for ranking, _ in ballots:
+        unknown = [c for c in ranking if c not in candidates]
+        if unknown or len(set(ranking)) != len(ranking):
+            raise Failure(f"{where}: ballot {ranking} names {unknown or 'a repeat'}")
+    lots = Lots(list(published.get("ties", [])))
+    if method == "plurality":
+        elected, mine = count_plurality(candidates, ballots, seats, lots)
+    elif method == "irv":
+        elected, mine = count_irv(candidates, ballots, lots)
+    elif method == "stv-scottish":
+        elected, mine = count_scottish_stv(candidates, ballots, seats, lots)
+    else:
+        return f"not recounted: method {method!r} is not one this verifier implements"
+    if sorted(elected) != sorted(published["elected"]):
+        raise Failure(
+            f"{where}: recount from {source} elects {elected}, the log says "
+            f"{list(published['elected'])}"
+        )
+    if mine != rounds:
+        first = next(
+            (
+                i
+                for i, (a, b) in enumerate(zip(mine, rounds, strict=False), 1)
+                if a != b
+            ),
+            min(len(mine), len(rounds)) + 1,
+        )
+        raise Failure(
+            f"{where}: recount from {source} differs from the published rounds "
+            f"at round {first}"
+        )
+    return f"recounted from {source}"
+
+
+def check_elections(events: list[Json]) -> tuple[int, int]:
+    """SR-7: every counted election; (recounted, not recountable)."""
+    called: dict[str, Json] = {}
+    batches: dict[str, list[Json]] = {}
+    counted: list[Json] = []
+    for event in events:
+        payload = event["payload"]
+        if event["type"] == "ElectionCalled":
+            called[payload["election"]] = payload
+        elif event["type"] == "ElectionCounted":
+            counted.append(event)
+        elif isinstance(payload.get("ballots"), list) and "election" in payload:
+            batches.setdefault(str(payload["election"]), []).extend(payload["ballots"])
+    done = skipped = 0
+    for event in counted:
+        election = event["payload"]["election"]
+        if election not in called:
+            raise Failure(f"event {event['seq']}: count of an uncalled {election!r}")
+        how = recount(called[election], event, batches.get(election))
+        if how.startswith("recounted"):
+            done += 1
+        else:
+            skipped += 1
+    return done, skipped
+
+
+# --- motions, recalls and the government (SR-9, SR-10, SR-19, SR-26, SR-28) --
+
+
+def carries(
+    majority: str,
+    basis: str,
+    yes: int,
+    no: int,
+    abstain: int,
+    present: int,
+    seated: int,
+) -> bool:
+    """SR-19: does ``yes`` meet the majority ``majority`` of ``basis``?"""
+    total = {"votes_cast": yes + no + abstain, "present": present, "seated": seated}
+    whole = total[basis]
+    if majority == "simple" and basis == "votes_cast":
+        return yes > no
+    if majority == "two_thirds":
+        return whole > 0 and 3 * yes >= 2 * whole
+    return 2 * yes > whole
+
+
+def past(part: int, whole: int, share: Fraction, strict: bool) -> bool:
+    """SR-10: ``part / whole`` more than (``strict``) or at least ``share``."""
+    if whole <= 0:
+        return False
+    left, right = part * share.denominator, share.numerator * whole
+    return left > right if strict else left >= right
+
+
+class Federation:
+    """The little of the log's state needed for SR-10, SR-19, SR-26 and SR-28."""
+
+    def __init__(self) -> None:
+        self.recall: dict[str, Json] = {}
+        self.levels: list[str] = []
+        self.congress_bodies: dict[str, str] = {}  # body -> level
+        self.names: dict[str, str] = {}
+        self.sessions: dict[str, str] = {}  # congress session -> body
+        self.latest: dict[str, str] = {}  # body -> latest session
+        self.executives: dict[str, str] = {}  # executive -> electing session
+        self.motions: dict[str, Json] = {}
+        self.lists: dict[str, Json] = {}  # government -> its list
+        self.in_force: dict[str, tuple[str, str, int]] = {}  # body -> gov, session, seq
+        self.demands: dict[tuple[str, str], Json] = {}
+        self.recalls = 0
+
+    def session_of(self, assembly: str) -> str:
+        """The congress session an assembly is, or that elected the executive."""
+        return self.executives.get(assembly, assembly)
+
+    def apply(self, event: Json) -> None:
+        """Check one event's outcome against its figures, and remember it."""
+        kind, p, seq = event["type"], event["payload"], event["seq"]
+        where = f"event {seq} ({kind})"
+        if kind == "ConstitutionAdopted":
+            self.recall = p["constitution"].get("recall", {})
+            self.levels = list(p["constitution"].get("levels", []))
+        elif kind == "BodyRegistered" and p.get("kind") == "congress":
+            self.congress_bodies[p["body"]] = p.get("level", "")
+        elif kind == "CongressConvened":
+            self.sessions[p["congress"]] = p["body"]
+            self.latest[p["body"]] = p["congress"]
+            self.names[p["congress"]] = p.get("name", p["congress"])
+        elif kind == "ExecutiveCommitteeElected":
+            self.executives[p["executive"]] = p["congress"]
+        elif kind == "GovernmentListSubmitted":
+            self.lists[p["government"]] = p
+        elif kind == "MotionProposed":
+            self.motions[p["motion"]] = p
+        elif kind in ("MotionCarried", "MotionFailed"):
+            self._motion(kind, p, seq, where)
+        elif kind == "ExpiryEventRecorded":
+            gov = self.in_force.get(p["body"])
+            if gov is not None and gov[2] < seq:
+                del self.in_force[p["body"]]
+        elif kind in ("RecallDemanded", "RecallVoteCalled"):
+            self._petition(kind, p, where)
+        elif kind == "RecallVoteFailed":
+            if self._vote_passes(p["yes"], p["no"], p["blank"], p["registered"]):
+                raise Failure(f"{where}: the figures pass the recall, yet it failed")
+        elif kind == "DeputyRecalled":
+            self._recalled(p, where)
+
+    def _motion(self, kind: str, p: Json, seq: int, where: str) -> None:
+        motion = self.motions.get(p["motion"])
+        if motion is None:
+            raise Failure(f"{where}: closes the unknown motion {p['motion']!r}")
+        if p.get("unrecorded"):
+            held, present = p["supporters_seats"], p["present"]
+            ok = carries(
+                motion["majority"],
+                motion["basis"],
+                held,
+                present - held,
+                0,
+                present,
+                p["seated"],
+            )
+        else:
+            ok = carries(
+                motion["majority"],
+                motion["basis"],
+                p["yes"],
+                p["no"],
+                p["abstain"],
+                p.get("present", 0),
+                p.get("seated", 0),
+            )
+        if ok != (kind == "MotionCarried"):
+            verdict = "carry" if ok else "fail"
+            raise Failure(
+                f"{where}: by its figures and the {motion['majority']} majority of "
+                f"{motion['basis']} the motion {p['motion']!r} should {verdict} (SR-19)"
+            )
+        if kind != "MotionCarried":
+            return
+        gov = motion.get("subject")
+        session = self.session_of(motion["assembly"])
+        body = self.sessions.get(session)
+        if motion["kind"] in ("approve_government", "confirm_government"):
+            if gov not in self.lists or body is None:
+                raise Failure(f"{where}: approves {gov!r}, no list or congress for it")
+            self.in_force[body] = (gov, session, seq)
+        elif motion["kind"] == "withdraw_government" and self._holds(body, gov):
+            del self.in_force[str(body)]
+
+    def _holds(self, body: str | None, gov: str | None) -> bool:
+        held = self.in_force.get(str(body))
+        return held is not None and held[0] == gov
+
+    def _petition(self, kind: str, p: Json, where: str) -> None:
+        mode = "re_election" if kind == "RecallDemanded" else "recall_vote"
+        if self.recall.get("recall_mode") != mode:
+            raise Failure(f"{where}: the constitution's recall mode is not {mode}")
+        if mode == "recall_vote":
+            share, strict = (
+                _fraction(self.recall["recall_petition_share"], where),
+                False,
+            )
+        else:
+            share = _fraction(self.recall["recall_threshold"], where)
+            strict = bool(self.recall.get("recall_threshold_strict", True))
+        if not past(p["signed"], p["registered"], share, strict):
+            raise Failure(
+                f"{where}: {p['signed']} of {p['registered']} signatures do not "
+                f"reach the threshold {share} (SR-10)"
+            )
+        self.demands[(p["constituency"], p["deputy"])] = p
+
+    def _vote_passes(self, yes: int, no: int, blank: int, registered: int) -> bool:
+        floor = _fraction(self.recall.get("turnout_floor", "0"), "turnout_floor")
+        if not past(yes + no + blank, registered, floor, False) and floor > 0:
+            return False
+        whole = (
+            yes + no if self.recall.get("recall_basis") == "votes_cast" else registered
+        )
+        share = _fraction(self.recall["recall_threshold"], "recall_threshold")
+        return past(
+            yes, whole, share, bool(self.recall.get("recall_threshold_strict", True))
+        )
+
+    def _recalled(self, p: Json, where: str) -> None:
+        mode, basis = p["mode"], p["basis"]
+        if mode != self.recall.get("recall_mode"):
+            raise Failure(f"{where}: mode {mode!r} is not the constitution's")
+        words = basis.replace(",", "").split()
+        if mode == "petition_ends_mandate":
+            signed, registered = int(words[1]), int(words[3])
+            share = _fraction(self.recall["recall_threshold"], where)
+            strict = bool(self.recall.get("recall_threshold_strict", True))
+            ok = past(signed, registered, share, strict)
+        elif mode == "recall_vote":
+            yes, no, blank, registered = (int(words[i]) for i in (1, 3, 5, 8))
+            ok = (p["constituency"], p["deputy"]) in self.demands and self._vote_passes(
+                yes, no, blank, registered
+            )
+        else:
+            ok = "congress" in basis or (p["constituency"], p["deputy"]) in self.demands
+        if not ok:
+            raise Failure(
+                f"{where}: recall of {p['deputy']!r} [{basis}] does not "
+                f"meet the constitution's {mode} rule (SR-10)"
+            )
+        self.demands.pop((p["constituency"], p["deputy"]), None)
+        self.recalls += 1
+
+    def government(self) -> tuple[str | None, str]:
+        """SR-28 at the head: (government id or None, a readable account)."""
+        if not self.congress_bodies:
+            return None, "no congress body"
+        body = max(
+            self.congress_bodies,
+            key=lambda b: (
+                self.levels.index(self.congress_bodies[b])
+                if self.congress_bodies[b] in self.levels
+                else -1
+            ),
+        )
+        held = self.in_force.get(body)
+        if held is None or held[1] != self.latest.get(body):
+            return None, "none in force (SR-26)"
+        gov, _, seq = held
+        name = self.lists[gov].get("name", gov)
+        return gov, f"{name} ({gov}), approved at event {seq}"
+
+
+# --- the command line -------------------------------------------------------
+
+
+def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Json]:
+    """Every check, in order; a summary, or ``Failure`` at the first bad thing."""
+    header, events, checkpoints = read_export(path)
+    head = check_chain(header, events)
+    pinned = key or header.get("public_key")
+    if not isinstance(pinned, str):
+        raise Failure("header: no public key to check the checkpoints with")
+    check_checkpoints(header, events, checkpoints, pinned)
+    recounted, unrecountable = check_elections(events)
+    federation = Federation()
+    for event in events:
+        federation.apply(event)
+    gov, account = federation.government()
+    if legitimacy is not None:
+        answer = json.loads(legitimacy.read_text(encoding="utf-8"))
+        named = (answer.get("government") or {}).get("name")
+        mine = federation.lists[gov].get("name") if gov else None
+        if named != mine:
+            raise Failure(f"government: the log gives {mine!r}, the answer {named!r}")
+    return {
+        "events": len(events),
+        "head_hash": head,
+        "checkpoints": len(checkpoints),
+        "public_key": pinned,
+        "elections_recounted": recounted,
+        "elections_not_recountable": unrecountable,
+        "recalls": federation.recalls,
+        "government": gov,
+        "government_account": account,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the verifier; the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("file", type=Path, help="an export made by `sovet export`")
+    parser.add_argument("--key", help="the public key (hex) checkpoints must carry")
+    parser.add_argument(
+        "--legitimacy",
+        type=Path,
+        help="a `sovet legitimacy --format json` answer to check",
+    )
+    parser.add_argument("--json", action="store_true", help="the summary as JSON")
+    args = parser.parse_args(argv)
+    try:
+        summary = verify(args.file, args.key, args.legitimacy)
+    except OSError as e:
+        print(f"cannot read: {e}", file=sys.stderr)
+        return 2
+    except Failure as e:
+        print(f"FAIL: {e}", file=sys.stderr)
+        return 1
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        print(f"FAIL: malformed content ({type(e).__name__}: {e})", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        print(
+            f"ok {summary['events']} events, head {summary['head_hash']}; "
+            f"{summary['checkpoints']} checkpoint(s) by {summary['public_key']}; "
+            f"{summary['elections_recounted']} election(s) recounted, "
+            f"{summary['elections_not_recountable']} not recountable; "
+            f"{summary['recalls']} recall(s) re-derived; government in force: "
+            f"{summary['government_account']}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
