@@ -8,6 +8,12 @@ The signing key (Ed25519, for checkpoints) lives beside a SQLite database as
 ``demo`` and ``import``. For PostgreSQL, ``SOVET_KEY_FILE`` names the key file
 (default ``./sovet.key``). Whoever holds the key can sign checkpoints; the
 public key travels with every checkpoint and every export.
+
+Before anything else, ``bootstrap`` refuses a database that does not make a
+commit durable (``check_durable``): SQLite must run WAL with
+``synchronous=FULL``; PostgreSQL must have ``fsync``, ``synchronous_commit`` and
+``full_page_writes`` on (read with ``SHOW``). An acknowledged ballot must
+survive a crash.
 """
 
 from __future__ import annotations
@@ -18,19 +24,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
 from sovet.adapters.signing import Ed25519Signer, load_or_create, verify_ed25519
-from sovet.adapters.sql import SqlUnitOfWork, make_engine, migrate
+from sovet.adapters.sql import SqlUnitOfWork, check_durability, make_engine, migrate
 from sovet.config import Settings
 from sovet.domain.errors import InputError
 from sovet.ledger.checkpoint import SignatureCheck
-from sovet.ports import Clock, Signer, UnitOfWork
+from sovet.ports import Clock, Signer, StorageError, UnitOfWork
 from sovet.services.handlers import StateCache
 
 __all__ = [
     "Services",
     "SystemClock",
     "bootstrap",
+    "check_durable",
     "in_memory",
     "is_url",
     "key_path",
@@ -63,6 +72,8 @@ class Services:
     clock: Clock = field(default_factory=SystemClock)
     close: Callable[[], None] = field(default=lambda: None)
     """Release the database connections (``with bootstrap(...) as services``)."""
+    engine: Engine | None = None
+    """The SQL engine (accounts, ballots); ``None`` for an in-memory engine."""
 
     def __enter__(self) -> Services:
         return self
@@ -94,6 +105,33 @@ def remove_database(db: str) -> None:
             Path(f"{db}{suffix}").unlink()
 
 
+_POSTGRES_DURABLE = {
+    "fsync": "on",
+    "synchronous_commit": "on",
+    "full_page_writes": "on",
+}
+
+
+def check_durable(engine: Engine) -> None:
+    """Refuse (``StorageError``) a database whose commits could be lost in a crash."""
+    if engine.dialect.name != "postgresql":
+        check_durability(engine)
+        return
+    with engine.connect() as conn:
+        found = {
+            name: str(conn.exec_driver_sql(f"SHOW {name}").scalar()).lower()
+            for name in _POSTGRES_DURABLE
+        }
+        conn.rollback()
+    wrong = [f"{k}={v}" for k, v in found.items() if v != _POSTGRES_DURABLE[k]]
+    if wrong:
+        raise StorageError(
+            f"PostgreSQL runs with {', '.join(wrong)}: an acknowledged commit "
+            "could be lost in a crash; sovet refuses to start until fsync, "
+            "synchronous_commit and full_page_writes are on"
+        )
+
+
 def bootstrap(db: str | None = None, *, create: bool = False) -> Services:
     """Open (or with ``create``, create) the database ``db`` and its signing key.
 
@@ -110,6 +148,11 @@ def bootstrap(db: str | None = None, *, create: bool = False) -> Services:
             source=location,
         )
     engine = make_engine(location)
+    try:
+        check_durable(engine)
+    except StorageError:
+        engine.dispose()
+        raise
     migrate(engine)
     signer = load_or_create(key_path(location, settings))
     return Services(
@@ -117,6 +160,7 @@ def bootstrap(db: str | None = None, *, create: bool = False) -> Services:
         uow=lambda: SqlUnitOfWork(engine),
         signer=signer,
         close=engine.dispose,
+        engine=engine,
     )
 
 
