@@ -21,7 +21,12 @@ app = typer.Typer(
 )
 
 # Modules under sovet.cli that add commands to ``app`` through ``register(app)``.
-_COMMAND_MODULES: tuple[str, ...] = ("count_cmd", "apportion_cmd", "engine_cmds")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "count_cmd",
+    "apportion_cmd",
+    "engine_cmds",
+    "generate_cmd",
+)
 
 
 @app.callback()
