@@ -132,8 +132,10 @@ _CONCEPT_MODULES = (
     "elections",
     "deputies",
     "polling",
+    "polls",
     "verification",
     "recalls",
+    "petitions",
     "delegates",
     "apportion_delegates",
 )

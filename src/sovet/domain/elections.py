@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from sovet.counting.registry import get_method
 from sovet.counting.types import CountResult, Profile, TieBreak
@@ -27,12 +28,14 @@ __all__ = [
     "Conduct",
     "CredentialsReport",
     "ElectionResult",
+    "Stage",
     "Verification",
     "check_annulment",
     "check_candidates",
     "check_conduct",
     "count_election",
     "count_profile",
+    "stages_of",
     "tally_profile",
     "verify_election",
 ]
@@ -222,6 +225,24 @@ def count_election(
     result = count_profile(method, profile, seats=seats, tie_break=tie_break)
     return ElectionResult(
         constituency, method, seats, tuple(result.elected), result, cast, roll.size
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """SR-7: one published stage of a count (its tallies travel beside it)."""
+
+    number: int
+    elected: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    exhausted: Fraction = Fraction(0)
+
+
+def stages_of(result: CountResult) -> tuple[Stage, ...]:
+    """SR-7: who was elected and excluded at each stage of ``result``."""
+    return tuple(
+        Stage(r.number, tuple(r.elected), tuple(r.excluded), r.exhausted)
+        for r in result.rounds
     )
 
 

@@ -23,6 +23,7 @@ from sovet.domain.deputies import constituency_of
 from sovet.domain.elections import (
     Ballot,
     Conduct,
+    Stage,
     check_candidates,
     check_conduct,
     count_election,
@@ -74,6 +75,12 @@ class ElectionRecord:
     elected: tuple[str, ...] = ()
     seated: tuple[str, ...] = ()
     refs: list[EventRef] = field(default_factory=list)
+    # The secret poll (``polls``): "" (none) | "open" | "closed"; who voted
+    # (not how); each published receipt's leaf index; the PollClosed event.
+    poll: str = ""
+    voters: set[str] = field(default_factory=set)
+    receipts: dict[str, int] = field(default_factory=dict)
+    published: EventRef | None = None
 
 
 def election_of(state: FederationState, election: str) -> ElectionRecord:
@@ -239,6 +246,8 @@ class ElectionCounted(InConstituency):
     ballots_cast: int
     registered: int
     ties: tuple[str, ...] = ()
+    stages: tuple[Stage, ...] = ()  # secret polls publish the whole stage table
+    quota: Fraction | None = None
 
     def describe(self) -> str:
         """One line."""
@@ -253,6 +262,12 @@ def _count(state: FederationState, cmd: CountElection) -> list[DomainEvent]:
     rec = election_of(state, cmd.election)
     if rec.status != "called":
         raise RuleViolation("SR-7", f"{cmd.election!r} is {rec.status}", rec.status)
+    if rec.poll:
+        raise RuleViolation(
+            "SR-7",
+            f"{cmd.election!r} is a secret poll ({rec.poll}); it is counted at close",
+            cmd.election,
+        )
     if polling_date(cmd.at) < polling_date(rec.polling_day):
         raise RuleViolation(
             "SR-7", f"count before polling day {rec.polling_day}", cmd.at

@@ -72,6 +72,8 @@ __all__ = [
     "RecallDemanded",
     "RecallVoteCalled",
     "RecallVoteFailed",
+    "holder_of",
+    "recall_events",
 ]
 
 
@@ -201,36 +203,47 @@ class ByElectionScheduled(_RecallEvent):
         return f"by-election for {self.deputy}'s seat in {self.constituency} due"
 
 
+def holder_of(state: FederationState, constituency: str, deputy: str) -> SeatHolder:
+    """SR-9: the seat ``deputy`` holds in ``constituency``, or ``NotFound``."""
+    record = constituency_of(state, constituency)
+    if deputy not in record.holders:
+        raise NotFound("SR-9", f"{deputy!r} holds no seat of {constituency!r}", deputy)
+    return record.holders[deputy]
+
+
 def _holder(state: FederationState, cmd: _RecallStep) -> SeatHolder:
-    record = constituency_of(state, cmd.constituency)
-    if cmd.deputy not in record.holders:
-        raise NotFound(
-            "SR-9",
-            f"{cmd.deputy!r} holds no seat of {cmd.constituency!r}",
-            cmd.deputy,
-        )
-    return record.holders[cmd.deputy]
+    return holder_of(state, cmd.constituency, cmd.deputy)
 
 
-def _recalled(
-    state: FederationState, cmd: _RecallStep, holder: SeatHolder, basis: str
+def recall_events(
+    state: FederationState,
+    at: str,
+    constituency: str,
+    holder: SeatHolder,
+    deputy: str,
+    basis: str,
 ) -> list[DomainEvent]:
-    council = state.constituencies[cmd.constituency].council
+    """SR-9/SR-10: the deputy loses the seat and a by-election is scheduled."""
+    council = state.constituencies[constituency].council
     mode = state.constitution.recall.recall_mode
     return [
         DeputyRecalled(
-            at=cmd.at,
-            constituency=cmd.constituency,
-            deputy=cmd.deputy,
+            at=at,
+            constituency=constituency,
+            deputy=deputy,
             faction=holder.faction,
             mode=mode,
             council=council,
             basis=basis,
         ),
-        ByElectionScheduled(
-            at=cmd.at, constituency=cmd.constituency, deputy=cmd.deputy
-        ),
+        ByElectionScheduled(at=at, constituency=constituency, deputy=deputy),
     ]
+
+
+def _recalled(
+    state: FederationState, cmd: _RecallStep, holder: SeatHolder, basis: str
+) -> list[DomainEvent]:
+    return recall_events(state, cmd.at, cmd.constituency, holder, cmd.deputy, basis)
 
 
 def _registered(state: FederationState, constituency: str, at: str) -> int:

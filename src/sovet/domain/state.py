@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sovet.domain.apportion_delegates import ApportionmentRecord
     from sovet.domain.deputies import ConstituencyRecord
     from sovet.domain.franchise import Person
+    from sovet.domain.petitions import PetitionRecord
     from sovet.domain.polling import ElectionRecord
 
 __all__ = [
@@ -315,6 +316,7 @@ class FederationState:
     electors: dict[str, Person] = field(default_factory=dict)
     constituencies: dict[str, ConstituencyRecord] = field(default_factory=dict)
     elections: dict[str, ElectionRecord] = field(default_factory=dict)
+    petitions: dict[str, PetitionRecord] = field(default_factory=dict)  # SR-10
     apportionments: dict[str, ApportionmentRecord] = field(default_factory=dict)
     constitution_ref: EventRef | None = None
     last_at: str | None = None
