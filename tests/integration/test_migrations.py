@@ -1,4 +1,5 @@
-"""Alembic's migration creates exactly the schema of ``adapters/sql/schema.py``."""
+"""Alembic's migrations create exactly the schema of ``adapters/sql/schema.py``
+and of the tables other modules add to its ``metadata`` (``accounts_schema.py``)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, UniqueConstraint, inspect
 
+import sovet.adapters.sql.accounts_schema  # noqa: F401  (its tables join metadata)
 from sovet.adapters.sql import make_engine, migrate
-from sovet.adapters.sql.migrate import MIGRATIONS
+from sovet.adapters.sql.migrate import MIGRATIONS, alembic_config
 from sovet.adapters.sql.schema import metadata
+
+ACCOUNT_TABLES = {
+    "accounts",
+    "api_tokens",
+    "role_bindings",
+    "security_log",
+    "web_sessions",
+}
 
 
 def _shape_of_metadata(meta: MetaData) -> dict[str, Any]:
@@ -56,20 +67,22 @@ def _check(engine: Engine) -> None:
     expected = _shape_of_metadata(metadata)
     got = _shape_of_database(engine)
     assert got == expected
-    assert sorted(got) == ["checkpoints", "events", "projections"]
+    assert {"checkpoints", "events", "projections"} | ACCOUNT_TABLES <= set(got)
     assert got["events"]["unique"] == [
         ("uq_events_stream_version", ["stream_id", "version"])
     ]
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with engine.connect() as conn:
         assert conn.exec_driver_sql(
             "SELECT version_num FROM alembic_version"
-        ).all() == [("0001",)]
+        ).all() == [(head,)]
 
 
 def test_migration_files_ship_inside_the_package() -> None:
     assert (MIGRATIONS / "env.py").is_file()
     assert (MIGRATIONS / "script.py.mako").is_file()
     assert (MIGRATIONS / "versions" / "0001_initial.py").is_file()
+    assert (MIGRATIONS / "versions" / "0002_accounts.py").is_file()
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "apportion_cmd",
     "engine_cmds",
     "generate_cmd",
+    "serve_cmd",
 )
 
 

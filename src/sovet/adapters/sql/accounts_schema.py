@@ -1,0 +1,337 @@
+"""Accounts, roles, sessions, tokens and the security log (DESIGN §6), in SQL.
+
+The tables live on the shared ``schema.metadata`` (migration ``0002_accounts``
+creates them; ``tests/integration/test_migrations.py`` compares both):
+
+- ``accounts``: a login name, its argon2id hash, and the domain person it is
+  (a member's elector/person id), or none;
+- ``role_bindings``: ``(account, role, body)``; ``body`` is ``""`` for the
+  global roles (administrator, auditor);
+- ``web_sessions`` and ``api_tokens``: only the SHA-256 of each random token is
+  stored, so a copy of the database logs nobody in; tokens carry their scopes;
+- ``security_log``: failed logins, refused actions, throttling.
+
+``SqlAccountStore`` is the adapter behind ``services.accounts.AccountStore``:
+each call is its own short transaction, apart from the event log's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+
+from sovet.adapters.sql.schema import metadata
+from sovet.ports import ConcurrencyConflict
+
+__all__ = [
+    "AccountRow",
+    "SqlAccountStore",
+    "accounts",
+    "api_tokens",
+    "role_bindings",
+    "security_log",
+    "web_sessions",
+]
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, nullable=False, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("person", String(200), nullable=True),
+    Column("created_at", String(64), nullable=False),
+    PrimaryKeyConstraint("id", name="pk_accounts"),
+    UniqueConstraint("name", name="uq_accounts_name"),
+)
+
+role_bindings = Table(
+    "role_bindings",
+    metadata,
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", ondelete="CASCADE", name="fk_role_bindings_account"),
+        nullable=False,
+    ),
+    Column("role", String(40), nullable=False),
+    Column("body", String(200), nullable=False),
+    PrimaryKeyConstraint("account_id", "role", "body", name="pk_role_bindings"),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), nullable=False),
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", ondelete="CASCADE", name="fk_web_sessions_account"),
+        nullable=False,
+    ),
+    Column("created_at", String(64), nullable=False),
+    Column("expires_at", String(64), nullable=False),
+    PrimaryKeyConstraint("token_hash", name="pk_web_sessions"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_hash", String(64), nullable=False),
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", ondelete="CASCADE", name="fk_api_tokens_account"),
+        nullable=False,
+    ),
+    Column("label", String(100), nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("created_at", String(64), nullable=False),
+    PrimaryKeyConstraint("token_hash", name="pk_api_tokens"),
+)
+
+security_log = Table(
+    "security_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+    Column("at", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("account", String(100), nullable=True),
+    Column("address", String(100), nullable=True),
+    Column("detail", Text, nullable=False),
+    PrimaryKeyConstraint("id", name="pk_security_log"),
+)
+
+AccountRow = tuple[int, str, str, str | None]
+"""``(id, name, password_hash, person)``."""
+
+
+class SqlAccountStore:
+    """Accounts, roles, sessions, tokens and the security log on one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            try:
+                yield conn
+                conn.commit()
+            except IntegrityError as e:
+                conn.rollback()
+                raise ConcurrencyConflict(f"already exists: {e.orig}") from e
+            except BaseException:
+                conn.rollback()
+                raise
+
+    def add_account(
+        self, name: str, password_hash: str, person: str | None, at: str
+    ) -> int:
+        """Insert an account; ``ConcurrencyConflict`` when the name is taken."""
+        with self._tx() as conn:
+            result = conn.execute(
+                insert(accounts).values(
+                    name=name, password_hash=password_hash, person=person, created_at=at
+                )
+            )
+            key = result.inserted_primary_key
+            return int(key[0]) if key else 0
+
+    def account(self, name: str) -> AccountRow | None:
+        """The account named ``name``."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(
+                    accounts.c.id,
+                    accounts.c.name,
+                    accounts.c.password_hash,
+                    accounts.c.person,
+                ).where(accounts.c.name == name)
+            ).first()
+        return (row[0], row[1], row[2], row[3]) if row else None
+
+    def account_by_id(self, account_id: int) -> AccountRow | None:
+        """The account with id ``account_id``."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(
+                    accounts.c.id,
+                    accounts.c.name,
+                    accounts.c.password_hash,
+                    accounts.c.person,
+                ).where(accounts.c.id == account_id)
+            ).first()
+        return (row[0], row[1], row[2], row[3]) if row else None
+
+    def accounts_of_person(self, person: str) -> list[int]:
+        """Ids of the accounts linked to the domain person ``person``."""
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(accounts.c.id).where(accounts.c.person == person)
+            ).all()
+        return [row[0] for row in rows]
+
+    def set_password_hash(self, account_id: int, password_hash: str) -> None:
+        """Replace an account's hash (argon2 rehash on login)."""
+        with self._tx() as conn:
+            conn.execute(
+                accounts.update()
+                .where(accounts.c.id == account_id)
+                .values(password_hash=password_hash)
+            )
+
+    def grant(self, account_id: int, role: str, body: str) -> None:
+        """Bind ``role`` in ``body`` (``""``: global); granting twice is a no-op."""
+        if (role, body) in self.roles(account_id):
+            return
+        with self._tx() as conn:
+            conn.execute(
+                insert(role_bindings).values(
+                    account_id=account_id, role=role, body=body
+                )
+            )
+
+    def revoke(self, account_id: int, role: str, body: str | None = None) -> int:
+        """Drop ``role`` (in ``body``, or everywhere); the number of bindings gone."""
+        cond = (role_bindings.c.account_id == account_id) & (
+            role_bindings.c.role == role
+        )
+        if body is not None:
+            cond = cond & (role_bindings.c.body == body)
+        with self._tx() as conn:
+            return conn.execute(delete(role_bindings).where(cond)).rowcount
+
+    def roles(self, account_id: int) -> set[tuple[str, str]]:
+        """Every ``(role, body)`` bound to the account."""
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(role_bindings.c.role, role_bindings.c.body).where(
+                    role_bindings.c.account_id == account_id
+                )
+            ).all()
+        return {(row[0], row[1]) for row in rows}
+
+    def count_role(self, role: str) -> int:
+        """How many bindings of ``role`` exist (first start: any administrator?)."""
+        with self._tx() as conn:
+            found = conn.execute(
+                select(func.count()).where(role_bindings.c.role == role)
+            ).scalar()
+        return int(found or 0)
+
+    def add_session(
+        self, token_hash: str, account_id: int, created_at: str, expires_at: str
+    ) -> None:
+        """Store a web session by the hash of its token."""
+        with self._tx() as conn:
+            conn.execute(
+                insert(web_sessions).values(
+                    token_hash=token_hash,
+                    account_id=account_id,
+                    created_at=created_at,
+                    expires_at=expires_at,
+                )
+            )
+
+    def session(self, token_hash: str) -> tuple[int, str] | None:
+        """``(account_id, expires_at)`` of the session with this token hash."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(web_sessions.c.account_id, web_sessions.c.expires_at).where(
+                    web_sessions.c.token_hash == token_hash
+                )
+            ).first()
+        return (row[0], row[1]) if row else None
+
+    def drop_session(self, token_hash: str) -> None:
+        """End one session."""
+        with self._tx() as conn:
+            conn.execute(
+                delete(web_sessions).where(web_sessions.c.token_hash == token_hash)
+            )
+
+    def drop_sessions(self, account_id: int) -> int:
+        """End every session of an account; how many ended."""
+        with self._tx() as conn:
+            return conn.execute(
+                delete(web_sessions).where(web_sessions.c.account_id == account_id)
+            ).rowcount
+
+    def add_token(
+        self, token_hash: str, account_id: int, label: str, scopes: str, at: str
+    ) -> None:
+        """Store an API token by its hash, with its space-separated scopes."""
+        with self._tx() as conn:
+            conn.execute(
+                insert(api_tokens).values(
+                    token_hash=token_hash,
+                    account_id=account_id,
+                    label=label,
+                    scopes=scopes,
+                    created_at=at,
+                )
+            )
+
+    def token(self, token_hash: str) -> tuple[int, str] | None:
+        """``(account_id, scopes)`` of the API token with this hash."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(api_tokens.c.account_id, api_tokens.c.scopes).where(
+                    api_tokens.c.token_hash == token_hash
+                )
+            ).first()
+        return (row[0], row[1]) if row else None
+
+    def log(
+        self,
+        at: str,
+        kind: str,
+        detail: str,
+        *,
+        account: str | None = None,
+        address: str | None = None,
+    ) -> None:
+        """Append one line to the security log."""
+        with self._tx() as conn:
+            conn.execute(
+                insert(security_log).values(
+                    at=at, kind=kind, account=account, address=address, detail=detail
+                )
+            )
+
+    def security_entries(self, limit: int = 100) -> list[dict[str, str | None]]:
+        """The latest ``limit`` security log lines, newest first."""
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(
+                    security_log.c.at,
+                    security_log.c.kind,
+                    security_log.c.account,
+                    security_log.c.address,
+                    security_log.c.detail,
+                )
+                .order_by(security_log.c.id.desc())
+                .limit(limit)
+            ).all()
+        keys = ("at", "kind", "account", "address", "detail")
+        return [dict(zip(keys, row, strict=True)) for row in rows]

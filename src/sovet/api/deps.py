@@ -1,0 +1,182 @@
+"""Dependencies as ``Annotated`` aliases (the FastAPI template's ``api/deps.py``).
+
+- ``Ctx``: the ``ApiContext`` (services, accounts, limits) of the app.
+- ``MaybePrincipal``: the caller, or ``None`` when anonymous. A bearer token
+  (``Authorization: Bearer …``) wins over the session cookie. Cookie requests
+  with an unsafe method must carry the session's CSRF token in the
+  ``X-CSRF-Token`` header or a ``csrf_token`` form field; bearer requests need
+  none. Every request spends a token of its address's bucket, and an
+  authenticated one of its account's (``throttle.py``).
+- ``Caller``: the caller, or 401. ``Reader``/``Writer``/``Admin``/``Auditor``:
+  the caller holding the scope ``read``/``commands:write`` or the global role.
+- ``scoped("ballots:cast")``: a dependency for any other scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from sovet.api.throttle import Limits, TokenBuckets
+from sovet.ledger.envelope import StoredEvent
+from sovet.services.accounts import Accounts
+from sovet.services.authz import (
+    NotAuthenticated,
+    NotAuthorized,
+    Principal,
+    check_role,
+    check_scope,
+)
+from sovet.services.bootstrap import Services
+
+__all__ = [
+    "CSRF_COOKIE",
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "SESSION_COOKIE",
+    "Admin",
+    "ApiContext",
+    "Auditor",
+    "Caller",
+    "Ctx",
+    "MaybePrincipal",
+    "Reader",
+    "Writer",
+    "client_address",
+    "scoped",
+]
+
+SESSION_COOKIE = "sovet_session"
+"""The web session cookie (HttpOnly, SameSite=Lax, Secure over TLS)."""
+CSRF_COOKIE = "sovet_csrf"
+"""The CSRF token, readable by the page's script (not HttpOnly) to echo back."""
+CSRF_HEADER = "X-CSRF-Token"
+"""Header carrying the CSRF token on unsafe cookie-authenticated requests."""
+CSRF_FIELD = "csrf_token"
+"""Form field carrying the CSRF token (forms without JavaScript)."""
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+AfterExecute = Callable[[list[StoredEvent]], None]
+
+
+@dataclass
+class ApiContext:
+    """Everything a route needs, kept on ``app.state.sovet``."""
+
+    services: Services
+    accounts: Accounts
+    limits: Limits
+    requests: TokenBuckets
+    logins: TokenBuckets
+    refusals: TokenBuckets
+    after_execute: list[AfterExecute] = field(default_factory=list)
+    """Hooks run with the events of every executed command (after commit)."""
+
+    def executed(self, events: list[StoredEvent]) -> None:
+        """Run the ``after_execute`` hooks (deputy recalled → sessions end …)."""
+        for hook in self.after_execute:
+            hook(events)
+
+
+def context(request: Request) -> ApiContext:
+    """The app's ``ApiContext``."""
+    found: ApiContext = request.app.state.sovet
+    return found
+
+
+Ctx = Annotated[ApiContext, Depends(context)]
+
+
+def client_address(request: Request) -> str:
+    """The peer's address (the throttling key; behind a proxy, configure uvicorn's
+    ``--forwarded-allow-ips`` so this is the client's)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def _csrf_sent(request: Request) -> str:
+    sent = request.headers.get(CSRF_HEADER, "")
+    if sent:
+        return sent
+    kind = request.headers.get("content-type", "")
+    if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+async def maybe_principal(request: Request, ctx: Ctx) -> Principal | None:
+    """The caller (token or session), ``None`` when anonymous; throttled."""
+    address = client_address(request)
+    ctx.requests.spend(f"addr:{address}")
+    ctx.refusals.check(f"addr:{address}")
+    auth = request.headers.get("authorization", "")
+    principal: Principal | None
+    if auth:
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated("Authorization must be 'Bearer <token>'")
+        principal = await run_in_threadpool(ctx.accounts.from_token, token.strip())
+        if principal is None:
+            raise NotAuthenticated("unknown or revoked API token")
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            return None
+        principal = await run_in_threadpool(ctx.accounts.from_session, cookie)
+        if principal is None:
+            if request.method in SAFE_METHODS:
+                return None
+            raise NotAuthenticated("the session has ended; log in again")
+        if request.method not in SAFE_METHODS and not ctx.accounts.check_csrf(
+            principal, cookie, await _csrf_sent(request)
+        ):
+            raise NotAuthorized(
+                f"CSRF token missing or wrong: send the {CSRF_HEADER} header "
+                f"or the {CSRF_FIELD} form field"
+            )
+    ctx.requests.spend(f"account:{principal.account_id}")
+    return principal
+
+
+MaybePrincipal = Annotated[Principal | None, Depends(maybe_principal)]
+
+
+def caller(principal: MaybePrincipal) -> Principal:
+    """The caller, or ``NotAuthenticated`` (401)."""
+    if principal is None:
+        raise NotAuthenticated("log in or send an API token (Authorization: Bearer)")
+    return principal
+
+
+Caller = Annotated[Principal, Depends(caller)]
+
+
+def scoped(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency: the caller, whose credential must carry ``scope``."""
+
+    async def dependency(principal: Caller) -> Principal:
+        check_scope(principal, scope)
+        return principal
+
+    return dependency
+
+
+def _global_role(role: str, scope: str) -> Callable[[Principal], Awaitable[Principal]]:
+    async def dependency(principal: Caller) -> Principal:
+        check_scope(principal, scope)
+        check_role(principal, (role,), None)
+        return principal
+
+    return dependency
+
+
+Reader = Annotated[Principal, Depends(scoped("read"))]
+Writer = Annotated[Principal, Depends(scoped("commands:write"))]
+Admin = Annotated[Principal, Depends(_global_role("administrator", "admin"))]
+Auditor = Annotated[Principal, Depends(_global_role("auditor", "read"))]

@@ -1,0 +1,1 @@
+"""One router per resource (STYLE.md S1); ``app.API_ROUTERS`` lists them."""

@@ -1,0 +1,112 @@
+"""Login, logout and the caller (DESIGN §6): web sessions by cookie.
+
+``POST /api/auth/login`` with ``{"name", "password"}`` (JSON or a form) starts a
+new session — the previous cookie's session ends (rotation) — and sets the
+cookies ``sovet_session`` (HttpOnly, SameSite=Lax, Secure over TLS) and
+``sovet_csrf``; the CSRF token is also in the answer. Failed logins are logged
+and throttled per address and per account name (429 with ``Retry-After``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from sovet.api.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    Caller,
+    Ctx,
+    client_address,
+)
+from sovet.services.accounts import SESSION_HOURS
+from sovet.services.authz import NotAuthenticated, Principal
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class LoginForm(BaseModel):
+    """Credentials for a web session."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    password: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+def describe(principal: Principal) -> dict[str, Any]:
+    """The caller as JSON: name, person, roles by body, scopes."""
+    return {
+        "name": principal.name,
+        "person": principal.person,
+        "roles": [
+            {"role": role, "body": body or None}
+            for role, body in sorted(principal.roles)
+        ],
+        "scopes": None if principal.scopes is None else sorted(principal.scopes),
+    }
+
+
+@router.post("/login")
+async def login(
+    form: LoginForm, request: Request, response: Response, ctx: Ctx
+) -> dict[str, Any]:
+    """Start a session (rotating any previous one) and set its cookies."""
+    address = client_address(request)
+    ctx.requests.spend(f"addr:{address}")
+    ctx.logins.check(f"addr:{address}")
+    ctx.logins.check(f"name:{form.name}")
+    try:
+        session = await run_in_threadpool(
+            ctx.accounts.login,
+            form.name,
+            form.password,
+            address=address,
+            previous=request.cookies.get(SESSION_COOKIE),
+        )
+    except NotAuthenticated:
+        ctx.logins.spend(f"addr:{address}")
+        ctx.logins.spend(f"name:{form.name}")
+        raise
+    secure = request.url.scheme == "https"
+    age = SESSION_HOURS * 3600
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.token,
+        max_age=age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    response.set_cookie(
+        CSRF_COOKIE, session.csrf, max_age=age, samesite="lax", secure=secure, path="/"
+    )
+    return {
+        "account": describe(session.principal),
+        "csrf_token": session.csrf,
+        "expires": session.expires.isoformat(),
+    }
+
+
+@router.post("/logout")
+async def logout(
+    request: Request, response: Response, ctx: Ctx, principal: Caller
+) -> dict[str, Any]:
+    """End the caller's session (CSRF checked by ``Caller``) and clear the cookies."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and principal.session:
+        await run_in_threadpool(ctx.accounts.logout, token)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return {"logged_out": principal.name}
+
+
+@router.get("/me")
+async def me(principal: Caller) -> dict[str, Any]:
+    """Who the caller is: account, person, roles and scopes."""
+    return describe(principal)

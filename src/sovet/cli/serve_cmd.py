@@ -1,0 +1,131 @@
+"""``sovet serve`` and ``sovet admin …``: run the API, manage accounts (DESIGN §6).
+
+``serve`` opens (creating if needed) the database and runs uvicorn. On a first
+start without an administrator it prints how to create one; there is never a
+default password. ``admin create-user`` reads the password from a prompt (or
+``--password-stdin``); ``admin grant`` binds a role in a body; ``admin token``
+prints a new scoped API token once.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from sovet.cli.engine_cmds import DbOption, _edge, console
+from sovet.domain.errors import InputError
+from sovet.services import bootstrap as boot
+from sovet.services.accounts import Accounts, open_accounts
+from sovet.services.authz import ROLES, SCOPES
+
+__all__ = ["register"]
+
+admin = typer.Typer(
+    name="admin", help="Manage accounts, roles and API tokens.", no_args_is_help=True
+)
+
+BodyOption = Annotated[
+    str | None,
+    typer.Option("--body", help="The body the role is held in (not for global roles)."),
+]
+RoleOption = Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}.")]
+
+
+def _accounts(services: boot.Services) -> Accounts:
+    return open_accounts(services)
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API under /api and the web UI at / (uvicorn)."""
+    import uvicorn
+
+    from sovet.api import create_app
+
+    with _edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db, create=True))
+        if not _accounts(services).has_administrator():
+            console.print(
+                "No administrator yet. Create the first one with:\n"
+                f"  sovet admin create-user NAME --role administrator --db "
+                f"{services.location}\n(you will be asked for a password; "
+                "there is no default password)"
+            )
+        app = create_app(services)
+        console.print(f"sovet serving {services.location} on http://{host}:{port}/")
+        uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def create_user(
+    name: Annotated[str, typer.Argument(help="The account name.")],
+    role: RoleOption,
+    db: DbOption = None,
+    body: BodyOption = None,
+    person: Annotated[
+        str | None,
+        typer.Option("--person", help="The domain person (elector) id of a member."),
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+) -> None:
+    """Create an account with a role (password from a prompt or stdin)."""
+    with _edge() as stack:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt(
+                "Password", hide_input=True, confirmation_prompt=True
+            )
+        services = stack.enter_context(boot.bootstrap(db, create=True))
+        accounts = _accounts(services)
+        if role not in ROLES:
+            raise InputError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+        accounts.create_account(name, password, person=person)
+        accounts.grant(name, role, body)
+        where = (
+            f" in {body}" if body and role not in ("administrator", "auditor") else ""
+        )
+        console.print(f"created {name} ({role}{where})")
+
+
+def grant(
+    name: Annotated[str, typer.Argument(help="The account name.")],
+    role: RoleOption,
+    db: DbOption = None,
+    body: BodyOption = None,
+) -> None:
+    """Grant a role to an existing account (in a body, unless global)."""
+    with _edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        _accounts(services).grant(name, role, body)
+        console.print(f"granted {role} to {name}" + (f" in {body}" if body else ""))
+
+
+def token(
+    name: Annotated[str, typer.Argument(help="The account name.")],
+    scope: Annotated[
+        list[str], typer.Option("--scope", help=f"Repeatable: {', '.join(SCOPES)}.")
+    ],
+    db: DbOption = None,
+    label: Annotated[str, typer.Option(help="A label for the token.")] = "",
+) -> None:
+    """Print a new scoped API token for an account (shown once; store it)."""
+    with _edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        issued = _accounts(services).issue_token(name, scope, label=label)
+        typer.echo(issued)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` and the ``admin`` group to the ``sovet`` app."""
+    app.command("serve")(serve)
+    admin.command("create-user")(create_user)
+    admin.command("grant")(grant)
+    admin.command("token")(token)
+    app.add_typer(admin)

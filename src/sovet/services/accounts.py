@@ -1,0 +1,322 @@
+"""Accounts, logins, sessions and API tokens (DESIGN §6).
+
+Passwords are hashed with argon2id (``argon2-cffi``'s defaults, rehashed on
+login when the parameters change). Session and API tokens are 32 random bytes
+(``secrets.token_urlsafe``); only their SHA-256 is stored. A login always
+starts a new session (the old cookie's session is dropped: rotation). The CSRF
+token is bound to the session: ``sha256("csrf:" + session token)``, so it needs
+no storage and dies with the session. There is never a default password: the
+first administrator is made with ``sovet admin create-user``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from sovet.adapters.sql.accounts_schema import SqlAccountStore
+from sovet.domain import DomainEvent
+from sovet.domain.errors import InputError
+from sovet.domain.holds import ResignationTookEffect
+from sovet.domain.recalls import DeputyRecalled
+from sovet.domain.verification import ElectionAnnulled
+from sovet.ports import Clock, StorageError
+from sovet.services.authz import (
+    GLOBAL_ROLES,
+    ROLES,
+    SCOPES,
+    NotAuthenticated,
+    Principal,
+)
+from sovet.services.bootstrap import Services
+
+__all__ = [
+    "SESSION_HOURS",
+    "AccountStore",
+    "Accounts",
+    "Login",
+    "csrf_token",
+    "ended_deputies",
+    "open_accounts",
+    "token_hash",
+]
+
+SESSION_HOURS = 12
+"""A web session lasts this long after login."""
+
+MIN_PASSWORD = 10
+"""The shortest password accepted."""
+
+
+class AccountStore(Protocol):
+    """Where accounts live (``adapters.sql.accounts_schema.SqlAccountStore``)."""
+
+    def add_account(
+        self, name: str, password_hash: str, person: str | None, at: str
+    ) -> int: ...
+    def account(self, name: str) -> tuple[int, str, str, str | None] | None: ...
+    def account_by_id(
+        self, account_id: int
+    ) -> tuple[int, str, str, str | None] | None: ...
+    def accounts_of_person(self, person: str) -> list[int]: ...
+    def set_password_hash(self, account_id: int, password_hash: str) -> None: ...
+    def grant(self, account_id: int, role: str, body: str) -> None: ...
+    def revoke(self, account_id: int, role: str, body: str | None = None) -> int: ...
+    def roles(self, account_id: int) -> set[tuple[str, str]]: ...
+    def count_role(self, role: str) -> int: ...
+    def add_session(
+        self, token_hash: str, account_id: int, created_at: str, expires_at: str
+    ) -> None: ...
+    def session(self, token_hash: str) -> tuple[int, str] | None: ...
+    def drop_session(self, token_hash: str) -> None: ...
+    def drop_sessions(self, account_id: int) -> int: ...
+    def add_token(
+        self, token_hash: str, account_id: int, label: str, scopes: str, at: str
+    ) -> None: ...
+    def token(self, token_hash: str) -> tuple[int, str] | None: ...
+    def log(
+        self,
+        at: str,
+        kind: str,
+        detail: str,
+        *,
+        account: str | None = None,
+        address: str | None = None,
+    ) -> None: ...
+    def security_entries(self, limit: int = 100) -> list[dict[str, str | None]]: ...
+
+
+def token_hash(token: str) -> str:
+    """The stored form of a session or API token (SHA-256, hex)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def csrf_token(session_token: str) -> str:
+    """The CSRF token bound to a session (derived, so nothing more is stored)."""
+    return hashlib.sha256(f"csrf:{session_token}".encode()).hexdigest()
+
+
+class Login:
+    """A fresh session: the token for the cookie and its CSRF token."""
+
+    def __init__(self, token: str, principal: Principal, expires: datetime) -> None:
+        self.token = token
+        self.csrf = csrf_token(token)
+        self.principal = principal
+        self.expires = expires
+
+
+class Accounts:
+    """The account service: create, grant, log in, authenticate, revoke."""
+
+    def __init__(self, store: AccountStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self.hasher = PasswordHasher()  # argon2id
+        self._dummy = self.hasher.hash("not a password of anyone")
+
+    def _now(self) -> str:
+        return self.clock.now().isoformat()
+
+    def create_account(
+        self, name: str, password: str, *, person: str | None = None
+    ) -> int:
+        """Create an account (name unique; password at least ``MIN_PASSWORD``)."""
+        if not name or len(name) > 100 or not name.isprintable() or " " in name:
+            raise InputError(
+                "an account name is 1-100 printable characters without spaces",
+                key="name",
+            )
+        if len(password) < MIN_PASSWORD:
+            raise InputError(
+                f"a password needs at least {MIN_PASSWORD} characters", key="password"
+            )
+        if self.store.account(name) is not None:
+            raise InputError(f"account {name!r} exists already", key="name")
+        return self.store.add_account(
+            name, self.hasher.hash(password), person, self._now()
+        )
+
+    def account_id(self, name: str) -> int:
+        """The id of account ``name`` (``InputError`` when unknown)."""
+        row = self.store.account(name)
+        if row is None:
+            raise InputError(f"no account named {name!r}", key="name")
+        return row[0]
+
+    def grant(self, name: str, role: str, body: str | None = None) -> None:
+        """Bind ``role`` to account ``name`` in ``body`` (global roles: no body)."""
+        if role not in ROLES:
+            raise InputError(
+                f"unknown role {role!r} (known: {', '.join(ROLES)})", key="role"
+            )
+        if role in GLOBAL_ROLES:
+            body = ""
+        elif not body:
+            raise InputError(
+                f"the role {role!r} is held in a body: give --body", key="body"
+            )
+        self.store.grant(self.account_id(name), role, body)
+
+    def has_administrator(self) -> bool:
+        """True once an administrator exists (``sovet serve`` first start)."""
+        return self.store.count_role("administrator") > 0
+
+    def principal(
+        self,
+        account_id: int,
+        *,
+        scopes: frozenset[str] | None = None,
+        session: str | None = None,
+    ) -> Principal | None:
+        """The principal of an account id, or None when the account is gone."""
+        row = self.store.account_by_id(account_id)
+        if row is None:
+            return None
+        roles = frozenset(self.store.roles(account_id))
+        return Principal(row[0], row[1], row[3], roles, scopes, session)
+
+    def login(
+        self, name: str, password: str, *, address: str, previous: str | None = None
+    ) -> Login:
+        """Check the password and start a new session (the previous one ends).
+
+        A wrong name or password raises ``NotAuthenticated`` with one message for
+        both, and is written to the security log.
+        """
+        row = self.store.account(name)
+        stored = row[2] if row else self._dummy  # same work for unknown names
+        try:
+            self.hasher.verify(stored, password)
+            ok = row is not None
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok or row is None:
+            self.store.log(
+                self._now(),
+                "login_failed",
+                "wrong name or password",
+                account=name[:100],
+                address=address,
+            )
+            raise NotAuthenticated("wrong account name or password")
+        if self.hasher.check_needs_rehash(stored):
+            self.store.set_password_hash(row[0], self.hasher.hash(password))
+        if previous:
+            self.store.drop_session(token_hash(previous))
+        token = secrets.token_urlsafe(32)
+        now = self.clock.now()
+        expires = now + timedelta(hours=SESSION_HOURS)
+        self.store.add_session(
+            token_hash(token), row[0], now.isoformat(), expires.isoformat()
+        )
+        principal = self.principal(row[0], session=token_hash(token))
+        if principal is None:
+            raise NotAuthenticated("the account was removed")
+        return Login(token, principal, expires)
+
+    def logout(self, token: str) -> None:
+        """End the session of ``token``."""
+        self.store.drop_session(token_hash(token))
+
+    def from_session(self, token: str) -> Principal | None:
+        """The principal of a live session token, or None (expired ones end)."""
+        digest = token_hash(token)
+        found = self.store.session(digest)
+        if found is None:
+            return None
+        account_id, expires = found
+        if datetime.fromisoformat(expires) <= self.clock.now():
+            self.store.drop_session(digest)
+            return None
+        return self.principal(account_id, session=digest)
+
+    def issue_token(self, name: str, scopes: Iterable[str], *, label: str = "") -> str:
+        """A new API token for account ``name`` with ``scopes`` (shown once)."""
+        wanted = sorted(set(scopes))
+        unknown = [scope for scope in wanted if scope not in SCOPES]
+        if unknown or not wanted:
+            raise InputError(
+                f"scopes must be among {', '.join(SCOPES)}; got {wanted}", key="scope"
+            )
+        token = secrets.token_urlsafe(32)
+        self.store.add_token(
+            token_hash(token),
+            self.account_id(name),
+            label[:100] or name,
+            " ".join(wanted),
+            self._now(),
+        )
+        return token
+
+    def from_token(self, token: str) -> Principal | None:
+        """The principal of an API token, with the token's scopes, or None."""
+        found = self.store.token(token_hash(token))
+        if found is None:
+            return None
+        account_id, scopes = found
+        return self.principal(account_id, scopes=frozenset(scopes.split()))
+
+    def check_csrf(self, principal: Principal, session_token: str, sent: str) -> bool:
+        """True when ``sent`` is the CSRF token of the principal's session."""
+        return principal.session == token_hash(session_token) and hmac.compare_digest(
+            csrf_token(session_token), sent
+        )
+
+    def end_deputy(self, person: str, body: str) -> int:
+        """SR-9/SR-30: a recalled or resigned deputy loses the role and every session.
+
+        Returns how many accounts were affected.
+        """
+        affected = 0
+        for account_id in self.store.accounts_of_person(person):
+            self.store.revoke(account_id, "deputy", body or None)
+            self.store.drop_sessions(account_id)
+            self.store.log(
+                self._now(),
+                "deputy_ended",
+                f"{person} no longer deputy in {body}",
+                account=str(account_id),
+            )
+            affected += 1
+        return affected
+
+    def log(
+        self, kind: str, detail: str, *, account: str | None, address: str | None
+    ) -> None:
+        """Write a refused action or a throttling to the security log."""
+        self.store.log(
+            self._now(), kind, detail[:2000], account=account, address=address
+        )
+
+
+def ended_deputies(events: Iterable[DomainEvent]) -> list[tuple[str, str]]:
+    """SR-9/SR-10/SR-30: ``(person, body)`` of each deputy whose mandate an event ended.
+
+    A recall ends the deputy's seat in their council; a resignation that took
+    effect ends it in the body resigned from; an annulled election unseats its
+    deputies (body ``""``: the deputy role everywhere).
+    """
+    ended: list[tuple[str, str]] = []
+    for evt in events:
+        if isinstance(evt, DeputyRecalled):
+            ended.append((evt.deputy, evt.council))
+        elif isinstance(evt, ResignationTookEffect):
+            ended.append((evt.person, evt.body))
+        elif isinstance(evt, ElectionAnnulled):
+            ended.extend((person, "") for person in evt.unseated)
+    return ended
+
+
+def open_accounts(services: Services) -> Accounts:
+    """The account service on the database of ``services`` (SQL only)."""
+    if services.engine is None:
+        raise StorageError("accounts need a SQL database; open one with bootstrap(db)")
+    return Accounts(SqlAccountStore(services.engine), services.clock)

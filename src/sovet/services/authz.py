@@ -1,0 +1,138 @@
+"""Who may do what (DESIGN §6): roles, scopes, principals and the refusals.
+
+Roles are bound to a body (``role_bindings``); administrator and auditor are
+global (body ``""``). A principal is an account seen through one credential:
+a web session (every scope) or an API token (its scopes only). Refusals::
+
+    SovetError
+    ├── NotAuthenticated   no valid session or token (401)
+    ├── NotAuthorized      the principal lacks the role, scope or membership (403)
+    └── Throttled          too many attempts; ``retry_after`` seconds (429)
+
+Their ``rule`` is ``"DESIGN §6"`` (the security model): the error contract
+``{"error": {"rule", "message"}}`` holds for them as for rule violations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sovet.domain.errors import SovetError
+
+__all__ = [
+    "GLOBAL_ROLES",
+    "ROLES",
+    "SCOPES",
+    "SECURITY_RULE",
+    "NotAuthenticated",
+    "NotAuthorized",
+    "Principal",
+    "Throttled",
+    "check_role",
+    "check_scope",
+]
+
+SECURITY_RULE = "DESIGN §6"
+"""The ``rule`` of every security refusal (there is no SR rule for logins)."""
+
+ROLES = (
+    "member",
+    "deputy",
+    "secretary",
+    "credentials_committee",
+    "auditor",
+    "administrator",
+)
+"""DESIGN §6: the roles; all but the global ones are held in a body."""
+
+GLOBAL_ROLES = frozenset({"administrator", "auditor"})
+"""Roles held everywhere (bound with body ``""``)."""
+
+SCOPES = ("read", "commands:write", "ballots:cast", "petitions:sign", "admin")
+"""API token scopes; a web session holds them all."""
+
+
+class NotAuthenticated(SovetError):
+    """DESIGN §6: no valid session or token accompanies the request."""
+
+    rule = SECURITY_RULE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAuthorized(SovetError):
+    """DESIGN §6: the principal lacks the role, scope or membership needed."""
+
+    rule = SECURITY_RULE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Throttled(SovetError):
+    """DESIGN §6: too many requests or failed logins; retry after ``retry_after``."""
+
+    rule = SECURITY_RULE
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = max(1, retry_after)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated account: its roles, its person, and the credential's scopes.
+
+    ``scopes`` is ``None`` for a web session (all scopes); ``session`` is the hash
+    of the session token when authenticated by cookie (CSRF applies then).
+    """
+
+    account_id: int
+    name: str
+    person: str | None
+    roles: frozenset[tuple[str, str]]
+    scopes: frozenset[str] | None = None
+    session: str | None = None
+
+    def has_scope(self, scope: str) -> bool:
+        """True when the credential carries ``scope`` (sessions carry all)."""
+        return self.scopes is None or scope in self.scopes
+
+    def has_role(self, role: str, body: str | None = None) -> bool:
+        """True when the account holds ``role`` in ``body`` (any body if None).
+
+        An administrator holds every role everywhere; global roles ignore ``body``.
+        """
+        for held, where in self.roles:
+            if held == "administrator":
+                return True
+            if held != role:
+                continue
+            if role in GLOBAL_ROLES or body is None or where == body:
+                return True
+        return False
+
+    def bodies(self, role: str) -> set[str]:
+        """The bodies in which the account holds ``role``."""
+        return {where for held, where in self.roles if held == role}
+
+
+def check_scope(principal: Principal, scope: str) -> None:
+    """Refuse (``NotAuthorized``) unless the credential carries ``scope``."""
+    if not principal.has_scope(scope):
+        raise NotAuthorized(f"this token lacks the scope {scope!r}")
+
+
+def check_role(principal: Principal, roles: tuple[str, ...], body: str | None) -> None:
+    """Refuse unless the principal holds one of ``roles`` in ``body``."""
+    if any(principal.has_role(role, body) for role in roles):
+        return
+    where = f" in {body!r}" if body else ""
+    raise NotAuthorized(
+        f"{principal.name!r} is not {' or '.join(roles)}{where} (DESIGN §6: a member "
+        "acts only where they belong)"
+    )
