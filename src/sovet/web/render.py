@@ -1,0 +1,71 @@
+"""Template rendering for the web pages: one Jinja2 environment, autoescaped.
+
+``page(request, name, **context)`` renders ``templates/<name>`` inside
+``base.html`` with what every page needs: the time-travel parameter ``at``
+(kept on every link by ``link``), the CSRF token and the signed-in user when
+the API's session layer provides them (``request.state.csrf_token`` and
+``request.state.user``; absent → forms render without them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from sovet.domain.calendar import display
+
+__all__ = ["TEMPLATES", "env", "page"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.filters["day"] = lambda at: display(at) if at else ""
+env.filters["short"] = lambda digest: f"{digest[:12]}…" if digest else ""
+
+
+def _link(at: str | None) -> Callable[..., str]:
+    def link(path: str, **params: object) -> str:
+        """``path`` with ``at`` (when time-travelling) and ``params`` as a query."""
+        query = {k: v for k, v in params.items() if v is not None}
+        if at:
+            query["at"] = at
+        return f"{path}?{urlencode(query)}" if query else path
+
+    return link
+
+
+def page(
+    request: Request,
+    name: str,
+    *,
+    at: str | None = None,
+    status: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """Render ``name`` as a full page (or its partial for an htmx request)."""
+    state = request.state
+    values: dict[str, Any] = {
+        "request": request,
+        "at": at,
+        "link": _link(at),
+        "path": request.url.path,
+        "csrf_token": getattr(state, "csrf_token", None),
+        "user": getattr(state, "user", None),
+        "svg": Markup,  # svg.py escapes every text it puts in a picture
+        **context,
+    }
+    html = env.get_template(name).render(values)
+    return HTMLResponse(html, status_code=status)

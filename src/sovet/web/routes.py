@@ -1,0 +1,227 @@
+"""The web UI's pages (HTML, server-rendered): who governs and why, and how.
+
+``router`` is included by ``sovet.api.app.create_app``; the pages read the
+``Services`` from ``request.app.state.services``. Every page takes ``?at=``
+(an ISO date) and shows the state as recorded up to that day (SR-28).
+
+Pages: ``/`` legitimacy (SR-28) with its proof linked to ``/log#seq-N``;
+``/federation`` the bodies (SR-2); ``/congress`` and ``/congress/{id}`` the
+sessions as hemicycles (SR-16…SR-19); ``/log`` the log, paged; ``/audit``
+verification (chain, Merkle roots, signatures) and ``/audit/export``; the
+election, petition and member pages live in ``sovet.web.voting``.
+Domain errors become an HTML error page with the status the API would give.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
+
+from sovet.domain.calendar import display, moment
+from sovet.domain.errors import ChainBroken, InputError, NotFound, SovetError
+from sovet.services.bootstrap import Services
+from sovet.services.queries import legitimacy_at, log_page, verify_log
+from sovet.services.transfer import export_lines
+from sovet.web import svg, views
+from sovet.web.render import page
+
+__all__ = ["router", "services_of"]
+
+router = APIRouter(include_in_schema=False)
+
+At = Annotated[
+    str | None, Query(description="ISO date: show the state recorded up to then")
+]
+STATIC = {
+    "sovet.css": "text/css",
+    "sovet.js": "text/javascript",
+    "htmx.min.js": "text/javascript",
+}
+
+
+def services_of(request: Request) -> Services:
+    """The engine's services: the API context's (``create_app``), else the app's."""
+    context = getattr(request.app.state, "sovet", None)
+    services: Services = (
+        context.services if context is not None else request.app.state.services
+    )
+    return services
+
+
+def error_page(request: Request, error: SovetError, at: str | None) -> HTMLResponse:
+    """A domain error as a page: 404 for an unknown id, 422 for bad input, else 409."""
+    status = 409
+    if isinstance(error, NotFound):
+        status = 404
+    elif isinstance(error, InputError):
+        status = 422
+    rule = getattr(error, "rule", None)
+    return page(
+        request, "error.html", at=at, status=status, error=str(error), rule=rule
+    )
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    """The stylesheet, the progressive-enhancement script and htmx (vendored)."""
+    if name not in STATIC:
+        return Response("not found", status_code=404, media_type="text/plain")
+    path = views.STATIC_DIR / name
+    return FileResponse(path, media_type=STATIC[name])
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, at: At = None) -> HTMLResponse:
+    """SR-28: who governs at ``at`` (default now), why, until when, with proof."""
+    services = services_of(request)
+    try:
+        moment_ = views.state_at(services, at)
+        when = at or services.clock.now().date().isoformat()
+        answer = legitimacy_at(services.uow(), when, cache=services.cache)
+    except SovetError as error:
+        return error_page(request, error, at)
+    return page(request, "home.html", at=at, answer=answer, when=when, moment=moment_)
+
+
+@router.get("/federation", response_class=HTMLResponse)
+def federation(request: Request, at: At = None) -> HTMLResponse:
+    """SR-2: the tree of bodies, each with its composition by faction."""
+    try:
+        moment_ = views.state_at(services_of(request), at)
+    except SovetError as error:
+        return error_page(request, error, at)
+    roots = views.federation(moment_.state)
+    picture = svg.federation_tree(roots, title="The federation of bodies")
+    return page(
+        request,
+        "federation.html",
+        at=at,
+        moment=moment_,
+        roots=roots,
+        picture=picture,
+    )
+
+
+@router.get("/congress", response_class=HTMLResponse)
+def congresses(request: Request, at: At = None) -> HTMLResponse:
+    """SR-15/SR-20: the sessions of congress and the executive committees."""
+    try:
+        moment_ = views.state_at(services_of(request), at)
+    except SovetError as error:
+        return error_page(request, error, at)
+    return page(
+        request,
+        "congresses.html",
+        at=at,
+        moment=moment_,
+        sessions=views.sessions(moment_.state),
+    )
+
+
+@router.get("/congress/{session_id}", response_class=HTMLResponse)
+def congress(request: Request, session_id: str, at: At = None) -> HTMLResponse:
+    """SR-16…SR-19: a session as a hemicycle by faction, with the majority line."""
+    try:
+        moment_ = views.state_at(services_of(request), at)
+        session = moment_.state.assembly(session_id)
+    except SovetError as error:
+        return error_page(request, error, at)
+    parts = views.session_slices(moment_.state, session)
+    consultative = views.slices(moment_.state, session.consultative)
+    picture = svg.hemicycle(parts, title=f"{session.name}: decisive delegates")
+    return page(
+        request,
+        "congress.html",
+        at=at,
+        moment=moment_,
+        session=session,
+        slices=parts,
+        consultative=consultative,
+        seated=sum(p.seats for p in parts),
+        majority=svg.majority(sum(p.seats for p in parts)),
+        picture=picture,
+        opened=display(session.opened_at),
+    )
+
+
+@router.get("/log", response_class=HTMLResponse)
+def log(
+    request: Request,
+    at: At = None,
+    start: Annotated[int, Query(ge=1)] = 1,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> HTMLResponse:
+    """The log, paged: seq, hash, type and summary, each at anchor ``#seq-N``."""
+    services = services_of(request)
+    try:
+        moment_ = views.state_at(services, at)
+        listing = log_page(services.uow(), start=start, limit=limit)
+    except SovetError as error:
+        return error_page(request, error, at)
+    events = listing.events
+    if at:
+        limit_at = moment(at, end_of_day=True)
+        events = [e for e in events if moment(e.recorded_at) <= limit_at]
+    head = moment_.state.head[0] if moment_.state.head else 0
+    more = (
+        bool(listing.events)
+        and listing.events[-1].seq < head
+        and len(events) == len(listing.events)
+    )
+    return page(
+        request,
+        "log.html",
+        at=at,
+        moment=moment_,
+        events=events,
+        summaries=listing.summaries,
+        start=start,
+        limit=limit,
+        previous=max(start - limit, 1) if start > 1 else None,
+        following=start + limit if more else None,
+        head=head,
+    )
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(request: Request, at: At = None) -> HTMLResponse:
+    """Verify the log: every hash link, every checkpoint's Merkle root and signature."""
+    services = services_of(request)
+    try:
+        moment_ = views.state_at(services, at)
+    except SovetError as error:
+        return error_page(request, error, at)
+    report = None
+    broken = None
+    try:
+        report = verify_log(services.uow(), services.verify_signature)
+    except ChainBroken as error:
+        broken = str(error)
+    with services.uow() as uow:
+        checkpoints = uow.checkpoints.list()
+    latest = checkpoints[-1] if checkpoints else None
+    return page(
+        request,
+        "audit.html",
+        at=at,
+        moment=moment_,
+        report=report,
+        broken=broken,
+        latest=latest,
+        checkpoints=len(checkpoints),
+        public_key=services.signer.public_key_hex(),
+    )
+
+
+@router.get("/audit/export")
+def export(request: Request) -> StreamingResponse:
+    """The whole log as JSON lines (``sovet export``): events, checkpoints, key."""
+    services = services_of(request)
+    lines = (line + "\n" for line in export_lines(services.uow(), services.signer))
+    return StreamingResponse(
+        lines,
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": 'attachment; filename="sovet-log.jsonl"'},
+    )

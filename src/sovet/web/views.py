@@ -1,0 +1,123 @@
+"""View data for the web pages, read from the folded state: no HTML here.
+
+``state_at(services, at)`` is the time machine every page uses: the state at the
+head of the log, or with ``?at=`` the fold of the events recorded up to that
+day (``FederationState.as_of``, SR-28). The other functions turn the records
+into what the templates and ``svg`` need: compositions by faction, the
+federation tree, the congress sessions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sovet.domain import FederationState
+from sovet.domain.calendar import display
+from sovet.domain.state import Assembly, BodyRecord
+from sovet.services.bootstrap import Services
+from sovet.services.queries import check_time
+from sovet.web.svg import Slice, TreeNode, faction_colours
+
+__all__ = [
+    "STATIC_DIR",
+    "Moment",
+    "body_slices",
+    "federation",
+    "session_slices",
+    "sessions",
+    "slices",
+    "state_at",
+]
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """The state a page shows and the time it is for (``at`` is None for now)."""
+
+    state: FederationState
+    at: str | None
+    label: str
+
+
+def state_at(services: Services, at: str | None) -> Moment:
+    """SR-28: the state at the head of the log, or as recorded up to ``at``.
+
+    A malformed ``at`` raises ``InputError`` naming the parameter.
+    """
+    if at:
+        check_time(at, key="at")
+    with services.uow() as uow:
+        state = services.cache.current(uow.events)
+    if not at:
+        label = "now"
+        if state.last_at is not None:
+            label = f"now (log up to {display(state.last_at)})"
+        return Moment(state, None, label)
+    return Moment(state.as_of(at), at, display(at))
+
+
+def slices(state: FederationState, counts: Mapping[str, int]) -> list[Slice]:
+    """A composition (faction id → seats) as named, coloured slices.
+
+    Factions keep the order they were registered in (stable colours across
+    pages); a faction the state does not know keeps its id as its name.
+    """
+    order = list(state.factions)
+    order += [key for key in counts if key not in state.factions]
+    colours = faction_colours(order)
+    return [
+        Slice(key, state.display_name(key) or key, counts[key], colours[key])
+        for key in order
+        if counts.get(key, 0) > 0
+    ]
+
+
+def session_slices(state: FederationState, session: Assembly) -> list[Slice]:
+    """SR-17: the decisive delegates seated in a session, by faction."""
+    return slices(state, session.seated)
+
+
+def body_slices(state: FederationState, body: BodyRecord) -> list[Slice]:
+    """SR-2: a body's composition: its deputies by faction, else its latest session."""
+    if body.composition:
+        return slices(state, body.composition)
+    latest = state.latest_congress(body.id)
+    if latest is not None:
+        return session_slices(state, latest)
+    if body.members:
+        counts: dict[str, int] = {}
+        for faction in body.members.values():
+            counts[faction] = counts.get(faction, 0) + 1
+        return slices(state, counts)
+    return []
+
+
+def federation(state: FederationState) -> list[TreeNode]:
+    """SR-2: the bodies as a forest (by ``parent``), sessions under their body."""
+    nodes = {
+        key: TreeNode(key, body.name, body.kind, body_slices(state, body))
+        for key, body in state.bodies.items()
+    }
+    roots: list[TreeNode] = []
+    for key, body in state.bodies.items():
+        parent = nodes.get(body.parent) if body.parent else None
+        (parent.children if parent is not None else roots).append(nodes[key])
+    for session in state.assemblies.values():
+        owner = nodes.get(session.body)
+        node = TreeNode(
+            f"session:{session.id}",
+            session.name,
+            session.kind,
+            session_slices(state, session),
+        )
+        (owner.children if owner is not None else roots).append(node)
+    return roots
+
+
+def sessions(state: FederationState) -> list[Assembly]:
+    """SR-15/SR-20: every congress session and executive committee, oldest first."""
+    return list(state.assemblies.values())
