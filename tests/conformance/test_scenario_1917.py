@@ -156,25 +156,28 @@ def test_the_breaches_of_the_hold_are_recorded(log: ListLog) -> None:
     }
 
 
-def test_the_third_congress_cec_of_306_exceeds_the_1918_cap(log: ListLog) -> None:
-    """SR-20: C18 art 28 (July 1918) caps the CEC at 200; FACTS §8 gives 306."""
+def test_the_third_congress_elected_a_cec_of_306(log: ListLog) -> None:
+    """SR-20: FACTS §8 gives 306; C18 art 28's cap of 200 binds from 10 Jul 1918."""
+    vtsik = log.state.assemblies["vtsik-3"]
+    assert vtsik.size == 306
+    assert vtsik.seated["bolsheviks"] == 160
+    assert vtsik.seated["left-srs"] == 125
+    assert log.state.assemblies["vtsik-2"].closed_at == "1918-01-31"
+    answer = legitimacy(log.state, "1918-02-01").to_json()
+    assert any("third convocation" in end for end in answer["ends_when"])
+
+
+def test_a_cec_of_306_after_c18_came_into_force_is_refused(log: ListLog) -> None:
+    """SR-20: the same committee elected after 10 Jul 1918 exceeds the cap."""
     step = {
         "command": "elect_executive_committee",
-        "at": "1918-01-31",
-        "executive": "vtsik-3",
+        "at": "1918-07-10",
+        "executive": "vtsik-5",
         "congress": "congress-3",
-        "name": "All-Russian Central Executive Committee (third convocation)",
-        "composition": {
-            "bolsheviks": 160,
-            "left-srs": 125,
-            "sr-maximalists": 7,
-            "right-srs": 7,
-            "anarchist-communists": 3,
-            "united-sd-int": 2,
-            "mensheviks": 2,
-        },
+        "name": "All-Russian Central Executive Committee (test)",
+        "composition": dict(log.state.assemblies["vtsik-3"].seated),
     }
-    state = log.state.as_of("1918-01-31")
+    state = log.state.copy()
     state.assemblies["congress-3"].closed_at = None
     with pytest.raises(RuleViolation) as refused:
         decide(state, command_from_mapping(step, source="test"))
@@ -212,7 +215,7 @@ def test_counterfactual_recalls_cost_the_bloc_its_council_majority(
     assert answer["approved_by"]["body"] == "Third All-Russian Congress of Soviets"
     lost = [w for w in answer["warnings"] if "lost its majority in the councils" in w]
     assert lost
-    assert "second convocation" in lost[0]
+    assert "third convocation" in lost[0]  # the VTsIK the Third Congress elected
 
 
 def test_counterfactual_power_passes_by_the_next_congress_decision(

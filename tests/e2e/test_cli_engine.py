@@ -347,6 +347,19 @@ def test_init_and_run_the_union_example(tmp_path: Path) -> None:
     assert "governed by 'union'" in refused.output
 
 
+def test_the_1917_scenarios_run_directly_under_their_preset(tmp_path: Path) -> None:
+    """``preset = "rsfsr1918"`` in both files: no init or --preset needed."""
+    from sovet.presets.loader import preset_file
+
+    db = str(tmp_path / "1917.db")
+    for name in ("scenario_1917.toml", "scenario_1917_counterfactual.toml"):
+        result = _invoke("run", str(preset_file("rsfsr1918", name)), "--db", db)
+        assert result.exit_code == 0, result.output
+    assert result.output.count("adopt_constitution") == 0
+    answer = _legitimacy(Path(db), "1918-03-15")
+    assert answer["approved_by"]["body"].startswith("Fourth")
+
+
 @pytest.mark.parametrize("preset", ["union", "party"])
 def test_the_preset_examples_run(preset: str, tmp_path: Path) -> None:
     from sovet.presets.loader import preset_file
@@ -417,7 +430,9 @@ def test_steps_before_a_refusal_stay_applied_and_signed(tmp_path: Path) -> None:
 def test_run_needs_a_constitution_on_an_empty_database(tmp_path: Path) -> None:
     from sovet.presets.loader import preset_file
 
-    scenario = preset_file("rsfsr1918", "scenario_1917.toml")
+    text = preset_file("rsfsr1918", "scenario_1917.toml").read_text(encoding="utf-8")
+    scenario = tmp_path / "no_preset.toml"  # the bundled file names its preset
+    scenario.write_text(text.replace('preset = "rsfsr1918"', ""), encoding="utf-8")
     db = tmp_path / "x.db"
     result = _invoke("run", str(scenario), "--db", str(db))
     assert result.exit_code == 2

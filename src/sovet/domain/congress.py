@@ -99,6 +99,13 @@ def _check_convener(state: FederationState, cmd: ConveneCongress) -> None:
     if ec is not None and ec.kind == "executive_committee":
         elected_by = state.assemblies.get(ec.congress or "")
         if elected_by is not None and elected_by.body == cmd.body:
+            if ec.closed_at is not None:
+                raise RuleViolation(
+                    "SR-15",
+                    f"{ec.name} was replaced on {ec.closed_at}; only the sitting "
+                    "executive committee convenes the congress",
+                    cmd.convened_by,
+                )
             return
     body = state.bodies.get(cmd.convened_by)
     if (

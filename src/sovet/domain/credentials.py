@@ -7,12 +7,15 @@ composition, replacing the counts. A walk-out lowers the delegates *present*,
 never those *seated* (SR-19).
 
 Mandates per sender (SR-12 with SR-17): once ``apportion_congress`` has been
-recorded for the congress body, decisive credentials must name exactly one
-sender and may not take it past its apportioned mandates; the session keeps a
-tally per sender (``Assembly.sent``). A commission's report may not seat more
-decisive delegates than the congress was apportioned. Without an apportionment
-(the 1917-18 congresses: delegates sent jointly by many councils, counts per
-faction only, FACTS §1) there is nothing to check against and no limit applies.
+recorded for the congress body, decisive credentials must name their senders
+and may not take any past its apportioned mandates; the session keeps a tally
+per sender (``Assembly.sent``). Delegates sent jointly by several senders are
+counted against them in the order listed, each up to its remaining mandates
+(the split is recorded on the event, ``mandates``). A commission's report may
+not seat more decisive delegates than the congress was apportioned. Without an
+apportionment (the 1917-18 congresses: delegates sent jointly by many councils,
+counts per faction only, FACTS §1) there is nothing to check against and no
+limit applies.
 """
 
 from __future__ import annotations
@@ -139,6 +142,7 @@ class DelegatesCredentialed(DomainEvent):
     kind: str
     senders: tuple[str, ...] = ()
     persons: tuple[str, ...] = ()
+    mandates: dict[str, int] | None = None  # SR-12: decisive seats per sender
 
     @property
     def stream_id(self) -> str:
@@ -174,8 +178,7 @@ def _credential(state: FederationState, cmd: CredentialDelegates) -> list[Domain
         state.person(person)
         if person in session.delegates:
             raise RuleViolation("SR-17", f"{person!r} is already credentialed", person)
-    if cmd.kind == "decisive":
-        _check_sender(state, session, cmd)
+    mandates = _split(state, session, cmd) if cmd.kind == "decisive" else None
     return [
         DelegatesCredentialed(
             at=cmd.at,
@@ -185,26 +188,46 @@ def _credential(state: FederationState, cmd: CredentialDelegates) -> list[Domain
             kind=cmd.kind,
             senders=cmd.senders,
             persons=cmd.persons,
+            mandates=mandates,
         )
     ]
 
 
-def _check_sender(
+def _split(
     state: FederationState, session: Assembly, cmd: CredentialDelegates
-) -> None:
-    """SR-12/SR-17: decisive credentials stay within the sender's mandates."""
-    if mandates_of(state, session.body) is None:
-        return
-    if len(cmd.senders) != 1:
+) -> dict[str, int] | None:
+    """SR-12/SR-17: decisive seats per sender, within each one's mandates."""
+    allocation = mandates_of(state, session.body)
+    if allocation is None:
+        return {cmd.senders[0]: cmd.count} if len(cmd.senders) == 1 else None
+    if not cmd.senders:
         raise RuleViolation(
             "SR-12",
             f"{session.name} has an apportionment: decisive credentials name "
-            f"exactly one sender, not {len(cmd.senders)}",
-            list(cmd.senders),
+            "their sender",
+            cmd.count,
         )
-    sender = cmd.senders[0]
-    after = session.sent.get(sender, 0) + cmd.count
-    check_sender_mandates(state, session.body, sender, after)
+    if len(cmd.senders) == 1:
+        sender = cmd.senders[0]
+        check_sender_mandates(
+            state, session.body, sender, session.sent.get(sender, 0) + cmd.count
+        )
+        return {sender: cmd.count}
+    split: dict[str, int] = {}
+    left = cmd.count
+    for sender in dict.fromkeys(cmd.senders):
+        take = min(left, allocation.get(sender, 0) - session.sent.get(sender, 0))
+        if take > 0:
+            split[sender] = take
+            left -= take
+    if left:
+        raise RuleViolation(
+            "SR-12",
+            f"{', '.join(cmd.senders)} have {cmd.count - left} decisive mandates "
+            f"left, not {cmd.count}",
+            cmd.count,
+        )
+    return split
 
 
 @evolves(DelegatesCredentialed)
@@ -215,8 +238,8 @@ def _credentialed(
     table = session.seated if evt.kind == "decisive" else session.consultative
     table[evt.faction] = table.get(evt.faction, 0) + evt.count
     sender = evt.senders[0] if len(evt.senders) == 1 else None
-    if sender is not None and evt.kind == "decisive":
-        session.sent[sender] = session.sent.get(sender, 0) + evt.count
+    for name, seats in (evt.mandates or {}).items():
+        session.sent[name] = session.sent.get(name, 0) + seats
     for person in evt.persons:
         session.delegates[person] = DelegateRecord(
             person, evt.faction, evt.kind, sender

@@ -145,18 +145,45 @@ def test_sr12_consultative_credentials_take_no_mandate() -> None:
     assert world.state.assemblies["c1"].sent == {}
 
 
-def test_sr12_joint_or_unnamed_senders_refused_under_an_apportionment() -> None:
+def test_sr12_unnamed_senders_refused_under_an_apportionment() -> None:
     world = apportioned_world()
-    for senders in ([], ["city", "prov"]):
-        refusal = world.refuse(
-            "SR-12",
-            "credential_delegates",
-            congress="c1",
-            faction="red",
-            count=1,
-            senders=senders,
-        )
-        assert refusal.value == senders
+    refusal = world.refuse(
+        "SR-12", "credential_delegates", congress="c1", faction="red", count=1
+    )
+    assert refusal.value == 1
+
+
+def test_sr12_joint_senders_fill_their_mandates_in_order() -> None:
+    world = apportioned_world()
+    world.do(
+        "credential_delegates", congress="c1", faction="red", count=1, senders=["city"]
+    )
+    stored = world.do(
+        "credential_delegates",
+        congress="c1",
+        faction="red",
+        count=3,
+        senders=["city", "prov"],
+    )
+    assert stored[0].payload["mandates"] == {"city": 1, "prov": 2}
+    assert world.state.assemblies["c1"].sent == {"city": 2, "prov": 2}
+    refusal = world.refuse(
+        "SR-12",
+        "credential_delegates",
+        congress="c1",
+        faction="green",
+        count=3,
+        senders=["prov", "city"],
+    )
+    assert refusal.value == 3
+    world.do(
+        "credential_delegates",
+        congress="c1",
+        faction="green",
+        count=2,
+        senders=["prov", "city"],
+    )
+    assert world.state.assemblies["c1"].sent == {"city": 2, "prov": 4}
 
 
 def test_sr12_a_sender_without_mandates_is_refused() -> None:
@@ -438,3 +465,26 @@ def test_pass_motion_helper_still_carries_by_count() -> None:
     world = imperative_world(True)
     pass_motion(world, "m2", "c1", "general", yes=2, no=0)
     assert world.state.motions["m2"].status == "adopted"
+
+
+def test_sr15_a_replaced_executive_committee_no_longer_convenes() -> None:
+    world = ec_world("national")
+    for executive in ("ec1", "ec2"):
+        world.do(
+            "elect_executive_committee",
+            executive=executive,
+            congress="c1",
+            name=executive,
+            composition={"red": 10},
+        )
+    world.do("close_congress", congress="c1")
+    fields: dict[str, Any] = {
+        "congress": "c2",
+        "body": "cg",
+        "name": "Next",
+        "number": 2,
+        "apportioned": 100,
+    }
+    refusal = world.refuse("SR-15", "convene_congress", convened_by="ec1", **fields)
+    assert refusal.value == "ec1"
+    world.do("convene_congress", convened_by="ec2", **fields)
