@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sovet.api import errors
 from sovet.api.deps import ApiContext, client_address
+from sovet.api.routes import commands
 from sovet.api.throttle import Limits, TokenBuckets
 from sovet.domain import event_from_stored
 from sovet.ledger.envelope import StoredEvent
@@ -29,11 +30,12 @@ from sovet.services.bootstrap import Services
 
 __all__ = ["API_ROUTERS", "create_app"]
 
-API_ROUTERS: tuple[str, ...] = ("auth",)
+API_ROUTERS: tuple[str, ...] = ("auth", "accounts", "queries")
 """Modules of ``sovet.api.routes`` whose ``router`` is mounted under ``/api``.
 
 Optional ones (present when their developer has built them) are added by
-``_OPTIONAL_ROUTERS``."""
+``_OPTIONAL_ROUTERS``; the engine commands' routers (one per resource) come
+from ``routes/commands.py``."""
 
 _OPTIONAL_ROUTERS: tuple[str, ...] = ("elections", "petitions", "receipts")
 
@@ -122,6 +124,8 @@ def create_app(services: Services, *, limits: Limits | None = None) -> FastAPI:
     app.state.on_refusal = _on_refusal
     errors.install(app)
     for router in _routers():
+        app.include_router(router, prefix="/api")
+    for router in commands.routers():
         app.include_router(router, prefix="/api")
     if importlib.util.find_spec("sovet.web") is not None and (
         importlib.util.find_spec("sovet.web.routes") is not None

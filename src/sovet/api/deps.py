@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -74,6 +75,8 @@ class ApiContext:
     requests: TokenBuckets
     logins: TokenBuckets
     refusals: TokenBuckets
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    """Serialises use of the shared ``services.cache`` (state folding, writes)."""
     after_execute: list[AfterExecute] = field(default_factory=list)
     """Hooks run with the events of every executed command (after commit)."""
 

@@ -151,8 +151,20 @@ class Accounts:
             raise InputError(f"no account named {name!r}", key="name")
         return row[0]
 
+    def grant_check(self, role: str, body: str | None) -> None:
+        """``InputError`` unless ``role`` is known and has a body when it needs one."""
+        if role not in ROLES:
+            raise InputError(
+                f"unknown role {role!r} (known: {', '.join(ROLES)})", key="role"
+            )
+        if role not in GLOBAL_ROLES and not body:
+            raise InputError(
+                f"the role {role!r} is held in a body: give --body", key="body"
+            )
+
     def grant(self, name: str, role: str, body: str | None = None) -> None:
         """Bind ``role`` to account ``name`` in ``body`` (global roles: no body)."""
+        self.grant_check(role, body)
         if role not in ROLES:
             raise InputError(
                 f"unknown role {role!r} (known: {', '.join(ROLES)})", key="role"

@@ -1,0 +1,85 @@
+"""Accounts over HTTP (DESIGN §6): administrators create and grant; auditors read.
+
+``POST /api/accounts`` (create), ``POST /api/accounts/{name}/roles`` (grant),
+``POST /api/accounts/{name}/tokens`` (a scoped API token, shown once) — the
+administrator only; ``GET /api/security-log`` — auditors and administrators.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from sovet.api.deps import Admin, Auditor, Ctx
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["accounts"])
+
+
+class NewAccount(BaseModel):
+    """An account to create, with its first role."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    password: Annotated[str, Field(min_length=1, max_length=1000)]
+    role: str
+    body: str | None = None
+    person: str | None = None
+
+
+class Grant(BaseModel):
+    """A role to bind (``body`` unless global)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    role: str
+    body: str | None = None
+
+
+class NewToken(BaseModel):
+    """Scopes of a new API token."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    scopes: Annotated[list[str], Field(min_length=1, max_length=10)]
+    label: Annotated[str, Field(max_length=100)] = ""
+
+
+@router.post("/accounts", status_code=201)
+async def create(form: NewAccount, ctx: Ctx, _admin: Admin) -> dict[str, Any]:
+    """Create an account with a role (administrator)."""
+
+    def run() -> None:
+        ctx.accounts.grant_check(form.role, form.body)
+        ctx.accounts.create_account(form.name, form.password, person=form.person)
+        ctx.accounts.grant(form.name, form.role, form.body)
+
+    await run_in_threadpool(run)
+    return {"name": form.name, "role": form.role, "body": form.body}
+
+
+@router.post("/accounts/{name}/roles")
+async def grant(name: str, form: Grant, ctx: Ctx, _admin: Admin) -> dict[str, Any]:
+    """Bind a role to an account (administrator)."""
+    await run_in_threadpool(ctx.accounts.grant, name, form.role, form.body)
+    return {"name": name, "role": form.role, "body": form.body}
+
+
+@router.post("/accounts/{name}/tokens", status_code=201)
+async def token(name: str, form: NewToken, ctx: Ctx, _admin: Admin) -> dict[str, Any]:
+    """A new scoped API token for the account (administrator; shown once)."""
+    issued = await run_in_threadpool(
+        ctx.accounts.issue_token, name, form.scopes, label=form.label
+    )
+    return {"name": name, "scopes": sorted(set(form.scopes)), "token": issued}
+
+
+@router.get("/security-log")
+async def security_log(
+    ctx: Ctx, _auditor: Auditor, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> dict[str, Any]:
+    """The latest failed logins, refusals and throttlings (auditor)."""
+    entries = await run_in_threadpool(ctx.accounts.store.security_entries, limit)
+    return {"entries": entries}

@@ -1,0 +1,118 @@
+"""Every engine command over HTTP: ``POST /api/{resource}/commands/{name}``.
+
+One router per resource (``RESOURCES``: the concept modules of the domain
+grouped as bodies, congress, motions, government, coalition, demands, holds,
+members, constituencies …). The body is the command's fields as JSON
+(``schemas.command_model``: strict, unknown fields refused); the caller must
+hold the command's role in the body it acts in (``command_authz``). The command
+runs through ``services.handlers.execute``: all or nothing. The answer lists
+the events appended, each with seq, hash, type and summary.
+
+No ``from __future__ import annotations`` here: each generated endpoint's
+``body`` annotation is set to the real model class for FastAPI to read.
+"""
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from sovet.api.deps import ApiContext, Caller, Ctx
+from sovet.api.schemas import command_model
+from sovet.domain import COMMANDS, command_from_mapping, summary
+from sovet.domain import event_from_stored as _event
+from sovet.services.authz import Principal
+from sovet.services.command_authz import authorize_command
+from sovet.services.handlers import execute
+
+__all__ = ["RESOURCES", "resource_of", "routers", "run_command"]
+
+RESOURCES: dict[str, str] = {
+    "bodies": "bodies",
+    "congress": "congress",
+    "credentials": "congress",
+    "delegates": "congress",
+    "apportion_delegates": "congress",
+    "motions": "motions",
+    "votes": "motions",
+    "executive": "government",
+    "government": "government",
+    "coalition": "coalition",
+    "demands": "demands",
+    "holds": "holds",
+    "discipline": "holds",
+    "expiry": "holds",
+    "electorate": "members",
+    "franchise": "members",
+    "deputies": "constituencies",
+    "polling": "constituencies",
+    "verification": "constituencies",
+    "recalls": "constituencies",
+}
+"""Domain concept module → API resource (others use the module's own name)."""
+
+
+def resource_of(name: str) -> str:
+    """The resource whose router carries command ``name``."""
+    module = COMMANDS[name].__module__.rsplit(".", 1)[-1]
+    return RESOURCES.get(module, module)
+
+
+def run_command(
+    ctx: ApiContext, principal: Principal, name: str, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """Build, authorise and execute one command; its appended events."""
+    services = ctx.services
+    command = command_from_mapping(
+        {"command": name, **fields}, source=f"POST commands/{name}"
+    )
+    with ctx.lock:
+        uow = services.uow()
+        with uow:
+            state = services.cache.current(uow.events)
+        authorize_command(principal, state, command)
+        stored = execute(services.uow(), command, cache=services.cache)
+    ctx.executed(stored)
+    return {
+        "command": name,
+        "events": [
+            {
+                "seq": event.seq,
+                "hash": event.hash,
+                "type": event.type,
+                "summary": summary(_event(event)),
+            }
+            for event in stored
+        ],
+    }
+
+
+def _endpoint(name: str) -> Any:
+    async def endpoint(body: BaseModel, ctx: Ctx, principal: Caller) -> dict[str, Any]:
+        fields = body.model_dump(mode="json", exclude_unset=True)
+        return await run_in_threadpool(run_command, ctx, principal, name, fields)
+
+    # FastAPI reads the body model from the annotation: the command's own model.
+    endpoint.__annotations__["body"] = command_model(COMMANDS[name])
+    endpoint.__doc__ = (COMMANDS[name].__doc__ or name).strip()
+    endpoint.__name__ = f"command_{name}"
+    return endpoint
+
+
+def routers() -> list[APIRouter]:
+    """One router per resource with a ``POST /commands/{name}`` per command."""
+    by_resource: dict[str, APIRouter] = {}
+    for name in sorted(COMMANDS):
+        resource = resource_of(name)
+        router = by_resource.setdefault(
+            resource, APIRouter(prefix=f"/{resource}", tags=[resource])
+        )
+        router.add_api_route(
+            f"/commands/{name}",
+            _endpoint(name),
+            methods=["POST"],
+            summary=name,
+            name=f"{resource}:{name}",
+        )
+    return list(by_resource.values())
