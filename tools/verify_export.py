@@ -438,8 +438,18 @@ def recount(called: Json, counted: Json, batch: list[Json] | None) -> str:
     rounds = [
         {c: _fraction(v, where) for c, v in r.items()} for r in published["rounds"]
     ]
+    cast, registered = published["ballots_cast"], published["registered"]
+    if rounds and sum(rounds[0].values()) > cast:
+        raise Failure(
+            f"{where}: first-round tallies add to {sum(rounds[0].values())}, "
+            f"more than the {cast} ballots cast"
+        )
+    if cast > registered:
+        raise Failure(f"{where}: {cast} ballots cast of {registered} registered")
     if batch is not None:
         ballots = [_ballot(b, f"{where} ballot") for b in batch]
+        if len(ballots) != cast:
+            raise Failure(f"{where}: {len(ballots)} published ballots, {cast} cast")
         source = f"{len(ballots)} published ballots"
     elif method == "plurality" and rounds:
         ballots = [([c], int(v)) for c, v in rounds[0].items() if v]
@@ -632,6 +642,8 @@ class Federation:
             self.in_force[body] = (gov, session, seq)
         elif motion["kind"] == "withdraw_government" and self._holds(body, gov):
             del self.in_force[str(body)]
+        elif motion["kind"] == "rename_government" and gov in self.lists:
+            self.lists[gov] = {**self.lists[gov], "name": motion["text"]}
 
     def _holds(self, body: str | None, gov: str | None) -> bool:
         held = self.in_force.get(str(body))
