@@ -5,6 +5,7 @@ Adapters (``sovet.adapters``) implement them. Storage errors live here::
     SovetError (sovet.domain.errors)
     └── StorageError            the store failed to do what was asked
         └── ConcurrencyConflict another writer got there first (UNIQUE(stream, version))
+            └── DuplicateEntry  a second vote or signature (UNIQUE(…, member))
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from sovet.domain.errors import SovetError
 from sovet.ledger.envelope import JSONValue, NewEvent, StoredEvent
 
 __all__ = [
+    "BallotStore",
     "Checkpoint",
     "CheckpointStore",
     "Clock",
     "ConcurrencyConflict",
+    "DuplicateEntry",
     "EventStore",
     "ProjectionStore",
     "Signer",
@@ -36,6 +39,48 @@ class StorageError(SovetError):
 
 class ConcurrencyConflict(StorageError):
     """Another writer appended to the stream first (``UNIQUE(stream_id, version)``)."""
+
+
+class DuplicateEntry(ConcurrencyConflict):
+    """SR-7/SR-10: the member already voted in this election or signed this petition."""
+
+
+class BallotStore(Protocol):
+    """DESIGN §6: who voted, the ballot box (apart from them), petition signatures.
+
+    The ballot box rows carry no member, no time and no sequence; only the
+    election, a random ballot id, the receipt and the ranking text.
+    """
+
+    def record_voter(self, election: str, member: str) -> None:
+        """Note that ``member`` voted; ``DuplicateEntry`` on a second vote."""
+        ...
+
+    def has_voted(self, election: str, member: str) -> bool:
+        """Whether ``member`` has voted in ``election``."""
+        ...
+
+    def add_ballot(
+        self, election: str, ballot_id: str, receipt: str, ranking: str
+    ) -> None:
+        """Put one ballot in the box."""
+        ...
+
+    def ballots(self, election: str) -> list[tuple[str, str]]:
+        """Every ``(receipt, ranking)`` of the election, in no meaningful order."""
+        ...
+
+    def grouped(self, election: str) -> dict[str, int]:
+        """The compressed profile: ranking text → number of ballots (GROUP BY)."""
+        ...
+
+    def add_signature(self, petition: str, member: str) -> None:
+        """Record a signature; ``DuplicateEntry`` when ``member`` signed already."""
+        ...
+
+    def signatures(self, petition: str) -> int:
+        """How many members signed ``petition``."""
+        ...
 
 
 class EventStore(Protocol):

@@ -1,0 +1,206 @@
+"""Secret ballots and petition signatures in SQL (DESIGN §6), and their unit of work.
+
+The tables live on the shared ``schema.metadata`` (migration ``0003_ballots``
+creates them; ``tests/integration/test_migrations.py`` compares both):
+
+- ``votes_cast(election_id, member_id)``: THAT a member voted;
+  ``UNIQUE(election_id, member_id)`` refuses a second ballot (``DuplicateEntry``).
+- ``ballot_box(election_id, ballot_id, receipt, ranking)``: the ballots, with no
+  member, no timestamp and no sequential id; ``ballot_id`` is 128 random bits.
+- ``petition_signatures(petition_id, member_id)``, ``UNIQUE`` likewise (SR-10).
+
+``SqlBallotUnitOfWork`` is a ``SqlUnitOfWork`` whose transaction also writes
+these tables, so a vote's ``votes_cast`` row, its ballot and its ``VoteCast``
+event commit together or not at all. On PostgreSQL it runs at SERIALIZABLE and
+``lock_log()`` takes ``LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE`` as the
+transaction's first statement (before the snapshot), so casting transactions
+queue for the head of the log instead of colliding on it; ``retryable`` names
+the failures worth another attempt (SQLSTATE 40001 / 40P01, SQLite busy).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from sovet.adapters.sql.engine import is_busy
+from sovet.adapters.sql.schema import metadata
+from sovet.adapters.sql.uow import SqlUnitOfWork
+from sovet.ports import ConcurrencyConflict, DuplicateEntry
+
+__all__ = [
+    "RETRY_SQLSTATES",
+    "SqlBallotStore",
+    "SqlBallotUnitOfWork",
+    "ballot_box",
+    "petition_signatures",
+    "votes_cast",
+]
+
+RETRY_SQLSTATES = frozenset({"40001", "40P01"})
+"""PostgreSQL's serialization failure and deadlock: the transaction may be retried."""
+
+votes_cast = Table(
+    "votes_cast",
+    metadata,
+    Column("election_id", String(200), nullable=False),
+    Column("member_id", String(200), nullable=False),
+    UniqueConstraint("election_id", "member_id", name="uq_votes_cast_election_member"),
+)
+
+ballot_box = Table(
+    "ballot_box",
+    metadata,
+    Column("election_id", String(200), nullable=False),
+    Column("ballot_id", String(64), nullable=False),
+    Column("receipt", String(64), nullable=False),
+    Column("ranking", Text, nullable=False),
+    UniqueConstraint("election_id", "ballot_id", name="uq_ballot_box_ballot"),
+    UniqueConstraint("election_id", "receipt", name="uq_ballot_box_receipt"),
+)
+
+petition_signatures = Table(
+    "petition_signatures",
+    metadata,
+    Column("petition_id", String(200), nullable=False),
+    Column("member_id", String(200), nullable=False),
+    UniqueConstraint(
+        "petition_id", "member_id", name="uq_petition_signatures_petition_member"
+    ),
+)
+
+
+def _sqlstate(error: BaseException | None) -> str | None:
+    while error is not None:
+        if isinstance(error, DBAPIError):
+            error = error.orig
+            continue
+        state = getattr(error, "sqlstate", None)
+        if isinstance(state, str):
+            return state
+        error = error.__cause__
+    return None
+
+
+class SqlBallotStore:
+    """A ``ports.BallotStore`` bound to the unit's connection (its transaction)."""
+
+    def __init__(self, uow: SqlBallotUnitOfWork) -> None:
+        self._uow = uow
+
+    def _insert(self, table: Table, row: dict[str, str], duplicate: str) -> None:
+        try:
+            self._uow.connection().execute(insert(table), row)
+        except IntegrityError as e:
+            raise DuplicateEntry(duplicate) from e
+
+    def record_voter(self, election: str, member: str) -> None:
+        """Note that ``member`` voted; ``DuplicateEntry`` on a second vote."""
+        self._insert(
+            votes_cast,
+            {"election_id": election, "member_id": member},
+            f"SR-7: {member!r} has already voted in {election!r} (one ballot each)",
+        )
+
+    def has_voted(self, election: str, member: str) -> bool:
+        """Whether ``member`` has voted in ``election``."""
+        query = select(votes_cast.c.member_id).where(
+            votes_cast.c.election_id == election, votes_cast.c.member_id == member
+        )
+        return self._uow.connection().execute(query).first() is not None
+
+    def add_ballot(
+        self, election: str, ballot_id: str, receipt: str, ranking: str
+    ) -> None:
+        """Put one ballot in the box."""
+        row = {
+            "election_id": election,
+            "ballot_id": ballot_id,
+            "receipt": receipt,
+            "ranking": ranking,
+        }
+        self._insert(ballot_box, row, f"ballot id or receipt repeated in {election!r}")
+
+    def ballots(self, election: str) -> list[tuple[str, str]]:
+        """Every ``(receipt, ranking)``, ordered by the random ballot id."""
+        query = (
+            select(ballot_box.c.receipt, ballot_box.c.ranking)
+            .where(ballot_box.c.election_id == election)
+            .order_by(ballot_box.c.ballot_id)
+        )
+        return [(r, k) for r, k in self._uow.connection().execute(query)]
+
+    def grouped(self, election: str) -> dict[str, int]:
+        """``SELECT ranking, count(*) … GROUP BY ranking``: the compressed profile."""
+        query = (
+            select(ballot_box.c.ranking, func.count())
+            .where(ballot_box.c.election_id == election)
+            .group_by(ballot_box.c.ranking)
+        )
+        return {k: int(n) for k, n in self._uow.connection().execute(query)}
+
+    def add_signature(self, petition: str, member: str) -> None:
+        """Record a signature; ``DuplicateEntry`` when ``member`` signed already."""
+        self._insert(
+            petition_signatures,
+            {"petition_id": petition, "member_id": member},
+            f"SR-10: {member!r} has already signed {petition!r}",
+        )
+
+    def signatures(self, petition: str) -> int:
+        """How many members signed ``petition``."""
+        query = select(func.count()).where(
+            petition_signatures.c.petition_id == petition
+        )
+        return int(self._uow.connection().execute(query).scalar_one())
+
+
+class SqlBallotUnitOfWork(SqlUnitOfWork):
+    """A SQL unit of work with the ballot tables (SERIALIZABLE on PostgreSQL)."""
+
+    ballots: SqlBallotStore
+
+    def __init__(self, engine: Engine) -> None:
+        self.postgres = engine.dialect.name == "postgresql"
+        if self.postgres:
+            engine = engine.execution_options(isolation_level="SERIALIZABLE")
+        super().__init__(engine)
+        self.ballots = SqlBallotStore(self)
+
+    def connection(self) -> Connection:
+        """The open transaction's connection (``StorageError`` when closed)."""
+        return self._connection()
+
+    def lock_log(self) -> None:
+        """Queue for the head of the log (PostgreSQL); call it first in a unit."""
+        if self.postgres:
+            self._connection().exec_driver_sql(
+                "LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"
+            )
+
+    def retryable(self, error: BaseException) -> bool:
+        """Whether ``error`` is a serialization failure, deadlock or busy log."""
+        if isinstance(error, ConcurrencyConflict) and not isinstance(
+            error, DuplicateEntry
+        ):
+            return True
+        if _sqlstate(error) in RETRY_SQLSTATES:
+            return True
+        cause: BaseException | None = error
+        while cause is not None:
+            orig = cause.orig if isinstance(cause, DBAPIError) else cause
+            if is_busy(orig):
+                return True
+            cause = cause.__cause__
+        return False

@@ -1,0 +1,340 @@
+"""Secret ballots (DESIGN §6, SR-7): open, cast, close, count, result, receipts.
+
+Secrecy model. Who voted and how are stored apart: ``votes_cast`` holds THAT a
+member voted (and the log's ``VoteCast`` event says so publicly); the
+``ballot_box`` holds each ballot with a 128-bit random ``ballot_id``, its
+receipt and its ranking — no member, no timestamp, no sequential id. The
+receipt goes to the voter only, in the answer to the cast. At close the box is
+read ordered by the random id, shuffled again with ``secrets.SystemRandom``
+and appended to the log as ONE batch (``PollClosed``) with its RFC 9162 Merkle
+root; the count runs on the profile grouped in the database (``GROUP BY
+ranking``) and is published with its stage table (``ElectionCounted``).
+
+Limits — what a database administrator could still correlate, and what we do:
+
+- Physical row order and transaction ids: a ballot row and its ``votes_cast``
+  row are written in the same transaction, so the heap position, ``xmin``
+  (PostgreSQL) or ``rowid`` (SQLite) of the two rows, and the WAL, link a
+  ballot to its voter for whoever reads the raw storage while the poll is open
+  or before a VACUUM/rewrite. We publish only the reshuffled batch and never
+  expose raw rows through the engine; an operator who must guarantee secrecy
+  against the DBA needs a separate ballot database (or a mix-net) — out of scope.
+- Timing: the ``VoteCast`` event's time and the order of votes are public; the
+  ballots carry no time, and the published order is random.
+- Small electorates: a unanimous or tiny poll reveals votes by arithmetic, as
+  any published count does.
+- Not receipt-free: the published batch pairs each receipt with its ranking,
+  so a voter who shows their receipt shows how they voted (a buyer or coercer
+  could demand it). The receipt is a hash over a secret random id and the
+  ranking, so nobody else can link it to the voter.
+
+Concurrency: casting is one transaction — the ``votes_cast`` row, the ballot
+and the ``VoteCast`` event, all or nothing. On PostgreSQL it runs at
+SERIALIZABLE behind a lock on the log's head; serialization failures (40001),
+deadlocks and head-of-log conflicts are retried ``ATTEMPTS`` times with jittered
+exponential back-off, then reported as ``ConcurrencyConflict`` (409). A second
+ballot of one member is a ``DuplicateEntry`` (409), never retried.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sovet.adapters.memory import InMemoryUnitOfWork
+from sovet.adapters.memory_ballots import InMemoryBallotUnitOfWork
+from sovet.adapters.sql import SqlUnitOfWork
+from sovet.adapters.sql.ballots_schema import SqlBallotUnitOfWork
+from sovet.domain import Command, FederationState, event_from_stored
+from sovet.domain.errors import NotFound, RuleViolation
+from sovet.domain.polling import ElectionCounted, ElectionRecord, election_of
+from sovet.domain.polls import (
+    ClosePoll,
+    OpenPoll,
+    PollClosed,
+    RecordVoteCast,
+    SecretBallot,
+    ballot_leaf,
+    check_ranking,
+    parse_key,
+    ranking_key,
+    receipt_of,
+)
+from sovet.ledger.envelope import StoredEvent
+from sovet.ledger.merkle import MerkleTree, verify_inclusion
+from sovet.ports import BallotStore, ConcurrencyConflict, DuplicateEntry, UnitOfWork
+from sovet.services.bootstrap import Services
+from sovet.services.handlers import StateCache, execute
+
+__all__ = [
+    "ATTEMPTS",
+    "BallotUnit",
+    "CastReceipt",
+    "ballot_units",
+    "cast_ballot",
+    "close_poll",
+    "election_view",
+    "open_poll",
+    "state_now",
+    "transact",
+    "verify_receipt",
+]
+
+ATTEMPTS = 12
+"""How many times a conflicting transaction is tried before a 409."""
+_BACKOFF = 0.005  # seconds; doubled per attempt (capped), with full jitter
+
+
+class BallotUnit(UnitOfWork, Protocol):
+    """A unit of work that also writes the ballot tables (``ports.BallotStore``)."""
+
+    @property
+    def ballots(self) -> BallotStore: ...
+
+    def lock_log(self) -> None:
+        """Queue for the head of the log (first statement of the transaction)."""
+        ...
+
+    def retryable(self, error: BaseException) -> bool:
+        """Whether ``error`` is a transient conflict worth another attempt."""
+        ...
+
+
+def ballot_units(services: Services) -> Callable[[], BallotUnit]:
+    """A factory of ballot units over the same database as ``services.uow``."""
+    probe = services.uow()
+    if isinstance(probe, SqlUnitOfWork):
+        engine = probe.engine
+        return lambda: SqlBallotUnitOfWork(engine)
+    if isinstance(probe, InMemoryUnitOfWork):
+        database = probe.database
+        return lambda: InMemoryBallotUnitOfWork(database)
+    raise TypeError(f"no ballot tables for {type(probe).__name__}")
+
+
+_LOCAL = threading.local()
+
+
+def _cache(services: Services) -> StateCache:
+    """One state cache per thread and database (a ``StateCache`` is not shared)."""
+    caches: dict[int, StateCache] = getattr(_LOCAL, "caches", None) or {}
+    _LOCAL.caches = caches
+    return caches.setdefault(id(services), StateCache())
+
+
+def transact(
+    services: Services,
+    build: Callable[[BallotUnit, FederationState], Command],
+    *,
+    attempts: int = ATTEMPTS,
+) -> list[StoredEvent]:
+    """Run ``build`` (which may write ballot rows) and its command in one unit.
+
+    Retries transient conflicts; ``RuleViolation`` and ``DuplicateEntry`` end
+    at once; after ``attempts`` a ``ConcurrencyConflict`` says it gave up.
+    """
+    units, cache = ballot_units(services), _cache(services)
+    for attempt in range(1, attempts + 1):
+        uow = units()
+        try:
+            with uow:
+                uow.lock_log()
+                command = build(uow, cache.current(uow.events))
+                return execute(uow, command, cache=cache)
+        except (RuleViolation, DuplicateEntry):
+            raise
+        except Exception as error:
+            cache.invalidate()
+            transient = isinstance(error, ConcurrencyConflict) or uow.retryable(error)
+            if not transient:
+                raise
+            if attempt == attempts:
+                raise ConcurrencyConflict(
+                    f"the database stayed busy after {attempts} attempts "
+                    f"({error}); nothing was written, try again"
+                ) from error
+            time.sleep(random.uniform(0, _BACKOFF * 2 ** min(attempt, 6)))
+    raise AssertionError("unreachable")
+
+
+def _now(services: Services, at: str | None) -> str:
+    return at or services.clock.now().isoformat(timespec="seconds")
+
+
+def open_poll(
+    services: Services, election: str, *, at: str | None = None
+) -> list[StoredEvent]:
+    """SR-7: open the poll of a called election."""
+    when = _now(services, at)
+    return transact(services, lambda _u, _s: OpenPoll(at=when, election=election))
+
+
+@dataclass(frozen=True, slots=True)
+class CastReceipt:
+    """DESIGN §6: what the voter takes home (the receipt) and the public record."""
+
+    election: str
+    receipt: str
+    vote_event: StoredEvent
+
+    def to_json(self) -> dict[str, Any]:
+        """``{election, receipt, recorded: {seq, hash}}``."""
+        event = self.vote_event
+        return {
+            "election": self.election,
+            "receipt": self.receipt,
+            "recorded": {"seq": event.seq, "hash": event.hash, "type": event.type},
+        }
+
+
+def cast_ballot(
+    services: Services,
+    election: str,
+    member: str,
+    ranking: Sequence[str],
+    *,
+    at: str | None = None,
+) -> CastReceipt:
+    """SR-7 / DESIGN §6: cast ``member``'s ballot; one transaction, one receipt."""
+    when = _now(services, at)
+    receipts: list[str] = []
+
+    def build(uow: BallotUnit, state: FederationState) -> Command:
+        rec = election_of(state, election)
+        ballot = check_ranking(ranking, tuple(rec.candidates), rec.method)
+        uow.ballots.record_voter(election, member)
+        ballot_id, key = secrets.token_hex(16), ranking_key(ballot)
+        receipts.append(receipt_of(election, ballot_id, key))
+        uow.ballots.add_ballot(election, ballot_id, receipts[-1], key)
+        return RecordVoteCast(at=when, election=election, member=member)
+
+    stored = transact(services, build)
+    return CastReceipt(election, receipts[-1], stored[0])
+
+
+def close_poll(
+    services: Services,
+    election: str,
+    minutes_signed_by: Sequence[str],
+    *,
+    at: str | None = None,
+) -> list[StoredEvent]:
+    """SR-7: close the poll, publish the shuffled batch, count, publish the result."""
+    when = _now(services, at)
+
+    def build(uow: BallotUnit, _state: FederationState) -> Command:
+        box = [SecretBallot(r, parse_key(k)) for r, k in uow.ballots.ballots(election)]
+        secrets.SystemRandom().shuffle(box)
+        return ClosePoll(
+            at=when,
+            election=election,
+            minutes_signed_by=tuple(minutes_signed_by),
+            ballots=tuple(box),
+            grouped=uow.ballots.grouped(election),
+        )
+
+    return transact(services, build)
+
+
+def _read(services: Services, seq: int) -> StoredEvent:
+    with services.uow() as uow:
+        found = list(uow.events.read(after_seq=seq - 1, limit=1))
+    if not found:
+        raise NotFound("SR-7", f"event {seq} is not in the log", seq)
+    return found[0]
+
+
+def state_now(services: Services) -> FederationState:
+    """The folded state at the head of the log (this thread's cache)."""
+    cache = _cache(services)
+    with services.uow() as uow:
+        return cache.current(uow.events)
+
+
+def _published(services: Services, rec: ElectionRecord) -> tuple[Any, ...]:
+    counted = next(r for r in rec.refs if r.type == "ElectionCounted")
+    closed = rec.published
+    if closed is None:
+        raise NotFound("SR-7", f"{rec.id!r} has no published ballots", rec.id)
+    count = event_from_stored(_read(services, counted.seq))
+    batch = event_from_stored(_read(services, closed.seq))
+    assert isinstance(count, ElectionCounted)
+    assert isinstance(batch, PollClosed)
+    return count, batch, counted, closed
+
+
+def election_view(services: Services, election: str) -> dict[str, Any]:
+    """SR-7: an election; its result and stage table only once the poll closed."""
+    rec = election_of(state_now(services), election)
+    view: dict[str, Any] = {
+        "election": rec.id,
+        "constituency": rec.constituency,
+        "method": rec.method,
+        "seats": rec.seats,
+        "polling_day": rec.polling_day,
+        "candidates": dict(rec.candidates),
+        "status": rec.status,
+        "poll": rec.poll or "not_open",
+        "voted": len(rec.voters),
+        "result": None,
+    }
+    if rec.poll != "closed":
+        return view
+    count, batch, counted, closed = _published(services, rec)
+    view["result"] = {
+        "elected": list(count.elected),
+        "ballots_cast": count.ballots_cast,
+        "registered": count.registered,
+        "quota": None if count.quota is None else str(count.quota),
+        "rounds": [
+            {
+                "number": stage.number,
+                "tallies": {c: str(v) for c, v in tallies.items()},
+                "elected": list(stage.elected),
+                "excluded": list(stage.excluded),
+                "exhausted": str(stage.exhausted),
+            }
+            for stage, tallies in zip(count.stages, count.rounds, strict=True)
+        ],
+        "ties": list(count.ties),
+        "merkle_root": batch.merkle_root,
+        "published": {"seq": closed.seq, "hash": closed.hash},
+        "counted": {"seq": counted.seq, "hash": counted.hash},
+    }
+    return view
+
+
+def verify_receipt(services: Services, receipt: str) -> dict[str, Any]:
+    """DESIGN §6: the ballot's leaf index, inclusion proof and the published root."""
+    state = state_now(services)
+    rec = next((r for r in state.elections.values() if receipt in r.receipts), None)
+    if rec is None:
+        raise NotFound(
+            "SR-7",
+            f"no published ballot has the receipt {receipt!r} (ballots are "
+            "published when the poll closes)",
+            receipt,
+        )
+    _count, batch, _counted, closed = _published(services, rec)
+    index = rec.receipts[receipt]
+    tree = MerkleTree([ballot_leaf(b) for b in batch.ballots])
+    proof = tree.inclusion_proof(index)
+    leaf = tree.node(0, index)
+    root = bytes.fromhex(batch.merkle_root)
+    return {
+        "election": rec.id,
+        "receipt": receipt,
+        "ranking": list(batch.ballots[index].ranking),
+        "leaf_index": index,
+        "tree_size": tree.size,
+        "leaf_hash": leaf.hex(),
+        "proof": [p.hex() for p in proof],
+        "merkle_root": batch.merkle_root,
+        "event": {"seq": closed.seq, "hash": closed.hash, "type": closed.type},
+        "verified": verify_inclusion(leaf, index, tree.size, proof, root),
+    }

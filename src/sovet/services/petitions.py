@@ -1,0 +1,86 @@
+"""Recall petitions (SR-9/SR-10): open, sign, progress.
+
+Signing is one transaction: the ``petition_signatures`` row (``UNIQUE(petition,
+member)``: a second signature is a ``DuplicateEntry``, 409) and the
+``RecallPetitionSigned`` event — with, for the signature that passes the
+threshold, the recall mode's events (seat vacated and by-election scheduled,
+or the recall vote called) — commit together, retried on conflicts like a
+ballot (``ballots.transact``). Signatures are public: the log names signers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sovet.domain import FederationState
+from sovet.domain.petitions import (
+    OpenRecallPetition,
+    SignRecallPetition,
+    petition_of,
+    petition_progress,
+)
+from sovet.ledger.envelope import StoredEvent
+from sovet.services.ballots import BallotUnit, state_now, transact
+from sovet.services.bootstrap import Services
+
+__all__ = ["open_petition", "petition_view", "sign_petition"]
+
+
+def _now(services: Services, at: str | None) -> str:
+    return at or services.clock.now().isoformat(timespec="seconds")
+
+
+def open_petition(
+    services: Services,
+    petition: str,
+    constituency: str,
+    deputy: str,
+    *,
+    at: str | None = None,
+) -> list[StoredEvent]:
+    """SR-9/SR-10: open a recall petition against a constituency's deputy."""
+    when = _now(services, at)
+    return transact(
+        services,
+        lambda _u, _s: OpenRecallPetition(
+            at=when, petition=petition, constituency=constituency, deputy=deputy
+        ),
+    )
+
+
+def sign_petition(
+    services: Services, petition: str, member: str, *, at: str | None = None
+) -> list[StoredEvent]:
+    """SR-10: ``member`` signs; past the threshold the recall mode acts at once."""
+    when = _now(services, at)
+
+    def build(uow: BallotUnit, state: FederationState) -> SignRecallPetition:
+        petition_of(state, petition)
+        uow.ballots.add_signature(petition, member)
+        return SignRecallPetition(at=when, petition=petition, member=member)
+
+    return transact(services, build)
+
+
+def petition_view(
+    services: Services, petition: str, *, at: str | None = None
+) -> dict[str, Any]:
+    """SR-10: signatures / electorate / threshold, the status and its events."""
+    state = state_now(services)
+    when = _now(services, at)
+    progress = petition_progress(state, petition, when)
+    record = petition_of(state, petition)
+    return {
+        "petition": progress.petition,
+        "constituency": progress.constituency,
+        "deputy": progress.deputy,
+        "status": progress.status,
+        "mode": progress.mode,
+        "signatures": progress.signatures,
+        "electorate": progress.electorate,
+        "threshold": str(progress.threshold),
+        "strict": progress.strict,
+        "needed": progress.needed,
+        "signers": sorted(record.signers),
+        "events": [ref.to_json() for ref in record.refs],
+    }

@@ -1,0 +1,70 @@
+"""SR-9/SR-10: recall petitions through the services, on the memory adapter."""
+
+from __future__ import annotations
+
+import pytest
+
+from sovet.domain.errors import NotEligible, NotFound, RuleViolation
+from sovet.ports import DuplicateEntry
+from sovet.services.ballots import ballot_units, state_now
+from sovet.services.bootstrap import Services, in_memory
+from sovet.services.petitions import open_petition, petition_view, sign_petition
+from tests.unit.services.ballot_world import town_with_deputy
+
+DAY = "1917-10-04"
+
+
+@pytest.fixture
+def services() -> Services:
+    found = in_memory()
+    town_with_deputy(found)
+    open_petition(found, "p1", "putilov", "a", at="1917-10-03")
+    return found
+
+
+def signatures(services: Services) -> int:
+    with ballot_units(services)() as uow:
+        return uow.ballots.signatures("p1")
+
+
+def test_sr10_progress_then_the_seat_falls_vacant_and_a_by_election_is_due(
+    services: Services,
+) -> None:
+    view = petition_view(services, "p1", at=DAY)
+    assert (view["signatures"], view["electorate"], view["needed"]) == (0, 5, 3)
+    assert (view["threshold"], view["strict"], view["mode"]) == (
+        "1/2",
+        True,
+        "re_election",
+    )
+    for member in ("v0", "v1"):
+        (signed,) = sign_petition(services, "p1", member, at=DAY)
+        assert signed.type == "RecallPetitionSigned"
+    assert petition_view(services, "p1", at=DAY)["signatures"] == 2
+    events = sign_petition(services, "p1", "v2", at=DAY)
+    assert [e.type for e in events] == [
+        "RecallPetitionSigned",
+        "RecallDemanded",
+        "DeputyRecalled",
+        "ByElectionScheduled",
+    ]
+    record = state_now(services).constituencies["putilov"]
+    assert "a" not in record.holders
+    assert record.by_elections == 1
+    view = petition_view(services, "p1", at=DAY)
+    assert (view["status"], view["signers"]) == ("succeeded", ["v0", "v1", "v2"])
+    with pytest.raises(RuleViolation, match="succeeded"):
+        sign_petition(services, "p1", "v3", at=DAY)
+    assert signatures(services) == 3
+
+
+def test_sr10_sign_once_and_only_from_the_roll(services: Services) -> None:
+    sign_petition(services, "p1", "v0", at=DAY)
+    with pytest.raises(DuplicateEntry, match="already signed"):
+        sign_petition(services, "p1", "v0", at=DAY)
+    with pytest.raises(NotEligible, match="not an elector") as err:
+        sign_petition(services, "p1", "b", at=DAY)
+    assert err.value.rule == "SR-10"
+    with pytest.raises(NotFound, match="unknown recall petition"):
+        sign_petition(services, "p9", "v1", at=DAY)
+    assert signatures(services) == 1
