@@ -41,67 +41,160 @@ def _type_name(hint: object) -> str:
     return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
 
 
+Decoder = Callable[[object, str, Fail], Any]
+"""A compiled ``from_plain`` for one type hint: ``(value, key, fail) -> value``."""
+
+_DECODERS: dict[object, Decoder] = {}
+
+
 def from_plain(value: object, hint: Any, *, key: str, fail: Fail) -> Any:
-    """Build a value of type ``hint`` from plain data, or ``fail(reason, key)``."""
+    """Build a value of type ``hint`` from plain data, or ``fail(reason, key)``.
+
+    The hint is compiled once into a decoder (replay speed: no type-hint walk
+    per event); the checks and messages are those of ``_compile``.
+    """
+    return _decoder(hint)(value, key, fail)
+
+
+def _decoder(hint: Any) -> Decoder:
+    try:
+        return _DECODERS[hint]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable hint: compile it each time
+        return _compile(hint)
+    built = _compile(hint)
+    _DECODERS[hint] = built
+    return built
+
+
+def _compile(hint: Any) -> Decoder:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if hint is Any or hint is object:
-        return value
+        return _as_is
     if origin in (Union, types.UnionType):
-        if value is None and type(None) in args:
+        return _union(hint, args)
+    if origin is Literal:
+
+        def literal(value: object, key: str, fail: Fail) -> Any:
+            if value not in args:
+                choices = ", ".join(repr(a) for a in args)
+                fail(f"{value!r} is not one of {choices}", key)
+            return value
+
+        return literal
+    if origin is tuple:
+        item_hint = args[0] if args else Any
+        strings = item_hint is str
+
+        def sequence(value: object, key: str, fail: Fail) -> Any:
+            if type(value) is not list and not isinstance(value, list | tuple):
+                fail(f"expected a list, got {value!r}", key)
+            if not value:
+                return ()
+            if strings and all(type(v) is str for v in value):
+                return tuple(value)  # the common case, checked in one pass
+            item = _decoder(item_hint)
+            return tuple(item(v, f"{key}[{i}]", fail) for i, v in enumerate(value))
+
+        return sequence
+    if origin in (dict, Mapping) or hint in (dict, Mapping):
+        value_hint = args[1] if len(args) == 2 else Any
+
+        def table(value: object, key: str, fail: Fail) -> Any:
+            if not isinstance(value, Mapping):
+                fail(f"expected a table, got {value!r}", key)
+            item = _decoder(value_hint)
+            out: dict[str, Any] = {}
+            for k, v in value.items():
+                if not isinstance(k, str):
+                    fail(f"table keys must be strings, got {k!r}", key)
+                out[k] = item(v, f"{key}.{k}", fail)
+            return out
+
+        return table
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        cls = hint
+
+        def nested(value: object, key: str, fail: Fail) -> Any:
+            if not isinstance(value, Mapping):
+                fail(f"expected a table for {cls.__name__}, got {value!r}", key)
+            return dataclass_from_plain(cls, value, key=key, fail=fail)
+
+        return nested
+    return _scalar(hint)
+
+
+def _as_is(value: object, _key: str, _fail: Fail) -> Any:
+    return value
+
+
+def _union(hint: Any, args: tuple[Any, ...]) -> Decoder:
+    optional = type(None) in args
+    inner = [a for a in args if a is not type(None)]
+    if len(inner) == 1:
+        only = inner[0]
+
+        def maybe(value: object, key: str, fail: Fail) -> Any:
+            if value is None and optional:
+                return None
+            return _decoder(only)(value, key, fail)
+
+        return maybe
+
+    def either(value: object, key: str, fail: Fail) -> Any:
+        if value is None and optional:
             return None
-        inner = [a for a in args if a is not type(None)]
-        if len(inner) == 1:
-            return from_plain(value, inner[0], key=key, fail=fail)
         for candidate in inner:
             if _matches(value, candidate):
-                return from_plain(value, candidate, key=key, fail=fail)
+                return _decoder(candidate)(value, key, fail)
         fail(f"expected {_type_name(hint)}, got {value!r}", key)
-    if origin is Literal:
-        if value not in args:
-            choices = ", ".join(repr(a) for a in args)
-            fail(f"{value!r} is not one of {choices}", key)
-        return value
-    if origin is tuple:
-        if not isinstance(value, list | tuple):
-            fail(f"expected a list, got {value!r}", key)
-        item = args[0] if args else Any
-        return tuple(
-            from_plain(v, item, key=f"{key}[{i}]", fail=fail)
-            for i, v in enumerate(value)
-        )
-    if origin in (dict, Mapping) or hint in (dict, Mapping):
-        if not isinstance(value, Mapping):
-            fail(f"expected a table, got {value!r}", key)
-        item = args[1] if len(args) == 2 else Any
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            if not isinstance(k, str):
-                fail(f"table keys must be strings, got {k!r}", key)
-            out[k] = from_plain(v, item, key=f"{key}.{k}", fail=fail)
-        return out
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        if not isinstance(value, Mapping):
-            fail(f"expected a table for {hint.__name__}, got {value!r}", key)
-        return dataclass_from_plain(hint, value, key=key, fail=fail)
+
+    return either
+
+
+def _scalar(hint: Any) -> Decoder:
     if hint is Fraction:
-        frac = parse_fraction(value)
-        if frac is None:
-            fail(f'expected a fraction such as "1/3", got {value!r}', key)
-        return frac
+
+        def fraction(value: object, key: str, fail: Fail) -> Any:
+            frac = parse_fraction(value)
+            if frac is None:
+                fail(f'expected a fraction such as "1/3", got {value!r}', key)
+            return frac
+
+        return fraction
     if hint is bool:
-        if not isinstance(value, bool):
-            fail(f"expected true or false, got {value!r}", key)
-        return value
+
+        def boolean(value: object, key: str, fail: Fail) -> Any:
+            if not isinstance(value, bool):
+                fail(f"expected true or false, got {value!r}", key)
+            return value
+
+        return boolean
     if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            fail(f"expected an integer, got {value!r}", key)
-        return value
+
+        def integer(value: object, key: str, fail: Fail) -> Any:
+            if type(value) is not int and (
+                isinstance(value, bool) or not isinstance(value, int)
+            ):
+                fail(f"expected an integer, got {value!r}", key)
+            return value
+
+        return integer
     if hint is str:
-        if not isinstance(value, str):
-            fail(f"expected a string, got {value!r}", key)
-        return value
-    fail(f"unsupported field type {_type_name(hint)}", key)
+
+        def string(value: object, key: str, fail: Fail) -> Any:
+            if type(value) is not str and not isinstance(value, str):
+                fail(f"expected a string, got {value!r}", key)
+            return value
+
+        return string
+
+    def unsupported(_value: object, key: str, fail: Fail) -> Any:
+        fail(f"unsupported field type {_type_name(hint)}", key)
+
+    return unsupported
 
 
 def _matches(value: object, hint: Any) -> bool:
@@ -126,51 +219,91 @@ def dataclass_from_plain(
     key: str,
     fail: Fail,
     skip: frozenset[str] = frozenset(),
+    extra: Mapping[str, object] | None = None,
 ) -> Any:
-    """Build dataclass ``cls`` from ``data``; unknown or missing keys ``fail``."""
-    hints, fields = _schema(cls)
+    """Build dataclass ``cls`` from ``data``; unknown or missing keys ``fail``.
+
+    ``extra`` holds values that take precedence over ``data`` (an event's
+    ``at`` comes from its envelope), checked like the others.
+    """
+    known, plan = _plan(cls)
     prefix = f"{key}." if key else ""
-    for name in data:
-        if name not in fields and name not in skip:
-            known = ", ".join(sorted(fields))
-            fail(f"unknown key {name!r} (known: {known})", f"{prefix}{name}")
+    if not known.issuperset(data):
+        for name in data:
+            if name not in known and name not in skip:
+                listed = ", ".join(sorted(known))
+                fail(f"unknown key {name!r} (known: {listed})", f"{prefix}{name}")
+    extra = extra or {}
     kwargs: dict[str, Any] = {}
-    for name, f in fields.items():
-        if name in data:
-            kwargs[name] = from_plain(
-                data[name], hints[name], key=f"{prefix}{name}", fail=fail
-            )
-        elif (
-            f.default is dataclasses.MISSING
-            and f.default_factory is dataclasses.MISSING
-        ):
-            fail(f"missing key {name!r}", f"{prefix}{name}")
+    for name, decode, required, exact in plan:
+        if name in extra:
+            value = extra[name]
+        elif name in data:
+            value = data[name]
+        else:
+            if required:
+                fail(f"missing key {name!r}", f"{prefix}{name}")
+            continue
+        # A value of exactly the field's scalar type needs no decoding.
+        kwargs[name] = (
+            value if type(value) is exact else decode(value, f"{prefix}{name}", fail)
+        )
     return cls(**kwargs)
 
 
-_SCHEMAS: dict[type[Any], tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]] = {}
+_Plan = tuple[frozenset[str], tuple[tuple[str, Decoder, bool, object], ...]]
+_EXACT = (str, int, bool)
+_PLANS: dict[type[Any], _Plan] = {}
 
 
-def _schema(
-    cls: type[Any],
-) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
-    """Type hints and init fields of ``cls``, resolved once (replay speed)."""
-    found = _SCHEMAS.get(cls)
+def _plan(cls: type[Any]) -> _Plan:
+    """The init fields of ``cls`` with their compiled decoders, built once."""
+    found = _PLANS.get(cls)
     if found is None:
         hints = typing.get_type_hints(cls)
-        found = hints, {f.name: f for f in dataclasses.fields(cls) if f.init}
-        _SCHEMAS[cls] = found
+        fields = [f for f in dataclasses.fields(cls) if f.init]
+        found = (
+            frozenset(f.name for f in fields),
+            tuple(
+                (
+                    f.name,
+                    _decoder(hints[f.name]),
+                    f.default is dataclasses.MISSING
+                    and f.default_factory is dataclasses.MISSING,
+                    hints[f.name] if hints[f.name] in _EXACT else None,
+                )
+                for f in fields
+            ),
+        )
+        _PLANS[cls] = found
     return found
+
+
+_PLAIN_FIELDS: dict[type[Any], tuple[str, ...] | None] = {}
+_ATOMS = frozenset({str, int, bool, type(None)})
+
+
+def _plain_fields(cls: type[Any]) -> tuple[str, ...] | None:
+    """The init field names of dataclass ``cls`` (``None``: not a dataclass)."""
+    try:
+        return _PLAIN_FIELDS[cls]
+    except KeyError:
+        names = None
+        if dataclasses.is_dataclass(cls):
+            names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        _PLAIN_FIELDS[cls] = names
+        return names
 
 
 def to_plain(value: object) -> Any:
     """The plain (JSON/TOML-safe, float-free) form of a dataclass or value."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: to_plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.init
-        }
+    cls = type(value)
+    if cls in _ATOMS:
+        return value
+    if cls is not type:
+        names = _plain_fields(cls)
+        if names is not None:
+            return {name: to_plain(getattr(value, name)) for name in names}
     if isinstance(value, Fraction):
         return str(value)
     if isinstance(value, tuple | list):

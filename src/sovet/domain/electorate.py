@@ -195,7 +195,7 @@ def roll_of(state: FederationState, constituency: str, at: str) -> Roll:
     record = state.constituencies.get(constituency)
     council = state.bodies.get(record.council) if record else None
     return electoral_roll(
-        state.electors.values(),
+        state.electors_in(constituency),
         constituency,
         state.constitution.franchise,
         polling_date(at),

@@ -225,7 +225,11 @@ def evolve(state: FederationState, stored: StoredEvent) -> FederationState:
 
 
 def event_from_stored(stored: StoredEvent) -> DomainEvent:
-    """Rebuild the domain event of a stored one (``ScenarioError`` if unknown)."""
+    """Rebuild the domain event of a stored one (``ScenarioError`` if unknown).
+
+    The payload is checked by the event class's compiled decoder
+    (``convert.dataclass_from_plain``): the same checks as a scenario step.
+    """
     cls = EVENTS.get(stored.type)
     if cls is None:
         raise ScenarioError(
@@ -235,9 +239,9 @@ def event_from_stored(stored: StoredEvent) -> DomainEvent:
     def fail(reason: str, key: str) -> NoReturn:
         raise ScenarioError(reason, source=f"event {stored.seq}", key=key)
 
-    data = dict(stored.payload)
-    data["at"] = stored.recorded_at
-    built: DomainEvent = dataclass_from_plain(cls, data, key="", fail=fail)
+    built: DomainEvent = dataclass_from_plain(
+        cls, stored.payload, key="", fail=fail, extra={"at": stored.recorded_at}
+    )
     return built
 
 
@@ -246,9 +250,17 @@ def to_new_event(evt: DomainEvent) -> NewEvent:
     return NewEvent(evt.stream_id, evt.type_name, evt.to_payload(), evt.at)
 
 
+_DISPLAYED: dict[str, str] = {}
+
+
 def summary(evt: DomainEvent) -> str:
     """One readable line, dated as the sources date it (FACTS §10)."""
-    return f"{display(evt.at)}: {evt.describe()}"
+    when = _DISPLAYED.get(evt.at)
+    if when is None:
+        when = display(evt.at)
+        if len(_DISPLAYED) < 100_000:  # bounded: a log repeats few distinct times
+            _DISPLAYED[evt.at] = when
+    return f"{when}: {evt.describe()}"
 
 
 def command_from_mapping(

@@ -16,6 +16,7 @@ defaults. Lookups that fail raise ``NotFound`` naming the kind and the id.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
@@ -322,6 +323,25 @@ class FederationState:
     last_at: str | None = None
     head: tuple[int, str] | None = None
     log: list[StoredEvent] = field(default_factory=list, compare=False, repr=False)
+    _rolls: dict[str, list[str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _rolls_seen: int = field(default=0, compare=False, repr=False)
+
+    def electors_in(self, constituency: str) -> list[Person]:
+        """SR-4: the electors registered in ``constituency``, in register order.
+
+        An index by constituency, caught up with the electors registered since
+        the last call (electors are only ever added, and keep their
+        constituency), so a roll costs its own size, not the federation's.
+        """
+        if self._rolls_seen != len(self.electors):
+            fresh = itertools.islice(self.electors.values(), self._rolls_seen, None)
+            for person in fresh:
+                if person.constituency is not None:
+                    self._rolls.setdefault(person.constituency, []).append(person.id)
+            self._rolls_seen = len(self.electors)
+        return [self.electors[p] for p in self._rolls.get(constituency, ())]
 
     def record(self, stored: StoredEvent) -> None:
         """Note that ``stored`` was applied (called by ``registry.evolve``)."""
