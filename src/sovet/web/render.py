@@ -2,9 +2,8 @@
 
 ``page(request, name, **context)`` renders ``templates/<name>`` inside
 ``base.html`` with what every page needs: the time-travel parameter ``at``
-(kept on every link by ``link``), the CSRF token and the signed-in user when
-the API's session layer provides them (``request.state.csrf_token`` and
-``request.state.user``; absent → forms render without them).
+(kept on every link by ``link``), the signed-in account and its session's CSRF
+token for the forms (``session.viewer``).
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from sovet.domain.calendar import display
+from sovet.web.session import viewer
 
 __all__ = ["TEMPLATES", "env", "page"]
 
@@ -49,23 +49,24 @@ def _link(at: str | None) -> Callable[..., str]:
 
 def page(
     request: Request,
-    name: str,
+    template: str,
     *,
     at: str | None = None,
     status: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    """Render ``name`` as a full page (or its partial for an htmx request)."""
-    state = request.state
+    """Render ``template`` as a page for whoever is signed in (``session.viewer``)."""
+    who = viewer(request)
     values: dict[str, Any] = {
         "request": request,
         "at": at,
         "link": _link(at),
         "path": request.url.path,
-        "csrf_token": getattr(state, "csrf_token", None),
-        "user": getattr(state, "user", None),
+        "csrf_token": who.csrf,
+        "user": who.name,
+        "viewer": who,
         "svg": Markup,  # svg.py escapes every text it puts in a picture
         **context,
     }
-    html = env.get_template(name).render(values)
+    html = env.get_template(template).render(values)
     return HTMLResponse(html, status_code=status)

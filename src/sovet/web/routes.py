@@ -8,7 +8,9 @@ Pages: ``/`` legitimacy (SR-28) with its proof linked to ``/log#seq-N``;
 ``/federation`` the bodies (SR-2); ``/congress`` and ``/congress/{id}`` the
 sessions as hemicycles (SR-16…SR-19); ``/log`` the log, paged; ``/audit``
 verification (chain, Merkle roots, signatures) and ``/audit/export``; the
-election, petition and member pages live in ``sovet.web.voting``.
+election and petition pages live in ``sovet.web.voting``, their forms in
+``sovet.web.actions``, the sign-in and member pages in ``sovet.web.members``;
+all are included here.
 Domain errors become an HTML error page with the status the API would give.
 """
 
@@ -16,51 +18,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 
 from sovet.domain.calendar import display, moment
-from sovet.domain.errors import ChainBroken, InputError, NotFound, SovetError
-from sovet.services.bootstrap import Services
+from sovet.domain.errors import ChainBroken, SovetError
 from sovet.services.queries import legitimacy_at, log_page, verify_log
 from sovet.services.transfer import export_lines
-from sovet.web import svg, views
+from sovet.web import actions, members, svg, views, voting
+from sovet.web.common import (
+    STATIC,
+    At,
+    error_page,
+    install_error_pages,
+    services_of,
+)
 from sovet.web.render import page
 
-__all__ = ["router", "services_of"]
+__all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
-
-At = Annotated[
-    str | None, Query(description="ISO date: show the state recorded up to then")
-]
-STATIC = {
-    "sovet.css": "text/css",
-    "sovet.js": "text/javascript",
-    "htmx.min.js": "text/javascript",
-}
-
-
-def services_of(request: Request) -> Services:
-    """The engine's services: the API context's (``create_app``), else the app's."""
-    context = getattr(request.app.state, "sovet", None)
-    services: Services = (
-        context.services if context is not None else request.app.state.services
-    )
-    return services
-
-
-def error_page(request: Request, error: SovetError, at: str | None) -> HTMLResponse:
-    """A domain error as a page: 404 for an unknown id, 422 for bad input, else 409."""
-    status = 409
-    if isinstance(error, NotFound):
-        status = 404
-    elif isinstance(error, InputError):
-        status = 422
-    rule = getattr(error, "rule", None)
-    return page(
-        request, "error.html", at=at, status=status, error=str(error), rule=rule
-    )
+router = APIRouter(include_in_schema=False, dependencies=[Depends(install_error_pages)])
 
 
 @router.get("/static/{name}")
@@ -101,6 +78,34 @@ def federation(request: Request, at: At = None) -> HTMLResponse:
         moment=moment_,
         roots=roots,
         picture=picture,
+    )
+
+
+@router.get("/bodies/{body_id}", response_class=HTMLResponse)
+def body(request: Request, body_id: str, at: At = None) -> HTMLResponse:
+    """SR-2/SR-9: a body's seats as a hemicycle (vacant seats grey)."""
+    try:
+        moment_ = views.state_at(services_of(request), at)
+        record = moment_.state.body(body_id)
+    except SovetError as error:
+        return error_page(request, error, at)
+    parts = views.council_slices(moment_.state, record)
+    picture = svg.hemicycle(parts, title=f"{record.name}: seats by faction")
+    state = moment_.state
+    return page(
+        request,
+        "body.html",
+        at=at,
+        moment=moment_,
+        body=record,
+        slices=parts,
+        picture=picture,
+        seats=sum(p.seats for p in parts),
+        constituencies=[
+            c for c in state.constituencies.values() if c.council == record.id
+        ],
+        sessions=[a for a in state.assemblies.values() if a.body == record.id],
+        named=lambda key: state.display_name(key) or key,
     )
 
 
@@ -225,3 +230,8 @@ def export(request: Request) -> StreamingResponse:
         media_type="application/x-ndjson",
         headers={"Content-Disposition": 'attachment; filename="sovet-log.jsonl"'},
     )
+
+
+router.include_router(voting.router)
+router.include_router(members.router)
+router.include_router(actions.router)

@@ -222,7 +222,7 @@ def stage_chart(
     top = max(totals, default=Fraction(1)) or Fraction(1)
     left, bottom, plot_h = 40, 40, height - 60
     slot = (width - left - 10) / max(len(stages), 1)
-    bar_w = slot * 0.6
+    bar_w = min(slot * 0.6, 90.0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="stage-chart" role="img" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="sc-title sc-desc">',

@@ -24,6 +24,7 @@ __all__ = [
     "STATIC_DIR",
     "Moment",
     "body_slices",
+    "council_slices",
     "federation",
     "session_slices",
     "sessions",
@@ -94,6 +95,27 @@ def body_slices(state: FederationState, body: BodyRecord) -> list[Slice]:
             counts[faction] = counts.get(faction, 0) + 1
         return slices(state, counts)
     return []
+
+
+VACANT_COLOUR = "#bdbdbd"
+
+
+def council_slices(state: FederationState, body: BodyRecord) -> list[Slice]:
+    """SR-6/SR-9: a council's seats — its constituencies' deputies by faction,
+    and the vacant seats (grey) — or its recorded composition if it has none."""
+    constituencies = [c for c in state.constituencies.values() if c.council == body.id]
+    if not constituencies:
+        return body_slices(state, body)
+    counts: dict[str, int] = {}
+    vacant = 0
+    for constituency in constituencies:
+        for holder in constituency.holders.values():
+            counts[holder.faction] = counts.get(holder.faction, 0) + 1
+        vacant += max(constituency.seats - len(constituency.holders), 0)
+    parts = slices(state, counts)
+    if vacant:
+        parts.append(Slice("vacant", "vacant", vacant, VACANT_COLOUR))
+    return parts
 
 
 def federation(state: FederationState) -> list[TreeNode]:

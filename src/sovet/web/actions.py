@@ -1,0 +1,178 @@
+"""The web's forms that act: cast a ballot, open and close a poll, sign a petition.
+
+Each is a plain ``POST`` form (no JavaScript needed) carrying the session's CSRF
+token (``session.require``), authorised as the API authorises the same act
+(DESIGN §6): a **member** of the council that the election's or petition's
+constituency elects to casts and signs, as the person the account is linked to;
+its **secretary** opens and closes polls. The acts themselves are the secret
+ballot and petition services (``sovet.services.ballots``/``petitions``).
+``/receipts`` checks a receipt against the published batch (Merkle inclusion).
+
+After a cast the page shows the receipt once: the server keeps no link from
+receipt to member (DESIGN §6), so the voter must keep it.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from sovet.domain.errors import InputError, SovetError
+from sovet.domain.petitions import petition_of
+from sovet.domain.polling import election_of
+from sovet.ledger.envelope import StoredEvent
+from sovet.services import ballots, petitions
+from sovet.services.authz import NotAuthorized, Principal, check_role, check_scope
+from sovet.web import views
+from sovet.web.common import At, error_page, services_of
+from sovet.web.render import page
+from sovet.web.session import context_of, require
+from sovet.web.voting import ballot_from_form, is_ranked
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _person(principal: Principal) -> str:
+    if not principal.person:
+        raise NotAuthorized(
+            f"account {principal.name!r} is not linked to a person (DESIGN §6)"
+        )
+    return principal.person
+
+
+def _executed(request: Request, events: list[StoredEvent]) -> None:
+    """Run the API's after-execute hooks (a recalled deputy's sessions end …)."""
+    context = context_of(request)
+    if context is not None:
+        context.executed(events)
+
+
+@router.post("/elections/{election_id}/ballot", response_class=HTMLResponse)
+async def cast(request: Request, election_id: str) -> HTMLResponse:
+    """SR-7 / DESIGN §6: cast the signed-in member's ballot; show the receipt."""
+    services = services_of(request)
+    form = await request.form()
+    try:
+        principal = require(request, form)
+        check_scope(principal, "ballots:cast")
+        state = views.state_at(services, None).state
+        record = election_of(state, election_id)
+        council = state.constituencies[record.constituency].council
+        check_role(principal, ("member",), council)
+        ranking = ballot_from_form(
+            list(form.multi_items()),
+            tuple(record.candidates),
+            ranked=is_ranked(record.method),
+        )
+        receipt = await run_in_threadpool(
+            ballots.cast_ballot, services, election_id, _person(principal), ranking
+        )
+    except SovetError as error:
+        return error_page(request, error, None)
+    _executed(request, [receipt.vote_event])
+    names = [state.display_name(c) or c for c in ranking]
+    return page(
+        request,
+        "receipt.html",
+        election=record,
+        receipt=receipt.receipt,
+        ranking=names,
+        ranked=is_ranked(record.method),
+        event=receipt.vote_event,
+    )
+
+
+async def _secretary(request: Request, election_id: str) -> tuple[Principal, str]:
+    form = await request.form()
+    principal = require(request, form)
+    check_scope(principal, "commands:write")
+    state = views.state_at(services_of(request), None).state
+    record = election_of(state, election_id)
+    council = state.constituencies[record.constituency].council
+    check_role(principal, ("secretary",), council)
+    return principal, council
+
+
+@router.post("/elections/{election_id}/open", response_model=None)
+async def open_poll(request: Request, election_id: str) -> Response:
+    """SR-7: the secretary of the council opens the poll."""
+    services = services_of(request)
+    try:
+        await _secretary(request, election_id)
+        events = await run_in_threadpool(ballots.open_poll, services, election_id)
+    except SovetError as error:
+        return error_page(request, error, None)
+    _executed(request, list(events))
+    return RedirectResponse(f"/elections/{election_id}", status_code=303)
+
+
+@router.post("/elections/{election_id}/close", response_model=None)
+async def close_poll(request: Request, election_id: str) -> Response:
+    """SR-7: the secretary closes the poll with the minutes' signatories; the
+    shuffled batch and the count are published."""
+    services = services_of(request)
+    form = await request.form()
+    try:
+        await _secretary(request, election_id)
+        signed = [str(v) for k, v in form.multi_items() if k == "signed"]
+        if not signed:
+            raise InputError(
+                "tick who signed the minutes (SR-7: the commission and the "
+                "council's representative)",
+                key="signed",
+            )
+        events = await run_in_threadpool(
+            ballots.close_poll, services, election_id, signed
+        )
+    except SovetError as error:
+        return error_page(request, error, None)
+    _executed(request, list(events))
+    return RedirectResponse(f"/elections/{election_id}", status_code=303)
+
+
+@router.post("/petitions/{petition_id}/sign", response_model=None)
+async def sign(request: Request, petition_id: str) -> Response:
+    """SR-10: the signed-in member signs; at the threshold the recall acts."""
+    services = services_of(request)
+    form = await request.form()
+    try:
+        principal = require(request, form)
+        check_scope(principal, "petitions:sign")
+        state = views.state_at(services, None).state
+        record = petition_of(state, petition_id)
+        council = state.constituencies[record.constituency].council
+        check_role(principal, ("member",), council)
+        events = await run_in_threadpool(
+            petitions.sign_petition, services, petition_id, _person(principal)
+        )
+    except SovetError as error:
+        return error_page(request, error, None)
+    _executed(request, list(events))
+    return RedirectResponse(f"/petitions/{petition_id}", status_code=303)
+
+
+@router.get("/receipts", response_class=HTMLResponse)
+def check_receipt(
+    request: Request, receipt: str = "", election: str = "", at: At = None
+) -> HTMLResponse:
+    """DESIGN §6: is this receipt's ballot in the published batch? (Merkle proof)"""
+    services = services_of(request)
+    try:
+        text = receipt.strip().lower()
+        if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+            raise InputError("a receipt is 64 hexadecimal characters", key="receipt")
+        found = ballots.verify_receipt(services, text)
+        if election and found["election"] != election:
+            raise InputError(
+                f"this receipt belongs to election {found['election']!r}, "
+                f"not {election!r}",
+                key="election",
+            )
+    except SovetError as error:
+        return error_page(request, error, at)
+    state = views.state_at(services, None).state
+    names = [state.display_name(c) or c for c in found["ranking"]]
+    return page(request, "receipt_check.html", at=at, found=found, ranking=names)

@@ -1,0 +1,94 @@
+"""What every web route needs: the services, ``?at=``, and error pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from sovet.domain.errors import InputError, NotFound, SovetError
+from sovet.services.authz import NotAuthenticated, NotAuthorized, Throttled
+from sovet.services.bootstrap import Services
+from sovet.web.render import page
+
+__all__ = ["STATIC", "At", "error_page", "install_error_pages", "services_of"]
+
+At = Annotated[
+    str | None, Query(description="ISO date: show the state recorded up to then")
+]
+STATIC = {
+    "sovet.css": "text/css",
+    "sovet.js": "text/javascript",
+    "htmx.min.js": "text/javascript",
+}
+
+
+def services_of(request: Request) -> Services:
+    """The engine's services: the API context's (``create_app``), else the app's."""
+    context = getattr(request.app.state, "sovet", None)
+    services: Services = (
+        context.services if context is not None else request.app.state.services
+    )
+    return services
+
+
+_STATUS: tuple[tuple[type[SovetError], int], ...] = (
+    (NotFound, 404),
+    (InputError, 422),
+    (NotAuthenticated, 401),
+    (NotAuthorized, 403),
+    (Throttled, 429),
+)
+
+
+def error_page(request: Request, error: SovetError, at: str | None) -> HTMLResponse:
+    """A refusal as a page, with the status the API gives it (DESIGN §4/§6).
+
+    404 unknown id, 422 bad input, 401 not signed in, 403 not allowed, 429
+    throttled (with ``Retry-After``), 409 for any other rule violation.
+    """
+    status = next((code for kind, code in _STATUS if isinstance(error, kind)), 409)
+    rule = getattr(error, "rule", None)
+    response = page(
+        request,
+        "error.html",
+        at=at,
+        status=status,
+        error=str(error),
+        rule=rule,
+        login=status == 401,
+    )
+    if isinstance(error, Throttled):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+async def web_error(
+    request: Request, error: BaseException, status: int, headers: dict[str, str]
+) -> Response:
+    """The API's error hook for pages outside ``/api``: the error as HTML.
+
+    A server fault (5xx) shows no detail (it is in the server's log).
+    """
+    at = request.query_params.get("at")
+    message = str(error) if status < 500 else "the server could not answer"
+    if status == 404 and not isinstance(error, SovetError):
+        message = f"no page at {request.url.path}"
+    response = page(
+        request,
+        "error.html",
+        at=at,
+        status=status,
+        error=message,
+        rule=getattr(error, "rule", None),
+        login=status == 401,
+    )
+    response.headers.update(headers)
+    return response
+
+
+def install_error_pages(request: Request) -> None:
+    """Router dependency: let the API's one handler render web errors as pages."""
+    if getattr(request.app.state, "web_error", None) is None:
+        request.app.state.web_error = web_error

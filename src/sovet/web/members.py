@@ -1,0 +1,139 @@
+"""Signing in and out, and the member's own page (DESIGN §6; SR-4…SR-10).
+
+``/login`` is a plain form (no JavaScript): it starts a session exactly as
+``POST /api/auth/login`` does (``Accounts.login``: argon2id, rotation, the
+same throttles and security log) and sets the same cookies, then redirects to
+``/me``. ``/logout`` is a form carrying the session's CSRF token.
+
+``/me`` shows the member's constituency, its deputies, the elections and recall
+petitions there, and a form to check a receipt. Receipts are the voter's to
+keep: the server never stores which member holds which receipt (DESIGN §6), so
+the page cannot list them; the receipt page tells the voter to write it down.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from sovet.api.deps import CSRF_COOKIE, SESSION_COOKIE, client_address
+from sovet.domain.errors import SovetError
+from sovet.services.accounts import SESSION_HOURS
+from sovet.services.authz import NotAuthenticated
+from sovet.web import views
+from sovet.web.common import At, error_page, services_of
+from sovet.web.render import page
+from sovet.web.session import context_of, require, viewer
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    """DESIGN §6: the sign-in form."""
+    return page(request, "login.html", error=None, name="")
+
+
+@router.post("/login", response_model=None)
+async def login(request: Request) -> Response:
+    """DESIGN §6: check the password, start a session, set its cookies."""
+    context = context_of(request)
+    form = await request.form()
+    name = str(form.get("name", ""))[:100]
+    password = str(form.get("password", ""))[:1000]
+    if context is None:
+        return page(
+            request,
+            "login.html",
+            status=503,
+            error="accounts are not set up here",
+            name=name,
+        )
+    address = client_address(request)
+    try:
+        context.requests.spend(f"addr:{address}")
+        context.logins.check(f"addr:{address}")
+        context.logins.check(f"name:{name}")
+        if not name or not password:
+            raise NotAuthenticated("give your account name and password")
+        session = await run_in_threadpool(
+            context.accounts.login,
+            name,
+            password,
+            address=address,
+            previous=request.cookies.get(SESSION_COOKIE),
+        )
+    except NotAuthenticated as error:
+        context.logins.spend(f"addr:{address}")
+        context.logins.spend(f"name:{name}")
+        return page(request, "login.html", status=401, error=str(error), name=name)
+    except SovetError as error:
+        return error_page(request, error, None)
+    response = RedirectResponse("/me", status_code=303)
+    secure = request.url.scheme == "https"
+    age = SESSION_HOURS * 3600
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.token,
+        max_age=age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    response.set_cookie(
+        CSRF_COOKIE, session.csrf, max_age=age, samesite="lax", secure=secure, path="/"
+    )
+    return response
+
+
+@router.post("/logout", response_model=None)
+async def logout(request: Request) -> Response:
+    """DESIGN §6: end the session (CSRF checked) and clear the cookies."""
+    form = await request.form()
+    try:
+        require(request, form)
+    except SovetError as error:
+        return error_page(request, error, None)
+    context = context_of(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if context is not None and token:
+        await run_in_threadpool(context.accounts.logout, token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", response_class=HTMLResponse)
+def me(request: Request, at: At = None) -> HTMLResponse:
+    """SR-4…SR-10: my constituency, my deputies, elections and petitions there."""
+    who = viewer(request)
+    if who.principal is None:
+        return error_page(request, NotAuthenticated("log in to see your page"), at)
+    try:
+        moment_ = views.state_at(services_of(request), at)
+    except SovetError as error:
+        return error_page(request, error, at)
+    state = moment_.state
+    person = who.principal.person
+    elector = state.electors.get(person) if person else None
+    key = elector.constituency if elector else None
+    constituency = state.constituencies.get(key) if key else None
+    elections = [e for e in state.elections.values() if e.constituency == key]
+    petitions = [p for p in state.petitions.values() if p.constituency == key]
+    return page(
+        request,
+        "me.html",
+        at=at,
+        moment=moment_,
+        principal=who.principal,
+        person=state.display_name(person) if person else None,
+        constituency=constituency,
+        elections=elections,
+        petitions=petitions,
+        named=lambda k: state.display_name(k) or k,
+    )

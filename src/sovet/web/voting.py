@@ -1,0 +1,173 @@
+"""Election and recall-petition pages (SR-7…SR-10, DESIGN §6 secret ballots).
+
+``/elections`` lists the elections; ``/elections/{id}`` shows one: its
+candidates, the ballot form while its poll is open (ranked methods: a number
+per candidate, 1 = first choice; approval: checkboxes), and after the count the
+published count sheet (candidates × stages) with a stacked-bar picture of the
+transfers. ``/petitions`` and ``/petitions/{id}`` show recall petitions with a
+progress bar of signatures against the constitution's threshold (SR-10).
+The forms (cast, open, close, sign) post to ``sovet.web.actions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from sovet.counting.registry import get_method
+from sovet.domain.errors import InputError, SovetError
+from sovet.domain.petitions import petition_of, petition_progress
+from sovet.domain.polling import election_of
+from sovet.web import results, svg, views
+from sovet.web.common import At, error_page, services_of
+from sovet.web.render import page
+
+__all__ = ["ballot_from_form", "is_ranked", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def is_ranked(method: str) -> bool:
+    """SR-7: whether the method reads a ranking (else an approval set)."""
+    return get_method(method).ranked
+
+
+def ballot_from_form(
+    form: Mapping[str, object] | Sequence[tuple[str, object]],
+    candidates: Sequence[str],
+    *,
+    ranked: bool,
+) -> list[str]:
+    """SR-7: the ballot a form describes, or ``InputError`` naming the field.
+
+    Ranked: fields ``rank-<candidate>`` hold 1, 2, 3 … (blank = unranked); the
+    numbers must be distinct whole numbers from 1 without gaps. Approval:
+    repeated ``approve`` fields name the approved candidates.
+    """
+    pairs = list(form.items()) if isinstance(form, Mapping) else list(form)
+    if not ranked:
+        chosen = [str(v) for k, v in pairs if k == "approve"]
+        unknown = [c for c in chosen if c not in candidates]
+        if unknown:
+            raise InputError(f"not a candidate: {unknown[0]!r}", key="approve")
+        if not chosen:
+            raise InputError("tick at least one candidate", key="approve")
+        return sorted(set(chosen), key=chosen.index)
+    ranks: dict[int, str] = {}
+    for candidate in candidates:
+        field = f"rank-{candidate}"
+        raw = next((str(v).strip() for k, v in pairs if k == field), "")
+        if not raw:
+            continue
+        if not raw.isdigit() or int(raw) < 1:
+            raise InputError(f"rank {raw!r} is not a whole number from 1", key=field)
+        if int(raw) in ranks:
+            raise InputError(f"rank {raw} is given twice", key=field)
+        ranks[int(raw)] = candidate
+    if not ranks:
+        raise InputError("number at least one candidate (1 = first choice)", key="rank")
+    order = sorted(ranks)
+    if order != list(range(1, len(order) + 1)):
+        raise InputError(
+            f"ranks must run 1, 2, 3 … without gaps; got {order}", key="rank"
+        )
+    return [ranks[n] for n in order]
+
+
+@router.get("/elections", response_class=HTMLResponse)
+def elections(request: Request, at: At = None) -> HTMLResponse:
+    """SR-7: every election, its constituency, method, poll and status."""
+    try:
+        moment_ = views.state_at(services_of(request), at)
+    except SovetError as error:
+        return error_page(request, error, at)
+    listing = list(moment_.state.elections.values())
+    return page(request, "elections.html", at=at, moment=moment_, elections=listing)
+
+
+@router.get("/elections/{election_id}", response_class=HTMLResponse)
+def election(request: Request, election_id: str, at: At = None) -> HTMLResponse:
+    """SR-7/SR-8: one election — the ballot form while open, the count sheet after."""
+    try:
+        moment_ = views.state_at(services_of(request), at)
+        record = election_of(moment_.state, election_id)
+    except SovetError as error:
+        return error_page(request, error, at)
+    state = moment_.state
+    sheet = results.count_sheet(state, record)
+    picture = None
+    if sheet is not None and sheet.rounds:
+        picture = svg.stage_chart(
+            results.stage_bars(sheet),
+            results.bar_colours(sheet),
+            title=f"Votes at each stage of the count of {record.id}",
+        )
+    candidates = [(c, state.display_name(c) or c) for c in record.candidates]
+    factions = {c: state.display_name(f) or f for c, f in record.candidates.items()}
+    return page(
+        request,
+        "election.html",
+        at=at,
+        moment=moment_,
+        election=record,
+        candidates=candidates,
+        factions=factions,
+        ranked=is_ranked(record.method),
+        sheet=sheet,
+        number=results.number,
+        picture=picture,
+        constituency=state.constituencies.get(record.constituency),
+    )
+
+
+@router.get("/petitions", response_class=HTMLResponse)
+def petitions(request: Request, at: At = None) -> HTMLResponse:
+    """SR-10: every recall petition with its progress."""
+    try:
+        moment_ = views.state_at(services_of(request), at)
+        when = at or services_of(request).clock.now().date().isoformat()
+        state = moment_.state
+        progress = [petition_progress(state, key, when) for key in state.petitions]
+    except SovetError as error:
+        return error_page(request, error, at)
+    return page(
+        request,
+        "petitions.html",
+        at=at,
+        moment=moment_,
+        petitions=progress,
+        named=lambda key: state.display_name(key) or key,
+    )
+
+
+@router.get("/petitions/{petition_id}", response_class=HTMLResponse)
+def petition(request: Request, petition_id: str, at: At = None) -> HTMLResponse:
+    """SR-10: a recall petition — signatures against the threshold, and sign."""
+    services = services_of(request)
+    try:
+        moment_ = views.state_at(services, at)
+        state = moment_.state
+        record = petition_of(state, petition_id)
+        when = at or services.clock.now().date().isoformat()
+        progress = petition_progress(state, petition_id, when)
+    except SovetError as error:
+        return error_page(request, error, at)
+    constituency = state.constituencies.get(record.constituency)
+    by_elections = [
+        e
+        for e in state.elections.values()
+        if e.constituency == record.constituency and e.by_election
+    ]
+    return page(
+        request,
+        "petition.html",
+        at=at,
+        moment=moment_,
+        petition=record,
+        progress=progress,
+        constituency=constituency,
+        by_elections=by_elections,
+        named=lambda key: state.display_name(key) or key,
+    )
