@@ -30,7 +30,14 @@ from sovet.presets.loader import (
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
 from sovet.services.demo import DEMO_PRESET, demo_branches
-from sovet.services.queries import legitimacy_at, log_page, verify_log
+from sovet.services.queries import (
+    check_public_key,
+    legitimacy_at,
+    log_page,
+    read_pins,
+    verify_log,
+    write_pins,
+)
 from sovet.services.scenario import (
     AppliedStep,
     apply_steps,
@@ -73,6 +80,15 @@ DbOption = Annotated[
 ]
 FormatOption = Annotated[
     Format, typer.Option("--format", help="Output as readable text or as JSON.")
+]
+KeyOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--public-key",
+        help="Trust only checkpoints signed by this Ed25519 public key (64 hex "
+        "digits; repeat for several), e.g. the key an observer pinned.",
+        show_default=False,
+    ),
 ]
 
 
@@ -279,17 +295,26 @@ def legitimacy(
         render.render_legitimacy(console, answer)
 
 
-def verify(db: DbOption = None) -> None:
-    """Check the hash chain, Merkle roots and checkpoint signatures of the log."""
+def verify(db: DbOption = None, public_key: KeyOption = None) -> None:
+    """Check the hash chain, Merkle roots and checkpoint signatures of the log.
+
+    Checkpoints must be signed by this database's key (``<db>.key``) or a key
+    pinned when the log was imported — or, with ``--public-key``, by that key.
+    """
     with _edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
-        report = verify_log(services.uow(), services.verify_signature)
+        own = services.signer.public_key_hex()
+        pins = read_pins(boot.key_path(services.location))
+        given = {check_public_key(key) for key in public_key or ()}
+        report = verify_log(
+            services.uow(), services.verify_signature, pinned=given or {own, *pins}
+        )
     console.print(
         f"ok {report.events} events ({report.checkpoints} signed checkpoints verified)"
     )
-    own = services.signer.public_key_hex()
     for key in report.keys:
-        whose = "this database's key" if key == own else "another key (imported?)"
+        whose = "this database's key" if key == own else "pinned at import"
+        whose = "the key given" if given else whose
         console.print(f"  signed by {key} ({whose})", soft_wrap=True)
 
 
@@ -328,8 +353,14 @@ def export(
 def import_(
     file: Annotated[Path, typer.Argument(help="A file written by `sovet export`.")],
     db: DbOption = None,
+    public_key: KeyOption = None,
 ) -> None:
-    """Verify an export completely, then store it in an empty database."""
+    """Verify an export completely, then store it in an empty database.
+
+    Its checkpoints must be signed by the key its header declares (or, with
+    ``--public-key``, by that key); the key is printed, and pinned beside the
+    new database (``<db>.key.pins``) so that ``verify`` accepts it.
+    """
     with _edge() as stack:
         try:
             lines = file.read_text(encoding="utf-8").splitlines()
@@ -337,15 +368,22 @@ def import_(
             raise InputError(
                 f"cannot read: {error.strerror}", source=str(file)
             ) from error
+        given = {check_public_key(key) for key in public_key or ()}
         verified = verify_export(
-            lines, source=str(file), verify_signature=boot.verify_signature
+            lines,
+            source=str(file),
+            verify_signature=boot.verify_signature,
+            pinned=given or None,
         )
         services = stack.enter_context(boot.bootstrap(db, create=True))
         report = store_export(verified, services.uow())
+        write_pins(boot.key_path(services.location), verified.keys)
     console.print(
         f"imported {report.events} events, {report.checkpoints} checkpoints; "
         f"head {report.head_hash}"
     )
+    for key in verified.keys:
+        console.print(f"  checkpoints signed by {key} (pinned)", soft_wrap=True)
 
 
 def whatif(

@@ -100,7 +100,7 @@ def remove_database(db: str) -> None:
         raise InputError(
             "refusing to delete a server database; use a SQLite path", source=db
         )
-    for suffix in ("", "-wal", "-shm", "-journal", ".key"):
+    for suffix in ("", "-wal", "-shm", "-journal", ".key", ".key.pins"):
         with contextlib.suppress(FileNotFoundError):
             Path(f"{db}{suffix}").unlink()
 

@@ -5,30 +5,44 @@ every stored checkpoint — its head hash, the RFC 9162 Merkle root of the event
 it covers, and its Ed25519 signature. The first failure raises ``ChainBroken``
 naming the event (or, for a consistently rewritten log, the checkpoint's last
 event).
+
+Key pinning: a rewriter could re-sign a rewritten log with a key of their own,
+and every checkpoint would still verify under the key it carries. ``verify_log``
+therefore takes the ``pinned`` keys it trusts (the database's own key, the keys
+an import pinned, or the key an observer names) and refuses a checkpoint signed
+by any other. ``read_pins``/``write_pins`` keep the imported keys in
+``<key file>.pins`` beside the database's signing key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sovet.domain import event_from_stored, summary
 from sovet.domain.calendar import parse_at
-from sovet.domain.errors import InputError
+from sovet.domain.errors import ChainBroken, InputError
 from sovet.domain.legitimacy import legitimacy
 from sovet.ledger import chain
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ledger.envelope import JSONValue, StoredEvent
-from sovet.ports import UnitOfWork
+from sovet.ports import Checkpoint, UnitOfWork
 from sovet.services.checkpoints import check_checkpoints
 from sovet.services.handlers import StateCache
 
 __all__ = [
     "LogPage",
     "VerifyReport",
+    "check_public_key",
+    "check_signers",
     "check_time",
     "legitimacy_at",
     "log_page",
+    "pins_path",
+    "read_pins",
     "verify_log",
+    "write_pins",
 ]
 
 
@@ -82,12 +96,77 @@ def log_page(uow: UnitOfWork, *, start: int = 1, limit: int = 50) -> LogPage:
     )
 
 
-def verify_log(uow: UnitOfWork, verify_signature: SignatureCheck) -> VerifyReport:
-    """Verify the chain, then every checkpoint's head, Merkle root and signature."""
+def verify_log(
+    uow: UnitOfWork,
+    verify_signature: SignatureCheck,
+    *,
+    pinned: Collection[str] | None = None,
+) -> VerifyReport:
+    """Verify the chain, then every checkpoint's head, Merkle root and signature.
+
+    With ``pinned``, every checkpoint must also be signed by one of those keys.
+    """
     with uow:
         events = list(uow.events.read())
         checkpoints = uow.checkpoints.list()
     count, head = chain.verify(events)
+    if pinned is not None:
+        check_signers(checkpoints, pinned)
     checked = check_checkpoints(events, checkpoints, verify_signature)
     keys = tuple(dict.fromkeys(checkpoint.public_key for checkpoint in checkpoints))
     return VerifyReport(count, head, checked, keys)
+
+
+def check_signers(checkpoints: Iterable[Checkpoint], pinned: Collection[str]) -> None:
+    """Refuse (``ChainBroken``) the first checkpoint signed by a key not pinned."""
+    for checkpoint in checkpoints:
+        if checkpoint.public_key not in pinned:
+            trusted = ", ".join(sorted(pinned)) or "none"
+            raise ChainBroken(
+                max(checkpoint.size, 1),
+                f"checkpoint of {checkpoint.size} events is signed by "
+                f"{checkpoint.public_key}, not by a pinned key ({trusted})",
+            )
+
+
+def check_public_key(value: str, *, key: str = "--public-key") -> str:
+    """``value`` lower-cased if it is a 64-hex-digit Ed25519 public key."""
+    text = value.strip().lower()
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise InputError(
+            f"{value!r} is not an Ed25519 public key (64 hex digits)", source=key
+        )
+    return text
+
+
+def pins_path(key_file: Path) -> Path:
+    """Where the keys pinned at import live: ``<key file>.pins``."""
+    return key_file.with_name(key_file.name + ".pins")
+
+
+def read_pins(key_file: Path) -> tuple[str, ...]:
+    """The public keys pinned beside ``key_file`` (none if no pins file)."""
+    path = pins_path(key_file)
+    try:
+        text = path.read_text(encoding="ascii")
+    except FileNotFoundError:
+        return ()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(
+            f"cannot read the pinned keys: {error}", source=str(path)
+        ) from error
+    return tuple(check_public_key(line, key=str(path)) for line in text.split() if line)
+
+
+def write_pins(key_file: Path, keys: Iterable[str]) -> None:
+    """Pin ``keys`` (besides those already pinned) beside ``key_file``."""
+    merged = dict.fromkeys((*read_pins(key_file), *keys))
+    try:
+        pins_path(key_file).write_text(
+            "".join(f"{key}\n" for key in merged), encoding="ascii"
+        )
+    except OSError as error:
+        raise InputError(
+            f"cannot write the pinned keys: {error.strerror}",
+            source=str(pins_path(key_file)),
+        ) from error

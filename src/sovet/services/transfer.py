@@ -2,8 +2,9 @@
 
 Format ``sovet-log/1``, one JSON object per line:
 
-1. a header ``{"format": "sovet-log/1", "public_key": …, "events": N,
-   "head_hash": …}`` — the exporting database's checkpoint key;
+1. a header ``{"format": "sovet-log/1", "public_key": …, "signers": […],
+   "events": N, "head_hash": …}`` — the exporting database's checkpoint key and
+   the keys its checkpoints are signed by (an imported log keeps its origin's);
 2. N event lines ``{"kind": "event", "seq", "stream_id", "version", "type",
    "payload", "recorded_at", "prev_hash", "hash"}`` in ``seq`` order;
 3. checkpoint lines ``{"kind": "checkpoint", "size", "root_hash", "head_hash",
@@ -12,13 +13,16 @@ Format ``sovet-log/1``, one JSON object per line:
 ``import_log`` verifies everything — the hash chain, each checkpoint's Merkle
 root, head and Ed25519 signature — before storing anything, refuses a target
 that already holds events, and checks that the stored chain reproduces the
-exported hashes (the whole import is one unit of work).
+exported hashes (the whole import is one unit of work). A checkpoint signed by a
+key its header does not declare is refused; with ``pinned`` keys (an observer's
+``--public-key``) every checkpoint must be signed by one of them. The verified
+export's ``keys`` are what the importing database pins (``queries.write_pins``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -28,6 +32,7 @@ from sovet.ledger.checkpoint import SignatureCheck, SignedCheckpoint
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
 from sovet.ports import Signer, UnitOfWork
 from sovet.services.checkpoints import check_checkpoints
+from sovet.services.queries import check_signers
 from sovet.services.replay import replay_into
 
 __all__ = [
@@ -80,6 +85,7 @@ def export_lines(uow: UnitOfWork, signer: Signer) -> Iterator[str]:
         {
             "format": FORMAT,
             "public_key": signer.public_key_hex(),
+            "signers": list(dict.fromkeys(c.public_key for c in checkpoints)),
             "events": len(events),
             "head_hash": head,
         }
@@ -163,16 +169,40 @@ class VerifiedExport:
     events: list[StoredEvent]
     checkpoints: list[SignedCheckpoint]
     head_hash: str
+    keys: tuple[str, ...] = ()
+    """The keys the checkpoints are signed by (to pin, and to show an observer)."""
+
+
+def _header_keys(header: dict[str, Any], source: str) -> set[str]:
+    """The keys the header declares: its ``public_key`` and its ``signers``."""
+    signers = header.get("signers", [])
+    for key, value in (
+        ("public_key", [header.get("public_key")]),
+        ("signers", signers),
+    ):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InputError(
+                "the header's keys must be hex strings",
+                source=source,
+                line=1,
+                key=key,
+            )
+    return {header["public_key"], *signers}
 
 
 def verify_export(
-    lines: Iterable[str], *, source: str, verify_signature: SignatureCheck
+    lines: Iterable[str],
+    *,
+    source: str,
+    verify_signature: SignatureCheck,
+    pinned: Collection[str] | None = None,
 ) -> VerifiedExport:
     """Parse and verify an export completely, storing nothing.
 
     Raises ``InputError`` (with the line) for a malformed file and
     ``ChainBroken`` (with the event) when a hash, link, Merkle root, checkpoint
-    or signature does not check out.
+    or signature does not check out, or a checkpoint is signed by a key the
+    header does not declare (or, with ``pinned``, by a key not pinned).
     """
     header, events, checkpoints = _parse(lines, source)
     count, head = chain.verify(events)
@@ -180,8 +210,12 @@ def verify_export(
         raise ChainBroken(
             count, "the header's event count or head hash does not match the events"
         )
+    check_signers(checkpoints, _header_keys(header, source))
+    if pinned is not None:
+        check_signers(checkpoints, pinned)
     check_checkpoints(events, checkpoints, verify_signature)
-    return VerifiedExport(source, events, checkpoints, head)
+    keys = tuple(dict.fromkeys(c.public_key for c in checkpoints))
+    return VerifiedExport(source, events, checkpoints, head, keys)
 
 
 def store_export(verified: VerifiedExport, uow: UnitOfWork) -> ImportReport:
@@ -217,7 +251,10 @@ def import_log(
     *,
     source: str,
     verify_signature: SignatureCheck,
+    pinned: Collection[str] | None = None,
 ) -> ImportReport:
     """Verify an export completely, then store it in an empty database."""
-    verified = verify_export(lines, source=source, verify_signature=verify_signature)
+    verified = verify_export(
+        lines, source=source, verify_signature=verify_signature, pinned=pinned
+    )
     return store_export(verified, uow)
