@@ -135,6 +135,10 @@ class CouncilsParams:
 class RecallParams:
     """SR-9…SR-11: recall of deputies and delegates."""
 
+    # SR-9 "at any time" is fixed: RULES.md gives no schedule for ``false``, and
+    # the only restriction it names is the cool-down (``recall_cooldown_days``),
+    # which the recall commands enforce. Kept (true only) so that logs whose
+    # adopted constitution carries the key still replay.
     recall_anytime: bool = True
     recall_mode: str = field(
         default="re_election",
@@ -372,6 +376,13 @@ class Constitution:
         _check_ranges(built, "", fail)
         if not built.levels:
             fail("at least one level is needed", "levels")
+        if not built.recall.recall_anytime:
+            fail(
+                "SR-9: recall is possible at any time; to restrict it set "
+                "recall.recall_cooldown_days (days after taking the seat or a "
+                "failed attempt)",
+                "recall.recall_anytime",
+            )
         for key, start in built.in_force.items():
             try:
                 valid = date.fromisoformat(start).isoformat() == start

@@ -35,6 +35,9 @@ def test_the_rsfsr1918_preset_loads() -> None:
     assert c.name == "rsfsr1918"
     assert c.government.allow_unrecorded_tally is True
     assert c.congress.quorum_basis == "seated"
+    assert not c.binds("executive.ec_size_max", "1918-01-31")  # SR-20, C18 art 28
+    assert c.binds("executive.ec_size_max", "1918-07-10T12:00")
+    assert c.binds("recall.recall_mode", "1917-11-07")  # undated: always
 
 
 @pytest.mark.parametrize(
@@ -54,6 +57,17 @@ def test_the_rsfsr1918_preset_loads() -> None:
             "not allowed",
         ),
         ({"levels": []}, "levels", "at least one level"),
+        (
+            {"recall": {"recall_anytime": False}},
+            "recall.recall_anytime",
+            "recall_cooldown_days",
+        ),
+        ({"in_force": {"recall.recall_mode": "1918-07-10"}}, "in_force", "'recall"),
+        (
+            {"in_force": {"executive.ec_size_max": "19180710"}},
+            "in_force.executive.ec_size_max",
+            "ISO date",
+        ),
     ],
 )
 def test_bad_values_are_refused_naming_the_key(
