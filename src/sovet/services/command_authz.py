@@ -7,7 +7,8 @@ its council …). A member acts only where they belong: a role bound in another
 body does not count. Commands absent from the table (new ones) are for the
 administrator only until someone adds them. Two commands are also open to the
 person they concern: a deputy casting their own named vote (``vote_by_name``
-with only their own entry) and a person resigning or dissenting themselves.
+with only their own entry), a person resigning or dissenting themselves, and a
+member signing a recall petition themselves (nobody may sign for another).
 """
 
 from __future__ import annotations
@@ -19,7 +20,18 @@ from sovet.domain import Command, FederationState
 from sovet.domain.errors import NotFound
 from sovet.services.authz import NotAuthorized, Principal, check_role, check_scope
 
-__all__ = ["COMMAND_RULES", "CommandRule", "authorize_command", "body_of"]
+__all__ = [
+    "COMMAND_RULES",
+    "SERVICE_ONLY",
+    "CommandRule",
+    "authorize_command",
+    "body_of",
+]
+
+SERVICE_ONLY = frozenset({"record_vote_cast", "close_poll"})
+"""Commands only their service may issue (secret ballots, DESIGN §6): the vote
+row and its event in one transaction, the shuffled batch at close. They have no
+generic route; ``api/routes/elections.py`` serves them."""
 
 Resolver = Callable[[FederationState, str], str]
 
@@ -66,6 +78,13 @@ def _hold(state: FederationState, ref: str) -> str:
     if found is None:
         raise NotFound("SR-29", f"no hold {ref!r}", ref)
     return found.body
+
+
+def _petition(state: FederationState, ref: str) -> str:
+    found = state.petitions.get(ref)
+    if found is None:
+        raise NotFound("SR-10", f"no recall petition {ref!r}", ref)
+    return _constituency(state, found.constituency)
 
 
 def _decision(state: FederationState, ref: str) -> str:
@@ -135,6 +154,12 @@ COMMAND_RULES: dict[str, CommandRule] = {
     "petition_recall": CommandRule(SEC, "constituency", _constituency),
     "hold_recall_vote": CommandRule(SEC, "constituency", _constituency),
     "order_re_election": CommandRule(SEC, "by_body"),
+    "instruct_delegate": CommandRule(SEC, "by_body"),
+    "open_poll": CommandRule(SEC, "election", _election),
+    "open_recall_petition": CommandRule(
+        ("member", "secretary"), "constituency", _constituency
+    ),
+    "sign_recall_petition": CommandRule((), "petition", _petition, "member"),
 }
 """DESIGN §6: command name → who may issue it and where."""
 

@@ -23,7 +23,7 @@ from sovet.api.schemas import command_model
 from sovet.domain import COMMANDS, command_from_mapping, summary
 from sovet.domain import event_from_stored as _event
 from sovet.services.authz import Principal
-from sovet.services.command_authz import authorize_command
+from sovet.services.command_authz import SERVICE_ONLY, authorize_command
 from sovet.services.handlers import execute
 
 __all__ = ["RESOURCES", "resource_of", "routers", "run_command"]
@@ -104,6 +104,8 @@ def routers() -> list[APIRouter]:
     """One router per resource with a ``POST /commands/{name}`` per command."""
     by_resource: dict[str, APIRouter] = {}
     for name in sorted(COMMANDS):
+        if name in SERVICE_ONLY:
+            continue
         resource = resource_of(name)
         router = by_resource.setdefault(
             resource, APIRouter(prefix=f"/{resource}", tags=[resource])

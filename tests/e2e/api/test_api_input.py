@@ -1,0 +1,79 @@
+"""Bad input is answered 4xx with the error contract and writes nothing (DESIGN §4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.api.conftest import Api
+
+PATH = "/api/bodies/commands/register_faction"
+GOOD = '{"at": "1918-02-01", "faction": "anarchists", "name": "Anarchists"}'
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "needle"),
+    [
+        ('{"at": "1918-02-01", "faction": ', 422, "JSON"),
+        ("[1, 2, 3]", 422, "dictionary"),
+        ('{"at": "1918-02-01", "faction": 7, "name": "A"}', 422, "faction"),
+        ('{"at": "1918-02-01", "faction": "a", "name": "A", "x": 1}', 422, "'x'"),
+        ('{"at": "1918-02-01", "name": "A"}', 422, "faction"),
+        ('{"at": "not a date", "faction": "a", "name": "A"}', 422, "ISO 8601"),
+        (
+            '{"at": "1918-02-01", "faction": "a", "name": "' + "x" * 70_000 + '"}',
+            413,
+            "exceeds",
+        ),
+    ],
+)
+def test_bad_bodies_are_refused_and_nothing_is_written(
+    api: Api, content: str, status: int, needle: str
+) -> None:
+    admin = api.token(api.user("root", "administrator"))
+    before = api.head()
+    answer = api.client.post(
+        PATH,
+        content=content.encode(),
+        headers={**admin, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == status, answer.text
+    error = answer.json()["error"]
+    assert set(error) == {"rule", "message"}
+    assert needle in error["message"]
+    assert api.head() == before
+
+
+def test_a_good_body_after_the_bad_ones_is_accepted(api: Api) -> None:
+    admin = api.token(api.user("root", "administrator"))
+    answer = api.client.post(
+        PATH,
+        content=GOOD.encode(),
+        headers={**admin, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_nested_unknown_field_is_refused(api: Api) -> None:
+    admin = api.token(api.user("root", "administrator"))
+    before = api.head()
+    body = {
+        "at": "1918-02-01",
+        "government": "g",
+        "name": "G",
+        "assembly": "congress-3",
+        "nominated_by": "bolsheviks",
+        "offices": [{"office": "x", "person": "lenin", "surprise": True}],
+    }
+    answer = api.client.post(
+        "/api/government/commands/submit_government_list", json=body, headers=admin
+    )
+    assert answer.status_code == 422
+    assert "surprise" in answer.json()["error"]["message"]
+    assert api.head() == before
+
+
+def test_unknown_paths_and_methods_follow_the_contract(api: Api) -> None:
+    assert api.client.get("/api/nowhere").json()["error"]["rule"] == "DESIGN §4"
+    wrong = api.client.get(PATH)
+    assert wrong.status_code == 405
+    assert "error" in wrong.json()
