@@ -50,6 +50,7 @@ from sovet.adapters.memory import InMemoryUnitOfWork
 from sovet.adapters.memory_ballots import InMemoryBallotUnitOfWork
 from sovet.adapters.sql import SqlUnitOfWork
 from sovet.adapters.sql.ballots_schema import SqlBallotUnitOfWork
+from sovet.counting.registry import get_method
 from sovet.domain import Command, FederationState, event_from_stored
 from sovet.domain.errors import NotFound, RuleViolation
 from sovet.domain.polling import ElectionCounted, ElectionRecord, election_of
@@ -78,6 +79,7 @@ __all__ = [
     "ballot_units",
     "cast_ballot",
     "close_poll",
+    "election_council",
     "election_view",
     "open_poll",
     "state_now",
@@ -266,6 +268,14 @@ def _published(services: Services, rec: ElectionRecord) -> tuple[Any, ...]:
     assert isinstance(count, ElectionCounted)
     assert isinstance(batch, PollClosed)
     return count, batch, counted, closed
+
+
+def election_council(services: Services, election: str) -> tuple[str, bool]:
+    """SR-7: the council whose secretary runs ``election``, and whether the
+    method takes a ranking (else an approval set)."""
+    state = state_now(services)
+    rec = election_of(state, election)
+    return state.constituencies[rec.constituency].council, get_method(rec.method).ranked
 
 
 def election_view(services: Services, election: str) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from sovet.domain import FederationState
+from sovet.domain.electorate import roll_of
+from sovet.domain.errors import NotEligible
 from sovet.domain.petitions import (
     OpenRecallPetition,
     SignRecallPetition,
@@ -23,7 +25,7 @@ from sovet.ledger.envelope import StoredEvent
 from sovet.services.ballots import BallotUnit, state_now, transact
 from sovet.services.bootstrap import Services
 
-__all__ = ["open_petition", "petition_view", "sign_petition"]
+__all__ = ["open_petition", "petition_council", "petition_view", "sign_petition"]
 
 
 def _now(services: Services, at: str | None) -> str:
@@ -36,16 +38,38 @@ def open_petition(
     constituency: str,
     deputy: str,
     *,
+    opener: str | None = None,
     at: str | None = None,
 ) -> list[StoredEvent]:
-    """SR-9/SR-10: open a recall petition against a constituency's deputy."""
+    """SR-9/SR-10: open a recall petition against a constituency's deputy.
+
+    ``opener`` (a person), when given, must be an elector of the constituency:
+    the voters who sent the deputy recall them.
+    """
     when = _now(services, at)
-    return transact(
-        services,
-        lambda _u, _s: OpenRecallPetition(
+
+    def build(_uow: BallotUnit, state: FederationState) -> OpenRecallPetition:
+        if (
+            opener is not None
+            and opener not in roll_of(state, constituency, when).voters
+        ):
+            raise NotEligible(
+                "SR-9",
+                f"{opener!r} is not an elector of {constituency!r}: only its "
+                "voters recall its deputy",
+                opener,
+            )
+        return OpenRecallPetition(
             at=when, petition=petition, constituency=constituency, deputy=deputy
-        ),
-    )
+        )
+
+    return transact(services, build)
+
+
+def petition_council(services: Services, petition: str) -> str:
+    """SR-10: the council of the petition's constituency."""
+    state = state_now(services)
+    return state.constituencies[petition_of(state, petition).constituency].council
 
 
 def sign_petition(
