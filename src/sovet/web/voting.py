@@ -28,6 +28,11 @@ __all__ = ["ballot_from_form", "is_ranked", "router"]
 
 router = APIRouter(include_in_schema=False)
 
+RECALL_EFFECTS = frozenset(
+    {"RecallDemanded", "DeputyRecalled", "ByElectionScheduled", "RecallVoteCalled"}
+)
+"""SR-10: the events a successful petition sets off, by the recall mode."""
+
 
 def is_ranked(method: str) -> bool:
     """SR-7: whether the method reads a ranking (else an approval set)."""
@@ -160,6 +165,11 @@ def petition(request: Request, petition_id: str, at: At = None) -> HTMLResponse:
         for e in state.elections.values()
         if e.constituency == record.constituency and e.by_election
     ]
+    effects = [
+        ref
+        for ref in (constituency.refs if constituency else [])
+        if ref.seq > record.opened.seq and ref.type in RECALL_EFFECTS
+    ]
     return page(
         request,
         "petition.html",
@@ -169,5 +179,6 @@ def petition(request: Request, petition_id: str, at: At = None) -> HTMLResponse:
         progress=progress,
         constituency=constituency,
         by_elections=by_elections,
+        effects=effects,
         named=lambda key: state.display_name(key) or key,
     )

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from sovet.cli.app import app as cli
 from sovet.services.bootstrap import Services, bootstrap
 from sovet.web.routes import router
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # starlette: httpx → httpx2 notice
-    from fastapi.testclient import TestClient
 
 PAGES = ["/", "/federation", "/congress", "/log", "/audit"]
 DAYS = ["1917-11-07", "1917-11-08", "1917-11-18", "1917-12-30", "1918-01-31"]

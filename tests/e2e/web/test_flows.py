@@ -1,0 +1,191 @@
+"""The web's forms through the real app (``create_app``), without JavaScript.
+
+Log in, cast a ranked ballot, get the receipt; the secretary opens and closes
+the poll; the count sheet is published; the receipt checks. A recall petition
+signed to the threshold vacates the seat and schedules the by-election; the
+council's hemicycle shows the vacancy. CSRF and roles are enforced.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sovet.api import create_app
+from sovet.services import ballots
+from sovet.services.bootstrap import Services, bootstrap
+from tests.e2e.web.world import PASSWORD, build_world
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The world, built once (argon2 hashing is slow on purpose)."""
+    db = tmp_path_factory.mktemp("world") / "world.db"
+    build_world(str(db))
+    return db
+
+
+@pytest.fixture
+def services(world: Path, tmp_path: Path) -> Iterator[Services]:
+    """A private copy of the world for one test."""
+    db = tmp_path / "world.db"
+    for suffix in ("", ".key", "-wal", "-shm"):
+        if Path(f"{world}{suffix}").exists():
+            shutil.copyfile(f"{world}{suffix}", f"{db}{suffix}")
+    with bootstrap(str(db)) as found:
+        yield found
+
+
+@pytest.fixture
+def client(services: Services) -> TestClient:
+    return TestClient(create_app(services))
+
+
+def login(client: TestClient, name: str) -> str:
+    """Log ``name`` in through the form; the CSRF token the pages now carry."""
+    answer = client.post(
+        "/login", data={"name": name, "password": PASSWORD}, follow_redirects=False
+    )
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/me"
+    page = client.get("/me").text
+    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
+def logout(client: TestClient, csrf: str) -> None:
+    answer = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert answer.status_code == 303
+
+
+def test_login_form_refuses_a_wrong_password_and_shows_the_page(
+    client: TestClient,
+) -> None:
+    wrong = client.post("/login", data={"name": "v0", "password": "nope nope"})
+    assert wrong.status_code == 401
+    assert "wrong account name or password" in wrong.text
+    assert 'value="v0"' in wrong.text  # the name stays, the password does not
+    csrf = login(client, "v0")
+    me = client.get("/me").text
+    assert "Signed in as <strong>v0</strong>" in me
+    assert "putilov" in me
+    logout(client, csrf)
+    assert client.get("/me").status_code == 401
+
+
+def test_ballot_receipt_close_count_sheet_and_receipt_check(
+    client: TestClient, services: Services
+) -> None:
+    csrf = login(client, "sec")
+    opened = client.post(
+        "/elections/e1/open", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert opened.status_code == 303, opened.text
+    logout(client, csrf)
+    others = [("v1", ["b", "c"]), ("v2", ["c", "b"]), ("v3", ["a"]), ("v4", ["b"])]
+    for member, ranking in others:
+        ballots.cast_ballot(services, "e1", member, ranking)
+    csrf = login(client, "v0")
+    form = client.get("/elections/e1").text
+    assert 'name="rank-a"' in form
+    assert "Result" not in form  # no partial result while the poll is open
+    cast = client.post(
+        "/elections/e1/ballot",
+        data={"csrf_token": csrf, "rank-a": "1", "rank-b": "2", "rank-c": ""},
+    )
+    assert cast.status_code == 200, cast.text
+    receipt = re.search(r'id="receipt-code">([0-9a-f]{64})<', cast.text)
+    assert receipt
+    again = client.post(
+        "/elections/e1/ballot", data={"csrf_token": csrf, "rank-b": "1"}
+    )
+    assert again.status_code == 409  # one ballot per member
+    refused = client.post(
+        "/elections/e1/close", data={"csrf_token": csrf, "signed": ["k1", "rep"]}
+    )
+    assert refused.status_code == 403  # a member is not the secretary
+    logout(client, csrf)
+    csrf = login(client, "sec")
+    closed = client.post(
+        "/elections/e1/close",
+        data={"csrf_token": csrf, "signed": ["k1", "rep"]},
+        follow_redirects=False,
+    )
+    assert closed.status_code == 303, closed.text
+    sheet = client.get("/elections/e1").text
+    assert "Count sheet" in sheet
+    # stage 1: a 2, b 2, c 1 → c is excluded and their vote moves to b (3 of 5)
+    row_b = sheet[sheet.index("</span>b</th>") :].split("</tr>")[0]
+    assert re.findall(r'<td class="num">([^<]*)</td>', row_b) == ["2", "3"]
+    assert "elected at stage 2" in row_b
+    assert "5 of 5 registered electors voted" in sheet
+    assert 'class="stage-chart"' in sheet
+    check = client.get("/receipts", params={"receipt": receipt.group(1)})
+    assert check.status_code == 200, check.text
+    assert "Counted as cast" in check.text
+    assert "a › b" in check.text
+    unknown = client.get("/receipts", params={"receipt": "0" * 64})
+    assert unknown.status_code == 404
+
+
+def test_petition_to_threshold_vacates_the_seat_and_schedules_a_by_election(
+    client: TestClient,
+) -> None:
+    before = client.get("/bodies/petrograd").text
+    # putilov: 3 seats, deputy a in one; narva: 1 seat, vacant
+    assert 'data-faction="bolsheviks" data-seats="1"' in before
+    assert 'data-faction="vacant" data-seats="3"' in before
+    page = client.get("/petitions/p1").text
+    assert 'max="3" value="0"' in page
+    for member in ("v0", "v1", "v2"):
+        csrf = login(client, member)
+        signed = client.post(
+            "/petitions/p1/sign", data={"csrf_token": csrf}, follow_redirects=False
+        )
+        assert signed.status_code == 303, signed.text
+        logout(client, csrf)
+    page = client.get("/petitions/p1").text
+    assert 'max="3" value="3"' in page
+    assert "The threshold was reached" in page
+    assert "(3 vacant)" in page
+    after = client.get("/bodies/petrograd").text
+    assert 'data-faction="vacant" data-seats="4"' in after
+    assert 'data-faction="bolsheviks"' not in after
+    assert "DeputyRecalled" in page
+    assert "ByElectionScheduled" in page
+    assert "By-elections due in putilov: <strong>1</strong>" in page
+
+
+def test_forms_need_the_csrf_token_and_a_session(client: TestClient) -> None:
+    anonymous = client.post("/petitions/p1/sign", data={})
+    assert anonymous.status_code == 401
+    login(client, "v0")
+    forged = client.post("/petitions/p1/sign", data={"csrf_token": "f" * 64})
+    assert forged.status_code == 403
+    assert "CSRF" in forged.text
+    missing = client.post("/petitions/p1/sign", data={})
+    assert missing.status_code == 403
+
+
+def test_a_bad_ballot_is_refused_with_the_field_named(client: TestClient) -> None:
+    csrf = login(client, "sec")
+    client.post("/elections/e1/open", data={"csrf_token": csrf})
+    logout(client, csrf)
+    csrf = login(client, "v0")
+    gap = client.post(
+        "/elections/e1/ballot", data={"csrf_token": csrf, "rank-a": "1", "rank-b": "3"}
+    )
+    assert gap.status_code == 422
+    assert "without gaps" in gap.text
+    twice = client.post(
+        "/elections/e1/ballot", data={"csrf_token": csrf, "rank-a": "1", "rank-b": "1"}
+    )
+    assert twice.status_code == 422
+    assert "given twice" in twice.text
+    assert "0 electors have voted" in client.get("/elections/e1").text
