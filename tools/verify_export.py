@@ -43,6 +43,7 @@ import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -85,11 +86,10 @@ def _no_constant(text: str) -> Json:
     raise ValueError(f"{text} is not JSON")
 
 
-def read_export(path: Path) -> tuple[dict[str, Json], list[Json], list[Json]]:
-    """The header, the event rows and the checkpoint rows of an export file."""
-    header: dict[str, Json] | None = None
-    events: list[Json] = []
-    checkpoints: list[Json] = []
+def read_export(path: Path) -> Iterator[tuple[str, Json]]:
+    """The rows of an export file, one at a time: ("header" | "event" |
+    "checkpoint", row). Events come before checkpoints."""
+    header_seen = checkpoint_seen = False
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, 1):
             where = f"{path.name} line {number}"
@@ -110,22 +110,25 @@ def read_export(path: Path) -> tuple[dict[str, Json], list[Json], list[Json]]:
                 raise Failure(f"{where}: not acceptable JSON: {e}") from e
             if not isinstance(row, dict):
                 raise Failure(f"{where}: not a JSON object")
-            if header is None:
+            if not header_seen:
                 if row.get("format") != FORMAT:
                     raise Failure(f"{where}: not a {FORMAT} export (format key)")
-                header = row
+                header_seen = True
+                yield "header", row
                 continue
             kind = row.get("kind")
-            keys = EVENT_KEYS + LINK_KEYS if kind == "event" else CHECKPOINT_KEYS
             if kind not in ("event", "checkpoint"):
                 raise Failure(f"{where}: unknown line kind {kind!r}")
+            keys = EVENT_KEYS + LINK_KEYS if kind == "event" else CHECKPOINT_KEYS
             missing = [key for key in keys if key not in row]
             if missing:
                 raise Failure(f"{where}: {kind} without {missing[0]!r}")
-            (events if kind == "event" else checkpoints).append(row)
-    if header is None:
+            if kind == "event" and checkpoint_seen:
+                raise Failure(f"{where}: an event after the checkpoints")
+            checkpoint_seen = checkpoint_seen or kind == "checkpoint"
+            yield kind, row
+    if not header_seen:
         raise Failure(f"{path.name}: empty file, no header")
-    return header, events, checkpoints
 
 
 # --- canonical JSON and the hash chain --------------------------------------
@@ -162,36 +165,58 @@ def event_bytes(event: Json) -> bytes:
     return canonical({key: event[key] for key in EVENT_KEYS}, f"event {event['seq']}")
 
 
-def check_chain(header: dict[str, Json], events: list[Json]) -> str:
-    """Check every link; the head hash."""
-    prev = GENESIS
-    versions: dict[str, int] = {}
-    for position, event in enumerate(events, 1):
-        seq = event["seq"]
+class Chain:
+    """The hash chain, checked one event at a time."""
+
+    def __init__(self) -> None:
+        self.head = GENESIS
+        self.count = 0
+        self.versions: dict[str, int] = {}
+        self.hashes: list[str] = []  # each event's hash, for the checkpoints
+        self.leaves: list[bytes] = []  # RFC 9162 leaf hashes of the events
+
+    def add(self, event: Json) -> None:
+        """Check ``event``'s position, version and links, and take it in."""
+        seq, position = event["seq"], self.count + 1
         if seq != position:
             raise Failure(
                 f"event at position {position}: seq {seq!r}, expected {position} "
                 "(an event was deleted, duplicated or moved)"
             )
-        stream = event["stream_id"]
-        if event["version"] != versions.get(stream, 0) + 1:
+        stream, last = event["stream_id"], self.versions.get(event["stream_id"], 0)
+        if event["version"] != last + 1:
             raise Failure(
                 f"event {seq}: version {event['version']!r} of stream {stream!r}, "
-                f"expected {versions.get(stream, 0) + 1}"
+                f"expected {last + 1}"
             )
-        versions[stream] = event["version"]
-        if event["prev_hash"] != prev:
+        if event["prev_hash"] != self.head:
             raise Failure(f"event {seq}: prev_hash is not the hash of event {seq - 1}")
-        digest = hashlib.sha256(bytes.fromhex(prev) + event_bytes(event)).hexdigest()
+        content = event_bytes(event)
+        digest = hashlib.sha256(bytes.fromhex(self.head) + content).hexdigest()
         if event["hash"] != digest:
             raise Failure(f"event {seq}: content does not give its hash (altered)")
-        prev = digest
-    if header.get("events") != len(events) or header.get("head_hash") != prev:
-        raise Failure(
-            f"header: states {header.get('events')!r} events with head "
-            f"{header.get('head_hash')!r}; the file holds {len(events)}, head {prev}"
-        )
-    return prev
+        self.versions[stream] = event["version"]
+        self.head, self.count = digest, position
+        self.hashes.append(digest)
+        self.leaves.append(hashlib.sha256(b"\x00" + content).digest())
+
+    def check_header(self, header: dict[str, Json]) -> None:
+        """The header states the event count and the head hash."""
+        if header.get("events") != self.count or header.get("head_hash") != self.head:
+            raise Failure(
+                f"header: states {header.get('events')!r} events with head "
+                f"{header.get('head_hash')!r}; the file holds {self.count}, "
+                f"head {self.head}"
+            )
+
+
+def check_chain(header: dict[str, Json], events: list[Json]) -> str:
+    """Check every link of ``events`` and the header; the head hash."""
+    chain = Chain()
+    for event in events:
+        chain.add(event)
+    chain.check_header(header)
+    return chain.head
 
 
 # --- RFC 9162 Merkle tree and Ed25519 checkpoints ---------------------------
@@ -221,34 +246,30 @@ def ed25519_ok(public_key: str, message: bytes, signature: str) -> bool:
     return True
 
 
-def check_checkpoints(
-    header: dict[str, Json], events: list[Json], checkpoints: list[Json], key: str
-) -> None:
-    """Each checkpoint: the pinned key, its signature, its head and Merkle root."""
-    leaves = [hashlib.sha256(b"\x00" + event_bytes(e)).digest() for e in events]
-    for cp in checkpoints:
-        size = cp["size"]
-        where = f"checkpoint at size {size!r}"
-        if type(size) is not int or size < 1:
-            raise Failure(f"{where}: size is not a positive count")
-        if cp["public_key"] != header.get("public_key") or cp["public_key"] != key:
-            raise Failure(f"{where}: signed by {cp['public_key']}, not the key {key}")
-        message = canonical(
-            {
-                "head_hash": cp["head_hash"],
-                "root_hash": cp["root_hash"],
-                "size": size,
-                "tag": TAG,
-            }
-        )
-        if not ed25519_ok(cp["public_key"], message, cp["signature"]):
-            raise Failure(f"{where}: the Ed25519 signature does not verify")
-        if size > len(events):
-            raise Failure(f"{where}: the file holds only {len(events)} events")
-        if cp["head_hash"] != events[size - 1]["hash"]:
-            raise Failure(f"{where}: head hash is not the hash of event {size}")
-        if cp["root_hash"] != merkle_root(leaves[:size]).hex():
-            raise Failure(f"{where}: Merkle root is not the root of events 1..{size}")
+def check_checkpoint(cp: Json, chain: Chain, key: str) -> None:
+    """One checkpoint: the pinned key, its signature, its head and Merkle root."""
+    size = cp["size"]
+    where = f"checkpoint at size {size!r}"
+    if type(size) is not int or size < 1:
+        raise Failure(f"{where}: size is not a positive count")
+    if cp["public_key"] != key:
+        raise Failure(f"{where}: signed by {cp['public_key']}, not the key {key}")
+    message = canonical(
+        {
+            "head_hash": cp["head_hash"],
+            "root_hash": cp["root_hash"],
+            "size": size,
+            "tag": TAG,
+        }
+    )
+    if not ed25519_ok(cp["public_key"], message, cp["signature"]):
+        raise Failure(f"{where}: the Ed25519 signature does not verify")
+    if size > chain.count:
+        raise Failure(f"{where}: the file holds only {chain.count} events")
+    if cp["head_hash"] != chain.hashes[size - 1]:
+        raise Failure(f"{where}: head hash is not the hash of event {size}")
+    if cp["root_hash"] != merkle_root(chain.leaves[:size]).hex():
+        raise Failure(f"{where}: Merkle root is not the root of events 1..{size}")
 
 
 # --- counting (SR-7) --------------------------------------------------------
@@ -461,14 +482,17 @@ def recount(called: Json, counted: Json, batch: list[Json] | None) -> str:
         if unknown or len(set(ranking)) != len(ranking):
             raise Failure(f"{where}: ballot {ranking} names {unknown or 'a repeat'}")
     lots = Lots(list(published.get("ties", [])))
-    if method == "plurality":
-        elected, mine = count_plurality(candidates, ballots, seats, lots)
-    elif method == "irv":
-        elected, mine = count_irv(candidates, ballots, lots)
-    elif method == "stv-scottish":
-        elected, mine = count_scottish_stv(candidates, ballots, seats, lots)
-    else:
-        return f"not recounted: method {method!r} is not one this verifier implements"
+    try:
+        if method == "plurality":
+            elected, mine = count_plurality(candidates, ballots, seats, lots)
+        elif method == "irv":
+            elected, mine = count_irv(candidates, ballots, lots)
+        elif method == "stv-scottish":
+            elected, mine = count_scottish_stv(candidates, ballots, seats, lots)
+        else:
+            return f"not recounted: method {method!r} is not implemented here"
+    except Failure as e:
+        raise Failure(f"{where}: recount from {source}: {e}") from e
     if sorted(elected) != sorted(published["elected"]):
         raise Failure(
             f"{where}: recount from {source} elects {elected}, the log says "
@@ -490,30 +514,61 @@ def recount(called: Json, counted: Json, batch: list[Json] | None) -> str:
     return f"recounted from {source}"
 
 
-def check_elections(events: list[Json]) -> tuple[int, int]:
-    """SR-7: every counted election; (recounted, not recountable)."""
-    called: dict[str, Json] = {}
-    batches: dict[str, list[Json]] = {}
-    counted: list[Json] = []
-    for event in events:
-        payload = event["payload"]
-        if event["type"] == "ElectionCalled":
-            called[payload["election"]] = payload
-        elif event["type"] == "ElectionCounted":
-            counted.append(event)
-        elif isinstance(payload.get("ballots"), list) and "election" in payload:
-            batches.setdefault(str(payload["election"]), []).extend(payload["ballots"])
-    done = skipped = 0
-    for event in counted:
-        election = event["payload"]["election"]
-        if election not in called:
-            raise Failure(f"event {event['seq']}: count of an uncalled {election!r}")
-        how = recount(called[election], event, batches.get(election))
-        if how.startswith("recounted"):
-            done += 1
-        else:
-            skipped += 1
-    return done, skipped
+class Elections:
+    """SR-7: every election, recounted when its result is published."""
+
+    def __init__(self) -> None:
+        self.called: dict[str, Json] = {}
+        self.voted: dict[str, int] = {}
+        self.batches: dict[str, list[Json]] = {}
+        self.recounted = 0
+        self.not_recountable = 0
+
+    def apply(self, event: Json) -> None:
+        """Remember a call, a vote or a batch; recount at a published result."""
+        kind, payload, seq = event["type"], event["payload"], event["seq"]
+        if kind == "ElectionCalled":
+            self.called[payload["election"]] = payload
+        elif kind == "VoteCast":
+            election = payload["election"]
+            self.voted[election] = self.voted.get(election, 0) + 1
+        elif kind == "PollClosed":
+            self._batch(payload, f"event {seq} (PollClosed)")
+        elif kind == "ElectionCounted":
+            election = payload["election"]
+            if election not in self.called:
+                raise Failure(f"event {seq}: count of an uncalled {election!r}")
+            batch = self.batches.pop(election, None)
+            how = recount(self.called[election], event, batch)
+            if how.startswith("recounted"):
+                self.recounted += 1
+            else:
+                self.not_recountable += 1
+
+    def _batch(self, payload: Json, where: str) -> None:
+        """DESIGN §6: one ballot per recorded voter, unique receipts, its root."""
+        election, ballots = payload["election"], payload["ballots"]
+        if len(ballots) != payload["ballots_cast"]:
+            raise Failure(
+                f"{where}: {len(ballots)} ballots, says {payload['ballots_cast']}"
+            )
+        if len(ballots) != self.voted.get(election, 0):
+            raise Failure(
+                f"{where}: {len(ballots)} ballots published for "
+                f"{self.voted.get(election, 0)} recorded voters of {election!r}"
+            )
+        receipts = [b["receipt"] for b in ballots]
+        if len(set(receipts)) != len(receipts):
+            raise Failure(f"{where}: two ballots share a receipt")
+        leaves = [
+            hashlib.sha256(
+                b"\x00" + canonical({"ranking": b["ranking"], "receipt": b["receipt"]})
+            ).digest()
+            for b in ballots
+        ]
+        if merkle_root(leaves).hex() != payload["merkle_root"]:
+            raise Failure(f"{where}: the Merkle root is not the root of the ballots")
+        self.batches[election] = list(ballots)
 
 
 # --- motions, recalls and the government (SR-9, SR-10, SR-19, SR-26, SR-28) --
@@ -729,17 +784,32 @@ class Federation:
 
 
 def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Json]:
-    """Every check, in order; a summary, or ``Failure`` at the first bad thing."""
-    header, events, checkpoints = read_export(path)
-    head = check_chain(header, events)
-    pinned = key or header.get("public_key")
-    if not isinstance(pinned, str):
-        raise Failure("header: no public key to check the checkpoints with")
-    check_checkpoints(header, events, checkpoints, pinned)
-    recounted, unrecountable = check_elections(events)
-    federation = Federation()
-    for event in events:
-        federation.apply(event)
+    """Every check, in one pass; a summary, or ``Failure`` at the first bad thing."""
+    header: dict[str, Json] = {}
+    chain, elections, federation = Chain(), Elections(), Federation()
+    checkpoints = 0
+    pinned = key
+    for kind, row in read_export(path):
+        if kind == "header":
+            header = row
+            pinned = key or header.get("public_key")
+            if not isinstance(pinned, str):
+                raise Failure("header: no public key to check the checkpoints with")
+            if key is not None and header.get("public_key") != key:
+                raise Failure(
+                    f"header: key {header.get('public_key')}, not the key {key}"
+                )
+        elif kind == "event":
+            chain.add(row)
+            elections.apply(row)
+            federation.apply(row)
+        else:
+            if checkpoints == 0:
+                chain.check_header(header)
+            check_checkpoint(row, chain, str(pinned))
+            checkpoints += 1
+    if checkpoints == 0:
+        chain.check_header(header)
     gov, account = federation.government()
     if legitimacy is not None:
         answer = json.loads(legitimacy.read_text(encoding="utf-8"))
@@ -748,12 +818,12 @@ def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Js
         if named != mine:
             raise Failure(f"government: the log gives {mine!r}, the answer {named!r}")
     return {
-        "events": len(events),
-        "head_hash": head,
-        "checkpoints": len(checkpoints),
+        "events": chain.count,
+        "head_hash": chain.head,
+        "checkpoints": checkpoints,
         "public_key": pinned,
-        "elections_recounted": recounted,
-        "elections_not_recountable": unrecountable,
+        "elections_recounted": elections.recounted,
+        "elections_not_recountable": elections.not_recountable,
         "recalls": federation.recalls,
         "government": gov,
         "government_account": account,
