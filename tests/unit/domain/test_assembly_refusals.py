@@ -82,7 +82,8 @@ def test_sr20_a_new_committee_replaces_the_sitting_one_and_its_chair() -> None:
         **{**EC, "executive": "ec2"},
     )
     sitting = current_executive(world.state, "nat")
-    assert sitting is not None and sitting.id == "ec2"
+    assert sitting is not None
+    assert sitting.id == "ec2"
     assert world.state.assemblies["ec1"].closed_at is not None
     assert (
         world.refuse(
