@@ -42,6 +42,7 @@ import random
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -123,10 +124,18 @@ _LOCAL = threading.local()
 
 
 def _cache(services: Services) -> StateCache:
-    """One state cache per thread and database (a ``StateCache`` is not shared)."""
-    caches: dict[int, StateCache] = getattr(_LOCAL, "caches", None) or {}
+    """One state cache per thread and ``Services`` (a ``StateCache`` is not
+    thread-safe); caches of services that are gone are dropped."""
+    caches: dict[int, tuple[weakref.ref[Services], StateCache]]
+    caches = getattr(_LOCAL, "caches", None) or {}
     _LOCAL.caches = caches
-    return caches.setdefault(id(services), StateCache())
+    for key in [k for k, (ref, _) in caches.items() if ref() is None]:
+        del caches[key]
+    found = caches.get(id(services))
+    if found is None or found[0]() is not services:
+        found = (weakref.ref(services), StateCache())
+        caches[id(services)] = found
+    return found[1]
 
 
 def transact(
