@@ -11,7 +11,8 @@ events recorded up to T (``FederationState.as_of``), so it is right for any T.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sovet.domain.calendar import display, moment
@@ -20,6 +21,7 @@ from sovet.domain.executive import current_executive
 from sovet.domain.government import electing_congress, government_body
 from sovet.domain.registry import EventRef
 from sovet.domain.state import Assembly, FederationState, GovernmentRecord
+from sovet.domain.timeline import TimeIndex
 
 __all__ = ["Legitimacy", "legitimacy"]
 
@@ -65,23 +67,71 @@ def _national(state: FederationState) -> str | None:
 
 
 def legitimacy(state: FederationState, at: str, body: str | None = None) -> Legitimacy:
-    """SR-28: the legitimate government of ``body`` (default: the top congress)."""
-    if state.last_at is not None and moment(state.last_at) > moment(
-        at, end_of_day=True
-    ):
+    """SR-28: the legitimate government of ``body`` (default: the top congress).
+
+    For a T before the state's last act the answer is that of the state folded
+    from the events recorded up to T, looked up in the state's time index
+    (``timeline.TimeIndex``, built on the first such question and rebuilt when
+    the log has grown) or, for a log out of time order, refolded.
+    """
+    limit = moment(at, end_of_day=True)
+    if state.last_at is not None and moment(state.last_at) > limit:
+        index = _index(state, body)
+        if index is not None:
+            return _dated(index.at(limit), at)
         state = state.as_of(at)
+    return _dated(_undated(state, body), at)
+
+
+@dataclass(frozen=True, slots=True)
+class _Undated:
+    """An answer without its question time; ``no_session`` names the congress
+    when none had convened (the only answer whose text names the time)."""
+
+    answer: Legitimacy
+    no_session: str | None = None
+
+
+def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | None:
+    index = state.time_indexes.get(body)
+    if not isinstance(index, TimeIndex) or index.covered != len(state.log):
+        index = TimeIndex.build(state.log, lambda s: _undated(s, body))
+        state.time_indexes[body] = index
+    return index
+
+
+def _dated(undated: _Undated, at: str) -> Legitimacy:
+    """The answer for question time ``at``, in fresh containers (callers own it)."""
+    if undated.no_session is not None:
+        return _none(
+            at,
+            f"no government: no session of the {undated.no_session} had convened by "
+            f"{display(at)}, and only a congress of councils or the executive "
+            "committee it elected can form a government (SR-1, SR-28)",
+        )
+    answer = undated.answer
+    return replace(
+        answer,
+        at=at,
+        government=copy.deepcopy(answer.government),
+        bloc=list(answer.bloc),
+        approved_by=dict(answer.approved_by) if answer.approved_by else None,
+        ends_when=list(answer.ends_when),
+        proof=list(answer.proof),
+        warnings=list(answer.warnings),
+    )
+
+
+def _undated(state: FederationState, body: str | None) -> _Undated:
+    """SR-28 on ``state`` as it stands (``at`` left empty, see ``_dated``)."""
+    at = ""
     body = body or _national(state)
     latest = state.latest_congress(body) if body in state.bodies else None
     if body is None or latest is None:
         name = (
             state.bodies[body].name if body in state.bodies else "congress of councils"
         )
-        return _none(
-            at,
-            f"no government: no session of the {name} had convened by "
-            f"{display(at)}, and only a congress of councils or the executive "
-            "committee it elected can form a government (SR-1, SR-28)",
-        )
+        return _Undated(_none(at, ""), name)
     governments = [
         g
         for g in state.governments.values()
@@ -91,29 +141,33 @@ def legitimacy(state: FederationState, at: str, body: str | None = None) -> Legi
         why = _ended_reason(state, body) or (
             f"{latest.name} has approved no government yet (SR-21)"
         )
-        return _none(at, f"no government: {why}", [latest.made_by])
+        return _Undated(_none(at, f"no government: {why}", [latest.made_by]))
     gov = governments[-1]
     motion = state.motions[gov.approved_by or ""]
     assembly = state.assemblies[motion.assembly]
     congress = electing_congress(state, assembly)
     if congress.id != latest.id:
-        return _none(
-            at,
-            f"no government: the mandate of {gov.name} ended when {latest.name} "
-            f"convened on {display(latest.opened_at)} (SR-26); it has not yet "
-            "confirmed or replaced the government",
-            [motion.closed or motion.proposed, latest.made_by],
+        return _Undated(
+            _none(
+                at,
+                f"no government: the mandate of {gov.name} ended when {latest.name} "
+                f"convened on {display(latest.opened_at)} (SR-26); it has not yet "
+                "confirmed or replaced the government",
+                [motion.closed or motion.proposed, latest.made_by],
+            )
         )
     approved_at = moment((motion.closed or motion.proposed).at)
     for expiry in state.expiries:
         if expiry.body == body and moment(expiry.ref.at) >= approved_at:
-            return _none(
-                at,
-                f"no government: the mandate of {gov.name} ended by "
-                f"{expiry.condition} on {display(expiry.ref.at)} (SR-26)",
-                [expiry.ref],
+            return _Undated(
+                _none(
+                    at,
+                    f"no government: the mandate of {gov.name} ended by "
+                    f"{expiry.condition} on {display(expiry.ref.at)} (SR-26)",
+                    [expiry.ref],
+                )
             )
-    return _answer(state, at, gov, assembly, congress)
+    return _Undated(_answer(state, at, gov, assembly, congress))
 
 
 def _ended_reason(state: FederationState, body: str) -> str | None:

@@ -323,6 +323,9 @@ class FederationState:
     last_at: str | None = None
     head: tuple[int, str] | None = None
     log: list[StoredEvent] = field(default_factory=list, compare=False, repr=False)
+    time_indexes: dict[str | None, object] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # legitimacy's ``timeline.TimeIndex`` per body, rebuilt when the log grows
     _rolls: dict[str, list[str]] = field(
         default_factory=dict, compare=False, repr=False
     )

@@ -1,0 +1,175 @@
+"""SR-28: legitimacy at T through the time index equals a fresh fold up to T.
+
+Three logs: the 1917 scenario with its counterfactual branch (governments made,
+resigned, ended by a new congress, SR-21…SR-30) and a tiny generated federation
+(registers, elections, a congress, a government, recalls), and both re-timed to
+one act per minute, so that no event hides in a group of simultaneous acts (a
+wrongly "quiet" event type shows). T is drawn as a day
+or a minute between a week before the first act and a week after the last, or
+as the exact moment of an act.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+from datetime import timedelta
+from functools import cache
+from importlib import resources
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sovet.domain import FederationState, command_from_mapping, decide, evolve, fold
+from sovet.domain.bodies import AdoptConstitution
+from sovet.domain.calendar import moment, parse_at
+from sovet.domain.legitimacy import legitimacy
+from sovet.domain.registry import Command, to_new_event
+from sovet.domain.timeline import TimeIndex
+from sovet.ledger.chain import link_batch
+from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
+from sovet.services.bootstrap import in_memory
+from sovet.services.generate import generate, plan_for
+
+PRESET = resources.files("sovet.presets") / "rsfsr1918"
+
+
+def _apply(state: FederationState, log: list[StoredEvent], command: Command) -> None:
+    new = [to_new_event(e) for e in decide(state, command)]
+    head = (log[-1].seq, log[-1].hash) if log else (0, GENESIS_HASH)
+    versions: dict[str, int] = {}
+    for event in log:
+        versions[event.stream_id] = event.version
+    stored, _ = link_batch(new, head=head, versions=versions)
+    for event in stored:
+        log.append(event)
+        evolve(state, event)
+
+
+@cache
+def history() -> tuple[StoredEvent, ...]:
+    """The 1917 scenario and its counterfactual branch, decided and linked."""
+    constitution = tomllib.loads((PRESET / "constitution.toml").read_text("utf-8"))
+    state, log = FederationState(), list[StoredEvent]()
+    _apply(
+        state,
+        log,
+        AdoptConstitution(
+            at="1917-11-07", preset="rsfsr1918", constitution=constitution
+        ),
+    )
+    for name in ("scenario_1917.toml", "scenario_1917_counterfactual.toml"):
+        path = PRESET / name
+        if not path.is_file():
+            continue
+        steps = tomllib.loads(path.read_text("utf-8"))["step"]
+        for line, step in enumerate(steps, start=1):
+            _apply(state, log, command_from_mapping(step, source=name, line=line))
+    return tuple(log)
+
+
+@cache
+def federation() -> tuple[StoredEvent, ...]:
+    """A tiny generated federation (5 councils, 500 members, 1 recall)."""
+    services = in_memory()
+    generate(services.uow, plan_for(0.0005, seed=3, batch=400))
+    with services.uow() as unit:
+        return tuple(unit.events.read())
+
+
+def _spread(log: tuple[StoredEvent, ...]) -> tuple[StoredEvent, ...]:
+    start = parse_at("1917-11-07")
+    return tuple(
+        replace(
+            event,
+            recorded_at=(start + timedelta(minutes=i)).isoformat(timespec="minutes"),
+        )
+        for i, event in enumerate(log)
+    )
+
+
+@cache
+def spread() -> tuple[StoredEvent, ...]:
+    """Both logs with one act per minute: every event its own group of the index."""
+    return _spread(history() + federation())
+
+
+LOGS = {"1917": history, "federation": federation, "spread": spread}
+
+
+@st.composite
+def question(draw: st.DrawFn) -> tuple[str, str]:
+    """A log name and a question time T within a week of its acts."""
+    name = draw(st.sampled_from(sorted(LOGS)))
+    log = LOGS[name]()
+    if draw(st.booleans()):
+        return name, draw(st.sampled_from(log)).recorded_at
+    first = parse_at(log[0].recorded_at) - timedelta(days=7)
+    last = parse_at(log[-1].recorded_at) + timedelta(days=7)
+    minutes = int((last - first).total_seconds() // 60)
+    when = first + timedelta(minutes=draw(st.integers(0, minutes)))
+    if draw(st.booleans()):
+        return name, when.date().isoformat()
+    return name, when.strftime("%Y-%m-%dT%H:%M")
+
+
+def _fresh(log: tuple[StoredEvent, ...], at: str) -> dict[str, object]:
+    limit = moment(at, end_of_day=True)
+    prefix = fold(e for e in log if moment(e.recorded_at) <= limit)
+    return legitimacy(prefix, at).to_json()
+
+
+@given(question())
+def test_indexed_legitimacy_equals_a_fresh_fold_up_to_t(case: tuple[str, str]) -> None:
+    name, at = case
+    log = LOGS[name]()
+    live = _live(name)
+    assert legitimacy(live, at).to_json() == _fresh(log, at)
+
+
+@cache
+def _live(name: str) -> FederationState:
+    return fold(LOGS[name]())
+
+
+def test_the_index_is_rebuilt_when_the_log_grows() -> None:
+    log = history()
+    state = fold(log[:-5])
+    early = log[0].recorded_at
+    legitimacy(state, early)
+    first = state.time_indexes[None]
+    assert isinstance(first, TimeIndex)
+    assert first.covered == len(log) - 5
+    for event in log[-5:]:
+        evolve(state, event)
+    assert legitimacy(state, early).to_json() == _fresh(log, early)
+    rebuilt = state.time_indexes[None]
+    assert isinstance(rebuilt, TimeIndex)
+    assert rebuilt.covered == len(log)
+
+
+def test_a_log_out_of_time_order_is_not_indexed() -> None:
+    log = list(history()[:3])
+    late = log[2]
+    moved = StoredEvent(
+        late.seq,
+        late.stream_id,
+        late.version,
+        late.type,
+        late.payload,
+        "1900-01-01",
+        late.prev_hash,
+        late.hash,
+    )
+    assert TimeIndex.build([*log[:2], moved], lambda s: len(s.log)) is None
+    assert TimeIndex.build(log, lambda s: len(s.log)) is not None
+
+
+def test_every_act_of_the_1917_log_one_per_minute() -> None:
+    """Exhaustive: after each act, and just before it (a wrongly quiet type shows)."""
+    log = _spread(history())
+    live = fold(log)
+    for event in log:
+        before = (parse_at(event.recorded_at) - timedelta(seconds=1)).isoformat()
+        for at in (event.recorded_at, before):
+            assert legitimacy(live, at).to_json() == _fresh(log, at), (event, at)
