@@ -207,6 +207,26 @@ def render_legitimacy_change(
         console.print("[magenta]no change in legitimacy[/magenta]")
 
 
+_INVISIBLE = {
+    c: f"\\u{c:04x}"
+    for c in (
+        *range(0x20),
+        *range(0x7F, 0xA0),
+        0x200E,
+        0x200F,
+        *range(0x2028, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+"""Controls, line separators and bidi overrides, shown as ``\\uXXXX``."""
+
+
+def _visible(text: str) -> str:
+    """``text`` for one terminal line: no control can break or reorder it
+    (issue 5, item 17: a name cannot forge a log line); the log keeps it verbatim."""
+    return escape(text.translate(_INVISIBLE))
+
+
 def render_log(
     console: Console, events: Iterable[StoredEvent], summaries: Mapping[int, str]
 ) -> None:
@@ -216,8 +236,9 @@ def render_log(
         shown += 1
         console.print(
             f"[bold]{event.seq:>6}[/bold] {event.hash[:16]} "
-            f"[cyan]{escape(event.type)}[/cyan] [dim]{escape(event.stream_id)}[/dim]"
+            f"[cyan]{_visible(event.type)}[/cyan] "
+            f"[dim]{_visible(event.stream_id)}[/dim]"
         )
-        console.print(f"         {escape(summaries.get(event.seq, ''))}")
+        console.print(f"         {_visible(summaries.get(event.seq, ''))}")
     if not shown:
         console.print("no events in that range")
