@@ -20,7 +20,7 @@ from sovet.services import bootstrap as boot
 from sovet.services.accounts import Accounts, open_accounts
 from sovet.services.authz import ROLES, SCOPES
 
-__all__ = ["register"]
+__all__ = ["first_start_hint", "register"]
 
 admin = typer.Typer(
     name="admin", help="Manage accounts, roles and API tokens.", no_args_is_help=True
@@ -37,6 +37,17 @@ def _accounts(services: boot.Services) -> Accounts:
     return open_accounts(services)
 
 
+def first_start_hint(services: boot.Services) -> str | None:
+    """How to create the first administrator, while there is none (DESIGN §6)."""
+    if _accounts(services).has_administrator():
+        return None
+    return (
+        "No administrator yet. Create the first one with:\n"
+        f"  sovet admin create-user NAME --role administrator --db {services.location}"
+        "\n(you will be asked for a password; there is no default password)"
+    )
+
+
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -49,13 +60,9 @@ def serve(
 
     with _edge() as stack:
         services = stack.enter_context(boot.bootstrap(db, create=True))
-        if not _accounts(services).has_administrator():
-            console.print(
-                "No administrator yet. Create the first one with:\n"
-                f"  sovet admin create-user NAME --role administrator --db "
-                f"{services.location}\n(you will be asked for a password; "
-                "there is no default password)"
-            )
+        hint = first_start_hint(services)
+        if hint is not None:
+            console.print(hint)
         app = create_app(services)
         console.print(f"sovet serving {services.location} on http://{host}:{port}/")
         uvicorn.run(app, host=host, port=port, log_level="info")
