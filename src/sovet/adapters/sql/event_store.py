@@ -11,6 +11,7 @@ writer. The adapter never updates or deletes an event.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from json.scanner import make_scanner
 from typing import Any
@@ -21,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sovet.adapters.memory import check_expected_versions
 from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.schema import events
-from sovet.domain.errors import CanonicalEncodingError, ChainBroken
+from sovet.domain.errors import CanonicalEncodingError, ChainBroken, InputError
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import link_batch
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
@@ -67,6 +68,14 @@ def _check_canonical(seq: int, payload: str, value: object) -> None:
         raise ChainBroken(seq, "stored payload text is not in canonical form")
 
 
+def _no_nul(text: str, key: str) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it on every backend alike."""
+    if "\x00" in text:
+        raise InputError(
+            "a NUL character (0x00) cannot be stored in an id or type", key=key
+        )
+
+
 def _events(batch: Sequence[Any], lenient: bool) -> Iterator[StoredEvent]:
     scan = _SCAN
     for raw in batch:
@@ -88,6 +97,7 @@ class SqlEventStore:
 
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
+        self._sqlite_done = False
         self.failed = False
         """Set when an append failed: the transaction must not be committed."""
 
@@ -131,6 +141,9 @@ class SqlEventStore:
         A refused append writes nothing. When the database itself refused the
         INSERT, ``failed`` is set and the unit of work will not commit.
         """
+        for event in events_:
+            for key in ("stream_id", "type", "recorded_at"):
+                _no_nul(getattr(event, key), key)
         try:
             streams = {event.stream_id for event in events_}
             streams.update(expected_versions or {})
@@ -188,6 +201,12 @@ class SqlEventStore:
 
     def _read(self, after_seq: int, limit: int | None) -> Iterator[StoredEvent]:
         last, count, lenient = after_seq, 0, False
+        if self._conn.dialect.name == "sqlite":
+            for rows in self._sqlite_batches(after_seq, limit):
+                yield from _events(rows, False)
+                last, count = rows[-1][0], count + len(rows)
+            if self._sqlite_done:
+                return
         while True:
             columns = _LENIENT_COLUMNS if lenient else _COLUMNS
             query = select(*columns).where(events.c.seq > last).order_by(events.c.seq)
@@ -214,6 +233,32 @@ class SqlEventStore:
                 if result is not None:
                     result.close()
 
+    def _sqlite_batches(
+        self, after_seq: int, limit: int | None
+    ) -> Iterator[Sequence[Any]]:
+        """Plain row tuples from the sqlite3 cursor (SQLAlchemy's rows cost as
+        much as the JSON). Sets ``_sqlite_done``; stops early, without it, at
+        text that is not UTF-8, which the lenient path then reads."""
+        self._sqlite_done = False
+        names = ", ".join(c.name for c in _COLUMNS)
+        sql = f"SELECT {names} FROM {events.name} WHERE seq > ? ORDER BY seq"
+        params: tuple[int, ...] = (after_seq,)
+        if limit is not None:
+            sql, params = f"{sql} LIMIT ?", (after_seq, max(limit, 0))
+        cursor = self._conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            try:
+                cursor.execute(sql, params)
+                while rows := cursor.fetchmany(READ_BATCH):
+                    yield rows
+            except sqlite3.OperationalError as e:
+                if "decode" not in str(e):
+                    raise StorageError(f"the database refused the read: {e}") from e
+                return
+        finally:
+            cursor.close()
+        self._sqlite_done = True
+
     def head(self) -> tuple[int, str]:
         """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)``."""
         row = self._conn.execute(
@@ -225,6 +270,7 @@ class SqlEventStore:
 
     def stream_version(self, stream_id: str) -> int:
         """The stream's current version (0 when it has none)."""
+        _no_nul(stream_id, "stream_id")
         version = self._conn.execute(
             select(func.max(events.c.version)).where(events.c.stream_id == stream_id)
         ).scalar()
