@@ -86,7 +86,9 @@ def import_(
     """
     with _edge() as stack:
         try:
-            lines = file.read_text(encoding="utf-8").splitlines()
+            # JSON lines end at "\n" only: a name may hold U+2028, U+0085 …,
+            # which str.splitlines() would take for line ends (issue 5, item 17).
+            lines = file.read_text(encoding="utf-8").split("\n")
         except OSError as error:
             raise InputError(
                 f"cannot read: {error.strerror}", source=str(file)
