@@ -1,7 +1,8 @@
-"""SR-7 / DESIGN §6 on PostgreSQL: real concurrent casting, all-or-nothing, retries.
+"""SR-7 / DESIGN §6 on PostgreSQL and SQLite: real concurrent casting,
+all-or-nothing, retries.
 
-Marked ``postgres``: each test gets a fresh schema on the server of
-``SOVET_TEST_DATABASE_URL`` (see ``conftest.py``).
+Each test runs on a fresh SQLite file and (marked ``postgres``) on a fresh
+schema of the server of ``SOVET_TEST_DATABASE_URL`` (see ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -33,17 +34,23 @@ from sovet.services.bootstrap import Services, bootstrap
 from tests.integration.conftest import server_url, with_schema
 from tests.unit.services.ballot_world import town_with_election
 
-pytestmark = pytest.mark.postgres
 assert sovet.counting.irv
 DAY = "1917-11-05"
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def services(
-    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Services]:
-    """The town with election ``e1`` (200 electors) and its poll open, fresh schema."""
-    del postgres_url  # the session fixture skips when no server answers
+    """The town with election ``e1`` (200 electors) and its poll open, in a fresh
+    SQLite file or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        with bootstrap(str(tmp_path / "ballots.db"), create=True) as found:
+            town_with_election(found, electors=200)
+            open_poll(found, "e1", at=DAY)
+            yield found
+        return
+    request.getfixturevalue("postgres_url")  # skips when no server answers
     schema = f"sovet_ballots_{uuid.uuid4().hex[:12]}"
     url = server_url().replace("postgresql://", "postgresql+psycopg://", 1)
     admin = create_engine(url)

@@ -14,7 +14,8 @@ these tables, so a vote's ``votes_cast`` row, its ballot and its ``VoteCast``
 event commit together or not at all. On PostgreSQL it runs at SERIALIZABLE and
 ``lock_log()`` takes ``LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE`` as the
 transaction's first statement (before the snapshot), so casting transactions
-queue for the head of the log instead of colliding on it; ``retryable`` names
+queue for the head of the log instead of colliding on it (on SQLite it takes
+the write lock first); ``retryable`` names
 the failures worth another attempt (SQLSTATE 40001 / 40P01, SQLite busy).
 """
 
@@ -183,11 +184,18 @@ class SqlBallotUnitOfWork(SqlUnitOfWork):
         return self._connection()
 
     def lock_log(self) -> None:
-        """Queue for the head of the log (PostgreSQL); call it first in a unit."""
+        """Queue for the head of the log; call it first in a unit.
+
+        PostgreSQL: ``LOCK TABLE events`` before the snapshot. SQLite: a write
+        that changes nothing takes the database's write lock at once (waiting
+        up to the busy timeout), so the transaction never reads a snapshot it
+        could not then write on.
+        """
+        conn = self._connection()
         if self.postgres:
-            self._connection().exec_driver_sql(
-                "LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"
-            )
+            conn.exec_driver_sql("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("DELETE FROM votes_cast WHERE 0")
 
     def retryable(self, error: BaseException) -> bool:
         """Whether ``error`` is a serialization failure, deadlock or busy log."""
