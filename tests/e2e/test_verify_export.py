@@ -70,7 +70,8 @@ def _run(path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 
 def _rows(path: Path) -> Rows:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    text = path.read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.split("\n") if line]
 
 
 def _write(rows: Rows, path: Path) -> Path:
