@@ -209,7 +209,7 @@ def stage_chart(
     colours: Mapping[str, str],
     *,
     title: str,
-    width: int = 640,
+    width: int = 760,
     height: int = 300,
 ) -> str:
     """SR-8: each stage of a count as a stacked bar of the candidates' votes.
@@ -220,8 +220,8 @@ def stage_chart(
     """
     totals = [sum(s.tallies.values(), Fraction(0)) + s.exhausted for s in stages]
     top = max(totals, default=Fraction(1)) or Fraction(1)
-    left, bottom, plot_h = 40, 40, height - 60
-    slot = (width - left - 10) / max(len(stages), 1)
+    left, bottom, plot_h, legend_w = 40, 40, height - 60, 200
+    slot = (width - legend_w - left - 10) / max(len(stages), 1)
     bar_w = min(slot * 0.6, 90.0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="stage-chart" role="img" '
@@ -229,8 +229,10 @@ def stage_chart(
         f'<title id="sc-title">{escape(title)}</title>',
         f'<desc id="sc-desc">{len(stages)} stages; each bar is one stage, '
         f"stacked by candidate; grey is exhausted.</desc>",
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" '
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - legend_w}" '
         f'y2="{height - bottom}" stroke="#333"/>',
+        f'<text x="{left}" y="14" font-size="12" fill="#111">votes '
+        f"(tallest bar: {escape(_num(top))})</text>",
     ]
     for i, (stage, total) in enumerate(zip(stages, totals, strict=True)):
         x = left + i * slot + (slot - bar_w) / 2
@@ -254,9 +256,21 @@ def stage_chart(
         parts.append(
             f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 16}" '
             f'text-anchor="middle" font-size="12" fill="#111">'
-            f"{escape(stage.label)}</text></g>"
+            f"stage {escape(stage.label)}</text></g>"
         )
-    parts.append("</svg>")
+    named = list(dict.fromkeys(n for s in stages for n in s.tallies))
+    if any(s.exhausted > 0 for s in stages):
+        named.append("exhausted")
+    parts.append('<g class="legend">')
+    for i, name in enumerate(named):
+        colour = EXHAUSTED_COLOUR if name == "exhausted" else colours.get(name, "#555")
+        y0 = 24 + i * 20
+        parts.append(
+            f'<rect x="{width - legend_w + 16}" y="{y0}" width="12" height="12" '
+            f'fill="{escape(colour)}"/><text x="{width - legend_w + 34}" '
+            f'y="{y0 + 11}" font-size="12" fill="#111">{escape(name)}</text>'
+        )
+    parts.append("</g></svg>")
     return "".join(parts)
 
 

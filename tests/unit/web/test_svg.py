@@ -120,6 +120,7 @@ def test_stage_chart_bars_add_up_to_each_stage_total() -> None:
     assert len(bars) == 2
     for bar, stage in zip(bars, stages, strict=True):
         segments = bar.findall("s:rect", NS)
+        assert all(r.get("class") == "segment" for r in segments)
         votes = sum(Fraction(r.get("data-votes", "0")) for r in segments)
         assert votes == sum(stage.tallies.values()) + stage.exhausted
         assert Fraction(bar.get("data-total", "0")) == votes
@@ -130,12 +131,16 @@ def test_stage_chart_bars_add_up_to_each_stage_total() -> None:
     }
     assert fills["Ann"] == PALETTE[0]
     assert fills["exhausted"] != PALETTE[0]
+    legend = [t.text for t in root.findall("s:g[@class='legend']/s:text", NS)]
+    assert legend == ["Ann", "Bob", "Cy", "exhausted"]
 
 
 def test_stage_chart_keeps_fractional_tallies_exact() -> None:
     stages = [StageBar("1", {"Ann": Fraction(1, 3), "Bob": Fraction(2, 3)})]
     root = _parse(stage_chart(stages, {}, title="fractions"))
-    values = [r.get("data-votes") for r in root.iter(f"{{{NS['s']}}}rect")]
+    values = [
+        r.get("data-votes") for r in root.findall(".//s:rect[@class='segment']", NS)
+    ]
     assert values == ["1/3", "2/3"]
 
 

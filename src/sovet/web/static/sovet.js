@@ -1,6 +1,6 @@
 // sovet: progressive enhancement only; every form works without this file.
 // Ranked ballots: drag a candidate (or press Alt+Up / Alt+Down on its number)
-// to reorder; the rank numbers are rewritten to match the order shown.
+// to reorder; the ranked candidates are renumbered in the order shown.
 (function () {
   "use strict";
   function enhance(list) {
@@ -33,10 +33,12 @@
     });
   }
   function fillAll(list) {
+    // ranked candidates take 1, 2, 3 … in the order shown; blanks stay blank
     var items = list.querySelectorAll("li");
+    var rank = 0;
     for (var i = 0; i < items.length; i++) {
       var input = items[i].querySelector("input[type=number]");
-      if (input) { input.value = String(i + 1); }
+      if (input && input.value !== "") { rank += 1; input.value = String(rank); }
     }
   }
   document.addEventListener("DOMContentLoaded", function () {
