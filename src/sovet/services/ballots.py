@@ -287,9 +287,13 @@ def election_council(services: Services, election: str) -> tuple[str, bool]:
     return state.constituencies[rec.constituency].council, get_method(rec.method).ranked
 
 
-def election_view(services: Services, election: str) -> dict[str, Any]:
-    """SR-7: an election; its result and stage table only once the poll closed."""
-    rec = election_of(state_now(services), election)
+def election_view(
+    services: Services, election: str, *, at: str | None = None
+) -> dict[str, Any]:
+    """SR-7: an election (as it stood at ``at``, default now); its result and
+    stage table only once the poll closed."""
+    state = state_now(services)
+    rec = election_of(state.as_of(at) if at else state, election)
     view: dict[str, Any] = {
         "election": rec.id,
         "constituency": rec.constituency,

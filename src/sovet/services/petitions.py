@@ -89,8 +89,11 @@ def sign_petition(
 def petition_view(
     services: Services, petition: str, *, at: str | None = None
 ) -> dict[str, Any]:
-    """SR-10: signatures / electorate / threshold, the status and its events."""
+    """SR-10: signatures / electorate / threshold, the status and its events
+    (as they stood at ``at``, default now)."""
     state = state_now(services)
+    if at:
+        state = state.as_of(at)
     when = _now(services, at)
     progress = petition_progress(state, petition, when)
     record = petition_of(state, petition)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sovet.counting.approval  # registers "approval"
 import sovet.counting.irv  # noqa: F401  (registers "irv")
@@ -265,3 +268,37 @@ def test_sr10_petition_refused_for_a_non_deputy_or_twice() -> None:
             )
         )
     assert err.value.rule == "SR-9"
+
+
+@given(
+    st.lists(
+        st.permutations(["a", "b", "c"]).flatmap(
+            lambda p: st.integers(0, 3).map(lambda n: tuple(p[:n]))
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+    st.integers(0, 2**32),
+)
+@settings(max_examples=30)
+def test_sr7_any_box_publishes_every_ballot_provably_and_counts_first_choices(
+    rankings: list[tuple[str, ...]], seed: int
+) -> None:
+    flow = poll()
+    flow.run(OpenPoll(at="1917-11-05", election="e1"))
+    for i in range(len(rankings)):
+        flow.run(RecordVoteCast(at="1917-11-05", election="e1", member=f"v{i}"))
+    ballots = secret(rankings, seed)
+    closed, counted = close(flow, ballots)
+    assert isinstance(closed, PollClosed)
+    assert isinstance(counted, ElectionCounted)
+    root = bytes.fromhex(closed.merkle_root)
+    tree = MerkleTree([ballot_leaf(b) for b in closed.ballots])
+    for ballot, index in flow.state.elections["e1"].receipts.items():
+        assert closed.ballots[index].receipt == ballot
+        leaf = leaf_hash(ballot_leaf(closed.ballots[index]))
+        proof = tree.inclusion_proof(index)
+        assert verify_inclusion(leaf, index, len(ballots), proof, root)
+    firsts = Counter(r[0] for r in rankings if r)
+    assert {c: v for c, v in counted.rounds[0].items() if v} == dict(firsts)
+    assert counted.ballots_cast == len(rankings)

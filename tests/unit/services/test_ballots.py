@@ -132,6 +132,8 @@ def test_sr7_no_partial_results_while_open_then_the_stage_table(
         {"a": "4", "b": "5"},
     ]
     assert result["rounds"][1]["excluded"] == ["c"]
+    before = election_view(services, "e1", at="1917-11-05")  # time travel
+    assert (before["poll"], before["result"]) == ("open", None)
     with pytest.raises(RuleViolation, match="is closed"):
         cast_ballot(services, "e1", "v9", ["a"], at="1917-11-06")
 

@@ -71,9 +71,11 @@ async def _secretary(ctx: Ctx, who: Principal, election: str) -> None:
 
 
 @router.get("/{election}")
-async def get_election(election: str, ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
-    """SR-7: the election; its result only after the poll closed."""
-    return await run_in_threadpool(election_view, ctx.services, election)
+async def get_election(
+    election: str, ctx: Ctx, _who: MaybePrincipal, at: str | None = None
+) -> dict[str, Any]:
+    """SR-7: the election (at ``at``); its result only after the poll closed."""
+    return await run_in_threadpool(lambda: election_view(ctx.services, election, at=at))
 
 
 @router.post("/{election}/open")

@@ -82,6 +82,8 @@ async def sign(petition: str, ctx: Ctx, who: Signer) -> dict[str, Any]:
 
 
 @router.get("/{petition}")
-async def get_petition(petition: str, ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
-    """SR-10: signatures / electorate / threshold, status and events."""
-    return await run_in_threadpool(petition_view, ctx.services, petition)
+async def get_petition(
+    petition: str, ctx: Ctx, _who: MaybePrincipal, at: str | None = None
+) -> dict[str, Any]:
+    """SR-10: signatures / electorate / threshold, status and events (at ``at``)."""
+    return await run_in_threadpool(lambda: petition_view(ctx.services, petition, at=at))
