@@ -121,7 +121,7 @@ def council_slices(state: FederationState, body: BodyRecord) -> list[Slice]:
 def federation(state: FederationState) -> list[TreeNode]:
     """SR-2: the bodies as a forest (by ``parent``), sessions under their body."""
     nodes = {
-        key: TreeNode(key, body.name, body.kind, body_slices(state, body))
+        key: TreeNode(key, body.name, body.kind, council_slices(state, body))
         for key, body in state.bodies.items()
     }
     roots: list[TreeNode] = []

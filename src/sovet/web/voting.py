@@ -23,6 +23,7 @@ from sovet.domain.polling import election_of
 from sovet.web import results, svg, views
 from sovet.web.common import At, error_page, services_of
 from sovet.web.render import page
+from sovet.web.session import viewer
 
 __all__ = ["ballot_from_form", "is_ranked", "router"]
 
@@ -110,6 +111,11 @@ def election(request: Request, election_id: str, at: At = None) -> HTMLResponse:
             title=f"Votes at each stage of the count of {record.id}",
         )
     candidates = [(c, state.display_name(c) or c) for c in record.candidates]
+    constituency = state.constituencies.get(record.constituency)
+    council = constituency.council if constituency else None
+    who = viewer(request).principal
+    may_vote = who is not None and who.has_role("member", council)
+    may_run = who is not None and who.has_role("secretary", council)
     factions = {c: state.display_name(f) or f for c, f in record.candidates.items()}
     return page(
         request,
@@ -123,7 +129,10 @@ def election(request: Request, election_id: str, at: At = None) -> HTMLResponse:
         sheet=sheet,
         number=results.number,
         picture=picture,
-        constituency=state.constituencies.get(record.constituency),
+        constituency=constituency,
+        council=state.display_name(council) if council else None,
+        may_vote=may_vote,
+        may_run=may_run,
     )
 
 
@@ -160,6 +169,9 @@ def petition(request: Request, petition_id: str, at: At = None) -> HTMLResponse:
     except SovetError as error:
         return error_page(request, error, at)
     constituency = state.constituencies.get(record.constituency)
+    council = constituency.council if constituency else None
+    who = viewer(request).principal
+    may_sign = who is not None and who.has_role("member", council)
     by_elections = [
         e
         for e in state.elections.values()
@@ -180,5 +192,6 @@ def petition(request: Request, petition_id: str, at: At = None) -> HTMLResponse:
         constituency=constituency,
         by_elections=by_elections,
         effects=effects,
+        may_sign=may_sign,
         named=lambda key: state.display_name(key) or key,
     )
