@@ -138,10 +138,10 @@ class BatchWriter:
         new = to_new_events(decide(self.state, cmd), cmd.at)
         if not new:
             return
-        streams = {e.stream_id for e in new}
-        for stream in streams:
-            self._before.setdefault(stream, self._versions.get(stream, 0))
-        linked, payloads = link_batch(new, head=self.head, versions=self._versions)
+        versions = {e.stream_id: self._versions.get(e.stream_id, 0) for e in new}
+        for stream, version in versions.items():
+            self._before.setdefault(stream, version)
+        linked, payloads = link_batch(new, head=self.head, versions=versions)
         # Evolve what a read gives back: the canonical payload (sorted keys).
         stored = [
             dataclasses.replace(e, payload=json.loads(p))
