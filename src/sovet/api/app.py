@@ -30,12 +30,25 @@ from sovet.services.bootstrap import Services
 
 __all__ = ["API_ROUTERS", "create_app"]
 
-API_ROUTERS: tuple[str, ...] = ("auth", "accounts", "queries")
+API_ROUTERS: tuple[str, ...] = (
+    "auth",
+    "accounts",
+    "queries",
+    "bodies",
+    "members",
+    "congress",
+    "motions",
+    "government",
+    "coalition",
+    "demands",
+    "holds",
+    "constituencies",
+)
 """Modules of ``sovet.api.routes`` whose ``router`` is mounted under ``/api``.
 
 Optional ones (present when their developer has built them) are added by
-``_OPTIONAL_ROUTERS``; the engine commands' routers (one per resource) come
-from ``routes/commands.py``."""
+``_OPTIONAL_ROUTERS``; commands of resources without a module of their own get
+a router from ``routes/commands.routers``."""
 
 _OPTIONAL_ROUTERS: tuple[str, ...] = ("elections", "petitions", "receipts")
 
@@ -125,7 +138,7 @@ def create_app(services: Services, *, limits: Limits | None = None) -> FastAPI:
     errors.install(app)
     for router in _routers():
         app.include_router(router, prefix="/api")
-    for router in commands.routers():
+    for router in commands.routers(skip=frozenset(API_ROUTERS)):
         app.include_router(router, prefix="/api")
     if importlib.util.find_spec("sovet.web") is not None and (
         importlib.util.find_spec("sovet.web.routes") is not None

@@ -23,6 +23,7 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.throttle import Limits, TokenBuckets
+from sovet.domain import FederationState
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.accounts import Accounts
 from sovet.services.authz import (
@@ -48,6 +49,7 @@ __all__ = [
     "Reader",
     "Writer",
     "client_address",
+    "current_state",
     "scoped",
 ]
 
@@ -84,6 +86,15 @@ class ApiContext:
         """Run the ``after_execute`` hooks (deputy recalled → sessions end …)."""
         for hook in self.after_execute:
             hook(events)
+
+
+def current_state(ctx: ApiContext) -> FederationState:
+    """The federation's state at the log's head (blocking: call in a threadpool)."""
+    services = ctx.services
+    with ctx.lock:
+        uow = services.uow()
+        with uow:
+            return services.cache.current(uow.events)
 
 
 def context(request: Request) -> ApiContext:

@@ -1,12 +1,15 @@
 """Every engine command over HTTP: ``POST /api/{resource}/commands/{name}``.
 
-One router per resource (``RESOURCES``: the concept modules of the domain
-grouped as bodies, congress, motions, government, coalition, demands, holds,
-members, constituencies …). The body is the command's fields as JSON
-(``schemas.command_model``: strict, unknown fields refused); the caller must
-hold the command's role in the body it acts in (``command_authz``). The command
-runs through ``services.handlers.execute``: all or nothing. The answer lists
-the events appended, each with seq, hash, type and summary.
+Each resource (``RESOURCES``: the concept modules of the domain grouped as
+bodies, congress, motions, government, coalition, demands, holds, members,
+constituencies …) has its router in ``routes/<resource>.py``, which calls
+``add_commands(router, resource)``; ``routers(skip)`` makes one for each
+resource without a module (e.g. ``polls``, a new concept module). The body
+is the command's fields as JSON (``schemas.command_model``: strict, unknown
+fields refused); the caller must hold the command's role in the body it acts
+in (``command_authz``). The command runs through
+``services.handlers.execute``: all or nothing. The answer lists the events
+appended, each with seq, hash, type and summary.
 
 No ``from __future__ import annotations`` here: each generated endpoint's
 ``body`` annotation is set to the real model class for FastAPI to read.
@@ -26,7 +29,7 @@ from sovet.services.authz import Principal
 from sovet.services.command_authz import SERVICE_ONLY, authorize_command
 from sovet.services.handlers import execute
 
-__all__ = ["RESOURCES", "resource_of", "routers", "run_command"]
+__all__ = ["RESOURCES", "add_commands", "resource_of", "routers", "run_command"]
 
 RESOURCES: dict[str, str] = {
     "bodies": "bodies",
@@ -100,16 +103,11 @@ def _endpoint(name: str) -> Any:
     return endpoint
 
 
-def routers() -> list[APIRouter]:
-    """One router per resource with a ``POST /commands/{name}`` per command."""
-    by_resource: dict[str, APIRouter] = {}
+def add_commands(router: APIRouter, resource: str) -> APIRouter:
+    """Add ``POST /commands/{name}`` to ``router`` for each command of ``resource``."""
     for name in sorted(COMMANDS):
-        if name in SERVICE_ONLY:
+        if name in SERVICE_ONLY or resource_of(name) != resource:
             continue
-        resource = resource_of(name)
-        router = by_resource.setdefault(
-            resource, APIRouter(prefix=f"/{resource}", tags=[resource])
-        )
         router.add_api_route(
             f"/commands/{name}",
             _endpoint(name),
@@ -117,4 +115,14 @@ def routers() -> list[APIRouter]:
             summary=name,
             name=f"{resource}:{name}",
         )
-    return list(by_resource.values())
+    return router
+
+
+def routers(skip: frozenset[str] = frozenset()) -> list[APIRouter]:
+    """Routers for the resources without a module of their own (not in ``skip``)."""
+    found = []
+    for resource in sorted({resource_of(name) for name in COMMANDS} - skip):
+        router = APIRouter(prefix=f"/{resource}", tags=[resource])
+        if add_commands(router, resource).routes:
+            found.append(router)
+    return found

@@ -1,9 +1,9 @@
 """Public queries (DESIGN §1: anyone can see who governs, why, and check it).
 
 ``GET /api/legitimacy?at=`` (SR-28; default: now), ``GET /api/log?after=&limit=``
-(paged), ``GET /api/verify``, ``GET /api/checkpoints``, ``GET /api/bodies``,
-``GET /api/bodies/{body}`` (composition and members), ``GET /api/members``
-(persons and factions). They are read-only and need no account.
+(paged), ``GET /api/verify``, ``GET /api/checkpoints``. They are read-only
+and need no account; each resource's own lists are in its router (bodies,
+members, congress, government, constituencies).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from sovet.api.deps import ApiContext, Ctx, MaybePrincipal
-from sovet.domain import FederationState
+from sovet.api.deps import Ctx, MaybePrincipal
 from sovet.ledger.envelope import JSONValue
 from sovet.services.queries import legitimacy_at, log_page, verify_log
 
@@ -24,14 +23,6 @@ router = APIRouter(tags=["queries"])
 
 MAX_PAGE = 500
 """The largest page of the log one request returns."""
-
-
-def _state(ctx: ApiContext) -> FederationState:
-    services = ctx.services
-    with ctx.lock:
-        uow = services.uow()
-        with uow:
-            return services.cache.current(uow.events)
 
 
 @router.get("/legitimacy")
@@ -116,43 +107,3 @@ async def checkpoints(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
         ]
 
     return {"checkpoints": await run_in_threadpool(read)}
-
-
-def _body_json(state: FederationState, body_id: str) -> dict[str, Any]:
-    body = state.body(body_id)
-    return {
-        "id": body.id,
-        "name": body.name,
-        "kind": body.kind,
-        "level": body.level,
-        "parent": body.parent,
-        "composition": dict(body.composition),
-        "members": dict(body.members),
-        "made_by": body.made_by.to_json(),
-    }
-
-
-@router.get("/bodies")
-async def bodies(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
-    """Every body of the federation with its composition by faction."""
-    state = await run_in_threadpool(_state, ctx)
-    return {"bodies": [_body_json(state, key) for key in sorted(state.bodies)]}
-
-
-@router.get("/bodies/{body}")
-async def body(body: str, ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
-    """One body: kind, level, parent, composition and members (404 if unknown)."""
-    state = await run_in_threadpool(_state, ctx)
-    return _body_json(state, body)
-
-
-@router.get("/members")
-async def members(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
-    """The persons on record with their faction."""
-    state = await run_in_threadpool(_state, ctx)
-    return {
-        "members": [
-            {"id": p.id, "name": p.name, "faction": p.faction}
-            for p in sorted(state.persons.values(), key=lambda p: p.id)
-        ]
-    }

@@ -1,0 +1,44 @@
+"""Executive committees and governments (SR-20…SR-22, SR-30).
+
+``GET /api/government`` (public: every government, its status and offices);
+``POST /api/government/commands/…``. Who governs legitimately at a time is
+``GET /api/legitimacy`` (SR-28).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from sovet.api.deps import Ctx, MaybePrincipal, current_state
+from sovet.api.routes.commands import add_commands
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/government", tags=["government"])
+
+
+@router.get("")
+async def governments(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
+    """SR-21: the governments on record with their offices and holders."""
+    state = await run_in_threadpool(current_state, ctx)
+    return {
+        "governments": [
+            {
+                "id": g.id,
+                "name": g.name,
+                "assembly": g.assembly,
+                "status": g.status,
+                "offices": {
+                    key: {"person": o.person, "faction": o.faction}
+                    for key, o in g.offices.items()
+                },
+            }
+            for g in state.governments.values()
+        ]
+    }
+
+
+add_commands(router, "government")
