@@ -70,6 +70,10 @@ class BallotStore(Protocol):
         """Every ``(receipt, ranking)`` of the election, in no meaningful order."""
         ...
 
+    def clear_box(self, election: str) -> None:
+        """Empty the election's box (at close, once the batch is in the log)."""
+        ...
+
     def grouped(self, election: str) -> dict[str, int]:
         """The compressed profile: ranking text → number of ballots (GROUP BY)."""
         ...

@@ -180,3 +180,4 @@ def test_serialization_failures_are_retried_without_partial_writes(
     monkeypatch.undo()
     close_poll(services, "e1", ("k1", "rep"), at="1917-11-06")
     assert verify_receipt(services, cast.receipt)["leaf_index"] == 0
+    assert counts(services)["ballot_box"] == 0  # emptied at close

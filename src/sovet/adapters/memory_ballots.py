@@ -58,6 +58,7 @@ class InMemoryBallotStore:
         self._voters: list[tuple[str, str]] = []
         self._ballots: list[tuple[str, str, str, str]] = []
         self._signatures: list[tuple[str, str]] = []
+        self._cleared: set[str] = set()
 
     def record_voter(self, election: str, member: str) -> None:
         """Note that ``member`` voted; ``DuplicateEntry`` on a second vote."""
@@ -77,9 +78,16 @@ class InMemoryBallotStore:
         self._ballots.append((election, ballot_id, receipt, ranking))
 
     def _rows(self, election: str) -> list[tuple[str, str]]:
-        committed = self._tables.box.get(election, [])
+        committed = (
+            [] if election in self._cleared else self._tables.box.get(election, [])
+        )
         mine = [(r, k) for e, _, r, k in self._ballots if e == election]
         return [(r, k) for _, r, k in committed] + mine
+
+    def clear_box(self, election: str) -> None:
+        """Empty the election's box (at close, once the batch is in the log)."""
+        self._ballots = [b for b in self._ballots if b[0] != election]
+        self._cleared.add(election)
 
     def ballots(self, election: str) -> list[tuple[str, str]]:
         """Every ``(receipt, ranking)`` of the election."""
@@ -115,6 +123,8 @@ class InMemoryBallotStore:
         tables = self._tables
         tables.voters.update(self._voters)
         tables.signatures.update(self._signatures)
+        for election in self._cleared:
+            tables.box.pop(election, None)
         for election, ballot_id, receipt, ranking in self._ballots:
             tables.box.setdefault(election, []).append((ballot_id, receipt, ranking))
 

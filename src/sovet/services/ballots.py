@@ -13,12 +13,18 @@ ranking``) and is published with its stage table (``ElectionCounted``).
 Limits — what a database administrator could still correlate, and what we do:
 
 - Physical row order and transaction ids: a ballot row and its ``votes_cast``
-  row are written in the same transaction, so the heap position, ``xmin``
-  (PostgreSQL) or ``rowid`` (SQLite) of the two rows, and the WAL, link a
-  ballot to its voter for whoever reads the raw storage while the poll is open
-  or before a VACUUM/rewrite. We publish only the reshuffled batch and never
-  expose raw rows through the engine; an operator who must guarantee secrecy
-  against the DBA needs a separate ballot database (or a mix-net) — out of scope.
+  row are written in the same transaction and in the same order, so while the
+  poll is open the heap position and ``xmin`` (PostgreSQL), the page layout
+  (SQLite) and the WAL can link a ballot to its voter for whoever reads the
+  raw storage. What we do: ``ballot_box`` has no sequential column (on SQLite
+  it is a ``WITHOUT ROWID`` table kept in random-id order, not arrival order);
+  the box is read by random id and reshuffled; and the closing transaction
+  empties the box, so after close only the reshuffled batch in the log holds
+  the ballots (dead PostgreSQL tuples remain until VACUUM, and WAL archives
+  keep what they kept). An operator who must keep ballots secret from the DBA
+  during the poll needs a separate ballot database or a mix-net — out of scope.
+- The log: ``VoteCast`` events and ``PollClosed`` are in one hash chain, but the
+  batch is one event written at close, so its order says nothing about arrival.
 - Timing: the ``VoteCast`` event's time and the order of votes are public; the
   ballots carry no time, and the published order is random.
 - Small electorates: a unanimous or tiny poll reveals votes by arithmetic, as
@@ -241,12 +247,14 @@ def close_poll(
     def build(uow: BallotUnit, _state: FederationState) -> Command:
         box = [SecretBallot(r, parse_key(k)) for r, k in uow.ballots.ballots(election)]
         secrets.SystemRandom().shuffle(box)
+        grouped = uow.ballots.grouped(election)
+        uow.ballots.clear_box(election)  # the batch in the log is now the record
         return ClosePoll(
             at=when,
             election=election,
             minutes_signed_by=tuple(minutes_signed_by),
             ballots=tuple(box),
-            grouped=uow.ballots.grouped(election),
+            grouped=grouped,
         )
 
     return transact(services, build)

@@ -142,7 +142,9 @@ def test_design6_every_receipt_has_an_inclusion_proof_in_the_published_batch(
     services: Services,
 ) -> None:
     receipts = vote_all(services)
+    assert len(box(services)) == len(receipts)
     stored = close_poll(services, "e1", ("k1", "rep"), at="1917-11-06")
+    assert box(services) == []  # emptied at close: the log holds the batch
     closed = stored[0]
     assert closed.type == "PollClosed"
     published = [b["receipt"] for b in closed.payload["ballots"]]

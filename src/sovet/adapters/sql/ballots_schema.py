@@ -6,7 +6,10 @@ creates them; ``tests/integration/test_migrations.py`` compares both):
 - ``votes_cast(election_id, member_id)``: THAT a member voted;
   ``UNIQUE(election_id, member_id)`` refuses a second ballot (``DuplicateEntry``).
 - ``ballot_box(election_id, ballot_id, receipt, ranking)``: the ballots, with no
-  member, no timestamp and no sequential id; ``ballot_id`` is 128 random bits.
+  member, no timestamp and no sequential id; ``ballot_id`` is 128 random bits
+  and the primary key (on SQLite a ``WITHOUT ROWID`` table, stored in id
+  order, not arrival order). Emptied when the poll closes: the published batch
+  in the log is then the record.
 - ``petition_signatures(petition_id, member_id)``, ``UNIQUE`` likewise (SR-10).
 
 ``SqlBallotUnitOfWork`` is a ``SqlUnitOfWork`` whose transaction also writes
@@ -25,10 +28,12 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
     UniqueConstraint,
+    delete,
     func,
     insert,
     select,
@@ -67,8 +72,9 @@ ballot_box = Table(
     Column("ballot_id", String(64), nullable=False),
     Column("receipt", String(64), nullable=False),
     Column("ranking", Text, nullable=False),
-    UniqueConstraint("election_id", "ballot_id", name="uq_ballot_box_ballot"),
+    PrimaryKeyConstraint("election_id", "ballot_id", name="pk_ballot_box"),
     UniqueConstraint("election_id", "receipt", name="uq_ballot_box_receipt"),
+    sqlite_with_rowid=False,  # no hidden sequential rowid; rows kept in id order
 )
 
 petition_signatures = Table(
@@ -132,6 +138,12 @@ class SqlBallotStore:
             "ranking": ranking,
         }
         self._insert(ballot_box, row, f"ballot id or receipt repeated in {election!r}")
+
+    def clear_box(self, election: str) -> None:
+        """Empty the election's box (at close, once the batch is in the log)."""
+        self._uow.connection().execute(
+            delete(ballot_box).where(ballot_box.c.election_id == election)
+        )
 
     def ballots(self, election: str) -> list[tuple[str, str]]:
         """Every ``(receipt, ranking)``, ordered by the random ballot id."""

@@ -36,8 +36,9 @@ def upgrade() -> None:
         sa.Column("ballot_id", sa.String(64), nullable=False),
         sa.Column("receipt", sa.String(64), nullable=False),
         sa.Column("ranking", sa.Text(), nullable=False),
-        sa.UniqueConstraint("election_id", "ballot_id", name="uq_ballot_box_ballot"),
+        sa.PrimaryKeyConstraint("election_id", "ballot_id", name="pk_ballot_box"),
         sa.UniqueConstraint("election_id", "receipt", name="uq_ballot_box_receipt"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "petition_signatures",
