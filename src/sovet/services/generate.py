@@ -49,7 +49,7 @@ from sovet.domain.recalls import OrderReElection, PetitionRecall
 from sovet.domain.verification import VerifyElection
 from sovet.domain.votes import VoteByCount
 from sovet.ledger.chain import link_batch
-from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ledger.envelope import GENESIS_HASH, NewEvent
 from sovet.ports import UnitOfWork
 from sovet.presets.loader import load_preset
 from sovet.services.handlers import to_new_events
@@ -123,7 +123,6 @@ class BatchWriter:
         self.head: tuple[int, str] = (0, GENESIS_HASH)
         self._versions: dict[str, int] = {}
         self._pending: list[NewEvent] = []
-        self._stored: list[StoredEvent] = []
         self._before: dict[str, int] = {}
         with uow() as unit:
             if unit.events.head()[0] != 0:
@@ -133,11 +132,14 @@ class BatchWriter:
                     key="db",
                 )
 
-    def run(self, cmd: Command) -> None:
-        """Decide ``cmd`` (``RuleViolation`` if refused) and evolve its events."""
+    def run(self, cmd: Command) -> int:
+        """Decide ``cmd`` (``RuleViolation`` if refused) and evolve its events.
+
+        Returns how many events a full batch flushed (0 when none was due).
+        """
         new = to_new_events(decide(self.state, cmd), cmd.at)
         if not new:
-            return
+            return 0
         versions = {e.stream_id: self._versions.get(e.stream_id, 0) for e in new}
         for stream, version in versions.items():
             self._before.setdefault(stream, version)
@@ -152,9 +154,7 @@ class BatchWriter:
             self._versions[event.stream_id] = event.version
         self.head = (stored[-1].seq, stored[-1].hash)
         self._pending.extend(new)
-        self._stored.extend(stored)
-        if len(self._pending) >= self._batch:
-            self.flush()
+        return self.flush() if len(self._pending) >= self._batch else 0
 
     def flush(self) -> int:
         """Append, project and commit the pending events; how many were written."""
@@ -170,7 +170,7 @@ class BatchWriter:
             project(unit.projections, self.state, appended)
             unit.commit()
         written = len(self._pending)
-        self._pending, self._stored, self._before = [], [], {}
+        self._pending, self._before = [], {}
         return written
 
 
@@ -183,17 +183,14 @@ def generate(
     """Write the synthetic federation of ``plan`` through ``decide`` → ``append``.
 
     ``progress(n)`` is called after each committed batch with the events written.
+    A refused command (a bug of the plan) raises; the batches before it stay.
     """
     writer = BatchWriter(uow, plan.batch)
-    written = 0
+    report = progress or (lambda _n: None)
     for cmd in _commands(plan, writer):
-        writer.run(cmd)
-        if len(writer._pending) == 0 and progress is not None:
-            progress(writer.head[0] - written)
-            written = writer.head[0]
-    writer.flush()
-    if progress is not None:
-        progress(writer.head[0] - written)
+        if flushed := writer.run(cmd):
+            report(flushed)
+    report(writer.flush())
     return Generated(writer.head[0], writer.head, writer.state)
 
 
