@@ -196,6 +196,38 @@ def test_the_1917_tour_renders_in_chromium(
     page.close()
 
 
+def test_htmx_boosts_links_without_a_full_reload(
+    browser: Browser, demo_server: Server
+) -> None:
+    page = browser.new_page()
+    page.goto(demo_server.url + "/?at=1917-11-18")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.stayed = true")
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Federation"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The federation")
+    expect(page).to_have_title("Federation · sovet")
+    assert page.url.endswith("/federation?at=1917-11-18")
+    assert page.evaluate("window.stayed === true")  # swapped in, not reloaded
+    page.close()
+
+
+def test_a_refused_boosted_form_shows_its_error(
+    browser: Browser, world_server: Server
+) -> None:
+    page = browser.new_page()
+    page.goto(world_server.url + "/login")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.stayed = true")
+    page.get_by_label("Account name").fill("v0")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_have_text("wrong account name or password")
+    assert page.evaluate("window.stayed === true")  # the 401 page was swapped in
+    page.close()
+
+
 def test_time_travel_form_and_proof_links(
     browser: Browser, demo_server: Server
 ) -> None:
