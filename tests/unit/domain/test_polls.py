@@ -302,3 +302,27 @@ def test_sr7_any_box_publishes_every_ballot_provably_and_counts_first_choices(
     firsts = Counter(r[0] for r in rankings if r)
     assert {c: v for c, v in counted.rounds[0].items() if v} == dict(firsts)
     assert counted.ballots_cast == len(rankings)
+
+
+@given(st.integers(1, 9), st.booleans())
+@settings(max_examples=20)
+def test_sr10_the_mode_acts_at_exactly_the_threshold_signature(
+    electors: int, strict: bool
+) -> None:
+    flow = Flow(
+        with_recall(recall_mode="petition_ends_mandate", recall_threshold_strict=strict)
+    )
+    flow.town(electors=electors)
+    flow.run(SeatDeputy(at="1917-10-02", constituency="putilov", person="a"))
+    flow.run(
+        OpenRecallPetition(
+            at="1917-10-03", petition="p1", constituency="putilov", deputy="a"
+        )
+    )
+    needed = electors // 2 + 1 if strict else (electors + 1) // 2
+    assert petition_progress(flow.state, "p1", "1917-10-04").needed == needed
+    for i in range(needed):
+        events = sign(flow, f"v{i}")
+        acted = any(isinstance(e, DeputyRecalled) for e in events)
+        assert acted == (i + 1 == needed)
+    assert "a" not in flow.state.constituencies["putilov"].holders
