@@ -159,6 +159,8 @@ def test_in_february_1918_the_third_congress_government_governs(demo_dir: Path) 
     assert answer["government"] is not None
     assert "Third" in answer["approved_by"]["body"]
     assert len(answer["bloc"]) >= 2  # the coalition with the Left SRs
+    # FACTS §8: the Third Congress elected the VTsIK of the third convocation (306).
+    assert any("(third convocation)" in end for end in answer["ends_when"])
 
 
 def test_live_projections_equal_a_replay_of_the_log(demo_dir: Path) -> None:
