@@ -340,10 +340,17 @@ def election_view(
     return view
 
 
-def verify_receipt(services: Services, receipt: str) -> dict[str, Any]:
-    """DESIGN §6: the ballot's leaf index, inclusion proof and the published root."""
+def verify_receipt(
+    services: Services, receipt: str, *, election: str | None = None
+) -> dict[str, Any]:
+    """DESIGN §6: the ballot's leaf index, inclusion proof and the published root
+    (in ``election`` when given, else in whichever election published it)."""
     state = state_now(services)
-    rec = next((r for r in state.elections.values() if receipt in r.receipts), None)
+    if election is not None:
+        elections = [election_of(state, election)]
+    else:
+        elections = list(state.elections.values())
+    rec = next((r for r in elections if receipt in r.receipts), None)
     if rec is None:
         raise NotFound(
             "SR-7",

@@ -163,6 +163,9 @@ def test_design6_every_receipt_has_an_inclusion_proof_in_the_published_batch(
     assert seen == set(range(len(receipts)))
     with pytest.raises(NotFound):
         verify_receipt(services, "0" * 64)
+    assert verify_receipt(services, receipts[0], election="e1")["election"] == "e1"
+    with pytest.raises(NotFound, match="unknown election"):
+        verify_receipt(services, receipts[0], election="e2")
 
 
 def test_sr7_wrong_minutes_keep_the_poll_open(services: Services) -> None:
