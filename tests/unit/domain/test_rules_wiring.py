@@ -488,3 +488,41 @@ def test_sr15_a_replaced_executive_committee_no_longer_convenes() -> None:
     refusal = world.refuse("SR-15", "convene_congress", convened_by="ec1", **fields)
     assert refusal.value == "ec1"
     world.do("convene_congress", convened_by="ec2", **fields)
+
+
+def test_sr11_a_replacement_is_present_and_unbound() -> None:
+    """Replacing a delegate who walked out seats a present, uninstructed one."""
+    world = imperative_world(True)
+    world.do("register_person", person="r3", name="r3", faction="red")
+    world.do("record_walk_out", congress="c1", faction="red", count=1, persons=["r1"])
+    session = world.state.assemblies["c1"]
+    assert session.present_total() == 1
+    world.do(
+        "replace_delegate",
+        congress="c1",
+        by_body="city",
+        delegate="r1",
+        replacement="r3",
+    )
+    assert session.present_total() == 2
+    assert session.delegates["r3"].instructions == {}
+    world.do("vote_by_name", motion="m", votes={"r3": "no"})
+    world.do("close_congress", congress="c1")
+    fields: dict[str, Any] = {"congress": "c1", "by_body": "city"}
+    assert (
+        world.refuse(
+            "SR-11", "replace_delegate", delegate="r3", replacement="r1", **fields
+        ).value
+        == "c1"
+    )
+    assert (
+        world.refuse(
+            "SR-11",
+            "instruct_delegate",
+            delegate="r3",
+            motion="m",
+            choice="yes",
+            **fields,
+        ).value
+        == "c1"
+    )
