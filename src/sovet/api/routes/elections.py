@@ -30,6 +30,7 @@ from sovet.services.ballots import (
     election_view,
     open_poll,
 )
+from sovet.services.queries import check_time
 
 __all__ = ["router"]
 
@@ -75,6 +76,8 @@ async def get_election(
     election: str, ctx: Ctx, _who: MaybePrincipal, at: str | None = None
 ) -> dict[str, Any]:
     """SR-7: the election (at ``at``); its result only after the poll closed."""
+    if at is not None:
+        check_time(at, key="at")  # 422, not 500 (found by schemathesis)
     return await run_in_threadpool(lambda: election_view(ctx.services, election, at=at))
 
 

@@ -26,6 +26,7 @@ from sovet.services.petitions import (
     petition_view,
     sign_petition,
 )
+from sovet.services.queries import check_time
 
 __all__ = ["router"]
 
@@ -86,4 +87,6 @@ async def get_petition(
     petition: str, ctx: Ctx, _who: MaybePrincipal, at: str | None = None
 ) -> dict[str, Any]:
     """SR-10: signatures / electorate / threshold, status and events (at ``at``)."""
+    if at is not None:
+        check_time(at, key="at")  # 422, not 500 (found by schemathesis)
     return await run_in_threadpool(lambda: petition_view(ctx.services, petition, at=at))
