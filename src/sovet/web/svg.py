@@ -22,6 +22,7 @@ from fractions import Fraction
 from html import escape
 
 __all__ = [
+    "EXHAUSTED_COLOUR",
     "PALETTE",
     "Seat",
     "Slice",
@@ -39,7 +40,7 @@ PALETTE = (
     "#b3261e",  # red
     "#1f5fa8",  # blue
     "#2e7d32",  # green
-    "#b26a00",  # amber
+    "#a15f00",  # amber
     "#6a3d9a",  # purple
     "#00796b",  # teal
     "#8c4a2f",  # brown
@@ -49,9 +50,9 @@ PALETTE = (
     "#ad1457",  # magenta
     "#7b5e00",  # ochre
 )
-"""Distinct fills, each with contrast ≥ 4.5:1 against white (WCAG AA)."""
+"""Distinct fills, each with contrast ≥ 4.5:1 against white (WCAG AA; tested)."""
 
-EXHAUSTED_COLOUR = "#9e9e9e"
+EXHAUSTED_COLOUR = "#8c8c8c"
 
 
 def faction_colours(factions: Sequence[str]) -> dict[str, str]:

@@ -22,6 +22,7 @@ from sovet.web.svg import Slice, TreeNode, faction_colours
 
 __all__ = [
     "STATIC_DIR",
+    "VACANT_COLOUR",
     "Moment",
     "body_slices",
     "council_slices",
@@ -97,7 +98,7 @@ def body_slices(state: FederationState, body: BodyRecord) -> list[Slice]:
     return []
 
 
-VACANT_COLOUR = "#bdbdbd"
+VACANT_COLOUR = "#8c8c8c"
 
 
 def council_slices(state: FederationState, body: BodyRecord) -> list[Slice]:

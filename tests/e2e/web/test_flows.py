@@ -173,6 +173,30 @@ def test_forms_need_the_csrf_token_and_a_session(client: TestClient) -> None:
     assert missing.status_code == 403
 
 
+def _post_forms(html: str) -> list[str]:
+    return re.findall(r'<form method="post".*?</form>', html, flags=re.S)
+
+
+def test_every_form_posts_without_javascript_and_carries_the_csrf_field(
+    client: TestClient,
+) -> None:
+    csrf = login(client, "sec")
+    client.post("/elections/e1/open", data={"csrf_token": csrf})
+    secretary = _post_forms(client.get("/elections/e1").text)
+    assert len(secretary) == 2  # close the poll, log out
+    assert all(f'name="csrf_token" value="{csrf}"' in form for form in secretary)
+    logout(client, csrf)
+    csrf = login(client, "v0")
+    pages = [client.get(p).text for p in ("/elections/e1", "/petitions/p1", "/me")]
+    forms = [form for html in pages for form in _post_forms(html)]
+    assert len(forms) == 5  # ballot + logout, sign + logout, logout
+    assert all(f'name="csrf_token" value="{csrf}"' in form for form in forms)
+    for form in [*secretary, *forms]:
+        assert re.search(r'name="csrf_token" value="[0-9a-f]{64}"', form)
+        assert re.search(r'<button type="submit"', form)
+        assert "onclick" not in form
+
+
 def test_a_bad_ballot_is_refused_with_the_field_named(client: TestClient) -> None:
     csrf = login(client, "sec")
     client.post("/elections/e1/open", data={"csrf_token": csrf})

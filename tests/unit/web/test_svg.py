@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sovet.web.svg import (
+    EXHAUSTED_COLOUR,
     PALETTE,
     Slice,
     StageBar,
@@ -22,6 +23,7 @@ from sovet.web.svg import (
     majority,
     stage_chart,
 )
+from sovet.web.views import VACANT_COLOUR
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 
@@ -153,3 +155,24 @@ def test_federation_tree_draws_every_body_with_its_composition() -> None:
     seats = [int(r.get("data-seats", "0")) for r in bodies[1].findall("s:rect", NS)]
     assert seats == [3, 2]
     assert len(root.findall("s:path", NS)) == 1  # one edge, parent to child
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    ]
+    red, green, blue = linear
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+@pytest.mark.parametrize("colour", PALETTE)
+def test_palette_contrast_against_white_meets_wcag_aa(colour: str) -> None:
+    ratio = (1.0 + 0.05) / (_luminance(colour) + 0.05)
+    assert ratio >= 4.5, f"{colour}: {ratio:.2f}"
+
+
+@pytest.mark.parametrize("colour", [EXHAUSTED_COLOUR, VACANT_COLOUR])
+def test_grey_fills_meet_the_graphics_contrast_minimum(colour: str) -> None:
+    ratio = (1.0 + 0.05) / (_luminance(colour) + 0.05)
+    assert ratio >= 3.0, f"{colour}: {ratio:.2f}"  # WCAG 1.4.11
