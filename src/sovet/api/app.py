@@ -25,7 +25,7 @@ from sovet.api.throttle import Limits, TokenBuckets
 from sovet.domain import event_from_stored
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.accounts import Accounts, ended_deputies, open_accounts
-from sovet.services.authz import Throttled
+from sovet.services.authz import Principal, Throttled
 from sovet.services.bootstrap import Services
 
 __all__ = ["API_ROUTERS", "create_app"]
@@ -77,17 +77,31 @@ class BodyLimit:
                     await refusal(scope, receive, send)
                     return
         seen = 0
+        exceeded = started = False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    exceeded = True
                     raise errors.RequestTooLarge(self.limit)
             return message
 
-        await self.app(scope, limited, send)
+        async def guarded(message: Message) -> None:
+            # Once the limit is passed, whatever the app answers (FastAPI turns
+            # a failed body read into 400) gives way to the 413 below.
+            nonlocal started
+            if exceeded and not started:
+                return
+            started = True
+            await send(message)
+
+        with contextlib.suppress(errors.RequestTooLarge):
+            await self.app(scope, limited, guarded)
+        if exceeded and not started:
+            await refusal(scope, receive, send)
 
 
 def _end_deputies(accounts: Accounts) -> Any:
@@ -154,11 +168,12 @@ async def _on_refusal(request: Request, error: BaseException) -> None:
     status = errors.status_of(error)
     kind = {401: "unauthenticated", 403: "refused", 429: "throttled"}[status]
     address = client_address(request)
+    who: Principal | None = getattr(request.state, "principal", None)
     await run_in_threadpool(
         ctx.accounts.log,
         kind,
         f"{request.method} {request.url.path}: {error}",
-        account=None,
+        account=who.name if who is not None else None,
         address=address,
     )
     if status == 403:

@@ -138,6 +138,7 @@ async def maybe_principal(request: Request, ctx: Ctx) -> Principal | None:
         principal = await run_in_threadpool(ctx.accounts.from_token, token.strip())
         if principal is None:
             raise NotAuthenticated("unknown or revoked API token")
+        request.state.principal = principal  # for the security log
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
@@ -147,6 +148,7 @@ async def maybe_principal(request: Request, ctx: Ctx) -> Principal | None:
             if request.method in SAFE_METHODS:
                 return None
             raise NotAuthenticated("the session has ended; log in again")
+        request.state.principal = principal
         if request.method not in SAFE_METHODS and not ctx.accounts.check_csrf(
             principal, cookie, await _csrf_sent(request)
         ):

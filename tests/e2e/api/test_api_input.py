@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from tests.e2e.api.conftest import Api
@@ -77,3 +79,24 @@ def test_unknown_paths_and_methods_follow_the_contract(api: Api) -> None:
     wrong = api.client.get(PATH)
     assert wrong.status_code == 405
     assert "error" in wrong.json()
+
+
+def test_a_chunked_body_without_length_is_cut_at_the_limit(api: Api) -> None:
+    admin = api.token(api.user("root", "administrator"))
+    before = api.head()
+    chunk = b'{"at": "1918-02-01", "faction": "a", "name": "' + b"x" * 30_000
+
+    def chunks() -> Iterator[bytes]:
+        yield chunk
+        yield b"x" * 30_000
+        yield b"x" * 30_000 + b'"}'
+
+    answer = api.client.post(
+        PATH,
+        content=chunks(),
+        headers={**admin, "Content-Type": "application/json"},
+    )
+    assert "content-length" not in {k.lower() for k in answer.request.headers}
+    assert answer.status_code == 413
+    assert "exceeds" in answer.json()["error"]["message"]
+    assert api.head() == before

@@ -86,6 +86,12 @@ def test_csrf_is_required_on_unsafe_cookie_requests(api: Api) -> None:
         assert refused.status_code == 403
         assert "CSRF" in refused.json()["error"]["message"]
     assert api.head() == before
+    refused_by = [
+        e["account"]
+        for e in api.accounts.store.security_entries()
+        if e["kind"] == "refused"
+    ]
+    assert refused_by == ["root", "root"]
     accepted = api.client.post(ADD_FACTION, json=FACTION, headers=csrf)
     assert accepted.status_code == 200, accepted.text
 

@@ -25,6 +25,7 @@ from sovet.api.deps import ApiContext, Caller, Ctx
 from sovet.api.schemas import command_model
 from sovet.domain import COMMANDS, command_from_mapping, summary
 from sovet.domain import event_from_stored as _event
+from sovet.ports import ConcurrencyConflict
 from sovet.services.authz import Principal
 from sovet.services.command_authz import SERVICE_ONLY, authorize_command
 from sovet.services.handlers import execute
@@ -56,6 +57,11 @@ RESOURCES: dict[str, str] = {
 """Domain concept module → API resource (others use the module's own name)."""
 
 
+RETRIES = 3
+"""Attempts when another process appended first (``ConcurrencyConflict``): the
+command is decided afresh on the new head each time, then 409."""
+
+
 def resource_of(name: str) -> str:
     """The resource whose router carries command ``name``."""
     module = COMMANDS[name].__module__.rsplit(".", 1)[-1]
@@ -70,12 +76,18 @@ def run_command(
     command = command_from_mapping(
         {"command": name, **fields}, source=f"POST commands/{name}"
     )
-    with ctx.lock:
-        uow = services.uow()
-        with uow:
-            state = services.cache.current(uow.events)
-        authorize_command(principal, state, command)
-        stored = execute(services.uow(), command, cache=services.cache)
+    for attempt in range(1, RETRIES + 1):
+        with ctx.lock:
+            uow = services.uow()
+            with uow:
+                state = services.cache.current(uow.events)
+            authorize_command(principal, state, command)
+            try:
+                stored = execute(services.uow(), command, cache=services.cache)
+                break
+            except ConcurrencyConflict:
+                if attempt == RETRIES:
+                    raise
     ctx.executed(stored)
     return {
         "command": name,
