@@ -56,7 +56,7 @@ def home(request: Request, at: At = None) -> HTMLResponse:
     try:
         moment_ = views.state_at(services, at)
         when = at or services.clock.now().date().isoformat()
-        answer = legitimacy_at(services.uow(), when, cache=services.cache)
+        answer = legitimacy_at(services.uow(), when, cache=views.thread_cache(services))
     except SovetError as error:
         return error_page(request, error, at)
     return page(request, "home.html", at=at, answer=answer, when=when, moment=moment_)

@@ -1,14 +1,16 @@
 """View data for the web pages, read from the folded state: no HTML here.
 
 ``state_at(services, at)`` is the time machine every page uses: the state at the
-head of the log, or with ``?at=`` the fold of the events recorded up to that
-day (``FederationState.as_of``, SR-28). The other functions turn the records
+head of the log (``thread_cache``: one cache per request thread), or with
+``?at=`` the fold of the events recorded up to that day
+(``FederationState.as_of``, SR-28). The other functions turn the records
 into what the templates and ``svg`` need: compositions by faction, the
 federation tree, the congress sessions.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from sovet.domain import FederationState
 from sovet.domain.calendar import display
 from sovet.domain.state import Assembly, BodyRecord
 from sovet.services.bootstrap import Services
+from sovet.services.handlers import StateCache
 from sovet.services.queries import check_time
 from sovet.web.svg import Slice, TreeNode, faction_colours
 
@@ -31,9 +34,27 @@ __all__ = [
     "sessions",
     "slices",
     "state_at",
+    "thread_cache",
 ]
 
 STATIC_DIR = Path(__file__).parent / "static"
+
+
+_LOCAL = threading.local()
+
+
+def thread_cache(services: Services) -> StateCache:
+    """This thread's state cache for ``services``.
+
+    The folded state is changed in place as the log grows, so a cache shared
+    between request threads could change under a page being rendered; each
+    thread keeps its own (a ``StateCache`` catches up from its head, and
+    refolds when the log is not the one it saw).
+    """
+    caches: dict[int, StateCache] | None = getattr(_LOCAL, "caches", None)
+    if caches is None:
+        caches = _LOCAL.caches = {}
+    return caches.setdefault(id(services), StateCache())
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +74,7 @@ def state_at(services: Services, at: str | None) -> Moment:
     if at:
         check_time(at, key="at")
     with services.uow() as uow:
-        state = services.cache.current(uow.events)
+        state = thread_cache(services).current(uow.events)
     if not at:
         label = "now"
         if state.last_at is not None:

@@ -199,3 +199,44 @@ def test_hostile_names_are_escaped(tmp_path: Path) -> None:
             assert "<img src=x" not in html
         assert "&lt;script&gt;" in client.get("/federation").text
         assert "&lt;img src=x" in client.get("/log").text
+
+
+@pytest.fixture(scope="module")
+def counterfactual(demo_dir: Path) -> Iterator[TestClient]:
+    with bootstrap(str(demo_dir / "demo-counterfactual.db")) as services:
+        yield _client(services)
+
+
+def _seats(html: str) -> list[tuple[str, str]]:
+    return re.findall(
+        r'<g class="faction" data-faction="([^"]+)" data-seats="(\d+)"', html
+    )
+
+
+def test_council_hemicycle_follows_recall_and_by_election(
+    counterfactual: TestClient,
+) -> None:
+    def seats(at: str) -> list[tuple[str, str]]:
+        html = counterfactual.get("/bodies/petrograd-soviet", params={"at": at}).text
+        return _seats(html)
+
+    assert seats("1918-02-16") == [("bolsheviks", "2")]
+    assert seats("1918-02-20") == [("vacant", "2")]  # both recalled
+    assert seats("1918-02-27") == [("mensheviks", "2")]  # by-elections held
+
+
+def test_counterfactual_election_publishes_its_count_sheet(
+    counterfactual: TestClient,
+) -> None:
+    listing = counterfactual.get("/elections").text
+    assert "cf-by-election-1" in listing
+    assert "by-election" in listing
+    sheet = counterfactual.get("/elections/cf-by-election-1").text
+    assert "Count sheet" in sheet
+    assert "9 of 9 registered electors voted" in sheet
+    assert 'class="stage-chart"' in sheet
+    before = counterfactual.get(
+        "/elections/cf-by-election-1", params={"at": "1918-02-20"}
+    )
+    assert before.status_code == 200
+    assert "Count sheet" not in before.text  # counted on 24 Feb
