@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 import sovet.counting.irv  # registers "irv"
 from sovet.adapters.sql.ballots_schema import SqlBallotStore, SqlBallotUnitOfWork
 from sovet.adapters.sql.event_store import SqlEventStore
-from sovet.ports import ConcurrencyConflict, DuplicateEntry
+from sovet.ports import ConcurrencyConflict, DuplicateEntry, StorageError
 from sovet.services.ballots import (
     CastReceipt,
     ballot_units,
@@ -181,3 +181,21 @@ def test_serialization_failures_are_retried_without_partial_writes(
     close_poll(services, "e1", ("k1", "rep"), at="1917-11-06")
     assert verify_receipt(services, cast.receipt)["leaf_index"] == 0
     assert counts(services)["ballot_box"] == 0  # emptied at close
+
+
+def test_an_exhausted_connection_pool_is_a_storage_error_not_a_500(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(
+        f"sqlite:///{tmp_path / 'pool.db'}",
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=0.05,
+    )
+    try:
+        with engine.connect():
+            unit = SqlBallotUnitOfWork(engine)
+            with pytest.raises(StorageError, match="pool exhausted"), unit:
+                pass
+    finally:
+        engine.dispose()

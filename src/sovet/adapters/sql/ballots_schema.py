@@ -24,6 +24,8 @@ the failures worth another attempt (SQLSTATE 40001 / 40P01, SQLite busy).
 
 from __future__ import annotations
 
+from typing import Self
+
 from sqlalchemy import (
     Column,
     Connection,
@@ -39,11 +41,12 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.schema import metadata
 from sovet.adapters.sql.uow import SqlUnitOfWork
-from sovet.ports import ConcurrencyConflict, DuplicateEntry
+from sovet.ports import ConcurrencyConflict, DuplicateEntry, StorageError
 
 __all__ = [
     "RETRY_SQLSTATES",
@@ -190,6 +193,15 @@ class SqlBallotUnitOfWork(SqlUnitOfWork):
             engine = engine.execution_options(isolation_level="SERIALIZABLE")
         super().__init__(engine)
         self.ballots = SqlBallotStore(self)
+
+    def __enter__(self) -> Self:
+        try:
+            return super().__enter__()
+        except SQLAlchemyTimeoutError as e:
+            raise StorageError(
+                "every database connection is busy (pool exhausted); nothing "
+                "was written, try again"
+            ) from e
 
     def connection(self) -> Connection:
         """The open transaction's connection (``StorageError`` when closed)."""
