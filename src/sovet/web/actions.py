@@ -164,13 +164,7 @@ def check_receipt(
         text = receipt.strip().lower()
         if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
             raise InputError("a receipt is 64 hexadecimal characters", key="receipt")
-        found = ballots.verify_receipt(services, text)
-        if election and found["election"] != election:
-            raise InputError(
-                f"this receipt belongs to election {found['election']!r}, "
-                f"not {election!r}",
-                key="election",
-            )
+        found = ballots.verify_receipt(services, text, election=election or None)
     except SovetError as error:
         return error_page(request, error, at)
     state = views.state_at(services, None).state

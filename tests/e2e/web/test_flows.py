@@ -132,6 +132,12 @@ def test_ballot_receipt_close_count_sheet_and_receipt_check(
     assert "a › b" in check.text
     unknown = client.get("/receipts", params={"receipt": "0" * 64})
     assert unknown.status_code == 404
+    elsewhere = client.get(
+        "/receipts", params={"receipt": receipt.group(1), "election": "e2"}
+    )
+    assert elsewhere.status_code == 404
+    malformed = client.get("/receipts", params={"receipt": "xyz"})
+    assert malformed.status_code == 422
 
 
 def test_petition_to_threshold_vacates_the_seat_and_schedules_a_by_election(
