@@ -3,7 +3,9 @@ and a recall petition signed up to the threshold."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,26 @@ def test_petition_signed_to_the_threshold_vacates_the_seat(petition_api: Api) ->
     record = state_now(api.services).constituencies["putilov"]
     assert "a" not in record.holders
     assert record.by_elections == 1
+
+
+def test_50_concurrent_ballots_of_one_member_over_http_store_one(
+    election_api: Api,
+) -> None:
+    api = election_api
+    api.user("sec", "secretary", "petrograd")
+    opened = api.client.post("/api/elections/e1/open", headers=api.token("sec"))
+    assert opened.status_code == 200, opened.text
+    head = voter(api, "v0")
+    before = api.head()[0]
+
+    def cast(_: int) -> int:
+        answer = api.client.post(
+            "/api/elections/e1/ballots", json={"ranking": ["a"]}, headers=head
+        )
+        return answer.status_code
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = Counter(pool.map(cast, range(50)))
+    assert statuses == {201: 1, 409: 49}
+    assert api.head()[0] == before + 1
+    assert api.client.get("/api/elections/e1").json()["voted"] == 1
