@@ -59,7 +59,7 @@ from sovet.adapters.sql import SqlUnitOfWork
 from sovet.adapters.sql.ballots_schema import SqlBallotUnitOfWork
 from sovet.counting.registry import get_method
 from sovet.domain import Command, FederationState, event_from_stored
-from sovet.domain.errors import NotFound, RuleViolation
+from sovet.domain.errors import ChainBroken, NotFound, RuleViolation
 from sovet.domain.polling import ElectionCounted, ElectionRecord, election_of
 from sovet.domain.polls import (
     ClosePoll,
@@ -282,8 +282,8 @@ def _published(services: Services, rec: ElectionRecord) -> tuple[Any, ...]:
         raise NotFound("SR-7", f"{rec.id!r} has no published ballots", rec.id)
     count = event_from_stored(_read(services, counted.seq))
     batch = event_from_stored(_read(services, closed.seq))
-    assert isinstance(count, ElectionCounted)
-    assert isinstance(batch, PollClosed)
+    if not isinstance(count, ElectionCounted) or not isinstance(batch, PollClosed):
+        raise ChainBroken(closed.seq, f"the published result of {rec.id!r} is not here")
     return count, batch, counted, closed
 
 
