@@ -143,6 +143,8 @@ def test_ballot_receipt_close_count_sheet_and_receipt_check(
 def test_petition_to_threshold_vacates_the_seat_and_schedules_a_by_election(
     client: TestClient,
 ) -> None:
+    deputy = TestClient(client.app)
+    login(deputy, "a")
     before = client.get("/bodies/petrograd").text
     # putilov: 3 seats, deputy a in one; narva: 1 seat, vacant
     assert 'data-faction="bolsheviks" data-seats="1"' in before
@@ -166,6 +168,7 @@ def test_petition_to_threshold_vacates_the_seat_and_schedules_a_by_election(
     assert "DeputyRecalled" in page
     assert "ByElectionScheduled" in page
     assert "By-elections due in putilov: <strong>1</strong>" in page
+    assert deputy.get("/me").status_code == 401  # the recalled deputy's session ended
 
 
 def test_forms_need_the_csrf_token_and_a_session(client: TestClient) -> None:

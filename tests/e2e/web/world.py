@@ -4,7 +4,8 @@ Petrograd's constituency ``putilov`` (3 seats, electors ``v0``…``v4``) has
 deputy ``a`` (seated 2 Oct 1917, recall petition ``p1`` open against them) and
 election ``e1`` (1 seat, IRV, candidates ``a``, ``b``, ``c``). Accounts:
 ``v0``…``v4`` (members of the council, each linked to their person) and
-``sec`` (the council's secretary); every password is ``PASSWORD``.
+``sec`` (the council's secretary) and ``a`` (the deputy); every password is
+``PASSWORD``.
 """
 
 from __future__ import annotations
@@ -48,3 +49,5 @@ def build_world(db: str) -> None:
             accounts.grant(f"v{i}", "member", "petrograd")
         accounts.create_account("sec", PASSWORD)
         accounts.grant("sec", "secretary", "petrograd")
+        accounts.create_account("a", PASSWORD, person="a")
+        accounts.grant("a", "deputy", "petrograd")
