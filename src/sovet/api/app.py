@@ -140,6 +140,8 @@ def create_app(services: Services, *, limits: Limits | None = None) -> FastAPI:
         refusals=TokenBuckets(limits.refusals, 1.0 / 30.0, what="refused actions"),
     )
     ctx.after_execute.append(_end_deputies(accounts))
+    with services.uow() as uow:
+        ctx.hooked_seq = uow.events.head()[0]
     app = FastAPI(
         title="sovet",
         summary="A council-democracy engine: who legitimately governs, and why.",

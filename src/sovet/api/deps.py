@@ -80,12 +80,33 @@ class ApiContext:
     lock: threading.Lock = field(default_factory=threading.Lock)
     """Serialises use of the shared ``services.cache`` (state folding, writes)."""
     after_execute: list[AfterExecute] = field(default_factory=list)
-    """Hooks run with the events of every executed command (after commit)."""
+    """Hooks run once with every event appended to the log after ``hooked_seq``."""
+    hooked_seq: int = 0
+    """The last event the hooks have seen."""
+    hook_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def executed(self, events: list[StoredEvent]) -> None:
-        """Run the ``after_execute`` hooks (deputy recalled → sessions end …)."""
-        for hook in self.after_execute:
-            hook(events)
+        """After a command: run the hooks on the new events (``catch_up``)."""
+        del events  # the log is read afresh: no event is missed or seen twice
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """Run the ``after_execute`` hooks on events appended since last time.
+
+        Events written by another process (``sovet run``, a second server) are
+        caught too: ``Caller`` calls this before each authentication, so a
+        recalled deputy's session ends before their next request is served.
+        """
+        with self.hook_lock:
+            uow = self.services.uow()
+            with uow:
+                seq, _hash = uow.events.head()
+                if seq <= self.hooked_seq:
+                    return
+                new = list(uow.events.read(after_seq=self.hooked_seq))
+            for hook in self.after_execute:
+                hook(new)
+            self.hooked_seq = new[-1].seq if new else seq
 
 
 def current_state(ctx: ApiContext) -> FederationState:
@@ -129,6 +150,7 @@ async def maybe_principal(request: Request, ctx: Ctx) -> Principal | None:
     address = client_address(request)
     ctx.requests.spend(f"addr:{address}")
     ctx.refusals.check(f"addr:{address}")
+    await run_in_threadpool(ctx.catch_up)
     auth = request.headers.get("authorization", "")
     principal: Principal | None
     if auth:

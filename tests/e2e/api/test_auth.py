@@ -14,7 +14,9 @@ from sovet.api import create_app
 from sovet.api.throttle import Limits
 from sovet.cli.app import app as cli
 from sovet.cli.serve_cmd import first_start_hint
+from sovet.domain import command_from_mapping
 from sovet.services.bootstrap import bootstrap
+from sovet.services.handlers import execute
 from tests.e2e.api.conftest import PASSWORD, Api, copy_demo, make_api
 
 FACTION = {"at": "1918-02-01", "faction": "anarchists", "name": "Anarchists"}
@@ -286,3 +288,25 @@ def test_the_cli_creates_the_first_administrator_and_tokens(
             "/api/auth/me", headers={"Authorization": f"Bearer {token.output.strip()}"}
         )
         assert me.json()["scopes"] == ["read"]
+
+
+def test_a_recall_written_by_another_process_ends_the_sessions_too(api: Api) -> None:
+    api.user("root", "administrator")
+    _recall(api, api.token("root"))
+    api.user("ivanov", "deputy", "petrograd-soviet", person="ivanov")
+    api.login("ivanov")
+    assert api.client.get("/api/auth/me").status_code == 200
+    with bootstrap(api.services.location) as other:  # e.g. `sovet run`
+        command = command_from_mapping(
+            {
+                "command": "order_re_election",
+                "at": "1918-02-02",
+                "constituency": "petrograd-1",
+                "deputy": "ivanov",
+                "by_body": "petrograd-soviet",
+            },
+            source="test",
+        )
+        execute(other.uow(), command)
+    assert api.client.get("/api/auth/me").status_code == 401
+    assert api.accounts.store.roles(api.accounts.account_id("ivanov")) == set()
