@@ -6,7 +6,11 @@ runs it with uvicorn. Layout (STYLE.md S1/S5):
 - ``routes/<resource>.py``: one ``router = APIRouter(prefix="/…", tags=[…])``
   per resource; ``app.API_ROUTERS`` lists the mounted modules and
   ``_OPTIONAL_ROUTERS`` (``elections``, ``petitions``, ``receipts``) are
-  mounted when their module exists. Everything is mounted under ``/api``.
+  mounted when their module exists. Everything is mounted under ``/api``. The
+  engine's commands are added to their resource's router by
+  ``routes.commands.add_commands(router, resource)`` (``POST
+  /api/{resource}/commands/{name}``); who may issue each is the table
+  ``services.command_authz.COMMAND_RULES``.
 - ``deps.py``: ``Annotated`` dependencies — ``Ctx`` (services, accounts,
   limits), ``MaybePrincipal``, ``Caller`` (401 if anonymous), ``Reader``,
   ``Writer``, ``Admin``, ``Auditor``, and ``scoped("ballots:cast")``.
@@ -29,7 +33,8 @@ How another developer adds a router and protects it::
     def sign(petition: str, body: SignForm, ctx: Ctx, who: Signer) -> dict[str, Any]:
         check_role(who, ("member",), body_of_petition)   # 403 unless a member there
         events = sign_petition(ctx.services, petition, who.person)  # a service
-        ctx.executed(events)        # after-execute hooks (deputy sessions end …)
+        ctx.executed(events)        # hooks on the new log events (a recalled
+                                    # deputy's role and sessions end …)
         return {...}
 
 Request models set ``model_config = ConfigDict(extra="forbid")``. A session

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from sovet.api.routes.commands import resource_of
 from sovet.domain import COMMANDS
 from sovet.services.command_authz import SERVICE_ONLY
-from tests.e2e.api.conftest import Api
+from tests.e2e.api.conftest import Api, copy_demo
 from tests.e2e.api.test_authz_matrix import route_paths
 
 FACTION = {"at": "1918-02-01", "faction": "anarchists", "name": "Anarchists"}
@@ -118,3 +124,41 @@ def test_every_command_has_a_documented_route() -> None:
     }
     assert paths <= set(route_paths())
     assert not any(name in path for path in route_paths() for name in SERVICE_ONLY)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_sovet_serve_answers_over_http(demo_template: Path, tmp_path: Path) -> None:
+    db = copy_demo(demo_template, tmp_path / "demo.db")
+    port = _free_port()
+    sovet = Path(sys.executable).with_name("sovet")
+    server = subprocess.Popen(
+        [str(sovet), "serve", "--db", db, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/verify"
+        answer = None
+        for _ in range(120):  # wait for start-up, at most about a minute
+            try:
+                answer = httpx.get(url, timeout=5)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.5)
+        assert answer is not None, "sovet serve did not answer"
+        assert answer.json()["ok"] is True
+        docs = httpx.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=5)
+        assert "/api/legitimacy" in docs.json()["paths"]
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "sovet admin create-user" in output  # no administrator yet

@@ -310,3 +310,19 @@ def test_a_recall_written_by_another_process_ends_the_sessions_too(api: Api) -> 
         execute(other.uow(), command)
     assert api.client.get("/api/auth/me").status_code == 401
     assert api.accounts.store.roles(api.accounts.account_id("ivanov")) == set()
+
+
+def test_refused_actions_are_throttled_per_address(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    db = copy_demo(demo_template, tmp_path / "demo.db")
+    for api in make_api(db, Limits(refusals=2)):
+        api.user("reader", "auditor")
+        reader = api.token("reader", "read", "commands:write")
+        statuses = [
+            api.client.post(ADD_FACTION, json=FACTION, headers=reader).status_code
+            for _ in range(3)
+        ]
+        assert statuses == [403, 403, 429]
+        elsewhere = TestClient(api.client.app, client=("10.0.0.9", 1))
+        assert elsewhere.get("/api/verify").status_code == 200
