@@ -46,6 +46,10 @@ __all__ = [
 ]
 
 
+_MAX_SEQ = 2**63 - 1
+"""The largest event number a SQL ``BIGINT`` holds."""
+
+
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
     """An intact log: its size, head hash, checkpoints checked and their keys."""
@@ -89,6 +93,8 @@ def check_time(at: str, *, key: str = "--at") -> str:
 
 def log_page(uow: UnitOfWork, *, start: int = 1, limit: int = 50) -> LogPage:
     """Events ``start``, ``start + 1`` … (at most ``limit``) with their summaries."""
+    if start > _MAX_SEQ:  # no such event; SQL integers stop at 2**63 - 1
+        return LogPage([], {})
     with uow:
         events = list(uow.events.read(after_seq=max(start, 1) - 1, limit=limit))
     return LogPage(
