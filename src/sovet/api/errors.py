@@ -112,8 +112,15 @@ def _validation_message(error: RequestValidationError) -> str:
     for item in error.errors()[:5]:
         where = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
         kind = item.get("type", "")
+        whole_body = tuple(item.get("loc", ())) == ("body",)
         if kind == "json_invalid":
             parts.append(f"body is not valid JSON ({item.get('msg', '')})")
+        elif whole_body and kind == "missing":
+            parts.append("the body is empty: send a JSON object")
+        elif whole_body and kind in ("model_attributes_type", "dict_type"):
+            parts.append(
+                "the body must be a JSON object sent as Content-Type: application/json"
+            )
         elif kind == "extra_forbidden":
             parts.append(f"unknown field {where!r}")
         else:

@@ -16,7 +16,8 @@ GOOD = '{"at": "1918-02-01", "faction": "anarchists", "name": "Anarchists"}'
     ("content", "status", "needle"),
     [
         ('{"at": "1918-02-01", "faction": ', 422, "JSON"),
-        ("[1, 2, 3]", 422, "dictionary"),
+        ("[1, 2, 3]", 422, "JSON object"),
+        ("", 422, "empty"),
         ('{"at": "1918-02-01", "faction": 7, "name": "A"}', 422, "faction"),
         ('{"at": "1918-02-01", "faction": "a", "name": "A", "x": 1}', 422, "'x'"),
         ('{"at": "1918-02-01", "name": "A"}', 422, "faction"),
@@ -42,6 +43,17 @@ def test_bad_bodies_are_refused_and_nothing_is_written(
     error = answer.json()["error"]
     assert set(error) == {"rule", "message"}
     assert needle in error["message"]
+    assert api.head() == before
+
+
+def test_a_body_that_is_not_declared_json_is_refused(api: Api) -> None:
+    admin = api.token(api.user("root", "administrator"))
+    before = api.head()
+    answer = api.client.post(
+        PATH, content=GOOD.encode(), headers={**admin, "Content-Type": "text/plain"}
+    )
+    assert answer.status_code == 422
+    assert "application/json" in answer.json()["error"]["message"]
     assert api.head() == before
 
 

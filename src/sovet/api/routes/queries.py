@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Ctx, MaybePrincipal
 from sovet.ledger.envelope import JSONValue
-from sovet.services.queries import legitimacy_at, log_page, verify_log
+from sovet.services.queries import check_time, legitimacy_at, log_page, verify_log
 
 __all__ = ["router"]
 
@@ -30,7 +30,8 @@ async def legitimacy(
     ctx: Ctx, _who: MaybePrincipal, at: str | None = None
 ) -> dict[str, JSONValue]:
     """SR-28: who legitimately governs at ``at`` (ISO date; default now), with proof."""
-    when = at or ctx.services.clock.now().date().isoformat()
+    now = ctx.services.clock.now().replace(microsecond=0)
+    when = check_time(at, key="at") if at else now.isoformat()
 
     def answer() -> dict[str, JSONValue]:
         with ctx.lock:
