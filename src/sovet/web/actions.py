@@ -14,13 +14,16 @@ receipt to member (DESIGN §6), so the voter must keep it.
 
 from __future__ import annotations
 
+import copy
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from sovet.domain import FederationState
 from sovet.domain.errors import InputError, SovetError
 from sovet.domain.petitions import petition_of
-from sovet.domain.polling import election_of
+from sovet.domain.polling import ElectionRecord, election_of
 from sovet.ledger.envelope import StoredEvent
 from sovet.services import ballots, petitions
 from sovet.services.authz import NotAuthorized, Principal, check_role, check_scope
@@ -50,6 +53,24 @@ def _executed(request: Request, events: list[StoredEvent]) -> None:
         context.executed(events)
 
 
+def _election(
+    state: FederationState, election_id: str
+) -> tuple[ElectionRecord, str, dict[str, str]]:
+    """SR-7: the election, the council its constituency elects to, the names of
+    its candidates (read under the web's lock; the record is not changed later:
+    polls and counts only replace its fields the page does not use)."""
+    record = copy.copy(election_of(state, election_id))
+    council = state.constituencies[record.constituency].council
+    names = {c: state.display_name(c) or c for c in record.candidates}
+    return record, council, names
+
+
+def _petition_council(state: FederationState, petition_id: str) -> str:
+    """SR-10: the council whose constituency the petition is in."""
+    record = petition_of(state, petition_id)
+    return state.constituencies[record.constituency].council
+
+
 @router.post("/elections/{election_id}/ballot", response_class=HTMLResponse)
 async def cast(request: Request, election_id: str) -> HTMLResponse:
     """SR-7 / DESIGN §6: cast the signed-in member's ballot; show the receipt."""
@@ -58,9 +79,9 @@ async def cast(request: Request, election_id: str) -> HTMLResponse:
     try:
         principal = require(request, form)
         check_scope(principal, "ballots:cast")
-        state = views.state_at(services, None).state
-        record = election_of(state, election_id)
-        council = state.constituencies[record.constituency].council
+        record, council, names = await run_in_threadpool(
+            views.read, services, lambda state: _election(state, election_id)
+        )
         check_role(principal, ("member",), council)
         ranking = ballot_from_form(
             list(form.multi_items()),
@@ -73,13 +94,12 @@ async def cast(request: Request, election_id: str) -> HTMLResponse:
     except SovetError as error:
         return error_page(request, error, None)
     _executed(request, [receipt.vote_event])
-    names = [state.display_name(c) or c for c in ranking]
     return page(
         request,
         "receipt.html",
         election=record,
         receipt=receipt.receipt,
-        ranking=names,
+        ranking=[names.get(c, c) for c in ranking],
         ranked=is_ranked(record.method),
         event=receipt.vote_event,
     )
@@ -89,9 +109,9 @@ async def _secretary(request: Request, election_id: str) -> tuple[Principal, str
     form = await request.form()
     principal = require(request, form)
     check_scope(principal, "commands:write")
-    state = views.state_at(services_of(request), None).state
-    record = election_of(state, election_id)
-    council = state.constituencies[record.constituency].council
+    _record, council, _names = await run_in_threadpool(
+        views.read, services_of(request), lambda state: _election(state, election_id)
+    )
     check_role(principal, ("secretary",), council)
     return principal, council
 
@@ -141,9 +161,9 @@ async def sign(request: Request, petition_id: str) -> Response:
     try:
         principal = require(request, form)
         check_scope(principal, "petitions:sign")
-        state = views.state_at(services, None).state
-        record = petition_of(state, petition_id)
-        council = state.constituencies[record.constituency].council
+        council = await run_in_threadpool(
+            views.read, services, lambda state: _petition_council(state, petition_id)
+        )
         check_role(principal, ("member",), council)
         events = await run_in_threadpool(
             petitions.sign_petition, services, petition_id, _person(principal)
@@ -167,6 +187,7 @@ def check_receipt(
         found = ballots.verify_receipt(services, text, election=election or None)
     except SovetError as error:
         return error_page(request, error, at)
-    state = views.state_at(services, None).state
-    names = [state.display_name(c) or c for c in found["ranking"]]
+    names = views.read(
+        services, lambda state: [state.display_name(c) or c for c in found["ranking"]]
+    )
     return page(request, "receipt_check.html", at=at, found=found, ranking=names)

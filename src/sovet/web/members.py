@@ -109,6 +109,7 @@ async def logout(request: Request) -> Response:
 
 
 @router.get("/me", response_class=HTMLResponse)
+@views.serialized
 def me(request: Request, at: At = None) -> HTMLResponse:
     """SR-4…SR-10: my constituency, my deputies, elections and petitions there."""
     who = viewer(request)

@@ -23,7 +23,8 @@ from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingRes
 
 from sovet.domain.calendar import display, moment
 from sovet.domain.errors import ChainBroken, SovetError
-from sovet.services.queries import legitimacy_at, log_page, verify_log
+from sovet.domain.legitimacy import legitimacy
+from sovet.services.queries import check_time, log_page, verify_log
 from sovet.services.transfer import export_lines
 from sovet.web import actions, members, svg, views, voting
 from sovet.web.common import (
@@ -50,19 +51,22 @@ def static(name: str) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
+@views.serialized
 def home(request: Request, at: At = None) -> HTMLResponse:
     """SR-28: who governs at ``at`` (default now), why, until when, with proof."""
     services = services_of(request)
     try:
         moment_ = views.state_at(services, at)
         when = at or services.clock.now().date().isoformat()
-        answer = legitimacy_at(services.uow(), when, cache=views.thread_cache(services))
+        check_time(when, key="at")
+        answer = legitimacy(views.head(services), when).to_json()
     except SovetError as error:
         return error_page(request, error, at)
     return page(request, "home.html", at=at, answer=answer, when=when, moment=moment_)
 
 
 @router.get("/federation", response_class=HTMLResponse)
+@views.serialized
 def federation(request: Request, at: At = None) -> HTMLResponse:
     """SR-2: the tree of bodies, each with its composition by faction."""
     try:
@@ -82,6 +86,7 @@ def federation(request: Request, at: At = None) -> HTMLResponse:
 
 
 @router.get("/bodies/{body_id}", response_class=HTMLResponse)
+@views.serialized
 def body(request: Request, body_id: str, at: At = None) -> HTMLResponse:
     """SR-2/SR-9: a body's seats as a hemicycle (vacant seats grey)."""
     try:
@@ -110,6 +115,7 @@ def body(request: Request, body_id: str, at: At = None) -> HTMLResponse:
 
 
 @router.get("/congress", response_class=HTMLResponse)
+@views.serialized
 def congresses(request: Request, at: At = None) -> HTMLResponse:
     """SR-15/SR-20: the sessions of congress and the executive committees."""
     try:
@@ -126,6 +132,7 @@ def congresses(request: Request, at: At = None) -> HTMLResponse:
 
 
 @router.get("/congress/{session_id}", response_class=HTMLResponse)
+@views.serialized
 def congress(request: Request, session_id: str, at: At = None) -> HTMLResponse:
     """SR-16…SR-19: a session as a hemicycle by faction, with the majority line."""
     try:
@@ -152,6 +159,7 @@ def congress(request: Request, session_id: str, at: At = None) -> HTMLResponse:
 
 
 @router.get("/log", response_class=HTMLResponse)
+@views.serialized
 def log(
     request: Request,
     at: At = None,

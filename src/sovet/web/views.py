@@ -1,19 +1,24 @@
 """View data for the web pages, read from the folded state: no HTML here.
 
 ``state_at(services, at)`` is the time machine every page uses: the state at the
-head of the log (``thread_cache``: one cache per request thread), or with
-``?at=`` the fold of the events recorded up to that day
-(``FederationState.as_of``, SR-28). The other functions turn the records
-into what the templates and ``svg`` need: compositions by faction, the
-federation tree, the congress sessions.
+head of the log (one cache per ``Services``, read under a lock: page handlers
+are ``serialized``), or with ``?at=`` the fold of the events recorded up to
+that day (``FederationState.as_of``, SR-28; the last few are kept). The
+other functions turn the records into what the templates and ``svg`` need:
+compositions by faction, the federation tree, the congress sessions.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+from fastapi import Request
 
 from sovet.domain import FederationState
 from sovet.domain.calendar import display
@@ -21,6 +26,7 @@ from sovet.domain.state import Assembly, BodyRecord
 from sovet.services.bootstrap import Services
 from sovet.services.handlers import StateCache
 from sovet.services.queries import check_time
+from sovet.web.common import services_of
 from sovet.web.svg import Slice, TreeNode, faction_colours
 
 __all__ = [
@@ -30,31 +36,72 @@ __all__ = [
     "body_slices",
     "council_slices",
     "federation",
+    "head",
+    "read",
+    "serialized",
     "session_slices",
     "sessions",
     "slices",
     "state_at",
-    "thread_cache",
 ]
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-_LOCAL = threading.local()
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+_AS_OF_KEPT = 8
 
 
-def thread_cache(services: Services) -> StateCache:
-    """This thread's state cache for ``services``.
+class _Shared:
+    """The web's folded state for one ``Services``: one cache, one lock, and
+    the last few ``?at=`` folds (keyed by head and date)."""
 
-    The folded state is changed in place as the log grows, so a cache shared
-    between request threads could change under a page being rendered; each
-    thread keeps its own (a ``StateCache`` catches up from its head, and
-    refolds when the log is not the one it saw).
+    def __init__(self) -> None:
+        self.cache = StateCache()
+        self.lock = threading.RLock()
+        self.as_of: OrderedDict[tuple[int, str], FederationState] = OrderedDict()
+
+
+_SHARED: dict[int, _Shared] = {}
+_GUARD = threading.Lock()
+
+
+def _shared(services: Services) -> _Shared:
+    with _GUARD:
+        return _SHARED.setdefault(id(services), _Shared())
+
+
+def serialized(handler: Callable[P, R]) -> Callable[P, R]:
+    """Run a page handler (called with ``request=``) holding the web's read lock.
+
+    The folded state is changed in place as the log grows, so a page reads it
+    only while no other request is catching it up; time-travel folds are
+    private to the request and kept for the next one (``state_at``).
     """
-    caches: dict[int, StateCache] | None = getattr(_LOCAL, "caches", None)
-    if caches is None:
-        caches = _LOCAL.caches = {}
-    return caches.setdefault(id(services), StateCache())
+
+    @functools.wraps(handler)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        request = kwargs.get("request")
+        if not isinstance(request, Request):
+            raise TypeError(f"{handler.__name__} must be called with request=")
+        with _shared(services_of(request)).lock:
+            return handler(*args, **kwargs)
+
+    return run
+
+
+def head(services: Services) -> FederationState:
+    """The state at the head of the log (hold the web's lock while reading it)."""
+    return state_at(services, None).state
+
+
+def read(services: Services, reader: Callable[[FederationState], T]) -> T:
+    """``reader(state at the head)`` under the web's read lock (for form handlers)."""
+    shared = _shared(services)
+    with shared.lock:
+        return reader(state_at(services, None).state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +116,26 @@ class Moment:
 def state_at(services: Services, at: str | None) -> Moment:
     """SR-28: the state at the head of the log, or as recorded up to ``at``.
 
-    A malformed ``at`` raises ``InputError`` naming the parameter.
+    Call it from a ``serialized`` handler (or ``read``): the head state is
+    shared. A malformed ``at`` raises ``InputError`` naming the parameter.
     """
     if at:
         check_time(at, key="at")
-    with services.uow() as uow:
-        state = thread_cache(services).current(uow.events)
-    if not at:
-        label = "now"
-        if state.last_at is not None:
-            label = f"now (log up to {display(state.last_at)})"
-        return Moment(state, None, label)
-    return Moment(state.as_of(at), at, display(at))
+    shared = _shared(services)
+    with shared.lock, services.uow() as uow:
+        state = shared.cache.current(uow.events)
+        if not at:
+            label = "now"
+            if state.last_at is not None:
+                label = f"now (log up to {display(state.last_at)})"
+            return Moment(state, None, label)
+        key = (state.head[0] if state.head else 0, at)
+        then = shared.as_of.get(key)
+        if then is None:
+            then = shared.as_of[key] = state.as_of(at)
+            while len(shared.as_of) > _AS_OF_KEPT:
+                shared.as_of.popitem(last=False)
+        return Moment(then, at, display(at))
 
 
 def slices(state: FederationState, counts: Mapping[str, int]) -> list[Slice]:

@@ -83,6 +83,7 @@ def ballot_from_form(
 
 
 @router.get("/elections", response_class=HTMLResponse)
+@views.serialized
 def elections(request: Request, at: At = None) -> HTMLResponse:
     """SR-7: every election, its constituency, method, poll and status."""
     try:
@@ -94,6 +95,7 @@ def elections(request: Request, at: At = None) -> HTMLResponse:
 
 
 @router.get("/elections/{election_id}", response_class=HTMLResponse)
+@views.serialized
 def election(request: Request, election_id: str, at: At = None) -> HTMLResponse:
     """SR-7/SR-8: one election — the ballot form while open, the count sheet after."""
     try:
@@ -137,6 +139,7 @@ def election(request: Request, election_id: str, at: At = None) -> HTMLResponse:
 
 
 @router.get("/petitions", response_class=HTMLResponse)
+@views.serialized
 def petitions(request: Request, at: At = None) -> HTMLResponse:
     """SR-10: every recall petition with its progress."""
     try:
@@ -157,6 +160,7 @@ def petitions(request: Request, at: At = None) -> HTMLResponse:
 
 
 @router.get("/petitions/{petition_id}", response_class=HTMLResponse)
+@views.serialized
 def petition(request: Request, petition_id: str, at: At = None) -> HTMLResponse:
     """SR-10: a recall petition — signatures against the threshold, and sign."""
     services = services_of(request)

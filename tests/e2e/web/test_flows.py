@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sovet.api import create_app
-from sovet.services import ballots
+from sovet.services import ballots, petitions
 from sovet.services.bootstrap import Services, bootstrap
 from tests.e2e.web.world import PASSWORD, build_world
 
@@ -222,3 +223,38 @@ def test_a_bad_ballot_is_refused_with_the_field_named(client: TestClient) -> Non
     assert twice.status_code == 422
     assert "given twice" in twice.text
     assert "0 electors have voted" in client.get("/elections/e1").text
+
+
+def test_pages_stay_whole_while_the_log_grows(
+    client: TestClient, services: Services
+) -> None:
+    """Readers in several threads while ballots and signatures are written."""
+    csrf = login(client, "sec")
+    client.post("/elections/e1/open", data={"csrf_token": csrf})
+    logout(client, csrf)
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        own = TestClient(client.app)
+        while not stop.is_set():
+            for path in ("/elections/e1", "/bodies/petrograd", "/federation", "/"):
+                statuses.append(own.get(path).status_code)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for i in range(5):
+            ballots.cast_ballot(services, "e1", f"v{i}", ["b", "a"])
+        for i in range(3):
+            petitions.sign_petition(services, "p1", f"v{i}")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert statuses
+    assert set(statuses) == {200}
+    final = client.get("/bodies/petrograd").text
+    assert 'data-faction="vacant" data-seats="4"' in final
+    assert "5 electors have voted" in client.get("/elections/e1").text
