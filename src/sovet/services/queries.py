@@ -95,6 +95,7 @@ def log_page(uow: UnitOfWork, *, start: int = 1, limit: int = 50) -> LogPage:
     """Events ``start``, ``start + 1`` … (at most ``limit``) with their summaries."""
     if start > _MAX_SEQ:  # no such event; SQL integers stop at 2**63 - 1
         return LogPage([], {})
+    limit = min(limit, _MAX_SEQ)
     with uow:
         events = list(uow.events.read(after_seq=max(start, 1) - 1, limit=limit))
     return LogPage(
