@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -69,8 +70,13 @@ _GUARD = threading.Lock()
 
 
 def _shared(services: Services) -> _Shared:
+    key = id(services)
     with _GUARD:
-        return _SHARED.setdefault(id(services), _Shared())
+        found = _SHARED.get(key)
+        if found is None:
+            found = _SHARED[key] = _Shared()
+            weakref.finalize(services, _SHARED.pop, key, None)  # no reuse of ids
+        return found
 
 
 def serialized(handler: Callable[P, R]) -> Callable[P, R]:
