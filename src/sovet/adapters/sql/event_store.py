@@ -76,8 +76,23 @@ def _no_nul(text: str, key: str) -> None:
         )
 
 
+_SHARED: dict[str, str] = {}
+"""Repeated short texts (event types, times) shared by the events read."""
+_SHARED_MAX = 65_536
+
+
+def _shared(text: str) -> str:
+    """One object per distinct text (a million-event log repeats a few hundred)."""
+    found = _SHARED.get(text)
+    if found is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        found = _SHARED[text] = text
+    return found
+
+
 def _events(batch: Sequence[Any], lenient: bool) -> Iterator[StoredEvent]:
-    scan = _SCAN
+    scan, shared, last = _SCAN, _shared, ""
     for raw in batch:
         row = _undamaged(raw) if lenient else raw
         seq, stream, version, type_, payload, at, prev, digest = row
@@ -89,7 +104,12 @@ def _events(batch: Sequence[Any], lenient: bool) -> Iterator[StoredEvent]:
             raise ChainBroken(seq, "stored payload has text after its JSON")
         if "\\u" in payload:  # \u001F parses as \u001f: check the text
             _check_canonical(seq, payload, value)
-        yield StoredEvent(seq, stream, version, type_, value, at, prev, digest)
+        if prev == last:
+            prev = last  # the previous event's hash object, not a second copy
+        last = digest
+        yield StoredEvent(
+            seq, stream, version, shared(type_), value, shared(at), prev, digest
+        )
 
 
 class SqlEventStore:
