@@ -18,6 +18,11 @@ GOOD = '{"at": "1918-02-01", "faction": "anarchists", "name": "Anarchists"}'
         ('{"at": "1918-02-01", "faction": ', 422, "JSON"),
         ("[1, 2, 3]", 422, "JSON object"),
         ("", 422, "empty"),
+        (
+            '{"at": "1918-02-01", "faction": "a", "name": "A", "name": "B"}',
+            422,
+            "twice",
+        ),
         ('{"at": "1918-02-01", "faction": 7, "name": "A"}', 422, "faction"),
         ('{"at": "1918-02-01", "faction": "a", "name": "A", "x": 1}', 422, "'x'"),
         ('{"at": "1918-02-01", "name": "A"}', 422, "faction"),

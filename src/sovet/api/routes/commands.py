@@ -15,9 +15,10 @@ No ``from __future__ import annotations`` here: each generated endpoint's
 ``body`` annotation is set to the real model class for FastAPI to read.
 """
 
+import json
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -25,6 +26,7 @@ from sovet.api.deps import ApiContext, Caller, Ctx
 from sovet.api.schemas import command_model
 from sovet.domain import COMMANDS, command_from_mapping, summary
 from sovet.domain import event_from_stored as _event
+from sovet.domain.errors import InputError
 from sovet.ports import ConcurrencyConflict
 from sovet.services.authz import Principal
 from sovet.services.command_authz import SERVICE_ONLY, authorize_command
@@ -103,8 +105,23 @@ def run_command(
     }
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _value in pairs]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise InputError(
+            f"the key {twice[0]!r} appears twice in one object: a command must "
+            "say one thing",
+            key=twice[0],
+        )
+    return dict(pairs)
+
+
 def _endpoint(name: str) -> Any:
-    async def endpoint(body: BaseModel, ctx: Ctx, principal: Caller) -> dict[str, Any]:
+    async def endpoint(
+        request: Request, body: BaseModel, ctx: Ctx, principal: Caller
+    ) -> dict[str, Any]:
+        json.loads(await request.body(), object_pairs_hook=_unique_keys)
         fields = body.model_dump(mode="json", exclude_unset=True)
         return await run_in_threadpool(run_command, ctx, principal, name, fields)
 
