@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, UniqueConstraint, inspect
 
@@ -104,3 +105,18 @@ def test_postgres_upgrade_creates_the_schema(postgres_url: str) -> None:
         _check(engine)
     finally:
         engine.dispose()
+
+
+def test_sqlite_downgrade_to_the_initial_schema_and_back(sqlite_engine: Engine) -> None:
+    migrate(sqlite_engine)
+    config = alembic_config()
+    with sqlite_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert sorted(inspect(sqlite_engine).get_table_names()) == [
+        "alembic_version",
+        "checkpoints",
+        "events",
+        "projections",
+    ]
+    _check(sqlite_engine)
