@@ -3,6 +3,7 @@ sessions (DESIGN §6)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from sovet.api.throttle import Limits
 from sovet.cli.app import app as cli
 from sovet.cli.serve_cmd import first_start_hint
 from sovet.domain import command_from_mapping
+from sovet.services.accounts import SESSION_HOURS, Accounts, token_hash
 from sovet.services.bootstrap import bootstrap
 from sovet.services.handlers import execute
 from tests.e2e.api.conftest import PASSWORD, Api, copy_demo, make_api
@@ -326,3 +328,36 @@ def test_refused_actions_are_throttled_per_address(
         assert statuses == [403, 403, 429]
         elsewhere = TestClient(api.client.app, client=("10.0.0.9", 1))
         assert elsewhere.get("/api/verify").status_code == 200
+
+
+class _Clock:
+    def __init__(self, now: datetime) -> None:
+        self.at = now
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def test_sessions_expire_and_only_token_hashes_are_stored(api: Api) -> None:
+    clock = _Clock(datetime(2026, 1, 1, tzinfo=UTC))
+    accounts = Accounts(api.accounts.store, clock)
+    accounts.create_account("root", PASSWORD)
+    session = accounts.login("root", PASSWORD, address="test")
+    token = accounts.issue_token("root", ["read"])
+    engine = api.services.engine
+    assert engine is not None
+    with engine.connect() as conn:
+        stored = [
+            row[0]
+            for table in ("web_sessions", "api_tokens")
+            for row in conn.exec_driver_sql(f"SELECT token_hash FROM {table}")
+        ]
+        password = conn.exec_driver_sql("SELECT password_hash FROM accounts").scalar()
+    assert session.token not in stored
+    assert token not in stored
+    assert token_hash(session.token) in stored
+    assert str(password).startswith("$argon2id$")
+    assert accounts.from_session(session.token) is not None
+    clock.at += timedelta(hours=SESSION_HOURS, seconds=1)
+    assert accounts.from_session(session.token) is None
+    assert api.accounts.store.session(token_hash(session.token)) is None
