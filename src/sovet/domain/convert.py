@@ -103,7 +103,7 @@ def _compile(hint: Any) -> Decoder:
         value_hint = args[1] if len(args) == 2 else Any
 
         def table(value: object, key: str, fail: Fail) -> Any:
-            if not isinstance(value, Mapping):
+            if type(value) is not dict and not isinstance(value, Mapping):
                 fail(f"expected a table, got {value!r}", key)
             item = _decoder(value_hint)
             out: dict[str, Any] = {}

@@ -16,6 +16,7 @@ defaults. Lookups that fail raise ``NotFound`` naming the kind and the id.
 from __future__ import annotations
 
 import copy
+import gc
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -442,8 +443,20 @@ def _get(table: dict[str, _T], key: str, kind: str) -> _T:
 
 
 def fold(events: Iterable[StoredEvent]) -> FederationState:
-    """SR-28: the state the events make, applied in order from an empty state."""
+    """SR-28: the state the events make, applied in order from an empty state.
+
+    The cyclic garbage collector is paused meanwhile: a replay allocates
+    millions of objects that live on (records, refs), which would otherwise
+    trigger full collections over an ever larger heap (a third of the time of
+    a million-event replay); evolving makes no reference cycles to reclaim.
+    """
     state = FederationState()
-    for stored in events:
-        evolve(state, stored)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for stored in events:
+            evolve(state, stored)
+    finally:
+        if was_enabled:
+            gc.enable()
     return state
