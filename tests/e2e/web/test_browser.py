@@ -168,7 +168,8 @@ def login(page: Page, base: str, name: str) -> None:
 
 def logout(page: Page) -> None:
     page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    banner = page.get_by_role("banner")
+    expect(banner.get_by_role("link", name="Log in")).to_be_visible()
 
 
 TOUR = [
@@ -305,11 +306,11 @@ def test_vote_count_receipt_and_recall_in_chromium(
     vacant = page.locator("svg.hemicycle g[data-faction='vacant']")
     expect(vacant).to_have_attribute("data-seats", "3")
     shot(page, "council-before-recall")
-    for member in ("v0", "v1", "v2"):
+    for signed, member in enumerate(("v0", "v1", "v2"), start=1):
         login(page, base, member)
         page.goto(base + "/petitions/p1")
         page.get_by_role("button", name="Sign this petition").click()
-        expect(page.locator("progress")).to_be_visible()
+        expect(page.locator("progress")).to_have_attribute("value", str(signed))
         logout(page)
     page.goto(base + "/petitions/p1")
     expect(page.locator("progress")).to_have_attribute("value", "3")
