@@ -268,6 +268,10 @@ def test_vote_count_receipt_and_recall_in_chromium(
             ballots.cast_ballot(services, "e1", member, ranking)
 
     login(page, base, "v0")
+    expect(page.locator("main")).to_contain_text("putilov")
+    shot(page, "member-page")
+    page.goto(base + "/elections")
+    shot(page, "elections")
     page.goto(base + "/elections/e1")
     expect(page.locator("main")).not_to_contain_text("Count sheet")
     # keyboard reordering (progressive enhancement) renumbers the ranks
@@ -302,6 +306,8 @@ def test_vote_count_receipt_and_recall_in_chromium(
     shot(page, "receipt-check")
     logout(page)
 
+    page.goto(base + "/petitions")
+    shot(page, "petitions")
     page.goto(base + "/bodies/petrograd")
     vacant = page.locator("svg.hemicycle g[data-faction='vacant']")
     expect(vacant).to_have_attribute("data-seats", "3")
