@@ -116,13 +116,17 @@ def world_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
     admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    before = os.environ.get("SOVET_KEY_FILE")
     os.environ["SOVET_KEY_FILE"] = str(tmp / "sovet.key")
     try:
         db = with_schema(url, schema)
         build_world(db)
         yield db, tmp
     finally:
-        os.environ.pop("SOVET_KEY_FILE", None)
+        if before is None:
+            os.environ.pop("SOVET_KEY_FILE", None)
+        else:
+            os.environ["SOVET_KEY_FILE"] = before
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
