@@ -38,6 +38,9 @@ from sovet.web.render import page
 
 __all__ = ["router"]
 
+TREE_LIMIT = 30
+"""Children shown per body on ``/federation`` (``?full=true`` shows all)."""
+
 router = APIRouter(include_in_schema=False, dependencies=[Depends(install_error_pages)])
 
 
@@ -67,13 +70,16 @@ def home(request: Request, at: At = None) -> HTMLResponse:
 
 @router.get("/federation", response_class=HTMLResponse)
 @views.serialized
-def federation(request: Request, at: At = None) -> HTMLResponse:
-    """SR-2: the tree of bodies, each with its composition by faction."""
+def federation(request: Request, at: At = None, full: bool = False) -> HTMLResponse:
+    """SR-2: the tree of bodies, each with its composition by faction.
+
+    At most ``TREE_LIMIT`` children per body unless ``?full=true``.
+    """
     try:
         moment_ = views.state_at(services_of(request), at)
     except SovetError as error:
         return error_page(request, error, at)
-    roots = views.federation(moment_.state)
+    roots = views.federation(moment_.state, None if full else TREE_LIMIT)
     picture = svg.federation_tree(roots, title="The federation of bodies")
     return page(
         request,
@@ -82,6 +88,7 @@ def federation(request: Request, at: At = None) -> HTMLResponse:
         moment=moment_,
         roots=roots,
         picture=picture,
+        full=full,
     )
 
 

@@ -201,8 +201,12 @@ def council_slices(state: FederationState, body: BodyRecord) -> list[Slice]:
     return parts
 
 
-def federation(state: FederationState) -> list[TreeNode]:
-    """SR-2: the bodies as a forest (by ``parent``), sessions under their body."""
+def federation(state: FederationState, limit: int | None = None) -> list[TreeNode]:
+    """SR-2: the bodies as a forest (by ``parent``), sessions under their body.
+
+    With ``limit``, a body shows at most ``limit`` children and a last node
+    counting the others (a federation of 10,000 councils stays readable).
+    """
     nodes = {
         key: TreeNode(key, body.name, body.kind, council_slices(state, body))
         for key, body in state.bodies.items()
@@ -220,7 +224,19 @@ def federation(state: FederationState) -> list[TreeNode]:
             session_slices(state, session),
         )
         (owner.children if owner is not None else roots).append(node)
+    if limit is not None:
+        _trim(roots, limit)
     return roots
+
+
+def _trim(nodes: list[TreeNode], limit: int) -> None:
+    """Keep ``limit`` children per body; the rest become one "… more" node."""
+    for node in nodes:
+        _trim(node.children, limit)
+    if len(nodes) > limit:
+        hidden = len(nodes) - limit
+        del nodes[limit:]
+        nodes.append(TreeNode("more", f"… and {hidden} more", "more"))
 
 
 def sessions(state: FederationState) -> list[Assembly]:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from sovet.cli.app import app as cli
 from sovet.services.bootstrap import Services, bootstrap
+from sovet.web import views
 from sovet.web.routes import router
 
 PAGES = ["/", "/federation", "/congress", "/log", "/audit"]
@@ -240,3 +241,20 @@ def test_counterfactual_election_publishes_its_count_sheet(
     )
     assert before.status_code == 200
     assert "Count sheet" not in before.text  # counted on 24 Feb
+
+
+def test_federation_tree_is_trimmed_to_a_readable_size(demo_dir: Path) -> None:
+    with bootstrap(str(demo_dir / "demo.db")) as services:
+        state = views.state_at(services, None).state
+        full = views.federation(state)
+        trimmed = views.federation(state, 3)
+    congress = next(node for node in full if node.key == "national-congress")
+    assert len(congress.children) > 3
+    short = next(node for node in trimmed if node.key == "national-congress")
+    assert [c.key for c in short.children[:3]] == [c.key for c in congress.children[:3]]
+    assert short.children[3].name == f"… and {len(congress.children) - 3} more"
+    assert len(short.children) == 4
+
+
+def test_federation_page_offers_the_full_tree(history: TestClient) -> None:
+    assert history.get("/federation", params={"full": "true"}).status_code == 200
