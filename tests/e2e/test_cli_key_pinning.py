@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -106,9 +108,17 @@ def test_import_pins_the_exporters_key_and_verify_accepts_it(
     assert _invoke("export", str(again), "--db", str(fresh)).exit_code == 0
     header = json.loads(again.read_text(encoding="utf-8").splitlines()[0])
     assert header["signers"] == [own]
-    assert header["public_key"] != own
+    assert header["public_key"] == own  # the one signer, not the re-exporter's key
     third = tmp_path / "third.db"
     assert _invoke("import", str(again), "--db", str(third)).exit_code == 0
+    tool = Path(__file__).parents[2] / "tools" / "verify_export.py"
+    checked = subprocess.run(
+        [sys.executable, str(tool), str(again), "--key", own],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_import_refuses_a_checkpoint_by_an_undeclared_key(

@@ -3,8 +3,11 @@
 Format ``sovet-log/1``, one JSON object per line:
 
 1. a header ``{"format": "sovet-log/1", "public_key": …, "signers": […],
-   "events": N, "head_hash": …}`` — the exporting database's checkpoint key and
-   the keys its checkpoints are signed by (an imported log keeps its origin's);
+   "events": N, "head_hash": …}`` — ``signers`` are the keys the checkpoints are
+   signed by (an imported log keeps its origin's); ``public_key`` is the one
+   signer when there is exactly one (what an observer pins, and what
+   ``tools/verify_export.py`` checks every checkpoint against), else the
+   exporting database's own key;
 2. N event lines ``{"kind": "event", "seq", "stream_id", "version", "type",
    "payload", "recorded_at", "prev_hash", "hash"}`` in ``seq`` order;
 3. checkpoint lines ``{"kind": "checkpoint", "size", "root_hash", "head_hash",
@@ -81,11 +84,12 @@ def export_lines(uow: UnitOfWork, signer: Signer) -> Iterator[str]:
         events = list(uow.events.read())
         checkpoints = uow.checkpoints.list()
     head = events[-1].hash if events else GENESIS_HASH
+    signers = list(dict.fromkeys(c.public_key for c in checkpoints))
     yield _dump(
         {
             "format": FORMAT,
-            "public_key": signer.public_key_hex(),
-            "signers": list(dict.fromkeys(c.public_key for c in checkpoints)),
+            "public_key": signers[0] if len(signers) == 1 else signer.public_key_hex(),
+            "signers": signers,
             "events": len(events),
             "head_hash": head,
         }
