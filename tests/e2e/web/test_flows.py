@@ -258,3 +258,28 @@ def test_pages_stay_whole_while_the_log_grows(
     final = client.get("/bodies/petrograd").text
     assert 'data-faction="vacant" data-seats="4"' in final
     assert "5 electors have voted" in client.get("/elections/e1").text
+
+
+def test_approval_ballot_by_checkboxes(client: TestClient) -> None:
+    csrf = login(client, "sec")
+    client.post("/elections/e2/open", data={"csrf_token": csrf})
+    logout(client, csrf)
+    csrf = login(client, "v0")
+    form = client.get("/elections/e2").text
+    assert 'type="checkbox" id="approve-b" name="approve" value="b"' in form
+    assert 'name="rank-b"' not in form
+    none = client.post("/elections/e2/ballot", data={"csrf_token": csrf})
+    assert none.status_code == 422
+    cast = client.post(
+        "/elections/e2/ballot", data={"csrf_token": csrf, "approve": ["c", "b"]}
+    )
+    assert cast.status_code == 200, cast.text
+    assert "Your ballot: c, b" in cast.text
+    logout(client, csrf)
+    csrf = login(client, "sec")
+    client.post(
+        "/elections/e2/close", data={"csrf_token": csrf, "signed": ["k1", "rep"]}
+    )
+    sheet = client.get("/elections/e2").text
+    assert "1 of 5 registered electors voted" in sheet
+    assert "Count sheet" in sheet

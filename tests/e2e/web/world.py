@@ -2,7 +2,8 @@
 
 Petrograd's constituency ``putilov`` (3 seats, electors ``v0``…``v4``) has
 deputy ``a`` (seated 2 Oct 1917, recall petition ``p1`` open against them) and
-election ``e1`` (1 seat, IRV, candidates ``a``, ``b``, ``c``). Accounts:
+election ``e1`` (1 seat, IRV, candidates ``a``, ``b``, ``c``) and ``e2`` (1 seat,
+approval, ``b`` and ``c``). Accounts:
 ``v0``…``v4`` (members of the council, each linked to their person) and
 ``sec`` (the council's secretary) and ``a`` (the deputy); every password is
 ``PASSWORD``.
@@ -41,6 +42,18 @@ def build_world(db: str) -> None:
                 candidates=("a", "b", "c"),
                 conduct=CONDUCT,
                 method="irv",
+            )
+        )
+        flow.run(
+            CallElection(
+                at="1917-10-04",
+                election="e2",
+                constituency="putilov",
+                seats=1,
+                polling_day="1917-11-05",
+                candidates=("b", "c"),
+                conduct=CONDUCT,
+                method="approval",
             )
         )
         accounts = open_accounts(services)
