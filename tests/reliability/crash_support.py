@@ -165,6 +165,8 @@ def vote_until_killed(
         time.sleep(delay)
         kill()
 
+    fired: list[threading.Thread] = []
+
     def client() -> None:
         while True:
             with lock:
@@ -177,13 +179,16 @@ def vote_until_killed(
             with lock:
                 acknowledged[voter] = receipt
                 if len(acknowledged) == kill_after:
-                    threading.Thread(target=fire).start()
+                    fired.append(threading.Thread(target=fire))
+                    fired[0].start()
 
     workers = [threading.Thread(target=client) for _ in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(timeout=120)
+    for thread in fired:  # the kill has fully happened before anyone looks
+        thread.join(timeout=120)
     return acknowledged
 
 
