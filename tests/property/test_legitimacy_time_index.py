@@ -148,6 +148,53 @@ def test_the_index_is_rebuilt_when_the_log_grows() -> None:
     assert rebuilt.covered == len(log)
 
 
+def test_one_act_at_a_time_extends_the_index_and_stays_exact() -> None:
+    """A command at a time (the live case): each group is added from the live
+    state, and every earlier time still answers as a fresh fold."""
+    log = _spread(history())
+    start = len(log) // 2
+    state = fold(log[:start])
+    legitimacy(state, log[0].recorded_at)
+    built = state.time_indexes[None]
+    assert isinstance(built, TimeIndex)
+    for index in range(start, len(log)):
+        evolve(state, log[index])
+        at = log[index - 1].recorded_at
+        assert legitimacy(state, at).to_json() == _fresh(log[: index + 1], at)
+        extended = state.time_indexes[None]
+        assert isinstance(extended, TimeIndex)
+        assert extended.before is built.before  # extended, not rebuilt
+        assert extended.covered == index + 1
+    for event in log[start - 3 :]:
+        at = event.recorded_at
+        assert legitimacy(state, at).to_json() == _fresh(log, at)
+
+
+def test_acts_of_one_moment_arriving_apart_replace_that_group_answer() -> None:
+    """The 1917 log with two acts per minute, applied one act at a time with a
+    question between each: a group's answer is the one after its last act."""
+    start = parse_at("1917-11-07")
+    log = tuple(
+        replace(e, recorded_at=(start + timedelta(minutes=i // 2)).isoformat())
+        for i, e in enumerate(history())
+    )
+    half = len(log) // 2 & ~1  # a group boundary
+    state = fold(log[:half])
+    early = log[0].recorded_at
+    legitimacy(state, early)
+    built = state.time_indexes[None]
+    for event in log[half:]:
+        evolve(state, event)
+        legitimacy(state, early)  # extends the index act by act
+    extended = state.time_indexes[None]
+    assert isinstance(built, TimeIndex)
+    assert isinstance(extended, TimeIndex)
+    assert extended.before is built.before  # extended, not rebuilt
+    for event in log[half - 2 :: 2]:
+        at = event.recorded_at
+        assert legitimacy(state, at).to_json() == _fresh(log, at), at
+
+
 def test_a_log_out_of_time_order_is_not_indexed() -> None:
     log = list(history()[:3])
     late = log[2]

@@ -93,10 +93,21 @@ class _Undated:
 
 
 def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | None:
-    index = state.time_indexes.get(body)
-    if not isinstance(index, TimeIndex) or index.covered != len(state.log):
-        index = TimeIndex.build(state.log, lambda s: _undated(s, body))
-        state.time_indexes[body] = index
+    kept = state.time_indexes.get(body)
+    index = kept if isinstance(kept, TimeIndex) else None
+    if index is not None and index.covered == len(state.log):
+        return index
+
+    def evaluate(folded: FederationState) -> _Undated:
+        return _undated(folded, body)
+
+    # Extending evaluates the live state, which is the fold of its log when its
+    # constitution came from the log (a state built with another one is not).
+    if index is not None and state.constitution_ref is not None:
+        index = index.extend(state.log, state, evaluate)
+    if index is None or index.covered != len(state.log):
+        index = TimeIndex.build(state.log, evaluate)
+    state.time_indexes[body] = index
     return index
 
 
