@@ -22,9 +22,21 @@ from pathlib import Path
 from tests.reliability.crash_support import free_port
 
 
+def _bin(name: str) -> str | None:
+    """``name`` on the PATH, else in Debian's newest ``/usr/lib/postgresql/*/bin``."""
+    found = shutil.which(name)
+    if found is not None:
+        return found
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+    )
+    return str(versions[-1]) if versions else None
+
+
 def available() -> str | None:
     """Why a throwaway cluster cannot be made here, or ``None`` when it can."""
-    if shutil.which("initdb") is None or shutil.which("pg_ctl") is None:
+    if _bin("initdb") is None or _bin("pg_ctl") is None:
         return "initdb/pg_ctl not installed"
     try:
         pwd.getpwnam("postgres")
@@ -45,7 +57,7 @@ class Cluster:
         user = pwd.getpwnam("postgres")
         os.chown(self.root, user.pw_uid, user.pw_gid)
         self._as_postgres(
-            "initdb",
+            str(_bin("initdb")),
             "-D",
             str(self.data),
             "-A",
@@ -73,7 +85,7 @@ class Cluster:
             "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
         )
         self._as_postgres(
-            "pg_ctl",
+            str(_bin("pg_ctl")),
             "-D",
             str(self.data),
             "-o",
@@ -110,7 +122,9 @@ class Cluster:
     def stop(self) -> None:
         """Stop the cluster at once (no checkpoint needed: it is thrown away)."""
         with contextlib.suppress(subprocess.CalledProcessError):  # already down
-            self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
+            self._as_postgres(
+                str(_bin("pg_ctl")), "-D", str(self.data), "-m", "immediate", "stop"
+            )
 
     def remove(self) -> None:
         """Stop and delete the cluster."""
