@@ -5,6 +5,7 @@ loopback.
 Usage::
 
     .venv/bin/python bench/scale_http.py [--pg URL] [--voters 300] [--concurrency 16]
+        [--profile /tmp/sovet-server.prof]
 
 sovet: the app ``sovet serve`` runs (``create_app``) on a fresh schema holding the
 h8 town (``putilov``, election ``e1``, IRV over a, b, c) with one account and
@@ -19,6 +20,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -139,10 +141,13 @@ async def load(
     }
 
 
-def _start(kind: str, location: str) -> tuple[subprocess.Popen[bytes], str]:
+def _start(
+    kind: str, location: str, profile: str | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
+    profiler = ["-m", "cProfile", "-o", profile] if profile else []
     child = subprocess.Popen(
-        [sys.executable, __file__, "--serve", kind, location, str(port)]
+        [sys.executable, *profiler, __file__, "--serve", kind, location, str(port)]
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -155,12 +160,22 @@ def _start(kind: str, location: str) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError(f"the {kind} server did not start")
 
 
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop a server the way Ctrl-C does (a profiled one then writes its stats)."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 def main() -> None:
     """Prepare, serve, load both, print JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pg", default=os.environ.get("SOVET_TEST_DATABASE_URL"))
     parser.add_argument("--voters", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--profile", help="write a cProfile of the sovet server here")
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -174,7 +189,7 @@ def main() -> None:
         began = time.perf_counter()
         secretary, heads = prepare(location, args.voters)
         result["prepare_s"] = round(time.perf_counter() - began, 1)
-        server, base = _start("sovet", location)
+        server, base = _start("sovet", location, args.profile)
         try:
             opened = httpx.post(f"{base}/api/elections/e1/open", headers=secretary)
             opened.raise_for_status()
@@ -186,7 +201,7 @@ def main() -> None:
                 load(f"{base}/api/elections/e1/ballots", casts, args.concurrency)
             )
         finally:
-            server.kill()
+            _stop(server)
         server, base = _start("bare", bare_location)
         try:
             bodies: list[tuple[dict[str, str], dict[str, Any]]] = [
