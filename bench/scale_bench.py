@@ -9,7 +9,8 @@ Usage (from the repository root)::
 Each replay runs in a fresh process so that its peak RSS
 (``resource.getrusage``) is its own. ``--pg`` (default ``$SOVET_TEST_DATABASE_URL``
 or the local test server) gets a fresh schema, dropped at the end. Prints one
-JSON document and a Markdown table for ``bench/RESULTS.md``.
+JSON document (the figures of ``bench/RESULTS.md``). Ballots over HTTP are
+measured by ``bench/scale_http.py``.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def generate_cmd(
     console.print(
         f"{result.events:,} events written to {services.location} in {elapsed:.1f} s "
         f"({result.events / max(elapsed, 1e-9):,.0f} events/s): {plan.members:,} "
-        f"members, {plan.councils:,} councils, {plan.recalls:,} recalls; head "
+        f"members, {plan.councils:,} councils, {plan.recalls:,} recall(s); head "
         f"{result.head[1][:16]}… (seed {plan.seed})"
     )
 
