@@ -5,8 +5,9 @@ the congress before T, or by the executive committee that session elected (or
 confirmed by that session, SR-26); (2) that session was credentialed (SR-17),
 the vote was quorate (SR-16, enforced when it was taken) and met SR-18/19; (3)
 no expiry event (SR-26) happened between the approval and T. Vacancies do not
-end G; they are warnings. The answer is computed on the state folded from the
-events recorded up to T (``FederationState.as_of``), so it is right for any T.
+end G; they are warnings. The answer is that of the state folded from the
+events recorded up to T, so it is right for any T; a past T is looked up in the
+state's time index (``timeline.TimeIndex``: one fold, then a bisection).
 """
 
 from __future__ import annotations
