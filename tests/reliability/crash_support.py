@@ -11,6 +11,7 @@ stored projections equal a replay.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import random
@@ -21,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -137,8 +137,8 @@ def cast(base: str, token: str, ranking: list[str]) -> str | None:
             if answer.status == 201:
                 receipt: str = json.loads(answer.read())["receipt"]
                 return receipt
-    except (OSError, urllib.error.HTTPError, ValueError):
-        return None
+    except (OSError, http.client.HTTPException, ValueError):
+        return None  # refused, or the connection died (IncompleteRead …)
     return None
 
 
