@@ -7,7 +7,8 @@ SIGKILL after a random number of acknowledged ballots (plus a random few
 milliseconds). After crash recovery: every acknowledged ballot is stored,
 nothing unacknowledged is half there, the log verifies, the stored projections
 equal a replay; a new server takes the remaining voters and the poll closes
-with all of them counted. Three runs by default, twenty marked ``slow``.
+with all of them counted. Three runs by default, twenty marked ``slow``. The
+same with ``sovet serve`` killed instead, on PostgreSQL (two runs; twenty slow).
 """
 
 from __future__ import annotations
@@ -64,18 +65,22 @@ def _sql(cluster: Cluster, statement: str) -> None:
         admin.dispose()
 
 
-def _run(setup: tuple[Cluster, Town, dict[str, str]], seed: int) -> None:
+def _run(
+    setup: tuple[Cluster, Town, dict[str, str]], seed: int, *, victim: str = "postgres"
+) -> None:
     cluster, template, env = setup
-    name = f"run{seed}"
+    name = f"{victim}{seed}"
     _sql(cluster, f"CREATE DATABASE {name} TEMPLATE town")
     town = Town(cluster.url(name), dict(template.tokens))
     rng = random.Random(seed)
     server = Server(town.db, env)
+    kill = cluster.crash if victim == "postgres" else server.kill
     try:
-        acknowledged = vote_until_killed(server.base, town, cluster.crash, rng)
+        acknowledged = vote_until_killed(server.base, town, kill, rng)
     finally:
         server.kill()
-        cluster.start()  # crash recovery
+        if victim == "postgres":
+            cluster.start()  # crash recovery
     stored = check_after_crash(town.db, acknowledged)
     assert stored >= len(acknowledged)
     again = Server(town.db, env)
@@ -105,3 +110,18 @@ def test_11_postgres_killed_while_voting_20_runs(
     cluster: tuple[Cluster, Town, dict[str, str]], seed: int
 ) -> None:
     _run(cluster, seed)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_11_server_on_postgres_killed_while_voting(
+    cluster: tuple[Cluster, Town, dict[str, str]], seed: int
+) -> None:
+    _run(cluster, seed, victim="server")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(100, 120))
+def test_11_server_on_postgres_killed_while_voting_20_runs(
+    cluster: tuple[Cluster, Town, dict[str, str]], seed: int
+) -> None:
+    _run(cluster, seed, victim="server")
