@@ -261,6 +261,26 @@ class EventStoreContract:
         assert canonical_json(read.payload) == canonical_json(PAYLOAD)
         assert (read.type, read.recorded_at) == (event.type, event.recorded_at)
 
+    def test_appended_payload_is_what_a_read_returns(
+        self, make_uow: UowFactory
+    ) -> None:
+        """Live state must equal replay: append returns the canonical payload.
+
+        A payload built with keys out of order comes back from ``append`` with
+        the key order (and values) of a later read, so folding what ``append``
+        returned gives the same state, summaries included, as folding the log.
+        """
+        payload = {"z": 1, "a": {"y": [3, 1], "b": "x"}, "m": None}
+        with make_uow() as uow:
+            (live,) = uow.events.append([NewEvent("s", "T", payload, "1917")])
+            uow.commit()
+        with make_uow() as uow:
+            (read,) = list(uow.events.read())
+        assert live.payload == read.payload == payload
+        assert list(live.payload) == list(read.payload) == ["a", "m", "z"]
+        assert list(live.payload["a"]) == list(read.payload["a"]) == ["b", "y"]
+        assert live.payload is not payload
+
     def test_read_payloads_are_copies(self, make_uow: UowFactory) -> None:
         payload = {"list": [1]}
         with make_uow() as uow:

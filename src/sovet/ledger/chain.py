@@ -150,7 +150,9 @@ def link_batch(
                 event.stream_id,
                 version,
                 event.type,
-                event.payload,
+                # The canonical form, parsed back: exactly what a later read
+                # yields (keys sorted, a copy), so live state equals replay.
+                json.loads(payload),
                 event.recorded_at,
                 prev,
                 digest,
