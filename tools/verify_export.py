@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterator
 from fractions import Fraction
@@ -58,6 +59,15 @@ SCALE = 100_000  # Scottish STV works in units of 0.00001 vote
 EVENT_KEYS = ("seq", "stream_id", "version", "type", "payload", "recorded_at")
 LINK_KEYS = ("prev_hash", "hash")
 CHECKPOINT_KEYS = ("size", "root_hash", "head_hash", "signature", "public_key")
+DEFAULT_RECALL = {
+    "recall_mode": "re_election",
+    "recall_threshold": "1/2",
+    "recall_threshold_strict": True,
+    "recall_basis": "registered_electorate",
+    "recall_petition_share": "0",
+    "turnout_floor": "0",
+}
+"""SR-10's 1917 defaults (RULES.md), in force while the log adopts no constitution."""
 
 Json = Any
 
@@ -605,7 +615,7 @@ class Federation:
     """The little of the log's state needed for SR-10, SR-19, SR-26 and SR-28."""
 
     def __init__(self) -> None:
-        self.recall: dict[str, Json] = {}
+        self.recall: dict[str, Json] = dict(DEFAULT_RECALL)
         self.levels: list[str] = []
         self.congress_bodies: dict[str, str] = {}  # body -> level
         self.names: dict[str, str] = {}
@@ -616,6 +626,7 @@ class Federation:
         self.lists: dict[str, Json] = {}  # government -> its list
         self.in_force: dict[str, tuple[str, str, int]] = {}  # body -> gov, session, seq
         self.demands: dict[tuple[str, str], Json] = {}
+        self.signatures: dict[str, int] = {}  # petition -> signatures so far
         self.recalls = 0
 
     def session_of(self, assembly: str) -> str:
@@ -627,7 +638,7 @@ class Federation:
         kind, p, seq = event["type"], event["payload"], event["seq"]
         where = f"event {seq} ({kind})"
         if kind == "ConstitutionAdopted":
-            self.recall = p["constitution"].get("recall", {})
+            self.recall = {**DEFAULT_RECALL, **p["constitution"].get("recall", {})}
             self.levels = list(p["constitution"].get("levels", []))
         elif kind == "BodyRegistered" and p.get("kind") == "congress":
             self.congress_bodies[p["body"]] = p.get("level", "")
@@ -649,6 +660,8 @@ class Federation:
                 del self.in_force[p["body"]]
         elif kind in ("RecallDemanded", "RecallVoteCalled"):
             self._petition(kind, p, where)
+        elif kind == "RecallPetitionSigned":
+            self._signed(p, where)
         elif kind == "RecallVoteFailed":
             if self._vote_passes(p["yes"], p["no"], p["blank"], p["registered"]):
                 raise Failure(f"{where}: the figures pass the recall, yet it failed")
@@ -708,14 +721,7 @@ class Federation:
         mode = "re_election" if kind == "RecallDemanded" else "recall_vote"
         if self.recall.get("recall_mode") != mode:
             raise Failure(f"{where}: the constitution's recall mode is not {mode}")
-        if mode == "recall_vote":
-            share, strict = (
-                _fraction(self.recall["recall_petition_share"], where),
-                False,
-            )
-        else:
-            share = _fraction(self.recall["recall_threshold"], where)
-            strict = bool(self.recall.get("recall_threshold_strict", True))
+        share, strict = self._threshold(where)
         if not past(p["signed"], p["registered"], share, strict):
             raise Failure(
                 f"{where}: {p['signed']} of {p['registered']} signatures do not "
@@ -735,23 +741,48 @@ class Federation:
             yes, whole, share, bool(self.recall.get("recall_threshold_strict", True))
         )
 
+    def _threshold(self, where: str) -> tuple[Fraction, bool]:
+        """SR-10: the share a petition must pass, and whether strictly."""
+        if self.recall.get("recall_mode") == "recall_vote":
+            return _fraction(self.recall["recall_petition_share"], where), False
+        strict = bool(self.recall.get("recall_threshold_strict", True))
+        return _fraction(self.recall["recall_threshold"], where), strict
+
+    def _signed(self, p: Json, where: str) -> None:
+        """SR-10: an online signature: its running count and ``reached`` flag."""
+        count = self.signatures.get(p["petition"], 0) + 1
+        self.signatures[p["petition"]] = count
+        if p["signed"] != count:
+            raise Failure(
+                f"{where}: says {p['signed']} signatures, the log has {count}"
+            )
+        share, strict = self._threshold(where)
+        if bool(p.get("reached")) != past(count, p["registered"], share, strict):
+            raise Failure(
+                f"{where}: {count} of {p['registered']} signatures against the "
+                f"threshold {share}: 'reached' is {p.get('reached')!r} (SR-10)"
+            )
+
     def _recalled(self, p: Json, where: str) -> None:
         mode, basis = p["mode"], p["basis"]
         if mode != self.recall.get("recall_mode"):
             raise Failure(f"{where}: mode {mode!r} is not the constitution's")
-        words = basis.replace(",", "").split()
+        pending = (p["constituency"], p["deputy"]) in self.demands
         if mode == "petition_ends_mandate":
-            signed, registered = int(words[1]), int(words[3])
-            share = _fraction(self.recall["recall_threshold"], where)
-            strict = bool(self.recall.get("recall_threshold_strict", True))
-            ok = past(signed, registered, share, strict)
+            figures = re.search(r"(\d+) of (\d+)", basis)
+            share, strict = self._threshold(where)
+            ok = figures is not None and past(
+                int(figures[1]), int(figures[2]), share, strict
+            )
         elif mode == "recall_vote":
-            yes, no, blank, registered = (int(words[i]) for i in (1, 3, 5, 8))
-            ok = (p["constituency"], p["deputy"]) in self.demands and self._vote_passes(
-                yes, no, blank, registered
+            vote = re.search(r"vote (\d+) yes, (\d+) no, (\d+) blank of (\d+)", basis)
+            ok = (
+                vote is not None
+                and pending
+                and self._vote_passes(*(int(vote[i]) for i in range(1, 5)))
             )
         else:
-            ok = "congress" in basis or (p["constituency"], p["deputy"]) in self.demands
+            ok = "ordered by the congress" in basis or pending
         if not ok:
             raise Failure(
                 f"{where}: recall of {p['deputy']!r} [{basis}] does not "

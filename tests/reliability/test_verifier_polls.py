@@ -26,10 +26,11 @@ from sovet.cli.app import app
 from sovet.services.ballots import cast_ballot, close_poll, open_poll
 from sovet.services.bootstrap import bootstrap
 from sovet.services.checkpoints import sign_head
+from sovet.services.petitions import open_petition, sign_petition
 from sovet.services.transfer import export_log
 from tests.e2e.test_verify_export import _rechain_and_resign, _rows, _write
 from tests.reliability.helpers import VERIFIER, verifier
-from tests.unit.services.ballot_world import town_with_election
+from tests.unit.services.ballot_world import town_with_deputy, town_with_election
 
 RANKINGS = [["a", "b"], ["b", "c", "a"], ["c"], ["a", "c"], ["b", "a"], ["c", "b"]]
 
@@ -165,3 +166,93 @@ def test_verifier_passes_on_a_generated_federation(tmp_path: Path) -> None:
     assert summary["elections_recounted"] >= 10
     assert summary["recalls"] >= 1
     assert summary["government"] is not None
+
+
+@pytest.fixture(scope="module")
+def petition_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A recall petition signed online past the threshold (3 of 5): a recall."""
+    folder = tmp_path_factory.mktemp("petition")
+    db, out = folder / "petition.db", folder / "petition.jsonl"
+    with bootstrap(str(db), create=True) as services:
+        town_with_deputy(services)
+        open_petition(services, "p1", "putilov", "a")
+        for i in range(3):
+            sign_petition(services, "p1", f"v{i}")
+        sign_head(services.uow(), services.signer)
+        with out.open("w", encoding="utf-8") as handle:
+            export_log(services.uow(), services.signer, handle)
+    return out
+
+
+def test_online_petition_recall_is_re_derived(petition_export: Path) -> None:
+    rows = _rows(petition_export)
+    assert [
+        r["payload"]["reached"] for r in rows if r.get("type") == "RecallPetitionSigned"
+    ] == [
+        False,
+        False,
+        True,
+    ]
+    done = _run(petition_export)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["recalls"] == 1
+
+
+def _signed(rows: list[dict[str, Any]], nth: int) -> dict[str, Any]:
+    found = [r for r in rows if r.get("type") == "RecallPetitionSigned"]
+    payload: dict[str, Any] = found[nth]["payload"]
+    return payload
+
+
+def _early_reach(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    _signed(rows, 1)["reached"] = True
+    return rows
+
+
+def _inflated_count(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    _signed(rows, 0)["signed"] = 3
+    return rows
+
+
+def _recall_without_petition(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in rows if r.get("type") != "RecallDemanded"]
+
+
+@pytest.mark.parametrize(
+    ("forge", "said"),
+    [
+        (_early_reach, "'reached' is True (SR-10)"),
+        (_inflated_count, "says 3 signatures, the log has 1"),
+        (_recall_without_petition, "does not meet the constitution's re_election"),
+    ],
+    ids=["reached early", "inflated count", "recall without demand"],
+)
+def test_forged_petitions_fail(
+    petition_export: Path,
+    tmp_path: Path,
+    forge: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    said: str,
+) -> None:
+    rows = forge(_rows(petition_export))
+    forged = _rechain_and_resign(_renumber(rows), Ed25519Signer.generate())
+    done = _run(_write(forged, tmp_path / "forged.jsonl"))
+    assert done.returncode == 1
+    assert said in done.stderr, done.stderr
+
+
+def _renumber(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sequence numbers and stream versions made consistent (a forger's tidy-up)."""
+    versions: dict[str, int] = {}
+    events = [r for r in rows if r.get("kind") == "event"]
+    for seq, row in enumerate(events, 1):
+        row["seq"] = seq
+        versions[row["stream_id"]] = row["version"] = (
+            versions.get(row["stream_id"], 0) + 1
+        )
+    header = {**rows[0], "events": len(events)}
+    checkpoints = [
+        {**r, "size": min(r["size"], len(events))}
+        for r in rows
+        if r.get("kind") == "checkpoint"
+    ]
+    return [header, *events, *checkpoints]
