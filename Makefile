@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-all lint fmt clean
+.PHONY: demo test test-all coverage lint fmt clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 ## test-all: also the long runs marked slow
 test-all: $(STAMP)
 	$(PY) -m pytest -q
+
+## coverage: the default suite with branch coverage (fails under 90 %, pyproject)
+coverage: $(STAMP)
+	$(PY) -m pytest -q -m "not slow" --cov=sovet --cov-branch --cov-report=term:skip-covered
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench tools

@@ -236,7 +236,9 @@ def init(
 
 
 def run(
-    scenario: Annotated[Path, typer.Argument(help="A TOML file of [[step]] commands.")],
+    scenario: Annotated[
+        Path, typer.Argument(help=r"A TOML file of \[\[step]] commands.")
+    ],
     preset: Annotated[
         str | None,
         typer.Option(
@@ -294,7 +296,9 @@ def log(
 
 
 def whatif(
-    scenario: Annotated[Path, typer.Argument(help="Hypothetical [[step]] commands.")],
+    scenario: Annotated[
+        Path, typer.Argument(help=r"Hypothetical \[\[step]] commands.")
+    ],
     at: Annotated[str, typer.Option("--at", help="The time to compare legitimacy at.")],
     db: DbOption = None,
     output: FormatOption = Format.text,
