@@ -84,11 +84,35 @@ class ApiContext:
     hooked_seq: int = 0
     """The last event the hooks have seen."""
     hook_lock: threading.Lock = field(default_factory=threading.Lock)
+    pending: dict[int, StoredEvent] = field(default_factory=dict)
+    """Events this process appended that the hooks have not seen yet, by seq."""
 
     def executed(self, events: list[StoredEvent]) -> None:
-        """After a command: run the hooks on the new events (``catch_up``)."""
-        del events  # the log is read afresh: no event is missed or seen twice
-        self.catch_up()
+        """After a command: run the hooks on the events it appended.
+
+        No read of the log: ``append`` returned the stored events, identical to
+        a read. Events arriving out of order (another request of this process
+        committed in between) wait in ``pending`` until the run is contiguous;
+        a gap left by another process is filled by ``catch_up``.
+        """
+        with self.hook_lock:
+            for event in events:
+                if event.seq > self.hooked_seq:
+                    self.pending[event.seq] = event
+            self._run_pending()
+
+    def _run_pending(self) -> None:
+        """Run the hooks on the pending events that follow ``hooked_seq``."""
+        run: list[StoredEvent] = []
+        while (event := self.pending.get(self.hooked_seq + len(run) + 1)) is not None:
+            run.append(event)
+        if not run:
+            return
+        for hook in self.after_execute:
+            hook(run)
+        for event in run:
+            del self.pending[event.seq]
+        self.hooked_seq = run[-1].seq
 
     def catch_up(self) -> None:
         """Run the ``after_execute`` hooks on events appended since last time.
@@ -96,8 +120,11 @@ class ApiContext:
         Events written by another process (``sovet run``, a second server) are
         caught too: ``Caller`` calls this before each authentication, so a
         recalled deputy's session ends before their next request is served.
+        One head check (``SELECT`` of the last seq) per call; the log is read
+        only when it holds events this process has not seen.
         """
         with self.hook_lock:
+            self._run_pending()
             uow = self.services.uow()
             with uow:
                 seq, _hash = uow.events.head()
@@ -107,6 +134,8 @@ class ApiContext:
             for hook in self.after_execute:
                 hook(new)
             self.hooked_seq = new[-1].seq if new else seq
+            last = self.hooked_seq
+            self.pending = {k: e for k, e in self.pending.items() if k > last}
 
 
 def current_state(ctx: ApiContext) -> FederationState:
