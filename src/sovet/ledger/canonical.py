@@ -32,7 +32,7 @@ from typing import Any
 from sovet.domain.errors import CanonicalEncodingError
 from sovet.ledger.envelope import JSONValue
 
-__all__ = ["MAX_DEPTH", "canonical_json", "parse_canonical"]
+__all__ = ["MAX_DEPTH", "canonical_json", "canonical_parsed", "parse_canonical"]
 
 MAX_DEPTH = 200
 """Deepest nesting accepted (a cycle is reported as too deep, not looped on)."""
@@ -127,12 +127,8 @@ def _plain(value: object, depth: int) -> bool:
     return False
 
 
-def canonical_json(value: JSONValue, *, path: str = "$") -> bytes:
-    """The canonical JSON bytes of ``value`` (see the module docstring).
-
-    Raises ``CanonicalEncodingError`` naming the path of the first bad value:
-    a float, NaN, Infinity, a non-string key, a lone surrogate or another type.
-    """
+def _canonical(value: JSONValue, path: str) -> tuple[bytes, str]:
+    """The canonical bytes of ``value`` and the same text as ``str``."""
     if not _plain(value, 0):
         _check(value, path, 0)
     try:
@@ -140,10 +136,28 @@ def canonical_json(value: JSONValue, *, path: str = "$") -> bytes:
     except ValueError as e:  # an integer beyond Python's int-to-str digit limit
         raise CanonicalEncodingError(f"{path}: {e}") from e
     try:
-        return text.encode("utf-8")
+        return text.encode("utf-8"), text
     except UnicodeEncodeError:
         _find_bad_text(value, path)
         raise  # pragma: no cover - _find_bad_text always finds it
+
+
+def canonical_json(value: JSONValue, *, path: str = "$") -> bytes:
+    """The canonical JSON bytes of ``value`` (see the module docstring).
+
+    Raises ``CanonicalEncodingError`` naming the path of the first bad value:
+    a float, NaN, Infinity, a non-string key, a lone surrogate or another type.
+    """
+    return _canonical(value, path)[0]
+
+
+def canonical_parsed(value: JSONValue, *, path: str = "$") -> tuple[bytes, JSONValue]:
+    """``canonical_json(value)`` and its text parsed back: what a read of the
+    stored bytes yields (keys sorted, lists for tuples, a copy). Parsing the
+    ``str`` skips ``json.loads``'s encoding detection on bytes."""
+    data, text = _canonical(value, path)
+    parsed: JSONValue = json.loads(text)
+    return data, parsed
 
 
 def _refuse_float(text: str) -> Any:

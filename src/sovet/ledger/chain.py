@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from sovet.domain.errors import CanonicalEncodingError, ChainBroken
-from sovet.ledger.canonical import canonical_json
+from sovet.ledger.canonical import canonical_json, canonical_parsed
 from sovet.ledger.envelope import GENESIS_HASH, JSONValue, NewEvent, StoredEvent
 
 __all__ = [
@@ -139,7 +139,7 @@ def link_batch(
         seq += 1
         version = current.get(event.stream_id, 0) + 1
         current[event.stream_id] = version
-        payload = canonical_json(event.payload, path=f"event {seq} payload")
+        payload, parsed = canonical_parsed(event.payload, path=f"event {seq} payload")
         body = _assemble(
             seq, event.stream_id, version, event.type, payload, event.recorded_at
         )
@@ -152,7 +152,7 @@ def link_batch(
                 event.type,
                 # The canonical form, parsed back: exactly what a later read
                 # yields (keys sorted, a copy), so live state equals replay.
-                json.loads(payload),
+                parsed,
                 event.recorded_at,
                 prev,
                 digest,
