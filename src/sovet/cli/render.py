@@ -218,7 +218,7 @@ _INVISIBLE = {
         *range(0x2066, 0x206A),
     )
 }
-"""Controls, line separators and bidi overrides, shown as ``\\uXXXX``."""
+"""Controls, line separators and bidi overrides, shown as ``\\u`` escapes."""
 
 
 def _visible(text: str) -> str:

@@ -8,7 +8,7 @@ restricted to the values the log carries:
 - object keys are strings, sorted by Unicode code point (RFC 8785 sorts by
   UTF-16 code unit; the two orders differ only between astral characters and
   U+E000…U+FFFF, which the log's keys never mix) and never repeated;
-- strings are written as themselves (no ``\\uXXXX`` escapes for printable
+- strings are written as themselves (no ``\\u`` escapes for printable
   characters), escaping only ``"``, ``\\`` and the controls U+0000…U+001F
   (``\\b \\t \\n \\f \\r`` in short form, others as lowercase ``\\u00xx``), exactly
   as RFC 8785 §3.2.2.2 does; a lone surrogate has no UTF-8 form and is refused;
