@@ -19,13 +19,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.throttle import Limits, TokenBuckets
 from sovet.domain import FederationState
 from sovet.ledger.envelope import StoredEvent
-from sovet.services.accounts import Accounts
+from sovet.services.accounts import SESSION_HOURS, Accounts, Login
 from sovet.services.authz import (
     NotAuthenticated,
     NotAuthorized,
@@ -48,9 +48,11 @@ __all__ = [
     "MaybePrincipal",
     "Reader",
     "Writer",
+    "clear_session_cookies",
     "client_address",
     "current_state",
     "scoped",
+    "set_session_cookies",
 ]
 
 SESSION_COOKIE = "sovet_session"
@@ -63,6 +65,35 @@ CSRF_FIELD = "csrf_token"
 """Form field carrying the CSRF token (forms without JavaScript)."""
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def set_session_cookies(response: Response, request: Request, session: Login) -> None:
+    """DESIGN §6: set the session cookie (HttpOnly) and the CSRF cookie.
+
+    Both are SameSite=Lax, Secure over TLS and last ``SESSION_HOURS``; the API
+    and the web login share this one cookie policy.
+    """
+    secure = request.url.scheme == "https"
+    age = SESSION_HOURS * 3600
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.token,
+        max_age=age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    response.set_cookie(
+        CSRF_COOKIE, session.csrf, max_age=age, samesite="lax", secure=secure, path="/"
+    )
+
+
+def clear_session_cookies(response: Response) -> None:
+    """DESIGN §6: drop the session and CSRF cookies (logout)."""
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+
 
 AfterExecute = Callable[[list[StoredEvent]], None]
 

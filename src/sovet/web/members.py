@@ -17,9 +17,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from sovet.api.deps import CSRF_COOKIE, SESSION_COOKIE, client_address
+from sovet.api.deps import (
+    SESSION_COOKIE,
+    clear_session_cookies,
+    client_address,
+    set_session_cookies,
+)
 from sovet.domain.errors import SovetError
-from sovet.services.accounts import SESSION_HOURS
 from sovet.services.authz import NotAuthenticated
 from sovet.web import views
 from sovet.web.common import At, error_page, services_of
@@ -73,20 +77,7 @@ async def login(request: Request) -> Response:
     except SovetError as error:
         return error_page(request, error, None)
     response = RedirectResponse("/me", status_code=303)
-    secure = request.url.scheme == "https"
-    age = SESSION_HOURS * 3600
-    response.set_cookie(
-        SESSION_COOKIE,
-        session.token,
-        max_age=age,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-        path="/",
-    )
-    response.set_cookie(
-        CSRF_COOKIE, session.csrf, max_age=age, samesite="lax", secure=secure, path="/"
-    )
+    set_session_cookies(response, request, session)
     return response
 
 
@@ -103,8 +94,7 @@ async def logout(request: Request) -> Response:
     if context is not None and token:
         await run_in_threadpool(context.accounts.logout, token)
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
+    clear_session_cookies(response)
     return response
 
 

@@ -16,13 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import (
-    CSRF_COOKIE,
     SESSION_COOKIE,
     Caller,
     Ctx,
+    clear_session_cookies,
     client_address,
+    set_session_cookies,
 )
-from sovet.services.accounts import SESSION_HOURS
 from sovet.services.authz import NotAuthenticated, Principal
 
 __all__ = ["router"]
@@ -72,20 +72,7 @@ async def login(
         ctx.logins.spend(f"addr:{address}")
         ctx.logins.spend(f"name:{form.name}")
         raise
-    secure = request.url.scheme == "https"
-    age = SESSION_HOURS * 3600
-    response.set_cookie(
-        SESSION_COOKIE,
-        session.token,
-        max_age=age,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-        path="/",
-    )
-    response.set_cookie(
-        CSRF_COOKIE, session.csrf, max_age=age, samesite="lax", secure=secure, path="/"
-    )
+    set_session_cookies(response, request, session)
     return {
         "account": describe(session.principal),
         "csrf_token": session.csrf,
@@ -101,8 +88,7 @@ async def logout(
     token = request.cookies.get(SESSION_COOKIE)
     if token and principal.session:
         await run_in_threadpool(ctx.accounts.logout, token)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
+    clear_session_cookies(response)
     return {"logged_out": principal.name}
 
 
