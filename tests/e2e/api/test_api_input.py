@@ -64,12 +64,16 @@ def test_a_body_that_is_not_declared_json_is_refused(api: Api) -> None:
 
 def test_a_good_body_after_the_bad_ones_is_accepted(api: Api) -> None:
     admin = api.token(api.user("root", "administrator"))
+    before = api.head()
     answer = api.client.post(
         PATH,
         content=GOOD.encode(),
         headers={**admin, "Content-Type": "application/json"},
     )
     assert answer.status_code == 200, answer.text
+    events = answer.json()["events"]
+    assert [e["type"] for e in events] == ["FactionRegistered"]
+    assert api.head() == (before[0] + 1, events[0]["hash"])
 
 
 def test_a_nested_unknown_field_is_refused(api: Api) -> None:

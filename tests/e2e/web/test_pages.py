@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -256,5 +257,18 @@ def test_federation_tree_is_trimmed_to_a_readable_size(demo_dir: Path) -> None:
     assert len(short.children) == 4
 
 
-def test_federation_page_offers_the_full_tree(history: TestClient) -> None:
-    assert history.get("/federation", params={"full": "true"}).status_code == 200
+def test_federation_page_offers_the_full_tree(
+    history: TestClient, demo_dir: Path
+) -> None:
+    with bootstrap(str(demo_dir / "demo.db")) as services:
+        nodes = list(views.federation(views.state_at(services, None).state))
+    answer = history.get("/federation", params={"full": "true"})
+    assert answer.status_code == 200
+    assert not re.search(r"… and \d+ more", answer.text)
+    shown = 0
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.children)
+        assert escape(node.name) in answer.text, node.name
+        shown += 1
+    assert shown > 10
