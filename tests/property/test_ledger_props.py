@@ -216,7 +216,9 @@ def test_consistency_proofs_verify_for_every_prefix(leaves: list[bytes]) -> None
         root_m = MerkleTree(leaves[:m]).root()
         assert verify_consistency(m, n, root_m, tree.root(), proof)
         if m < n:
-            other = MerkleTree([b"x", *leaves[1:m]]).root()
+            # A first leaf that differs from the real one (b"x" alone could
+            # equal it, and then the "forged" root would be the true root).
+            other = MerkleTree([leaves[0] + b"!", *leaves[1:m]]).root()
             assert not verify_consistency(m, n, other, tree.root(), proof)
 
 
