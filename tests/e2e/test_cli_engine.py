@@ -261,6 +261,14 @@ def test_import_refuses_a_database_that_is_not_empty(
     assert _file_bytes(demo_db) == before
 
 
+def test_init_refuses_a_database_that_is_not_empty(demo_db: Path) -> None:
+    before = _file_bytes(demo_db)
+    result = _invoke("init", "--preset", "union", "--db", str(demo_db))
+    assert result.exit_code == 2
+    assert "already holds events" in result.output
+    assert _file_bytes(demo_db) == before
+
+
 def test_whatif_is_hypothetical_and_leaves_the_database_alone(
     demo_db: Path, tmp_path: Path
 ) -> None:

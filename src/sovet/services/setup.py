@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from sovet.domain import Constitution, event_from_stored
 from sovet.domain.bodies import AdoptConstitution
+from sovet.domain.errors import InputError
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.services.handlers import StateCache, execute
@@ -25,11 +26,22 @@ def adopt_constitution(
     at: str,
     cache: StateCache | None = None,
 ) -> list[StoredEvent]:
-    """Record ``constitution`` (``source``: a preset or file) as adopted at ``at``."""
+    """Record ``constitution`` (``source``: a preset or file) as adopted at ``at``.
+
+    Only as the log's first act: a database that already holds events is refused
+    (``InputError``, nothing written) rather than silently re-governed.
+    """
     command = AdoptConstitution(
         at=at, preset=source, constitution=constitution.to_mapping()
     )
-    return execute(uow, command, cache=cache)
+    with uow:
+        if uow.events.head()[0] != 0:
+            raise InputError(
+                "the database already holds events; init needs an empty one "
+                "(its constitution is adopted as the log's first act)",
+                source="init",
+            )
+        return execute(uow, command, cache=cache)
 
 
 def describe_events(events: Iterable[StoredEvent]) -> list[str]:
