@@ -5,7 +5,7 @@ the body the command acts in: a field of the command, resolved through the
 state (a congress → its body, a motion → its assembly's body, a constituency →
 its council …). A member acts only where they belong: a role bound in another
 body does not count. Commands absent from the table (new ones) are for the
-administrator only until someone adds them. Two commands are also open to the
+administrator only until someone adds them. Some commands are also open to the
 person they concern: a deputy casting their own named vote (``vote_by_name``
 with only their own entry), a person resigning or dissenting themselves, and a
 member signing a recall petition themselves (nobody may sign for another).
@@ -215,5 +215,10 @@ def authorize_command(
             return body
         if concerned == principal.person and principal.has_role("deputy", body):
             return body
+    if not rule.roles:  # open only to the person concerned, acting for themselves
+        raise NotAuthorized(
+            f"{cmd.command_name}: {principal.name!r} may give only their own "
+            f"{rule.self_field} (DESIGN §6: nobody acts for another)"
+        )
     check_role(principal, rule.roles, body if rule.field is not None else "")
     return body

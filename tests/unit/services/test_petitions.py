@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from sovet.domain.errors import NotEligible, NotFound, RuleViolation
+from sovet.domain.petitions import SignRecallPetition
 from sovet.ports import DuplicateEntry
+from sovet.services.authz import NotAuthorized, Principal
 from sovet.services.ballots import ballot_units, state_now
 from sovet.services.bootstrap import Services, in_memory
+from sovet.services.command_authz import authorize_command, body_of
 from sovet.services.petitions import open_petition, petition_view, sign_petition
 from tests.unit.services.ballot_world import town_with_deputy
 
@@ -68,3 +71,19 @@ def test_sr10_sign_once_and_only_from_the_roll(services: Services) -> None:
     with pytest.raises(NotFound, match="unknown recall petition"):
         sign_petition(services, "p9", "v1", at=DAY)
     assert signatures(services) == 1
+
+
+def test_design6_only_the_member_may_sign_and_the_refusal_says_so(
+    services: Services,
+) -> None:
+    state = state_now(services)
+    body = body_of(state, SignRecallPetition(at=DAY, petition="p1", member="v1"))
+    assert body is not None
+    voter = Principal(1, "v0-account", "v0", frozenset({("member", body)}))
+    admin = Principal(2, "root", None, frozenset({("administrator", "")}))
+    own = SignRecallPetition(at=DAY, petition="p1", member="v0")
+    assert authorize_command(voter, state, own) == body
+    other = SignRecallPetition(at=DAY, petition="p1", member="v1")
+    for principal in (voter, admin):
+        with pytest.raises(NotAuthorized, match="only their own member"):
+            authorize_command(principal, state, other)
