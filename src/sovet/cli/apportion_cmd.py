@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sovet.cli.edge import EXIT_ERROR
 from sovet.counting.apportionment import Apportionment, apportion, format_fraction
 from sovet.counting.types import TieBreak
 from sovet.domain.errors import InputError, SovetError
@@ -33,8 +34,8 @@ __all__ = [
     "register",
 ]
 
-EXIT_REFUSED = 2
-"""Exit code of a malformed file or a refused apportionment."""
+EXIT_REFUSED = EXIT_ERROR
+"""Exit code of a refused input or apportionment (the CLI's ``EXIT_ERROR``)."""
 
 
 class OutputFormat(StrEnum):

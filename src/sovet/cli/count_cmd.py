@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sovet.ballots import read_ballots
+from sovet.cli.edge import EXIT_ERROR
 from sovet.cli.render_count import count_json, count_tables, dumps_exact, format_number
 from sovet.counting.registry import get_method
 from sovet.counting.types import CountResult, TieBreak
@@ -24,8 +25,8 @@ from sovet.domain.errors import SovetError
 
 __all__ = ["EXIT_REFUSED", "count_command", "register"]
 
-EXIT_REFUSED = 2
-"""Exit code of a refused input or count."""
+EXIT_REFUSED = EXIT_ERROR
+"""Exit code of a refused input or count (the CLI's ``EXIT_ERROR``)."""
 
 _WIDE = 400
 """Output width off a terminal (files, pipes): one table, stages side by side."""

@@ -8,20 +8,18 @@ that fails verification exits 1 (``EXIT_VERIFY``).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 
 from sovet.cli import render
-from sovet.domain.errors import ChainBroken, InputError, SovetError
+from sovet.cli.edge import EXIT_ERROR, EXIT_VERIFY, console, edge, errors
+from sovet.domain.errors import InputError
 from sovet.presets.loader import (
     available_presets,
     load_constitution_file,
@@ -42,16 +40,8 @@ from sovet.services.whatif import what_if
 
 __all__ = ["EXIT_ERROR", "EXIT_VERIFY", "register"]
 
-EXIT_ERROR = 2
-"""Exit code of a refused command or bad input."""
-EXIT_VERIFY = 1
-"""Exit code of a log that fails verification."""
-
 PROGRESS_FROM = 50
 """``run`` shows a progress bar instead of the narrative above this many steps."""
-
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
 
 
 class Format(StrEnum):
@@ -73,23 +63,6 @@ DbOption = Annotated[
 FormatOption = Annotated[
     Format, typer.Option("--format", help="Output as readable text or as JSON.")
 ]
-
-
-@contextlib.contextmanager
-def _edge() -> Iterator[contextlib.ExitStack]:
-    """Translate library errors into one message and a stable exit code.
-
-    Yields an exit stack that closes the databases the command opened.
-    """
-    try:
-        with contextlib.ExitStack() as stack:
-            yield stack
-    except ChainBroken as error:
-        render.render_error(errors, error)
-        raise typer.Exit(EXIT_VERIFY) from error
-    except SovetError as error:
-        render.render_error(errors, error)
-        raise typer.Exit(EXIT_ERROR) from error
 
 
 def _print_json(value: Any) -> None:
@@ -152,7 +125,7 @@ def demo(
     """
     text = output is Format.text
     result: dict[str, Any] = {}
-    with _edge() as stack:
+    with edge() as stack:
         for branch in demo_branches(db):
             if text:
                 console.rule(f"[bold]{branch.title}[/bold]")
@@ -213,7 +186,7 @@ def init(
     The database's checkpoint signing key (Ed25519) is created beside it as
     ``<db>.key`` (mode 0600); keep it private, and back it up with the database.
     """
-    with _edge() as stack:
+    with edge() as stack:
         if preset is not None and constitution is None:
             chosen, source = load_preset(preset), preset
         elif constitution is not None and preset is None:
@@ -250,7 +223,7 @@ def run(
     db: DbOption = None,
 ) -> None:
     """Apply a scenario, each step all-or-nothing; stop at the first refused step."""
-    with _edge() as stack:
+    with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db, create=True))
         applied = _run_file(
             services, scenario, narrate=True, progress=True, preset=preset
@@ -270,7 +243,7 @@ def legitimacy(
     output: FormatOption = Format.text,
 ) -> None:
     """Who legitimately governs at a time, and the proof (SR-28)."""
-    with _edge() as stack:
+    with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         when = at or services.clock.now().isoformat(timespec="seconds")
         answer = legitimacy_at(services.uow(), when, cache=services.cache)
@@ -288,7 +261,7 @@ def log(
     db: DbOption = None,
 ) -> None:
     """Show a page of the event log with hashes and summaries."""
-    with _edge() as stack:
+    with edge() as stack:
         page = log_page(
             stack.enter_context(boot.bootstrap(db)).uow(), start=start, limit=limit
         )
@@ -307,7 +280,7 @@ def whatif(
 
     The answer is HYPOTHETICAL: the database is only read.
     """
-    with _edge() as stack:
+    with edge() as stack:
         steps = read_scenario(scenario).steps
         services = stack.enter_context(boot.bootstrap(db))
         result = what_if(

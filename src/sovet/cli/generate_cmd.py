@@ -12,14 +12,12 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from sovet.cli.edge import console, edge, errors
 from sovet.cli.engine_cmds import (
     DbOption,
     Format,
     FormatOption,
-    _edge,
     _print_json,
-    console,
-    errors,
 )
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
@@ -49,7 +47,7 @@ def generate_cmd(
     apportioned from them, an executive, a government, then recalls and
     by-elections: every event decided by the rules and hash-chained.
     """
-    with _edge() as stack:
+    with edge() as stack:
         plan = plan_for(scale, seed=seed, batch=batch)
         services = stack.enter_context(boot.bootstrap(db, create=True))
         started = time.perf_counter()

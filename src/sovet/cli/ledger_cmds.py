@@ -3,7 +3,7 @@
 Checkpoints are trusted only when signed by a pinned key: this database's own
 (``<db>.key``), the keys pinned when its log was imported (``<db>.key.pins``),
 or the ``--public-key`` an observer gives. A log that fails verification exits
-1, bad input 2 (``engine_cmds._edge``).
+1, bad input 2 (``sovet.cli.edge``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 
-from sovet.cli.engine_cmds import DbOption, _edge, console
+from sovet.cli.edge import console, edge
+from sovet.cli.engine_cmds import DbOption
 from sovet.domain.errors import InputError
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
@@ -39,7 +40,7 @@ def verify(db: DbOption = None, public_key: KeyOption = None) -> None:
     Checkpoints must be signed by this database's key (``<db>.key``) or a key
     pinned when the log was imported — or, with ``--public-key``, by that key.
     """
-    with _edge() as stack:
+    with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         own = services.signer.public_key_hex()
         pins = read_pins(boot.key_path(services.location))
@@ -61,7 +62,7 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write the whole log — events, hashes, signed checkpoints, public key."""
-    with _edge() as stack:
+    with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         try:
             with file.open("w", encoding="utf-8") as out:
@@ -84,7 +85,7 @@ def import_(
     ``--public-key``, by that key); the key is printed, and pinned beside the
     new database (``<db>.key.pins``) so that ``verify`` accepts it.
     """
-    with _edge() as stack:
+    with edge() as stack:
         try:
             # JSON lines end at "\n" only: a name may hold U+2028, U+0085 …,
             # which str.splitlines() would take for line ends (issue 5, item 17).
@@ -113,7 +114,7 @@ def import_(
 
 def checkpoint(db: DbOption = None) -> None:
     """Sign a checkpoint of the log's head with the database's key."""
-    with _edge() as stack:
+    with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         signed = sign_head(services.uow(), services.signer)
     if signed is None:

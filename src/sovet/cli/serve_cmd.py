@@ -14,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from sovet.cli.engine_cmds import DbOption, _edge, console
+from sovet.cli.edge import console, edge
+from sovet.cli.engine_cmds import DbOption
 from sovet.domain.errors import InputError
 from sovet.services import bootstrap as boot
 from sovet.services.accounts import Accounts, open_accounts
@@ -58,7 +59,7 @@ def serve(
 
     from sovet.api import create_app
 
-    with _edge() as stack:
+    with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db, create=True))
         hint = first_start_hint(services)
         if hint is not None:
@@ -82,7 +83,7 @@ def create_user(
     ] = False,
 ) -> None:
     """Create an account with a role (password from a prompt or stdin)."""
-    with _edge() as stack:
+    with edge() as stack:
         if password_stdin:
             password = sys.stdin.readline().rstrip("\n")
         else:
@@ -108,7 +109,7 @@ def grant(
     body: BodyOption = None,
 ) -> None:
     """Grant a role to an existing account (in a body, unless global)."""
-    with _edge() as stack:
+    with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         _accounts(services).grant(name, role, body)
         console.print(f"granted {role} to {name}" + (f" in {body}" if body else ""))
@@ -123,7 +124,7 @@ def token(
     label: Annotated[str, typer.Option(help="A label for the token.")] = "",
 ) -> None:
     """Print a new scoped API token for an account (shown once; store it)."""
-    with _edge() as stack:
+    with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         issued = _accounts(services).issue_token(name, scope, label=label)
         typer.echo(issued)

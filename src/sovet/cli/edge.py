@@ -1,0 +1,43 @@
+"""The CLI's edge: library errors become one message and a stable exit code.
+
+Every command module uses these: ``edge()`` around a command's work, the exit
+codes, and the two consoles (results on stdout, messages on stderr).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import typer
+from rich.console import Console
+
+from sovet.cli import render
+from sovet.domain.errors import ChainBroken, SovetError
+
+__all__ = ["EXIT_ERROR", "EXIT_VERIFY", "console", "edge", "errors"]
+
+EXIT_ERROR = 2
+"""Exit code of a refused command or bad input."""
+EXIT_VERIFY = 1
+"""Exit code of a log that fails verification."""
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+@contextlib.contextmanager
+def edge() -> Iterator[contextlib.ExitStack]:
+    """Translate library errors into one message and a stable exit code.
+
+    Yields an exit stack that closes the databases the command opened.
+    """
+    try:
+        with contextlib.ExitStack() as stack:
+            yield stack
+    except ChainBroken as error:
+        render.render_error(errors, error)
+        raise typer.Exit(EXIT_VERIFY) from error
+    except SovetError as error:
+        render.render_error(errors, error)
+        raise typer.Exit(EXIT_ERROR) from error
