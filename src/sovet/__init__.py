@@ -5,7 +5,7 @@ rules (SR-1 … SR-32) are enforced; ballots are counted by the official rule; a
 anyone can ask who legitimately holds power, and why (SR-28).
 """
 
-from sovet.domain.errors import RuleViolation, SovetError
+from sovet.errors import RuleViolation, SovetError
 
 __all__ = ["RuleViolation", "SovetError", "__version__"]
 

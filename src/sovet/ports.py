@@ -15,7 +15,6 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from sovet.domain.errors import SovetError
 from sovet.ledger.envelope import JSONValue, NewEvent, StoredEvent
 
 __all__ = [
@@ -23,26 +22,11 @@ __all__ = [
     "Checkpoint",
     "CheckpointStore",
     "Clock",
-    "ConcurrencyConflict",
-    "DuplicateEntry",
     "EventStore",
     "ProjectionStore",
     "Signer",
-    "StorageError",
     "UnitOfWork",
 ]
-
-
-class StorageError(SovetError):
-    """The store could not do what was asked; nothing was written."""
-
-
-class ConcurrencyConflict(StorageError):
-    """Another writer appended to the stream first (``UNIQUE(stream_id, version)``)."""
-
-
-class DuplicateEntry(ConcurrencyConflict):
-    """SR-7/SR-10: the member already voted in this election or signed this petition."""
 
 
 class BallotStore(Protocol):

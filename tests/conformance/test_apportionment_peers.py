@@ -30,7 +30,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sovet.counting.apportionment import apportion
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 PEER_NAME = {
     "dhondt": "dhondt",

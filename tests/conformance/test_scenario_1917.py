@@ -21,10 +21,10 @@ from sovet.domain import (
     fold,
     to_new_event,
 )
-from sovet.domain.bodies import AdoptConstitution
-from sovet.domain.errors import RuleViolation
-from sovet.domain.legitimacy import legitimacy
-from sovet.domain.registry import Command
+from sovet.domain.bodies.registration import AdoptConstitution
+from sovet.domain.government.legitimacy import legitimacy
+from sovet.domain.kernel.messages import Command
+from sovet.errors import RuleViolation
 from sovet.ledger.chain import link_batch, verify
 from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
 

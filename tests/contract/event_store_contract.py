@@ -12,12 +12,12 @@ from collections.abc import Callable
 
 import pytest
 
-from sovet.domain.errors import CanonicalEncodingError
+from sovet.errors import CanonicalEncodingError, ConcurrencyConflict, StorageError
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import verify
 from sovet.ledger.checkpoint import SignedCheckpoint
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent
-from sovet.ports import ConcurrencyConflict, StorageError, UnitOfWork
+from sovet.ports import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
 

@@ -16,10 +16,9 @@ from sovet.adapters.sql import (
     migrate,
     sqlalchemy_url,
 )
-from sovet.domain.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, ConcurrencyConflict, InputError, StorageError
 from sovet.ledger.chain import verify
 from sovet.ledger.envelope import NewEvent
-from sovet.ports import ConcurrencyConflict, StorageError
 from tests.contract.event_store_contract import EventStoreContract, UowFactory
 
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from sovet.cli.app import app
 from sovet.cli.apportion_cmd import read_populations
 from sovet.counting.apportionment import apportion
-from sovet.domain.errors import InputError
+from sovet.errors import InputError
 
 runner = CliRunner()
 

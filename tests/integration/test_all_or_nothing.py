@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sovet.domain.errors import RuleViolation, ScenarioError
+from sovet.errors import RuleViolation, ScenarioError
 from sovet.presets.loader import load_preset
 from sovet.services.bootstrap import bootstrap
 from sovet.services.checkpoints import sign_head

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 import sovet.counting.irv  # registers "irv"
 from sovet.adapters.sql.ballots_schema import SqlBallotStore, SqlBallotUnitOfWork
 from sovet.adapters.sql.event_store import SqlEventStore
-from sovet.ports import ConcurrencyConflict, DuplicateEntry, StorageError
+from sovet.errors import ConcurrencyConflict, DuplicateEntry, StorageError
 from sovet.services.ballots import (
     CastReceipt,
     ballot_units,

@@ -24,7 +24,7 @@ from sovet.counting.divisor_methods import (
 )
 from sovet.counting.largest_remainder import LR_QUOTAS
 from sovet.counting.types import TieBreak
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 HOUSE_METHODS = (*DIVISOR_METHODS, "hare", "hagenbach-bischoff")
 """Droop is left out where a tiny electorate makes its quota refuse the house."""

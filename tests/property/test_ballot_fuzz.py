@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sovet.ballots import BallotFile, read_blt, read_csv_ballots, read_preflib
-from sovet.domain.errors import BallotFileError
+from sovet.errors import BallotFileError
 
 Reader = Callable[[Path], BallotFile]
 

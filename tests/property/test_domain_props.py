@@ -24,8 +24,8 @@ from sovet.domain import (
     fold,
     to_new_event,
 )
-from sovet.domain.errors import RuleViolation
-from sovet.domain.legitimacy import legitimacy
+from sovet.domain.government.legitimacy import legitimacy
+from sovet.errors import RuleViolation
 from sovet.ledger.chain import link_batch
 from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sovet.adapters.sql import SqlUnitOfWork, make_engine, migrate
-from sovet.domain.errors import CanonicalEncodingError, ChainBroken
+from sovet.errors import CanonicalEncodingError, ChainBroken
 from sovet.ledger.canonical import canonical_json, parse_canonical
 from sovet.ledger.chain import canonical_event, event_hash, link_batch, verify
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent

@@ -21,11 +21,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sovet.domain import FederationState, command_from_mapping, decide, evolve, fold
-from sovet.domain.bodies import AdoptConstitution
-from sovet.domain.calendar import moment, parse_at
-from sovet.domain.legitimacy import legitimacy
-from sovet.domain.registry import Command, to_new_event
-from sovet.domain.timeline import TimeIndex
+from sovet.domain.bodies.registration import AdoptConstitution
+from sovet.domain.government.legitimacy import legitimacy
+from sovet.domain.kernel.calendar import moment, parse_at
+from sovet.domain.kernel.messages import Command
+from sovet.domain.kernel.registry import to_new_event
+from sovet.domain.kernel.timeline import TimeIndex
 from sovet.ledger.chain import link_batch
 from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
 from sovet.services.bootstrap import in_memory

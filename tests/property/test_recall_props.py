@@ -8,14 +8,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sovet.counting.types import TieBreak
-from sovet.domain.apportion_delegates import (
+from sovet.domain.congress.apportion_delegates import (
     CongressRule,
     DelegateGroup,
     SendingUnit,
     apportion_senders,
 )
-from sovet.domain.constitution import RecallParams
-from sovet.domain.recall_rules import PetitionCheck, petition_met, recall_vote_passes
+from sovet.domain.kernel.constitution import RecallParams
+from sovet.domain.recall.recall_rules import (
+    PetitionCheck,
+    petition_met,
+    recall_vote_passes,
+)
 
 shares = st.fractions(min_value=0, max_value=1, max_denominator=20)
 modes = st.sampled_from(["re_election", "petition_ends_mandate", "recall_vote"])

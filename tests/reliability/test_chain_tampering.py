@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from sovet.adapters.signing import Ed25519Signer, verify_ed25519
 from sovet.adapters.sql import SqlUnitOfWork, make_engine, migrate
 from sovet.cli.app import app
-from sovet.domain.errors import ChainBroken
+from sovet.errors import ChainBroken
 from sovet.ledger.checkpoint import checkpoint_body, sign_checkpoint
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.checkpoints import check_checkpoints, sign_head

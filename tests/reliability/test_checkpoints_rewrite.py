@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from sovet.adapters.signing import Ed25519Signer, verify_ed25519
-from sovet.domain.errors import ChainBroken
+from sovet.errors import ChainBroken
 from sovet.ledger.chain import canonical_event, link_batch
 from sovet.ledger.checkpoint import checkpoint_body, sign_checkpoint
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent

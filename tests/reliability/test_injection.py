@@ -25,8 +25,8 @@ from sovet.adapters.signing import verify_ed25519
 from sovet.adapters.sql import SqlUnitOfWork
 from sovet.api.throttle import Limits
 from sovet.cli.app import app
-from sovet.domain.bodies import RegisterPerson
-from sovet.domain.errors import InputError
+from sovet.domain.bodies.registration import RegisterPerson
+from sovet.errors import InputError
 from sovet.services.bootstrap import bootstrap
 from sovet.services.handlers import execute
 from sovet.services.queries import verify_log

@@ -25,10 +25,9 @@ from typer.testing import CliRunner
 from sovet.adapters.sql import SqlUnitOfWork, make_engine, migrate
 from sovet.adapters.sql import engine as sql_engine
 from sovet.cli.app import app
-from sovet.domain.errors import CanonicalEncodingError
+from sovet.errors import CanonicalEncodingError, StorageError
 from sovet.ledger.canonical import canonical_json, parse_canonical
 from sovet.ledger.envelope import NewEvent
-from sovet.ports import StorageError
 from sovet.services.bootstrap import bootstrap
 from sovet.services.replay import snapshot, state_digest
 from tests.reliability.helpers import verifier

@@ -1,7 +1,8 @@
 """STYLE.md S2: the pure core (domain, ledger, counting) does no I/O and reads no clock.
 
 Checked on the source with ``ast``: every import of ``sovet.domain`` and
-``sovet.ledger`` is the standard library or the pure core itself; ``sovet.counting``
+``sovet.ledger`` is the standard library, the pure core itself or the
+``sovet.errors`` leaf; ``sovet.counting``
 may add numpy; none of them imports an I/O module or calls ``now()``/``today()``.
 """
 
@@ -15,7 +16,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "sovet"
 PURE_PACKAGES = {"domain": set(), "ledger": set(), "counting": {"numpy"}}
-PURE_SOVET = ("sovet.domain", "sovet.ledger", "sovet.counting")
+PURE_SOVET = ("sovet.domain", "sovet.ledger", "sovet.counting", "sovet.errors")
 IO_MODULES = {
     "os",
     "pathlib",
@@ -93,3 +94,15 @@ def test_the_rules_check_something() -> None:
     """The walk above must see the packages it guards (else it would pass vacuously)."""
     for package in PURE_PACKAGES:
         assert _modules(package), f"no modules found under {package}"
+
+
+def test_errors_is_a_leaf_every_layer_may_import() -> None:
+    """STYLE.md S5: ``sovet/errors.py`` imports nothing of sovet."""
+    tree = ast.parse((SRC / "errors.py").read_text(encoding="utf-8"))
+    imported = [
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    ]
+    assert [name for name in imported if name and name.startswith("sovet")] == []

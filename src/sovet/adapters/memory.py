@@ -18,11 +18,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Self
 
+from sovet.errors import ConcurrencyConflict, StorageError
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import link_batch
 from sovet.ledger.checkpoint import SignedCheckpoint
 from sovet.ledger.envelope import GENESIS_HASH, JSONValue, NewEvent, StoredEvent
-from sovet.ports import Checkpoint, ConcurrencyConflict, StorageError
+from sovet.ports import Checkpoint
 
 __all__ = [
     "InMemoryCheckpointStore",

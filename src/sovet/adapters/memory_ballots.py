@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
-from sovet.ports import DuplicateEntry
+from sovet.errors import DuplicateEntry
 
 __all__ = ["BallotTables", "InMemoryBallotStore", "InMemoryBallotUnitOfWork"]
 

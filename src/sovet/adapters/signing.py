@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from sovet.domain.errors import InputError
+from sovet.errors import InputError
 
 __all__ = ["Ed25519Signer", "load_or_create", "verify_ed25519"]
 

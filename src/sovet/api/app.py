@@ -23,9 +23,10 @@ from sovet.api.deps import ApiContext, client_address
 from sovet.api.routes import commands
 from sovet.api.throttle import Limits, TokenBuckets
 from sovet.domain import event_from_stored
+from sovet.errors import Throttled
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.accounts import Accounts, ended_deputies, open_accounts
-from sovet.services.authz import Principal, Throttled
+from sovet.services.authz import Principal
 from sovet.services.bootstrap import Services
 
 __all__ = ["API_ROUTERS", "create_app"]

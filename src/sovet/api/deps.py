@@ -24,15 +24,10 @@ from starlette.concurrency import run_in_threadpool
 
 from sovet.api.throttle import Limits, TokenBuckets
 from sovet.domain import FederationState
+from sovet.errors import NotAuthenticated, NotAuthorized
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.accounts import SESSION_HOURS, Accounts, Login
-from sovet.services.authz import (
-    NotAuthenticated,
-    NotAuthorized,
-    Principal,
-    check_role,
-    check_scope,
-)
+from sovet.services.authz import Principal, check_role, check_scope
 from sovet.services.bootstrap import Services
 
 __all__ = [

@@ -34,16 +34,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sovet.domain.errors import (
+from sovet.errors import (
     ChainBroken,
+    ConcurrencyConflict,
     InputError,
+    NotAuthenticated,
+    NotAuthorized,
     NotEligible,
     NotFound,
     RuleViolation,
     SovetError,
+    StorageError,
+    Throttled,
 )
-from sovet.ports import ConcurrencyConflict, StorageError
-from sovet.services.authz import NotAuthenticated, NotAuthorized, Throttled
 
 __all__ = [
     "INPUT_RULE",

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sovet.services.authz import Throttled
+from sovet.errors import Throttled
 
 __all__ = ["Limits", "TokenBuckets"]
 

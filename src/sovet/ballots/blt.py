@@ -51,7 +51,7 @@ from sovet.ballots.common import (
     whole,
 )
 from sovet.counting.types import Profile
-from sovet.domain.errors import BallotFileError
+from sovet.errors import BallotFileError
 
 __all__ = ["BallotFile", "read_blt", "write_blt"]
 

@@ -18,7 +18,7 @@ from typing import BinaryIO
 import numpy as np
 
 from sovet.counting.types import Profile
-from sovet.domain.errors import BallotFileError
+from sovet.errors import BallotFileError
 
 __all__ = [
     "BLOCK_HINT",

@@ -38,7 +38,7 @@ from sovet.ballots.common import (
     progress_bar,
     whole,
 )
-from sovet.domain.errors import BallotFileError
+from sovet.errors import BallotFileError
 
 __all__ = ["read_csv_ballots"]
 

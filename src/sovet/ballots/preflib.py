@@ -34,7 +34,7 @@ from sovet.ballots.common import (
     progress_bar,
     whole,
 )
-from sovet.domain.errors import BallotFileError
+from sovet.errors import BallotFileError
 
 __all__ = ["PREFLIB_SUFFIXES", "read_preflib"]
 

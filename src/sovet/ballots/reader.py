@@ -8,7 +8,7 @@ from sovet.ballots.blt import read_blt
 from sovet.ballots.common import BallotFile
 from sovet.ballots.csv_ballots import read_csv_ballots
 from sovet.ballots.preflib import PREFLIB_SUFFIXES, read_preflib
-from sovet.domain.errors import BallotFileError
+from sovet.errors import BallotFileError
 
 __all__ = ["BALLOT_SUFFIXES", "read_ballots"]
 

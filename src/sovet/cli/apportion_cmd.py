@@ -24,7 +24,7 @@ from rich.table import Table
 from sovet.cli.edge import EXIT_ERROR
 from sovet.counting.apportionment import Apportionment, apportion, format_fraction
 from sovet.counting.types import TieBreak
-from sovet.domain.errors import InputError, SovetError
+from sovet.errors import InputError, SovetError
 
 __all__ = [
     "EXIT_REFUSED",

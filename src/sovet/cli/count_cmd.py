@@ -21,7 +21,7 @@ from sovet.cli.edge import EXIT_ERROR
 from sovet.cli.render_count import count_json, count_tables, dumps_exact, format_number
 from sovet.counting.registry import get_method
 from sovet.counting.types import CountResult, TieBreak
-from sovet.domain.errors import SovetError
+from sovet.errors import SovetError
 
 __all__ = ["EXIT_REFUSED", "count_command", "register"]
 

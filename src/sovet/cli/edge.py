@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from sovet.cli import render
-from sovet.domain.errors import ChainBroken, SovetError
+from sovet.errors import ChainBroken, SovetError
 
 __all__ = ["EXIT_ERROR", "EXIT_VERIFY", "console", "edge", "errors"]
 

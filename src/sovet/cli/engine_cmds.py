@@ -19,7 +19,7 @@ from rich.progress import Progress
 
 from sovet.cli import render
 from sovet.cli.edge import EXIT_ERROR, EXIT_VERIFY, console, edge, errors
-from sovet.domain.errors import InputError
+from sovet.errors import InputError
 from sovet.presets.loader import (
     available_presets,
     load_constitution_file,

@@ -15,7 +15,7 @@ import typer
 
 from sovet.cli.edge import console, edge
 from sovet.cli.engine_cmds import DbOption
-from sovet.domain.errors import InputError
+from sovet.errors import InputError
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
 from sovet.services.queries import check_public_key, read_pins, verify_log, write_pins

@@ -14,8 +14,8 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from sovet.domain.calendar import display
-from sovet.domain.errors import ChainBroken, InputError, RuleViolation, SovetError
+from sovet.domain.kernel.calendar import display
+from sovet.errors import ChainBroken, InputError, RuleViolation, SovetError
 from sovet.ledger.envelope import StoredEvent
 
 __all__ = [

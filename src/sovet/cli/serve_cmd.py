@@ -16,7 +16,7 @@ import typer
 
 from sovet.cli.edge import console, edge
 from sovet.cli.engine_cmds import DbOption
-from sovet.domain.errors import InputError
+from sovet.errors import InputError
 from sovet.services import bootstrap as boot
 from sovet.services.accounts import Accounts, open_accounts
 from sovet.services.authz import ROLES, SCOPES

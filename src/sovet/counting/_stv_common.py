@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sovet.counting.types import Profile, TieBreak, TieRecord
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 __all__ = [
     "BoolArray",

@@ -49,7 +49,7 @@ from sovet.counting.fixed_ratio import (
 )
 from sovet.counting.largest_remainder import LR_QUOTAS, largest_remainder
 from sovet.counting.types import TieBreak, TieRecord
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 __all__ = ["APPORTIONMENT_METHODS", "Apportionment", "apportion", "format_fraction"]
 

@@ -27,7 +27,7 @@ from sovet.counting._ranked import (
 )
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 __all__ = ["ranked_pairs", "schulze", "schulze_strengths"]
 

@@ -31,7 +31,7 @@ from fractions import Fraction
 from math import isqrt
 
 from sovet.counting.apportion_ties import TieBreaker
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 __all__ = [
     "DIVISOR_METHODS",

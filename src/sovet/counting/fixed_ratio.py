@@ -16,7 +16,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Literal
 
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 __all__ = ["EQUIVALENT_DIVISOR_METHOD", "ROUNDINGS", "Rounding", "round_ratio"]
 

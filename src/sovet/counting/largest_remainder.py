@@ -23,7 +23,7 @@ from fractions import Fraction
 from itertools import groupby
 
 from sovet.counting.apportion_ties import TieBreaker
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 __all__ = ["LR_QUOTAS", "RemainderRun", "largest_remainder", "lr_quota"]
 

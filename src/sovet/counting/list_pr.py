@@ -28,7 +28,7 @@ from sovet.counting.divisor_methods import highest_averages, published_divisor
 from sovet.counting.largest_remainder import largest_remainder
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 __all__ = ["dhondt", "hare", "party_votes", "sainte_lague", "sainte_lague_14"]
 

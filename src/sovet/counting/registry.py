@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from sovet.counting.types import CountResult, Profile, TieBreak
-from sovet.domain.errors import UnknownCountingMethod
+from sovet.errors import UnknownCountingMethod
 
 __all__ = [
     "COUNTING_METHODS",

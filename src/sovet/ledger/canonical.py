@@ -29,7 +29,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sovet.domain.errors import CanonicalEncodingError
+from sovet.errors import CanonicalEncodingError
 from sovet.ledger.envelope import JSONValue
 
 __all__ = ["MAX_DEPTH", "canonical_json", "canonical_parsed", "parse_canonical"]

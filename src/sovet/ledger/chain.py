@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
-from sovet.domain.errors import CanonicalEncodingError, ChainBroken
+from sovet.errors import CanonicalEncodingError, ChainBroken
 from sovet.ledger.canonical import canonical_json, canonical_parsed
 from sovet.ledger.envelope import GENESIS_HASH, JSONValue, NewEvent, StoredEvent
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from sovet.domain.errors import LedgerError
+from sovet.errors import LedgerError
 
 __all__ = [
     "HASH_SIZE",

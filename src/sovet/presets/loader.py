@@ -16,8 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sovet.domain.constitution import Constitution
-from sovet.domain.errors import ConstitutionError, InputError
+from sovet.domain.kernel.constitution import Constitution
+from sovet.errors import ConstitutionError, InputError
 
 __all__ = [
     "available_presets",

@@ -23,18 +23,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from sovet.adapters.sql.accounts_schema import SqlAccountStore
 from sovet.domain import DomainEvent
-from sovet.domain.errors import InputError
-from sovet.domain.holds import ResignationTookEffect
-from sovet.domain.recalls import DeputyRecalled
-from sovet.domain.verification import ElectionAnnulled
-from sovet.ports import Clock, StorageError
-from sovet.services.authz import (
-    GLOBAL_ROLES,
-    ROLES,
-    SCOPES,
-    NotAuthenticated,
-    Principal,
-)
+from sovet.domain.elections.verification import ElectionAnnulled
+from sovet.domain.government.holds import ResignationTookEffect
+from sovet.domain.recall.recalls import DeputyRecalled
+from sovet.errors import InputError, NotAuthenticated, StorageError
+from sovet.ports import Clock
+from sovet.services.authz import GLOBAL_ROLES, ROLES, SCOPES, Principal
 from sovet.services.bootstrap import Services
 
 __all__ = [

@@ -17,22 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sovet.domain.errors import SovetError
+from sovet.errors import NotAuthorized
 
 __all__ = [
     "GLOBAL_ROLES",
     "ROLES",
     "SCOPES",
-    "SECURITY_RULE",
-    "NotAuthenticated",
-    "NotAuthorized",
     "Principal",
-    "Throttled",
     "check_role",
     "check_scope",
 ]
 
-SECURITY_RULE = "DESIGN §6"
 """The ``rule`` of every security refusal (there is no SR rule for logins)."""
 
 ROLES = (
@@ -50,37 +45,6 @@ GLOBAL_ROLES = frozenset({"administrator", "auditor"})
 
 SCOPES = ("read", "commands:write", "ballots:cast", "petitions:sign", "admin")
 """API token scopes; a web session holds them all."""
-
-
-class NotAuthenticated(SovetError):
-    """DESIGN §6: no valid session or token accompanies the request."""
-
-    rule = SECURITY_RULE
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotAuthorized(SovetError):
-    """DESIGN §6: the principal lacks the role, scope or membership needed."""
-
-    rule = SECURITY_RULE
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class Throttled(SovetError):
-    """DESIGN §6: too many requests or failed logins; retry after ``retry_after``."""
-
-    rule = SECURITY_RULE
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry_after = max(1, retry_after)
 
 
 @dataclass(frozen=True, slots=True)

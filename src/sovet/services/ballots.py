@@ -59,9 +59,8 @@ from sovet.adapters.sql import SqlUnitOfWork
 from sovet.adapters.sql.ballots_schema import SqlBallotUnitOfWork
 from sovet.counting.registry import get_method
 from sovet.domain import Command, FederationState, event_from_stored
-from sovet.domain.errors import ChainBroken, NotFound, RuleViolation
-from sovet.domain.polling import ElectionCounted, ElectionRecord, election_of
-from sovet.domain.polls import (
+from sovet.domain.elections.polling import ElectionCounted, ElectionRecord, election_of
+from sovet.domain.elections.polls import (
     ClosePoll,
     OpenPoll,
     PollClosed,
@@ -73,9 +72,16 @@ from sovet.domain.polls import (
     ranking_key,
     receipt_of,
 )
+from sovet.errors import (
+    ChainBroken,
+    ConcurrencyConflict,
+    DuplicateEntry,
+    NotFound,
+    RuleViolation,
+)
 from sovet.ledger.envelope import StoredEvent
 from sovet.ledger.merkle import MerkleTree, verify_inclusion
-from sovet.ports import BallotStore, ConcurrencyConflict, DuplicateEntry, UnitOfWork
+from sovet.ports import BallotStore, UnitOfWork
 from sovet.services.bootstrap import Services
 from sovet.services.handlers import StateCache, execute
 

@@ -30,9 +30,9 @@ from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
 from sovet.adapters.signing import Ed25519Signer, load_or_create, verify_ed25519
 from sovet.adapters.sql import SqlUnitOfWork, check_durability, make_engine, migrate
 from sovet.config import Settings
-from sovet.domain.errors import InputError
+from sovet.errors import InputError, StorageError
 from sovet.ledger.checkpoint import SignatureCheck
-from sovet.ports import Clock, Signer, StorageError, UnitOfWork
+from sovet.ports import Clock, Signer, UnitOfWork
 from sovet.services.handlers import StateCache
 
 __all__ = [

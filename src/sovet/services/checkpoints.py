@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sovet.domain.errors import ChainBroken
+from sovet.errors import ChainBroken
 from sovet.ledger.checkpoint import (
     SignatureCheck,
     SignedCheckpoint,

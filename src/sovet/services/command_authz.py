@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sovet.domain import Command, FederationState
-from sovet.domain.errors import NotFound
-from sovet.services.authz import NotAuthorized, Principal, check_role, check_scope
+from sovet.errors import NotAuthorized, NotFound
+from sovet.services.authz import Principal, check_role, check_scope
 
 __all__ = [
     "COMMAND_RULES",

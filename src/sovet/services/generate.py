@@ -25,29 +25,29 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sovet.domain import Command, FederationState, decide, evolve
-from sovet.domain.apportion_delegates import ApportionCongress, SendingUnit
-from sovet.domain.bodies import (
+from sovet.domain.bodies.registration import (
     AdoptConstitution,
     RegisterBody,
     RegisterFaction,
     RegisterPerson,
 )
-from sovet.domain.congress import ConveneCongress
-from sovet.domain.credentials import (
+from sovet.domain.congress.apportion_delegates import ApportionCongress, SendingUnit
+from sovet.domain.congress.credentials import (
     AppointCredentialsCommission,
     CredentialDelegates,
 )
-from sovet.domain.deputies import RegisterConstituency
-from sovet.domain.elections import Ballot, Conduct
-from sovet.domain.electorate import RegisterElector
-from sovet.domain.errors import ChainBroken, InputError
-from sovet.domain.executive import ElectExecutiveCommittee
-from sovet.domain.government import Nomination, SubmitGovernmentList
-from sovet.domain.motions import CloseMotion, ProposeMotion
-from sovet.domain.polling import CallElection, CountElection
-from sovet.domain.recalls import OrderReElection, PetitionRecall
-from sovet.domain.verification import VerifyElection
-from sovet.domain.votes import VoteByCount
+from sovet.domain.congress.executive import ElectExecutiveCommittee
+from sovet.domain.congress.sessions import ConveneCongress
+from sovet.domain.elections.conduct import Ballot, Conduct
+from sovet.domain.elections.deputies import RegisterConstituency
+from sovet.domain.elections.polling import CallElection, CountElection
+from sovet.domain.elections.verification import VerifyElection
+from sovet.domain.franchise.electorate import RegisterElector
+from sovet.domain.government.formation import Nomination, SubmitGovernmentList
+from sovet.domain.kernel.motions import CloseMotion, ProposeMotion
+from sovet.domain.kernel.votes import VoteByCount
+from sovet.domain.recall.recalls import OrderReElection, PetitionRecall
+from sovet.errors import ChainBroken, InputError
 from sovet.ledger.chain import link_batch
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent
 from sovet.ports import UnitOfWork

@@ -13,14 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from sovet.domain import FederationState
-from sovet.domain.electorate import roll_of
-from sovet.domain.errors import NotEligible
-from sovet.domain.petitions import (
+from sovet.domain.franchise.electorate import roll_of
+from sovet.domain.recall.petitions import (
     OpenRecallPetition,
     SignRecallPetition,
     petition_of,
     petition_progress,
 )
+from sovet.errors import NotEligible
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.ballots import BallotUnit, state_now, transact
 from sovet.services.bootstrap import Services

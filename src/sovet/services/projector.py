@@ -21,7 +21,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from sovet.domain.state import Assembly, BodyRecord, FederationState, GovernmentRecord
+from sovet.domain.bodies.records import BodyRecord
+from sovet.domain.government.records import GovernmentRecord
+from sovet.domain.kernel.assembly import Assembly
+from sovet.domain.kernel.state import FederationState
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import ProjectionStore
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sovet.domain import event_from_stored, summary
-from sovet.domain.calendar import parse_at
-from sovet.domain.errors import ChainBroken, InputError
-from sovet.domain.legitimacy import legitimacy
+from sovet.domain.government.legitimacy import legitimacy
+from sovet.domain.kernel.calendar import parse_at
+from sovet.errors import ChainBroken, InputError
 from sovet.ledger import chain
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ledger.envelope import JSONValue, StoredEvent

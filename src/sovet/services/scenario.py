@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sovet.domain import Command, command_from_mapping
-from sovet.domain.bodies import AdoptConstitution
-from sovet.domain.errors import RuleViolation, ScenarioError
+from sovet.domain.bodies.registration import AdoptConstitution
+from sovet.errors import RuleViolation, ScenarioError
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.presets.loader import load_preset, parse_toml

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sovet.domain import Constitution, event_from_stored
-from sovet.domain.bodies import AdoptConstitution
-from sovet.domain.errors import InputError
+from sovet.domain.bodies.registration import AdoptConstitution
+from sovet.errors import InputError
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.services.handlers import StateCache, execute

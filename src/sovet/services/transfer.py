@@ -29,7 +29,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from sovet.domain.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError
 from sovet.ledger import chain
 from sovet.ledger.checkpoint import SignatureCheck, SignedCheckpoint
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent

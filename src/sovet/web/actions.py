@@ -21,12 +21,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from sovet.domain import FederationState
-from sovet.domain.errors import InputError, SovetError
-from sovet.domain.petitions import petition_of
-from sovet.domain.polling import ElectionRecord, election_of
+from sovet.domain.elections.polling import ElectionRecord, election_of
+from sovet.domain.recall.petitions import petition_of
+from sovet.errors import InputError, NotAuthorized, SovetError
 from sovet.ledger.envelope import StoredEvent
 from sovet.services import ballots, petitions
-from sovet.services.authz import NotAuthorized, Principal, check_role, check_scope
+from sovet.services.authz import Principal, check_role, check_scope
 from sovet.web import views
 from sovet.web.common import At, error_page, services_of
 from sovet.web.render import page

@@ -7,8 +7,14 @@ from typing import Annotated
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from sovet.domain.errors import InputError, NotFound, SovetError
-from sovet.services.authz import NotAuthenticated, NotAuthorized, Throttled
+from sovet.errors import (
+    InputError,
+    NotAuthenticated,
+    NotAuthorized,
+    NotFound,
+    SovetError,
+    Throttled,
+)
 from sovet.services.bootstrap import Services
 from sovet.web.render import page
 

@@ -23,8 +23,7 @@ from sovet.api.deps import (
     client_address,
     set_session_cookies,
 )
-from sovet.domain.errors import SovetError
-from sovet.services.authz import NotAuthenticated
+from sovet.errors import NotAuthenticated, SovetError
 from sovet.web import views
 from sovet.web.common import At, error_page, services_of
 from sovet.web.render import page

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from sovet.domain.calendar import display
+from sovet.domain.kernel.calendar import display
 from sovet.web.session import viewer
 
 __all__ = ["TEMPLATES", "env", "page"]

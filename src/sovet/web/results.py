@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sovet.domain import FederationState, event_from_stored
-from sovet.domain.polling import ElectionCounted, ElectionRecord
+from sovet.domain.elections.polling import ElectionCounted, ElectionRecord
 from sovet.web.svg import StageBar, faction_colours
 
 __all__ = ["CountSheet", "count_sheet", "number", "stage_bars"]

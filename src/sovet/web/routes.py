@@ -21,9 +21,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 
-from sovet.domain.calendar import display, moment
-from sovet.domain.errors import ChainBroken, SovetError
-from sovet.domain.legitimacy import legitimacy
+from sovet.domain.government.legitimacy import legitimacy
+from sovet.domain.kernel.calendar import display, moment
+from sovet.errors import ChainBroken, SovetError
 from sovet.services.queries import check_time, log_page, verify_log
 from sovet.services.transfer import export_lines
 from sovet.web import actions, members, svg, views, voting

@@ -13,8 +13,9 @@ from fastapi import Request
 from starlette.datastructures import FormData
 
 from sovet.api.deps import CSRF_FIELD, SESSION_COOKIE, ApiContext, client_address
+from sovet.errors import NotAuthenticated, NotAuthorized
 from sovet.services.accounts import csrf_token
-from sovet.services.authz import NotAuthenticated, NotAuthorized, Principal
+from sovet.services.authz import Principal
 
 __all__ = ["Viewer", "context_of", "require", "viewer"]
 

@@ -22,8 +22,9 @@ from typing import ParamSpec, TypeVar
 from fastapi import Request
 
 from sovet.domain import FederationState
-from sovet.domain.calendar import display
-from sovet.domain.state import Assembly, BodyRecord
+from sovet.domain.bodies.records import BodyRecord
+from sovet.domain.kernel.assembly import Assembly
+from sovet.domain.kernel.calendar import display
 from sovet.services.bootstrap import Services
 from sovet.services.handlers import StateCache
 from sovet.services.queries import check_time

@@ -17,9 +17,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from sovet.counting.registry import get_method
-from sovet.domain.errors import InputError, SovetError
-from sovet.domain.petitions import petition_of, petition_progress
-from sovet.domain.polling import election_of
+from sovet.domain.elections.polling import election_of
+from sovet.domain.recall.petitions import petition_of, petition_progress
+from sovet.errors import InputError, SovetError
 from sovet.web import results, svg, views
 from sovet.web.common import At, error_page, services_of
 from sovet.web.render import page

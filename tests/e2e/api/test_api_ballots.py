@@ -12,7 +12,7 @@ import pytest
 
 import sovet.counting.irv  # registers "irv"
 from sovet.api.throttle import Limits
-from sovet.domain.polls import SecretBallot, ballot_leaf
+from sovet.domain.elections.polls import SecretBallot, ballot_leaf
 from sovet.ledger.merkle import leaf_hash, verify_inclusion
 from sovet.services.ballots import state_now
 from sovet.services.bootstrap import bootstrap

@@ -11,8 +11,8 @@ approval, ``b`` and ``c``). Accounts:
 
 from __future__ import annotations
 
-from sovet.domain.deputies import SeatDeputy
-from sovet.domain.polling import CallElection
+from sovet.domain.elections.deputies import SeatDeputy
+from sovet.domain.elections.polling import CallElection
 from sovet.services.accounts import open_accounts
 from sovet.services.bootstrap import bootstrap
 from sovet.services.petitions import open_petition

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sovet.ballots import BallotFile, read_blt, write_blt
 from sovet.counting.types import Profile
-from sovet.domain.errors import BallotFileError
+from sovet.errors import BallotFileError
 
 # Valid polls from each PROVENANCE.md (official figures).
 VALID_POLL = {

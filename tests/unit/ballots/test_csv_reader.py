@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sovet.ballots import read_blt, read_csv_ballots
-from sovet.domain.errors import BallotFileError
+from sovet.errors import BallotFileError
 
 
 def _read(tmp_path: Path, text: str) -> dict[tuple[str, ...], int]:

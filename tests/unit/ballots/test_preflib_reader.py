@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sovet.ballots import read_blt, read_preflib
-from sovet.domain.errors import BallotFileError
+from sovet.errors import BallotFileError
 
 HEAD = """# FILE NAME: t.{suffix}
 # TITLE: A test

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sovet.ballots import read_ballots
-from sovet.domain.errors import BallotFileError
+from sovet.errors import BallotFileError
 
 
 @pytest.mark.parametrize(

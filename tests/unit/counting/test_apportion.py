@@ -13,7 +13,7 @@ import pytest
 
 from sovet.counting.apportionment import APPORTIONMENT_METHODS, apportion
 from sovet.counting.types import TieBreak
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 # 230,000 votes, 8 seats.
 FOUR = {"A": 100_000, "B": 80_000, "C": 30_000, "D": 20_000}

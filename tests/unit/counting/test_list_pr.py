@@ -9,7 +9,7 @@ import pytest
 from sovet.counting.apportionment import apportion
 from sovet.counting.registry import count, get_method
 from sovet.counting.types import Profile, TieBreak
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 PARTIES = ("A", "B", "C", "D")
 VOTES = {"A": 100_000, "B": 80_000, "C": 30_000, "D": 20_000}

@@ -8,7 +8,7 @@ import pytest
 
 from sovet.counting.registry import count, get_method
 from sovet.counting.types import CountResult, Profile, TieBreak
-from sovet.domain.errors import RuleViolation, UnknownCountingMethod
+from sovet.errors import RuleViolation, UnknownCountingMethod
 
 
 def _profile(names: str, ballots: Sequence[tuple[str, int]]) -> Profile:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from sovet.counting.registry import count, get_method
 from sovet.counting.types import Profile, Round, TieBreak
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 
 def _profile(

@@ -16,7 +16,7 @@ from pref_voting.proportional_methods import stv_meek as pv_meek
 from sovet.counting.registry import count, get_method
 from sovet.counting.stv_meek import SCALE, distribute, reduce_for_round
 from sovet.counting.types import Profile, TieBreak
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 
 def _profile(

@@ -14,7 +14,7 @@ import pytest
 from sovet.counting._ranked import earlier_stage
 from sovet.counting.registry import count
 from sovet.counting.types import CountResult, Profile, TieBreak
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 
 F5 = 100_000
 

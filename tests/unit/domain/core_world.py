@@ -19,7 +19,7 @@ from sovet.domain import (
     evolve,
     to_new_event,
 )
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 from sovet.ledger.chain import link_batch
 from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
 

@@ -14,10 +14,14 @@ from sovet.domain import (
     evolve,
     to_new_event,
 )
-from sovet.domain.bodies import RegisterBody, RegisterFaction, RegisterPerson
-from sovet.domain.deputies import RegisterConstituency
-from sovet.domain.elections import Conduct
-from sovet.domain.electorate import RegisterElector
+from sovet.domain.bodies.registration import (
+    RegisterBody,
+    RegisterFaction,
+    RegisterPerson,
+)
+from sovet.domain.elections.conduct import Conduct
+from sovet.domain.elections.deputies import RegisterConstituency
+from sovet.domain.franchise.electorate import RegisterElector
 from sovet.ledger.envelope import StoredEvent
 
 __all__ = ["CONDUCT", "Flow", "with_recall"]

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from sovet.domain.apportion_delegates import (
+from sovet.domain.bodies.registration import RegisterBody
+from sovet.domain.congress.apportion_delegates import (
     ApportionCongress,
     CongressRule,
     DelegateGroup,
@@ -18,9 +19,8 @@ from sovet.domain.apportion_delegates import (
     congress_rule,
     mandates_of,
 )
-from sovet.domain.bodies import RegisterBody
-from sovet.domain.constitution import ApportionmentParams, Constitution
-from sovet.domain.errors import NotFound, RuleViolation
+from sovet.domain.kernel.constitution import ApportionmentParams, Constitution
+from sovet.errors import NotFound, RuleViolation
 from tests.unit.domain.h8_support import Flow
 
 P1918 = ApportionmentParams()

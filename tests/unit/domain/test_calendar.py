@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from sovet.domain.calendar import display, julian, moment
+from sovet.domain.kernel.calendar import display, julian, moment
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sovet.domain.legitimacy import legitimacy
+from sovet.domain.government.legitimacy import legitimacy
 from tests.unit.domain.core_world import World, government_world, pass_motion
 
 

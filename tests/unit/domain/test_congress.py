@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sovet.domain.congress import bloc_share, majority_faction
-from sovet.domain.errors import NotFound, QuorumNotMet
+from sovet.domain.congress.sessions import bloc_share, majority_faction
+from sovet.errors import NotFound, QuorumNotMet
 from tests.unit.domain.core_world import congress_world, pass_motion
 
 

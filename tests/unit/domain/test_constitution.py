@@ -8,8 +8,8 @@ from importlib import resources
 
 import pytest
 
-from sovet.domain.constitution import EXPIRY_EVENTS_1918, Constitution
-from sovet.domain.errors import ConstitutionError
+from sovet.domain.kernel.constitution import EXPIRY_EVENTS_1918, Constitution
+from sovet.errors import ConstitutionError
 
 
 def test_defaults_are_the_1918_ones() -> None:

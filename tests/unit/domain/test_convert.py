@@ -11,7 +11,7 @@ from typing import Any, Literal, NoReturn
 
 import pytest
 
-from sovet.domain.convert import (
+from sovet.domain.kernel.convert import (
     dataclass_from_plain,
     from_plain,
     parse_fraction,

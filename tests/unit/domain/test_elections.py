@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 import sovet.counting.plurality  # noqa: F401  (registers "plurality")
-from sovet.domain.constitution import FranchiseGroup
-from sovet.domain.elections import (
+from sovet.domain.elections.conduct import (
     Ballot,
     Conduct,
     CredentialsReport,
@@ -18,8 +17,9 @@ from sovet.domain.elections import (
     count_election,
     verify_election,
 )
-from sovet.domain.errors import NotEligible, RuleViolation, UnknownCountingMethod
-from sovet.domain.franchise import ExclusionMark, Person, electoral_roll
+from sovet.domain.franchise.eligibility import ExclusionMark, Person, electoral_roll
+from sovet.domain.kernel.constitution import FranchiseGroup
+from sovet.errors import NotEligible, RuleViolation, UnknownCountingMethod
 
 POLL = date(1917, 11, 25)
 FRANCHISE = FranchiseGroup()

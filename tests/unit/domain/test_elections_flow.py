@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 
 import sovet.counting.plurality  # noqa: F401  (registers "plurality")
-from sovet.domain.bodies import RegisterBody, RegisterPerson
-from sovet.domain.deputies import (
+from sovet.domain.bodies.registration import RegisterBody, RegisterPerson
+from sovet.domain.elections.conduct import Ballot
+from sovet.domain.elections.deputies import (
     RegisterConstituency,
     SeatDeputy,
     composition_now,
     terms_ended,
 )
-from sovet.domain.elections import Ballot
-from sovet.domain.electorate import Exclusion, RecordExclusion, roll_of
-from sovet.domain.errors import NotEligible, RuleViolation, UnknownCountingMethod
-from sovet.domain.polling import CallElection, CountElection, ElectionCounted
-from sovet.domain.verification import AnnulElection, VerifyElection
+from sovet.domain.elections.polling import CallElection, CountElection, ElectionCounted
+from sovet.domain.elections.verification import AnnulElection, VerifyElection
+from sovet.domain.franchise.electorate import Exclusion, RecordExclusion, roll_of
+from sovet.errors import NotEligible, RuleViolation, UnknownCountingMethod
 from tests.unit.domain.h8_support import CONDUCT, Flow
 
 
@@ -300,7 +300,7 @@ def test_sr8_annul_by_national_executive_only_when_the_constitution_says() -> No
 
 
 def test_sr4_council_lowers_the_voting_age_only_with_central_approval() -> None:
-    from sovet.domain.electorate import LowerVotingAge, RegisterElector
+    from sovet.domain.franchise.electorate import LowerVotingAge, RegisterElector
 
     flow = Flow()
     flow.town(electors=2)

@@ -7,8 +7,7 @@ from datetime import date
 
 import pytest
 
-from sovet.domain.errors import NotEligible, RuleViolation
-from sovet.domain.franchise import (
+from sovet.domain.franchise.eligibility import (
     CATEGORIES_1918,
     EXCLUSIONS_1918,
     ExclusionMark,
@@ -19,6 +18,7 @@ from sovet.domain.franchise import (
     eligibility,
     require_eligible,
 )
+from sovet.errors import NotEligible, RuleViolation
 
 POLL = date(1917, 11, 25)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sovet.domain.legitimacy import legitimacy
+from sovet.domain.government.legitimacy import legitimacy
 from tests.unit.domain.core_world import congress_world, government_world, pass_motion
 
 OFFICES = [{"office": "chair", "person": "r1"}]

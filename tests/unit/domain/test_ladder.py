@@ -7,8 +7,7 @@ from datetime import date
 
 import pytest
 
-from sovet.domain.errors import RuleViolation
-from sovet.domain.ladder import (
+from sovet.domain.bodies.ladder import (
     LEVELS_1918,
     CouncilSize,
     LadderViolation,
@@ -19,6 +18,7 @@ from sovet.domain.ladder import (
     higher_level,
     term_end,
 )
+from sovet.errors import RuleViolation
 
 
 @pytest.mark.parametrize(("low", "high"), list(itertools.pairwise(LEVELS_1918)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sovet.domain.motions import carries
+from sovet.domain.kernel.motions import carries
 from tests.unit.domain.core_world import congress_world, pass_motion
 
 

@@ -13,16 +13,9 @@ from hypothesis import strategies as st
 
 import sovet.counting.approval  # registers "approval"
 import sovet.counting.irv  # noqa: F401  (registers "irv")
-from sovet.domain.deputies import SeatDeputy
-from sovet.domain.errors import NotEligible, RuleViolation
-from sovet.domain.petitions import (
-    OpenRecallPetition,
-    RecallPetitionSigned,
-    SignRecallPetition,
-    petition_progress,
-)
-from sovet.domain.polling import CallElection, CountElection, ElectionCounted
-from sovet.domain.polls import (
+from sovet.domain.elections.deputies import SeatDeputy
+from sovet.domain.elections.polling import CallElection, CountElection, ElectionCounted
+from sovet.domain.elections.polls import (
     ClosePoll,
     OpenPoll,
     PollClosed,
@@ -32,12 +25,19 @@ from sovet.domain.polls import (
     ranking_key,
     receipt_of,
 )
-from sovet.domain.recalls import (
+from sovet.domain.recall.petitions import (
+    OpenRecallPetition,
+    RecallPetitionSigned,
+    SignRecallPetition,
+    petition_progress,
+)
+from sovet.domain.recall.recalls import (
     ByElectionScheduled,
     DeputyRecalled,
     RecallDemanded,
     RecallVoteCalled,
 )
+from sovet.errors import NotEligible, RuleViolation
 from sovet.ledger.merkle import MerkleTree, leaf_hash, verify_inclusion
 from tests.unit.domain.h8_support import CONDUCT, Flow, with_recall
 

@@ -9,12 +9,11 @@ import pytest
 
 import sovet.counting.plurality  # noqa: F401  (registers "plurality")
 from sovet.domain import fold
-from sovet.domain.bodies import RegisterBody
-from sovet.domain.constitution import RecallParams
-from sovet.domain.deputies import SeatDeputy, composition_now
-from sovet.domain.errors import NotEligible, NotFound, RuleViolation
-from sovet.domain.polling import CallElection
-from sovet.domain.recall_rules import (
+from sovet.domain.bodies.registration import RegisterBody
+from sovet.domain.elections.deputies import SeatDeputy, composition_now
+from sovet.domain.elections.polling import CallElection
+from sovet.domain.kernel.constitution import RecallParams
+from sovet.domain.recall.recall_rules import (
     PetitionCheck,
     check_cooldown,
     check_mode,
@@ -22,7 +21,7 @@ from sovet.domain.recall_rules import (
     petition_met,
     recall_vote_passes,
 )
-from sovet.domain.recalls import (
+from sovet.domain.recall.recalls import (
     ByElectionScheduled,
     DeputyRecalled,
     HoldRecallVote,
@@ -31,6 +30,7 @@ from sovet.domain.recalls import (
     RecallDemanded,
     RecallVoteFailed,
 )
+from sovet.errors import NotEligible, NotFound, RuleViolation
 from tests.unit.domain.h8_support import CONDUCT, Flow, with_recall
 
 HALF = RecallParams()
@@ -340,11 +340,11 @@ def test_sr9_unknown_deputy_and_aggregate_petition() -> None:
 
 def congress_flow(**params: object) -> Flow:
     """A seated Petrograd council that sent ``a`` and ``b`` to an open congress."""
-    from sovet.domain.congress import ConveneCongress
-    from sovet.domain.credentials import (
+    from sovet.domain.congress.credentials import (
         AppointCredentialsCommission,
         CredentialDelegates,
     )
+    from sovet.domain.congress.sessions import ConveneCongress
 
     flow = seated_flow(**params)
     at = "1917-11-07"
@@ -402,7 +402,8 @@ def test_sr10_recalled_deputy_loses_the_congress_vote_held_through_the_seat() ->
 
 
 def test_sr11_only_the_sending_body_replaces_its_delegate() -> None:
-    from sovet.domain.delegates import ReplaceDelegate, check_instructions
+    from sovet.domain.congress.delegates import ReplaceDelegate
+    from sovet.domain.kernel.votes import check_instructions
 
     flow = congress_flow()
     with pytest.raises(RuleViolation) as err:
@@ -447,9 +448,9 @@ def test_sr11_only_the_sending_body_replaces_its_delegate() -> None:
 
 def test_sr27_recall_and_by_election_move_an_aggregate_council_majority() -> None:
     """The counterfactual path of DESIGN §5 step 9, on aggregate historical data."""
-    from sovet.domain.bodies import RecordCouncilComposition
-    from sovet.domain.polling import CountElection
-    from sovet.domain.verification import VerifyElection
+    from sovet.domain.bodies.registration import RecordCouncilComposition
+    from sovet.domain.elections.polling import CountElection
+    from sovet.domain.elections.verification import VerifyElection
 
     flow = Flow()
     flow.town(electors=0, seats=3, electorate=1000)

@@ -14,8 +14,8 @@ from sovet.domain import (
     command_to_mapping,
     event_from_stored,
 )
-from sovet.domain.errors import ScenarioError
-from sovet.domain.registry import has_decider, has_evolver
+from sovet.domain.kernel.registry import has_decider, has_evolver
+from sovet.errors import ScenarioError
 from sovet.ledger.canonical import canonical_json
 from tests.unit.domain.core_world import government_world
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from sovet.domain.errors import CanonicalEncodingError
+from sovet.errors import CanonicalEncodingError
 from sovet.ledger.canonical import canonical_json, parse_canonical
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from sovet.domain.errors import ChainBroken
+from sovet.errors import ChainBroken
 from sovet.ledger.chain import canonical_event, event_hash, link, link_batch, verify
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
 

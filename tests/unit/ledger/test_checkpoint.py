@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sovet.adapters.signing import Ed25519Signer, load_or_create, verify_ed25519
-from sovet.domain.errors import InputError
+from sovet.errors import InputError
 from sovet.ledger.chain import canonical_event, link_batch
 from sovet.ledger.checkpoint import (
     CheckpointBody,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sovet.domain.errors import LedgerError
+from sovet.errors import LedgerError
 from sovet.ledger.merkle import (
     MerkleTree,
     consistency_proof,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sovet.domain.constitution import Constitution
-from sovet.domain.errors import ConstitutionError
+from sovet.domain.kernel.constitution import Constitution
+from sovet.errors import ConstitutionError
 from sovet.presets.loader import (
     available_presets,
     load_constitution_file,

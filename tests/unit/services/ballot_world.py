@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sovet.domain import Command, DomainEvent, event_from_stored
-from sovet.domain.deputies import SeatDeputy
-from sovet.domain.polling import CallElection
+from sovet.domain.elections.deputies import SeatDeputy
+from sovet.domain.elections.polling import CallElection
 from sovet.services.bootstrap import Services
 from sovet.services.handlers import StateCache, execute
 from tests.unit.domain.h8_support import CONDUCT, Flow

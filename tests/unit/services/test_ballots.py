@@ -7,9 +7,14 @@ import pytest
 import sovet.counting.irv  # registers "irv"
 from sovet.adapters.memory import InMemoryEventStore
 from sovet.adapters.memory_ballots import InMemoryBallotUnitOfWork
-from sovet.domain.errors import NotEligible, NotFound, RuleViolation
-from sovet.domain.polls import RecordVoteCast
-from sovet.ports import ConcurrencyConflict, DuplicateEntry
+from sovet.domain.elections.polls import RecordVoteCast
+from sovet.errors import (
+    ConcurrencyConflict,
+    DuplicateEntry,
+    NotEligible,
+    NotFound,
+    RuleViolation,
+)
 from sovet.services.ballots import (
     ballot_units,
     cast_ballot,

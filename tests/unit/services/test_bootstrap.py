@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sovet.config import DEFAULT_DB, Settings
-from sovet.domain.errors import InputError
+from sovet.errors import InputError
 from sovet.services.bootstrap import (
     bootstrap,
     in_memory,

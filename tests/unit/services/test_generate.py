@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from sovet.cli.app import app
 from sovet.domain import fold
-from sovet.domain.errors import InputError
-from sovet.domain.legitimacy import legitimacy
+from sovet.domain.government.legitimacy import legitimacy
+from sovet.errors import InputError
 from sovet.ledger.chain import verify
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.bootstrap import in_memory

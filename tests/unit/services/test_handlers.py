@@ -6,7 +6,7 @@ import pytest
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
 from sovet.domain import Command, command_from_mapping, fold
-from sovet.domain.errors import NotFound, RuleViolation
+from sovet.errors import NotFound, RuleViolation
 from sovet.services.handlers import StateCache, execute
 from sovet.services.projector import rows
 from sovet.services.replay import rebuild_projections, replayed_projections, snapshot

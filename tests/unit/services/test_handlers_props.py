@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
 from sovet.domain import command_from_mapping, fold
-from sovet.domain.errors import RuleViolation
+from sovet.errors import RuleViolation
 from sovet.services.handlers import StateCache, execute
 from sovet.services.replay import replayed_projections, snapshot
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from sovet.domain.errors import NotEligible, NotFound, RuleViolation
-from sovet.domain.petitions import SignRecallPetition
-from sovet.ports import DuplicateEntry
-from sovet.services.authz import NotAuthorized, Principal
+from sovet.domain.recall.petitions import SignRecallPetition
+from sovet.errors import (
+    DuplicateEntry,
+    NotAuthorized,
+    NotEligible,
+    NotFound,
+    RuleViolation,
+)
+from sovet.services.authz import Principal
 from sovet.services.ballots import ballot_units, state_now
 from sovet.services.bootstrap import Services, in_memory
 from sovet.services.command_authz import authorize_command, body_of

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
-from sovet.domain.errors import ScenarioError
+from sovet.errors import ScenarioError
 from sovet.services.scenario import (
     StepRefused,
     apply_steps,

@@ -10,7 +10,7 @@ import pytest
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
 from sovet.adapters.signing import Ed25519Signer, verify_ed25519
 from sovet.domain import Command
-from sovet.domain.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError
 from sovet.services.checkpoints import check_checkpoints, sign_head
 from sovet.services.handlers import execute
 from sovet.services.replay import snapshot

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sovet.domain.errors import InputError
+from sovet.errors import InputError
 from sovet.web.voting import ballot_from_form, is_ranked
 
 CANDIDATES = ("ann", "bob", "cy", "dee")

@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from sovet.adapters.sql.schema import metadata
-from sovet.ports import ConcurrencyConflict
+from sovet.errors import ConcurrencyConflict
 
 __all__ = [
     "AccountRow",

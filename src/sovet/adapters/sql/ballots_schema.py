@@ -46,7 +46,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.schema import metadata
 from sovet.adapters.sql.uow import SqlUnitOfWork
-from sovet.ports import ConcurrencyConflict, DuplicateEntry, StorageError
+from sovet.errors import ConcurrencyConflict, DuplicateEntry, StorageError
 
 __all__ = [
     "RETRY_SQLSTATES",

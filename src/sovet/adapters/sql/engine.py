@@ -17,8 +17,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError
 
-from sovet.domain.errors import InputError
-from sovet.ports import StorageError
+from sovet.errors import InputError, StorageError
 
 __all__ = ["BUSY_TIMEOUT_MS", "check_durability", "make_engine", "sqlalchemy_url"]
 

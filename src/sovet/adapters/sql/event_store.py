@@ -22,11 +22,16 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sovet.adapters.memory import check_expected_versions
 from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.schema import events
-from sovet.domain.errors import CanonicalEncodingError, ChainBroken, InputError
+from sovet.errors import (
+    CanonicalEncodingError,
+    ChainBroken,
+    ConcurrencyConflict,
+    InputError,
+    StorageError,
+)
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import link_batch
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
-from sovet.ports import ConcurrencyConflict, StorageError
 
 __all__ = ["READ_BATCH", "SqlEventStore"]
 

@@ -10,10 +10,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from sovet.adapters.sql.schema import checkpoints, projections
+from sovet.errors import StorageError
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.checkpoint import SignedCheckpoint
 from sovet.ledger.envelope import JSONValue
-from sovet.ports import Checkpoint, StorageError
+from sovet.ports import Checkpoint
 
 __all__ = ["SqlCheckpointStore", "SqlProjectionStore"]
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.event_store import SqlEventStore
 from sovet.adapters.sql.projections import SqlCheckpointStore, SqlProjectionStore
-from sovet.ports import ConcurrencyConflict, StorageError
+from sovet.errors import ConcurrencyConflict, StorageError
 
 __all__ = ["SqlUnitOfWork"]
 

@@ -23,7 +23,8 @@ from sovet.api.deps import (
     client_address,
     set_session_cookies,
 )
-from sovet.services.authz import NotAuthenticated, Principal
+from sovet.errors import NotAuthenticated
+from sovet.services.authz import Principal
 
 __all__ = ["router"]
 

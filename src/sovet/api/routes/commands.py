@@ -26,8 +26,7 @@ from sovet.api.deps import ApiContext, Caller, Ctx
 from sovet.api.schemas import command_model
 from sovet.domain import COMMANDS, command_from_mapping, summary
 from sovet.domain import event_from_stored as _event
-from sovet.domain.errors import InputError
-from sovet.ports import ConcurrencyConflict
+from sovet.errors import ConcurrencyConflict, InputError
 from sovet.services.authz import Principal
 from sovet.services.command_authz import SERVICE_ONLY, authorize_command
 from sovet.services.handlers import execute
@@ -35,22 +34,23 @@ from sovet.services.handlers import execute
 __all__ = ["RESOURCES", "add_commands", "resource_of", "routers", "run_command"]
 
 RESOURCES: dict[str, str] = {
-    "bodies": "bodies",
-    "congress": "congress",
+    "registration": "bodies",
+    "sessions": "congress",
     "credentials": "congress",
     "delegates": "congress",
     "apportion_delegates": "congress",
     "motions": "motions",
     "votes": "motions",
     "executive": "government",
-    "government": "government",
+    "formation": "government",
     "coalition": "coalition",
     "demands": "demands",
     "holds": "holds",
     "discipline": "holds",
     "expiry": "holds",
     "electorate": "members",
-    "franchise": "members",
+    "eligibility": "members",
+    "conduct": "elections",
     "deputies": "constituencies",
     "polling": "constituencies",
     "verification": "constituencies",

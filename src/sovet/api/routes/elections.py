@@ -20,9 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Ctx, MaybePrincipal, Writer, scoped
-from sovet.domain.errors import InputError
+from sovet.errors import InputError, NotAuthorized
 from sovet.ledger.envelope import StoredEvent
-from sovet.services.authz import NotAuthorized, Principal, check_role
+from sovet.services.authz import Principal, check_role
 from sovet.services.ballots import (
     cast_ballot,
     close_poll,

@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Ctx, MaybePrincipal, scoped
+from sovet.errors import NotAuthorized
 from sovet.ledger.envelope import StoredEvent
-from sovet.services.authz import NotAuthorized, Principal
+from sovet.services.authz import Principal
 from sovet.services.ballots import state_now
 from sovet.services.petitions import (
     open_petition,

@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Ctx, MaybePrincipal
-from sovet.domain.errors import InputError
+from sovet.errors import InputError
 from sovet.services.ballots import verify_receipt
 
 __all__ = ["router"]

@@ -1,0 +1,350 @@
+"""SR-2 and the registers: the constitution, bodies, factions, persons, compositions.
+
+Bodies are councils, congresses (the body whose sessions are ``Assembly``
+records), executive committees, faction leaderships (a party's central
+committee) and other organisations (e.g. a city party organisation named in a
+hold, SR-29). Each sits at a level of ``constitution.levels`` and may name a
+``parent`` (the higher body it answers to, SR-32).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sovet.domain.bodies.records import BodyRecord, FactionRecord, PersonRecord
+from sovet.domain.kernel.constitution import Constitution
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.domain.kernel.state import FederationState
+from sovet.errors import ConstitutionError, RuleViolation
+
+__all__ = [
+    "BODY_KINDS",
+    "AdoptConstitution",
+    "BodyRegistered",
+    "ConstitutionAdopted",
+    "CouncilCompositionRecorded",
+    "FactionRegistered",
+    "PersonRegistered",
+    "RecordCouncilComposition",
+    "RegisterBody",
+    "RegisterFaction",
+    "RegisterPerson",
+]
+
+BODY_KINDS = (
+    "council",
+    "congress",
+    "executive_committee",
+    "faction_leadership",
+    "organisation",
+)
+"""SR-2: the kinds of body the engine knows."""
+
+
+@command("adopt_constitution")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdoptConstitution(Command):
+    """Adopt a constitution (a parsed TOML table, checked by ``Constitution``)."""
+
+    preset: str
+    constitution: dict[str, Any]
+
+
+@event("ConstitutionAdopted")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConstitutionAdopted(DomainEvent):
+    """The constitution in force from ``at``."""
+
+    preset: str
+    constitution: dict[str, Any]
+
+    @property
+    def stream_id(self) -> str:
+        """One stream for the constitution."""
+        return "constitution"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"constitution {self.preset!r} adopted"
+
+
+@decides(AdoptConstitution)
+def _adopt(_state: FederationState, cmd: AdoptConstitution) -> list[DomainEvent]:
+    try:
+        checked = Constitution.from_mapping(cmd.constitution, cmd.preset)
+    except ConstitutionError as err:
+        raise RuleViolation("SR-2", str(err), err.key) from err
+    return [
+        ConstitutionAdopted(
+            at=cmd.at, preset=cmd.preset, constitution=checked.to_mapping()
+        )
+    ]
+
+
+@evolves(ConstitutionAdopted)
+def _adopted(state: FederationState, evt: ConstitutionAdopted, ref: EventRef) -> None:
+    state.constitution = Constitution.from_mapping(evt.constitution, evt.preset)
+    state.constitution_ref = ref
+
+
+@command("register_body")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterBody(Command):
+    """SR-2: register a council, congress, committee or organisation."""
+
+    body: str
+    name: str
+    kind: str
+    level: str
+    parent: str | None = None
+    population: int = 0
+
+
+@event("BodyRegistered")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BodyRegistered(DomainEvent):
+    """SR-2: a body exists from ``at``."""
+
+    body: str
+    name: str
+    kind: str
+    level: str
+    parent: str | None = None
+    population: int = 0
+
+    @property
+    def stream_id(self) -> str:
+        """The body's stream."""
+        return f"body:{self.body}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.name} registered ({self.kind}, {self.level} level)"
+
+
+@decides(RegisterBody)
+def _register_body(state: FederationState, cmd: RegisterBody) -> list[DomainEvent]:
+    if cmd.body in state.bodies:
+        raise RuleViolation("SR-2", f"body {cmd.body!r} already exists", cmd.body)
+    if cmd.kind not in BODY_KINDS:
+        raise RuleViolation(
+            "SR-2",
+            f"unknown kind {cmd.kind!r}; one of {', '.join(BODY_KINDS)}",
+            cmd.kind,
+        )
+    if cmd.level not in state.constitution.levels:
+        levels = ", ".join(state.constitution.levels)
+        raise RuleViolation(
+            "SR-2",
+            f"level {cmd.level!r} is not a level of this constitution ({levels})",
+            cmd.level,
+        )
+    if cmd.parent is not None:
+        state.body(cmd.parent)
+    if cmd.population < 0:
+        raise RuleViolation("SR-2", "population cannot be negative", cmd.population)
+    return [
+        BodyRegistered(
+            at=cmd.at,
+            body=cmd.body,
+            name=cmd.name,
+            kind=cmd.kind,
+            level=cmd.level,
+            parent=cmd.parent,
+            population=cmd.population,
+        )
+    ]
+
+
+@evolves(BodyRegistered)
+def _body_registered(
+    state: FederationState, evt: BodyRegistered, ref: EventRef
+) -> None:
+    state.bodies[evt.body] = BodyRecord(
+        id=evt.body,
+        name=evt.name,
+        kind=evt.kind,
+        level=evt.level,
+        parent=evt.parent,
+        made_by=ref,
+        population=evt.population,
+        refs=[ref],
+    )
+
+
+@command("register_faction")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterFaction(Command):
+    """SR-18: register a faction and (optionally) its leadership body."""
+
+    faction: str
+    name: str
+    leadership: str | None = None
+
+
+@event("FactionRegistered")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FactionRegistered(DomainEvent):
+    """SR-18: a faction exists from ``at``."""
+
+    faction: str
+    name: str
+    leadership: str | None = None
+
+    @property
+    def stream_id(self) -> str:
+        """The faction's stream."""
+        return f"faction:{self.faction}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"faction {self.name} registered"
+
+
+@decides(RegisterFaction)
+def _register_faction(
+    state: FederationState, cmd: RegisterFaction
+) -> list[DomainEvent]:
+    if cmd.faction in state.factions:
+        raise RuleViolation(
+            "SR-18", f"faction {cmd.faction!r} already exists", cmd.faction
+        )
+    if not state.constitution.centralism.factions_allowed:
+        raise RuleViolation(
+            "SR-32", "this constitution allows no factions", cmd.faction
+        )
+    if cmd.leadership is not None:
+        state.body(cmd.leadership)
+    return [
+        FactionRegistered(
+            at=cmd.at, faction=cmd.faction, name=cmd.name, leadership=cmd.leadership
+        )
+    ]
+
+
+@evolves(FactionRegistered)
+def _faction_registered(
+    state: FederationState, evt: FactionRegistered, ref: EventRef
+) -> None:
+    state.factions[evt.faction] = FactionRecord(
+        evt.faction, evt.name, evt.leadership, ref
+    )
+
+
+@command("register_person")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterPerson(Command):
+    """Register a person, their faction and the bodies they sit in."""
+
+    person: str
+    name: str
+    faction: str | None = None
+    bodies: tuple[str, ...] = ()
+
+
+@event("PersonRegistered")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonRegistered(DomainEvent):
+    """A person is known from ``at``, with faction and bodies."""
+
+    person: str
+    name: str
+    faction: str | None = None
+    bodies: tuple[str, ...] = ()
+
+    @property
+    def stream_id(self) -> str:
+        """The person's stream."""
+        return f"person:{self.person}"
+
+    def describe(self) -> str:
+        """One line."""
+        where = f" ({self.n(self.faction)})" if self.faction else ""
+        return f"{self.name}{where} registered"
+
+
+@decides(RegisterPerson)
+def _register_person(state: FederationState, cmd: RegisterPerson) -> list[DomainEvent]:
+    if cmd.person in state.persons:
+        raise RuleViolation("SR-4", f"person {cmd.person!r} already exists", cmd.person)
+    if cmd.faction is not None:
+        state.faction(cmd.faction)
+    for body in cmd.bodies:
+        state.body(body)
+    return [
+        PersonRegistered(
+            at=cmd.at,
+            person=cmd.person,
+            name=cmd.name,
+            faction=cmd.faction,
+            bodies=cmd.bodies,
+        )
+    ]
+
+
+@evolves(PersonRegistered)
+def _person_registered(
+    state: FederationState, evt: PersonRegistered, ref: EventRef
+) -> None:
+    state.persons[evt.person] = PersonRecord(evt.person, evt.name, evt.faction, ref)
+    for body in evt.bodies:
+        state.bodies[body].members[evt.person] = evt.faction or ""
+
+
+@command("record_council_composition")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordCouncilComposition(Command):
+    """SR-6: a council's deputies by faction, as the sources give them (aggregate)."""
+
+    body: str
+    composition: dict[str, int]
+
+
+@event("CouncilCompositionRecorded")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CouncilCompositionRecorded(DomainEvent):
+    """SR-6: a council's deputies by faction from ``at``."""
+
+    body: str
+    composition: dict[str, int]
+
+    @property
+    def stream_id(self) -> str:
+        """The council's stream."""
+        return f"body:{self.body}"
+
+    def describe(self) -> str:
+        """One line."""
+        parts = ", ".join(f"{self.n(f)} {n}" for f, n in self.composition.items())
+        return f"{self.n(self.body)} deputies by faction: {parts}"
+
+
+@decides(RecordCouncilComposition)
+def _record_composition(
+    state: FederationState, cmd: RecordCouncilComposition
+) -> list[DomainEvent]:
+    body = state.body(cmd.body)
+    if body.kind != "council":
+        raise RuleViolation(
+            "SR-6", f"{cmd.body!r} is a {body.kind}, not a council", cmd.body
+        )
+    for faction, seats in cmd.composition.items():
+        state.faction(faction)
+        if seats < 0:
+            raise RuleViolation("SR-6", f"negative seats for {faction!r}", seats)
+    return [
+        CouncilCompositionRecorded(
+            at=cmd.at, body=cmd.body, composition=dict(cmd.composition)
+        )
+    ]
+
+
+@evolves(CouncilCompositionRecorded)
+def _composition_recorded(
+    state: FederationState, evt: CouncilCompositionRecorded, ref: EventRef
+) -> None:
+    body = state.bodies[evt.body]
+    body.composition = dict(evt.composition)
+    body.refs.append(ref)

@@ -1,0 +1,420 @@
+"""SR-12…SR-14: how many decisive mandates each sending unit holds at a congress.
+
+Senders fall into groups (1918: city councils by **voters**, provincial
+congresses by **inhabitants**); each group has its basis, method, ratio or house
+size, rounding and minimum, and is apportioned through
+``sovet.counting.apportionment.apportion``. A unit's figures are read at the
+snapshot date (SR-14). Cities are counted twice on purpose (ROSS): their
+inhabitants stay inside the province's figure. A house-size method (``hare``,
+``dhondt`` …) apportions every sender together on one basis.
+
+Caps (SR-13, ``cap_rule``; the source is silent): ``divisor`` raises every
+group's ratio in proportion until the total is at most the cap — one count by
+the divisor method of the same rounding (floor: D'Hondt) over the groups'
+figures scaled to a common ratio, house size = cap; ``truncate`` scales each
+sender's fixed-ratio seats by cap/total and rounds down (seats may stay empty).
+
+Command ``apportion_congress`` records the result for a congress body; the
+credentials of its next session may seat at most that many decisive delegates
+per sender (``check_mandates``, SR-12; ``mandates_of`` reads them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from math import lcm
+from typing import TYPE_CHECKING, cast
+
+from sovet.counting.apportionment import Apportionment, apportion
+from sovet.counting.fixed_ratio import EQUIVALENT_DIVISOR_METHOD, ROUNDINGS, Rounding
+from sovet.counting.types import TieBreak
+from sovet.domain.bodies.ladder import check_sends_to
+from sovet.domain.kernel.constitution import ApportionmentParams
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.errors import NotFound, RuleViolation
+
+if TYPE_CHECKING:
+    from sovet.domain.kernel.state import FederationState
+
+__all__ = [
+    "BASES",
+    "LOWER_1918",
+    "ApportionCongress",
+    "ApportionmentRecord",
+    "CongressApportioned",
+    "CongressRule",
+    "DelegateApportionment",
+    "DelegateGroup",
+    "SendingUnit",
+    "apportion_senders",
+    "apportioned_total",
+    "check_mandates",
+    "check_sender_mandates",
+    "congress_rule",
+    "mandates_of",
+]
+
+BASES = ("voters", "inhabitants", "members", "paid_dues")
+"""SR-14: the figures a sender's mandates may be apportioned on."""
+
+ANY_KIND = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class DelegateGroup:
+    """SR-12/SR-14: senders of one ``kind`` (``*``: all), their basis and method."""
+
+    kind: str
+    basis: str
+    method: str = "fixed-ratio"
+    ratio: int | None = None
+    rounding: str = "floor"
+    seats: int | None = None
+    min_per_unit: int = 0
+    base_seats: int = 0
+    seat_unit: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CongressRule:
+    """SR-12/SR-13: the groups that send to a congress, with its cap (if any)."""
+
+    groups: tuple[DelegateGroup, ...]
+    cap: int | None = None
+    cap_rule: str = "divisor"
+
+
+LOWER_1918: Mapping[str, tuple[tuple[str, str, int], ...]] = {
+    "oblast": (("city", "voters", 5_000), ("province", "inhabitants", 25_000)),
+    "gubernia": (("city", "voters", 2_000), ("province", "inhabitants", 10_000)),
+    "uyezd": (("province", "inhabitants", 1_000),),
+    "volost": (("council", "members", 10),),
+}
+"""SR-13: C18 art 53 ratios (kind, basis, ratio) of the lower congresses."""
+
+
+def congress_rule(params: ApportionmentParams, level: str, top: bool) -> CongressRule:
+    """SR-12…SR-14: the rule for a congress at ``level`` (``top``: national)."""
+    cap = params.caps.get(level)
+    if params.method != "fixed_ratio":
+        if params.basis_city != params.basis_province:
+            raise RuleViolation(
+                "SR-14",
+                f"method {params.method!r} apportions all senders on one basis, "
+                f"not {params.basis_city!r} and {params.basis_province!r}",
+                params.basis_province,
+            )
+        group = DelegateGroup(
+            ANY_KIND,
+            params.basis_city,
+            params.method,
+            seats=params.house_size,
+            min_per_unit=params.min_per_unit,
+            base_seats=params.base_seats_per_unit,
+            seat_unit=params.seat_unit,
+        )
+        return CongressRule((group,), cap, params.cap_rule)
+    if not top and level in LOWER_1918:
+        spec = LOWER_1918[level]
+    else:
+        spec = (
+            ("city", params.basis_city, params.ratio_city),
+            ("province", params.basis_province, params.ratio_province),
+        )
+    groups = tuple(
+        DelegateGroup(
+            kind,
+            basis,
+            ratio=ratio,
+            rounding=params.rounding,
+            min_per_unit=max(params.min_per_unit, 1 if level == "volost" else 0),
+            base_seats=params.base_seats_per_unit,
+            seat_unit=params.seat_unit,
+        )
+        for kind, basis, ratio in spec
+    )
+    return CongressRule(groups, cap, params.cap_rule)
+
+
+@dataclass(frozen=True, slots=True)
+class SendingUnit:
+    """SR-12: a sender with its figures per basis (``voters``, ``inhabitants`` …)."""
+
+    name: str
+    kind: str
+    voters: int | None = None
+    inhabitants: int | None = None
+    members: int | None = None
+    paid_dues: int | None = None
+
+    def basis(self, basis: str) -> int:
+        """SR-12/SR-14: the figure the group's basis asks for; refused if missing."""
+        if basis not in BASES:
+            raise RuleViolation(
+                "SR-14", f"unknown basis {basis!r}; bases: {', '.join(BASES)}", basis
+            )
+        value = cast("int | None", getattr(self, basis))
+        if value is None or value < 0:
+            raise RuleViolation(
+                "SR-12", f"{self.name!r} carries no valid {basis} figure", self.name
+            )
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class DelegateApportionment:
+    """SR-12…SR-14: mandates per sender, with each group's apportionment."""
+
+    allocation: dict[str, int]
+    groups: dict[str, Apportionment]
+    capped: Apportionment | None = None
+
+    @property
+    def total(self) -> int:
+        """Decisive mandates of the whole congress."""
+        return sum(self.allocation.values())
+
+
+def _rounding(value: str) -> Rounding:
+    if value not in ROUNDINGS:
+        raise RuleViolation("SR-12", f"unknown rounding {value!r}", value)
+    return value  # narrowed by the membership test
+
+
+def _members(units: Sequence[SendingUnit], group: DelegateGroup) -> dict[str, int]:
+    return {
+        u.name: u.basis(group.basis) for u in units if group.kind in (ANY_KIND, u.kind)
+    }
+
+
+def apportion_senders(
+    units: Iterable[SendingUnit],
+    rule: CongressRule,
+    *,
+    tie_break: TieBreak | None = None,
+) -> DelegateApportionment:
+    """SR-12…SR-14: apportion a congress's decisive mandates among its senders."""
+    units = list(units)
+    names = [u.name for u in units]
+    if len(set(names)) != len(names):
+        raise RuleViolation("SR-12", f"duplicate sending units in {names}", names)
+    kinds = {g.kind for g in rule.groups}
+    stray = sorted(
+        u.name for u in units if ANY_KIND not in kinds and u.kind not in kinds
+    )
+    if stray:
+        raise RuleViolation(
+            "SR-12", f"units of no sending group for this congress: {stray}", stray
+        )
+    one_capped = len(rule.groups) == 1 and rule.cap_rule == "divisor"
+    groups: dict[str, Apportionment] = {}
+    allocation: dict[str, int] = {}
+    for group in rule.groups:
+        pops = _members(units, group)
+        if not pops:
+            continue
+        result = apportion(
+            pops,
+            method=group.method,
+            seats=group.seats,
+            ratio=group.ratio,
+            rounding=_rounding(group.rounding),
+            min_per_unit=group.min_per_unit,
+            base_seats=group.base_seats,
+            seat_unit=group.seat_unit,
+            cap=rule.cap if one_capped else None,
+            tie_break=tie_break,
+        )
+        groups[group.kind] = result
+        allocation.update(result.allocation)
+    total = sum(allocation.values())
+    if rule.cap is None or total <= rule.cap:
+        return DelegateApportionment(allocation, groups)
+    if rule.cap_rule == "truncate":
+        cut = {n: seats * rule.cap // total for n, seats in allocation.items()}
+        return DelegateApportionment(cut, groups)
+    capped = _divisor_cap(units, rule, rule.cap, tie_break)
+    return DelegateApportionment(dict(capped.allocation), groups, capped)
+
+
+def _divisor_cap(
+    units: Sequence[SendingUnit],
+    rule: CongressRule,
+    cap: int,
+    tie_break: TieBreak | None,
+) -> Apportionment:
+    """SR-13 ``divisor``: one divisor count over ratio-scaled figures, house = cap."""
+    ratios = [g.ratio for g in rule.groups if g.ratio]
+    shared = {
+        (g.rounding, g.min_per_unit, g.base_seats, g.seat_unit) for g in rule.groups
+    }
+    if len(ratios) != len(rule.groups) or len(shared) != 1:
+        raise RuleViolation(
+            "SR-13",
+            "a divisor cap joins fixed-ratio groups with one rounding and minimum",
+            cap,
+        )
+    rounding, minimum, base, unit = shared.pop()
+    common = lcm(*ratios)
+    scaled: dict[str, int] = {}
+    for group, ratio in zip(rule.groups, ratios, strict=True):
+        for name, pop in _members(units, group).items():
+            scaled[name] = pop * (common // ratio)
+    return apportion(
+        scaled,
+        method=EQUIVALENT_DIVISOR_METHOD[_rounding(rounding)],
+        seats=cap,
+        min_per_unit=minimum,
+        base_seats=base,
+        seat_unit=unit,
+        tie_break=tie_break,
+    )
+
+
+def check_mandates(
+    sender: str, credentialed: int, allocation: Mapping[str, int]
+) -> None:
+    """SR-12: refuse credentials for more decisive mandates than apportioned."""
+    allowed = allocation.get(sender, 0)
+    if credentialed > allowed:
+        raise RuleViolation(
+            "SR-12",
+            f"{sender!r} may credential {allowed} decisive mandates, "
+            f"not {credentialed}",
+            credentialed,
+        )
+
+
+@dataclass(slots=True)
+class ApportionmentRecord:
+    """SR-12: the mandates apportioned for a congress body's next session."""
+
+    congress: str
+    snapshot: str
+    allocation: dict[str, int]
+    ref: EventRef
+
+
+def mandates_of(state: FederationState, congress: str) -> dict[str, int] | None:
+    """SR-12: the latest apportionment of ``congress`` (``None`` if none made)."""
+    record = state.apportionments.get(congress)
+    return dict(record.allocation) if record else None
+
+
+def check_sender_mandates(
+    state: FederationState, congress: str, sender: str, decisive: int
+) -> None:
+    """SR-12: refuse ``decisive`` mandates for ``sender`` at ``congress`` beyond its
+    apportionment (no limit until ``apportion_congress`` has been recorded)."""
+    allocation = mandates_of(state, congress)
+    if allocation is not None:
+        check_mandates(sender, decisive, allocation)
+
+
+def apportioned_total(state: FederationState, congress: str) -> int | None:
+    """SR-16: the decisive votes apportioned for ``congress`` (the quorum basis)."""
+    allocation = mandates_of(state, congress)
+    return None if allocation is None else sum(allocation.values())
+
+
+@command("apportion_congress")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApportionCongress(Command):
+    """SR-12…SR-14: apportion the decisive mandates of a congress's senders."""
+
+    congress: str
+    snapshot: str
+    units: tuple[SendingUnit, ...]
+    tie_order: tuple[str, ...] = ()
+    not_held: tuple[str, ...] = ()  # SR-12 fallback: levels whose congress was not held
+
+
+@event("CongressApportioned")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CongressApportioned(DomainEvent):
+    """SR-12…SR-14: mandates per sender for the congress's next session."""
+
+    congress: str
+    snapshot: str
+    method: str
+    allocation: dict[str, int]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def stream_id(self) -> str:
+        """The congress body's stream."""
+        return f"body:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        total = sum(self.allocation.values())
+        return (
+            f"{self.congress}: {total} decisive mandates apportioned among "
+            f"{len(self.allocation)} senders ({self.method}, "
+            f"figures of {self.snapshot})"
+        )
+
+
+@decides(ApportionCongress)
+def _apportion(state: FederationState, cmd: ApportionCongress) -> list[DomainEvent]:
+    body = state.body(cmd.congress)
+    if body.kind != "congress":
+        raise RuleViolation(
+            "SR-12", f"{cmd.congress!r} is a {body.kind}, not a congress", cmd.congress
+        )
+    try:
+        date.fromisoformat(cmd.snapshot)
+    except ValueError:
+        raise RuleViolation(
+            "SR-14", f"snapshot {cmd.snapshot!r} is not an ISO date", cmd.snapshot
+        ) from None
+    if cmd.snapshot > cmd.at[:10]:
+        raise RuleViolation(
+            "SR-14",
+            f"snapshot {cmd.snapshot} lies after the act ({cmd.at})",
+            cmd.snapshot,
+        )
+    levels = state.constitution.levels
+    params = state.constitution.apportionment
+    for unit in cmd.units:
+        if unit.name not in state.bodies:
+            raise NotFound("SR-12", f"unknown sending body {unit.name!r}", unit.name)
+        sender = state.bodies[unit.name]
+        check_sends_to(
+            sender.level,
+            body.level,
+            city=unit.kind == "city" and sender.kind == "council",
+            not_held=cmd.not_held,
+            levels=levels,
+            city_direct_levels=params.city_direct_levels,
+        )
+    rule = congress_rule(params, body.level, body.level == levels[-1])
+    tie_break = TieBreak(order=cmd.tie_order) if cmd.tie_order else None
+    result = apportion_senders(cmd.units, rule, tie_break=tie_break)
+    notes = [n for a in result.groups.values() for n in a.notes]
+    if result.capped is not None:
+        notes.append(f"cap {rule.cap} reached: {rule.cap_rule} rule applied")
+    method = ", ".join(sorted({a.method for a in result.groups.values()}))
+    return [
+        CongressApportioned(
+            at=cmd.at,
+            congress=cmd.congress,
+            snapshot=cmd.snapshot,
+            method=method,
+            allocation=dict(result.allocation),
+            notes=tuple(notes),
+        )
+    ]
+
+
+@evolves(CongressApportioned)
+def _apportioned(
+    state: FederationState, evt: CongressApportioned, ref: EventRef
+) -> None:
+    state.apportionments[evt.congress] = ApportionmentRecord(
+        evt.congress, evt.snapshot, dict(evt.allocation), ref
+    )
+    state.bodies[evt.congress].refs.append(ref)

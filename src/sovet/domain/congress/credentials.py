@@ -1,0 +1,401 @@
+"""SR-17 and SR-19: credentials first, then who sits; walk-outs lower *present*.
+
+The congress opens by appointing its credentials commission (SR-17). Delegates
+are then credentialed by name or in bulk per faction and sender (the 1917
+sources give counts per faction only), or the commission reports the whole
+composition, replacing the counts. A walk-out lowers the delegates *present*,
+never those *seated* (SR-19).
+
+Mandates per sender (SR-12 with SR-17): once ``apportion_congress`` has been
+recorded for the congress body, decisive credentials must name their senders
+and may not take any past its apportioned mandates; the session keeps a tally
+per sender (``Assembly.sent``). Delegates sent jointly by several senders are
+counted against them in the order listed, each up to its remaining mandates
+(the split is recorded on the event, ``mandates``). A commission's report may
+not seat more decisive delegates than the congress was apportioned. Without an
+apportionment (the 1917-18 congresses: delegates sent jointly by many councils,
+counts per faction only, FACTS §1) there is nothing to check against and no
+limit applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sovet.domain.congress.apportion_delegates import (
+    apportioned_total,
+    check_sender_mandates,
+    mandates_of,
+)
+from sovet.domain.congress.sessions import open_congress
+from sovet.domain.kernel.assembly import Assembly, DelegateRecord
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.domain.kernel.state import FederationState
+from sovet.errors import RuleViolation
+
+__all__ = [
+    "AppointCredentialsCommission",
+    "CredentialDelegates",
+    "CredentialsCommissionAppointed",
+    "CredentialsReported",
+    "DelegatesCredentialed",
+    "DelegatesWalkedOut",
+    "RecordWalkOut",
+    "ReportCredentials",
+]
+
+
+@command("appoint_credentials_commission")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppointCredentialsCommission(Command):
+    """SR-17: the congress opens by electing its credentials commission."""
+
+    congress: str
+    members: tuple[str, ...] = ()
+
+
+@event("CredentialsCommissionAppointed")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialsCommissionAppointed(DomainEvent):
+    """SR-17: the credentials commission exists."""
+
+    congress: str
+    members: tuple[str, ...] = ()
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.n(self.congress)}: credentials commission appointed"
+
+
+@decides(AppointCredentialsCommission)
+def _appoint(
+    state: FederationState, cmd: AppointCredentialsCommission
+) -> list[DomainEvent]:
+    session = open_congress(state, cmd.congress, "SR-17")
+    if session.credentials_committee is not None:
+        raise RuleViolation(
+            "SR-17", "the credentials commission already exists", cmd.congress
+        )
+    for person in cmd.members:
+        state.person(person)
+    return [
+        CredentialsCommissionAppointed(
+            at=cmd.at, congress=cmd.congress, members=cmd.members
+        )
+    ]
+
+
+@evolves(CredentialsCommissionAppointed)
+def _appointed(
+    state: FederationState, evt: CredentialsCommissionAppointed, ref: EventRef
+) -> None:
+    state.assemblies[evt.congress].credentials_committee = ref
+
+
+def _credentials_open(state: FederationState, congress_id: str) -> Assembly:
+    session = open_congress(state, congress_id, "SR-17")
+    if (
+        state.constitution.congress.credentials_first
+        and session.credentials_committee is None
+    ):
+        raise RuleViolation(
+            "SR-17",
+            f"{session.name} has no credentials commission yet; credentials come first",
+            congress_id,
+        )
+    return session
+
+
+@command("credential_delegates")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialDelegates(Command):
+    """SR-17: credential ``count`` delegates of ``faction`` (named or in bulk)."""
+
+    congress: str
+    faction: str
+    count: int
+    kind: str = "decisive"
+    senders: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
+
+
+@event("DelegatesCredentialed")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelegatesCredentialed(DomainEvent):
+    """SR-17: delegates were credentialed (the named ones are among ``count``)."""
+
+    congress: str
+    faction: str
+    count: int
+    kind: str
+    senders: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
+    mandates: dict[str, int] | None = None  # SR-12: decisive seats per sender
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        senders = ", ".join(self.n(s) for s in self.senders)
+        sent = f" sent by {senders}" if self.senders else ""
+        return (
+            f"{self.n(self.congress)}: {self.count} {self.kind} delegates of "
+            f"{self.n(self.faction)} credentialed{sent}"
+        )
+
+
+@decides(CredentialDelegates)
+def _credential(state: FederationState, cmd: CredentialDelegates) -> list[DomainEvent]:
+    session = _credentials_open(state, cmd.congress)
+    state.faction(cmd.faction)
+    if cmd.kind not in state.constitution.congress.vote_kinds:
+        kinds = ", ".join(state.constitution.congress.vote_kinds)
+        raise RuleViolation(
+            "SR-17", f"vote kind {cmd.kind!r} is not one of {kinds}", cmd.kind
+        )
+    if cmd.count < 1 or len(cmd.persons) > cmd.count:
+        raise RuleViolation(
+            "SR-17", f"count {cmd.count} must be ≥ 1 and ≥ the named persons", cmd.count
+        )
+    for sender in cmd.senders:
+        state.body(sender)
+    for person in cmd.persons:
+        state.person(person)
+        if person in session.delegates:
+            raise RuleViolation("SR-17", f"{person!r} is already credentialed", person)
+    mandates = _split(state, session, cmd) if cmd.kind == "decisive" else None
+    return [
+        DelegatesCredentialed(
+            at=cmd.at,
+            congress=cmd.congress,
+            faction=cmd.faction,
+            count=cmd.count,
+            kind=cmd.kind,
+            senders=cmd.senders,
+            persons=cmd.persons,
+            mandates=mandates,
+        )
+    ]
+
+
+def _split(
+    state: FederationState, session: Assembly, cmd: CredentialDelegates
+) -> dict[str, int] | None:
+    """SR-12/SR-17: decisive seats per sender, within each one's mandates."""
+    allocation = mandates_of(state, session.body)
+    if allocation is None:
+        return {cmd.senders[0]: cmd.count} if len(cmd.senders) == 1 else None
+    if not cmd.senders:
+        raise RuleViolation(
+            "SR-12",
+            f"{session.name} has an apportionment: decisive credentials name "
+            "their sender",
+            cmd.count,
+        )
+    if len(cmd.senders) == 1:
+        sender = cmd.senders[0]
+        check_sender_mandates(
+            state, session.body, sender, session.sent.get(sender, 0) + cmd.count
+        )
+        return {sender: cmd.count}
+    split: dict[str, int] = {}
+    left = cmd.count
+    for sender in dict.fromkeys(cmd.senders):
+        take = min(left, allocation.get(sender, 0) - session.sent.get(sender, 0))
+        if take > 0:
+            split[sender] = take
+            left -= take
+    if left:
+        raise RuleViolation(
+            "SR-12",
+            f"{', '.join(cmd.senders)} have {cmd.count - left} decisive mandates "
+            f"left, not {cmd.count}",
+            cmd.count,
+        )
+    return split
+
+
+@evolves(DelegatesCredentialed)
+def _credentialed(
+    state: FederationState, evt: DelegatesCredentialed, ref: EventRef
+) -> None:
+    session = state.assemblies[evt.congress]
+    table = session.seated if evt.kind == "decisive" else session.consultative
+    table[evt.faction] = table.get(evt.faction, 0) + evt.count
+    sender = evt.senders[0] if len(evt.senders) == 1 else None
+    for name, seats in (evt.mandates or {}).items():
+        session.sent[name] = session.sent.get(name, 0) + seats
+    for person in evt.persons:
+        session.delegates[person] = DelegateRecord(
+            person, evt.faction, evt.kind, sender
+        )
+    session.credentials.append(ref)
+
+
+@command("report_credentials")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportCredentials(Command):
+    """SR-17: the commission's report of the whole composition (replaces counts)."""
+
+    congress: str
+    decisive: dict[str, int]
+    consultative: dict[str, int] | None = None
+    senders: tuple[str, ...] = ()
+    note: str = ""
+
+
+@event("CredentialsReported")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialsReported(DomainEvent):
+    """SR-17: the composition the credentials commission reported."""
+
+    congress: str
+    decisive: dict[str, int]
+    consultative: dict[str, int]
+    senders: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        parts = ", ".join(f"{self.n(f)} {n}" for f, n in self.decisive.items())
+        total = sum(self.decisive.values())
+        return (
+            f"{self.n(self.congress)}: credentials report, {total} decisive ({parts})"
+        )
+
+
+@decides(ReportCredentials)
+def _report(state: FederationState, cmd: ReportCredentials) -> list[DomainEvent]:
+    _credentials_open(state, cmd.congress)
+    consultative = cmd.consultative or {}
+    if consultative and "consultative" not in state.constitution.congress.vote_kinds:
+        raise RuleViolation(
+            "SR-17", "this constitution has no consultative delegates", consultative
+        )
+    for table in (cmd.decisive, consultative):
+        for faction, count in table.items():
+            state.faction(faction)
+            if count < 0:
+                raise RuleViolation("SR-17", f"negative count for {faction!r}", count)
+    decisive = sum(cmd.decisive.values())
+    if decisive < 1:
+        raise RuleViolation("SR-17", "a report needs at least one decisive delegate", 0)
+    for sender in cmd.senders:
+        state.body(sender)
+    session = state.assemblies[cmd.congress]
+    apportioned = apportioned_total(state, session.body)
+    if apportioned is not None and decisive > apportioned:
+        raise RuleViolation(
+            "SR-12",
+            f"the report seats {decisive} decisive delegates; {session.name} "
+            f"was apportioned {apportioned}",
+            decisive,
+        )
+    if apportioned is not None and len(cmd.senders) == 1:
+        check_sender_mandates(state, session.body, cmd.senders[0], decisive)
+    return [
+        CredentialsReported(
+            at=cmd.at,
+            congress=cmd.congress,
+            decisive=dict(cmd.decisive),
+            consultative=dict(consultative),
+            senders=cmd.senders,
+            note=cmd.note,
+        )
+    ]
+
+
+@evolves(CredentialsReported)
+def _reported(state: FederationState, evt: CredentialsReported, ref: EventRef) -> None:
+    session = state.assemblies[evt.congress]
+    session.seated = {f: n for f, n in evt.decisive.items() if n}
+    session.consultative = {f: n for f, n in evt.consultative.items() if n}
+    session.absent = {}
+    # SR-12: the report replaces the counts; only a single sender's tally is known.
+    session.sent = (
+        {evt.senders[0]: sum(evt.decisive.values())} if len(evt.senders) == 1 else {}
+    )
+    session.credentials.append(ref)
+
+
+@command("record_walk_out")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordWalkOut(Command):
+    """SR-19: ``count`` decisive delegates of ``faction`` leave (still seated)."""
+
+    congress: str
+    faction: str
+    count: int
+    persons: tuple[str, ...] = ()
+
+
+@event("DelegatesWalkedOut")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelegatesWalkedOut(DomainEvent):
+    """SR-19: delegates walked out: present falls, seated does not."""
+
+    congress: str
+    faction: str
+    count: int
+    persons: tuple[str, ...] = ()
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        who = f"{self.count} {self.n(self.faction)} delegates"
+        return f"{self.n(self.congress)}: {who} walked out"
+
+
+@decides(RecordWalkOut)
+def _walk_out(state: FederationState, cmd: RecordWalkOut) -> list[DomainEvent]:
+    session = open_congress(state, cmd.congress, "SR-19")
+    present = session.present(cmd.faction)
+    if cmd.count < 1 or cmd.count > present:
+        raise RuleViolation(
+            "SR-19",
+            f"{cmd.count} cannot walk out: {present} {cmd.faction} present",
+            cmd.count,
+        )
+    for person in cmd.persons:
+        delegate = session.delegates.get(person)
+        if delegate is None or not delegate.present or delegate.faction != cmd.faction:
+            raise RuleViolation(
+                "SR-19", f"{person!r} is not a present {cmd.faction} delegate", person
+            )
+    return [
+        DelegatesWalkedOut(
+            at=cmd.at,
+            congress=cmd.congress,
+            faction=cmd.faction,
+            count=cmd.count,
+            persons=cmd.persons,
+        )
+    ]
+
+
+@evolves(DelegatesWalkedOut)
+def _walked_out(
+    state: FederationState, evt: DelegatesWalkedOut, _ref: EventRef
+) -> None:
+    session = state.assemblies[evt.congress]
+    session.absent[evt.faction] = session.absent.get(evt.faction, 0) + evt.count
+    for person in evt.persons:
+        session.delegates[person].present = False

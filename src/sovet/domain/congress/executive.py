@@ -1,0 +1,211 @@
+"""SR-20: the executive committee a congress elects, and its chair.
+
+The executive committee is an ``Assembly`` of kind ``executive_committee``
+(its seats by faction, ``size`` ≤ ``executive.ec_size_max``), accountable to
+the congress that elected it and supreme between congresses. A new election by
+a later session of the same congress body replaces it (it is closed).
+
+Size: the national cap ``executive.ec_size_max`` (SR-20) and the cap of the
+congress's level ``councils.ec_max_size`` (SR-3, ``ladder.check_ec_size``)
+both apply — each only from the date the constitution's ``in_force`` gives it
+(C18's caps date from 10 Jul 1918).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sovet.domain.bodies.ladder import check_ec_size
+from sovet.domain.congress.sessions import open_congress
+from sovet.domain.kernel.assembly import Assembly, DelegateRecord, require_quorum
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.domain.kernel.state import FederationState
+from sovet.errors import RuleViolation
+
+__all__ = [
+    "ChairElected",
+    "ElectExecutiveChair",
+    "ElectExecutiveCommittee",
+    "ExecutiveCommitteeElected",
+    "current_executive",
+]
+
+
+@command("elect_executive_committee")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ElectExecutiveCommittee(Command):
+    """SR-20: the congress elects its executive committee (seats by faction)."""
+
+    executive: str
+    congress: str
+    name: str
+    composition: dict[str, int]
+    members: dict[str, str] | None = None  # named members: person → faction
+    chair: str | None = None
+
+
+@event("ExecutiveCommitteeElected")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExecutiveCommitteeElected(DomainEvent):
+    """SR-20: an executive committee was elected by a congress."""
+
+    executive: str
+    congress: str
+    body: str
+    name: str
+    composition: dict[str, int]
+    members: dict[str, str]
+    chair: str | None = None
+
+    @property
+    def stream_id(self) -> str:
+        """The committee's stream."""
+        return f"executive:{self.executive}"
+
+    def describe(self) -> str:
+        """One line."""
+        parts = ", ".join(f"{self.n(f)} {n}" for f, n in self.composition.items())
+        size = sum(self.composition.values())
+        return f"{self.n(self.congress)} elected {self.name}: {size} members ({parts})"
+
+
+@decides(ElectExecutiveCommittee)
+def _elect(state: FederationState, cmd: ElectExecutiveCommittee) -> list[DomainEvent]:
+    session = open_congress(state, cmd.congress, "SR-20")
+    require_quorum(state, session)
+    if cmd.executive in state.assemblies:
+        raise RuleViolation("SR-20", f"{cmd.executive!r} already exists", cmd.executive)
+    _check_size(state, session.body, sum(cmd.composition.values()), cmd.at)
+    for faction, seats in cmd.composition.items():
+        state.faction(faction)
+        if seats < 0:
+            raise RuleViolation("SR-20", f"negative seats for {faction!r}", seats)
+    members = dict(cmd.members or {})
+    for person, faction in members.items():
+        state.person(person)
+        if cmd.composition.get(faction, 0) < sum(
+            1 for f in members.values() if f == faction
+        ):
+            raise RuleViolation(
+                "SR-20", f"more named {faction} members than seats", person
+            )
+    if cmd.chair is not None and cmd.chair not in members:
+        raise RuleViolation(
+            "SR-20", f"chair {cmd.chair!r} is not a named member", cmd.chair
+        )
+    return [
+        ExecutiveCommitteeElected(
+            at=cmd.at,
+            executive=cmd.executive,
+            congress=cmd.congress,
+            body=session.body,
+            name=cmd.name,
+            composition=dict(cmd.composition),
+            members=members,
+            chair=cmd.chair,
+        )
+    ]
+
+
+def _check_size(state: FederationState, body: str, size: int, at: str) -> None:
+    """SR-20 national cap, then SR-3 per level, each once in force."""
+    constitution = state.constitution
+    limit = constitution.executive.ec_size_max
+    if not constitution.binds("executive.ec_size_max", at):
+        limit = max(size, 1)
+    if size < 1 or size > limit:
+        raise RuleViolation(
+            "SR-20", f"executive committee of {size} members; allowed 1…{limit}", size
+        )
+    if constitution.binds("councils.ec_max_size", at):
+        check_ec_size(
+            state.body(body).level, size, ec_max_size=constitution.councils.ec_max_size
+        )
+
+
+@evolves(ExecutiveCommitteeElected)
+def _elected(
+    state: FederationState, evt: ExecutiveCommitteeElected, ref: EventRef
+) -> None:
+    for other in state.assemblies.values():
+        if (
+            other.kind == "executive_committee"
+            and other.body == evt.body
+            and other.closed_at is None
+        ):
+            other.closed_at = evt.at
+    ec = Assembly(
+        id=evt.executive,
+        body=evt.body,
+        kind="executive_committee",
+        name=evt.name,
+        opened_at=evt.at,
+        made_by=ref,
+        congress=evt.congress,
+        size=sum(evt.composition.values()),
+        chair=evt.chair,
+        seated={f: n for f, n in evt.composition.items() if n},
+    )
+    for person, faction in evt.members.items():
+        ec.delegates[person] = DelegateRecord(person, faction, "decisive", evt.congress)
+    ec.credentials.append(ref)
+    state.assemblies[evt.executive] = ec
+    state.assemblies[evt.congress].executive = evt.executive
+
+
+@command("elect_executive_chair")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ElectExecutiveChair(Command):
+    """SR-20: the executive committee elects (or replaces) its chair."""
+
+    executive: str
+    chair: str
+
+
+@event("ChairElected")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChairElected(DomainEvent):
+    """SR-20: the committee's chair from ``at``."""
+
+    executive: str
+    chair: str
+
+    @property
+    def stream_id(self) -> str:
+        """The committee's stream."""
+        return f"executive:{self.executive}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.n(self.executive)} chair: {self.n(self.chair)}"
+
+
+@decides(ElectExecutiveChair)
+def _chair(state: FederationState, cmd: ElectExecutiveChair) -> list[DomainEvent]:
+    ec = state.assembly(cmd.executive)
+    if ec.kind != "executive_committee" or ec.closed_at is not None:
+        raise RuleViolation(
+            "SR-20", f"{cmd.executive!r} is not a sitting committee", cmd.executive
+        )
+    state.person(cmd.chair)
+    return [ChairElected(at=cmd.at, executive=cmd.executive, chair=cmd.chair)]
+
+
+@evolves(ChairElected)
+def _chair_elected(state: FederationState, evt: ChairElected, ref: EventRef) -> None:
+    ec = state.assemblies[evt.executive]
+    ec.chair = evt.chair
+    ec.credentials.append(ref)
+
+
+def current_executive(state: FederationState, body: str) -> Assembly | None:
+    """SR-20: the sitting executive committee of congress body ``body``."""
+    for assembly in reversed(list(state.assemblies.values())):
+        if (
+            assembly.kind == "executive_committee"
+            and assembly.body == body
+            and assembly.closed_at is None
+        ):
+            return assembly
+    return None

@@ -1,0 +1,247 @@
+"""SR-15, SR-16, SR-18: convocation, quorum and the governing majority.
+
+A congress *body* (``BodyRecord`` of kind ``congress``) meets in numbered
+sessions (``Assembly`` of kind ``congress``), convened by its executive
+committee or on the demand of councils with the required share of population
+(SR-15); convening a session closes the previous one. Credentials and
+walk-outs are in ``credentials`` (SR-17, SR-19). ``require_quorum`` (SR-16),
+``majority_faction`` and ``bloc_share`` (SR-18) serve the other modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sovet.domain.congress.apportion_delegates import apportioned_total
+from sovet.domain.kernel.assembly import Assembly
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.domain.kernel.state import FederationState
+from sovet.errors import RuleViolation
+
+__all__ = [
+    "CloseCongress",
+    "CongressClosed",
+    "CongressConvened",
+    "ConveneCongress",
+    "bloc_share",
+    "majority_faction",
+    "open_congress",
+]
+
+
+@command("convene_congress")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConveneCongress(Command):
+    """SR-15: convene session ``number`` of congress body ``body``.
+
+    ``convened_by`` is an executive committee (elected by an earlier session,
+    or registered as a body of this congress), or ``"councils"`` with the
+    ``demanding_councils`` that hold ≥ ``extraordinary_share`` of population.
+    ``apportioned`` (the SR-16 quorum basis) defaults, when left 0, to the
+    decisive mandates of the body's latest ``apportion_congress``.
+    """
+
+    congress: str
+    body: str
+    name: str
+    number: int
+    convened_by: str
+    demanding_councils: tuple[str, ...] = ()
+    apportioned: int = 0
+
+
+@event("CongressConvened")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CongressConvened(DomainEvent):
+    """SR-15/SR-26: a congress session opened (it ends earlier mandates)."""
+
+    congress: str
+    body: str
+    name: str
+    number: int
+    convened_by: str
+    apportioned: int = 0
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.name} convened (by {self.n(self.convened_by)})"
+
+
+def _check_convener(state: FederationState, cmd: ConveneCongress) -> None:
+    if cmd.convened_by == "councils":
+        councils = [state.body(c) for c in cmd.demanding_councils]
+        total = sum(b.population for b in state.bodies.values() if b.kind == "council")
+        share_needed = state.constitution.congress.extraordinary_share
+        held = sum(b.population for b in councils if b.kind == "council")
+        if total == 0 or Fraction(held, total) < share_needed:
+            raise RuleViolation(
+                "SR-15",
+                f"councils demanding the congress hold {held} of {total} population; "
+                f"at least {share_needed} is needed",
+                held,
+            )
+        return
+    ec = state.assemblies.get(cmd.convened_by)
+    if ec is not None and ec.kind == "executive_committee":
+        elected_by = state.assemblies.get(ec.congress or "")
+        if elected_by is not None and elected_by.body == cmd.body:
+            if ec.closed_at is not None:
+                raise RuleViolation(
+                    "SR-15",
+                    f"{ec.name} was replaced on {ec.closed_at}; only the sitting "
+                    "executive committee convenes the congress",
+                    cmd.convened_by,
+                )
+            return
+    body = state.bodies.get(cmd.convened_by)
+    if (
+        body is not None
+        and body.kind == "executive_committee"
+        and body.parent == cmd.body
+    ):
+        return
+    raise RuleViolation(
+        "SR-15",
+        f"{cmd.convened_by!r} may not convene {cmd.body!r}: only its executive "
+        "committee, or councils with the required share of population",
+        cmd.convened_by,
+    )
+
+
+@decides(ConveneCongress)
+def _convene(state: FederationState, cmd: ConveneCongress) -> list[DomainEvent]:
+    body = state.body(cmd.body)
+    if body.kind != "congress":
+        raise RuleViolation(
+            "SR-15", f"{cmd.body!r} is a {body.kind}, not a congress", cmd.body
+        )
+    if cmd.congress in state.assemblies:
+        raise RuleViolation(
+            "SR-15", f"session {cmd.congress!r} already exists", cmd.congress
+        )
+    latest = state.latest_congress(cmd.body)
+    if latest is not None and cmd.number <= latest.number:
+        raise RuleViolation(
+            "SR-15",
+            f"session number {cmd.number} is not after {latest.number}",
+            cmd.number,
+        )
+    if cmd.apportioned < 0:
+        raise RuleViolation(
+            "SR-16", "apportioned votes cannot be negative", cmd.apportioned
+        )
+    _check_convener(state, cmd)
+    apportioned = cmd.apportioned or apportioned_total(state, cmd.body) or 0
+    return [
+        CongressConvened(
+            at=cmd.at,
+            congress=cmd.congress,
+            body=cmd.body,
+            name=cmd.name,
+            number=cmd.number,
+            convened_by=cmd.convened_by,
+            apportioned=apportioned,
+        )
+    ]
+
+
+@evolves(CongressConvened)
+def _convened(state: FederationState, evt: CongressConvened, ref: EventRef) -> None:
+    for session in state.congresses_of(evt.body):
+        if session.closed_at is None:
+            session.closed_at = evt.at
+    state.assemblies[evt.congress] = Assembly(
+        id=evt.congress,
+        body=evt.body,
+        kind="congress",
+        name=evt.name,
+        opened_at=evt.at,
+        made_by=ref,
+        number=evt.number,
+        apportioned=evt.apportioned,
+    )
+
+
+def open_congress(state: FederationState, congress_id: str, rule: str) -> Assembly:
+    """The congress session ``congress_id``, refusing a closed one (``rule``)."""
+    session = state.assembly(congress_id)
+    if session.kind != "congress":
+        raise RuleViolation(
+            rule, f"{congress_id!r} is not a congress session", congress_id
+        )
+    if session.closed_at is not None:
+        raise RuleViolation(
+            rule, f"{session.name} closed on {session.closed_at}", congress_id
+        )
+    return session
+
+
+@command("close_congress")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseCongress(Command):
+    """SR-15: the session closes (its executive committee acts until the next)."""
+
+    congress: str
+
+
+@event("CongressClosed")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CongressClosed(DomainEvent):
+    """SR-15: the session closed."""
+
+    congress: str
+
+    @property
+    def stream_id(self) -> str:
+        """The session's stream."""
+        return f"congress:{self.congress}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.n(self.congress)} closed"
+
+
+@decides(CloseCongress)
+def _close(state: FederationState, cmd: CloseCongress) -> list[DomainEvent]:
+    open_congress(state, cmd.congress, "SR-15")
+    return [CongressClosed(at=cmd.at, congress=cmd.congress)]
+
+
+@evolves(CongressClosed)
+def _closed(state: FederationState, evt: CongressClosed, _ref: EventRef) -> None:
+    state.assemblies[evt.congress].closed_at = evt.at
+
+
+def _basis_counts(state: FederationState, assembly: Assembly) -> dict[str, int]:
+    if state.constitution.majority.majority_basis == "seated":
+        return dict(assembly.seated)
+    return {f: assembly.present(f) for f in assembly.seated}
+
+
+def majority_faction(state: FederationState, assembly: Assembly) -> str | None:
+    """SR-18: the faction holding more than half of the basis, if any."""
+    counts = _basis_counts(state, assembly)
+    total = sum(counts.values())
+    for faction, seats in counts.items():
+        if 2 * seats > total:
+            return faction
+    return None
+
+
+def bloc_share(
+    state: FederationState, assembly: Assembly, bloc: tuple[str, ...] | list[str]
+) -> tuple[int, int]:
+    """SR-18: ``(seats of the bloc, basis total)`` under ``majority_basis``.
+
+    For ``votes_cast`` the structural check uses those present (votes are
+    counted per motion, SR-19).
+    """
+    counts = _basis_counts(state, assembly)
+    return sum(counts.get(f, 0) for f in bloc), sum(counts.values())

@@ -1,0 +1,328 @@
+"""SR-7/SR-8 as commands: call, count, verify and annul a deputy election.
+
+``call_election`` fixes the seats (at most the constituency's vacant ones), the
+counting method (by name, SR-7; default ``councils.counting_method``), the
+polling day and the candidates (each with the franchise on that day, SR-4/SR-5;
+a deputy recalled from this constituency only when ``recalled_may_stand``,
+SR-10). ``count_election`` counts named ballots from the roll of the polling
+day, or — for a constituency with no registered electors, as historical sources
+give results — first-preference ``tallies`` within its recorded electorate; the
+event keeps every stage of the count. Verification and annulment (SR-8) are
+in ``verification``. A by-election (after
+a recall) is an election called while the constituency has by-elections due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from sovet.counting.registry import get_method
+from sovet.domain.elections.conduct import (
+    Ballot,
+    Conduct,
+    Stage,
+    check_candidates,
+    check_conduct,
+    count_election,
+    count_profile,
+    tally_profile,
+)
+from sovet.domain.elections.deputies import constituency_of
+from sovet.domain.franchise.electorate import roll_of
+from sovet.domain.franchise.eligibility import polling_date
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.errors import NotEligible, NotFound, RuleViolation
+
+if TYPE_CHECKING:
+    from sovet.counting.types import CountResult
+    from sovet.domain.kernel.state import FederationState
+
+__all__ = [
+    "CallElection",
+    "CountElection",
+    "ElectionCalled",
+    "ElectionCounted",
+    "ElectionRecord",
+    "InConstituency",
+    "election_of",
+]
+
+
+@dataclass(slots=True)
+class ElectionRecord:
+    """SR-7/SR-8: an election from its call to its verification (or annulment)."""
+
+    id: str
+    constituency: str
+    seats: int
+    method: str
+    polling_day: str
+    candidates: dict[str, str]  # person → faction
+    conduct: Conduct
+    by_election: bool
+    called: EventRef
+    status: str = "called"  # called | counted | verified | annulled
+    elected: tuple[str, ...] = ()
+    seated: tuple[str, ...] = ()
+    refs: list[EventRef] = field(default_factory=list)
+    # The secret poll (``polls``): "" (none) | "open" | "closed"; who voted
+    # (not how); each published receipt's leaf index; the PollClosed event.
+    poll: str = ""
+    voters: set[str] = field(default_factory=set)
+    receipts: dict[str, int] = field(default_factory=dict)
+    published: EventRef | None = None
+
+
+def election_of(state: FederationState, election: str) -> ElectionRecord:
+    """The election or ``NotFound`` (SR-7)."""
+    try:
+        return state.elections[election]
+    except KeyError:
+        raise NotFound("SR-7", f"unknown election {election!r}", election) from None
+
+
+def _open_seats(state: FederationState, constituency: str) -> int:
+    """Vacant seats not yet taken by an election in progress."""
+    pending = sum(
+        e.seats
+        for e in state.elections.values()
+        if e.constituency == constituency and e.status in ("called", "counted")
+    )
+    return constituency_of(state, constituency).vacant - pending
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InConstituency(DomainEvent):
+    """SR-7/SR-8: base of the events of one constituency's stream."""
+
+    constituency: str
+
+    @property
+    def stream_id(self) -> str:
+        """The constituency's stream."""
+        return f"constituency:{self.constituency}"
+
+
+@command("call_election")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallElection(Command):
+    """SR-7: call an election (or by-election) for seats of a constituency."""
+
+    election: str
+    constituency: str
+    seats: int
+    polling_day: str
+    candidates: tuple[str, ...]
+    conduct: Conduct
+    method: str = ""
+
+
+@event("ElectionCalled")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ElectionCalled(InConstituency):
+    """SR-7: an election is called, with its method, day and candidates."""
+
+    election: str
+    seats: int
+    method: str
+    polling_day: str
+    candidates: dict[str, str]
+    conduct: Conduct
+    by_election: bool = False
+
+    def describe(self) -> str:
+        """One line."""
+        kind = "by-election" if self.by_election else "election"
+        return (
+            f"{kind} {self.election} called in {self.constituency}: {self.seats} "
+            f"seat(s) by {self.method} on {self.polling_day}"
+        )
+
+
+@decides(CallElection)
+def _call(state: FederationState, cmd: CallElection) -> list[DomainEvent]:
+    if cmd.election in state.elections:
+        raise RuleViolation("SR-7", f"election {cmd.election!r} exists", cmd.election)
+    record = constituency_of(state, cmd.constituency)
+    params = state.constitution
+    method = cmd.method or params.councils.counting_method
+    if cmd.seats > 1 and not get_method(method).multi_winner:
+        raise RuleViolation(
+            "SR-7", f"{method!r} fills one seat, not {cmd.seats}", method
+        )
+    if cmd.seats > len(set(cmd.candidates)):
+        raise RuleViolation(
+            "SR-7", f"{len(cmd.candidates)} candidates for {cmd.seats} seats", cmd.seats
+        )
+    if not 1 <= cmd.seats <= _open_seats(state, cmd.constituency):
+        raise RuleViolation(
+            "SR-7",
+            f"{cmd.seats} seat(s) called; {cmd.constituency!r} has "
+            f"{_open_seats(state, cmd.constituency)} open",
+            cmd.seats,
+        )
+    day = polling_date(cmd.polling_day)
+    if day < polling_date(cmd.at):
+        raise RuleViolation("SR-7", f"polling day {day} lies before the call", day)
+    check_conduct(
+        cmd.conduct,
+        council=record.council,
+        commission_required=params.councils.commission_required,
+        minutes=False,
+    )
+    candidates = {}
+    for pid in cmd.candidates:
+        candidates[pid] = state.person(pid).faction or ""
+        if pid not in state.electors:
+            raise NotEligible("SR-4", f"candidate {pid!r} is on no register", pid)
+    barred = () if params.recall.recalled_may_stand else record.barred
+    check_candidates(
+        [state.electors[p] for p in cmd.candidates],
+        params.franchise,
+        day,
+        barred=barred,
+    )
+    return [
+        ElectionCalled(
+            at=cmd.at,
+            election=cmd.election,
+            constituency=cmd.constituency,
+            seats=cmd.seats,
+            method=method,
+            polling_day=day.isoformat(),
+            candidates=candidates,
+            conduct=cmd.conduct,
+            by_election=record.by_elections > 0,
+        )
+    ]
+
+
+@evolves(ElectionCalled)
+def _called(state: FederationState, evt: ElectionCalled, ref: EventRef) -> None:
+    state.elections[evt.election] = ElectionRecord(
+        evt.election,
+        evt.constituency,
+        evt.seats,
+        evt.method,
+        evt.polling_day,
+        dict(evt.candidates),
+        evt.conduct,
+        evt.by_election,
+        ref,
+        refs=[ref],
+    )
+
+
+@command("count_election")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CountElection(Command):
+    """SR-7: count an election: named ``ballots`` from the roll, or ``tallies``."""
+
+    election: str
+    minutes_signed_by: tuple[str, ...]
+    ballots: tuple[Ballot, ...] = ()
+    tallies: dict[str, int] = field(default_factory=dict)
+
+
+@event("ElectionCounted")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ElectionCounted(InConstituency):
+    """SR-7: the result with every stage of the count."""
+
+    election: str
+    method: str
+    elected: tuple[str, ...]
+    rounds: tuple[dict[str, Fraction], ...]
+    ballots_cast: int
+    registered: int
+    ties: tuple[str, ...] = ()
+    stages: tuple[Stage, ...] = ()  # secret polls publish the whole stage table
+    quota: Fraction | None = None
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"{self.election} counted ({self.method}, {self.ballots_cast} of "
+            f"{self.registered} voted): elected {', '.join(self.elected)}"
+        )
+
+
+@decides(CountElection)
+def _count(state: FederationState, cmd: CountElection) -> list[DomainEvent]:
+    rec = election_of(state, cmd.election)
+    if rec.status != "called":
+        raise RuleViolation("SR-7", f"{cmd.election!r} is {rec.status}", rec.status)
+    if rec.poll:
+        raise RuleViolation(
+            "SR-7",
+            f"{cmd.election!r} is a secret poll ({rec.poll}); it is counted at close",
+            cmd.election,
+        )
+    if polling_date(cmd.at) < polling_date(rec.polling_day):
+        raise RuleViolation(
+            "SR-7", f"count before polling day {rec.polling_day}", cmd.at
+        )
+    signed = Conduct(
+        rec.conduct.day_set_by,
+        rec.conduct.commission,
+        rec.conduct.council_representative,
+        cmd.minutes_signed_by,
+    )
+    constituency = constituency_of(state, rec.constituency)
+    check_conduct(
+        signed,
+        council=constituency.council,
+        commission_required=state.constitution.councils.commission_required,
+    )
+    candidates = tuple(rec.candidates)
+    roll = roll_of(state, rec.constituency, rec.polling_day)
+    if cmd.tallies and cmd.ballots:
+        raise RuleViolation("SR-7", "give ballots or tallies, not both", cmd.election)
+    result: CountResult
+    if cmd.tallies:
+        if roll.entries:
+            raise RuleViolation(
+                "SR-7",
+                f"{rec.constituency!r} has a register: count named ballots",
+                cmd.election,
+            )
+        cast, registered = sum(cmd.tallies.values()), constituency.electorate
+        if cast > registered:
+            raise RuleViolation(
+                "SR-7", f"{cast} votes for an electorate of {registered}", cast
+            )
+        profile = tally_profile(candidates, cmd.tallies)
+        result = count_profile(rec.method, profile, seats=rec.seats)
+    else:
+        counted = count_election(
+            rec.constituency,
+            seats=rec.seats,
+            method=rec.method,
+            candidates=candidates,
+            roll=roll,
+            ballots=cmd.ballots,
+        )
+        result, cast, registered = counted.count, counted.ballots_cast, roll.size
+    return [
+        ElectionCounted(
+            at=cmd.at,
+            election=cmd.election,
+            constituency=rec.constituency,
+            method=rec.method,
+            elected=tuple(result.elected),
+            rounds=tuple(dict(r.tallies) for r in result.rounds),
+            ballots_cast=cast,
+            registered=registered,
+            ties=tuple(f"{t.kind}: {t.chosen} by {t.resolved_by}" for t in result.ties),
+        )
+    ]
+
+
+@evolves(ElectionCounted)
+def _counted(state: FederationState, evt: ElectionCounted, ref: EventRef) -> None:
+    rec = state.elections[evt.election]
+    rec.status, rec.elected = "counted", evt.elected
+    rec.refs.append(ref)

@@ -1,0 +1,356 @@
+"""SR-7 / DESIGN §6: the secret poll of an election — open, votes cast, close.
+
+``open_poll`` opens the poll of a called election on or after its polling day.
+``record_vote_cast`` records THAT an elector on the roll of the polling day
+voted (member and election, never the content), once each, only while the poll
+is open. ``close_poll`` takes the ballot box as one batch, already shuffled by
+the caller (the domain has no randomness): each ``SecretBallot`` is a receipt
+and a ranking (an approval set is sorted). It checks that the box holds exactly
+one ballot per recorded voter, that every ranking names candidates once, and
+that the grouped profile (``grouped``: ranking key → count, built by the store
+with ``GROUP BY``) is the batch's; then it publishes the batch with its RFC 9162
+Merkle root (``PollClosed``) and the count with its stage table
+(``ElectionCounted``). A published result never changes: the election is then
+"counted" and its poll "closed", and both refuse every later poll command.
+
+Receipts: ``receipt_of(election, ballot_id, key)`` is the hex SHA-256 of the
+election id, the random ballot id and the ranking key, joined by NUL bytes. A
+Merkle leaf is the canonical JSON of ``{"ranking": [...], "receipt": ...}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sovet.counting.registry import get_method
+from sovet.counting.types import Profile
+from sovet.domain.elections.conduct import (
+    Conduct,
+    check_conduct,
+    count_profile,
+    stages_of,
+)
+from sovet.domain.elections.deputies import constituency_of
+from sovet.domain.elections.polling import ElectionCounted, InConstituency, election_of
+from sovet.domain.franchise.electorate import roll_of
+from sovet.domain.franchise.eligibility import Roll, electoral_roll, polling_date
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.errors import NotEligible, RuleViolation
+from sovet.ledger.canonical import canonical_json
+from sovet.ledger.merkle import MerkleTree
+
+if TYPE_CHECKING:
+    from sovet.domain.elections.polling import ElectionRecord
+    from sovet.domain.kernel.state import FederationState
+
+__all__ = [
+    "ClosePoll",
+    "OpenPoll",
+    "PollClosed",
+    "PollOpened",
+    "RecordVoteCast",
+    "SecretBallot",
+    "VoteCast",
+    "ballot_leaf",
+    "check_ranking",
+    "parse_key",
+    "ranking_key",
+    "receipt_of",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SecretBallot:
+    """DESIGN §6: one published ballot — its receipt and its ranking, no voter."""
+
+    receipt: str
+    ranking: tuple[str, ...]
+
+
+def ranking_key(ranking: Sequence[str]) -> str:
+    """The stored text of a ranking (compact JSON list; what ``GROUP BY`` groups)."""
+    return json.dumps(list(ranking), separators=(",", ":"), ensure_ascii=False)
+
+
+def parse_key(key: str) -> tuple[str, ...]:
+    """The ranking stored as ``key`` (``ranking_key``'s inverse); SR-7 if damaged."""
+    try:
+        value = json.loads(key)
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+        raise RuleViolation("SR-7", f"stored ranking {key!r} is not a list", key)
+    return tuple(value)
+
+
+def receipt_of(election: str, ballot_id: str, key: str) -> str:
+    """DESIGN §6: the voter's receipt, ``sha256(election ‖ ballot_id ‖ ranking)``."""
+    data = b"\x00".join(s.encode("utf-8") for s in (election, ballot_id, key))
+    return hashlib.sha256(data).hexdigest()
+
+
+def ballot_leaf(ballot: SecretBallot) -> bytes:
+    """The Merkle leaf data of a published ballot (canonical JSON)."""
+    return canonical_json({"ranking": list(ballot.ranking), "receipt": ballot.receipt})
+
+
+def check_ranking(
+    ranking: Sequence[str], candidates: Sequence[str], method: str
+) -> tuple[str, ...]:
+    """SR-7: a ballot names candidates of the election once each; an approval
+    ballot (a method that is not ranked) is returned as a sorted set."""
+    unknown = sorted({c for c in ranking if c not in candidates})
+    if unknown:
+        raise RuleViolation("SR-7", f"ballot names non-candidates {unknown}", unknown)
+    if len(set(ranking)) != len(ranking):
+        raise RuleViolation(
+            "SR-7", f"ballot repeats a candidate: {list(ranking)}", tuple(ranking)
+        )
+    return tuple(ranking) if get_method(method).ranked else tuple(sorted(ranking))
+
+
+@command("open_poll")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenPoll(Command):
+    """SR-7: open the secret poll of a called election on its polling day."""
+
+    election: str
+
+
+@command("record_vote_cast")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordVoteCast(Command):
+    """SR-7: an elector of the roll voted in an open poll (the content is apart)."""
+
+    election: str
+    member: str
+
+
+@command("close_poll")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClosePoll(Command):
+    """SR-7: close the poll, publish the shuffled ballots, count and publish."""
+
+    election: str
+    minutes_signed_by: tuple[str, ...]
+    ballots: tuple[SecretBallot, ...]
+    grouped: dict[str, int] = field(default_factory=dict)
+
+
+@event("PollOpened")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollOpened(InConstituency):
+    """SR-7: the poll is open; votes may be cast."""
+
+    election: str
+
+    def describe(self) -> str:
+        """One line."""
+        return f"poll of {self.election} opened in {self.constituency}"
+
+
+@event("VoteCast")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VoteCast(InConstituency):
+    """SR-7 / DESIGN §6: ``member`` voted in ``election`` (not how)."""
+
+    election: str
+    member: str
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.n(self.member)} voted in {self.election}"
+
+
+@event("PollClosed")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollClosed(InConstituency):
+    """SR-7 / DESIGN §6: the ballots as one shuffled batch with its Merkle root."""
+
+    election: str
+    ballots: tuple[SecretBallot, ...]
+    merkle_root: str
+    ballots_cast: int
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"poll of {self.election} closed: {self.ballots_cast} ballots published "
+            f"(Merkle root {self.merkle_root[:16]}…)"
+        )
+
+
+def _open_record(state: FederationState, election: str) -> ElectionRecord:
+    rec = election_of(state, election)
+    if rec.poll != "open":
+        when = "has not opened" if not rec.poll else "is closed"
+        raise RuleViolation(
+            "SR-7", f"the poll of {election!r} {when}: no vote now", rec.poll
+        )
+    return rec
+
+
+@decides(OpenPoll)
+def _open(state: FederationState, cmd: OpenPoll) -> list[DomainEvent]:
+    rec = election_of(state, cmd.election)
+    if rec.status != "called" or rec.poll:
+        raise RuleViolation(
+            "SR-7",
+            f"{cmd.election!r} is {rec.status} (poll {rec.poll or 'never opened'}); "
+            "only a called election opens its poll, once",
+            rec.status,
+        )
+    if polling_date(cmd.at) < polling_date(rec.polling_day):
+        raise RuleViolation(
+            "SR-7",
+            f"the poll opens on the polling day {rec.polling_day} set by the "
+            "council, not before",
+            cmd.at,
+        )
+    return [PollOpened(at=cmd.at, election=cmd.election, constituency=rec.constituency)]
+
+
+def _roll_of_one(
+    state: FederationState, constituency: str, member: str, day: str
+) -> Roll:
+    """``roll_of`` restricted to ``member`` (a vote costs O(1), not O(electorate))."""
+    person = state.electors.get(member)
+    record = state.constituencies[constituency]
+    council = state.bodies.get(record.council)
+    return electoral_roll(
+        [person] if person else [],
+        constituency,
+        state.constitution.franchise,
+        polling_date(day),
+        min_age=council.voting_age if council else None,
+    )
+
+
+@decides(RecordVoteCast)
+def _vote(state: FederationState, cmd: RecordVoteCast) -> list[DomainEvent]:
+    rec = _open_record(state, cmd.election)
+    if cmd.member in rec.voters:
+        raise RuleViolation(
+            "SR-7", f"{cmd.member!r} has already voted in {cmd.election!r}", cmd.member
+        )
+    roll = _roll_of_one(state, rec.constituency, cmd.member, rec.polling_day)
+    if cmd.member not in roll.voters:
+        entry = roll.entry(cmd.member)
+        why = (
+            "; ".join(str(r) for r in entry.reasons)
+            if entry
+            else f"not on the roll of {rec.constituency!r}"
+        )
+        raise NotEligible("SR-4", f"{cmd.member!r} may not vote: {why}", cmd.member)
+    return [
+        VoteCast(
+            at=cmd.at,
+            election=cmd.election,
+            constituency=rec.constituency,
+            member=cmd.member,
+        )
+    ]
+
+
+def _check_batch(rec: ElectionRecord, cmd: ClosePoll) -> Counter[str]:
+    if len(cmd.ballots) != len(rec.voters):
+        raise RuleViolation(
+            "SR-7",
+            f"the ballot box holds {len(cmd.ballots)} ballots for "
+            f"{len(rec.voters)} recorded voters",
+            len(cmd.ballots),
+        )
+    receipts = [b.receipt for b in cmd.ballots]
+    if len(set(receipts)) != len(receipts):
+        raise RuleViolation("SR-7", "two ballots share a receipt", cmd.election)
+    candidates = tuple(rec.candidates)
+    keys: Counter[str] = Counter()
+    for ballot in cmd.ballots:
+        ranking = check_ranking(ballot.ranking, candidates, rec.method)
+        if ranking != ballot.ranking:
+            raise RuleViolation(
+                "SR-7", f"approval ballot {list(ballot.ranking)} is not sorted", ranking
+            )
+        keys[ranking_key(ranking)] += 1
+    if cmd.grouped and dict(keys) != dict(cmd.grouped):
+        raise RuleViolation(
+            "SR-7",
+            "the grouped profile does not match the published batch",
+            cmd.election,
+        )
+    return keys
+
+
+@decides(ClosePoll)
+def _close(state: FederationState, cmd: ClosePoll) -> list[DomainEvent]:
+    rec = _open_record(state, cmd.election)
+    constituency = constituency_of(state, rec.constituency)
+    check_conduct(
+        Conduct(
+            rec.conduct.day_set_by,
+            rec.conduct.commission,
+            rec.conduct.council_representative,
+            cmd.minutes_signed_by,
+        ),
+        council=constituency.council,
+        commission_required=state.constitution.councils.commission_required,
+    )
+    keys = _check_batch(rec, cmd)
+    candidates = tuple(rec.candidates)
+    index = {name: i for i, name in enumerate(candidates)}
+    profile = Profile.from_ballots(
+        candidates, (([index[c] for c in parse_key(k)], n) for k, n in keys.items())
+    )
+    result = count_profile(rec.method, profile, seats=rec.seats)
+    tree = MerkleTree([ballot_leaf(b) for b in cmd.ballots])
+    registered = roll_of(state, rec.constituency, rec.polling_day).size
+    return [
+        PollClosed(
+            at=cmd.at,
+            election=cmd.election,
+            constituency=rec.constituency,
+            ballots=cmd.ballots,
+            merkle_root=tree.root().hex(),
+            ballots_cast=len(cmd.ballots),
+        ),
+        ElectionCounted(
+            at=cmd.at,
+            election=cmd.election,
+            constituency=rec.constituency,
+            method=rec.method,
+            elected=tuple(result.elected),
+            rounds=tuple(dict(r.tallies) for r in result.rounds),
+            ballots_cast=len(cmd.ballots),
+            registered=registered,
+            ties=tuple(f"{t.kind}: {t.chosen} by {t.resolved_by}" for t in result.ties),
+            stages=stages_of(result),
+            quota=result.quota,
+        ),
+    ]
+
+
+@evolves(PollOpened)
+def _opened(state: FederationState, evt: PollOpened, ref: EventRef) -> None:
+    rec = state.elections[evt.election]
+    rec.poll = "open"
+    rec.refs.append(ref)
+
+
+@evolves(VoteCast)
+def _voted(state: FederationState, evt: VoteCast, _ref: EventRef) -> None:
+    state.elections[evt.election].voters.add(evt.member)
+
+
+@evolves(PollClosed)
+def _closed(state: FederationState, evt: PollClosed, ref: EventRef) -> None:
+    rec = state.elections[evt.election]
+    rec.poll = "closed"
+    rec.receipts = {b.receipt: i for i, b in enumerate(evt.ballots)}
+    rec.published = ref
+    rec.refs.append(ref)

@@ -1,0 +1,164 @@
+"""SR-8 as commands: verify an election's seats, or annul the election.
+
+``verify_election`` takes the credentials commission's report (seats confirmed
+or contested) and the council's ruling on each contested seat; confirmed and
+upheld deputies take their seats, the others' seats go to a new election.
+``annul_election`` lets the next higher body (or the final instance, the
+national executive committee) annul an election; its deputies lose their seats
+and every vote held through them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sovet.domain.elections.conduct import (
+    CredentialsReport,
+    check_annulment,
+    verify_election,
+)
+from sovet.domain.elections.deputies import constituency_of, seat, unseat
+from sovet.domain.elections.polling import InConstituency, election_of
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from sovet.domain.kernel.state import FederationState
+
+__all__ = ["AnnulElection", "ElectionAnnulled", "ElectionVerified", "VerifyElection"]
+
+
+@command("verify_election")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerifyElection(Command):
+    """SR-8: the credentials commission's report and the council's rulings."""
+
+    election: str
+    confirmed: tuple[str, ...]
+    contested: tuple[str, ...] = ()
+    decisions: dict[str, bool] = field(default_factory=dict)
+
+
+@event("ElectionVerified")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ElectionVerified(InConstituency):
+    """SR-8: deputies seated; unconfirmed seats go to a new election."""
+
+    election: str
+    seated: dict[str, str]  # person → faction
+    unconfirmed: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One line."""
+        line = f"{self.election} verified: {', '.join(self.seated) or 'nobody'} seated"
+        if self.unconfirmed:
+            line += f"; {', '.join(self.unconfirmed)} not confirmed (new election)"
+        return line
+
+
+@decides(VerifyElection)
+def _verify(state: FederationState, cmd: VerifyElection) -> list[DomainEvent]:
+    rec = election_of(state, cmd.election)
+    if rec.status != "counted":
+        raise RuleViolation("SR-8", f"{cmd.election!r} is {rec.status}", rec.status)
+    report = CredentialsReport(frozenset(cmd.confirmed), frozenset(cmd.contested))
+    done = verify_election(rec.elected, report, cmd.decisions)
+    sitting = {p for c in state.constituencies.values() for p in c.holders}
+    double = sorted(set(done.seated) & sitting)
+    if double:
+        raise RuleViolation("SR-8", f"{double} already hold a seat", double)
+    return [
+        ElectionVerified(
+            at=cmd.at,
+            election=cmd.election,
+            constituency=rec.constituency,
+            seated={p: rec.candidates[p] for p in done.seated},
+            unconfirmed=done.unconfirmed,
+        )
+    ]
+
+
+@evolves(ElectionVerified)
+def _verified(state: FederationState, evt: ElectionVerified, ref: EventRef) -> None:
+    rec = state.elections[evt.election]
+    rec.status, rec.seated = "verified", tuple(evt.seated)
+    rec.refs.append(ref)
+    for person, faction in evt.seated.items():
+        seat(state, evt.constituency, person, faction, evt.at, ref)
+    constituency = state.constituencies[evt.constituency]
+    if rec.by_election:
+        constituency.by_elections = max(0, constituency.by_elections - len(evt.seated))
+
+
+@command("annul_election")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnnulElection(Command):
+    """SR-8: the next higher body (or the final instance) annuls an election."""
+
+    election: str
+    by_body: str
+
+
+@event("ElectionAnnulled")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ElectionAnnulled(InConstituency):
+    """SR-8: an election annulled; its deputies lose their seats."""
+
+    election: str
+    by_body: str
+    unseated: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.election} annulled by {self.by_body}"
+
+
+@decides(AnnulElection)
+def _annul(state: FederationState, cmd: AnnulElection) -> list[DomainEvent]:
+    rec = election_of(state, cmd.election)
+    if rec.status == "annulled":
+        raise RuleViolation(
+            "SR-8", f"{cmd.election!r} is already annulled", cmd.election
+        )
+    council = state.body(constituency_of(state, rec.constituency).council)
+    by = state.body(cmd.by_body)
+    levels = state.constitution.levels
+    final = by.kind == "executive_committee" and by.level == levels[-1]
+    if state.constitution.councils.annul_by == "national_executive_committee":
+        if not final:
+            raise RuleViolation(
+                "SR-8",
+                f"only the national executive committee annuls elections, "
+                f"not {by.id!r}",
+                by.id,
+            )
+    elif by.id != council.parent:
+        check_annulment(
+            by.level,
+            council.level,
+            annulling_is_final_instance=final,
+            levels=levels,
+            city_direct_levels=state.constitution.apportionment.city_direct_levels,
+        )
+    holders = state.constituencies[rec.constituency].holders
+    return [
+        ElectionAnnulled(
+            at=cmd.at,
+            election=cmd.election,
+            constituency=rec.constituency,
+            by_body=cmd.by_body,
+            unseated=tuple(p for p in rec.seated if p in holders),
+        )
+    ]
+
+
+@evolves(ElectionAnnulled)
+def _annulled(state: FederationState, evt: ElectionAnnulled, ref: EventRef) -> None:
+    rec = state.elections[evt.election]
+    rec.status = "annulled"
+    rec.refs.append(ref)
+    for person in evt.unseated:
+        unseat(state, evt.constituency, person)
+    state.constituencies[evt.constituency].refs.append(ref)

@@ -1,0 +1,277 @@
+"""SR-4/SR-5 as commands: the register of electors and the roll of a constituency.
+
+``register_elector`` records a person's birth date, categories, constituency and
+any exclusions (SR-5, each with its span); ``record_exclusion`` adds one later.
+``roll_of`` is the auditable roll of a constituency on a day: everyone in it,
+with the franchise verdict and every reason (``franchise.electoral_roll``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sovet.domain.franchise.eligibility import (
+    ExclusionMark,
+    Person,
+    Roll,
+    effective_min_age,
+    electoral_roll,
+    polling_date,
+)
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.errors import NotFound, RuleViolation
+
+if TYPE_CHECKING:
+    from sovet.domain.kernel.state import FederationState
+
+__all__ = [
+    "ElectorRegistered",
+    "Exclusion",
+    "ExclusionRecorded",
+    "LowerVotingAge",
+    "RecordExclusion",
+    "RegisterElector",
+    "VotingAgeLowered",
+    "roll_of",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """SR-5: an exclusion as commands and events carry it (ISO dates)."""
+
+    category: str
+    since: str | None = None
+    until: str | None = None
+    note: str = ""
+
+    def mark(self) -> ExclusionMark:
+        """The ``ExclusionMark`` this stands for (``RuleViolation`` on bad dates)."""
+        return ExclusionMark(
+            self.category,
+            _day(self.since, "since"),
+            _day(self.until, "until"),
+            self.note,
+        )
+
+
+def _day(value: str | None, key: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise RuleViolation(
+            "SR-5", f"{key} {value!r} is not an ISO date", value
+        ) from None
+
+
+@command("register_elector")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterElector(Command):
+    """SR-4/SR-5: record a person's franchise facts and constituency."""
+
+    person: str
+    birth_date: str
+    constituency: str
+    categories: tuple[str, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+
+
+@event("ElectorRegistered")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ElectorRegistered(DomainEvent):
+    """SR-4/SR-5: a person's franchise facts, from ``at``."""
+
+    person: str
+    birth_date: str
+    constituency: str
+    categories: tuple[str, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+
+    @property
+    def stream_id(self) -> str:
+        """The person's stream."""
+        return f"person:{self.person}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.person} on the register of {self.constituency}"
+
+
+@decides(RegisterElector)
+def _register(state: FederationState, cmd: RegisterElector) -> list[DomainEvent]:
+    state.person(cmd.person)
+    if cmd.person in state.electors:
+        raise RuleViolation("SR-4", f"{cmd.person!r} is already registered", cmd.person)
+    if cmd.constituency not in state.constituencies:
+        raise NotFound(
+            "SR-4", f"unknown constituency {cmd.constituency!r}", cmd.constituency
+        )
+    born = _day(cmd.birth_date, "birth_date")
+    if born is None or born > polling_date(cmd.at):
+        raise RuleViolation("SR-4", f"birth date {cmd.birth_date!r} is invalid", born)
+    for exclusion in cmd.exclusions:
+        exclusion.mark()
+    return [
+        ElectorRegistered(
+            at=cmd.at,
+            person=cmd.person,
+            birth_date=born.isoformat(),
+            constituency=cmd.constituency,
+            categories=cmd.categories,
+            exclusions=cmd.exclusions,
+        )
+    ]
+
+
+@evolves(ElectorRegistered)
+def _registered(state: FederationState, evt: ElectorRegistered, _ref: EventRef) -> None:
+    state.electors[evt.person] = Person(
+        evt.person,
+        date.fromisoformat(evt.birth_date),
+        frozenset(evt.categories),
+        tuple(e.mark() for e in evt.exclusions),
+        evt.constituency,
+    )
+
+
+@command("record_exclusion")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordExclusion(Command):
+    """SR-5: record a ground of exclusion for a registered person."""
+
+    person: str
+    exclusion: Exclusion
+
+
+@event("ExclusionRecorded")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExclusionRecorded(DomainEvent):
+    """SR-5: a ground of exclusion recorded, with its span."""
+
+    person: str
+    exclusion: Exclusion
+
+    @property
+    def stream_id(self) -> str:
+        """The person's stream."""
+        return f"person:{self.person}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.person}: exclusion {self.exclusion.category} recorded"
+
+
+@decides(RecordExclusion)
+def _exclude(state: FederationState, cmd: RecordExclusion) -> list[DomainEvent]:
+    if cmd.person not in state.electors:
+        raise NotFound("SR-5", f"{cmd.person!r} is not on any register", cmd.person)
+    cmd.exclusion.mark()
+    return [ExclusionRecorded(at=cmd.at, person=cmd.person, exclusion=cmd.exclusion)]
+
+
+@evolves(ExclusionRecorded)
+def _excluded(state: FederationState, evt: ExclusionRecorded, _ref: EventRef) -> None:
+    person = state.electors[evt.person]
+    state.electors[evt.person] = replace(
+        person, marks=(*person.marks, evt.exclusion.mark())
+    )
+
+
+def roll_of(state: FederationState, constituency: str, at: str) -> Roll:
+    """SR-4/SR-5: the roll of ``constituency`` on the day of ``at`` (with its
+    council's lowered voting age, if any)."""
+    record = state.constituencies.get(constituency)
+    council = state.bodies.get(record.council) if record else None
+    return electoral_roll(
+        state.electors_in(constituency),
+        constituency,
+        state.constitution.franchise,
+        polling_date(at),
+        min_age=council.voting_age if council else None,
+    )
+
+
+@command("lower_voting_age")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LowerVotingAge(Command):
+    """SR-4 (art 64 note 2): a local council lowers the voting age, with the
+    approval of a central body (the national congress or its executive)."""
+
+    council: str
+    min_age: int
+    approved_by: str | None = None
+
+
+@event("VotingAgeLowered")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VotingAgeLowered(DomainEvent):
+    """SR-4: the council's voting age from ``at``."""
+
+    council: str
+    min_age: int
+    approved_by: str | None = None
+
+    @property
+    def stream_id(self) -> str:
+        """The council's stream."""
+        return f"body:{self.council}"
+
+    def describe(self) -> str:
+        """One line."""
+        by = f", approved by {self.approved_by}" if self.approved_by else ""
+        return f"{self.council} lowers the voting age to {self.min_age}{by}"
+
+
+@decides(LowerVotingAge)
+def _lower(state: FederationState, cmd: LowerVotingAge) -> list[DomainEvent]:
+    council = state.body(cmd.council)
+    if council.kind != "council":
+        raise RuleViolation("SR-4", f"{cmd.council!r} is not a council", cmd.council)
+    central = False
+    if cmd.approved_by is not None:
+        approver = state.body(cmd.approved_by)
+        top = state.constitution.levels[-1]
+        central = approver.level == top and approver.kind in (
+            "congress",
+            "executive_committee",
+        )
+        if not central:
+            raise RuleViolation(
+                "SR-4",
+                f"{cmd.approved_by!r} is not a central body ({top} congress or "
+                "its executive committee)",
+                cmd.approved_by,
+            )
+    franchise = state.constitution.franchise
+    if cmd.min_age >= franchise.min_age:
+        raise RuleViolation(
+            "SR-4",
+            f"{cmd.min_age} does not lower the voting age of {franchise.min_age}",
+            cmd.min_age,
+        )
+    effective_min_age(
+        franchise,
+        cmd.min_age,
+        centrally_approved=central,
+        needs_approval=franchise.age_lowering_needs_approval,
+    )
+    return [
+        VotingAgeLowered(
+            at=cmd.at,
+            council=cmd.council,
+            min_age=cmd.min_age,
+            approved_by=cmd.approved_by,
+        )
+    ]
+
+
+@evolves(VotingAgeLowered)
+def _lowered(state: FederationState, evt: VotingAgeLowered, ref: EventRef) -> None:
+    council = state.bodies[evt.council]
+    council.voting_age = evt.min_age
+    council.refs.append(ref)

@@ -1,0 +1,407 @@
+"""SR-1, SR-21, SR-22, SR-26, SR-27, SR-30: forming, holding and ending a government.
+
+The majority faction's leadership submits a list to a congress session or an
+executive committee (SR-1: nothing else can create a government; SR-21:
+``government.formed_by`` says which). Everything after is a motion of that
+assembly (SR-19), one kind each: ``approve_government`` (SR-21),
+``confirm_government`` (the next congress confirms it, SR-26),
+``withdraw_government`` (SR-22/SR-26), ``recall_officer`` (SR-22),
+``fill_vacancy`` (SR-30: not a new government) and ``rename_government``.
+Power passes only through such decisions of the *current* congress or its
+executive committee (SR-27).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sovet.domain.congress.executive import current_executive
+from sovet.domain.congress.sessions import bloc_share, majority_faction
+from sovet.domain.government.records import GovernmentRecord, OfficeRecord
+from sovet.domain.kernel.assembly import Assembly, MotionRecord
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.motions import ProposeMotion, motion_kind
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.domain.kernel.state import FederationState
+from sovet.errors import RuleViolation
+
+__all__ = [
+    "GovernmentListSubmitted",
+    "Nomination",
+    "SubmitGovernmentList",
+    "electing_congress",
+    "government_bloc",
+    "government_body",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Nomination:
+    """SR-21: one office on the list and its nominee (``None``: left vacant)."""
+
+    office: str
+    person: str | None = None
+    title: str = ""
+
+
+@command("submit_government_list")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubmitGovernmentList(Command):
+    """SR-1/SR-21: the majority faction's leadership submits its list."""
+
+    government: str
+    name: str
+    assembly: str
+    nominated_by: str
+    offices: tuple[Nomination, ...]
+    programme: str | None = None
+
+
+@event("GovernmentListSubmitted")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GovernmentListSubmitted(DomainEvent):
+    """SR-21: a list of officers is before a congress or executive committee."""
+
+    government: str
+    name: str
+    assembly: str
+    nominated_by: str
+    offices: tuple[Nomination, ...]
+    factions: dict[str, str]
+    programme: str | None = None
+
+    @property
+    def stream_id(self) -> str:
+        """The government's stream."""
+        return f"government:{self.government}"
+
+    def describe(self) -> str:
+        """One line."""
+        filled = sum(1 for n in self.offices if n.person)
+        return (
+            f"{self.n(self.nominated_by)} submitted the list of {self.name} to "
+            f"{self.n(self.assembly)}: {len(self.offices)} offices, {filled} filled"
+        )
+
+
+def electing_congress(state: FederationState, assembly: Assembly) -> Assembly:
+    """The congress session behind ``assembly`` (itself, or the one that elected it)."""
+    if assembly.kind == "congress":
+        return assembly
+    return state.assemblies[assembly.congress or ""]
+
+
+def government_body(state: FederationState, gov: GovernmentRecord) -> str:
+    """The congress body whose session (or committee) formed ``gov``."""
+    return state.assemblies[gov.assembly].body
+
+
+def _forming_assembly(state: FederationState, assembly_id: str) -> Assembly:
+    if assembly_id not in state.assemblies:
+        body = state.bodies.get(assembly_id)
+        if body is not None:
+            raise RuleViolation(
+                "SR-1",
+                f"{body.name} is a {body.kind}: only a congress of councils or the "
+                "executive committee it elected creates a government",
+                assembly_id,
+            )
+    assembly = state.assembly(assembly_id)
+    allowed = state.constitution.government.formed_by
+    if assembly.kind not in allowed:
+        raise RuleViolation(
+            "SR-21",
+            f"a government is formed by {' or '.join(allowed)} here, not by "
+            f"{assembly.kind} {assembly.name}",
+            assembly_id,
+        )
+    if assembly.closed_at is not None:
+        raise RuleViolation(
+            "SR-27", f"{assembly.name} is no longer sitting", assembly_id
+        )
+    return assembly
+
+
+def _check_nominator(state: FederationState, assembly: Assembly, faction: str) -> None:
+    state.faction(faction)
+    if state.constitution.government.nominated_by != "majority_faction":
+        return
+    congress = electing_congress(state, assembly)
+    majority = majority_faction(state, congress)
+    if majority == faction:
+        return
+    largest = max(congress.seated, key=lambda f: congress.seated[f], default=None)
+    if (
+        majority is None
+        and state.constitution.majority.bloc_allowed
+        and largest == faction
+    ):
+        return
+    raise RuleViolation(
+        "SR-21",
+        f"{faction!r} is not the majority faction of {congress.name} "
+        f"(majority: {majority or 'none; bloc led by ' + str(largest)})",
+        faction,
+    )
+
+
+@decides(SubmitGovernmentList)
+def _submit(state: FederationState, cmd: SubmitGovernmentList) -> list[DomainEvent]:
+    assembly = _forming_assembly(state, cmd.assembly)
+    if cmd.government in state.governments:
+        raise RuleViolation(
+            "SR-21", f"{cmd.government!r} already exists", cmd.government
+        )
+    _check_nominator(state, assembly, cmd.nominated_by)
+    for offer in state.offers.values():
+        if offer.government == cmd.government and offer.by_faction != cmd.nominated_by:
+            raise RuleViolation(
+                "SR-23",
+                f"the list's offer {offer.id!r} came from {offer.by_faction}, "
+                f"not the nominating majority {cmd.nominated_by}",
+                offer.id,
+            )
+    seen: set[str] = set()
+    factions: dict[str, str] = {}
+    for nomination in cmd.offices:
+        if nomination.office in seen:
+            raise RuleViolation(
+                "SR-21", f"office {nomination.office!r} twice", nomination.office
+            )
+        seen.add(nomination.office)
+        if nomination.person is not None:
+            factions[nomination.person] = state.person(nomination.person).faction or ""
+    if not seen:
+        raise RuleViolation("SR-21", "a government list needs at least one office", 0)
+    return [
+        GovernmentListSubmitted(
+            at=cmd.at,
+            government=cmd.government,
+            name=cmd.name,
+            assembly=cmd.assembly,
+            nominated_by=cmd.nominated_by,
+            offices=cmd.offices,
+            factions=factions,
+            programme=cmd.programme,
+        )
+    ]
+
+
+@evolves(GovernmentListSubmitted)
+def _submitted(
+    state: FederationState, evt: GovernmentListSubmitted, ref: EventRef
+) -> None:
+    gov = GovernmentRecord(
+        id=evt.government,
+        name=evt.name,
+        assembly=evt.assembly,
+        nominated_by=evt.nominated_by,
+        submitted=ref,
+        programme=evt.programme,
+    )
+    for n in evt.offices:
+        faction = evt.factions.get(n.person or "") or None
+        gov.offices[n.office] = OfficeRecord(n.office, n.person, faction, title=n.title)
+    state.governments[evt.government] = gov
+
+
+def _subject(state: FederationState, cmd: ProposeMotion) -> GovernmentRecord:
+    if cmd.subject is None:
+        raise RuleViolation("SR-21", f"motion {cmd.motion!r} names no government", None)
+    return state.government(cmd.subject)
+
+
+def _current(
+    state: FederationState, assembly: Assembly, gov_body: str, rule: str
+) -> None:
+    """SR-27: only the latest congress of the body or its sitting committee acts."""
+    if assembly.body != gov_body:
+        raise RuleViolation(
+            rule, f"{assembly.name} is not a body of {gov_body!r}", assembly.id
+        )
+    latest = state.latest_congress(gov_body)
+    if assembly.kind == "congress" and latest is not None and latest.id != assembly.id:
+        raise RuleViolation(
+            "SR-27", f"{assembly.name} is not the latest congress", assembly.id
+        )
+    if assembly.kind == "executive_committee":
+        sitting = current_executive(state, gov_body)
+        if sitting is None or sitting.id != assembly.id:
+            raise RuleViolation(
+                "SR-27", f"{assembly.name} is not the sitting committee", assembly.id
+            )
+
+
+def _check_approve(
+    state: FederationState, assembly: Assembly, cmd: ProposeMotion
+) -> None:
+    gov = _subject(state, cmd)
+    if gov.status != "proposed" or gov.assembly != assembly.id:
+        raise RuleViolation(
+            "SR-21", f"{gov.name} is not a list before {assembly.name}", gov.id
+        )
+    _forming_assembly(state, assembly.id)
+    _current(state, assembly, assembly.body, "SR-27")
+    congress = electing_congress(state, assembly)
+    bloc = government_bloc(state, gov)
+    held, total = bloc_share(state, congress, bloc)
+    if 2 * held <= total or (
+        len(bloc) > 1 and not state.constitution.majority.bloc_allowed
+    ):
+        raise RuleViolation(
+            "SR-18",
+            f"{' + '.join(bloc)} hold {held} of {total} seats at {congress.name}: "
+            "no governing majority",
+            held,
+        )
+
+
+def government_bloc(state: FederationState, gov: GovernmentRecord) -> list[str]:
+    """SR-18/SR-24: the nominating faction and the factions committed to it."""
+    bloc = [gov.nominated_by]
+    for offer in state.offers.values():
+        if (
+            offer.government == gov.id
+            and offer.status == "accepted"
+            and offer.to_faction not in bloc
+        ):
+            bloc.append(offer.to_faction)
+    return bloc
+
+
+def _approve(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
+    gov = state.governments[motion.subject or ""]
+    body = government_body(state, gov)
+    kind = state.assemblies[motion.assembly].kind
+    for other in state.governments.values():
+        if other.status == "approved" and government_body(state, other) == body:
+            other.status = "ended"
+            other.ended = ref
+            other.ended_reason = (
+                "executive_forms_new" if kind == "executive_committee" else "replaced"
+            )
+    gov.status = "approved"
+    gov.approved_by = motion.id
+    gov.approvals.append(motion.id)
+    gov.bloc = government_bloc(state, gov)
+    for office in gov.offices.values():
+        office.since = ref
+
+
+motion_kind("approve_government", "SR-21")((_check_approve, _approve))
+
+
+def _in_office(
+    state: FederationState, assembly: Assembly, cmd: ProposeMotion, rule: str
+) -> GovernmentRecord:
+    gov = _subject(state, cmd)
+    if gov.status != "approved":
+        raise RuleViolation(rule, f"{gov.name} is not in office ({gov.status})", gov.id)
+    _current(state, assembly, government_body(state, gov), rule)
+    return gov
+
+
+def _check_confirm(
+    state: FederationState, assembly: Assembly, cmd: ProposeMotion
+) -> None:
+    gov = _in_office(state, assembly, cmd, "SR-26")
+    if assembly.kind != "congress" or gov.assembly == assembly.id:
+        raise RuleViolation(
+            "SR-26", "only the next congress confirms a government", assembly.id
+        )
+
+
+def _confirm(state: FederationState, motion: MotionRecord, _ref: EventRef) -> None:
+    gov = state.governments[motion.subject or ""]
+    gov.approved_by = motion.id
+    gov.approvals.append(motion.id)
+
+
+motion_kind("confirm_government", "SR-26")((_check_confirm, _confirm))
+
+
+def _check_withdraw(
+    state: FederationState, assembly: Assembly, cmd: ProposeMotion
+) -> None:
+    _in_office(state, assembly, cmd, "SR-22")
+
+
+def _withdraw(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
+    gov = state.governments[motion.subject or ""]
+    gov.status = "ended"
+    gov.ended = ref
+    gov.ended_reason = "withdrawn_by_majority"
+
+
+motion_kind("withdraw_government", "SR-22")((_check_withdraw, _withdraw))
+
+
+def _check_recall(
+    state: FederationState, assembly: Assembly, cmd: ProposeMotion
+) -> None:
+    gov = _in_office(state, assembly, cmd, "SR-22")
+    office = gov.offices.get(cmd.office or "")
+    if office is None or office.person is None:
+        raise RuleViolation(
+            "SR-22", f"no holder of office {cmd.office!r} to recall", cmd.office
+        )
+
+
+def _vacate(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
+    office = state.governments[motion.subject or ""].offices[motion.office or ""]
+    office.person = None
+    office.faction = None
+    office.offer = None
+    office.vacated = ref
+
+
+motion_kind("recall_officer", "SR-22")((_check_recall, _vacate))
+
+
+def _check_fill(state: FederationState, assembly: Assembly, cmd: ProposeMotion) -> None:
+    gov = _in_office(state, assembly, cmd, "SR-30")
+    if cmd.person is None or cmd.office is None:
+        raise RuleViolation("SR-30", "fill_vacancy needs an office and a person", None)
+    state.person(cmd.person)
+    office = gov.offices.get(cmd.office)
+    if office is not None and office.person is not None:
+        raise RuleViolation("SR-30", f"office {cmd.office!r} is not vacant", cmd.office)
+    forming = state.assemblies[gov.assembly]
+    if (
+        state.constitution.government.vacancy_filled_by == "forming_body"
+        and assembly.kind != forming.kind
+    ):
+        raise RuleViolation(
+            "SR-30", f"only the forming {forming.kind} fills vacancies", assembly.id
+        )
+
+
+def _fill(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
+    gov = state.governments[motion.subject or ""]
+    person = motion.person or ""
+    faction = state.persons[person].faction
+    office = gov.offices.setdefault(
+        motion.office or "", OfficeRecord(motion.office or "", None, None)
+    )
+    office.person, office.faction, office.since, office.vacated = (
+        person,
+        faction,
+        ref,
+        None,
+    )
+
+
+motion_kind("fill_vacancy", "SR-30")((_check_fill, _fill))
+
+
+def _check_rename(
+    state: FederationState, assembly: Assembly, cmd: ProposeMotion
+) -> None:
+    _in_office(state, assembly, cmd, "SR-21")
+
+
+def _rename(state: FederationState, motion: MotionRecord, _ref: EventRef) -> None:
+    state.governments[motion.subject or ""].name = motion.text
+
+
+motion_kind("rename_government", "SR-21")((_check_rename, _rename))

@@ -1,0 +1,311 @@
+"""SR-29/SR-30: holds on resignation, resignations, breaches of a hold.
+
+A body may hold its members' resignations until named organisations take a
+position (SR-29). A resignation under an active hold is *pending*; leaving
+anyway is a breach citing the hold, with ``holds.breach_effect``: ``record``
+(1917: the resignation takes effect and the breach is recorded), ``block``
+(refused) or ``refer`` (pending, breach referred). An effective resignation
+from a government office vacates it (SR-30); the government goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sovet.domain.government.records import BreachRecord, HoldRecord, ResignationRecord
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.domain.kernel.state import FederationState
+from sovet.errors import RuleViolation
+
+__all__ = [
+    "BreachRecorded",
+    "HoldPlaced",
+    "PlaceHold",
+    "PositionTaken",
+    "RecordPosition",
+    "Resign",
+    "ResignationPending",
+    "ResignationTookEffect",
+]
+
+
+@command("place_hold")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlaceHold(Command):
+    """SR-29: ``body`` decides resignations wait for the named organisations."""
+
+    hold: str
+    body: str
+    persons: tuple[str, ...]
+    until: tuple[str, ...]
+    scope: tuple[str, ...] = ()  # bodies/governments covered (default: ``body``)
+
+
+@event("HoldPlaced")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HoldPlaced(DomainEvent):
+    """SR-29: a hold on resignations is in force."""
+
+    hold: str
+    body: str
+    persons: tuple[str, ...]
+    until: tuple[str, ...]
+    scope: tuple[str, ...]
+
+    @property
+    def stream_id(self) -> str:
+        """The hold's stream."""
+        return f"hold:{self.hold}"
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"{self.n(self.body)}: resignations of "
+            f"{', '.join(self.n(p) for p in self.persons)} to wait until "
+            f"{' and '.join(self.n(o) for o in self.until)} decide"
+        )
+
+
+@decides(PlaceHold)
+def _place(state: FederationState, cmd: PlaceHold) -> list[DomainEvent]:
+    state.body(cmd.body)
+    if cmd.hold in state.holds:
+        raise RuleViolation("SR-29", f"hold {cmd.hold!r} already exists", cmd.hold)
+    if not cmd.until or not cmd.persons:
+        raise RuleViolation("SR-29", "a hold names persons and organisations", cmd.hold)
+    for org in cmd.until:
+        state.body(org)
+    for person in cmd.persons:
+        state.person(person)
+    for target in cmd.scope:
+        if target not in state.governments:
+            state.body(target)
+    return [
+        HoldPlaced(
+            at=cmd.at,
+            hold=cmd.hold,
+            body=cmd.body,
+            persons=cmd.persons,
+            until=cmd.until,
+            scope=cmd.scope or (cmd.body,),
+        )
+    ]
+
+
+@evolves(HoldPlaced)
+def _placed(state: FederationState, evt: HoldPlaced, ref: EventRef) -> None:
+    state.holds[evt.hold] = HoldRecord(
+        evt.hold, evt.body, evt.persons, evt.until, ref, scope=evt.scope
+    )
+
+
+@command("record_position")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordPosition(Command):
+    """SR-29: an organisation named in a hold has taken its position."""
+
+    hold: str
+    organisation: str
+
+
+@event("PositionTaken")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PositionTaken(DomainEvent):
+    """SR-29: one condition of the hold is met."""
+
+    hold: str
+    organisation: str
+
+    @property
+    def stream_id(self) -> str:
+        """The hold's stream."""
+        return f"hold:{self.hold}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.n(self.organisation)} took its position (hold {self.hold!r})"
+
+
+@decides(RecordPosition)
+def _position(state: FederationState, cmd: RecordPosition) -> list[DomainEvent]:
+    hold = state.holds.get(cmd.hold)
+    if hold is None or cmd.organisation not in hold.until:
+        raise RuleViolation(
+            "SR-29",
+            f"{cmd.organisation!r} is not awaited by {cmd.hold!r}",
+            cmd.organisation,
+        )
+    return [PositionTaken(at=cmd.at, hold=cmd.hold, organisation=cmd.organisation)]
+
+
+@evolves(PositionTaken)
+def _taken(state: FederationState, evt: PositionTaken, ref: EventRef) -> None:
+    state.holds[evt.hold].positions[evt.organisation] = ref
+
+
+@command("resign")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resign(Command):
+    """SR-29/SR-30: ``person`` resigns from a body, or from a government ``office``."""
+
+    person: str
+    body: str  # a body id, or a government id with ``office``
+    office: str | None = None
+    statement: str = ""
+
+
+@event("ResignationTookEffect")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResignationTookEffect(DomainEvent):
+    """SR-30: the person has left; an office falls vacant."""
+
+    person: str
+    body: str
+    office: str | None = None
+    statement: str = ""
+    title: str = ""
+
+    @property
+    def stream_id(self) -> str:
+        """The stream of the body or government left."""
+        return f"resignation:{self.body}"
+
+    def describe(self) -> str:
+        """One line."""
+        office = self.title or self.office
+        body = self.n(self.body)
+        what = f"{office} in {body}" if self.office else body
+        return f"{self.n(self.person)} resigned from {what}"
+
+
+@event("ResignationPending")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResignationPending(DomainEvent):
+    """SR-29: the resignation waits for the hold's organisations."""
+
+    person: str
+    body: str
+    hold: str
+    office: str | None = None
+
+    @property
+    def stream_id(self) -> str:
+        """The stream of the body or government."""
+        return f"resignation:{self.body}"
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"{self.n(self.person)}'s resignation from {self.n(self.body)} pending "
+            f"(hold {self.hold!r})"
+        )
+
+
+@event("BreachRecorded")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreachRecorded(DomainEvent):
+    """SR-29/SR-31: a member breached a hold or a binding decision."""
+
+    person: str
+    rule: str
+    of: str
+    act: str
+    effect: str = "record"
+
+    @property
+    def stream_id(self) -> str:
+        """The stream of the hold or decision breached."""
+        return f"breach:{self.of}"
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"breach by {self.n(self.person)} of {self.of!r} ({self.rule}): {self.act}"
+        )
+
+
+def _active_hold(state: FederationState, person: str, target: str) -> HoldRecord | None:
+    for hold in state.holds.values():
+        if person in hold.persons and target in hold.scope and hold.active():
+            return hold
+    return None
+
+
+@decides(Resign)
+def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
+    state.person(cmd.person)
+    if cmd.office is not None:
+        gov = state.government(cmd.body)
+        office = gov.offices.get(cmd.office)
+        if office is None or office.person != cmd.person:
+            raise RuleViolation(
+                "SR-30", f"{cmd.person!r} does not hold {cmd.office!r}", cmd.office
+            )
+    elif cmd.person not in state.body(cmd.body).members:
+        raise RuleViolation(
+            "SR-29", f"{cmd.person!r} is not a member of {cmd.body!r}", cmd.person
+        )
+    hold = _active_hold(state, cmd.person, cmd.body)
+    title = ""
+    if cmd.office is not None:
+        title = state.governments[cmd.body].offices[cmd.office].title
+    left = ResignationTookEffect(
+        at=cmd.at,
+        person=cmd.person,
+        body=cmd.body,
+        office=cmd.office,
+        statement=cmd.statement,
+        title=title,
+    )
+    if hold is None:
+        return [left]
+    effect = state.constitution.holds.breach_effect
+    act = f"left {cmd.body} before {' and '.join(hold.until)} decided"
+    if effect == "block":
+        raise RuleViolation(
+            "SR-29",
+            f"{cmd.person!r} is held by {hold.id!r} until "
+            f"{' and '.join(o for o in hold.until if o not in hold.positions)} decide",
+            hold.id,
+        )
+    breach = BreachRecorded(
+        at=cmd.at, person=cmd.person, rule="SR-29", of=hold.id, act=act, effect=effect
+    )
+    if effect == "refer":
+        pending = ResignationPending(
+            at=cmd.at, person=cmd.person, body=cmd.body, hold=hold.id, office=cmd.office
+        )
+        return [pending, breach]
+    return [left, breach]
+
+
+@evolves(ResignationTookEffect)
+def _left(state: FederationState, evt: ResignationTookEffect, ref: EventRef) -> None:
+    state.resignations.append(
+        ResignationRecord(evt.person, evt.body, evt.office, "effective", None, ref)
+    )
+    if evt.office is not None:
+        office = state.governments[evt.body].offices[evt.office]
+        office.person, office.faction, office.offer, office.vacated = (
+            None,
+            None,
+            None,
+            ref,
+        )
+    else:
+        state.bodies[evt.body].members.pop(evt.person, None)
+
+
+@evolves(ResignationPending)
+def _pending(state: FederationState, evt: ResignationPending, ref: EventRef) -> None:
+    state.resignations.append(
+        ResignationRecord(evt.person, evt.body, evt.office, "pending", evt.hold, ref)
+    )
+
+
+@evolves(BreachRecorded)
+def _breach(state: FederationState, evt: BreachRecorded, ref: EventRef) -> None:
+    state.breaches.append(
+        BreachRecord(evt.person, evt.rule, evt.of, evt.act, evt.effect, ref)
+    )

@@ -1,0 +1,363 @@
+"""SR-28: who legitimately governs at time T, with the proof.
+
+G is legitimate at T iff (1) G was approved (SR-21) by the latest session of
+the congress before T, or by the executive committee that session elected (or
+confirmed by that session, SR-26); (2) that session was credentialed (SR-17),
+the vote was quorate (SR-16, enforced when it was taken) and met SR-18/19; (3)
+no expiry event (SR-26) happened between the approval and T. Vacancies do not
+end G; they are warnings. The answer is that of the state folded from the
+events recorded up to T, so it is right for any T; a past T is looked up in the
+state's time index (``timeline.TimeIndex``: one fold, then a bisection).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sovet.domain.congress.executive import current_executive
+from sovet.domain.congress.sessions import bloc_share
+from sovet.domain.government.formation import electing_congress, government_body
+from sovet.domain.government.records import GovernmentRecord
+from sovet.domain.kernel.assembly import Assembly
+from sovet.domain.kernel.calendar import display, moment
+from sovet.domain.kernel.messages import EventRef
+from sovet.domain.kernel.state import FederationState
+from sovet.domain.kernel.timeline import TimeIndex
+
+__all__ = ["Legitimacy", "legitimacy"]
+
+
+@dataclass(frozen=True, slots=True)
+class Legitimacy:
+    """SR-28: the answer; ``to_json()`` is the DESIGN §4 contract."""
+
+    at: str
+    government: dict[str, Any] | None
+    bloc: list[str]
+    approved_by: dict[str, Any] | None
+    ends_when: list[str]
+    proof: list[EventRef]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{at, government, bloc, approved_by, ends_when, proof, warnings}``."""
+        return {
+            "at": self.at,
+            "government": self.government,
+            "bloc": list(self.bloc),
+            "approved_by": self.approved_by,
+            "ends_when": list(self.ends_when),
+            "proof": [ref.to_json() for ref in self.proof],
+            "warnings": list(self.warnings),
+        }
+
+
+def _none(at: str, why: str, proof: list[EventRef] | None = None) -> Legitimacy:
+    return Legitimacy(at, None, [], None, [], proof or [], [why])
+
+
+def _national(state: FederationState) -> str | None:
+    levels = state.constitution.levels
+    congresses = [b for b in state.bodies.values() if b.kind == "congress"]
+    if not congresses:
+        return None
+    top = max(
+        congresses, key=lambda b: levels.index(b.level) if b.level in levels else -1
+    )
+    return top.id
+
+
+def legitimacy(state: FederationState, at: str, body: str | None = None) -> Legitimacy:
+    """SR-28: the legitimate government of ``body`` (default: the top congress).
+
+    For a T before the state's last act the answer is that of the state folded
+    from the events recorded up to T, looked up in the state's time index
+    (``timeline.TimeIndex``, built on the first such question and rebuilt when
+    the log has grown) or, for a log out of time order, refolded.
+    """
+    limit = moment(at, end_of_day=True)
+    if state.last_at is not None and moment(state.last_at) > limit:
+        index = _index(state, body)
+        if index is not None:
+            return _dated(index.at(limit), at)
+        state = state.as_of(at)
+    return _dated(_undated(state, body), at)
+
+
+@dataclass(frozen=True, slots=True)
+class _Undated:
+    """An answer without its question time; ``no_session`` names the congress
+    when none had convened (the only answer whose text names the time)."""
+
+    answer: Legitimacy
+    no_session: str | None = None
+
+
+def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | None:
+    kept = state.time_indexes.get(body)
+    index = kept if isinstance(kept, TimeIndex) else None
+    if index is not None and index.covered == len(state.log):
+        return index
+
+    def evaluate(folded: FederationState) -> _Undated:
+        return _undated(folded, body)
+
+    # Extending evaluates the live state, which is the fold of its log when its
+    # constitution came from the log (a state built with another one is not).
+    if index is not None and state.constitution_ref is not None:
+        index = index.extend(state.log, state, evaluate)
+    if index is None or index.covered != len(state.log):
+        index = TimeIndex.build(state.log, evaluate)
+    state.time_indexes[body] = index
+    return index
+
+
+def _dated(undated: _Undated, at: str) -> Legitimacy:
+    """The answer for question time ``at``, in fresh containers (callers own it)."""
+    if undated.no_session is not None:
+        return _none(
+            at,
+            f"no government: no session of the {undated.no_session} had convened by "
+            f"{display(at)}, and only a congress of councils or the executive "
+            "committee it elected can form a government (SR-1, SR-28)",
+        )
+    answer = undated.answer
+    return replace(
+        answer,
+        at=at,
+        government=copy.deepcopy(answer.government),
+        bloc=list(answer.bloc),
+        approved_by=dict(answer.approved_by) if answer.approved_by else None,
+        ends_when=list(answer.ends_when),
+        proof=list(answer.proof),
+        warnings=list(answer.warnings),
+    )
+
+
+def _undated(state: FederationState, body: str | None) -> _Undated:
+    """SR-28 on ``state`` as it stands (``at`` left empty, see ``_dated``)."""
+    at = ""
+    body = body or _national(state)
+    latest = state.latest_congress(body) if body in state.bodies else None
+    if body is None or latest is None:
+        name = (
+            state.bodies[body].name if body in state.bodies else "congress of councils"
+        )
+        return _Undated(_none(at, ""), name)
+    governments = [
+        g
+        for g in state.governments.values()
+        if g.status == "approved" and government_body(state, g) == body
+    ]
+    if not governments:
+        why = _ended_reason(state, body) or (
+            f"{latest.name} has approved no government yet (SR-21)"
+        )
+        return _Undated(_none(at, f"no government: {why}", [latest.made_by]))
+    gov = governments[-1]
+    motion = state.motions[gov.approved_by or ""]
+    assembly = state.assemblies[motion.assembly]
+    congress = electing_congress(state, assembly)
+    if congress.id != latest.id:
+        return _Undated(
+            _none(
+                at,
+                f"no government: the mandate of {gov.name} ended when {latest.name} "
+                f"convened on {display(latest.opened_at)} (SR-26); it has not yet "
+                "confirmed or replaced the government",
+                [motion.closed or motion.proposed, latest.made_by],
+            )
+        )
+    approved_at = moment((motion.closed or motion.proposed).at)
+    for expiry in state.expiries:
+        if expiry.body == body and moment(expiry.ref.at) >= approved_at:
+            return _Undated(
+                _none(
+                    at,
+                    f"no government: the mandate of {gov.name} ended by "
+                    f"{expiry.condition} on {display(expiry.ref.at)} (SR-26)",
+                    [expiry.ref],
+                )
+            )
+    return _Undated(_answer(state, at, gov, assembly, congress))
+
+
+def _ended_reason(state: FederationState, body: str) -> str | None:
+    ended = [
+        g
+        for g in state.governments.values()
+        if g.status == "ended" and government_body(state, g) == body
+    ]
+    ref = ended[-1].ended if ended else None
+    if ref is None:
+        return None
+    last = ended[-1]
+    return f"{last.name} ended ({last.ended_reason}) on {display(ref.at)} (SR-26)"
+
+
+def _answer(
+    state: FederationState,
+    at: str,
+    gov: GovernmentRecord,
+    assembly: Assembly,
+    congress: Assembly,
+) -> Legitimacy:
+    motion = state.motions[gov.approved_by or ""]
+    closed = motion.closed or motion.proposed
+    warnings: list[str] = []
+    offices = []
+    for office in gov.offices.values():
+        person = state.persons.get(office.person or "")
+        faction = state.factions.get(office.faction or "")
+        offices.append(
+            {
+                "office": office.title or office.office,
+                "person": person.name if person else None,
+                "faction": faction.name if faction else None,
+            }
+        )
+        if office.person is None:
+            warnings.append(
+                _vacancy(state, assembly, office.title or office.office, office.vacated)
+            )
+    bloc_names = [state.factions[f].name for f in gov.bloc if f in state.factions]
+    unrecorded = motion.unrecorded
+    approved_by = {
+        "body": assembly.name,
+        "event_seq": closed.seq,
+        "for": None if unrecorded else motion.yes,
+        "against": None if unrecorded else motion.no,
+        "abstain": None if unrecorded else motion.abstain,
+        "seated": motion.seated_at_vote,
+    }
+    if unrecorded:
+        held, total = motion.supporters_seats, motion.seated_at_vote
+        supporters = ", ".join(
+            state.factions[f].name if f in state.factions else f
+            for f in motion.supported_by
+        )
+        warnings.append(
+            f"the vote of {assembly.name} on {display(closed.at)} has no recorded "
+            "count in the sources (adopted by majority); its majority was checked "
+            f"against the seated composition: {supporters} held "
+            f"{held} of {total} seats"
+        )
+    warnings += _pending(state, gov)
+    warnings += _lost_majority(state, gov, congress)
+    ec = current_executive(state, congress.body)
+    ec_name = ec.name if ec else "the executive committee the congress elects"
+    texts = {
+        "next_congress": f"the next {state.bodies[congress.body].name} convenes "
+        f"(after {congress.name}) and confirms or replaces it (SR-26)",
+        "council_reelection": "new elections to the councils are completed (SR-26)",
+        "executive_forms_new": f"{ec_name} forms a new government (SR-26)",
+        "withdrawn_by_majority": f"{assembly.name} or {ec_name} withdraws it by a "
+        "majority decision (SR-26, SR-22)",
+        "constituent_assembly": "the Constituent Assembly convenes (the decree of "
+        "26 Oct (8 Nov) 1917 made the government provisional "
+        "until then)",
+    }
+    ends_when = [texts[c] for c in state.constitution.expiry.expiry_events]
+    return Legitimacy(
+        at=at,
+        government={"name": gov.name, "offices": offices},
+        bloc=bloc_names,
+        approved_by=approved_by,
+        ends_when=ends_when,
+        proof=_proof(state, gov, congress, assembly),
+        warnings=warnings,
+    )
+
+
+def _vacancy(
+    state: FederationState, assembly: Assembly, office: str, vacated: EventRef | None
+) -> str:
+    forming = assembly.name
+    if vacated is None:
+        return f"office {office} left vacant in the list approved (SR-30)"
+    who = ""
+    for resignation in state.resignations:
+        if resignation.ref.seq == vacated.seq:
+            who = f" by the resignation of {state.persons[resignation.person].name}"
+    return (
+        f"office {office} vacant since {display(vacated.at)}{who}; the government "
+        f"remains legitimate (SR-28); {forming} or its executive committee fills it "
+        "(SR-30)"
+    )
+
+
+def _pending(state: FederationState, gov: GovernmentRecord) -> list[str]:
+    return [
+        f"resignation of {state.persons[r.person].name} from {gov.name} pending under "
+        f"hold {r.hold!r} (SR-29)"
+        for r in state.resignations
+        if r.status == "pending" and r.body == gov.id
+    ]
+
+
+def _lost_majority(
+    state: FederationState, gov: GovernmentRecord, congress: Assembly
+) -> list[str]:
+    out: list[str] = []
+    held, total = bloc_share(state, congress, gov.bloc)
+    ec = current_executive(state, congress.body)
+    act = (
+        f"{ec.name if ec else 'the executive committee'} may form a new government "
+        "or convene the next congress, and councils with the required share of the "
+        "population may demand one (SR-15, SR-26, SR-27)"
+    )
+    if total and 2 * held <= total:
+        out.append(
+            f"the governing bloc holds {held} of {total} seats at "
+            f"{congress.name}: it has lost its majority; {act}"
+        )
+    council_total = 0
+    council_held = 0
+    for body in state.bodies.values():
+        if body.kind == "council" and body.composition:
+            council_total += sum(body.composition.values())
+            council_held += sum(body.composition.get(f, 0) for f in gov.bloc)
+    if council_total and 2 * council_held <= council_total:
+        out.append(
+            f"after recalls and re-elections the governing bloc holds "
+            f"{council_held} of {council_total} council deputies on record: it "
+            f"has lost its majority in the councils; {act}"
+        )
+    return out
+
+
+def _proof(
+    state: FederationState,
+    gov: GovernmentRecord,
+    congress: Assembly,
+    assembly: Assembly,
+) -> list[EventRef]:
+    refs: dict[int, EventRef] = {}
+
+    def add(ref: EventRef | None) -> None:
+        if ref is not None:
+            refs[ref.seq] = ref
+
+    add(state.constitution_ref)
+    add(congress.made_by)
+    add(congress.credentials_committee)
+    for ref in congress.credentials:
+        add(ref)
+    if assembly.kind == "executive_committee":
+        add(assembly.made_by)
+    add(gov.submitted)
+    for motion_id in gov.approvals:
+        motion = state.motions[motion_id]
+        add(motion.proposed)
+        add(motion.closed)
+    for offer in state.offers.values():
+        if offer.government == gov.id and offer.status == "accepted":
+            add(offer.answer)
+    for office in gov.offices.values():
+        add(office.vacated)
+    for motion in state.motions.values():
+        if motion.subject == gov.id and motion.status == "adopted":
+            add(motion.closed)
+    return [refs[k] for k in sorted(refs)]

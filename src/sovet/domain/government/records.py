@@ -1,0 +1,130 @@
+"""SR-21…SR-30: the records of governments, offers, demands, holds, resignations,
+breaches and mandate-ending events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sovet.domain.kernel.messages import EventRef
+
+__all__ = [
+    "BreachRecord",
+    "DemandRecord",
+    "ExpiryRecord",
+    "GovernmentRecord",
+    "HoldRecord",
+    "OfferRecord",
+    "OfficeRecord",
+    "ResignationRecord",
+]
+
+
+@dataclass(slots=True)
+class OfficeRecord:
+    """SR-21/SR-30: one office of a government and who holds it."""
+
+    office: str
+    person: str | None
+    faction: str | None
+    since: EventRef | None = None
+    vacated: EventRef | None = None
+    offer: str | None = None  # held under a coalition commitment (SR-24)
+    title: str = ""
+
+
+@dataclass(slots=True)
+class GovernmentRecord:
+    """SR-21…SR-28: a government list, its approval, its offices and its end."""
+
+    id: str
+    name: str
+    assembly: str
+    nominated_by: str
+    submitted: EventRef
+    offices: dict[str, OfficeRecord] = field(default_factory=dict)
+    status: str = "proposed"  # proposed | approved | ended
+    approved_by: str | None = None  # motion id (the latest approval/confirmation)
+    approvals: list[str] = field(default_factory=list)
+    bloc: list[str] = field(default_factory=list)
+    ended: EventRef | None = None
+    ended_reason: str | None = None
+    programme: str | None = None
+
+
+@dataclass(slots=True)
+class OfferRecord:
+    """SR-23/SR-24: seats offered to a minority faction, and the answer."""
+
+    id: str
+    government: str
+    by_faction: str
+    to_faction: str
+    persons: tuple[str, ...]
+    offices: tuple[str, ...]
+    made: EventRef
+    titles: tuple[str, ...] = ()
+    status: str = "open"  # open | declined | accepted | withdrawn
+    answer: EventRef | None = None
+
+
+@dataclass(slots=True)
+class DemandRecord:
+    """SR-25: a demand (ultimatum), recorded; it binds nothing."""
+
+    id: str
+    by: str
+    addressed_to: str
+    conditions: tuple[str, ...]
+    threat: str
+    made: EventRef
+    adopted_by: str | None = None
+
+
+@dataclass(slots=True)
+class HoldRecord:
+    """SR-29: resignations wait until the named organisations take a position."""
+
+    id: str
+    body: str
+    persons: tuple[str, ...]
+    until: tuple[str, ...]
+    placed: EventRef
+    scope: tuple[str, ...] = ()  # bodies/governments whose resignations it holds
+    positions: dict[str, EventRef] = field(default_factory=dict)
+
+    def active(self) -> bool:
+        """True while an organisation named in ``until`` has not taken a position."""
+        return any(org not in self.positions for org in self.until)
+
+
+@dataclass(slots=True)
+class ResignationRecord:
+    """SR-29/SR-30: a resignation from a body or a government office."""
+
+    person: str
+    body: str  # a body id or a government id
+    office: str | None
+    status: str  # pending | effective
+    hold: str | None
+    ref: EventRef
+
+
+@dataclass(slots=True)
+class BreachRecord:
+    """SR-29/SR-31: a breach of a hold or a binding decision."""
+
+    person: str
+    rule: str
+    of: str  # hold id or decision (motion) id
+    act: str
+    effect: str
+    ref: EventRef
+
+
+@dataclass(slots=True)
+class ExpiryRecord:
+    """SR-26: an event that ends mandates (``condition`` as in ``expiry_events``)."""
+
+    condition: str
+    body: str
+    ref: EventRef

@@ -1,0 +1,9 @@
+"""The kernel: what every room of the domain builds on.
+
+``messages`` (Command, DomainEvent, EventRef and their declarations),
+``registry`` (deciders, evolvers, ``decide`` and ``evolve``), ``state`` (the
+folded ``FederationState`` and ``fold``), ``timeline`` (the time index of
+SR-28), ``calendar`` (time as data), ``convert`` (typed plain data),
+``constitution`` (every parameter), and the decisions of any body in session:
+``assembly`` (its records and quorum), ``motions`` and ``votes`` (SR-19).
+"""

@@ -1,0 +1,147 @@
+"""The records of a body in session and the quorum of its votes (SR-16…SR-19).
+
+An ``Assembly`` is any body sitting to decide — a congress session or an
+executive committee — with its delegates (``DelegateRecord``); its motions
+(``MotionRecord``) and binding decisions (``DecisionRecord``) are recorded
+here too, so that any room may read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sovet.domain.kernel.messages import EventRef
+from sovet.errors import QuorumNotMet
+
+if TYPE_CHECKING:
+    from sovet.domain.kernel.state import FederationState
+
+__all__ = [
+    "Assembly",
+    "DecisionRecord",
+    "DelegateRecord",
+    "MotionRecord",
+    "require_quorum",
+]
+
+
+@dataclass(slots=True)
+class DelegateRecord:
+    """SR-17: a delegate credentialed by name (``kind`` decisive or consultative)."""
+
+    person: str
+    faction: str
+    kind: str
+    sender: str | None
+    present: bool = True
+    instructions: dict[str, str] = field(default_factory=dict)  # SR-11: motion → choice
+
+
+@dataclass(slots=True)
+class Assembly:
+    """SR-16…SR-19: a voting body in session — a congress or an executive committee.
+
+    ``seated``/``consultative`` count credentialed delegates per faction (named
+    ones included); ``absent`` counts decisive delegates who walked out (they
+    stay seated, SR-19).
+    """
+
+    id: str
+    body: str
+    kind: str  # "congress" | "executive_committee"
+    name: str
+    opened_at: str
+    made_by: EventRef
+    number: int = 0
+    apportioned: int = 0
+    congress: str | None = None  # for an executive committee: who elected it
+    size: int = 0
+    chair: str | None = None
+    credentials_committee: EventRef | None = None
+    seated: dict[str, int] = field(default_factory=dict)
+    consultative: dict[str, int] = field(default_factory=dict)
+    absent: dict[str, int] = field(default_factory=dict)
+    delegates: dict[str, DelegateRecord] = field(default_factory=dict)
+    credentials: list[EventRef] = field(default_factory=list)
+    closed_at: str | None = None
+    executive: str | None = None  # the executive committee this congress elected
+    sent: dict[str, int] = field(default_factory=dict)  # SR-12: decisive per sender
+
+    def seated_total(self) -> int:
+        """Credentialed decisive delegates."""
+        return sum(self.seated.values())
+
+    def present(self, faction: str) -> int:
+        """Decisive delegates of ``faction`` present (seated minus walked out)."""
+        return self.seated.get(faction, 0) - self.absent.get(faction, 0)
+
+    def present_total(self) -> int:
+        """All decisive delegates present."""
+        return self.seated_total() - sum(self.absent.values())
+
+
+@dataclass(slots=True)
+class MotionRecord:
+    """SR-19: a motion put to an assembly; ``kind`` selects its effect when carried."""
+
+    id: str
+    assembly: str
+    kind: str
+    text: str
+    subject: str | None
+    majority: str
+    basis: str
+    proposed: EventRef
+    office: str | None = None
+    person: str | None = None
+    status: str = "open"  # open | adopted | rejected
+    votes: dict[str, str] = field(default_factory=dict)  # person → yes|no|abstain
+    yes: int = 0
+    no: int = 0
+    abstain: int = 0
+    unrecorded: bool = False
+    supported_by: tuple[str, ...] = ()
+    supporters_seats: int = 0  # seats of ``supported_by`` present at the vote
+    closed: EventRef | None = None
+    seated_at_vote: int = 0
+
+
+@dataclass(slots=True)
+class DecisionRecord:
+    """SR-31/SR-32: a binding decision with the written dissent recorded with it."""
+
+    motion: str
+    body: str
+    text: str
+    ref: EventRef
+    dissent: dict[str, str] = field(default_factory=dict)
+
+
+def require_quorum(state: FederationState, assembly: Assembly) -> None:
+    """SR-16: refuse votes unless ``quorum_share`` of the basis is present."""
+    params = state.constitution.congress
+    if assembly.kind == "executive_committee":
+        basis = assembly.size
+    elif params.quorum_basis == "apportioned":
+        basis = assembly.apportioned
+        if basis == 0:
+            raise QuorumNotMet(
+                "SR-16",
+                f"{assembly.name} has no apportioned decisive votes on record; "
+                "quorum_basis 'apportioned' cannot be checked",
+                0,
+            )
+    else:
+        basis = assembly.seated_total()
+    present = assembly.present_total()
+    need = params.quorum_share * basis
+    ok = present > need if params.quorum_strict else present >= need and present > 0
+    if not ok:
+        relation = "more than" if params.quorum_strict else "at least"
+        raise QuorumNotMet(
+            "SR-16",
+            f"{assembly.name} is inquorate: {present} present, {relation} "
+            f"{params.quorum_share} of {basis} needed",
+            present,
+        )

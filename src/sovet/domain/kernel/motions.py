@@ -1,0 +1,432 @@
+"""SR-19: motions voted by name with the majority the constitution requires.
+
+Everything an assembly (congress session or executive committee) decides is a
+motion: the programme, a binding decision, confidence, the approval of a
+government, the adoption of a demand … A motion's ``kind`` selects a
+``MotionKind`` (registered with ``@motion_kind``): a check run when it is
+proposed and an effect applied when it is carried. Votes come by name
+(credentialed decisive delegates present) and/or as counts (delegates
+credentialed in bulk). ``RecordUnrecordedOutcome`` records an adoption whose
+count the sources do not give (FACTS §1) — only when
+``government.allow_unrecorded_tally`` — after checking structurally that the
+supporting factions present could carry it; legitimacy warns about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sovet.domain.kernel.assembly import (
+    Assembly,
+    DecisionRecord,
+    MotionRecord,
+    require_quorum,
+)
+from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.registry import decides, evolves
+from sovet.domain.kernel.state import FederationState
+from sovet.errors import RuleViolation
+
+__all__ = [
+    "MOTION_KINDS",
+    "CloseMotion",
+    "MotionCarried",
+    "MotionFailed",
+    "MotionKind",
+    "MotionProposed",
+    "ProposeMotion",
+    "RecordUnrecordedOutcome",
+    "carries",
+    "cast_so_far",
+    "motion_kind",
+    "open_motion",
+]
+
+Check = Callable[[FederationState, Assembly, "ProposeMotion"], None]
+Effect = Callable[[FederationState, MotionRecord, EventRef], None]
+
+
+@dataclass(frozen=True, slots=True)
+class MotionKind:
+    """What a kind of motion checks when proposed and does when carried."""
+
+    name: str
+    rule: str
+    check: Check
+    effect: Effect
+
+
+MOTION_KINDS: dict[str, MotionKind] = {}
+"""SR-19: every kind of motion by name."""
+
+
+def motion_kind(name: str, rule: str) -> Callable[[tuple[Check, Effect]], None]:
+    """Register a motion kind from its ``(check, effect)`` pair."""
+
+    def register(pair: tuple[Check, Effect]) -> None:
+        MOTION_KINDS[name] = MotionKind(name, rule, pair[0], pair[1])
+
+    return register
+
+
+def _no_check(
+    _state: FederationState, _assembly: Assembly, _cmd: ProposeMotion
+) -> None:
+    return None
+
+
+def _no_effect(_state: FederationState, _motion: MotionRecord, _ref: EventRef) -> None:
+    return None
+
+
+def _binding(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
+    body = state.assemblies[motion.assembly]
+    state.decisions[motion.id] = DecisionRecord(motion.id, body.id, motion.text, ref)
+
+
+motion_kind("general", "SR-19")((_no_check, _no_effect))
+motion_kind("confidence", "SR-22")((_no_check, _no_effect))
+motion_kind("programme", "SR-24")((_no_check, _binding))
+motion_kind("decision", "SR-31")((_no_check, _binding))
+
+_MAJORITIES = ("simple", "absolute", "two_thirds")
+_BASES = ("votes_cast", "present", "seated")
+
+
+@command("propose_motion")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProposeMotion(Command):
+    """SR-19: put a motion of ``kind`` to an assembly (majority may be stricter)."""
+
+    motion: str
+    assembly: str
+    kind: str
+    text: str
+    subject: str | None = None
+    office: str | None = None
+    person: str | None = None
+    majority: str | None = None
+    basis: str | None = None
+
+
+@event("MotionProposed")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MotionProposed(DomainEvent):
+    """SR-19: a motion is before an assembly."""
+
+    motion: str
+    assembly: str
+    kind: str
+    text: str
+    subject: str | None
+    majority: str
+    basis: str
+    office: str | None = None
+    person: str | None = None
+
+    @property
+    def stream_id(self) -> str:
+        """The motion's stream."""
+        return f"motion:{self.motion}"
+
+    def describe(self) -> str:
+        """One line."""
+        return f"{self.n(self.assembly)}: motion ({self.kind}) «{self.text}»"
+
+
+def _open_assembly(state: FederationState, assembly_id: str) -> Assembly:
+    assembly = state.assembly(assembly_id)
+    if assembly.closed_at is None:
+        return assembly
+    superseded = any(
+        other.body == assembly.body
+        and other.kind == assembly.kind
+        and other.made_by.seq > assembly.made_by.seq
+        for other in state.assemblies.values()
+    )
+    if superseded:
+        raise RuleViolation(
+            "SR-27",
+            f"{assembly.name} has been superseded: power passes only through the "
+            "current congress or its executive committee",
+            assembly_id,
+        )
+    raise RuleViolation("SR-19", f"{assembly.name} is not in session", assembly_id)
+
+
+@decides(ProposeMotion)
+def _propose(state: FederationState, cmd: ProposeMotion) -> list[DomainEvent]:
+    if cmd.motion in state.motions:
+        raise RuleViolation(
+            "SR-19", f"motion {cmd.motion!r} already exists", cmd.motion
+        )
+    assembly = _open_assembly(state, cmd.assembly)
+    kind = MOTION_KINDS.get(cmd.kind)
+    if kind is None:
+        known = ", ".join(sorted(MOTION_KINDS))
+        raise RuleViolation(
+            "SR-19", f"unknown motion kind {cmd.kind!r} ({known})", cmd.kind
+        )
+    params = state.constitution.majority
+    majority = cmd.majority or params.decision_majority
+    basis = cmd.basis or params.decision_basis
+    if majority not in _MAJORITIES or basis not in _BASES:
+        raise RuleViolation(
+            "SR-19", f"unknown majority {majority!r} of {basis!r}", majority
+        )
+    if _MAJORITIES.index(majority) < _MAJORITIES.index(params.decision_majority):
+        raise RuleViolation(
+            "SR-19",
+            f"{majority!r} is weaker than the constitution's "
+            f"{params.decision_majority!r}",
+            majority,
+        )
+    kind.check(state, assembly, cmd)
+    return [
+        MotionProposed(
+            at=cmd.at,
+            motion=cmd.motion,
+            assembly=cmd.assembly,
+            kind=cmd.kind,
+            text=cmd.text,
+            subject=cmd.subject,
+            majority=majority,
+            basis=basis,
+            office=cmd.office,
+            person=cmd.person,
+        )
+    ]
+
+
+@evolves(MotionProposed)
+def _proposed(state: FederationState, evt: MotionProposed, ref: EventRef) -> None:
+    state.motions[evt.motion] = MotionRecord(
+        id=evt.motion,
+        assembly=evt.assembly,
+        kind=evt.kind,
+        text=evt.text,
+        subject=evt.subject,
+        majority=evt.majority,
+        basis=evt.basis,
+        proposed=ref,
+        office=evt.office,
+        person=evt.person,
+    )
+
+
+def cast_so_far(motion: MotionRecord) -> int:
+    """SR-19: votes recorded on ``motion`` so far."""
+    return motion.yes + motion.no + motion.abstain
+
+
+def open_motion(
+    state: FederationState, motion_id: str
+) -> tuple[MotionRecord, Assembly]:
+    motion = state.motion(motion_id)
+    if motion.status != "open":
+        raise RuleViolation(
+            "SR-19", f"motion {motion_id!r} is already {motion.status}", motion_id
+        )
+    assembly = _open_assembly(state, motion.assembly)
+    require_quorum(state, assembly)
+    return motion, assembly
+
+
+def carries(
+    majority: str,
+    basis: str,
+    yes: int,
+    no: int,
+    abstain: int,
+    present: int,
+    seated: int,
+) -> bool:
+    """SR-19: does ``yes`` meet the required majority of the basis?"""
+    total = {"votes_cast": yes + no + abstain, "present": present, "seated": seated}[
+        basis
+    ]
+    if majority == "simple" and basis == "votes_cast":
+        return yes > no
+    if majority == "two_thirds":
+        return total > 0 and Fraction(yes, total) >= Fraction(2, 3)
+    return 2 * yes > total
+
+
+@command("close_motion")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseMotion(Command):
+    """SR-19: close the vote: carried or failed by the required majority."""
+
+    motion: str
+
+
+@event("MotionCarried")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MotionCarried(DomainEvent):
+    """SR-19: the motion was adopted (``unrecorded``: no count in the sources)."""
+
+    motion: str
+    yes: int
+    no: int
+    abstain: int
+    present: int
+    seated: int
+    assembly: str = ""
+    unrecorded: bool = False
+    supported_by: tuple[str, ...] = ()
+    supporters_seats: int = 0
+
+    @property
+    def stream_id(self) -> str:
+        """The motion's stream."""
+        return f"motion:{self.motion}"
+
+    def describe(self) -> str:
+        """One line."""
+        where = f"{self.n(self.assembly)} adopted " if self.assembly else "adopted "
+        what = f"{where}{self.n(self.motion)}"
+        if self.unrecorded:
+            who = ", ".join(self.n(f) for f in self.supported_by)
+            return (
+                f"{what} by majority ({who}); count unrecorded in the sources; "
+                f"{self.seated} seated"
+            )
+        return (
+            f"{what}, {self.yes}–{self.no} ({self.abstain} abstaining; "
+            f"{self.seated} seated)"
+        )
+
+
+@event("MotionFailed")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MotionFailed(DomainEvent):
+    """SR-19: the motion did not reach the required majority."""
+
+    motion: str
+    yes: int
+    no: int
+    abstain: int
+    present: int
+    seated: int
+    assembly: str = ""
+
+    @property
+    def stream_id(self) -> str:
+        """The motion's stream."""
+        return f"motion:{self.motion}"
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"{self.n(self.motion)} failed {self.yes}–{self.no} "
+            f"({self.abstain} abstaining)"
+        )
+
+
+@decides(CloseMotion)
+def _close_motion(state: FederationState, cmd: CloseMotion) -> list[DomainEvent]:
+    motion, assembly = open_motion(state, cmd.motion)
+    present, seated = assembly.present_total(), assembly.seated_total()
+    yes, no, abstain = motion.yes, motion.no, motion.abstain
+    if carries(motion.majority, motion.basis, yes, no, abstain, present, seated):
+        return [
+            MotionCarried(
+                at=cmd.at,
+                assembly=motion.assembly,
+                motion=cmd.motion,
+                yes=yes,
+                no=no,
+                abstain=abstain,
+                present=present,
+                seated=seated,
+            )
+        ]
+    return [
+        MotionFailed(
+            at=cmd.at,
+            assembly=motion.assembly,
+            motion=cmd.motion,
+            yes=yes,
+            no=no,
+            abstain=abstain,
+            present=present,
+            seated=seated,
+        )
+    ]
+
+
+@command("record_unrecorded_outcome")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordUnrecordedOutcome(Command):
+    """SR-19: "adopted by majority, no count" — checked against the composition."""
+
+    motion: str
+    supported_by: tuple[str, ...]
+
+
+@decides(RecordUnrecordedOutcome)
+def _unrecorded(
+    state: FederationState, cmd: RecordUnrecordedOutcome
+) -> list[DomainEvent]:
+    if not state.constitution.government.allow_unrecorded_tally:
+        raise RuleViolation(
+            "SR-19",
+            "this constitution requires recorded vote counts "
+            "(government.allow_unrecorded_tally = false)",
+            cmd.motion,
+        )
+    motion, assembly = open_motion(state, cmd.motion)
+    if cast_so_far(motion):
+        raise RuleViolation(
+            "SR-19", f"{motion.id!r} already has recorded votes", motion.id
+        )
+    for faction in cmd.supported_by:
+        state.faction(faction)
+    held = sum(assembly.present(f) for f in cmd.supported_by)
+    present, seated = assembly.present_total(), assembly.seated_total()
+    if not cmd.supported_by or not carries(
+        motion.majority, motion.basis, held, present - held, 0, present, seated
+    ):
+        raise RuleViolation(
+            "SR-19",
+            f"the supporting factions hold {held} of {present} present "
+            f"({seated} seated): not the required {motion.majority} majority",
+            held,
+        )
+    return [
+        MotionCarried(
+            at=cmd.at,
+            assembly=motion.assembly,
+            motion=cmd.motion,
+            yes=0,
+            no=0,
+            abstain=0,
+            present=present,
+            seated=seated,
+            unrecorded=True,
+            supported_by=cmd.supported_by,
+            supporters_seats=held,
+        )
+    ]
+
+
+@evolves(MotionCarried)
+def _carried(state: FederationState, evt: MotionCarried, ref: EventRef) -> None:
+    motion = state.motions[evt.motion]
+    motion.status = "adopted"
+    motion.closed = ref
+    motion.unrecorded = evt.unrecorded
+    motion.supported_by = evt.supported_by
+    motion.supporters_seats = evt.supporters_seats
+    motion.seated_at_vote = evt.seated
+    MOTION_KINDS[motion.kind].effect(state, motion, ref)
+
+
+@evolves(MotionFailed)
+def _failed(state: FederationState, evt: MotionFailed, ref: EventRef) -> None:
+    motion = state.motions[evt.motion]
+    motion.status = "rejected"
+    motion.closed = ref
+    motion.seated_at_vote = evt.seated

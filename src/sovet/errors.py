@@ -1,0 +1,194 @@
+"""The error tree of sovet's domain.
+
+Every refusal of the engine is a ``SovetError``; rule refusals name the rule they
+enforce (``SR-n`` from RULES.md) and the offending value::
+
+    SovetError
+    ├── RuleViolation            a command breaks a rule SR-1 … SR-32 (``rule``)
+    │   ├── NotEligible          SR-4/SR-5: franchise and exclusions
+    │   ├── QuorumNotMet         SR-16: a vote while inquorate
+    │   ├── MandateExpired       SR-26: acting on an ended mandate
+    │   ├── NotFound             an unknown body, member, session …
+    │   └── UnknownCountingMethod SR-7: no counting method by that name
+    ├── InputError               malformed input file (``source``, ``line``, ``key``)
+    │   ├── ConstitutionError    a constitution TOML file or value
+    │   ├── BallotFileError      a ballot file (BLT, PrefLib, CSV)
+    │   └── ScenarioError        a scenario file
+    ├── LedgerError              the log itself (see ``sovet.ledger``)
+    │   ├── CanonicalEncodingError  a value has no canonical JSON form
+    │   └── ChainBroken          an event fails verification (``seq``)
+    ├── StorageError             the store could not do it; nothing was written
+    │   └── ConcurrencyConflict  another writer appended first
+    │       └── DuplicateEntry   a second vote or signature by one member
+    ├── NotAuthenticated         no valid session or token
+    ├── NotAuthorized            lacking the role, scope or membership
+    └── Throttled                too many requests (``retry_after``)
+
+A leaf: it imports nothing of sovet, and every layer may import it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SECURITY_RULE",
+    "BallotFileError",
+    "CanonicalEncodingError",
+    "ChainBroken",
+    "ConcurrencyConflict",
+    "ConstitutionError",
+    "DuplicateEntry",
+    "InputError",
+    "LedgerError",
+    "MandateExpired",
+    "NotAuthenticated",
+    "NotAuthorized",
+    "NotEligible",
+    "NotFound",
+    "QuorumNotMet",
+    "RuleViolation",
+    "ScenarioError",
+    "SovetError",
+    "StorageError",
+    "Throttled",
+    "UnknownCountingMethod",
+]
+
+
+class SovetError(Exception):
+    """Root of every error sovet raises on purpose."""
+
+
+class RuleViolation(SovetError):
+    """A command breaks rule ``rule`` (an SR id); ``value`` is the offending value."""
+
+    def __init__(self, rule: str, message: str, value: object = None) -> None:
+        super().__init__(f"{rule}: {message}")
+        self.rule = rule
+        self.message = message
+        self.value = value
+
+
+class NotEligible(RuleViolation):
+    """SR-4/SR-5: the person has no franchise here; the message gives the reason."""
+
+
+class QuorumNotMet(RuleViolation):
+    """SR-16: the session is inquorate, so it cannot vote."""
+
+
+class MandateExpired(RuleViolation):
+    """SR-26: the mandate acted upon has ended."""
+
+
+class NotFound(RuleViolation):
+    """The command names something that does not exist (body, member, session …)."""
+
+
+class UnknownCountingMethod(RuleViolation):
+    """SR-7: the constitution or the command names no registered counting method."""
+
+    def __init__(self, name: str, known: tuple[str, ...]) -> None:
+        super().__init__(
+            "SR-7",
+            f"unknown counting method {name!r}; known methods: {', '.join(known)}",
+            name,
+        )
+
+
+class InputError(SovetError):
+    """Malformed input: names the source, the line or key, and the reason."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+    ) -> None:
+        where = source or "input"
+        if line is not None:
+            where += f", line {line}"
+        if key is not None:
+            where += f", key {key!r}"
+        super().__init__(f"{where}: {reason}")
+        self.reason = reason
+        self.source = source
+        self.line = line
+        self.key = key
+
+
+class ConstitutionError(InputError):
+    """A constitution file or value is malformed (key, value and reason)."""
+
+
+class BallotFileError(InputError):
+    """A ballot file is malformed (file, line and reason)."""
+
+
+class ScenarioError(InputError):
+    """A scenario file is malformed (file, line and reason)."""
+
+
+class LedgerError(SovetError):
+    """The event log or its encoding is not as it must be."""
+
+
+class CanonicalEncodingError(LedgerError):
+    """A value cannot be written as (or read from) canonical JSON."""
+
+
+class ChainBroken(LedgerError):
+    """Event ``seq`` fails verification: a broken link, hash, order or signature."""
+
+    def __init__(self, seq: int, reason: str) -> None:
+        super().__init__(f"event {seq}: {reason}")
+        self.seq = seq
+        self.reason = reason
+
+
+class StorageError(SovetError):
+    """The store could not do what was asked; nothing was written."""
+
+
+class ConcurrencyConflict(StorageError):
+    """Another writer appended to the stream first (``UNIQUE(stream_id, version)``)."""
+
+
+class DuplicateEntry(ConcurrencyConflict):
+    """SR-7/SR-10: the member already voted in this election or signed this petition."""
+
+
+SECURITY_RULE = "DESIGN §6"
+"""The rule id that authentication and authorization refusals cite."""
+
+
+class NotAuthenticated(SovetError):
+    """DESIGN §6: no valid session or token accompanies the request."""
+
+    rule = SECURITY_RULE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAuthorized(SovetError):
+    """DESIGN §6: the principal lacks the role, scope or membership needed."""
+
+    rule = SECURITY_RULE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Throttled(SovetError):
+    """DESIGN §6: too many requests or failed logins; retry after ``retry_after``."""
+
+    rule = SECURITY_RULE
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = max(1, retry_after)
