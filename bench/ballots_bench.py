@@ -26,11 +26,15 @@ from sqlalchemy import create_engine, text
 
 import sovet.counting.irv  # registers "irv"
 from sovet.domain import Command
-from sovet.domain.bodies import RegisterBody, RegisterFaction, RegisterPerson
-from sovet.domain.deputies import RegisterConstituency
-from sovet.domain.elections import Conduct
-from sovet.domain.electorate import RegisterElector
-from sovet.domain.polling import CallElection
+from sovet.domain.bodies.registration import (
+    RegisterBody,
+    RegisterFaction,
+    RegisterPerson,
+)
+from sovet.domain.elections.conduct import Conduct
+from sovet.domain.elections.deputies import RegisterConstituency
+from sovet.domain.elections.polling import CallElection
+from sovet.domain.franchise.electorate import RegisterElector
 from sovet.services.ballots import (
     cast_ballot,
     close_poll,

@@ -42,8 +42,8 @@ from sovet.adapters.sql.event_store import SqlEventStore
 from sovet.adapters.sql.migrate import migrate
 from sovet.adapters.sql.uow import SqlUnitOfWork
 from sovet.domain import fold
-from sovet.domain.calendar import parse_at
-from sovet.domain.legitimacy import legitimacy
+from sovet.domain.government.legitimacy import legitimacy
+from sovet.domain.kernel.calendar import parse_at
 from sovet.ledger.envelope import NewEvent, StoredEvent
 
 DEFAULT_PG = "postgresql+psycopg://127.0.0.1:5432/test"
