@@ -58,8 +58,8 @@ def serve(kind: str, location: str, port: int) -> None:
     import uvicorn
 
     if kind == "sovet":
-        from sovet.api import create_app
         from sovet.api.throttle import Limits
+        from sovet.server import create_app
         from sovet.services.bootstrap import bootstrap
 
         roomy = Limits(requests_per_minute=10**7, refusals=10**7)

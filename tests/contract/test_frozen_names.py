@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sovet.api.app import create_app
 from sovet.domain import COMMANDS, EVENTS
+from sovet.server import create_app
 from sovet.services.bootstrap import bootstrap
 from tests.reliability.helpers import REPO
 

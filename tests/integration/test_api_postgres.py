@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from sovet.api import create_app
 from sovet.presets.loader import preset_file
+from sovet.server import create_app
 from sovet.services.accounts import open_accounts
 from sovet.services.bootstrap import Services, bootstrap
 from sovet.services.scenario import apply_steps, read_scenario, steps_to_run

@@ -26,8 +26,8 @@ import pytest
 import uvicorn
 from sqlalchemy import text
 
-from sovet.api import create_app
 from sovet.api.throttle import Limits
+from sovet.server import create_app
 from sovet.services.ballots import ballot_units, close_poll, election_view
 from sovet.services.bootstrap import bootstrap
 from tests.e2e.api.conftest import Api, make_api

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from schemathesis.core.result import Err
 from typer.testing import CliRunner
 
-from sovet.api import create_app
 from sovet.api.throttle import Limits
 from sovet.cli.app import app as cli
+from sovet.server import create_app
 from sovet.services.accounts import open_accounts
 from sovet.services.bootstrap import bootstrap
 from tests.e2e.api.conftest import PASSWORD, copy_demo

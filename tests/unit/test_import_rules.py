@@ -106,3 +106,16 @@ def test_errors_is_a_leaf_every_layer_may_import() -> None:
         for alias in node.names
     ]
     assert [name for name in imported if name and name.startswith("sovet")] == []
+
+
+def test_every_import_in_src_is_static() -> None:
+    """A renamed or missing module fails at import, never silently loses commands."""
+    dynamic = {"import_module", "find_spec", "__import__", "spec_from_file_location"}
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = node.attr if isinstance(node, ast.Attribute) else None
+            name = node.id if isinstance(node, ast.Name) else name
+            if name in dynamic:
+                found.append(f"{path.relative_to(SRC)}:{node.lineno} {name}")
+    assert found == []

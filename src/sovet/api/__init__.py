@@ -1,14 +1,13 @@
 """The HTTP API (FastAPI) under ``/api`` — a thin edge over ``sovet.services``.
 
-``create_app(services)`` (``app.py``) builds the application; ``sovet serve``
-runs it with uvicorn. Layout (STYLE.md S1/S5):
+``create_api(services)`` (``app.py``) builds the application;
+``sovet.server.create_app`` adds the web UI and ``sovet serve`` runs it with
+uvicorn. Layout (STYLE.md S1/S5):
 
 - ``routes/<resource>.py``: one ``router = APIRouter(prefix="/…", tags=[…])``
-  per resource; ``app.API_ROUTERS`` lists the mounted modules and
-  ``_OPTIONAL_ROUTERS`` (``elections``, ``petitions``, ``receipts``) are
-  mounted when their module exists. Everything is mounted under ``/api``. The
-  engine's commands are added to their resource's router by
-  ``routes.commands.add_commands(router, resource)`` (``POST
+  per resource; ``app.API_ROUTERS`` lists the mounted routers. Everything
+  is mounted under ``/api``. The engine's commands are added to their
+  resource's router by ``routes.commands.add_commands(router, resource)`` (``POST
   /api/{resource}/commands/{name}``); who may issue each is the table
   ``services.command_authz.COMMAND_RULES``.
 - ``deps.py``: ``Annotated`` dependencies — ``Ctx`` (services, accounts,
@@ -45,6 +44,6 @@ tokens need no CSRF. Add the route to ``tests/e2e/api/test_authz_matrix.py``
 
 from __future__ import annotations
 
-from sovet.api.app import create_app
+from sovet.api.app import create_api
 
-__all__ = ["create_app"]
+__all__ = ["create_api"]

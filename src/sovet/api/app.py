@@ -1,16 +1,15 @@
-"""``create_app``: the FastAPI application (DESIGN §4 ``sovet serve``).
+"""``create_api``: the FastAPI application of the HTTP API (DESIGN §4).
 
 Routers under ``/api`` (OpenAPI at ``/api/openapi.json``, docs at ``/api/docs``),
-the web UI's ``sovet.web.routes.router`` at ``/`` when that module exists, one
-exception handler (``errors.py``), a body-size limit and the hooks that end a
-recalled or resigned deputy's role and sessions after each command.
+one exception handler (``errors.py``), a body-size limit and the hooks that end
+a recalled or resigned deputy's role and sessions after each command. The web
+UI is added on top by ``sovet.server.create_app`` (the API never imports the
+web, so the two cannot form an import cycle).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-import importlib.util
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -20,7 +19,24 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sovet.api import errors
 from sovet.api.deps import ApiContext, client_address
-from sovet.api.routes import commands
+from sovet.api.routes import (
+    accounts,
+    auth,
+    bodies,
+    coalition,
+    commands,
+    congress,
+    constituencies,
+    demands,
+    elections,
+    government,
+    holds,
+    members,
+    motions,
+    petitions,
+    queries,
+    receipts,
+)
 from sovet.api.throttle import Limits, TokenBuckets
 from sovet.domain import event_from_stored
 from sovet.errors import Throttled
@@ -29,29 +45,28 @@ from sovet.services.accounts import Accounts, ended_deputies, open_accounts
 from sovet.services.authz import Principal
 from sovet.services.bootstrap import Services
 
-__all__ = ["API_ROUTERS", "create_app"]
+__all__ = ["API_ROUTERS", "api_routers", "create_api"]
 
-API_ROUTERS: tuple[str, ...] = (
-    "auth",
-    "accounts",
-    "queries",
-    "bodies",
-    "members",
-    "congress",
-    "motions",
-    "government",
-    "coalition",
-    "demands",
-    "holds",
-    "constituencies",
+API_ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    accounts.router,
+    queries.router,
+    bodies.router,
+    members.router,
+    congress.router,
+    motions.router,
+    government.router,
+    coalition.router,
+    demands.router,
+    holds.router,
+    constituencies.router,
+    elections.router,
+    petitions.router,
+    receipts.router,
 )
-"""Modules of ``sovet.api.routes`` whose ``router`` is mounted under ``/api``.
-
-Optional ones (present when their developer has built them) are added by
-``_OPTIONAL_ROUTERS``; commands of resources without a module of their own get
-a router from ``routes/commands.routers``."""
-
-_OPTIONAL_ROUTERS: tuple[str, ...] = ("elections", "petitions", "receipts")
+"""The routers of ``sovet.api.routes`` mounted under ``/api``; commands of
+resources without a module of their own get a router from
+``routes/commands.routers``."""
 
 
 class BodyLimit:
@@ -113,17 +128,23 @@ def _end_deputies(accounts: Accounts) -> Any:
     return hook
 
 
-def _routers() -> list[APIRouter]:
-    found = []
-    for name in API_ROUTERS + _OPTIONAL_ROUTERS:
-        module = f"sovet.api.routes.{name}"
-        if name in API_ROUTERS or importlib.util.find_spec(module) is not None:
-            found.append(importlib.import_module(module).router)
-    return found
+def _served_resources() -> frozenset[str]:
+    """Resources whose own router already carries their commands."""
+    return frozenset(
+        path.split("/")[1]
+        for router in API_ROUTERS
+        for path in (getattr(route, "path", "") for route in router.routes)
+        if "/commands/" in path
+    )
 
 
-def create_app(services: Services, *, limits: Limits | None = None) -> FastAPI:
-    """The sovet API (and web UI) over ``services`` (a SQL database)."""
+def api_routers() -> list[APIRouter]:
+    """Every router mounted under ``/api``: the resources' own, then generated ones."""
+    return [*API_ROUTERS, *commands.routers(skip=_served_resources())]
+
+
+def create_api(services: Services, *, limits: Limits | None = None) -> FastAPI:
+    """The sovet HTTP API over ``services`` (a SQL database)."""
     limits = limits or Limits()
     accounts = open_accounts(services)
     ctx = ApiContext(
@@ -153,14 +174,8 @@ def create_app(services: Services, *, limits: Limits | None = None) -> FastAPI:
     app.state.sovet = ctx
     app.state.on_refusal = _on_refusal
     errors.install(app)
-    for router in _routers():
+    for router in api_routers():
         app.include_router(router, prefix="/api")
-    for router in commands.routers(skip=frozenset(API_ROUTERS)):
-        app.include_router(router, prefix="/api")
-    if importlib.util.find_spec("sovet.web") is not None and (
-        importlib.util.find_spec("sovet.web.routes") is not None
-    ):
-        app.include_router(importlib.import_module("sovet.web.routes").router)
     app.add_middleware(BodyLimit, limit=limits.max_body)
     return app
 

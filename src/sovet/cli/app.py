@@ -6,9 +6,9 @@ turned into one clean message and a stable exit code here, at the edge.
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from sovet.cli import apportion_cmd, count_cmd, engine_cmds, generate_cmd, serve_cmd
 
 __all__ = ["app", "main"]
 
@@ -20,23 +20,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Modules under sovet.cli that add commands to ``app`` through ``register(app)``.
-_COMMAND_MODULES: tuple[str, ...] = (
-    "count_cmd",
-    "apportion_cmd",
-    "engine_cmds",
-    "generate_cmd",
-    "serve_cmd",
-)
-
 
 @app.callback()
 def _root() -> None:
     """sovet: a council-democracy engine — who legitimately governs, and why."""
 
 
-for _name in _COMMAND_MODULES:
-    importlib.import_module(f"sovet.cli.{_name}").register(app)
+for _module in (count_cmd, apportion_cmd, engine_cmds, generate_cmd, serve_cmd):
+    _module.register(app)  # in this order: the order of ``sovet --help``
 
 
 def main() -> None:

@@ -57,7 +57,7 @@ def serve(
     """Serve the HTTP API under /api and the web UI at / (uvicorn)."""
     import uvicorn
 
-    from sovet.api import create_app
+    from sovet.server import create_app
 
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db, create=True))

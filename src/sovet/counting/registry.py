@@ -7,7 +7,6 @@ method of an election by name (SR-7) through ``get_method`` / ``count``.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -52,18 +51,6 @@ class MethodInfo:
 
 COUNTING_METHODS: dict[str, MethodInfo] = {}
 
-# Modules whose import registers methods. Add yours here.
-_METHOD_MODULES: tuple[str, ...] = (
-    "plurality",
-    "approval",
-    "irv",
-    "stv_scottish",
-    "condorcet",
-    "list_pr",
-    "stv_meek",
-    "stv_ers97",
-)
-
 
 def counting_method(
     name: str,
@@ -87,9 +74,22 @@ def counting_method(
 
 
 def load_methods() -> None:
-    """Import every method module so that the registry is complete."""
-    for module in _METHOD_MODULES:
-        importlib.import_module(f"sovet.counting.{module}")
+    """Import every method module so that the registry is complete.
+
+    The one list of method modules; imported here, on first use, so that
+    reading ``types`` or ``apportionment`` does not load every method. Add
+    yours to this import.
+    """
+    from sovet.counting import (  # noqa: F401
+        approval,
+        condorcet,
+        irv,
+        list_pr,
+        plurality,
+        stv_ers97,
+        stv_meek,
+        stv_scottish,
+    )
 
 
 def get_method(name: str) -> MethodInfo:

@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from sovet.api import create_app
 from sovet.api.throttle import Limits
 from sovet.cli.app import app as cli
+from sovet.server import create_app
 from sovet.services.accounts import Accounts, open_accounts
 from sovet.services.bootstrap import Services, bootstrap
 

@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from sovet.api import create_app
 from sovet.api.throttle import Limits
 from sovet.cli.app import app as cli
 from sovet.cli.serve_cmd import first_start_hint
 from sovet.domain import command_from_mapping
+from sovet.server import create_app
 from sovet.services.accounts import SESSION_HOURS, Accounts, token_hash
 from sovet.services.bootstrap import bootstrap
 from sovet.services.handlers import execute

@@ -18,11 +18,11 @@ import pytest
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from sovet.api import create_app
 from sovet.api.routes.commands import resource_of
 from sovet.api.schemas import command_model
 from sovet.api.throttle import Limits
 from sovet.domain import COMMANDS
+from sovet.server import create_app
 from tests.e2e.api.conftest import Api, copy_demo, make_api
 
 OK = 0
@@ -185,11 +185,10 @@ def route_paths() -> list[str]:
 
 
 def _route_keys() -> list[tuple[str, str]]:
-    from sovet.api.app import API_ROUTERS, _routers
-    from sovet.api.routes import commands
+    from sovet.api.app import api_routers
 
     keys = []
-    for router in [*_routers(), *commands.routers(skip=frozenset(API_ROUTERS))]:
+    for router in api_routers():
         for route in router.routes:
             if isinstance(route, APIRoute):
                 keys += [(m, "/api" + route.path) for m in sorted(route.methods or ())]

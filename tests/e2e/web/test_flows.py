@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from sovet.api import create_app
+from sovet.server import create_app
 from sovet.services import ballots, petitions
 from sovet.services.bootstrap import Services, bootstrap
 from tests.e2e.web.world import PASSWORD, build_world
