@@ -117,5 +117,6 @@ def test_every_import_in_src_is_static() -> None:
             name = node.attr if isinstance(node, ast.Attribute) else None
             name = node.id if isinstance(node, ast.Name) else name
             if name in dynamic:
-                found.append(f"{path.relative_to(SRC)}:{node.lineno} {name}")
+                line = getattr(node, "lineno", 0)
+                found.append(f"{path.relative_to(SRC)}:{line} {name}")
     assert found == []

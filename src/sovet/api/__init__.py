@@ -8,8 +8,8 @@ uvicorn. Layout (STYLE.md S1/S5):
   per resource; ``app.API_ROUTERS`` lists the mounted routers. Everything
   is mounted under ``/api``. The engine's commands are added to their
   resource's router by ``routes.commands.add_commands(router, resource)`` (``POST
-  /api/{resource}/commands/{name}``); who may issue each is the table
-  ``services.command_authz.COMMAND_RULES``.
+  /api/{resource}/commands/{name}``); who may issue each is in
+  each command's declaration (``@command(issuers=…)``).
 - ``deps.py``: ``Annotated`` dependencies — ``Ctx`` (services, accounts,
   limits), ``MaybePrincipal``, ``Caller`` (401 if anonymous), ``Reader``,
   ``Writer``, ``Admin``, ``Auditor``, and ``scoped("ballots:cast")``.

@@ -18,6 +18,8 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from sovet.domain.kernel.messages import descriptions
+
 __all__ = ["command_model"]
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
@@ -49,17 +51,22 @@ def _model(cls: type, *, exclude: tuple[str, ...]) -> type[BaseModel]:
     if cls in _MODELS:
         return _MODELS[cls]
     hints = typing.get_type_hints(cls)
+    described = descriptions(cls)
     fields: dict[str, Any] = {}
     for item in dataclasses.fields(cls):
         if item.name in exclude or not item.init:
             continue
         kind = _field_type(hints[item.name])
+        about = described.get(item.name)
         if item.default is not dataclasses.MISSING:
-            fields[item.name] = (kind, Field(default=item.default))
+            fields[item.name] = (kind, Field(default=item.default, description=about))
         elif item.default_factory is not dataclasses.MISSING:
-            fields[item.name] = (kind, Field(default_factory=item.default_factory))
+            fields[item.name] = (
+                kind,
+                Field(default_factory=item.default_factory, description=about),
+            )
         else:
-            fields[item.name] = (kind, ...)
+            fields[item.name] = (kind, Field(description=about))
     model: type[BaseModel] = create_model(
         f"{cls.__name__}Body",
         __config__=_STRICT,

@@ -1,13 +1,14 @@
 """Every engine command over HTTP: ``POST /api/{resource}/commands/{name}``.
 
-Each resource (``RESOURCES``: the concept modules of the domain grouped as
-bodies, congress, motions, government, coalition, demands, holds, members,
-constituencies …) has its router in ``routes/<resource>.py``, which calls
-``add_commands(router, resource)``; ``routers(skip)`` makes one for each
-resource without a module (e.g. ``polls``, a new concept module). The body
-is the command's fields as JSON (``schemas.command_model``: strict, unknown
-fields refused); the caller must hold the command's role in the body it acts
-in (``command_authz``). The command runs through
+Each command declares its resource (``@command(resource=…)``: bodies,
+congress, motions, government, coalition, demands, holds, members,
+constituencies, petitions, polls); a resource with a module of its own in
+``routes/<resource>.py`` calls ``add_commands(router, resource)``, and
+``routers(skip)`` makes one for each other resource. The URL never depends on
+where the command's class lives. The body is the command's fields as JSON
+(``schemas.command_model``: strict, unknown fields refused, each field
+described from the declaration); the caller must be among the command's
+declared issuers in the body it acts in (``command_authz``). The command runs through
 ``services.handlers.execute``: all or nothing. The answer lists the events
 appended, each with seq, hash, type and summary.
 
@@ -28,36 +29,10 @@ from sovet.domain import COMMANDS, command_from_mapping, summary
 from sovet.domain import event_from_stored as _event
 from sovet.errors import ConcurrencyConflict, InputError
 from sovet.services.authz import Principal
-from sovet.services.command_authz import SERVICE_ONLY, authorize_command
+from sovet.services.command_authz import authorize_command
 from sovet.services.handlers import execute
 
-__all__ = ["RESOURCES", "add_commands", "resource_of", "routers", "run_command"]
-
-RESOURCES: dict[str, str] = {
-    "registration": "bodies",
-    "sessions": "congress",
-    "credentials": "congress",
-    "delegates": "congress",
-    "apportion_delegates": "congress",
-    "motions": "motions",
-    "votes": "motions",
-    "executive": "government",
-    "formation": "government",
-    "coalition": "coalition",
-    "demands": "demands",
-    "holds": "holds",
-    "discipline": "holds",
-    "expiry": "holds",
-    "electorate": "members",
-    "eligibility": "members",
-    "conduct": "elections",
-    "deputies": "constituencies",
-    "polling": "constituencies",
-    "verification": "constituencies",
-    "recalls": "constituencies",
-}
-"""Domain concept module → API resource (others use the module's own name)."""
-
+__all__ = ["add_commands", "resource_of", "routers", "run_command"]
 
 RETRIES = 3
 """Attempts when another process appended first (``ConcurrencyConflict``): the
@@ -65,9 +40,8 @@ command is decided afresh on the new head each time, then 409."""
 
 
 def resource_of(name: str) -> str:
-    """The resource whose router carries command ``name``."""
-    module = COMMANDS[name].__module__.rsplit(".", 1)[-1]
-    return RESOURCES.get(module, module)
+    """The resource whose router carries command ``name`` (its declaration's)."""
+    return COMMANDS[name].declaration.resource
 
 
 def run_command(
@@ -127,7 +101,7 @@ def _endpoint(name: str) -> Any:
 
     # FastAPI reads the body model from the annotation: the command's own model.
     endpoint.__annotations__["body"] = command_model(COMMANDS[name])
-    endpoint.__doc__ = (COMMANDS[name].__doc__ or name).strip()
+    endpoint.__doc__ = (COMMANDS[name].__doc__ or name).strip()  # the description
     endpoint.__name__ = f"command_{name}"
     return endpoint
 
@@ -135,13 +109,14 @@ def _endpoint(name: str) -> Any:
 def add_commands(router: APIRouter, resource: str) -> APIRouter:
     """Add ``POST /commands/{name}`` to ``router`` for each command of ``resource``."""
     for name in sorted(COMMANDS):
-        if name in SERVICE_ONLY or resource_of(name) != resource:
+        declared = COMMANDS[name].declaration
+        if declared.issuers.service_only or declared.resource != resource:
             continue
         router.add_api_route(
             f"/commands/{name}",
             _endpoint(name),
             methods=["POST"],
-            summary=name,
+            summary=declared.summary,
             name=f"{resource}:{name}",
         )
     return router

@@ -9,12 +9,20 @@ hold, SR-29). Each sits at a level of ``constitution.levels`` and may name a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sovet.domain.bodies.records import BodyRecord, FactionRecord, PersonRecord
 from sovet.domain.kernel.constitution import Constitution
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    ADMINISTRATOR,
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import ConstitutionError, RuleViolation
@@ -43,8 +51,7 @@ BODY_KINDS = (
 """SR-2: the kinds of body the engine knows."""
 
 
-@command("adopt_constitution")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="bodies", issuers=Issuers(ADMINISTRATOR))
 class AdoptConstitution(Command):
     """Adopt a constitution (a parsed TOML table, checked by ``Constitution``)."""
 
@@ -52,8 +59,7 @@ class AdoptConstitution(Command):
     constitution: dict[str, Any]
 
 
-@event("ConstitutionAdopted")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ConstitutionAdopted(DomainEvent):
     """The constitution in force from ``at``."""
 
@@ -89,8 +95,7 @@ def _adopted(state: FederationState, evt: ConstitutionAdopted, ref: EventRef) ->
     state.constitution_ref = ref
 
 
-@command("register_body")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="bodies", issuers=Issuers(SECRETARY, field="parent"))
 class RegisterBody(Command):
     """SR-2: register a council, congress, committee or organisation."""
 
@@ -102,8 +107,7 @@ class RegisterBody(Command):
     population: int = 0
 
 
-@event("BodyRegistered")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class BodyRegistered(DomainEvent):
     """SR-2: a body exists from ``at``."""
 
@@ -174,8 +178,7 @@ def _body_registered(
     )
 
 
-@command("register_faction")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="bodies", issuers=Issuers(ADMINISTRATOR))
 class RegisterFaction(Command):
     """SR-18: register a faction and (optionally) its leadership body."""
 
@@ -184,8 +187,7 @@ class RegisterFaction(Command):
     leadership: str | None = None
 
 
-@event("FactionRegistered")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class FactionRegistered(DomainEvent):
     """SR-18: a faction exists from ``at``."""
 
@@ -233,8 +235,7 @@ def _faction_registered(
     )
 
 
-@command("register_person")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="bodies", issuers=Issuers(ADMINISTRATOR))
 class RegisterPerson(Command):
     """Register a person, their faction and the bodies they sit in."""
 
@@ -244,8 +245,7 @@ class RegisterPerson(Command):
     bodies: tuple[str, ...] = ()
 
 
-@event("PersonRegistered")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class PersonRegistered(DomainEvent):
     """A person is known from ``at``, with faction and bodies."""
 
@@ -293,8 +293,7 @@ def _person_registered(
         state.bodies[body].members[evt.person] = evt.faction or ""
 
 
-@command("record_council_composition")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="bodies", issuers=Issuers(SECRETARY, field="body"))
 class RecordCouncilComposition(Command):
     """SR-6: a council's deputies by faction, as the sources give them (aggregate)."""
 
@@ -302,8 +301,7 @@ class RecordCouncilComposition(Command):
     composition: dict[str, int]
 
 
-@event("CouncilCompositionRecorded")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class CouncilCompositionRecorded(DomainEvent):
     """SR-6: a council's deputies by faction from ``at``."""
 

@@ -32,7 +32,15 @@ from sovet.counting.fixed_ratio import EQUIVALENT_DIVISOR_METHOD, ROUNDINGS, Rou
 from sovet.counting.types import TieBreak
 from sovet.domain.bodies.ladder import check_sends_to
 from sovet.domain.kernel.constitution import ApportionmentParams
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.errors import NotFound, RuleViolation
 
@@ -320,8 +328,9 @@ def apportioned_total(state: FederationState, congress: str) -> int | None:
     return None if allocation is None else sum(allocation.values())
 
 
-@command("apportion_congress")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="congress", issuers=Issuers(SECRETARY, field="congress", reach="assembly")
+)
 class ApportionCongress(Command):
     """SR-12…SR-14: apportion the decisive mandates of a congress's senders."""
 
@@ -332,8 +341,7 @@ class ApportionCongress(Command):
     not_held: tuple[str, ...] = ()  # SR-12 fallback: levels whose congress was not held
 
 
-@event("CongressApportioned")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class CongressApportioned(DomainEvent):
     """SR-12…SR-14: mandates per sender for the congress's next session."""
 

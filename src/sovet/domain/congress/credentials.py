@@ -20,8 +20,6 @@ limit applies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sovet.domain.congress.apportion_delegates import (
     apportioned_total,
     check_sender_mandates,
@@ -29,7 +27,16 @@ from sovet.domain.congress.apportion_delegates import (
 )
 from sovet.domain.congress.sessions import open_congress
 from sovet.domain.kernel.assembly import Assembly, DelegateRecord
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    CREDENTIALS,
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import RuleViolation
@@ -46,8 +53,9 @@ __all__ = [
 ]
 
 
-@command("appoint_credentials_commission")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="congress", issuers=Issuers(SECRETARY, field="congress", reach="assembly")
+)
 class AppointCredentialsCommission(Command):
     """SR-17: the congress opens by electing its credentials commission."""
 
@@ -55,8 +63,7 @@ class AppointCredentialsCommission(Command):
     members: tuple[str, ...] = ()
 
 
-@event("CredentialsCommissionAppointed")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class CredentialsCommissionAppointed(DomainEvent):
     """SR-17: the credentials commission exists."""
 
@@ -112,8 +119,10 @@ def _credentials_open(state: FederationState, congress_id: str) -> Assembly:
     return session
 
 
-@command("credential_delegates")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="congress",
+    issuers=Issuers(CREDENTIALS, field="congress", reach="assembly"),
+)
 class CredentialDelegates(Command):
     """SR-17: credential ``count`` delegates of ``faction`` (named or in bulk)."""
 
@@ -125,8 +134,7 @@ class CredentialDelegates(Command):
     persons: tuple[str, ...] = ()
 
 
-@event("DelegatesCredentialed")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class DelegatesCredentialed(DomainEvent):
     """SR-17: delegates were credentialed (the named ones are among ``count``)."""
 
@@ -241,8 +249,10 @@ def _credentialed(
     session.credentials.append(ref)
 
 
-@command("report_credentials")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="congress",
+    issuers=Issuers(CREDENTIALS, field="congress", reach="assembly"),
+)
 class ReportCredentials(Command):
     """SR-17: the commission's report of the whole composition (replaces counts)."""
 
@@ -253,8 +263,7 @@ class ReportCredentials(Command):
     note: str = ""
 
 
-@event("CredentialsReported")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class CredentialsReported(DomainEvent):
     """SR-17: the composition the credentials commission reported."""
 
@@ -332,8 +341,10 @@ def _reported(state: FederationState, evt: CredentialsReported, ref: EventRef) -
     session.credentials.append(ref)
 
 
-@command("record_walk_out")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="congress",
+    issuers=Issuers(CREDENTIALS, field="congress", reach="assembly"),
+)
 class RecordWalkOut(Command):
     """SR-19: ``count`` decisive delegates of ``faction`` leave (still seated)."""
 
@@ -343,8 +354,7 @@ class RecordWalkOut(Command):
     persons: tuple[str, ...] = ()
 
 
-@event("DelegatesWalkedOut")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class DelegatesWalkedOut(DomainEvent):
     """SR-19: delegates walked out: present falls, seated does not."""
 

@@ -14,11 +14,18 @@ against that instruction is invalid and refused. Without an imperative mandate
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sovet.domain.kernel.assembly import DelegateRecord
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.errors import NotFound, RuleViolation
 
@@ -45,8 +52,7 @@ def check_delegate_recall(by_body: str, sending_body: str | None) -> None:
         )
 
 
-@command("replace_delegate")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="congress", issuers=Issuers(SECRETARY, field="by_body"))
 class ReplaceDelegate(Command):
     """SR-11: the sending body recalls its delegate and sends ``replacement``."""
 
@@ -56,8 +62,7 @@ class ReplaceDelegate(Command):
     replacement: str
 
 
-@event("DelegateReplaced")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class DelegateReplaced(DomainEvent):
     """SR-11: a delegate recalled by the sending body and replaced."""
 
@@ -129,8 +134,7 @@ def _replaced(state: FederationState, evt: DelegateReplaced, ref: EventRef) -> N
     session.credentials.append(ref)
 
 
-@command("instruct_delegate")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="congress", issuers=Issuers(SECRETARY, field="by_body"))
 class InstructDelegate(Command):
     """SR-11: the sending body binds its delegate's vote on ``motion``."""
 
@@ -141,8 +145,7 @@ class InstructDelegate(Command):
     choice: str
 
 
-@event("DelegateInstructed")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class DelegateInstructed(DomainEvent):
     """SR-11: a formal instruction (mandat impératif) on one motion."""
 

@@ -13,12 +13,18 @@ both apply — each only from the date the constitution's ``in_force`` gives it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sovet.domain.bodies.ladder import check_ec_size
 from sovet.domain.congress.sessions import open_congress
 from sovet.domain.kernel.assembly import Assembly, DelegateRecord, require_quorum
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import RuleViolation
@@ -32,8 +38,10 @@ __all__ = [
 ]
 
 
-@command("elect_executive_committee")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="government",
+    issuers=Issuers(SECRETARY, field="congress", reach="assembly"),
+)
 class ElectExecutiveCommittee(Command):
     """SR-20: the congress elects its executive committee (seats by faction)."""
 
@@ -45,8 +53,7 @@ class ElectExecutiveCommittee(Command):
     chair: str | None = None
 
 
-@event("ExecutiveCommitteeElected")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ExecutiveCommitteeElected(DomainEvent):
     """SR-20: an executive committee was elected by a congress."""
 
@@ -154,8 +161,10 @@ def _elected(
     state.assemblies[evt.congress].executive = evt.executive
 
 
-@command("elect_executive_chair")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="government",
+    issuers=Issuers(SECRETARY, field="executive", reach="assembly"),
+)
 class ElectExecutiveChair(Command):
     """SR-20: the executive committee elects (or replaces) its chair."""
 
@@ -163,8 +172,7 @@ class ElectExecutiveChair(Command):
     chair: str
 
 
-@event("ChairElected")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ChairElected(DomainEvent):
     """SR-20: the committee's chair from ``at``."""
 

@@ -10,12 +10,19 @@ walk-outs are in ``credentials`` (SR-17, SR-19). ``require_quorum`` (SR-16),
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sovet.domain.congress.apportion_delegates import apportioned_total
 from sovet.domain.kernel.assembly import Assembly
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import RuleViolation
@@ -31,8 +38,7 @@ __all__ = [
 ]
 
 
-@command("convene_congress")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="congress", issuers=Issuers(SECRETARY, field="body"))
 class ConveneCongress(Command):
     """SR-15: convene session ``number`` of congress body ``body``.
 
@@ -52,8 +58,7 @@ class ConveneCongress(Command):
     apportioned: int = 0
 
 
-@event("CongressConvened")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class CongressConvened(DomainEvent):
     """SR-15/SR-26: a congress session opened (it ends earlier mandates)."""
 
@@ -183,16 +188,16 @@ def open_congress(state: FederationState, congress_id: str, rule: str) -> Assemb
     return session
 
 
-@command("close_congress")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="congress", issuers=Issuers(SECRETARY, field="congress", reach="assembly")
+)
 class CloseCongress(Command):
     """SR-15: the session closes (its executive committee acts until the next)."""
 
     congress: str
 
 
-@event("CongressClosed")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class CongressClosed(DomainEvent):
     """SR-15: the session closed."""
 

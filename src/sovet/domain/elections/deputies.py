@@ -22,7 +22,16 @@ from typing import TYPE_CHECKING
 
 from sovet.domain.bodies.ladder import CouncilSizeRule, council_size, term_end
 from sovet.domain.franchise.eligibility import polling_date
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    CREDENTIALS,
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.errors import NotFound, RuleViolation
 
@@ -115,8 +124,7 @@ def terms_ended(state: FederationState, at: str) -> list[tuple[str, str]]:
     )
 
 
-@command("register_constituency")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="constituencies", issuers=Issuers(SECRETARY, field="council"))
 class RegisterConstituency(Command):
     """SR-6: a constituency electing ``seats`` deputies to ``council``."""
 
@@ -126,8 +134,7 @@ class RegisterConstituency(Command):
     electorate: int = 0  # recorded size, used only while no elector is registered
 
 
-@event("ConstituencyRegistered")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ConstituencyRegistered(DomainEvent):
     """SR-6: a constituency exists from ``at``."""
 
@@ -257,8 +264,10 @@ def unseat(state: FederationState, constituency: str, person: str) -> SeatHolder
     return holder
 
 
-@command("seat_deputy")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="constituencies",
+    issuers=Issuers(CREDENTIALS, field="constituency", reach="constituency"),
+)
 class SeatDeputy(Command):
     """SR-8: record a sitting deputy the sources name (not elected in the log).
 
@@ -271,8 +280,7 @@ class SeatDeputy(Command):
     counted: bool = False
 
 
-@event("DeputySeated")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class DeputySeated(DomainEvent):
     """SR-8: a deputy holds a seat of the constituency from ``at``."""
 

@@ -32,7 +32,15 @@ from sovet.domain.elections.conduct import (
 from sovet.domain.elections.deputies import constituency_of
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import polling_date
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.errors import NotEligible, NotFound, RuleViolation
 
@@ -106,8 +114,10 @@ class InConstituency(DomainEvent):
         return f"constituency:{self.constituency}"
 
 
-@command("call_election")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="constituencies",
+    issuers=Issuers(SECRETARY, field="constituency", reach="constituency"),
+)
 class CallElection(Command):
     """SR-7: call an election (or by-election) for seats of a constituency."""
 
@@ -120,8 +130,7 @@ class CallElection(Command):
     method: str = ""
 
 
-@event("ElectionCalled")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ElectionCalled(InConstituency):
     """SR-7: an election is called, with its method, day and candidates."""
 
@@ -216,8 +225,10 @@ def _called(state: FederationState, evt: ElectionCalled, ref: EventRef) -> None:
     )
 
 
-@command("count_election")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="constituencies",
+    issuers=Issuers(SECRETARY, field="election", reach="election"),
+)
 class CountElection(Command):
     """SR-7: count an election: named ``ballots`` from the roll, or ``tallies``."""
 
@@ -227,8 +238,7 @@ class CountElection(Command):
     tallies: dict[str, int] = field(default_factory=dict)
 
 
-@event("ElectionCounted")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ElectionCounted(InConstituency):
     """SR-7: the result with every stage of the count."""
 

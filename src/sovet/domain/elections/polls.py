@@ -39,7 +39,16 @@ from sovet.domain.elections.deputies import constituency_of
 from sovet.domain.elections.polling import ElectionCounted, InConstituency, election_of
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import Roll, electoral_roll, polling_date
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    ADMINISTRATOR,
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.errors import NotEligible, RuleViolation
 from sovet.ledger.canonical import canonical_json
@@ -115,16 +124,20 @@ def check_ranking(
     return tuple(ranking) if get_method(method).ranked else tuple(sorted(ranking))
 
 
-@command("open_poll")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="polls", issuers=Issuers(SECRETARY, field="election", reach="election")
+)
 class OpenPoll(Command):
     """SR-7: open the secret poll of a called election on its polling day."""
 
     election: str
 
 
-@command("record_vote_cast")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="polls",
+    issuers=Issuers(ADMINISTRATOR, service_only=True),
+    ballot="election",
+)
 class RecordVoteCast(Command):
     """SR-7: an elector of the roll voted in an open poll (the content is apart)."""
 
@@ -132,8 +145,7 @@ class RecordVoteCast(Command):
     member: str
 
 
-@command("close_poll")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="polls", issuers=Issuers(ADMINISTRATOR, service_only=True))
 class ClosePoll(Command):
     """SR-7: close the poll, publish the shuffled ballots, count and publish."""
 
@@ -143,8 +155,7 @@ class ClosePoll(Command):
     grouped: dict[str, int] = field(default_factory=dict)
 
 
-@event("PollOpened")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class PollOpened(InConstituency):
     """SR-7: the poll is open; votes may be cast."""
 
@@ -155,8 +166,7 @@ class PollOpened(InConstituency):
         return f"poll of {self.election} opened in {self.constituency}"
 
 
-@event("VoteCast")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class VoteCast(InConstituency):
     """SR-7 / DESIGN §6: ``member`` voted in ``election`` (not how)."""
 
@@ -168,8 +178,7 @@ class VoteCast(InConstituency):
         return f"{self.n(self.member)} voted in {self.election}"
 
 
-@event("PollClosed")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class PollClosed(InConstituency):
     """SR-7 / DESIGN §6: the ballots as one shuffled batch with its Merkle root."""
 

@@ -10,7 +10,7 @@ and every vote held through them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from sovet.domain.elections.conduct import (
@@ -20,7 +20,15 @@ from sovet.domain.elections.conduct import (
 )
 from sovet.domain.elections.deputies import constituency_of, seat, unseat
 from sovet.domain.elections.polling import InConstituency, election_of
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    CREDENTIALS,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.errors import RuleViolation
 
@@ -30,8 +38,10 @@ if TYPE_CHECKING:
 __all__ = ["AnnulElection", "ElectionAnnulled", "ElectionVerified", "VerifyElection"]
 
 
-@command("verify_election")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="constituencies",
+    issuers=Issuers(CREDENTIALS, field="election", reach="election"),
+)
 class VerifyElection(Command):
     """SR-8: the credentials commission's report and the council's rulings."""
 
@@ -41,8 +51,7 @@ class VerifyElection(Command):
     decisions: dict[str, bool] = field(default_factory=dict)
 
 
-@event("ElectionVerified")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ElectionVerified(InConstituency):
     """SR-8: deputies seated; unconfirmed seats go to a new election."""
 
@@ -92,8 +101,10 @@ def _verified(state: FederationState, evt: ElectionVerified, ref: EventRef) -> N
         constituency.by_elections = max(0, constituency.by_elections - len(evt.seated))
 
 
-@command("annul_election")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="constituencies",
+    issuers=Issuers(CREDENTIALS, field="election", reach="election"),
+)
 class AnnulElection(Command):
     """SR-8: the next higher body (or the final instance) annuls an election."""
 
@@ -101,8 +112,7 @@ class AnnulElection(Command):
     by_body: str
 
 
-@event("ElectionAnnulled")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ElectionAnnulled(InConstituency):
     """SR-8: an election annulled; its deputies lose their seats."""
 

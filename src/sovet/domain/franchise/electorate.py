@@ -20,7 +20,16 @@ from sovet.domain.franchise.eligibility import (
     electoral_roll,
     polling_date,
 )
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    ADMINISTRATOR,
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.errors import NotFound, RuleViolation
 
@@ -69,8 +78,10 @@ def _day(value: str | None, key: str) -> date | None:
         ) from None
 
 
-@command("register_elector")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="members",
+    issuers=Issuers(SECRETARY, field="constituency", reach="constituency"),
+)
 class RegisterElector(Command):
     """SR-4/SR-5: record a person's franchise facts and constituency."""
 
@@ -81,8 +92,7 @@ class RegisterElector(Command):
     exclusions: tuple[Exclusion, ...] = ()
 
 
-@event("ElectorRegistered")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ElectorRegistered(DomainEvent):
     """SR-4/SR-5: a person's franchise facts, from ``at``."""
 
@@ -139,8 +149,7 @@ def _registered(state: FederationState, evt: ElectorRegistered, _ref: EventRef) 
     )
 
 
-@command("record_exclusion")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="members", issuers=Issuers(ADMINISTRATOR))
 class RecordExclusion(Command):
     """SR-5: record a ground of exclusion for a registered person."""
 
@@ -148,8 +157,7 @@ class RecordExclusion(Command):
     exclusion: Exclusion
 
 
-@event("ExclusionRecorded")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ExclusionRecorded(DomainEvent):
     """SR-5: a ground of exclusion recorded, with its span."""
 
@@ -196,8 +204,7 @@ def roll_of(state: FederationState, constituency: str, at: str) -> Roll:
     )
 
 
-@command("lower_voting_age")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="members", issuers=Issuers(SECRETARY, field="council"))
 class LowerVotingAge(Command):
     """SR-4 (art 64 note 2): a local council lowers the voting age, with the
     approval of a central body (the national congress or its executive)."""
@@ -207,8 +214,7 @@ class LowerVotingAge(Command):
     approved_by: str | None = None
 
 
-@event("VotingAgeLowered")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class VotingAgeLowered(DomainEvent):
     """SR-4: the council's voting age from ``at``."""
 

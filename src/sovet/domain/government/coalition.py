@@ -11,13 +11,20 @@ Withdrawing the commitment vacates the offices held under it (SR-24).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sovet.domain.congress.sessions import majority_faction
 from sovet.domain.government.records import OfferRecord, OfficeRecord
 from sovet.domain.kernel.calendar import parse_at
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import RuleViolation
@@ -34,8 +41,10 @@ __all__ = [
 ]
 
 
-@command("offer_seats")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="coalition",
+    issuers=Issuers(SECRETARY, field="government", reach="government"),
+)
 class OfferSeats(Command):
     """SR-23: the majority invites members of a minority faction into the government."""
 
@@ -48,8 +57,7 @@ class OfferSeats(Command):
     titles: tuple[str, ...] = ()  # display names of new offices
 
 
-@event("OfferMade")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class OfferMade(DomainEvent):
     """SR-23: an offer of seats (who, which offices, when)."""
 
@@ -155,8 +163,7 @@ def _open_offer(state: FederationState, offer_id: str, at: str) -> OfferRecord:
     return offer
 
 
-@command("decline_offer")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="coalition", issuers=Issuers(SECRETARY, field="offer", reach="offer"))
 class DeclineOffer(Command):
     """SR-23: the minority declines; the offices stay with the majority."""
 
@@ -164,8 +171,7 @@ class DeclineOffer(Command):
     reason: str = ""
 
 
-@event("OfferDeclined")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class OfferDeclined(DomainEvent):
     """SR-23: the offer was declined."""
 
@@ -195,8 +201,7 @@ def _declined(state: FederationState, evt: OfferDeclined, ref: EventRef) -> None
     offer.status, offer.answer = "declined", ref
 
 
-@command("accept_offer")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="coalition", issuers=Issuers(SECRETARY, field="offer", reach="offer"))
 class AcceptOffer(Command):
     """SR-24: acceptance, valid only with both commitments and without changes."""
 
@@ -206,8 +211,7 @@ class AcceptOffer(Command):
     changes: tuple[str, ...] = ()
 
 
-@event("OfferAccepted")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class OfferAccepted(DomainEvent):
     """SR-24: accepted with the commitment; the persons take the offices."""
 
@@ -290,8 +294,7 @@ def _accepted(state: FederationState, evt: OfferAccepted, ref: EventRef) -> None
         gov.bloc.append(evt.to_faction)
 
 
-@command("withdraw_commitment")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="coalition", issuers=Issuers(SECRETARY, field="offer", reach="offer"))
 class WithdrawCommitment(Command):
     """SR-24: the minority withdraws its commitment; its offices fall vacant."""
 
@@ -299,8 +302,7 @@ class WithdrawCommitment(Command):
     reason: str = ""
 
 
-@event("CommitmentWithdrawn")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class CommitmentWithdrawn(DomainEvent):
     """SR-24: the commitment was withdrawn and its offices vacated."""
 

@@ -6,11 +6,17 @@ of the competent body — a motion of kind ``adopt_demand`` — acts on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sovet.domain.government.records import DemandRecord
 from sovet.domain.kernel.assembly import Assembly, MotionRecord
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.motions import ProposeMotion, motion_kind
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
@@ -19,8 +25,7 @@ from sovet.errors import RuleViolation
 __all__ = ["DemandRecorded", "RecordDemand"]
 
 
-@command("record_demand")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="demands", issuers=Issuers(SECRETARY, field="addressed_to"))
 class RecordDemand(Command):
     """SR-25: record a demand (ultimatum); it changes nothing by itself."""
 
@@ -31,8 +36,7 @@ class RecordDemand(Command):
     threat: str = ""
 
 
-@event("DemandRecorded")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class DemandRecorded(DomainEvent):
     """SR-25: a demand was made; it binds nothing."""
 

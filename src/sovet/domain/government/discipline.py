@@ -13,11 +13,17 @@ higher body's decision (SR-32).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sovet.domain.government.holds import BreachRecorded
 from sovet.domain.kernel.assembly import Assembly, DecisionRecord
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.motions import MOTION_KINDS, MotionKind, ProposeMotion
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
@@ -57,8 +63,10 @@ def _bound(state: FederationState, person: str, record: DecisionRecord) -> None:
         )
 
 
-@command("declare_dissent")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="holds",
+    issuers=Issuers(SECRETARY, field="decision", reach="decision", self_field="person"),
+)
 class DeclareDissent(Command):
     """SR-31: a written declaration disclaiming responsibility for a decision."""
 
@@ -67,8 +75,7 @@ class DeclareDissent(Command):
     text: str
 
 
-@event("DissentDeclared")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class DissentDeclared(DomainEvent):
     """SR-31: dissent recorded with the decision (the decision still binds)."""
 
@@ -110,8 +117,9 @@ def _dissented(state: FederationState, evt: DissentDeclared, _ref: EventRef) -> 
 _ACTS = ("public_criticism", "contrary_action", "leave_body")
 
 
-@command("act_against_decision")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="holds", issuers=Issuers(SECRETARY, field="decision", reach="decision")
+)
 class ActAgainstDecision(Command):
     """SR-31: a member acts against a binding decision (recorded as a breach)."""
 

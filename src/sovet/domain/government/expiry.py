@@ -10,10 +10,16 @@ condition the constitution lists in ``expiry.expiry_events`` (e.g.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sovet.domain.government.records import ExpiryRecord
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import RuleViolation
@@ -23,8 +29,7 @@ __all__ = ["ExpiryEventRecorded", "RecordExpiryEvent"]
 _DERIVED = ("next_congress", "executive_forms_new", "withdrawn_by_majority")
 
 
-@command("record_expiry_event")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="holds", issuers=Issuers(SECRETARY, field="body"))
 class RecordExpiryEvent(Command):
     """SR-26: record that ``condition`` happened for congress body ``body``."""
 
@@ -33,8 +38,7 @@ class RecordExpiryEvent(Command):
     note: str = ""
 
 
-@event("ExpiryEventRecorded")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ExpiryEventRecorded(DomainEvent):
     """SR-26: mandates given by ``body``'s sessions before ``at`` end."""
 

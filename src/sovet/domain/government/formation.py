@@ -19,7 +19,15 @@ from sovet.domain.congress.executive import current_executive
 from sovet.domain.congress.sessions import bloc_share, majority_faction
 from sovet.domain.government.records import GovernmentRecord, OfficeRecord
 from sovet.domain.kernel.assembly import Assembly, MotionRecord
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.motions import ProposeMotion, motion_kind
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
@@ -44,8 +52,10 @@ class Nomination:
     title: str = ""
 
 
-@command("submit_government_list")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="government",
+    issuers=Issuers(SECRETARY, field="assembly", reach="assembly"),
+)
 class SubmitGovernmentList(Command):
     """SR-1/SR-21: the majority faction's leadership submits its list."""
 
@@ -57,8 +67,7 @@ class SubmitGovernmentList(Command):
     programme: str | None = None
 
 
-@event("GovernmentListSubmitted")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class GovernmentListSubmitted(DomainEvent):
     """SR-21: a list of officers is before a congress or executive committee."""
 

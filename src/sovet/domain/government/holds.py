@@ -10,10 +10,16 @@ from a government office vacates it (SR-30); the government goes on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sovet.domain.government.records import BreachRecord, HoldRecord, ResignationRecord
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import RuleViolation
@@ -30,8 +36,7 @@ __all__ = [
 ]
 
 
-@command("place_hold")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="holds", issuers=Issuers(SECRETARY, field="body"))
 class PlaceHold(Command):
     """SR-29: ``body`` decides resignations wait for the named organisations."""
 
@@ -42,8 +47,7 @@ class PlaceHold(Command):
     scope: tuple[str, ...] = ()  # bodies/governments covered (default: ``body``)
 
 
-@event("HoldPlaced")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class HoldPlaced(DomainEvent):
     """SR-29: a hold on resignations is in force."""
 
@@ -100,8 +104,7 @@ def _placed(state: FederationState, evt: HoldPlaced, ref: EventRef) -> None:
     )
 
 
-@command("record_position")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="holds", issuers=Issuers(SECRETARY, field="hold", reach="hold"))
 class RecordPosition(Command):
     """SR-29: an organisation named in a hold has taken its position."""
 
@@ -109,8 +112,7 @@ class RecordPosition(Command):
     organisation: str
 
 
-@event("PositionTaken")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class PositionTaken(DomainEvent):
     """SR-29: one condition of the hold is met."""
 
@@ -144,8 +146,9 @@ def _taken(state: FederationState, evt: PositionTaken, ref: EventRef) -> None:
     state.holds[evt.hold].positions[evt.organisation] = ref
 
 
-@command("resign")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="holds", issuers=Issuers(SECRETARY, field="body", self_field="person")
+)
 class Resign(Command):
     """SR-29/SR-30: ``person`` resigns from a body, or from a government ``office``."""
 
@@ -155,8 +158,7 @@ class Resign(Command):
     statement: str = ""
 
 
-@event("ResignationTookEffect")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ResignationTookEffect(DomainEvent):
     """SR-30: the person has left; an office falls vacant."""
 
@@ -179,8 +181,7 @@ class ResignationTookEffect(DomainEvent):
         return f"{self.n(self.person)} resigned from {what}"
 
 
-@event("ResignationPending")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ResignationPending(DomainEvent):
     """SR-29: the resignation waits for the hold's organisations."""
 
@@ -202,8 +203,7 @@ class ResignationPending(DomainEvent):
         )
 
 
-@event("BreachRecorded")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class BreachRecorded(DomainEvent):
     """SR-29/SR-31: a member breached a hold or a binding decision."""
 

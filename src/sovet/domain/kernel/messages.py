@@ -1,29 +1,44 @@
 """The messages of the domain: commands, events, and where an event sits in the log.
 
 - ``Command``: imperative, frozen; ``at`` is when the act takes effect. Each is
-  declared with ``@command("name")`` and listed in ``COMMANDS``.
-- ``DomainEvent``: past tense, frozen; declared with ``@event("Name")`` and
-  listed in ``EVENTS``; it names its ``stream_id`` and describes itself in one
-  line (``describe``).
+  declared once with ``@command(resource=…, issuers=…)``: the decorator makes
+  the dataclass, registers it in ``COMMANDS`` under its class name in
+  snake_case, and keeps what the edges read (URL, roles, ballot, the
+  descriptions of the command and of each ``Annotated`` field) in
+  ``cls.declaration``.
+- ``DomainEvent``: past tense, frozen; declared with ``@event()`` and
+  registered in ``EVENTS`` under its class name; it names its ``stream_id``
+  and describes itself in one line (``describe``).
 - ``EventRef``: an applied event's seq, hash, type and summary (SR-28 proofs).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 from sovet.domain.kernel.convert import to_plain
 
 __all__ = [
+    "ADMINISTRATOR",
     "COMMANDS",
+    "CREDENTIALS",
     "EVENTS",
+    "SECRETARY",
     "Command",
+    "Declaration",
     "DomainEvent",
     "EventRef",
+    "Issuers",
+    "Reach",
+    "Role",
     "command",
+    "descriptions",
     "event",
+    "snake_case",
 ]
 
 
@@ -32,7 +47,11 @@ class Command:
     """Base of every command: ``at`` is the ISO 8601 (Gregorian) effective time."""
 
     command_name: ClassVar[str] = ""
-    at: str
+    declaration: ClassVar[Declaration]
+    at: Annotated[
+        str,
+        "when the act takes effect: an ISO 8601 date (the whole day) or date-time",
+    ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,31 +109,147 @@ EVENTS: dict[str, type[DomainEvent]] = {}
 """Every event class by its stored type name."""
 
 
-C = TypeVar("C", bound=type[Command])
-E = TypeVar("E", bound=type[DomainEvent])
+Role = Literal[
+    "administrator", "secretary", "credentials_committee", "member", "deputy"
+]
+"""The roles an account can hold in a body (DESIGN §6)."""
+
+Reach = Literal[
+    "body",
+    "assembly",
+    "motion",
+    "government",
+    "offer",
+    "hold",
+    "constituency",
+    "election",
+    "petition",
+    "decision",
+]
+"""What the field a command acts on names, and so how it leads to a body: a
+body itself, or a session, motion, government, offer, hold, constituency,
+election, petition or binding decision that belongs to one."""
+
+ADMINISTRATOR: tuple[Role, ...] = ("administrator",)
+SECRETARY: tuple[Role, ...] = ("secretary",)
+CREDENTIALS: tuple[Role, ...] = ("credentials_committee", "secretary")
 
 
-def command(name: str) -> Callable[[C], C]:
-    """Register a command class under ``name`` (its scenario ``command``)."""
+@dataclass(frozen=True, slots=True)
+class Issuers:
+    """DESIGN §6: who may issue a command, and in which body.
 
-    def register(cls: C) -> C:
-        if name in COMMANDS:
-            raise ValueError(f"command {name!r} registered twice")
-        cls.command_name = name
-        COMMANDS[name] = cls
-        return cls
+    ``roles`` (any of them) must be held in the body that ``field`` leads to
+    (``reach`` says what the field names); ``field=None`` is a federation-wide
+    act. ``self_field`` names a person field that the person concerned may
+    fill with themselves (resigning, dissenting, signing). ``service_only``
+    commands have no generic route: their own service issues them (secret
+    ballots: the vote row and its event in one transaction).
+    """
 
-    return register
+    roles: tuple[Role, ...]
+    field: str | None = None
+    reach: Reach = "body"
+    self_field: str | None = None
+    service_only: bool = False
 
 
-def event(type_name: str) -> Callable[[E], E]:
-    """Register an event class under its stored ``type`` name."""
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """Everything the edges need to know of a command, from its one declaration.
 
-    def register(cls: E) -> E:
-        if type_name in EVENTS:
-            raise ValueError(f"event {type_name!r} registered twice")
-        cls.type_name = type_name
-        EVENTS[type_name] = cls
-        return cls
+    ``name`` (the scenario key and URL segment: the class name in snake_case),
+    ``resource`` (the API resource: ``POST /api/{resource}/commands/{name}``),
+    ``issuers``, ``ballot`` (the field that carries a secret ballot, if any),
+    ``summary`` (the docstring's first line), ``fields`` (each field's
+    description, from ``Annotated[type, "description"]``) and ``aliases``
+    (old names that still work after a rename).
+    """
 
-    return register
+    name: str
+    resource: str
+    issuers: Issuers
+    summary: str
+    fields: dict[str, str]
+    ballot: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+def snake_case(name: str) -> str:
+    """``RecallDeputy`` → ``recall_deputy``."""
+    return "".join(
+        f"_{ch.lower()}" if ch.isupper() and i else ch.lower()
+        for i, ch in enumerate(name)
+    )
+
+
+def descriptions(cls: type[Any]) -> dict[str, str]:
+    """Each field's description: the first string in its ``Annotated`` type."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    found = {}
+    for item in dataclasses.fields(cls):
+        extras = getattr(hints.get(item.name), "__metadata__", ())
+        texts = [extra for extra in extras if isinstance(extra, str)]
+        if texts:
+            found[item.name] = texts[0]
+    return found
+
+
+C = TypeVar("C", bound=Command)
+E = TypeVar("E", bound=DomainEvent)
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True)
+def command(
+    *,
+    resource: str,
+    issuers: Issuers,
+    ballot: str | None = None,
+    aliases: tuple[str, ...] = (),
+) -> Callable[[type[C]], type[C]]:
+    """Declare a command: a frozen, slotted, keyword-only dataclass, registered
+    in ``COMMANDS`` under its class name in snake_case (and any ``aliases``).
+
+    What every edge reads — its URL's ``resource``, the ``issuers``, its
+    ``ballot`` field, the descriptions of the command and its fields — is kept
+    in ``cls.declaration``.
+    """
+
+    def declare(cls: type[C]) -> type[C]:
+        made = dataclass(frozen=True, slots=True, kw_only=True)(cls)
+        name = snake_case(made.__name__)
+        made.command_name = name
+        made.declaration = Declaration(
+            name=name,
+            resource=resource,
+            issuers=issuers,
+            summary=(made.__doc__ or name).strip().splitlines()[0],
+            fields=descriptions(made),
+            ballot=ballot,
+            aliases=aliases,
+        )
+        for key in (name, *aliases):
+            if key in COMMANDS:
+                raise ValueError(f"command {key!r} declared twice")
+            COMMANDS[key] = made
+        return made
+
+    return declare
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True)
+def event(*, aliases: tuple[str, ...] = ()) -> Callable[[type[E]], type[E]]:
+    """Declare an event: a frozen, slotted, keyword-only dataclass, registered
+    in ``EVENTS`` under its class name (the ``type`` hashed into the log) and
+    any ``aliases`` (old type names that stored logs still carry)."""
+
+    def declare(cls: type[E]) -> type[E]:
+        made = dataclass(frozen=True, slots=True, kw_only=True)(cls)
+        made.type_name = made.__name__
+        for key in (made.__name__, *aliases):
+            if key in EVENTS:
+                raise ValueError(f"event {key!r} declared twice")
+            EVENTS[key] = made
+        return made
+
+    return declare

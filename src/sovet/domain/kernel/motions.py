@@ -24,7 +24,15 @@ from sovet.domain.kernel.assembly import (
     MotionRecord,
     require_quorum,
 )
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import RuleViolation
@@ -95,8 +103,9 @@ _MAJORITIES = ("simple", "absolute", "two_thirds")
 _BASES = ("votes_cast", "present", "seated")
 
 
-@command("propose_motion")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="motions", issuers=Issuers(SECRETARY, field="assembly", reach="assembly")
+)
 class ProposeMotion(Command):
     """SR-19: put a motion of ``kind`` to an assembly (majority may be stricter)."""
 
@@ -111,8 +120,7 @@ class ProposeMotion(Command):
     basis: str | None = None
 
 
-@event("MotionProposed")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class MotionProposed(DomainEvent):
     """SR-19: a motion is before an assembly."""
 
@@ -254,16 +262,14 @@ def carries(
     return 2 * yes > total
 
 
-@command("close_motion")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="motions", issuers=Issuers(SECRETARY, field="motion", reach="motion"))
 class CloseMotion(Command):
     """SR-19: close the vote: carried or failed by the required majority."""
 
     motion: str
 
 
-@event("MotionCarried")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class MotionCarried(DomainEvent):
     """SR-19: the motion was adopted (``unrecorded``: no count in the sources)."""
 
@@ -299,8 +305,7 @@ class MotionCarried(DomainEvent):
         )
 
 
-@event("MotionFailed")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class MotionFailed(DomainEvent):
     """SR-19: the motion did not reach the required majority."""
 
@@ -357,8 +362,7 @@ def _close_motion(state: FederationState, cmd: CloseMotion) -> list[DomainEvent]
     ]
 
 
-@command("record_unrecorded_outcome")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="motions", issuers=Issuers(SECRETARY, field="motion", reach="motion"))
 class RecordUnrecordedOutcome(Command):
     """SR-19: "adopted by majority, no count" — checked against the composition."""
 

@@ -13,10 +13,16 @@ recording and flagging it: an invalid vote must not count towards a majority).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sovet.domain.kernel.assembly import Assembly, MotionRecord
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.motions import cast_so_far, open_motion
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
@@ -25,8 +31,7 @@ from sovet.errors import RuleViolation
 __all__ = ["VoteByCount", "VoteByName", "VotesCast", "check_instructions"]
 
 
-@command("vote_by_name")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="motions", issuers=Issuers(SECRETARY, field="motion", reach="motion"))
 class VoteByName(Command):
     """SR-19: named votes (``person → yes|no|abstain``) of decisive delegates."""
 
@@ -34,8 +39,7 @@ class VoteByName(Command):
     votes: dict[str, str]
 
 
-@command("vote_by_count")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="motions", issuers=Issuers(SECRETARY, field="motion", reach="motion"))
 class VoteByCount(Command):
     """SR-19: votes of delegates credentialed in bulk, as counts."""
 
@@ -45,8 +49,7 @@ class VoteByCount(Command):
     abstain: int = 0
 
 
-@event("VotesCast")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class VotesCast(DomainEvent):
     """SR-19: votes cast on a motion (named and/or counted)."""
 

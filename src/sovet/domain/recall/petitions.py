@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING
 from sovet.domain.elections.deputies import constituency_of
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import polling_date
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.recall.recall_rules import PetitionCheck, check_cooldown, petition_met
 from sovet.domain.recall.recalls import (
@@ -124,8 +131,12 @@ def petition_progress(
     )
 
 
-@command("open_recall_petition")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="petitions",
+    issuers=Issuers(
+        ("member", "secretary"), field="constituency", reach="constituency"
+    ),
+)
 class OpenRecallPetition(Command):
     """SR-9/SR-10: open a petition to recall a constituency's deputy."""
 
@@ -134,8 +145,10 @@ class OpenRecallPetition(Command):
     deputy: str
 
 
-@command("sign_recall_petition")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="petitions",
+    issuers=Issuers((), field="petition", reach="petition", self_field="member"),
+)
 class SignRecallPetition(Command):
     """SR-10: an elector of the constituency signs a recall petition, once."""
 
@@ -154,8 +167,7 @@ class _PetitionEvent(DomainEvent):
         return f"constituency:{self.constituency}"
 
 
-@event("RecallPetitionOpened")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class RecallPetitionOpened(_PetitionEvent):
     """SR-10: a recall petition is open for signatures."""
 
@@ -166,8 +178,7 @@ class RecallPetitionOpened(_PetitionEvent):
         return f"recall petition {self.petition} against {self.n(self.deputy)} opened"
 
 
-@event("RecallPetitionSigned")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class RecallPetitionSigned(_PetitionEvent):
     """SR-10: one more elector signed; ``signed`` of ``registered`` so far."""
 

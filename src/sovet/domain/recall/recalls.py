@@ -41,7 +41,15 @@ from typing import TYPE_CHECKING
 from sovet.domain.elections.deputies import SeatHolder, constituency_of, unseat
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import polling_date
-from sovet.domain.kernel.messages import Command, DomainEvent, EventRef, command, event
+from sovet.domain.kernel.messages import (
+    SECRETARY,
+    Command,
+    DomainEvent,
+    EventRef,
+    Issuers,
+    command,
+    event,
+)
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.recall.recall_rules import (
     PetitionCheck,
@@ -79,8 +87,10 @@ class _RecallStep(Command):
     deputy: str
 
 
-@command("petition_recall")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="constituencies",
+    issuers=Issuers(SECRETARY, field="constituency", reach="constituency"),
+)
 class PetitionRecall(_RecallStep):
     """SR-9/SR-10: voters petition to recall their deputy.
 
@@ -93,16 +103,17 @@ class PetitionRecall(_RecallStep):
     signatures: int | None = None
 
 
-@command("order_re_election")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(resource="constituencies", issuers=Issuers(SECRETARY, field="by_body"))
 class OrderReElection(_RecallStep):
     """SR-10 ``re_election``: the council (on a demand) or a congress orders it."""
 
     by_body: str
 
 
-@command("hold_recall_vote")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    resource="constituencies",
+    issuers=Issuers(SECRETARY, field="constituency", reach="constituency"),
+)
 class HoldRecallVote(_RecallStep):
     """SR-10 ``recall_vote``: the yes/no vote a petition called."""
 
@@ -122,8 +133,7 @@ class _RecallEvent(DomainEvent):
         return f"constituency:{self.constituency}"
 
 
-@event("RecallDemanded")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class RecallDemanded(_RecallEvent):
     """SR-10: more than the threshold of the electorate demands re-election."""
 
@@ -138,8 +148,7 @@ class RecallDemanded(_RecallEvent):
         )
 
 
-@event("RecallVoteCalled")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class RecallVoteCalled(_RecallEvent):
     """SR-10: a petition calls a yes/no recall vote."""
 
@@ -151,8 +160,7 @@ class RecallVoteCalled(_RecallEvent):
         return f"recall vote on {self.deputy} called ({self.signed} signatures)"
 
 
-@event("RecallVoteFailed")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class RecallVoteFailed(_RecallEvent):
     """SR-10: the recall vote failed; the cool-down starts."""
 
@@ -166,8 +174,7 @@ class RecallVoteFailed(_RecallEvent):
         return f"recall of {self.deputy} failed ({self.yes} yes, {self.no} no)"
 
 
-@event("DeputyRecalled")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class DeputyRecalled(_RecallEvent):
     """SR-9/SR-10: the deputy loses the seat and every vote held through it."""
 
@@ -184,8 +191,7 @@ class DeputyRecalled(_RecallEvent):
         )
 
 
-@event("ByElectionScheduled")
-@dataclass(frozen=True, slots=True, kw_only=True)
+@event()
 class ByElectionScheduled(_RecallEvent):
     """SR-9/SR-10: the vacated seat goes to a by-election."""
 
