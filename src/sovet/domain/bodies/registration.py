@@ -9,7 +9,7 @@ hold, SR-29). Each sits at a level of ``constitution.levels`` and may name a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from sovet.domain.bodies.records import BodyRecord, FactionRecord, PersonRecord
 from sovet.domain.kernel.constitution import Constitution
@@ -55,8 +55,16 @@ BODY_KINDS = (
 class AdoptConstitution(Command):
     """Adopt a constitution (a parsed TOML table, checked by ``Constitution``)."""
 
-    preset: str
-    constitution: dict[str, Any]
+    preset: Annotated[
+        str,
+        "where the constitution comes from: a preset name (rsfsr1918, union, party) "
+        "or the file it was read from",
+    ]
+    constitution: Annotated[
+        dict[str, Any],
+        "the constitution as the tables of its TOML file (levels, franchise, recall "
+        "…), checked key by key",
+    ]
 
 
 @event()
@@ -99,12 +107,27 @@ def _adopted(state: FederationState, evt: ConstitutionAdopted, ref: EventRef) ->
 class RegisterBody(Command):
     """SR-2: register a council, congress, committee or organisation."""
 
-    body: str
-    name: str
-    kind: str
-    level: str
-    parent: str | None = None
-    population: int = 0
+    body: Annotated[str, "a new id for the body (e.g. local-101)"]
+    name: Annotated[str, "the body's display name"]
+    kind: Annotated[
+        str,
+        "SR-2: council, congress, executive_committee, faction_leadership or "
+        "organisation",
+    ]
+    level: Annotated[
+        str,
+        "SR-2: one of the constitution's levels (e.g. local, convention; 1918: "
+        "gubernia, national …)",
+    ]
+    parent: Annotated[
+        str | None,
+        "SR-32: the id of the higher body it answers to (none for the top body)",
+    ] = None
+    population: Annotated[
+        int,
+        "inhabitants, or members for a union local or party branch (SR-6 council "
+        "size, SR-15 shares); 0 = not recorded",
+    ] = 0
 
 
 @event()
@@ -182,9 +205,13 @@ def _body_registered(
 class RegisterFaction(Command):
     """SR-18: register a faction and (optionally) its leadership body."""
 
-    faction: str
-    name: str
-    leadership: str | None = None
+    faction: Annotated[str, "a new id for the faction (e.g. reform)"]
+    name: Annotated[str, "the faction's display name"]
+    leadership: Annotated[
+        str | None,
+        "the id of the faction's leadership body (a registered body, e.g. its central "
+        "committee), if any",
+    ] = None
 
 
 @event()
@@ -239,10 +266,13 @@ def _faction_registered(
 class RegisterPerson(Command):
     """Register a person, their faction and the bodies they sit in."""
 
-    person: str
-    name: str
-    faction: str | None = None
-    bodies: tuple[str, ...] = ()
+    person: Annotated[str, "a new id for the person (e.g. okafor)"]
+    name: Annotated[str, "the person's display name"]
+    faction: Annotated[str | None, "the id of the person's faction, if any"] = None
+    bodies: Annotated[
+        tuple[str, ...],
+        "ids of the bodies the person sits in as a member",
+    ] = ()
 
 
 @event()
@@ -297,8 +327,12 @@ def _person_registered(
 class RecordCouncilComposition(Command):
     """SR-6: a council's deputies by faction, as the sources give them (aggregate)."""
 
-    body: str
-    composition: dict[str, int]
+    body: Annotated[str, "the id of the council"]
+    composition: Annotated[
+        dict[str, int],
+        "SR-6: deputies per faction, faction id → number of deputies (replaces the "
+        "composition on record)",
+    ]
 
 
 @event()

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from math import lcm
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 from sovet.counting.apportionment import Apportionment, apportion
 from sovet.counting.fixed_ratio import EQUIVALENT_DIVISOR_METHOD, ROUNDINGS, Rounding
@@ -151,12 +151,33 @@ def congress_rule(params: ApportionmentParams, level: str, top: bool) -> Congres
 class SendingUnit:
     """SR-12: a sender with its figures per basis (``voters``, ``inhabitants`` …)."""
 
-    name: str
-    kind: str
-    voters: int | None = None
-    inhabitants: int | None = None
-    members: int | None = None
-    paid_dues: int | None = None
+    name: Annotated[
+        str,
+        "the id of the sending body (a registered council or congress)",
+    ]
+    kind: Annotated[
+        str,
+        "SR-12: its group under fixed ratios: city (a city council) or province (a "
+        "lower congress); any label under house-size methods",
+    ]
+    voters: Annotated[
+        int | None,
+        "SR-12/SR-14: its number of voters, where its group is apportioned on voters "
+        "(1918: city councils)",
+    ] = None
+    inhabitants: Annotated[
+        int | None,
+        "SR-12/SR-14: its number of inhabitants, where its group is apportioned on "
+        "inhabitants (1918: provincial congresses)",
+    ] = None
+    members: Annotated[
+        int | None,
+        "SR-14: its number of members, where apportioned on members",
+    ] = None
+    paid_dues: Annotated[
+        int | None,
+        "SR-14: its number of members with dues paid, where apportioned on paid_dues",
+    ] = None
 
     def basis(self, basis: str) -> int:
         """SR-12/SR-14: the figure the group's basis asks for; refused if missing."""
@@ -334,11 +355,30 @@ def apportioned_total(state: FederationState, congress: str) -> int | None:
 class ApportionCongress(Command):
     """SR-12…SR-14: apportion the decisive mandates of a congress's senders."""
 
-    congress: str
-    snapshot: str
-    units: tuple[SendingUnit, ...]
-    tie_order: tuple[str, ...] = ()
-    not_held: tuple[str, ...] = ()  # SR-12 fallback: levels whose congress was not held
+    congress: Annotated[
+        str,
+        "the id of the congress body (not a session) whose next session's mandates "
+        "are apportioned",
+    ]
+    snapshot: Annotated[
+        str,
+        "SR-14: the ISO 8601 date (YYYY-MM-DD) the figures are taken at, not after "
+        "the act",
+    ]
+    units: Annotated[
+        tuple[SendingUnit, ...],
+        "SR-12: the sending bodies with their figures",
+    ]
+    tie_order: Annotated[
+        tuple[str, ...],
+        "sender ids in order of priority for ties the method cannot break itself "
+        "(first is favoured)",
+    ] = ()
+    not_held: Annotated[
+        tuple[str, ...],
+        "SR-12 fallback: levels whose congress was not held, so the bodies below them "
+        "send directly",
+    ] = ()
 
 
 @event()

@@ -20,6 +20,8 @@ limit applies.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from sovet.domain.congress.apportion_delegates import (
     apportioned_total,
     check_sender_mandates,
@@ -59,8 +61,11 @@ __all__ = [
 class AppointCredentialsCommission(Command):
     """SR-17: the congress opens by electing its credentials commission."""
 
-    congress: str
-    members: tuple[str, ...] = ()
+    congress: Annotated[str, "the id of the open congress session"]
+    members: Annotated[
+        tuple[str, ...],
+        "SR-17: ids of the commission's members (registered persons), if recorded",
+    ] = ()
 
 
 @event()
@@ -126,12 +131,26 @@ def _credentials_open(state: FederationState, congress_id: str) -> Assembly:
 class CredentialDelegates(Command):
     """SR-17: credential ``count`` delegates of ``faction`` (named or in bulk)."""
 
-    congress: str
-    faction: str
-    count: int
-    kind: str = "decisive"
-    senders: tuple[str, ...] = ()
-    persons: tuple[str, ...] = ()
+    congress: Annotated[str, "the id of the open congress session"]
+    faction: Annotated[str, "the id of the delegates' faction"]
+    count: Annotated[
+        int,
+        "number of delegates credentialed, at least 1 and at least the persons named",
+    ]
+    kind: Annotated[
+        str,
+        "SR-17: decisive (votes) or consultative (speaks only)",
+    ] = "decisive"
+    senders: Annotated[
+        tuple[str, ...],
+        "SR-12: ids of the bodies that sent them, charged in the order listed (needed "
+        "for decisive delegates once apportioned)",
+    ] = ()
+    persons: Annotated[
+        tuple[str, ...],
+        "ids of the delegates by name, where known (the rest of count are "
+        "credentialed in bulk)",
+    ] = ()
 
 
 @event()
@@ -256,11 +275,24 @@ def _credentialed(
 class ReportCredentials(Command):
     """SR-17: the commission's report of the whole composition (replaces counts)."""
 
-    congress: str
-    decisive: dict[str, int]
-    consultative: dict[str, int] | None = None
-    senders: tuple[str, ...] = ()
-    note: str = ""
+    congress: Annotated[str, "the id of the open congress session"]
+    decisive: Annotated[
+        dict[str, int],
+        "SR-17: decisive (voting) delegates per faction id; replaces the counts so far",
+    ]
+    consultative: Annotated[
+        dict[str, int] | None,
+        "SR-17: consultative (speaking-only) delegates per faction id, if any",
+    ] = None
+    senders: Annotated[
+        tuple[str, ...],
+        "ids of the bodies that sent the delegates (a single sender is checked "
+        "against its mandates, SR-12)",
+    ] = ()
+    note: Annotated[
+        str,
+        "free text for the record: the source of the figures or the circumstances",
+    ] = ""
 
 
 @event()
@@ -348,10 +380,14 @@ def _reported(state: FederationState, evt: CredentialsReported, ref: EventRef) -
 class RecordWalkOut(Command):
     """SR-19: ``count`` decisive delegates of ``faction`` leave (still seated)."""
 
-    congress: str
-    faction: str
-    count: int
-    persons: tuple[str, ...] = ()
+    congress: Annotated[str, "the id of the open congress session"]
+    faction: Annotated[str, "the id of the faction whose delegates walked out"]
+    count: Annotated[
+        int,
+        "SR-19: number of decisive delegates who left (no longer present, still "
+        "seated)",
+    ]
+    persons: Annotated[tuple[str, ...], "ids of those who left, where named"] = ()
 
 
 @event()

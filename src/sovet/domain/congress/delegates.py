@@ -14,7 +14,7 @@ against that instruction is invalid and refused. Without an imperative mandate
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from sovet.domain.kernel.assembly import DelegateRecord
 from sovet.domain.kernel.messages import (
@@ -56,10 +56,16 @@ def check_delegate_recall(by_body: str, sending_body: str | None) -> None:
 class ReplaceDelegate(Command):
     """SR-11: the sending body recalls its delegate and sends ``replacement``."""
 
-    congress: str
-    by_body: str
-    delegate: str
-    replacement: str
+    congress: Annotated[str, "the id of the open congress session"]
+    by_body: Annotated[
+        str,
+        "SR-11: the id of the body that sent the delegate (only it may replace them)",
+    ]
+    delegate: Annotated[str, "the id of the delegate withdrawn"]
+    replacement: Annotated[
+        str,
+        "the id of the person sent in their place, in the same seat",
+    ]
 
 
 @event()
@@ -138,11 +144,15 @@ def _replaced(state: FederationState, evt: DelegateReplaced, ref: EventRef) -> N
 class InstructDelegate(Command):
     """SR-11: the sending body binds its delegate's vote on ``motion``."""
 
-    congress: str
-    by_body: str
-    delegate: str
-    motion: str
-    choice: str
+    congress: Annotated[str, "the id of the open congress session"]
+    by_body: Annotated[str, "SR-11: the id of the body that sent the delegate"]
+    delegate: Annotated[str, "the id of the delegate instructed"]
+    motion: Annotated[str, "the id of the open motion the instruction is about"]
+    choice: Annotated[
+        str,
+        "SR-11: the vote instructed: yes, no or abstain (binding only under an "
+        "imperative mandate)",
+    ]
 
 
 @event()

@@ -13,6 +13,8 @@ both apply — each only from the date the constitution's ``in_force`` gives it
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from sovet.domain.bodies.ladder import check_ec_size
 from sovet.domain.congress.sessions import open_congress
 from sovet.domain.kernel.assembly import Assembly, DelegateRecord, require_quorum
@@ -45,12 +47,20 @@ __all__ = [
 class ElectExecutiveCommittee(Command):
     """SR-20: the congress elects its executive committee (seats by faction)."""
 
-    executive: str
-    congress: str
-    name: str
-    composition: dict[str, int]
-    members: dict[str, str] | None = None  # named members: person → faction
-    chair: str | None = None
+    executive: Annotated[str, "a new id for the executive committee (e.g. vtsik-2)"]
+    congress: Annotated[str, "the id of the congress session electing it"]
+    name: Annotated[str, "the committee's display name"]
+    composition: Annotated[
+        dict[str, int],
+        "SR-20: seats per faction id; their sum is the committee's size, within the "
+        "caps (SR-3, SR-20)",
+    ]
+    members: Annotated[
+        dict[str, str] | None,
+        "named members, person id → faction id, if any (no more per faction than its "
+        "seats)",
+    ] = None
+    chair: Annotated[str | None, "the id of the chair, one of the named members"] = None
 
 
 @event()
@@ -168,8 +178,8 @@ def _elected(
 class ElectExecutiveChair(Command):
     """SR-20: the executive committee elects (or replaces) its chair."""
 
-    executive: str
-    chair: str
+    executive: Annotated[str, "the id of the sitting executive committee"]
+    chair: Annotated[str, "the id of its new chair (a registered person)"]
 
 
 @event()

@@ -11,6 +11,7 @@ walk-outs are in ``credentials`` (SR-17, SR-19). ``require_quorum`` (SR-16),
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Annotated
 
 from sovet.domain.congress.apportion_delegates import apportioned_total
 from sovet.domain.kernel.assembly import Assembly
@@ -49,13 +50,28 @@ class ConveneCongress(Command):
     decisive mandates of the body's latest ``apportion_congress``.
     """
 
-    congress: str
-    body: str
-    name: str
-    number: int
-    convened_by: str
-    demanding_councils: tuple[str, ...] = ()
-    apportioned: int = 0
+    congress: Annotated[str, "a new id for the session (e.g. congress-2)"]
+    body: Annotated[str, "the id of the congress body that meets (kind congress)"]
+    name: Annotated[str, "the session's display name"]
+    number: Annotated[
+        int,
+        "the session's number, higher than the body's previous session",
+    ]
+    convened_by: Annotated[
+        str,
+        "SR-15: the id of the congress's executive committee (the sitting one, or "
+        "one registered under the congress), or 'councils' when councils demand it",
+    ]
+    demanding_councils: Annotated[
+        tuple[str, ...],
+        "SR-15: ids of the councils demanding it when convened_by is 'councils' "
+        "(holding the extraordinary_share of population)",
+    ] = ()
+    apportioned: Annotated[
+        int,
+        "SR-16: decisive votes apportioned, the quorum basis; 0 = those of the body's "
+        "latest apportion_congress",
+    ] = 0
 
 
 @event()
@@ -194,7 +210,7 @@ def open_congress(state: FederationState, congress_id: str, rule: str) -> Assemb
 class CloseCongress(Command):
     """SR-15: the session closes (its executive committee acts until the next)."""
 
-    congress: str
+    congress: Annotated[str, "the id of the open congress session"]
 
 
 @event()

@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import Annotated
 
 from sovet.counting.registry import get_method
 from sovet.counting.types import CountResult, Profile, TieBreak
@@ -54,10 +55,24 @@ __all__ = [
 class Conduct:
     """SR-7: who set the polling day, the election commission, the minutes."""
 
-    day_set_by: str
-    commission: tuple[str, ...]
-    council_representative: str | None
-    minutes_signed_by: tuple[str, ...] = ()
+    day_set_by: Annotated[
+        str,
+        "SR-7: the id of the council that set the polling day (the constituency's "
+        "council)",
+    ]
+    commission: Annotated[
+        tuple[str, ...],
+        "SR-7: the members of the election commission (ids or names)",
+    ]
+    council_representative: Annotated[
+        str | None,
+        "SR-7: the council's representative at the poll (id or name)",
+    ]
+    minutes_signed_by: Annotated[
+        tuple[str, ...],
+        "SR-7: who signed the minutes; they are given with the count, so empty when "
+        "the election is called",
+    ] = ()
 
 
 def check_conduct(
@@ -125,8 +140,15 @@ def check_candidates(
 class Ballot:
     """A voter's ballot: candidate names in order (empty = blank ballot)."""
 
-    voter: str
-    ranking: tuple[str, ...]
+    voter: Annotated[
+        str,
+        "the id of the elector who cast it, on the roll of the polling day",
+    ]
+    ranking: Annotated[
+        tuple[str, ...],
+        "candidate ids in order of preference (one for plurality; empty = a blank "
+        "ballot)",
+    ]
 
 
 @dataclass(frozen=True, slots=True)

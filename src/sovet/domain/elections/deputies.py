@@ -18,7 +18,7 @@ in an open congress session the council sent them to.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from sovet.domain.bodies.ladder import CouncilSizeRule, council_size, term_end
 from sovet.domain.franchise.eligibility import polling_date
@@ -128,10 +128,21 @@ def terms_ended(state: FederationState, at: str) -> list[tuple[str, str]]:
 class RegisterConstituency(Command):
     """SR-6: a constituency electing ``seats`` deputies to ``council``."""
 
-    constituency: str
-    council: str
-    seats: int
-    electorate: int = 0  # recorded size, used only while no elector is registered
+    constituency: Annotated[
+        str,
+        "a new id for the constituency (a workplace, regiment, village …)",
+    ]
+    council: Annotated[str, "the id of the council it elects deputies to"]
+    seats: Annotated[
+        int,
+        "SR-6: number of deputies it elects (all the council's constituencies "
+        "together within the council's size)",
+    ]
+    electorate: Annotated[
+        int,
+        "number of electors, for sources with no named register (used only while "
+        "nobody is registered); 0 = not recorded",
+    ] = 0
 
 
 @event()
@@ -275,9 +286,13 @@ class SeatDeputy(Command):
     aggregate (``record_council_composition``), so it is not counted again.
     """
 
-    constituency: str
-    person: str
-    counted: bool = False
+    constituency: Annotated[str, "the id of the constituency the deputy sits for"]
+    person: Annotated[str, "the id of the sitting deputy (a registered person)"]
+    counted: Annotated[
+        bool,
+        "true when the deputy is already in the composition given by "
+        "record_council_composition (not counted twice)",
+    ] = False
 
 
 @event()

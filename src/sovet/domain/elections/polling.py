@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from sovet.counting.registry import get_method
 from sovet.domain.elections.conduct import (
@@ -121,13 +121,31 @@ class InConstituency(DomainEvent):
 class CallElection(Command):
     """SR-7: call an election (or by-election) for seats of a constituency."""
 
-    election: str
-    constituency: str
-    seats: int
-    polling_day: str
-    candidates: tuple[str, ...]
-    conduct: Conduct
-    method: str = ""
+    election: Annotated[str, "a new id for the election (e.g. by-election-1)"]
+    constituency: Annotated[str, "the id of the constituency"]
+    seats: Annotated[
+        int,
+        "number of seats to fill, at most its vacant seats not already being elected",
+    ]
+    polling_day: Annotated[
+        str,
+        "SR-7: the polling day, an ISO 8601 date not before the call",
+    ]
+    candidates: Annotated[
+        tuple[str, ...],
+        "SR-4/SR-5: ids of the candidates, each on a register and entitled to vote on "
+        "the polling day",
+    ]
+    conduct: Annotated[
+        Conduct,
+        "SR-7: who set the polling day, the election commission and the council's "
+        "representative",
+    ]
+    method: Annotated[
+        str,
+        "the counting method by name (e.g. plurality, irv, stv-scottish); empty = the "
+        "constitution's counting_method",
+    ] = ""
 
 
 @event()
@@ -232,10 +250,22 @@ def _called(state: FederationState, evt: ElectionCalled, ref: EventRef) -> None:
 class CountElection(Command):
     """SR-7: count an election: named ``ballots`` from the roll, or ``tallies``."""
 
-    election: str
-    minutes_signed_by: tuple[str, ...]
-    ballots: tuple[Ballot, ...] = ()
-    tallies: dict[str, int] = field(default_factory=dict)
+    election: Annotated[str, "the id of the called election"]
+    minutes_signed_by: Annotated[
+        tuple[str, ...],
+        "SR-7: who signed the minutes: a member of the election commission and the "
+        "council's representative",
+    ]
+    ballots: Annotated[
+        tuple[Ballot, ...],
+        "the ballots of electors on the roll of the polling day, one each (give "
+        "ballots or tallies, not both)",
+    ] = ()
+    tallies: Annotated[
+        dict[str, int],
+        "first-preference votes per candidate id, only where the constituency has no "
+        "register (historical results)",
+    ] = field(default_factory=dict)
 
 
 @event()

@@ -25,7 +25,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from sovet.counting.registry import get_method
 from sovet.counting.types import Profile
@@ -78,8 +78,16 @@ __all__ = [
 class SecretBallot:
     """DESIGN §6: one published ballot — its receipt and its ranking, no voter."""
 
-    receipt: str
-    ranking: tuple[str, ...]
+    receipt: Annotated[
+        str,
+        "the ballot's receipt: hex SHA-256 of the election id, the random ballot id "
+        "and the ranking",
+    ]
+    ranking: Annotated[
+        tuple[str, ...],
+        "candidate ids in order of preference (approval: the approved candidates, "
+        "sorted)",
+    ]
 
 
 def ranking_key(ranking: Sequence[str]) -> str:
@@ -130,7 +138,10 @@ def check_ranking(
 class OpenPoll(Command):
     """SR-7: open the secret poll of a called election on its polling day."""
 
-    election: str
+    election: Annotated[
+        str,
+        "the id of a called election; its poll opens on or after the polling day",
+    ]
 
 
 @command(
@@ -141,18 +152,34 @@ class OpenPoll(Command):
 class RecordVoteCast(Command):
     """SR-7: an elector of the roll voted in an open poll (the content is apart)."""
 
-    election: str
-    member: str
+    election: Annotated[str, "the id of the election whose poll is open"]
+    member: Annotated[
+        str,
+        "the id of the elector who voted, on the roll of the polling day (that they "
+        "voted, never how)",
+    ]
 
 
 @command(resource="polls", issuers=Issuers(ADMINISTRATOR, service_only=True))
 class ClosePoll(Command):
     """SR-7: close the poll, publish the shuffled ballots, count and publish."""
 
-    election: str
-    minutes_signed_by: tuple[str, ...]
-    ballots: tuple[SecretBallot, ...]
-    grouped: dict[str, int] = field(default_factory=dict)
+    election: Annotated[str, "the id of the election whose poll is open"]
+    minutes_signed_by: Annotated[
+        tuple[str, ...],
+        "SR-7: who signed the minutes: a member of the election commission and the "
+        "council's representative",
+    ]
+    ballots: Annotated[
+        tuple[SecretBallot, ...],
+        "the ballot box as one shuffled batch, one ballot per recorded voter, no "
+        "voter named",
+    ]
+    grouped: Annotated[
+        dict[str, int],
+        "the ballot store's count per ranking (a compact JSON list → ballots), "
+        "checked against the batch",
+    ] = field(default_factory=dict)
 
 
 @event()

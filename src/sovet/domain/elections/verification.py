@@ -11,7 +11,7 @@ and every vote held through them.
 from __future__ import annotations
 
 from dataclasses import field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from sovet.domain.elections.conduct import (
     CredentialsReport,
@@ -45,10 +45,21 @@ __all__ = ["AnnulElection", "ElectionAnnulled", "ElectionVerified", "VerifyElect
 class VerifyElection(Command):
     """SR-8: the credentials commission's report and the council's rulings."""
 
-    election: str
-    confirmed: tuple[str, ...]
-    contested: tuple[str, ...] = ()
-    decisions: dict[str, bool] = field(default_factory=dict)
+    election: Annotated[str, "the id of the counted election"]
+    confirmed: Annotated[
+        tuple[str, ...],
+        "SR-8: ids of the elected whose seats the credentials commission confirms",
+    ]
+    contested: Annotated[
+        tuple[str, ...],
+        "SR-8: ids of the elected whose seats it contests (each elected person is "
+        "either confirmed or contested)",
+    ] = ()
+    decisions: Annotated[
+        dict[str, bool],
+        "SR-8: the council's ruling on each contested seat, person id → true (seated) "
+        "or false (new election)",
+    ] = field(default_factory=dict)
 
 
 @event()
@@ -108,8 +119,12 @@ def _verified(state: FederationState, evt: ElectionVerified, ref: EventRef) -> N
 class AnnulElection(Command):
     """SR-8: the next higher body (or the final instance) annuls an election."""
 
-    election: str
-    by_body: str
+    election: Annotated[str, "the id of the election to annul"]
+    by_body: Annotated[
+        str,
+        "SR-8: the id of the annulling body: the council's next higher body, or the "
+        "final instance",
+    ]
 
 
 @event()

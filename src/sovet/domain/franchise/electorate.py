@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from sovet.domain.franchise.eligibility import (
     ExclusionMark,
@@ -52,10 +52,24 @@ __all__ = [
 class Exclusion:
     """SR-5: an exclusion as commands and events carry it (ISO dates)."""
 
-    category: str
-    since: str | None = None
-    until: str | None = None
-    note: str = ""
+    category: Annotated[
+        str,
+        "SR-5: the ground, one of the constitution's excluded_categories (e.g. "
+        "in_arrears, clergy)",
+    ]
+    since: Annotated[
+        str | None,
+        "the ISO 8601 date (YYYY-MM-DD) from which it applies; empty = from the start",
+    ] = None
+    until: Annotated[
+        str | None,
+        "the ISO 8601 date on which it stops applying (that day is free of it); "
+        "empty = no end",
+    ] = None
+    note: Annotated[
+        str,
+        "free text for the record, e.g. the sentence or the dues owed",
+    ] = ""
 
     def mark(self) -> ExclusionMark:
         """The ``ExclusionMark`` this stands for (``RuleViolation`` on bad dates)."""
@@ -85,11 +99,25 @@ def _day(value: str | None, key: str) -> date | None:
 class RegisterElector(Command):
     """SR-4/SR-5: record a person's franchise facts and constituency."""
 
-    person: str
-    birth_date: str
-    constituency: str
-    categories: tuple[str, ...] = ()
-    exclusions: tuple[Exclusion, ...] = ()
+    person: Annotated[str, "the id of a registered person"]
+    birth_date: Annotated[
+        str,
+        "SR-4: date of birth, ISO 8601 (YYYY-MM-DD); age is counted on each polling "
+        "day",
+    ]
+    constituency: Annotated[
+        str,
+        "the id of the constituency whose register the person joins",
+    ]
+    categories: Annotated[
+        tuple[str, ...],
+        "SR-4: the eligible categories the person belongs to (from the constitution's "
+        "eligible_categories, e.g. member)",
+    ] = ()
+    exclusions: Annotated[
+        tuple[Exclusion, ...],
+        "SR-5: grounds of exclusion already on record, each with its dates",
+    ] = ()
 
 
 @event()
@@ -153,8 +181,8 @@ def _registered(state: FederationState, evt: ElectorRegistered, _ref: EventRef) 
 class RecordExclusion(Command):
     """SR-5: record a ground of exclusion for a registered person."""
 
-    person: str
-    exclusion: Exclusion
+    person: Annotated[str, "the id of a person on a register of electors"]
+    exclusion: Annotated[Exclusion, "SR-5: the ground of exclusion with its dates"]
 
 
 @event()
@@ -209,9 +237,16 @@ class LowerVotingAge(Command):
     """SR-4 (art 64 note 2): a local council lowers the voting age, with the
     approval of a central body (the national congress or its executive)."""
 
-    council: str
-    min_age: int
-    approved_by: str | None = None
+    council: Annotated[str, "the id of the local council lowering its voting age"]
+    min_age: Annotated[
+        int,
+        "SR-4: the new voting age in years, below the constitution's min_age",
+    ]
+    approved_by: Annotated[
+        str | None,
+        "SR-4: the id of the central body approving it (the top congress or its "
+        "executive committee), where approval is needed",
+    ] = None
 
 
 @event()

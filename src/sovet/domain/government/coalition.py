@@ -12,6 +12,7 @@ Withdrawing the commitment vacates the offices held under it (SR-24).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
 from sovet.domain.congress.sessions import majority_faction
 from sovet.domain.government.records import OfferRecord, OfficeRecord
@@ -48,13 +49,22 @@ __all__ = [
 class OfferSeats(Command):
     """SR-23: the majority invites members of a minority faction into the government."""
 
-    offer: str
-    government: str
-    by_faction: str
-    to_faction: str
-    persons: tuple[str, ...]
-    offices: tuple[str, ...] = ()
-    titles: tuple[str, ...] = ()  # display names of new offices
+    offer: Annotated[str, "a new id for the offer"]
+    government: Annotated[
+        str,
+        "the id of the government (the offer may come before its list is submitted)",
+    ]
+    by_faction: Annotated[str, "SR-23: the id of the majority faction making the offer"]
+    to_faction: Annotated[str, "SR-23: the id of the minority faction invited"]
+    persons: Annotated[tuple[str, ...], "ids of the invited members of that faction"]
+    offices: Annotated[
+        tuple[str, ...],
+        "ids of the offices offered, one per person in the same order (or none)",
+    ] = ()
+    titles: Annotated[
+        tuple[str, ...],
+        "display titles of offices not yet on the list, one per office (or none)",
+    ] = ()
 
 
 @event()
@@ -167,8 +177,8 @@ def _open_offer(state: FederationState, offer_id: str, at: str) -> OfferRecord:
 class DeclineOffer(Command):
     """SR-23: the minority declines; the offices stay with the majority."""
 
-    offer: str
-    reason: str = ""
+    offer: Annotated[str, "the id of the open offer"]
+    reason: Annotated[str, "why the faction declines, as text"] = ""
 
 
 @event()
@@ -205,10 +215,22 @@ def _declined(state: FederationState, evt: OfferDeclined, ref: EventRef) -> None
 class AcceptOffer(Command):
     """SR-24: acceptance, valid only with both commitments and without changes."""
 
-    offer: str
-    subordinate_to_majority: bool
-    carry_out_programme: bool
-    changes: tuple[str, ...] = ()
+    offer: Annotated[str, "the id of the open offer"]
+    subordinate_to_majority: Annotated[
+        bool,
+        "SR-24: the faction commits to subordinate itself to the majority (must be "
+        "true)",
+    ]
+    carry_out_programme: Annotated[
+        bool,
+        "SR-24: the faction commits to carry out the programme the congress approved "
+        "(must be true)",
+    ]
+    changes: Annotated[
+        tuple[str, ...],
+        "SR-24/SR-25: changes to the list or programme asked for; any change makes it "
+        "a counter-demand and is refused",
+    ] = ()
 
 
 @event()
@@ -298,8 +320,8 @@ def _accepted(state: FederationState, evt: OfferAccepted, ref: EventRef) -> None
 class WithdrawCommitment(Command):
     """SR-24: the minority withdraws its commitment; its offices fall vacant."""
 
-    offer: str
-    reason: str = ""
+    offer: Annotated[str, "the id of the accepted offer"]
+    reason: Annotated[str, "why the commitment is withdrawn, as text"] = ""
 
 
 @event()

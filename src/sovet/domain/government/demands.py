@@ -6,6 +6,8 @@ of the competent body — a motion of kind ``adopt_demand`` — acts on it.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from sovet.domain.government.records import DemandRecord
 from sovet.domain.kernel.assembly import Assembly, MotionRecord
 from sovet.domain.kernel.messages import (
@@ -29,11 +31,18 @@ __all__ = ["DemandRecorded", "RecordDemand"]
 class RecordDemand(Command):
     """SR-25: record a demand (ultimatum); it changes nothing by itself."""
 
-    demand: str
-    by: str
-    addressed_to: str
-    conditions: tuple[str, ...] = ()
-    threat: str = ""
+    demand: Annotated[str, "a new id for the demand"]
+    by: Annotated[str, "who makes the demand, as text (a name; need not be registered)"]
+    addressed_to: Annotated[str, "the id of the body or session it is addressed to"]
+    conditions: Annotated[
+        tuple[str, ...],
+        "the demand's conditions, one text each",
+    ] = ()
+    threat: Annotated[
+        str,
+        "SR-25: what is threatened if it is refused (walk-out, resignation, strike), "
+        "as text",
+    ] = ""
 
 
 @event()

@@ -13,6 +13,8 @@ higher body's decision (SR-32).
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from sovet.domain.government.holds import BreachRecorded
 from sovet.domain.kernel.assembly import Assembly, DecisionRecord
 from sovet.domain.kernel.messages import (
@@ -70,9 +72,16 @@ def _bound(state: FederationState, person: str, record: DecisionRecord) -> None:
 class DeclareDissent(Command):
     """SR-31: a written declaration disclaiming responsibility for a decision."""
 
-    decision: str
-    person: str
-    text: str
+    decision: Annotated[
+        str,
+        "SR-31: the id of the binding decision (the carried decision or programme "
+        "motion)",
+    ]
+    person: Annotated[
+        str,
+        "the id of the member declaring dissent, who is bound by the decision",
+    ]
+    text: Annotated[str, "SR-31: the written declaration"]
 
 
 @event()
@@ -123,11 +132,25 @@ _ACTS = ("public_criticism", "contrary_action", "leave_body")
 class ActAgainstDecision(Command):
     """SR-31: a member acts against a binding decision (recorded as a breach)."""
 
-    decision: str
-    person: str
-    act: str  # public_criticism | contrary_action | leave_body
-    disruptive: bool = True
-    description: str = ""
+    decision: Annotated[
+        str,
+        "SR-31: the id of the binding decision (the carried decision or programme "
+        "motion)",
+    ]
+    person: Annotated[
+        str,
+        "the id of the member who acted, who is bound by the decision",
+    ]
+    act: Annotated[str, "SR-31: public_criticism, contrary_action or leave_body"]
+    disruptive: Annotated[
+        bool,
+        "SR-31: whether public criticism disrupted the decided action (if not, it is "
+        "no breach where the constitution allows it)",
+    ] = True
+    description: Annotated[
+        str,
+        "what was done, in words, for the record (default: the kind of act)",
+    ] = ""
 
 
 @decides(ActAgainstDecision)

@@ -10,6 +10,8 @@ condition the constitution lists in ``expiry.expiry_events`` (e.g.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from sovet.domain.government.records import ExpiryRecord
 from sovet.domain.kernel.messages import (
     SECRETARY,
@@ -33,9 +35,13 @@ _DERIVED = ("next_congress", "executive_forms_new", "withdrawn_by_majority")
 class RecordExpiryEvent(Command):
     """SR-26: record that ``condition`` happened for congress body ``body``."""
 
-    condition: str
-    body: str
-    note: str = ""
+    condition: Annotated[
+        str,
+        "SR-26: the end condition that happened, one the constitution lists and no "
+        "decision derives (e.g. council_reelection)",
+    ]
+    body: Annotated[str, "the id of the congress body whose governments' mandates end"]
+    note: Annotated[str, "free text for the record"] = ""
 
 
 @event()

@@ -14,6 +14,7 @@ executive committee (SR-27).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from sovet.domain.congress.executive import current_executive
 from sovet.domain.congress.sessions import bloc_share, majority_faction
@@ -47,9 +48,12 @@ __all__ = [
 class Nomination:
     """SR-21: one office on the list and its nominee (``None``: left vacant)."""
 
-    office: str
-    person: str | None = None
-    title: str = ""
+    office: Annotated[str, "the office's id (e.g. interior)"]
+    person: Annotated[
+        str | None,
+        "the id of the nominee; leave out to keep the office vacant",
+    ] = None
+    title: Annotated[str, "the office's display title (e.g. Interior)"] = ""
 
 
 @command(
@@ -59,12 +63,25 @@ class Nomination:
 class SubmitGovernmentList(Command):
     """SR-1/SR-21: the majority faction's leadership submits its list."""
 
-    government: str
-    name: str
-    assembly: str
-    nominated_by: str
-    offices: tuple[Nomination, ...]
-    programme: str | None = None
+    government: Annotated[str, "a new id for the government (e.g. sovnarkom)"]
+    name: Annotated[str, "the government's display name"]
+    assembly: Annotated[
+        str,
+        "SR-1/SR-21: the id of the sitting congress session or executive committee it "
+        "goes to (per formed_by)",
+    ]
+    nominated_by: Annotated[
+        str,
+        "SR-21: the id of the nominating faction, the majority of the congress",
+    ]
+    offices: Annotated[
+        tuple[Nomination, ...],
+        "the offices on the list, each with its nominee (at least one office)",
+    ]
+    programme: Annotated[
+        str | None,
+        "the programme or decree the government is formed on, as text, if any",
+    ] = None
 
 
 @event()

@@ -10,6 +10,8 @@ from a government office vacates it (SR-30); the government goes on.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from sovet.domain.government.records import BreachRecord, HoldRecord, ResignationRecord
 from sovet.domain.kernel.messages import (
     SECRETARY,
@@ -40,11 +42,21 @@ __all__ = [
 class PlaceHold(Command):
     """SR-29: ``body`` decides resignations wait for the named organisations."""
 
-    hold: str
-    body: str
-    persons: tuple[str, ...]
-    until: tuple[str, ...]
-    scope: tuple[str, ...] = ()  # bodies/governments covered (default: ``body``)
+    hold: Annotated[str, "a new id for the hold"]
+    body: Annotated[str, "SR-29: the id of the body deciding the hold"]
+    persons: Annotated[
+        tuple[str, ...],
+        "ids of the members whose resignations must wait",
+    ]
+    until: Annotated[
+        tuple[str, ...],
+        "SR-29: ids of the organisations (registered bodies) whose position they must "
+        "wait for",
+    ]
+    scope: Annotated[
+        tuple[str, ...],
+        "ids of the bodies or governments the hold covers; empty = the deciding body",
+    ] = ()
 
 
 @event()
@@ -108,8 +120,12 @@ def _placed(state: FederationState, evt: HoldPlaced, ref: EventRef) -> None:
 class RecordPosition(Command):
     """SR-29: an organisation named in a hold has taken its position."""
 
-    hold: str
-    organisation: str
+    hold: Annotated[str, "the id of the hold"]
+    organisation: Annotated[
+        str,
+        "the id of the organisation, one the hold waits for, that has taken its "
+        "position",
+    ]
 
 
 @event()
@@ -152,10 +168,17 @@ def _taken(state: FederationState, evt: PositionTaken, ref: EventRef) -> None:
 class Resign(Command):
     """SR-29/SR-30: ``person`` resigns from a body, or from a government ``office``."""
 
-    person: str
-    body: str  # a body id, or a government id with ``office``
-    office: str | None = None
-    statement: str = ""
+    person: Annotated[str, "the id of the person resigning"]
+    body: Annotated[
+        str,
+        "the id of the body left, or of the government when an office is given",
+    ]
+    office: Annotated[
+        str | None,
+        "SR-30: the id of the government office resigned from (it falls vacant); "
+        "empty = leaving the body",
+    ] = None
+    statement: Annotated[str, "the resignation statement, as text"] = ""
 
 
 @event()

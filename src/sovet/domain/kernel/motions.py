@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Annotated
 
 from sovet.domain.kernel.assembly import (
     Assembly,
@@ -109,15 +110,43 @@ _BASES = ("votes_cast", "present", "seated")
 class ProposeMotion(Command):
     """SR-19: put a motion of ``kind`` to an assembly (majority may be stricter)."""
 
-    motion: str
-    assembly: str
-    kind: str
-    text: str
-    subject: str | None = None
-    office: str | None = None
-    person: str | None = None
-    majority: str | None = None
-    basis: str | None = None
+    motion: Annotated[str, "a new id for the motion"]
+    assembly: Annotated[
+        str,
+        "the id of the sitting congress session or executive committee that votes on "
+        "it",
+    ]
+    kind: Annotated[
+        str,
+        "SR-19: general, confidence, programme, decision, approve_government, "
+        "confirm_government, withdraw_government, recall_officer, fill_vacancy, "
+        "rename_government or adopt_demand",
+    ]
+    text: Annotated[str, "the motion's wording (for rename_government, the new name)"]
+    subject: Annotated[
+        str | None,
+        "what it acts on: the government id (government kinds, recall_officer, "
+        "fill_vacancy), the demand id (adopt_demand) or a decision it sets aside "
+        "(SR-32)",
+    ] = None
+    office: Annotated[
+        str | None,
+        "SR-22/SR-30: the office id, for recall_officer and fill_vacancy",
+    ] = None
+    person: Annotated[
+        str | None,
+        "SR-30: the id of the person appointed, for fill_vacancy",
+    ] = None
+    majority: Annotated[
+        str | None,
+        "SR-19: simple, absolute or two_thirds, never weaker than the constitution's; "
+        "empty = the constitution's",
+    ] = None
+    basis: Annotated[
+        str | None,
+        "SR-19: what the majority is counted of: votes_cast, present or seated; empty "
+        "= the constitution's",
+    ] = None
 
 
 @event()
@@ -266,7 +295,7 @@ def carries(
 class CloseMotion(Command):
     """SR-19: close the vote: carried or failed by the required majority."""
 
-    motion: str
+    motion: Annotated[str, "the id of the open motion"]
 
 
 @event()
@@ -366,8 +395,12 @@ def _close_motion(state: FederationState, cmd: CloseMotion) -> list[DomainEvent]
 class RecordUnrecordedOutcome(Command):
     """SR-19: "adopted by majority, no count" — checked against the composition."""
 
-    motion: str
-    supported_by: tuple[str, ...]
+    motion: Annotated[str, "the id of the open motion, with no votes recorded"]
+    supported_by: Annotated[
+        tuple[str, ...],
+        "SR-19: ids of the factions that carried it; those present must make the "
+        "required majority",
+    ]
 
 
 @decides(RecordUnrecordedOutcome)

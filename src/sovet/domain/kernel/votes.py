@@ -13,6 +13,8 @@ recording and flagging it: an invalid vote must not count towards a majority).
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from sovet.domain.kernel.assembly import Assembly, MotionRecord
 from sovet.domain.kernel.messages import (
     SECRETARY,
@@ -35,18 +37,22 @@ __all__ = ["VoteByCount", "VoteByName", "VotesCast", "check_instructions"]
 class VoteByName(Command):
     """SR-19: named votes (``person → yes|no|abstain``) of decisive delegates."""
 
-    motion: str
-    votes: dict[str, str]
+    motion: Annotated[str, "the id of the open motion"]
+    votes: Annotated[
+        dict[str, str],
+        "SR-19: each vote by name, person id → yes, no or abstain (decisive delegates "
+        "present)",
+    ]
 
 
 @command(resource="motions", issuers=Issuers(SECRETARY, field="motion", reach="motion"))
 class VoteByCount(Command):
     """SR-19: votes of delegates credentialed in bulk, as counts."""
 
-    motion: str
-    yes: int = 0
-    no: int = 0
-    abstain: int = 0
+    motion: Annotated[str, "the id of the open motion"]
+    yes: Annotated[int, "number of votes for"] = 0
+    no: Annotated[int, "number of votes against"] = 0
+    abstain: Annotated[int, "number of abstentions"] = 0
 
 
 @event()

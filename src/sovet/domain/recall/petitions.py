@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from sovet.domain.elections.deputies import constituency_of
 from sovet.domain.franchise.electorate import roll_of
@@ -140,9 +140,15 @@ def petition_progress(
 class OpenRecallPetition(Command):
     """SR-9/SR-10: open a petition to recall a constituency's deputy."""
 
-    petition: str
-    constituency: str
-    deputy: str
+    petition: Annotated[str, "a new id for the petition"]
+    constituency: Annotated[
+        str,
+        "the id of the constituency, which must have a register of electors",
+    ]
+    deputy: Annotated[
+        str,
+        "the id of the deputy holding a seat there whose recall is sought",
+    ]
 
 
 @command(
@@ -152,8 +158,12 @@ class OpenRecallPetition(Command):
 class SignRecallPetition(Command):
     """SR-10: an elector of the constituency signs a recall petition, once."""
 
-    petition: str
-    member: str
+    petition: Annotated[str, "the id of the open petition"]
+    member: Annotated[
+        str,
+        "SR-10: the id of the elector signing, on the constituency's roll of the day "
+        "(once each)",
+    ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -36,7 +36,7 @@ through ``apportion_congress`` and its credentials.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from sovet.domain.elections.deputies import SeatHolder, constituency_of, unseat
 from sovet.domain.franchise.electorate import roll_of
@@ -83,8 +83,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _RecallStep(Command):
-    constituency: str
-    deputy: str
+    constituency: Annotated[str, "the id of the constituency the deputy sits for"]
+    deputy: Annotated[str, "the id of the deputy whose recall is sought"]
 
 
 @command(
@@ -99,15 +99,26 @@ class PetitionRecall(_RecallStep):
     against its recorded electorate instead.
     """
 
-    signers: tuple[str, ...] = ()
-    signatures: int | None = None
+    signers: Annotated[
+        tuple[str, ...],
+        "SR-10: ids of the electors who signed, checked against the roll of the day",
+    ] = ()
+    signatures: Annotated[
+        int | None,
+        "SR-10: number of signatures, only where the constituency has no register "
+        "(against its recorded electorate)",
+    ] = None
 
 
 @command(resource="constituencies", issuers=Issuers(SECRETARY, field="by_body"))
 class OrderReElection(_RecallStep):
     """SR-10 ``re_election``: the council (on a demand) or a congress orders it."""
 
-    by_body: str
+    by_body: Annotated[
+        str,
+        "SR-10: the id of the body ordering it: the constituency's council after the "
+        "voters' demand, or a congress",
+    ]
 
 
 @command(
@@ -117,9 +128,12 @@ class OrderReElection(_RecallStep):
 class HoldRecallVote(_RecallStep):
     """SR-10 ``recall_vote``: the yes/no vote a petition called."""
 
-    yes: int
-    no: int
-    blank: int = 0
+    yes: Annotated[int, "SR-10: number of votes to recall the deputy"]
+    no: Annotated[int, "SR-10: number of votes against the recall"]
+    blank: Annotated[
+        int,
+        "number of blank ballots (they count towards turnout only)",
+    ] = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
