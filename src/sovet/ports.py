@@ -2,7 +2,7 @@
 
 Adapters (``sovet.adapters``) implement them. Storage errors live here::
 
-    SovetError (sovet.domain.errors)
+    SovetError (sovet.errors)
     └── StorageError            the store failed to do what was asked
         └── ConcurrencyConflict another writer got there first (UNIQUE(stream, version))
             └── DuplicateEntry  a second vote or signature (UNIQUE(…, member))

@@ -161,7 +161,7 @@ class Declaration:
     ``name`` (the scenario key and URL segment: the class name in snake_case),
     ``resource`` (the API resource: ``POST /api/{resource}/commands/{name}``),
     ``issuers``, ``ballot`` (the field that carries a secret ballot, if any),
-    ``summary`` (the docstring's first line), ``fields`` (each field's
+    ``summary`` (the docstring's first paragraph), ``fields`` (each field's
     description, from ``Annotated[type, "description"]``) and ``aliases``
     (old names that still work after a rename).
     """
@@ -181,6 +181,11 @@ def snake_case(name: str) -> str:
         f"_{ch.lower()}" if ch.isupper() and i else ch.lower()
         for i, ch in enumerate(name)
     )
+
+
+def first_paragraph(text: str) -> str:
+    """The first paragraph of a docstring, on one line."""
+    return " ".join(text.strip().split("\n\n", 1)[0].split())
 
 
 def descriptions(cls: type[Any]) -> dict[str, str]:
@@ -223,7 +228,7 @@ def command(
             name=name,
             resource=resource,
             issuers=issuers,
-            summary=(made.__doc__ or name).strip().splitlines()[0],
+            summary=first_paragraph(made.__doc__ or name),
             fields=descriptions(made),
             ballot=ballot,
             aliases=aliases,

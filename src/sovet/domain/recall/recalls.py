@@ -78,7 +78,7 @@ __all__ = [
 ]
 
 
-# --- commands and events (registered with ``sovet.domain.registry``) ---
+# --- commands and events (declared with ``sovet.domain.kernel.messages``) ---
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
