@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from sovet.ballots import BallotFile, read_blt, write_blt
-from sovet.counting.registry import COUNTING_METHODS, count, load_methods
+from sovet.counting.methods import COUNTING_METHODS, count
 from sovet.counting.types import Profile
 
 SEED = 20261126
@@ -263,7 +263,6 @@ def blt_round_trip_check(profile: Profile, seats: int) -> None:
 
 
 def run(cases: list[tuple[int, int, int]], repeat: int, peers_cap: int) -> list[Row]:
-    load_methods()
     rows: list[Row] = []
     for n_ballots, n_cands, seats in cases:
         case = f"{n_ballots // 1000}k×{n_cands}c×{seats}s"

@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 
 from sovet.ballots.blt import read_blt
-from sovet.counting.registry import count
+from sovet.counting.methods import count
 from sovet.counting.types import CountResult
 
 WARDS = {

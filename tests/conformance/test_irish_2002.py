@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from sovet.ballots.blt import read_blt
-from sovet.counting.registry import count
+from sovet.counting.methods import count
 
 OFFICIAL = {
     "dublin_north_2002": {

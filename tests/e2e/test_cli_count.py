@@ -23,9 +23,8 @@ from sovet.cli.render_count import (
     dumps_exact,
     exact_number,
 )
-from sovet.counting.registry import COUNTING_METHODS, count, load_methods
+from sovet.counting.methods import COUNTING_METHODS, count
 
-load_methods()
 METHODS = sorted(COUNTING_METHODS)
 WARD9 = "scot-edinburgh-2022/edinburgh_2022_ward9.blt"
 KEYS = ["method", "seats", "quota", "elected", "rounds", "exhausted", "ties"]

@@ -39,7 +39,7 @@ from pref_voting.profiles_with_ties import ProfileWithTies
 from pref_voting.proportional_methods import stv_scottish
 from pref_voting.scoring_methods import plurality
 
-from sovet.counting.registry import count
+from sovet.counting.methods import count
 from sovet.counting.types import CountResult, Profile, TieBreak
 from tests.strategies import complete_profiles, profiles
 

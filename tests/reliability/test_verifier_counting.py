@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sovet.ballots.blt import read_blt
-from sovet.counting.registry import count
+from sovet.counting.methods import count
 from sovet.counting.types import CountResult, Profile, TieBreak
 from tests.reliability.helpers import verifier
 

@@ -19,7 +19,7 @@ from rich.markup import escape
 from sovet.ballots import read_ballots
 from sovet.cli.edge import EXIT_ERROR
 from sovet.cli.render_count import count_json, count_tables, dumps_exact, format_number
-from sovet.counting.registry import get_method
+from sovet.counting.methods import get_method
 from sovet.counting.types import CountResult, TieBreak
 from sovet.errors import SovetError
 

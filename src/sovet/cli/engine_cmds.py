@@ -9,16 +9,15 @@ that fails verification exits 1 (``EXIT_VERIFY``).
 from __future__ import annotations
 
 import dataclasses
-import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress
 
-from sovet.cli import render
+from sovet.cli import ledger_cmds, render
 from sovet.cli.edge import EXIT_ERROR, EXIT_VERIFY, console, edge, errors
+from sovet.cli.options import DbOption, Format, FormatOption, print_json
 from sovet.errors import InputError
 from sovet.presets.loader import (
     available_presets,
@@ -42,31 +41,6 @@ __all__ = ["EXIT_ERROR", "EXIT_VERIFY", "register"]
 
 PROGRESS_FROM = 50
 """``run`` shows a progress bar instead of the narrative above this many steps."""
-
-
-class Format(StrEnum):
-    """Output format."""
-
-    text = "text"
-    json = "json"
-
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database: a SQLite file path or a postgresql:// URL "
-        "(default: $SOVET_DB or ./sovet.db).",
-        show_default=False,
-    ),
-]
-FormatOption = Annotated[
-    Format, typer.Option("--format", help="Output as readable text or as JSON.")
-]
-
-
-def _print_json(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def _narrate(narrator: render.Narrator, item: AppliedStep) -> None:
@@ -158,7 +132,7 @@ def demo(
             if text and branch.key != "history":
                 render.render_legitimacy(console, answer, label=branch.label)
     if not text:
-        _print_json(result)
+        print_json(result)
         return
     console.rule(f"[bold]The answer, from the historical log in {db}[/bold]")
     render.render_legitimacy(console, result["history"]["legitimacy"])
@@ -248,7 +222,7 @@ def legitimacy(
         when = at or services.clock.now().isoformat(timespec="seconds")
         answer = legitimacy_at(services.uow(), when, cache=services.cache)
     if output is Format.json:
-        _print_json(answer)
+        print_json(answer)
     else:
         render.render_legitimacy(console, answer)
 
@@ -287,7 +261,7 @@ def whatif(
             services.uow(), steps, at, source=str(scenario), scratch=services.scratch
         )
     if output is Format.json:
-        _print_json(result.to_json())
+        print_json(result.to_json())
     else:
         console.rule("[bold magenta]HYPOTHETICAL steps (on a copy)[/bold magenta]")
         narrator = render.Narrator(console)
@@ -299,7 +273,6 @@ def whatif(
 
 def register(app: typer.Typer) -> None:
     """Add the engine commands to the ``sovet`` app (with ``ledger_cmds``')."""
-    from sovet.cli import ledger_cmds
 
     for function in (
         demo,

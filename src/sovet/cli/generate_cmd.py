@@ -13,12 +13,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sovet.cli.edge import console, edge, errors
-from sovet.cli.engine_cmds import (
-    DbOption,
-    Format,
-    FormatOption,
-    _print_json,
-)
+from sovet.cli.options import DbOption, Format, FormatOption, print_json
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
 from sovet.services.generate import expected_events, generate, plan_for
@@ -76,7 +71,7 @@ def generate_cmd(
         "seconds": round(elapsed, 2),
     }
     if output is Format.json:
-        _print_json(summary)
+        print_json(summary)
         return
     console.print(
         f"{result.events:,} events written to {services.location} in {elapsed:.1f} s "

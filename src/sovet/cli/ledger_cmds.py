@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from sovet.cli.edge import console, edge
-from sovet.cli.engine_cmds import DbOption
+from sovet.cli.options import DbOption
 from sovet.errors import InputError
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head

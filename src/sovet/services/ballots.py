@@ -57,7 +57,7 @@ from sovet.adapters.memory import InMemoryUnitOfWork
 from sovet.adapters.memory_ballots import InMemoryBallotUnitOfWork
 from sovet.adapters.sql import SqlUnitOfWork
 from sovet.adapters.sql.ballots_schema import SqlBallotUnitOfWork
-from sovet.counting.registry import get_method
+from sovet.counting.methods import get_method
 from sovet.domain import Command, FederationState, event_from_stored
 from sovet.domain.elections.polling import ElectionCounted, ElectionRecord, election_of
 from sovet.domain.elections.polls import (

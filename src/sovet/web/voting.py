@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from sovet.counting.registry import get_method
+from sovet.counting.methods import get_method
 from sovet.domain.elections.polling import election_of
 from sovet.domain.recall.petitions import petition_of, petition_progress
 from sovet.errors import InputError, SovetError

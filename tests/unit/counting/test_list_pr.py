@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from sovet.counting.apportionment import apportion
-from sovet.counting.registry import count, get_method
+from sovet.counting.methods import count, get_method
 from sovet.counting.types import Profile, TieBreak
 from sovet.errors import RuleViolation
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from sovet.counting.registry import count, get_method
+from sovet.counting.methods import count, get_method
 from sovet.counting.types import CountResult, Profile, TieBreak
 from sovet.errors import RuleViolation, UnknownCountingMethod
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sovet.counting.registry import count, get_method
+from sovet.counting.methods import count, get_method
 from sovet.counting.types import Profile, Round, TieBreak
 from sovet.errors import RuleViolation
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pref_voting.profiles_with_ties import ProfileWithTies
 from pref_voting.proportional_methods import stv_meek as pv_meek
 
-from sovet.counting.registry import count, get_method
+from sovet.counting.methods import count, get_method
 from sovet.counting.stv_meek import SCALE, distribute, reduce_for_round
 from sovet.counting.types import Profile, TieBreak
 from sovet.errors import RuleViolation

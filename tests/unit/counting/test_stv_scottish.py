@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sovet.counting._ranked import earlier_stage
-from sovet.counting.registry import count
+from sovet.counting.methods import count
 from sovet.counting.types import CountResult, Profile, TieBreak
 from sovet.errors import RuleViolation
 

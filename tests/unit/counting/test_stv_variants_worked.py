@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from sovet.counting.registry import count
+from sovet.counting.methods import count
 from sovet.counting.stv_meek import SCALE
 from sovet.counting.types import Profile
 

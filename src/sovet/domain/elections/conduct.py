@@ -18,7 +18,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Annotated
 
-from sovet.counting.registry import get_method
+from sovet.counting.methods import get_method
 from sovet.counting.types import CountResult, Profile, TieBreak
 from sovet.domain.bodies.ladder import (
     CITY_DIRECT_LEVELS_1918,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated
 
-from sovet.counting.registry import get_method
+from sovet.counting.methods import get_method
 from sovet.domain.elections.conduct import (
     Ballot,
     Conduct,

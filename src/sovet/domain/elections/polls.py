@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 
-from sovet.counting.registry import get_method
+from sovet.counting.methods import get_method
 from sovet.counting.types import Profile
 from sovet.domain.elections.conduct import (
     Conduct,
