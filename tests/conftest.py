@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-REFERENCE_DATA = SHARED / "reference-data"
+REFERENCE_DATA = REPO / "tests" / "data"
+"""Reference elections and ledger vectors, each set with its PROVENANCE.md."""
 
 settings.register_profile(
     "default",
@@ -25,7 +25,7 @@ settings.load_profile(os.environ.get("SOVET_HYPOTHESIS_PROFILE", "default"))
 
 @pytest.fixture(scope="session")
 def reference_data() -> Path:
-    """``../shared/reference-data`` beside the repository (present in CI too)."""
+    """``tests/data``: the reference data sets kept in the repository."""
     if not REFERENCE_DATA.is_dir():
         pytest.fail(f"reference data not found at {REFERENCE_DATA}")
     return REFERENCE_DATA

@@ -19,11 +19,9 @@ from sovet.ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from tests.conftest import REFERENCE_DATA
 
-VECTORS = (
-    Path(__file__).resolve().parents[3].parent
-    / "shared/reference-data/ledger-vectors/rfc6962_merkle.json"
-)
+VECTORS = REFERENCE_DATA / "ledger-vectors/rfc6962_merkle.json"
 
 
 def _vectors() -> dict[str, Any]:
