@@ -1,27 +1,24 @@
 """The same API on PostgreSQL: accounts, login, CSRF, commands and refusals.
 
-Marked ``postgres``: the server of ``SOVET_TEST_DATABASE_URL`` (default
-``postgresql+psycopg://127.0.0.1:5432/test``), a fresh schema of its own per
-test (``with_schema`` from ``tests/integration/conftest.py``).
+Marked ``postgres``: the server of the ``postgres`` fixture
+(``SOVET_TEST_DATABASE_URL``, default ``postgresql+psycopg://127.0.0.1:5432/test``),
+a fresh schema of its own per test (``Postgres.schema`` in ``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 from sovet.presets.loader import preset_file
 from sovet.server import create_app
 from sovet.services.accounts import open_accounts
 from sovet.services.bootstrap import Services, bootstrap
 from sovet.services.scenario import apply_steps, read_scenario, steps_to_run
-from tests.integration.conftest import server_url, with_schema
+from tests.conftest import Postgres
 
 pytestmark = pytest.mark.postgres
 
@@ -29,28 +26,19 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture
-def pg_services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
+def pg_services(
+    postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Services]:
     """Services on a fresh PostgreSQL schema holding the union example."""
     monkeypatch.setenv("SOVET_KEY_FILE", str(tmp_path / "pg.key"))
-    server = server_url()
-    schema = f"sovet_api_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as e:
-        admin.dispose()
-        pytest.skip(f"no PostgreSQL at {server}: {e.orig}")
-    try:
-        with bootstrap(with_schema(server, schema), create=True) as services:
-            scenario = read_scenario(preset_file("union", "scenario_example.toml"))
-            steps = steps_to_run(scenario, services.uow(), cache=services.cache)
-            list(apply_steps(services.uow, steps, source="union", cache=services.cache))
-            yield services
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with (
+        postgres.schema("sovet_api") as url,
+        bootstrap(url, create=True) as services,
+    ):
+        scenario = read_scenario(preset_file("union", "scenario_example.toml"))
+        steps = steps_to_run(scenario, services.uow(), cache=services.cache)
+        list(apply_steps(services.uow, steps, source="union", cache=services.cache))
+        yield services
 
 
 def _head(services: Services) -> tuple[int, str]:

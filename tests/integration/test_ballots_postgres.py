@@ -2,19 +2,18 @@
 all-or-nothing, retries.
 
 Each test runs on a fresh SQLite file and (marked ``postgres``) on a fresh
-schema of the server of ``SOVET_TEST_DATABASE_URL`` (see ``conftest.py``).
+schema of the server of the ``postgres`` fixture (``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg.errors
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
 import sovet.counting.irv  # registers "irv"
@@ -31,7 +30,7 @@ from sovet.services.ballots import (
     verify_receipt,
 )
 from sovet.services.bootstrap import Services, bootstrap
-from tests.integration.conftest import server_url, with_schema
+from tests.conftest import Postgres
 from tests.unit.services.ballot_world import town_with_election
 
 assert sovet.counting.irv
@@ -50,22 +49,15 @@ def services(
             open_poll(found, "e1", at=DAY)
             yield found
         return
-    request.getfixturevalue("postgres_url")  # skips when no server answers
-    schema = f"sovet_ballots_{uuid.uuid4().hex[:12]}"
-    url = server_url().replace("postgresql://", "postgresql+psycopg://", 1)
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    postgres: Postgres = request.getfixturevalue("postgres")  # fails if none answers
     monkeypatch.setenv("SOVET_KEY_FILE", str(tmp_path / "pg.key"))
-    try:
-        with bootstrap(with_schema(url, schema), create=True) as found:
-            town_with_election(found, electors=200)
-            open_poll(found, "e1", at=DAY)
-            yield found
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with (
+        postgres.schema("sovet_ballots") as url,
+        bootstrap(url, create=True) as found,
+    ):
+        town_with_election(found, electors=200)
+        open_poll(found, "e1", at=DAY)
+        yield found
 
 
 def counts(services: Services) -> dict[str, int]:

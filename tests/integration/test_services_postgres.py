@@ -1,21 +1,17 @@
 """The services on PostgreSQL: the union example runs, verifies and round-trips.
 
-Marked ``postgres``: it needs the server of ``SOVET_TEST_DATABASE_URL`` (default
-``postgresql+psycopg://127.0.0.1:5432/test``) and uses a schema of its own.
+Marked ``postgres``: it needs the server of the ``postgres`` fixture
+(``SOVET_TEST_DATABASE_URL``, default ``postgresql+psycopg://127.0.0.1:5432/test``)
+and uses a schema of its own.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 from sovet.presets.loader import preset_file
 from sovet.services.bootstrap import bootstrap
@@ -23,34 +19,16 @@ from sovet.services.checkpoints import sign_head
 from sovet.services.queries import legitimacy_at, verify_log
 from sovet.services.scenario import apply_steps, read_scenario, steps_to_run
 from sovet.services.transfer import export_log, import_log
+from tests.conftest import Postgres
 
 pytestmark = pytest.mark.postgres
 
-SERVER = os.environ.get(
-    "SOVET_TEST_DATABASE_URL", "postgresql+psycopg://127.0.0.1:5432/test"
-)
-
 
 @pytest.fixture
-def schema_url() -> Iterator[str]:
+def schema_url(postgres: Postgres) -> Iterator[str]:
     """A URL whose connections use a fresh schema, dropped afterwards."""
-    schema = f"sovet_services_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as error:
-        admin.dispose()
-        if "SOVET_TEST_DATABASE_URL" in os.environ:
-            pytest.fail(f"PostgreSQL at {SERVER} does not answer: {error.orig}")
-        pytest.skip(f"no PostgreSQL at {SERVER}")
-    separator = "&" if "?" in SERVER else "?"
-    try:
-        yield f"{SERVER}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres.schema("sovet_services") as url:
+        yield url
 
 
 def test_union_example_on_postgres_then_exported_to_sqlite(

@@ -13,20 +13,17 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy import create_engine, text
 
 from sovet.services import ballots
 from sovet.services.bootstrap import bootstrap
-from tests.conftest import REPO
+from tests.conftest import REPO, Postgres
 from tests.e2e.web.world import PASSWORD, build_world
-from tests.integration.conftest import with_schema
 
 pytestmark = pytest.mark.browser
 
@@ -102,34 +99,29 @@ def _environment(tmp: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def world_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def world_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
     """The flows' world on PostgreSQL (a fresh schema) when configured, else SQLite."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     tmp = tmp_path_factory.mktemp("browser")
-    url = os.environ.get("SOVET_TEST_DATABASE_URL")
-    if not url:
+    if not os.environ.get("SOVET_TEST_DATABASE_URL"):
         db = str(tmp / "world.db")
         build_world(db)
         yield db, tmp
         return
-    schema = f"sovet_web_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    postgres: Postgres = request.getfixturevalue("postgres")  # fails if none answers
     before = os.environ.get("SOVET_KEY_FILE")
     os.environ["SOVET_KEY_FILE"] = str(tmp / "sovet.key")
     try:
-        db = with_schema(url, schema)
-        build_world(db)
-        yield db, tmp
+        with postgres.schema("sovet_web") as db:
+            build_world(db)
+            yield db, tmp
     finally:
         if before is None:
             os.environ.pop("SOVET_KEY_FILE", None)
         else:
             os.environ["SOVET_KEY_FILE"] = before
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")
