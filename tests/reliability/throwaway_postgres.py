@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL cluster for the crash tests (issue 5 item 11).
 
-Created with ``initdb`` in a temporary directory and run with ``pg_ctl`` as the
-``postgres`` user on a free port, never touching the machine's shared server.
+Created with ``initdb`` in a temporary directory and run with ``pg_ctl`` on a
+free port (as the ``postgres`` user when the tests run as root, else as the
+current user), never touching the machine's shared server.
 ``crash()`` sends SIGKILL to the postmaster and to each of its children (by
 process id), as a power cut would end them; ``start()`` then runs crash
 recovery. ``stop()`` ends the cluster and ``remove()`` deletes it.
@@ -37,13 +38,20 @@ def _bin(name: str) -> str | None:
 def available() -> str | None:
     """Why a throwaway cluster cannot be made here, or ``None`` when it can."""
     if _bin("initdb") is None or _bin("pg_ctl") is None:
-        return "initdb/pg_ctl not installed"
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        return "no postgres user"
-    if os.geteuid() != 0 and pwd.getpwuid(os.geteuid()).pw_name != "postgres":
-        return "must run as root (to become postgres) or as postgres"
+        return (
+            "PostgreSQL's server programs (initdb, pg_ctl) are neither on the PATH "
+            "nor in /usr/lib/postgresql/*/bin: install them (Debian: "
+            "`apt-get install postgresql`)"
+        )
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return (
+                "running as root, which PostgreSQL refuses, and there is no "
+                "postgres user to run it as: install Debian's postgresql package "
+                "(it creates the user) or run the tests as an ordinary user"
+            )
     return None
 
 
@@ -54,8 +62,9 @@ class Cluster:
         self.root = Path(tempfile.mkdtemp(prefix="sovet-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
-        user = pwd.getpwnam("postgres")
-        os.chown(self.root, user.pw_uid, user.pw_gid)
+        if os.geteuid() == 0:  # PostgreSQL will not run as root
+            user = pwd.getpwnam("postgres")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
         self._as_postgres(
             str(_bin("initdb")),
             "-D",

@@ -40,11 +40,11 @@ ARGS = [
 ]
 SHOTS = REPO / "test-artifacts" / "screenshots"
 SOVET = Path(sys.executable).with_name("sovet")
-
-if not CHROMIUM.exists():  # .ci/run installs it
-    pytest.skip(
-        f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True
-    )
+GET_CHROMIUM = (
+    "`make test` installs Debian's chromium when run as root; otherwise "
+    "`sudo apt-get install chromium`, or leave the browser tests out with "
+    "-m 'not browser'"
+)
 
 
 def _free_port() -> int:
@@ -124,12 +124,18 @@ def world_db(
             os.environ["SOVET_KEY_FILE"] = before
 
 
+@pytest.fixture(scope="module", autouse=True)
+def chromium() -> Path:
+    """Debian's Chromium, checked before any server starts: every test needs it."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: {GET_CHROMIUM}", pytrace=False)
+    return CHROMIUM
+
+
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():  # .ci/run installs it
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+def browser(chromium: Path) -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        found = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        found = playwright.chromium.launch(executable_path=str(chromium), args=ARGS)
         yield found
         found.close()
 
