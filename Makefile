@@ -16,17 +16,22 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/sovet demo --db demo.db
 
-## test: the whole suite (PostgreSQL tests need SOVET_TEST_DATABASE_URL or 127.0.0.1:5432)
+# The test targets bring up what the tests need (tools/with_test_services.py): PostgreSQL
+# (SOVET_TEST_DATABASE_URL, else the server at 127.0.0.1:5432, else a throwaway cluster
+# stopped at the end) and Debian's chromium (installed with apt-get when root).
+SERVICES := $(PY) tools/with_test_services.py
+
+## test: the whole suite, with PostgreSQL and Chromium brought up as needed
 test: $(STAMP)
-	$(PY) -m pytest -q -m "not slow"
+	$(SERVICES) $(PY) -m pytest -q -m "not slow"
 
 ## test-all: also the long runs marked slow
 test-all: $(STAMP)
-	$(PY) -m pytest -q
+	$(SERVICES) $(PY) -m pytest -q
 
 ## coverage: the default suite with branch coverage (fails under 90 %, pyproject)
 coverage: $(STAMP)
-	$(PY) -m pytest -q -m "not slow" --cov=sovet --cov-branch --cov-report=term:skip-covered
+	$(SERVICES) $(PY) -m pytest -q -m "not slow" --cov=sovet --cov-branch --cov-report=term:skip-covered
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench tools
