@@ -7,9 +7,6 @@ outside the repository: a relative path that climbs above the repository's root
 reference-data directory, or a machine's absolute paths (``/work/…``, home
 directories). Scratch locations in example commands (``/tmp/…``) are not
 dependencies and are allowed.
-
-``README.md`` is not scanned yet: it still names the specification by a path
-outside the repository; add it to ``SCANNED`` once it is clean.
 """
 
 from __future__ import annotations
@@ -30,6 +27,7 @@ SCANNED = (
     "pyproject.toml",
     ".ci",
     "docs",
+    "README.md",
 )
 NOT_OURS = {
     "__pycache__",
