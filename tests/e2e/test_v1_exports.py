@@ -5,7 +5,8 @@ were committed before the domain was reorganised. Each must still import,
 verify (sovet and the independent verifier) and give the same answer to "who
 governs, and why" on the design contract's keys: the government and its
 offices, the bloc, the approving body and its vote, and the rule ids of the
-warnings. Sequence numbers, hashes and keys added later may differ.
+warnings and end conditions. Sequence numbers, hashes, wording and keys added
+later may differ.
 """
 
 from __future__ import annotations
@@ -42,13 +43,13 @@ def _ok(*args: str) -> str:
 
 def _contract(answer: dict[str, Any]) -> dict[str, Any]:
     """The keys the design contract fixes, without sequence numbers."""
-    approved = dict(answer["approved_by"] or {})
-    approved.pop("event_seq", None)
+    vote = ("body", "for", "against", "abstain", "seated")
+    approved = answer["approved_by"]
     return {
         "government": answer["government"],
         "bloc": answer["bloc"],
-        "approved_by": approved,
-        "ends_when": answer["ends_when"],
+        "approved_by": approved and {key: approved[key] for key in vote},
+        "ends_when_rules": [re.findall(r"SR-\d+", e) for e in answer["ends_when"]],
         "warning_rules": [re.findall(r"SR-\d+", w) for w in answer["warnings"]],
     }
 

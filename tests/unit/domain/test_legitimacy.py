@@ -124,6 +124,8 @@ def test_sr26_derived_or_unlisted_conditions_cannot_be_recorded() -> None:
 
 def test_sr26_the_committee_forming_a_new_government_ends_the_old() -> None:
     world = government_world()
+    # Between sessions: while First Congress sits, approving is its own (SR-20).
+    world.do("close_congress", at="1917-11-09", congress="c1")
     world.do(
         "submit_government_list",
         government="g2",

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from sovet.domain.bodies.ladder import check_ec_size
+from sovet.domain.congress.authority import check_act
 from sovet.domain.congress.sessions import open_congress
 from sovet.domain.kernel.assembly import Assembly, DelegateRecord, require_quorum
 from sovet.domain.kernel.messages import (
@@ -90,6 +91,7 @@ class ExecutiveCommitteeElected(DomainEvent):
 @decides(ElectExecutiveCommittee)
 def _elect(state: FederationState, cmd: ElectExecutiveCommittee) -> list[DomainEvent]:
     session = open_congress(state, cmd.congress, "SR-20")
+    check_act(state, session, "elect_committee")
     require_quorum(state, session)
     if cmd.executive in state.assemblies:
         raise RuleViolation("SR-20", f"{cmd.executive!r} already exists", cmd.executive)

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Annotated
 
 from sovet.domain.congress.apportion_delegates import apportioned_total
+from sovet.domain.congress.authority import check_convener
 from sovet.domain.kernel.assembly import Assembly
 from sovet.domain.kernel.messages import (
     SECRETARY,
@@ -109,31 +110,7 @@ def _check_convener(state: FederationState, cmd: ConveneCongress) -> None:
                 held,
             )
         return
-    ec = state.assemblies.get(cmd.convened_by)
-    if ec is not None and ec.kind == "executive_committee":
-        elected_by = state.assemblies.get(ec.congress or "")
-        if elected_by is not None and elected_by.body == cmd.body:
-            if ec.closed_at is not None:
-                raise RuleViolation(
-                    "SR-15",
-                    f"{ec.name} was replaced on {ec.closed_at}; only the sitting "
-                    "executive committee convenes the congress",
-                    cmd.convened_by,
-                )
-            return
-    body = state.bodies.get(cmd.convened_by)
-    if (
-        body is not None
-        and body.kind == "executive_committee"
-        and body.parent == cmd.body
-    ):
-        return
-    raise RuleViolation(
-        "SR-15",
-        f"{cmd.convened_by!r} may not convene {cmd.body!r}: only its executive "
-        "committee, or councils with the required share of population",
-        cmd.convened_by,
-    )
+    check_convener(state, cmd.body, cmd.convened_by)
 
 
 @decides(ConveneCongress)

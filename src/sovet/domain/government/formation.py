@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from sovet.domain.congress.executive import current_executive
+from sovet.domain.congress.authority import Act, check_act
 from sovet.domain.congress.sessions import bloc_share, majority_faction
 from sovet.domain.government.records import GovernmentRecord, OfficeRecord
 from sovet.domain.kernel.assembly import Assembly, MotionRecord
@@ -122,7 +122,7 @@ def government_body(state: FederationState, gov: GovernmentRecord) -> str:
     return state.assemblies[gov.assembly].body
 
 
-def _forming_assembly(state: FederationState, assembly_id: str) -> Assembly:
+def _forming_assembly(state: FederationState, assembly_id: str, act: Act) -> Assembly:
     if assembly_id not in state.assemblies:
         body = state.bodies.get(assembly_id)
         if body is not None:
@@ -141,10 +141,7 @@ def _forming_assembly(state: FederationState, assembly_id: str) -> Assembly:
             f"{assembly.kind} {assembly.name}",
             assembly_id,
         )
-    if assembly.closed_at is not None:
-        raise RuleViolation(
-            "SR-27", f"{assembly.name} is no longer sitting", assembly_id
-        )
+    check_act(state, assembly, act)  # a closed or superseded one is refused here
     return assembly
 
 
@@ -173,7 +170,7 @@ def _check_nominator(state: FederationState, assembly: Assembly, faction: str) -
 
 @decides(SubmitGovernmentList)
 def _submit(state: FederationState, cmd: SubmitGovernmentList) -> list[DomainEvent]:
-    assembly = _forming_assembly(state, cmd.assembly)
+    assembly = _forming_assembly(state, cmd.assembly, "form")
     if cmd.government in state.governments:
         raise RuleViolation(
             "SR-21", f"{cmd.government!r} already exists", cmd.government
@@ -237,25 +234,12 @@ def _subject(state: FederationState, cmd: ProposeMotion) -> GovernmentRecord:
     return state.government(cmd.subject)
 
 
-def _current(
-    state: FederationState, assembly: Assembly, gov_body: str, rule: str
-) -> None:
-    """SR-27: only the latest congress of the body or its sitting committee acts."""
+def _of_body(assembly: Assembly, gov_body: str, rule: str) -> None:
+    """The acting assembly must belong to the government's congress body."""
     if assembly.body != gov_body:
         raise RuleViolation(
             rule, f"{assembly.name} is not a body of {gov_body!r}", assembly.id
         )
-    latest = state.latest_congress(gov_body)
-    if assembly.kind == "congress" and latest is not None and latest.id != assembly.id:
-        raise RuleViolation(
-            "SR-27", f"{assembly.name} is not the latest congress", assembly.id
-        )
-    if assembly.kind == "executive_committee":
-        sitting = current_executive(state, gov_body)
-        if sitting is None or sitting.id != assembly.id:
-            raise RuleViolation(
-                "SR-27", f"{assembly.name} is not the sitting committee", assembly.id
-            )
 
 
 def _check_approve(
@@ -266,18 +250,25 @@ def _check_approve(
         raise RuleViolation(
             "SR-21", f"{gov.name} is not a list before {assembly.name}", gov.id
         )
-    _forming_assembly(state, assembly.id)
-    _current(state, assembly, assembly.body, "SR-27")
-    congress = electing_congress(state, assembly)
+    _forming_assembly(state, assembly.id, "approve")
+    require_majority(state, electing_congress(state, assembly), gov)
+
+
+def require_majority(
+    state: FederationState, congress: Assembly, gov: GovernmentRecord
+) -> None:
+    """SR-18: the government's bloc holds a majority of the seated decisive
+    delegates of ``congress`` now (checked when proposed and when carried)."""
     bloc = government_bloc(state, gov)
     held, total = bloc_share(state, congress, bloc)
     if 2 * held <= total or (
         len(bloc) > 1 and not state.constitution.majority.bloc_allowed
     ):
+        names = " + ".join(state.display_name(f) or f for f in bloc)
         raise RuleViolation(
             "SR-18",
-            f"{' + '.join(bloc)} hold {held} of {total} seats at {congress.name}: "
-            "no governing majority",
+            f"{names} hold {held} of {total} seats at {congress.name}: no "
+            "governing majority",
             held,
         )
 
@@ -318,23 +309,29 @@ motion_kind("approve_government", "SR-21")((_check_approve, _approve))
 
 
 def _in_office(
-    state: FederationState, assembly: Assembly, cmd: ProposeMotion, rule: str
+    state: FederationState,
+    assembly: Assembly,
+    cmd: ProposeMotion,
+    rule: str,
+    act: Act,
 ) -> GovernmentRecord:
     gov = _subject(state, cmd)
     if gov.status != "approved":
         raise RuleViolation(rule, f"{gov.name} is not in office ({gov.status})", gov.id)
-    _current(state, assembly, government_body(state, gov), rule)
+    _of_body(assembly, government_body(state, gov), rule)
+    check_act(state, assembly, act)
     return gov
 
 
 def _check_confirm(
     state: FederationState, assembly: Assembly, cmd: ProposeMotion
 ) -> None:
-    gov = _in_office(state, assembly, cmd, "SR-26")
+    gov = _in_office(state, assembly, cmd, "SR-26", "confirm")
     if assembly.kind != "congress" or gov.assembly == assembly.id:
         raise RuleViolation(
             "SR-26", "only the next congress confirms a government", assembly.id
         )
+    require_majority(state, assembly, gov)
 
 
 def _confirm(state: FederationState, motion: MotionRecord, _ref: EventRef) -> None:
@@ -349,7 +346,7 @@ motion_kind("confirm_government", "SR-26")((_check_confirm, _confirm))
 def _check_withdraw(
     state: FederationState, assembly: Assembly, cmd: ProposeMotion
 ) -> None:
-    _in_office(state, assembly, cmd, "SR-22")
+    _in_office(state, assembly, cmd, "SR-22", "withdraw")
 
 
 def _withdraw(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
@@ -365,7 +362,7 @@ motion_kind("withdraw_government", "SR-22")((_check_withdraw, _withdraw))
 def _check_recall(
     state: FederationState, assembly: Assembly, cmd: ProposeMotion
 ) -> None:
-    gov = _in_office(state, assembly, cmd, "SR-22")
+    gov = _in_office(state, assembly, cmd, "SR-22", "recall_officer")
     office = gov.offices.get(cmd.office or "")
     if office is None or office.person is None:
         raise RuleViolation(
@@ -385,7 +382,7 @@ motion_kind("recall_officer", "SR-22")((_check_recall, _vacate))
 
 
 def _check_fill(state: FederationState, assembly: Assembly, cmd: ProposeMotion) -> None:
-    gov = _in_office(state, assembly, cmd, "SR-30")
+    gov = _in_office(state, assembly, cmd, "SR-30", "fill")
     if cmd.person is None or cmd.office is None:
         raise RuleViolation("SR-30", "fill_vacancy needs an office and a person", None)
     state.person(cmd.person)
@@ -393,13 +390,23 @@ def _check_fill(state: FederationState, assembly: Assembly, cmd: ProposeMotion) 
     if office is not None and office.person is not None:
         raise RuleViolation("SR-30", f"office {cmd.office!r} is not vacant", cmd.office)
     forming = state.assemblies[gov.assembly]
-    if (
-        state.constitution.government.vacancy_filled_by == "forming_body"
-        and assembly.kind != forming.kind
-    ):
-        raise RuleViolation(
-            "SR-30", f"only the forming {forming.kind} fills vacancies", assembly.id
-        )
+    if state.constitution.government.vacancy_filled_by == "forming_body":
+        # The forming body itself; once a forming congress has closed, the
+        # committee it elected acts for it (SR-20).
+        acts_for = forming.kind == "congress" and forming.closed_at is not None
+        if assembly.id != forming.id and not (
+            acts_for and assembly.congress == forming.id
+        ):
+            raise RuleViolation(
+                "SR-30",
+                f"only {forming.name}, the forming body, fills vacancies"
+                + (
+                    " (or the committee it elected, now that it has closed)"
+                    if acts_for
+                    else ""
+                ),
+                assembly.id,
+            )
 
 
 def _fill(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
@@ -423,7 +430,7 @@ motion_kind("fill_vacancy", "SR-30")((_check_fill, _fill))
 def _check_rename(
     state: FederationState, assembly: Assembly, cmd: ProposeMotion
 ) -> None:
-    _in_office(state, assembly, cmd, "SR-21")
+    _in_office(state, assembly, cmd, "SR-21", "rename")
 
 
 def _rename(state: FederationState, motion: MotionRecord, _ref: EventRef) -> None:

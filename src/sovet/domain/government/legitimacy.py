@@ -4,10 +4,13 @@ G is legitimate at T iff (1) G was approved (SR-21) by the latest session of
 the congress before T, or by the executive committee that session elected (or
 confirmed by that session, SR-26); (2) that session was credentialed (SR-17),
 the vote was quorate (SR-16, enforced when it was taken) and met SR-18/19; (3)
-no expiry event (SR-26) happened between the approval and T. Vacancies do not
-end G; they are warnings. The answer is that of the state folded from the
-events recorded up to T, so it is right for any T; a past T is looked up in the
-state's time index (``timeline.TimeIndex``: one fold, then a bisection).
+no expiry event (SR-26) happened in (approval, T] — after the approval in the
+domain's order of acts (effective time, then log sequence; ``EventRef.order``),
+so an expiry recorded earlier the same day does not end a later approval.
+Vacancies do not end G; they are warnings. The answer is that of the state
+folded from the events recorded up to T, so it is right for any T; a past T is
+looked up in the state's time index (``timeline.TimeIndex``: one fold, then a
+bisection).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import copy
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sovet.domain.congress.executive import current_executive
+from sovet.domain.congress.authority import authority, who_may_act
 from sovet.domain.congress.sessions import bloc_share
 from sovet.domain.government.formation import electing_congress, government_body
 from sovet.domain.government.records import GovernmentRecord
@@ -170,9 +173,9 @@ def _undated(state: FederationState, body: str | None) -> _Undated:
                 [motion.closed or motion.proposed, latest.made_by],
             )
         )
-    approved_at = moment((motion.closed or motion.proposed).at)
+    approved = (motion.closed or motion.proposed).order()
     for expiry in state.expiries:
-        if expiry.body == body and moment(expiry.ref.at) >= approved_at:
+        if expiry.body == body and expiry.ref.order() > approved:
             return _Undated(
                 _none(
                     at,
@@ -246,15 +249,16 @@ def _answer(
         )
     warnings += _pending(state, gov)
     warnings += _lost_majority(state, gov, congress)
-    ec = current_executive(state, congress.body)
+    ec = authority(state, congress.body).committee
     ec_name = ec.name if ec else "the executive committee the congress elects"
+    withdrawers = who_may_act(state, congress.body, "withdraw")
     texts = {
         "next_congress": f"the next {state.bodies[congress.body].name} convenes "
         f"(after {congress.name}) and confirms or replaces it (SR-26)",
         "council_reelection": "new elections to the councils are completed (SR-26)",
         "executive_forms_new": f"{ec_name} forms a new government (SR-26)",
-        "withdrawn_by_majority": f"{assembly.name} or {ec_name} withdraws it by a "
-        "majority decision (SR-26, SR-22)",
+        "withdrawn_by_majority": f"{withdrawers} withdraws it by a majority "
+        "decision (SR-26, SR-22)",
         "constituent_assembly": "the Constituent Assembly convenes (the decree of "
         "26 Oct (8 Nov) 1917 made the government provisional "
         "until then)",
@@ -274,17 +278,16 @@ def _answer(
 def _vacancy(
     state: FederationState, assembly: Assembly, office: str, vacated: EventRef | None
 ) -> str:
-    forming = assembly.name
     if vacated is None:
         return f"office {office} left vacant in the list approved (SR-30)"
     who = ""
     for resignation in state.resignations:
         if resignation.ref.seq == vacated.seq:
             who = f" by the resignation of {state.persons[resignation.person].name}"
+    fillers = who_may_act(state, assembly.body, "fill")
     return (
         f"office {office} vacant since {display(vacated.at)}{who}; the government "
-        f"remains legitimate (SR-28); {forming} or its executive committee fills it "
-        "(SR-30)"
+        f"remains legitimate (SR-28); {fillers} fills it (SR-30)"
     )
 
 
@@ -302,11 +305,12 @@ def _lost_majority(
 ) -> list[str]:
     out: list[str] = []
     held, total = bloc_share(state, congress, gov.bloc)
-    ec = current_executive(state, congress.body)
+    home = congress.body
     act = (
-        f"{ec.name if ec else 'the executive committee'} may form a new government "
-        "or convene the next congress, and councils with the required share of the "
-        "population may demand one (SR-15, SR-26, SR-27)"
+        f"{who_may_act(state, home, 'approve')} may approve a new government, "
+        f"{who_may_act(state, home, 'convene')} may convene the next congress, and "
+        "councils with the required share of the population may demand one "
+        "(SR-15, SR-26, SR-27)"
     )
     if total and 2 * held <= total:
         out.append(

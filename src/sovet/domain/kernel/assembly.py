@@ -105,6 +105,8 @@ class MotionRecord:
     supporters_seats: int = 0  # seats of ``supported_by`` present at the vote
     closed: EventRef | None = None
     seated_at_vote: int = 0
+    composition: dict[str, int] = field(default_factory=dict)
+    """SR-18: the decisive delegates seated per faction when it was carried."""
 
 
 @dataclass(slots=True)

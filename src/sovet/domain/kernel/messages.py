@@ -18,8 +18,10 @@ import dataclasses
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, dataclass_transform
 
+from sovet.domain.kernel.calendar import moment
 from sovet.domain.kernel.convert import to_plain
 
 __all__ = [
@@ -91,6 +93,14 @@ class EventRef:
     type: str
     summary: str
     at: str
+
+    def order(self) -> tuple[datetime, int]:
+        """The domain's order of acts: effective time, then place in the log.
+
+        Acts on the same day (a bare date is its first instant) or at the same
+        instant come in the order the log recorded them.
+        """
+        return moment(self.at), self.seq
 
     def to_json(self) -> dict[str, Any]:
         """``{seq, hash, type, summary}`` as in DESIGN §4 (``proof``)."""

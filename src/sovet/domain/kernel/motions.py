@@ -4,7 +4,9 @@ Everything an assembly (congress session or executive committee) decides is a
 motion: the programme, a binding decision, confidence, the approval of a
 government, the adoption of a demand … A motion's ``kind`` selects a
 ``MotionKind`` (registered with ``@motion_kind``): a check run when it is
-proposed and an effect applied when it is carried. Votes come by name
+proposed and again when it is carried (who may act and who holds the majority
+are judged at the vote, against the composition seated then), and an effect
+applied when it is carried. Votes come by name
 (credentialed decisive delegates present) and/or as counts (delegates
 credentialed in bulk). ``RecordUnrecordedOutcome`` records an adoption whose
 count the sources do not give (FACTS §1) — only when
@@ -15,7 +17,7 @@ supporting factions present could carry it; legitimacy warns about it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Annotated
 
@@ -51,6 +53,7 @@ __all__ = [
     "cast_so_far",
     "motion_kind",
     "open_motion",
+    "recheck",
 ]
 
 Check = Callable[[FederationState, Assembly, "ProposeMotion"], None]
@@ -312,6 +315,9 @@ class MotionCarried(DomainEvent):
     unrecorded: bool = False
     supported_by: tuple[str, ...] = ()
     supporters_seats: int = 0
+    composition: dict[str, int] = field(default_factory=dict)
+    """SR-18: decisive delegates seated per faction, checked at the vote (v1
+    logs have none)."""
 
     @property
     def stream_id(self) -> str:
@@ -359,12 +365,32 @@ class MotionFailed(DomainEvent):
         )
 
 
+def recheck(
+    state: FederationState, motion: MotionRecord, assembly: Assembly, at: str
+) -> None:
+    """SR-19: the motion's kind is checked again as it is carried, at ``at``."""
+    proposal = ProposeMotion(
+        at=at,
+        motion=motion.id,
+        assembly=motion.assembly,
+        kind=motion.kind,
+        text=motion.text,
+        subject=motion.subject,
+        majority=motion.majority,
+        basis=motion.basis,
+        office=motion.office,
+        person=motion.person,
+    )
+    MOTION_KINDS[motion.kind].check(state, assembly, proposal)
+
+
 @decides(CloseMotion)
 def _close_motion(state: FederationState, cmd: CloseMotion) -> list[DomainEvent]:
     motion, assembly = open_motion(state, cmd.motion)
     present, seated = assembly.present_total(), assembly.seated_total()
     yes, no, abstain = motion.yes, motion.no, motion.abstain
     if carries(motion.majority, motion.basis, yes, no, abstain, present, seated):
+        recheck(state, motion, assembly, cmd.at)
         return [
             MotionCarried(
                 at=cmd.at,
@@ -375,6 +401,7 @@ def _close_motion(state: FederationState, cmd: CloseMotion) -> list[DomainEvent]
                 abstain=abstain,
                 present=present,
                 seated=seated,
+                composition=dict(assembly.seated),
             )
         ]
     return [
@@ -432,6 +459,7 @@ def _unrecorded(
             f"({seated} seated): not the required {motion.majority} majority",
             held,
         )
+    recheck(state, motion, assembly, cmd.at)
     return [
         MotionCarried(
             at=cmd.at,
@@ -445,6 +473,7 @@ def _unrecorded(
             unrecorded=True,
             supported_by=cmd.supported_by,
             supporters_seats=held,
+            composition=dict(assembly.seated),
         )
     ]
 
@@ -458,6 +487,7 @@ def _carried(state: FederationState, evt: MotionCarried, ref: EventRef) -> None:
     motion.supported_by = evt.supported_by
     motion.supporters_seats = evt.supporters_seats
     motion.seated_at_vote = evt.seated
+    motion.composition = dict(evt.composition)
     MOTION_KINDS[motion.kind].effect(state, motion, ref)
 
 
