@@ -154,7 +154,7 @@ def test_who_may_act_never_names_a_superseded_body() -> None:
     assert found.committee is not None
     assert found.committee.id == "ec2"
     for act in ("approve", "withdraw", "fill", "convene"):
-        named = who_may_act(world.state, "nat", act)  # type: ignore[arg-type]
+        named = who_may_act(world.state, "nat", act)
         assert "Committee One" not in named
         assert "Old Committee" not in named
     answer = legitimacy(world.state, "1917-12-05")
