@@ -8,11 +8,17 @@ snapshot date (SR-14). Cities are counted twice on purpose (ROSS): their
 inhabitants stay inside the province's figure. A house-size method (``hare``,
 ``dhondt`` …) apportions every sender together on one basis.
 
-Caps (SR-13, ``cap_rule``; the source is silent): ``divisor`` raises every
-group's ratio in proportion until the total is at most the cap — one count by
-the divisor method of the same rounding (floor: D'Hondt) over the groups'
-figures scaled to a common ratio, house size = cap; ``truncate`` scales each
-sender's fixed-ratio seats by cap/total and rounds down (seats may stay empty).
+Caps (SR-13, ``cap_rule``; the source is silent). A cap is a cap: the seats
+handed out never exceed it, and a minimum (or base seats, SR-14) is met inside
+it, taken from the other senders; a cap too small for every sender's minimum
+is refused (SR-13). ``divisor`` raises every group's ratio in proportion until
+the total is at most the cap — the count of ``sovet.counting.apportionment``
+for fixed-ratio under a cap, run on the groups' figures scaled to a common
+ratio: the divisor method of the same rounding (floor: D'Hondt), house size =
+cap, the minimum taken from the others; ``truncate`` keeps every sender's
+guaranteed seats (the larger of base and minimum) and scales the seats above
+them by what is left of the cap, rounding down in whole seat units (seats may
+stay empty).
 
 Command ``apportion_congress`` records the result for a congress body; the
 credentials of its next session may seat at most that many decisive delegates
@@ -262,11 +268,51 @@ def apportion_senders(
     total = sum(allocation.values())
     if rule.cap is None or total <= rule.cap:
         return DelegateApportionment(allocation, groups)
+    guaranteed = _guaranteed(units, rule)
+    room = sum(guaranteed[name][0] for name in allocation)
+    if room > rule.cap:
+        raise RuleViolation(
+            "SR-13",
+            f"cap {rule.cap} cannot give {len(allocation)} sender(s) their "
+            f"minimum or base seats ({room} in all)",
+            rule.cap,
+        )
     if rule.cap_rule == "truncate":
-        cut = {n: seats * rule.cap // total for n, seats in allocation.items()}
+        cut = _truncate(allocation, guaranteed, rule.cap)
         return DelegateApportionment(cut, groups)
     capped = _divisor_cap(units, rule, rule.cap, tie_break)
     return DelegateApportionment(dict(capped.allocation), groups, capped)
+
+
+def _guaranteed(
+    units: Sequence[SendingUnit], rule: CongressRule
+) -> dict[str, tuple[int, int]]:
+    """SR-14: each sender's seats kept under any cap (the larger of base and
+    minimum) and its seat unit."""
+    kept: dict[str, tuple[int, int]] = {}
+    for group in rule.groups:
+        floor = max(group.base_seats, group.min_per_unit)
+        for name in _members(units, group):
+            kept[name] = (floor, group.seat_unit)
+    return kept
+
+
+def _truncate(
+    allocation: Mapping[str, int],
+    guaranteed: Mapping[str, tuple[int, int]],
+    cap: int,
+) -> dict[str, int]:
+    """SR-13 ``truncate``: guaranteed seats kept, the seats above them scaled by
+    (cap − kept) / (total − kept) and rounded down in whole seat units."""
+    kept = {name: guaranteed[name][0] for name in allocation}
+    free = cap - sum(kept.values())
+    above = {name: seats - kept[name] for name, seats in allocation.items()}
+    extra = sum(above.values())  # > free, since the total exceeds the cap
+    cut: dict[str, int] = {}
+    for name, seats_above in above.items():
+        unit = guaranteed[name][1]
+        cut[name] = kept[name] + unit * (seats_above * free // (extra * unit))
+    return cut
 
 
 def _divisor_cap(
@@ -275,7 +321,12 @@ def _divisor_cap(
     cap: int,
     tie_break: TieBreak | None,
 ) -> Apportionment:
-    """SR-13 ``divisor``: one divisor count over ratio-scaled figures, house = cap."""
+    """SR-13 ``divisor``: one divisor count over ratio-scaled figures, house = cap.
+
+    The minimum is taken from the other senders (``minimum_adds_seats=False``),
+    as ``apportion(…, method="fixed-ratio", cap=cap)`` does once the cap is
+    reached: the same allocation, reported under the divisor method's name.
+    """
     ratios = [g.ratio for g in rule.groups if g.ratio]
     shared = {
         (g.rounding, g.min_per_unit, g.base_seats, g.seat_unit) for g in rule.groups
@@ -299,6 +350,7 @@ def _divisor_cap(
         min_per_unit=minimum,
         base_seats=base,
         seat_unit=unit,
+        minimum_adds_seats=False,
         tie_break=tie_break,
     )
 
