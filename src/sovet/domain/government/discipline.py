@@ -1,11 +1,12 @@
 """SR-29…SR-32: holds on resignation, vacancies, binding decisions, dissent, breaches.
 
 A body may hold its members' resignations until named organisations take a
-position (SR-29). A resignation under an active hold is *pending*; leaving
-anyway is a breach citing the hold, with ``holds.breach_effect``: ``record``
-(1917: the resignation takes effect and the breach is recorded), ``block``
-(refused) or ``refer`` (pending, breach referred). An effective resignation
-from a government office vacates it (SR-30). Decisions (motions of kind
+position (SR-29); with ``holds.breach_effect`` a resignation under an active
+hold is a breach citing the hold (``record``, 1917: the member leaves and the
+breach is recorded), refused (``block``) or *pending* (``refer``: the member
+stays, so nothing is breached, until the hold ends with the last organisation's
+position; then it takes effect — ``holds``). An effective resignation from a
+government office vacates it (SR-30). Decisions (motions of kind
 ``decision``/``programme``) bind every member: written dissent is recorded with
 them; acting against them is a breach (SR-31); a lower body cannot set aside a
 higher body's decision (SR-32).

@@ -1,11 +1,18 @@
 """SR-29/SR-30: holds on resignation, resignations, breaches of a hold.
 
 A body may hold its members' resignations until named organisations take a
-position (SR-29). A resignation under an active hold is *pending*; leaving
-anyway is a breach citing the hold, with ``holds.breach_effect``: ``record``
-(1917: the resignation takes effect and the breach is recorded), ``block``
-(refused) or ``refer`` (pending, breach referred). An effective resignation
-from a government office vacates it (SR-30); the government goes on.
+position (SR-29). What a resignation under an active hold does is
+``holds.breach_effect``: ``record`` (1917: the member leaves regardless — the
+resignation takes effect and the breach is recorded, citing the hold),
+``block`` (refused) or ``refer`` (referred to the organisations: the
+resignation is *pending* and the member stays, so nothing is breached; a
+second resignation while one is pending is refused). A pending resignation
+completes when the hold it waits for ends — when the last organisation named
+in the hold records its position: the same act emits, for each resignation
+pending under that hold, ``ResignationTookEffect`` naming SR-29 and the hold
+(if another active hold covers the member, the resignation waits for that one
+instead). An effective resignation from a government office vacates it
+(SR-30); the government goes on.
 """
 
 from __future__ import annotations
@@ -154,7 +161,47 @@ def _position(state: FederationState, cmd: RecordPosition) -> list[DomainEvent]:
             f"{cmd.organisation!r} is not awaited by {cmd.hold!r}",
             cmd.organisation,
         )
-    return [PositionTaken(at=cmd.at, hold=cmd.hold, organisation=cmd.organisation)]
+    events: list[DomainEvent] = [
+        PositionTaken(at=cmd.at, hold=cmd.hold, organisation=cmd.organisation)
+    ]
+    waiting = [o for o in hold.until if o not in hold.positions]
+    if set(waiting) == {cmd.organisation}:  # this position ends the hold
+        events += _complete(state, hold, cmd.at)
+    return events
+
+
+def _complete(state: FederationState, hold: HoldRecord, at: str) -> list[DomainEvent]:
+    """SR-29: the resignations pending under ``hold``, now that it has ended."""
+    events: list[DomainEvent] = []
+    for record in state.resignations:
+        if record.status != "pending" or record.hold != hold.id:
+            continue
+        other = _active_hold(state, record.person, record.body, besides=hold.id)
+        if other is not None:
+            events.append(
+                ResignationPending(
+                    at=at,
+                    person=record.person,
+                    body=record.body,
+                    hold=other.id,
+                    office=record.office,
+                    statement=record.statement,
+                )
+            )
+            continue
+        events.append(
+            ResignationTookEffect(
+                at=at,
+                person=record.person,
+                body=record.body,
+                office=record.office,
+                statement=record.statement,
+                title=_title(state, record.body, record.office),
+                hold=hold.id,
+                rule="SR-29",
+            )
+        )
+    return events
 
 
 @evolves(PositionTaken)
@@ -190,6 +237,8 @@ class ResignationTookEffect(DomainEvent):
     office: str | None = None
     statement: str = ""
     title: str = ""
+    hold: str | None = None  # SR-29: the hold whose end completed it
+    rule: str | None = None  # the rule by which a pending resignation completed
 
     @property
     def stream_id(self) -> str:
@@ -201,7 +250,13 @@ class ResignationTookEffect(DomainEvent):
         office = self.title or self.office
         body = self.n(self.body)
         what = f"{office} in {body}" if self.office else body
-        return f"{self.n(self.person)} resigned from {what}"
+        line = f"{self.n(self.person)} resigned from {what}"
+        if self.hold is not None:
+            line += (
+                f" (pending until hold {self.hold!r} ended: the organisations "
+                f"took their positions, {self.rule})"
+            )
+        return line
 
 
 @event()
@@ -212,6 +267,7 @@ class ResignationPending(DomainEvent):
     body: str
     hold: str
     office: str | None = None
+    statement: str = ""
 
     @property
     def stream_id(self) -> str:
@@ -248,10 +304,36 @@ class BreachRecorded(DomainEvent):
         )
 
 
-def _active_hold(state: FederationState, person: str, target: str) -> HoldRecord | None:
+def _active_hold(
+    state: FederationState, person: str, target: str, *, besides: str | None = None
+) -> HoldRecord | None:
     for hold in state.holds.values():
-        if person in hold.persons and target in hold.scope and hold.active():
+        if (
+            hold.id != besides
+            and person in hold.persons
+            and target in hold.scope
+            and hold.active()
+        ):
             return hold
+    return None
+
+
+def _title(state: FederationState, body: str, office: str | None) -> str:
+    if office is None:
+        return ""
+    return state.governments[body].offices[office].title
+
+
+def _pending_resignation(
+    state: FederationState, person: str, body: str, office: str | None
+) -> ResignationRecord | None:
+    wanted = (person, body, office)
+    for record in state.resignations:
+        if (
+            record.status == "pending"
+            and (record.person, record.body, record.office) == wanted
+        ):
+            return record
     return None
 
 
@@ -269,61 +351,98 @@ def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
         raise RuleViolation(
             "SR-29", f"{cmd.person!r} is not a member of {cmd.body!r}", cmd.person
         )
+    waiting = _pending_resignation(state, cmd.person, cmd.body, cmd.office)
+    if waiting is not None:
+        raise RuleViolation(
+            "SR-29",
+            f"{cmd.person!r}'s resignation from {cmd.body!r} is already pending "
+            f"under hold {waiting.hold!r}",
+            waiting.hold,
+        )
     hold = _active_hold(state, cmd.person, cmd.body)
-    title = ""
-    if cmd.office is not None:
-        title = state.governments[cmd.body].offices[cmd.office].title
     left = ResignationTookEffect(
         at=cmd.at,
         person=cmd.person,
         body=cmd.body,
         office=cmd.office,
         statement=cmd.statement,
-        title=title,
+        title=_title(state, cmd.body, cmd.office),
     )
     if hold is None:
         return [left]
     effect = state.constitution.holds.breach_effect
-    act = f"left {cmd.body} before {' and '.join(hold.until)} decided"
+    waited = " and ".join(o for o in hold.until if o not in hold.positions)
     if effect == "block":
         raise RuleViolation(
             "SR-29",
-            f"{cmd.person!r} is held by {hold.id!r} until "
-            f"{' and '.join(o for o in hold.until if o not in hold.positions)} decide",
+            f"{cmd.person!r} is held by {hold.id!r} until {waited} decide",
             hold.id,
         )
+    if effect == "refer":  # the member stays until the hold ends: no breach
+        pending = ResignationPending(
+            at=cmd.at,
+            person=cmd.person,
+            body=cmd.body,
+            hold=hold.id,
+            office=cmd.office,
+            statement=cmd.statement,
+        )
+        return [pending]
+    act = f"left {cmd.body} before {' and '.join(hold.until)} decided"
     breach = BreachRecorded(
         at=cmd.at, person=cmd.person, rule="SR-29", of=hold.id, act=act, effect=effect
     )
-    if effect == "refer":
-        pending = ResignationPending(
-            at=cmd.at, person=cmd.person, body=cmd.body, hold=hold.id, office=cmd.office
-        )
-        return [pending, breach]
     return [left, breach]
 
 
 @evolves(ResignationTookEffect)
 def _left(state: FederationState, evt: ResignationTookEffect, ref: EventRef) -> None:
-    state.resignations.append(
-        ResignationRecord(evt.person, evt.body, evt.office, "effective", None, ref)
-    )
+    record = None
+    if evt.hold is not None:  # SR-29: a pending resignation completes
+        record = _pending_resignation(state, evt.person, evt.body, evt.office)
+    if record is None:
+        state.resignations.append(
+            ResignationRecord(
+                evt.person,
+                evt.body,
+                evt.office,
+                "effective",
+                evt.hold,
+                ref,
+                statement=evt.statement,
+            )
+        )
+    else:
+        record.status, record.pending, record.ref = "effective", record.ref, ref
     if evt.office is not None:
         office = state.governments[evt.body].offices[evt.office]
-        office.person, office.faction, office.offer, office.vacated = (
-            None,
-            None,
-            None,
-            ref,
-        )
+        if office.person == evt.person:  # not someone who filled it since
+            office.person, office.faction, office.offer, office.vacated = (
+                None,
+                None,
+                None,
+                ref,
+            )
     else:
         state.bodies[evt.body].members.pop(evt.person, None)
 
 
 @evolves(ResignationPending)
 def _pending(state: FederationState, evt: ResignationPending, ref: EventRef) -> None:
+    record = _pending_resignation(state, evt.person, evt.body, evt.office)
+    if record is not None:  # SR-29: its hold ended but another one holds it
+        record.hold, record.ref = evt.hold, ref
+        return
     state.resignations.append(
-        ResignationRecord(evt.person, evt.body, evt.office, "pending", evt.hold, ref)
+        ResignationRecord(
+            evt.person,
+            evt.body,
+            evt.office,
+            "pending",
+            evt.hold,
+            ref,
+            statement=evt.statement,
+        )
     )
 
 

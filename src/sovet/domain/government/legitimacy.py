@@ -292,11 +292,20 @@ def _vacancy(
 
 
 def _pending(state: FederationState, gov: GovernmentRecord) -> list[str]:
+    """SR-29: resignations from ``gov`` still pending — the member still holds
+    the office (one vacated meanwhile, e.g. by a recall, is no longer pending)."""
+
+    def holds_office(person: str, office: str | None) -> bool:
+        record = gov.offices.get(office or "")
+        return record is not None and record.person == person
+
     return [
         f"resignation of {state.persons[r.person].name} from {gov.name} pending under "
         f"hold {r.hold!r} (SR-29)"
         for r in state.resignations
-        if r.status == "pending" and r.body == gov.id
+        if r.status == "pending"
+        and r.body == gov.id
+        and holds_office(r.person, r.office)
     ]
 
 

@@ -99,7 +99,12 @@ class HoldRecord:
 
 @dataclass(slots=True)
 class ResignationRecord:
-    """SR-29/SR-30: a resignation from a body or a government office."""
+    """SR-29/SR-30: a resignation from a body or a government office.
+
+    A pending resignation (``breach_effect = "refer"``) becomes effective when
+    the hold it waits for ends: ``ref`` is then the event by which it took
+    effect and ``pending`` the one that recorded it pending.
+    """
 
     person: str
     body: str  # a body id or a government id
@@ -107,6 +112,8 @@ class ResignationRecord:
     status: str  # pending | effective
     hold: str | None
     ref: EventRef
+    pending: EventRef | None = None
+    statement: str = ""
 
 
 @dataclass(slots=True)
