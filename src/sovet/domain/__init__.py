@@ -12,7 +12,8 @@ Rooms, one per section of the rules, each importing only the kernel and the
 rooms before it (an import-linter contract checks the order):
 
 - ``kernel``: messages, registry and fold, state, calendar, convert,
-  constitution, and decisions of any body in session (assembly, motions, votes);
+  constitution, and decisions of any body in session (assembly, motions,
+  votes, sittings of any body with members);
 - ``bodies`` (A1, SR-1…3), ``franchise`` (A2, SR-4/5), ``elections`` (A3,
   SR-6…8), ``recall`` (A4, SR-9…11), ``congress`` (A5–A8, SR-12…20),
   ``government`` (A9–A12, SR-21…32, legitimacy).
@@ -41,7 +42,7 @@ from sovet.domain.government import (
     holds,
     legitimacy,
 )
-from sovet.domain.kernel import motions, votes
+from sovet.domain.kernel import motions, sittings, votes
 from sovet.domain.kernel.constitution import Constitution
 from sovet.domain.kernel.messages import (
     COMMANDS,
@@ -69,6 +70,7 @@ from sovet.domain.recall import petitions, recall_rules, recalls
 RULE_MODULES = (
     motions,
     votes,
+    sittings,
     ladder,
     registration,
     electorate,

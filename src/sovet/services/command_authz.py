@@ -25,7 +25,12 @@ __all__ = ["RESOLVERS", "authorize_command", "body_of"]
 Resolver = Callable[[FederationState, str], str]
 
 
-def _body(_state: FederationState, ref: str) -> str:
+def _body(state: FederationState, ref: str) -> str:
+    """A body, or what stands for one: a session or committee, a government."""
+    if ref in state.assemblies:
+        return state.assemblies[ref].body
+    if ref in state.governments:
+        return _government(state, ref)
     return ref
 
 

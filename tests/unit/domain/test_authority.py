@@ -298,3 +298,93 @@ def test_an_expiry_later_the_same_day_ends_the_approval() -> None:
         body="nat",
     )
     assert legitimacy(world.state, "1917-11-08").government is None
+
+
+# --- class 6: bodies that decide -----------------------------------------------
+
+
+def _central_committee() -> World:
+    """Red's leadership with five named members: r1–r3 (majority), g1, b1."""
+    world = government_world()
+    for person in ("g1", "b1"):
+        world.do(
+            "register_person",
+            person=f"{person}-cc",
+            name=f"{person.upper()} of the CC",
+            faction="red",
+            bodies=["red-cc"],
+        )
+    return world
+
+
+def test_a_faction_leadership_decides_by_named_vote_binding_its_minority() -> None:
+    world = _central_committee()
+    world.do("convene_sitting", sitting="cc-1", body="red-cc", name="CC sitting")
+    sitting = world.state.assemblies["cc-1"]
+    assert sitting.size == 5
+    world.do(
+        "propose_motion",
+        motion="line",
+        assembly="cc-1",
+        kind="decision",
+        text="no coalition without our programme",
+    )
+    world.do(
+        "vote_by_name",
+        motion="line",
+        votes={"r1": "yes", "r2": "yes", "r3": "yes", "g1-cc": "no", "b1-cc": "no"},
+    )
+    world.do("close_motion", motion="line")
+    assert "line" in world.state.decisions
+    world.do("declare_dissent", decision="line", person="g1-cc", text="we dissent")
+    world.do("resign", person="g1-cc", body="red-cc", statement="we leave")
+    assert "g1-cc" not in world.state.bodies["red-cc"].members
+
+
+def test_a_body_without_named_members_cannot_sit() -> None:
+    world = government_world()
+    world.refuse("SR-19", "convene_sitting", sitting="s", body="org-a", name="Org A")
+
+
+def test_a_sitting_counts_its_quorum_on_its_members() -> None:
+    world = _central_committee()
+    world.do("convene_sitting", sitting="cc-1", body="red-cc", name="CC sitting")
+    world.do("propose_motion", motion="m", assembly="cc-1", kind="decision", text="t")
+    world.do("vote_by_name", motion="m", votes={"r1": "yes", "r2": "no"})
+    world.do("close_motion", motion="m")  # 2 of 5 voted; all 5 are present
+    assert world.state.motions["m"].status == "rejected"
+
+
+def test_a_named_member_resigns_from_an_elected_committee() -> None:
+    world = government_world()
+    assert "r3" in world.state.assemblies["ec1"].delegates
+    world.do("resign", person="r3", body="ec1", statement="I leave the committee")
+    committee = world.state.assemblies["ec1"]
+    assert "r3" not in committee.delegates
+    assert committee.seated["red"] == 5
+    assert committee.size == 10
+    world.refuse("SR-20", "resign", person="r3", body="ec1")
+
+
+def test_the_electing_congress_recalls_a_committee_member() -> None:
+    world = government_world()
+    pass_motion(
+        world,
+        "recall-r3",
+        "c1",
+        "recall_committee_member",
+        subject="ec1",
+        person="r3",
+    )
+    assert "r3" not in world.state.assemblies["ec1"].delegates
+    world.do("close_congress", at="1917-11-20", congress="c1")
+    world.refuse(
+        "SR-19",
+        "propose_motion",
+        motion="again",
+        assembly="c1",
+        kind="recall_committee_member",
+        text="t",
+        subject="ec1",
+        person="r1",
+    )

@@ -18,7 +18,13 @@ from typing import Annotated
 from sovet.domain.bodies.ladder import check_ec_size
 from sovet.domain.congress.authority import check_act
 from sovet.domain.congress.sessions import open_congress
-from sovet.domain.kernel.assembly import Assembly, DelegateRecord, require_quorum
+from sovet.domain.kernel.assembly import (
+    Assembly,
+    DelegateRecord,
+    MotionRecord,
+    leave_committee,
+    require_quorum,
+)
 from sovet.domain.kernel.messages import (
     SECRETARY,
     Command,
@@ -28,6 +34,7 @@ from sovet.domain.kernel.messages import (
     command,
     event,
 )
+from sovet.domain.kernel.motions import ProposeMotion, motion_kind
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import RuleViolation
@@ -229,3 +236,37 @@ def current_executive(state: FederationState, body: str) -> Assembly | None:
         ):
             return assembly
     return None
+
+
+def _check_recall_member(
+    state: FederationState, assembly: Assembly, cmd: ProposeMotion
+) -> None:
+    """SR-20: the congress that elected a committee recalls one of its members."""
+    committee = state.assemblies.get(cmd.subject or "")
+    if committee is None or committee.kind != "executive_committee":
+        raise RuleViolation(
+            "SR-20", f"{cmd.subject!r} is not an elected committee", cmd.subject
+        )
+    if committee.congress != assembly.id or committee.closed_at is not None:
+        raise RuleViolation(
+            "SR-20",
+            f"only the congress that elected {committee.name}, while it sits, "
+            "recalls its members",
+            assembly.id,
+        )
+    check_act(state, assembly, "elect_committee")
+    if cmd.person is None or cmd.person not in committee.delegates:
+        raise RuleViolation(
+            "SR-20",
+            f"{cmd.person!r} holds no named place on {committee.name}",
+            cmd.person,
+        )
+
+
+def _recall_member(
+    state: FederationState, motion: MotionRecord, _ref: EventRef
+) -> None:
+    leave_committee(state.assemblies[motion.subject or ""], motion.person or "")
+
+
+motion_kind("recall_committee_member", "SR-20")((_check_recall_member, _recall_member))

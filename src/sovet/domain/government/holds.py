@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from sovet.domain.government.records import BreachRecord, HoldRecord, ResignationRecord
+from sovet.domain.kernel.assembly import leave_committee
 from sovet.domain.kernel.messages import (
     SECRETARY,
     Command,
@@ -213,12 +214,14 @@ def _taken(state: FederationState, evt: PositionTaken, ref: EventRef) -> None:
     resource="holds", issuers=Issuers(SECRETARY, field="body", self_field="person")
 )
 class Resign(Command):
-    """SR-29/SR-30: ``person`` resigns from a body, or from a government ``office``."""
+    """SR-29/SR-30: ``person`` resigns from a body, an elected committee, or a
+    government ``office``."""
 
     person: Annotated[str, "the id of the person resigning"]
     body: Annotated[
         str,
-        "the id of the body left, or of the government when an office is given",
+        "the id of the body or elected executive committee left, or of the "
+        "government when an office is given",
     ]
     office: Annotated[
         str | None,
@@ -347,6 +350,15 @@ def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
             raise RuleViolation(
                 "SR-30", f"{cmd.person!r} does not hold {cmd.office!r}", cmd.office
             )
+    elif _is_committee(state, cmd.body):
+        committee = state.assemblies[cmd.body]
+        if committee.closed_at is not None or cmd.person not in committee.delegates:
+            raise RuleViolation(
+                "SR-20",
+                f"{cmd.person!r} holds no named place on the sitting committee "
+                f"{committee.name}",
+                cmd.person,
+            )
     elif cmd.person not in state.body(cmd.body).members:
         raise RuleViolation(
             "SR-29", f"{cmd.person!r} is not a member of {cmd.body!r}", cmd.person
@@ -423,8 +435,16 @@ def _left(state: FederationState, evt: ResignationTookEffect, ref: EventRef) -> 
                 None,
                 ref,
             )
+    elif _is_committee(state, evt.body):
+        leave_committee(state.assemblies[evt.body], evt.person)
     else:
         state.bodies[evt.body].members.pop(evt.person, None)
+
+
+def _is_committee(state: FederationState, key: str) -> bool:
+    """Is ``key`` an elected executive committee (not a registered body)?"""
+    found = state.assemblies.get(key)
+    return found is not None and found.kind == "executive_committee"
 
 
 @evolves(ResignationPending)

@@ -49,7 +49,7 @@ class Assembly:
 
     id: str
     body: str
-    kind: str  # "congress" | "executive_committee"
+    kind: str  # "congress" | "executive_committee" | "sitting" (of any body)
     name: str
     opened_at: str
     made_by: EventRef
@@ -123,8 +123,8 @@ class DecisionRecord:
 def require_quorum(state: FederationState, assembly: Assembly) -> None:
     """SR-16: refuse votes unless ``quorum_share`` of the basis is present."""
     params = state.constitution.congress
-    if assembly.kind == "executive_committee":
-        basis = assembly.size
+    if assembly.kind in ("executive_committee", "sitting"):
+        basis = assembly.size  # a committee or a body's sitting: its members
     elif params.quorum_basis == "apportioned":
         basis = assembly.apportioned
         if basis == 0:
@@ -147,3 +147,11 @@ def require_quorum(state: FederationState, assembly: Assembly) -> None:
             f"{params.quorum_share} of {basis} needed",
             present,
         )
+
+
+def leave_committee(committee: Assembly, person: str) -> None:
+    """SR-20: ``person``'s named place on ``committee`` falls vacant (resignation
+    or recall); the committee keeps its size, one seat fewer filled."""
+    place = committee.delegates.pop(person, None)
+    if place is not None and committee.seated.get(place.faction, 0) > 0:
+        committee.seated[place.faction] -= 1
