@@ -106,7 +106,8 @@ class MotionRecord:
     closed: EventRef | None = None
     seated_at_vote: int = 0
     composition: dict[str, int] = field(default_factory=dict)
-    """SR-18: the decisive delegates seated per faction when it was carried."""
+    """SR-18: the decisive seats per faction it was checked against when carried
+    (for a committee's motion, its electing congress's)."""
 
 
 @dataclass(slots=True)

@@ -51,6 +51,7 @@ __all__ = [
     "RecordUnrecordedOutcome",
     "carries",
     "cast_so_far",
+    "governing_seats",
     "motion_kind",
     "open_motion",
     "recheck",
@@ -316,8 +317,8 @@ class MotionCarried(DomainEvent):
     supported_by: tuple[str, ...] = ()
     supporters_seats: int = 0
     composition: dict[str, int] = field(default_factory=dict)
-    """SR-18: decisive delegates seated per faction, checked at the vote (v1
-    logs have none)."""
+    """SR-18: the decisive seats per faction the vote was checked against
+    (``governing_seats``; v1 logs have none)."""
 
     @property
     def stream_id(self) -> str:
@@ -365,6 +366,14 @@ class MotionFailed(DomainEvent):
         )
 
 
+def governing_seats(state: FederationState, assembly: Assembly) -> dict[str, int]:
+    """SR-18: the decisive seats per faction whose majority governs ``assembly``'s
+    acts — a committee's electing congress, otherwise the assembly itself."""
+    if assembly.kind == "executive_committee" and assembly.congress in state.assemblies:
+        return state.assemblies[assembly.congress].seated
+    return assembly.seated
+
+
 def recheck(
     state: FederationState, motion: MotionRecord, assembly: Assembly, at: str
 ) -> None:
@@ -401,7 +410,7 @@ def _close_motion(state: FederationState, cmd: CloseMotion) -> list[DomainEvent]
                 abstain=abstain,
                 present=present,
                 seated=seated,
-                composition=dict(assembly.seated),
+                composition=dict(governing_seats(state, assembly)),
             )
         ]
     return [
@@ -473,7 +482,7 @@ def _unrecorded(
             unrecorded=True,
             supported_by=cmd.supported_by,
             supporters_seats=held,
-            composition=dict(assembly.seated),
+            composition=dict(governing_seats(state, assembly)),
         )
     ]
 
