@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sovet.adapters.sql.engine import create_private
 from sovet.domain import event_from_stored, summary
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import parse_at
@@ -169,6 +170,7 @@ def write_pins(key_file: Path, keys: Iterable[str]) -> None:
     """Pin ``keys`` (besides those already pinned) beside ``key_file``."""
     merged = dict.fromkeys((*read_pins(key_file), *keys))
     try:
+        create_private(pins_path(key_file))  # 0600 like the key beside it
         pins_path(key_file).write_text(
             "".join(f"{key}\n" for key in merged), encoding="ascii"
         )

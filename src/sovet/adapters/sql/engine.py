@@ -5,10 +5,16 @@ A plain path (or ``sqlite:///…``) opens SQLite; every connection gets
 timeout, and begins its transactions with an explicit ``BEGIN`` so reads are part
 of them (the sqlite3 module's legacy mode would not). ``postgresql://`` URLs are
 mapped to the psycopg 3 driver (``postgresql+psycopg://``).
+
+A new SQLite file is created empty with mode 0600 before SQLite opens it
+(``create_private``): SQLite gives its ``-wal``, ``-shm`` and ``-journal``
+files the database file's mode, so the whole store is private to its owner
+from the first byte written (issue 10, finding 8).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -19,10 +25,37 @@ from sqlalchemy.exc import ArgumentError
 
 from sovet.errors import InputError, StorageError
 
-__all__ = ["BUSY_TIMEOUT_MS", "check_durability", "make_engine", "sqlalchemy_url"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "PRIVATE_MODE",
+    "check_durability",
+    "create_private",
+    "make_engine",
+    "sqlalchemy_url",
+]
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for another's lock before giving up."""
+PRIVATE_MODE = 0o600
+"""The mode of every file the store creates: read and write by its owner only."""
+
+
+def create_private(path: Path) -> bool:
+    """Create ``path`` empty with mode ``PRIVATE_MODE`` unless it exists.
+
+    Exclusive (``O_EXCL``), so a file another process made first is left as it
+    is; the mode is set again after creation in case a umask took bits away
+    from the owner. True when this call created the file.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+    except FileExistsError:
+        return False
+    try:
+        os.fchmod(fd, PRIVATE_MODE)
+    finally:
+        os.close(fd)
+    return True
 
 
 def sqlalchemy_url(url_or_path: str) -> str:
@@ -67,6 +100,13 @@ def make_engine(url_or_path: str) -> Engine:
                 raise InputError(
                     f"directory {str(parent)!r} does not exist", source=url_or_path
                 )
+            try:
+                create_private(Path(database))
+            except OSError as error:
+                raise InputError(
+                    f"cannot create the database: {error.strerror}",
+                    source=url_or_path,
+                ) from error
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
