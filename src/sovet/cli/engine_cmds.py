@@ -30,6 +30,7 @@ from sovet.services.demo import DEMO_PRESET, demo_branches
 from sovet.services.queries import legitimacy_at, log_page
 from sovet.services.scenario import (
     AppliedStep,
+    Scenario,
     apply_steps,
     read_scenario,
     steps_to_run,
@@ -55,8 +56,9 @@ def _run_file(
     narrate: bool,
     progress: bool,
     preset: str | None = None,
+    parsed: Scenario | None = None,
 ) -> list[AppliedStep]:
-    parsed = read_scenario(scenario)
+    parsed = parsed or read_scenario(scenario)
     if parsed.preset is None and preset is not None:
         parsed = dataclasses.replace(parsed, preset=preset)
     steps = steps_to_run(parsed, services.uow(), cache=services.cache)
@@ -159,6 +161,7 @@ def init(
 
     The database's checkpoint signing key (Ed25519) is created beside it as
     ``<db>.key`` (mode 0600); keep it private, and back it up with the database.
+    A refused ``init`` on a new path leaves no database or key behind.
     """
     with edge() as stack:
         if preset is not None and constitution is None:
@@ -171,6 +174,7 @@ def init(
                 f"(presets: {', '.join(available_presets())})",
                 source="init",
             )
+        stack.enter_context(boot.removed_if_refused(db))
         services = stack.enter_context(boot.bootstrap(db, create=True))
         when = at or services.clock.now().isoformat(timespec="seconds")
         events = adopt_constitution(
@@ -196,11 +200,22 @@ def run(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Apply a scenario, each step all-or-nothing; stop at the first refused step."""
+    """Apply a scenario, each step all-or-nothing; stop at the first refused step.
+
+    The file is read before the database is opened; a run refused before any
+    step was applied to a new path leaves no database or key behind.
+    """
     with edge() as stack:
+        parsed = read_scenario(scenario)
+        stack.enter_context(boot.removed_if_refused(db))
         services = stack.enter_context(boot.bootstrap(db, create=True))
         applied = _run_file(
-            services, scenario, narrate=True, progress=True, preset=preset
+            services,
+            scenario,
+            narrate=True,
+            progress=True,
+            preset=preset,
+            parsed=parsed,
         )
         count = sum(len(a.events) for a in applied)
         console.print(

@@ -16,6 +16,7 @@ import typer
 from sovet.cli.edge import console, edge
 from sovet.cli.options import DbOption
 from sovet.errors import InputError
+from sovet.files import MAX_EXPORT_BYTES, read_text
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
 from sovet.services.queries import check_public_key, read_pins, verify_log, write_pins
@@ -83,17 +84,13 @@ def import_(
 
     Its checkpoints must be signed by the key its header declares (or, with
     ``--public-key``, by that key); the key is printed, and pinned beside the
-    new database (``<db>.key.pins``) so that ``verify`` accepts it.
+    new database (``<db>.key.pins``) so that ``verify`` accepts it. A refused
+    import into a new path leaves no database or key behind.
     """
     with edge() as stack:
-        try:
-            # JSON lines end at "\n" only: a name may hold U+2028, U+0085 …,
-            # which str.splitlines() would take for line ends (issue 5, item 17).
-            lines = file.read_text(encoding="utf-8").split("\n")
-        except OSError as error:
-            raise InputError(
-                f"cannot read: {error.strerror}", source=str(file)
-            ) from error
+        # JSON lines end at "\n" only: a name may hold U+2028, U+0085 …,
+        # which str.splitlines() would take for line ends (issue 5, item 17).
+        lines = read_text(file, limit=MAX_EXPORT_BYTES).split("\n")
         given = {check_public_key(key) for key in public_key or ()}
         verified = verify_export(
             lines,
@@ -101,6 +98,7 @@ def import_(
             verify_signature=boot.verify_signature,
             pinned=given or None,
         )
+        stack.enter_context(boot.removed_if_refused(db))
         services = stack.enter_context(boot.bootstrap(db, create=True))
         report = store_export(verified, services.uow())
         write_pins(boot.key_path(services.location), verified.keys)

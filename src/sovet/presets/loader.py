@@ -18,8 +18,10 @@ from typing import Any
 
 from sovet.domain.kernel.constitution import Constitution
 from sovet.errors import ConstitutionError, InputError
+from sovet.files import MAX_TOML_BYTES, read_text
 
 __all__ = [
+    "MAX_TOML_BYTES",
     "available_presets",
     "load_constitution_file",
     "load_constitution_text",
@@ -60,9 +62,15 @@ _TOML_POSITION = re.compile(
 def parse_toml(
     text: str, source: str, error: type[InputError] = ConstitutionError
 ) -> dict[str, Any]:
-    """Parse TOML ``text``; a syntax error becomes ``error`` with file and line."""
+    """Parse TOML ``text``; a syntax error becomes ``error`` with file and line.
+
+    Nesting deeper than the parser's recursion allows is refused the same way
+    (issue 10: TOML nested 5,000 deep was a traceback).
+    """
     try:
         return tomllib.loads(text)
+    except RecursionError as exc:
+        raise error("not valid TOML: nested too deeply", source=source) from exc
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
@@ -78,12 +86,7 @@ def load_constitution_text(text: str, source: str) -> Constitution:
 
 def load_constitution_file(path: Path | str) -> Constitution:
     """A user's constitution file; any problem is a ``ConstitutionError``."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise ConstitutionError(f"cannot read: {reason}", source=str(path)) from error
+    text = read_text(path, limit=MAX_TOML_BYTES, error=ConstitutionError)
     return load_constitution_text(text, str(path))
 
 

@@ -19,12 +19,13 @@ survive a crash.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
 from sovet.adapters.signing import Ed25519Signer, load_or_create, verify_ed25519
@@ -44,6 +45,7 @@ __all__ = [
     "is_url",
     "key_path",
     "remove_database",
+    "removed_if_refused",
     "verify_signature",
 ]
 
@@ -94,15 +96,61 @@ def key_path(db: str, settings: Settings | None = None) -> Path:
     return Path(f"{db}.key")
 
 
+DATABASE_FILES = ("", "-wal", "-shm", "-journal", ".key", ".key.pins")
+"""Suffixes of the files beside a SQLite database ``<db>`` that belong to it."""
+
+
 def remove_database(db: str) -> None:
     """Delete a SQLite database, its WAL files and its key (``demo`` starts fresh)."""
     if is_url(db):
         raise InputError(
             "refusing to delete a server database; use a SQLite path", source=db
         )
-    for suffix in ("", "-wal", "-shm", "-journal", ".key", ".key.pins"):
+    for suffix in DATABASE_FILES:
         with contextlib.suppress(FileNotFoundError):
             Path(f"{db}{suffix}").unlink()
+
+
+def _log_is_empty(location: str) -> bool:
+    """True when the SQLite database at ``location`` holds no event (or no log)."""
+    if not Path(location).exists():
+        return True
+    engine = make_engine(location)
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            return uow.events.head()[0] == 0
+    except (SQLAlchemyError, StorageError):
+        return True  # made by this command and unreadable: nothing to keep
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def removed_if_refused(db: str | None) -> Iterator[None]:
+    """Around a command that may create database ``db`` (``init``, ``run``, ``import``).
+
+    When ``db`` is a new SQLite path and the block fails with nothing in the
+    log, the files the block created (database, WAL files, key, pins) are
+    removed: a refused command leaves nothing behind. Files that existed
+    before, a database holding events (the steps of ``run`` before a refused
+    one stay) and server databases are never touched. Enter it before
+    ``bootstrap`` on the same exit stack, so that it runs after the
+    connections are closed.
+    """
+    location = db or Settings().db
+    if is_url(location) or location == ":memory:" or Path(location).exists():
+        yield
+        return
+    before = {s for s in DATABASE_FILES if Path(f"{location}{s}").exists()}
+    try:
+        yield
+    except BaseException:
+        if _log_is_empty(location):
+            for suffix in DATABASE_FILES:
+                if suffix not in before:
+                    with contextlib.suppress(FileNotFoundError):
+                        Path(f"{location}{suffix}").unlink()
+        raise
 
 
 _POSTGRES_DURABLE = {

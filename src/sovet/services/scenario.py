@@ -18,6 +18,7 @@ from pathlib import Path
 from sovet.domain import Command, command_from_mapping
 from sovet.domain.bodies.registration import AdoptConstitution
 from sovet.errors import RuleViolation, ScenarioError
+from sovet.files import MAX_TOML_BYTES, read_text
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.presets.loader import load_preset, parse_toml
@@ -103,10 +104,7 @@ class Scenario:
 def read_scenario(path: Path) -> Scenario:
     """Parse a scenario file into commands; a malformed one is a ``ScenarioError``."""
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ScenarioError(f"cannot read: {error.strerror}", source=source) from error
+    text = read_text(path, limit=MAX_TOML_BYTES, error=ScenarioError)
     data = parse_toml(text, source, ScenarioError)
     unknown = sorted(key for key in data if key != "step" and key not in _METADATA)
     if unknown:

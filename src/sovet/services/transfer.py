@@ -137,6 +137,14 @@ def _parse(
             raise InputError(
                 f"not JSON: {error.msg}", source=source, line=number
             ) from error
+        except RecursionError as error:
+            raise InputError(
+                "not acceptable JSON: nested too deeply", source=source, line=number
+            ) from error
+        except ValueError as error:  # e.g. an integer of more than 4,300 digits
+            raise InputError(
+                f"not acceptable JSON: {error}", source=source, line=number
+            ) from error
         if not isinstance(row, dict):
             raise InputError(
                 "each line must be a JSON object", source=source, line=number
