@@ -126,6 +126,9 @@ def _validation_message(error: RequestValidationError) -> str:
             )
         elif kind == "extra_forbidden":
             parts.append(f"unknown field {where!r}")
+        elif kind == "value_error":  # a validator's own message, without a prefix
+            reason = item.get("ctx", {}).get("error", item.get("msg", kind))
+            parts.append(f"{where or 'body'}: {reason}")
         else:
             parts.append(f"{where or 'body'}: {item.get('msg', kind)}")
     return "; ".join(parts) or "invalid request"

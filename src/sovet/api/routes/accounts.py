@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Admin, Auditor, Ctx
+from sovet.api.schemas import Text
 
 __all__ = ["router"]
 
@@ -26,17 +27,17 @@ class NewAccount(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     name: Annotated[str, Field(min_length=1, max_length=100)]
     password: Annotated[str, Field(min_length=1, max_length=1000)]
-    role: str
-    body: str | None = None
-    person: str | None = None
+    role: Text
+    body: Text | None = None
+    person: Text | None = None
 
 
 class Grant(BaseModel):
     """A role to bind (``body`` unless global)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
-    role: str
-    body: str | None = None
+    role: Text
+    body: Text | None = None
 
 
 class NewToken(BaseModel):
