@@ -76,6 +76,7 @@ from sovet.errors import (
     ChainBroken,
     ConcurrencyConflict,
     DuplicateEntry,
+    InputError,
     NotFound,
     RuleViolation,
 )
@@ -223,7 +224,18 @@ def cast_ballot(
     *,
     at: str | None = None,
 ) -> CastReceipt:
-    """SR-7 / DESIGN §6: cast ``member``'s ballot; one transaction, one receipt."""
+    """SR-7 / DESIGN §6: cast ``member``'s ballot; one transaction, one receipt.
+
+    An empty ranking is refused (``InputError``, 422) and uses up nothing: no
+    constitution parameter counts blank ballots, so a ballot names at least
+    one candidate (issue 10).
+    """
+    if not ranking:
+        raise InputError(
+            "a ballot must name at least one candidate: blank ballots are not "
+            "counted here (no constitution parameter provides for them)",
+            key="ranking",
+        )
     when = _now(services, at)
     receipts: list[str] = []
 

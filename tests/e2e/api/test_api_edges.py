@@ -1,7 +1,9 @@
 """Issue 10 at the API's edge: text that cannot be stored, empty ballots.
 
 A lone UTF-16 surrogate (JSON ``"x\\ud800"``) in any command field or role
-body was a 500: it is a 422 naming the field, and nothing is written.
+body was a 500: it is a 422 naming the field, and nothing is written. An empty
+ranking ``[]`` was taken as a ballot: it is refused (no constitution parameter
+counts blank ballots) and the member may still vote.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from sovet.api.schemas import command_model
 from sovet.domain import COMMANDS
 from sovet.services.command_authz import SERVICE_ONLY
 from tests.e2e.api.conftest import Api
+from tests.e2e.api.test_api_ballots import election_api, voter
+
+assert election_api  # a fixture, used by name
 
 BAD = "x\ud800"
 JSON_BAD = '"x\\ud800"'
@@ -121,3 +126,23 @@ def test_a_lone_surrogate_over_http_is_422_naming_the_field(
     assert "lone surrogate" in message
     assert api.head() == before
     assert api.accounts.store.account("bob") is None
+
+
+def test_an_empty_ranking_is_not_a_ballot(election_api: Api) -> None:
+    api = election_api
+    api.user("sec", "secretary", "petrograd")
+    secretary = api.token("sec", "read", "commands:write")
+    assert api.client.post("/api/elections/e1/open", headers=secretary).is_success
+    member = voter(api, "v1")
+    before = api.head()
+    answer = api.client.post(
+        "/api/elections/e1/ballots", json={"ranking": []}, headers=member
+    )
+    assert answer.status_code == 422, answer.text
+    assert "ranking" in answer.json()["error"]["message"]
+    assert api.head() == before
+    assert api.client.get("/api/elections/e1").json()["voted"] == 0
+    cast = api.client.post(
+        "/api/elections/e1/ballots", json={"ranking": ["a"]}, headers=member
+    )
+    assert cast.status_code == 201, cast.text
