@@ -122,7 +122,7 @@ def test_ballot_receipt_close_count_sheet_and_receipt_check(
     sheet = client.get("/elections/e1").text
     assert "Count sheet" in sheet
     # stage 1: a 2, b 2, c 1 → c is excluded and their vote moves to b (3 of 5)
-    row_b = sheet[sheet.index("</span>b</th>") :].split("</tr>")[0]
+    row_b = sheet[sheet.index("</svg>b</th>") :].split("</tr>")[0]
     assert re.findall(r'<td class="num">([^<]*)</td>', row_b) == ["2", "3"]
     assert "elected at stage 2" in row_b
     assert "5 of 5 registered electors voted" in sheet
