@@ -3,7 +3,10 @@
 ``SOVET_DB`` names the database: a file path (SQLite, default ``./sovet.db``) or
 a ``postgresql://`` URL. The ``--db`` option of the CLI overrides it.
 ``SOVET_KEY_FILE`` names the checkpoint signing key for a server database (a
-SQLite database keeps its key beside it, ``<db>.key``).
+SQLite database keeps its key beside it, ``<db>.key``). The server secret that
+keys CSRF tokens is ``SOVET_SECRET`` itself, or else kept in a file:
+``SOVET_SECRET_FILE`` for a server database, ``<db>.secret`` beside SQLite
+(``services.bootstrap.server_secret``; docs/operations.md).
 """
 
 from __future__ import annotations
@@ -24,3 +27,8 @@ class Settings(BaseSettings):
     db: str = DEFAULT_DB
     key_file: str = "./sovet.key"
     """``SOVET_KEY_FILE``: the checkpoint signing key used with a server database."""
+    secret: str | None = None
+    """``SOVET_SECRET``: the server secret (32 characters or more); wins over files."""
+    secret_file: str | None = None
+    """``SOVET_SECRET_FILE``: where a server database's secret is kept (default:
+    beside ``SOVET_KEY_FILE``, ``./sovet.secret`` for ``./sovet.key``)."""

@@ -4,15 +4,17 @@ Passwords are hashed with argon2id (``argon2-cffi``'s defaults, rehashed on
 login when the parameters change). Session and API tokens are 32 random bytes
 (``secrets.token_urlsafe``); only their SHA-256 is stored. A login always
 starts a new session (the old cookie's session is dropped: rotation). The CSRF
-token is bound to the session: ``sha256("csrf:" + session token)``, so it needs
-no storage and dies with the session. There is never a default password: the
-first administrator is made with ``sovet admin create-user``.
+token is bound to the session and keyed with the server secret
+(``bootstrap.server_secret``): an HMAC-SHA256 of the session token by
+``itsdangerous.Signer``, so it needs no storage, dies with the session, and
+cannot be computed by whoever learns a session token without the secret (it
+was an unkeyed hash; issue 10). There is never a default password: the first
+administrator is made with ``sovet admin create-user``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -20,6 +22,7 @@ from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import Signer
 
 from sovet.adapters.sql.accounts_schema import SqlAccountStore
 from sovet.domain import DomainEvent
@@ -29,14 +32,13 @@ from sovet.domain.recall.recalls import DeputyRecalled
 from sovet.errors import InputError, NotAuthenticated, StorageError
 from sovet.ports import Clock
 from sovet.services.authz import GLOBAL_ROLES, ROLES, SCOPES, Principal
-from sovet.services.bootstrap import Services
+from sovet.services.bootstrap import Services, server_secret
 
 __all__ = [
     "SESSION_HOURS",
     "AccountStore",
     "Accounts",
     "Login",
-    "csrf_token",
     "ended_deputies",
     "open_accounts",
     "token_hash",
@@ -92,17 +94,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def csrf_token(session_token: str) -> str:
-    """The CSRF token bound to a session (derived, so nothing more is stored)."""
-    return hashlib.sha256(f"csrf:{session_token}".encode()).hexdigest()
+CSRF_SALT = "sovet.csrf"
+"""Separates the CSRF signatures from any other use of the server secret."""
 
 
 class Login:
     """A fresh session: the token for the cookie and its CSRF token."""
 
-    def __init__(self, token: str, principal: Principal, expires: datetime) -> None:
+    def __init__(
+        self, token: str, principal: Principal, expires: datetime, csrf: str
+    ) -> None:
         self.token = token
-        self.csrf = csrf_token(token)
+        self.csrf = csrf
         self.principal = principal
         self.expires = expires
 
@@ -110,11 +113,25 @@ class Login:
 class Accounts:
     """The account service: create, grant, log in, authenticate, revoke."""
 
-    def __init__(self, store: AccountStore, clock: Clock) -> None:
+    def __init__(
+        self, store: AccountStore, clock: Clock, *, secret: bytes | None = None
+    ) -> None:
+        """``secret`` keys the CSRF tokens (``open_accounts`` passes the
+        server's); without one, a random secret of this instance only."""
         self.store = store
         self.clock = clock
         self.hasher = PasswordHasher()  # argon2id
         self._dummy = self.hasher.hash("not a password of anyone")
+        self._csrf = Signer(
+            secret or secrets.token_bytes(32),
+            salt=CSRF_SALT,
+            key_derivation="hmac",
+            digest_method=hashlib.sha256,
+        )
+
+    def csrf_token(self, session_token: str) -> str:
+        """The CSRF token of a session: its HMAC under the server secret."""
+        return self._csrf.get_signature(session_token).decode("ascii")
 
     def _now(self) -> str:
         return self.clock.now().isoformat()
@@ -226,7 +243,7 @@ class Accounts:
         principal = self.principal(row[0], session=token_hash(token))
         if principal is None:
             raise NotAuthenticated("the account was removed")
-        return Login(token, principal, expires)
+        return Login(token, principal, expires, self.csrf_token(token))
 
     def logout(self, token: str) -> None:
         """End the session of ``token``."""
@@ -272,9 +289,9 @@ class Accounts:
 
     def check_csrf(self, principal: Principal, session_token: str, sent: str) -> bool:
         """True when ``sent`` is the CSRF token of the principal's session."""
-        return principal.session == token_hash(session_token) and hmac.compare_digest(
-            csrf_token(session_token), sent
-        )
+        if principal.session != token_hash(session_token):
+            return False
+        return self._csrf.verify_signature(session_token, sent.encode("utf-8"))
 
     def end_deputy(self, person: str, body: str) -> int:
         """SR-9/SR-30: a recalled or resigned deputy loses the role and every session.
@@ -325,4 +342,8 @@ def open_accounts(services: Services) -> Accounts:
     """The account service on the database of ``services`` (SQL only)."""
     if services.engine is None:
         raise StorageError("accounts need a SQL database; open one with bootstrap(db)")
-    return Accounts(SqlAccountStore(services.engine), services.clock)
+    return Accounts(
+        SqlAccountStore(services.engine),
+        services.clock,
+        secret=server_secret(services.location),
+    )

@@ -7,7 +7,10 @@ The signing key (Ed25519, for checkpoints) lives beside a SQLite database as
 ``<db>.key`` (PEM, mode 0600), created with the database by ``init``, ``run``,
 ``demo`` and ``import``. For PostgreSQL, ``SOVET_KEY_FILE`` names the key file
 (default ``./sovet.key``). Whoever holds the key can sign checkpoints; the
-public key travels with every checkpoint and every export.
+public key travels with every checkpoint and every export. The server secret
+that keys CSRF tokens (``server_secret``) is ``SOVET_SECRET`` or a file kept
+the same way (``<db>.secret``, ``SOVET_SECRET_FILE``), made when accounts are
+first opened.
 
 Before anything else, ``bootstrap`` refuses a database that does not make a
 commit durable (``check_durable``): SQLite must run WAL with
@@ -19,6 +22,8 @@ survive a crash.
 from __future__ import annotations
 
 import contextlib
+import os
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
 from sovet.adapters.signing import Ed25519Signer, load_or_create, verify_ed25519
 from sovet.adapters.sql import SqlUnitOfWork, check_durability, make_engine, migrate
+from sovet.adapters.sql.engine import create_private
 from sovet.config import Settings
 from sovet.errors import InputError, StorageError
 from sovet.ledger.checkpoint import SignatureCheck
@@ -46,6 +52,8 @@ __all__ = [
     "key_path",
     "remove_database",
     "removed_if_refused",
+    "secret_path",
+    "server_secret",
     "verify_signature",
 ]
 
@@ -96,8 +104,66 @@ def key_path(db: str, settings: Settings | None = None) -> Path:
     return Path(f"{db}.key")
 
 
-DATABASE_FILES = ("", "-wal", "-shm", "-journal", ".key", ".key.pins")
+DATABASE_FILES = ("", "-wal", "-shm", "-journal", ".key", ".key.pins", ".secret")
 """Suffixes of the files beside a SQLite database ``<db>`` that belong to it."""
+
+
+MIN_SECRET = 32
+"""The shortest server secret accepted (characters of ``SOVET_SECRET``)."""
+
+
+def secret_path(db: str, settings: Settings | None = None) -> Path:
+    """Where the server secret of ``db`` lives: ``<db>.secret`` beside SQLite;
+    for a server database ``SOVET_SECRET_FILE``, else beside the key file
+    (``sovet.key`` → ``sovet.secret``)."""
+    if not is_url(db):
+        return Path(f"{db}.secret")
+    settings = settings or Settings()
+    if settings.secret_file:
+        return Path(settings.secret_file)
+    key = Path(settings.key_file)
+    return key.with_suffix(".secret") if key.suffix == ".key" else Path(f"{key}.secret")
+
+
+def server_secret(db: str, settings: Settings | None = None) -> bytes:
+    """The secret that keys the CSRF tokens of ``db``'s server (DESIGN §6).
+
+    ``SOVET_SECRET`` when set (several servers of one database share it); else
+    the file ``secret_path(db)``, created when missing with 64 random hex digits
+    and mode 0600 — written aside and linked into place, so a reader never sees
+    it half-written and two processes racing keep the one linked first.
+    """
+    settings = settings or Settings()
+    if settings.secret is not None:
+        if len(settings.secret) < MIN_SECRET:
+            raise InputError(
+                f"SOVET_SECRET must be at least {MIN_SECRET} characters",
+                source="SOVET_SECRET",
+            )
+        return settings.secret.encode("utf-8")
+    path = secret_path(db, settings)
+    try:
+        if not path.exists():
+            aside = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+            create_private(aside)
+            try:
+                aside.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
+                with contextlib.suppress(FileExistsError):
+                    os.link(aside, path)
+            finally:
+                aside.unlink()
+        found = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InputError(
+            f"cannot read or create the server secret: {reason}", source=str(path)
+        ) from error
+    if len(found) < MIN_SECRET:
+        raise InputError(
+            f"the server secret is shorter than {MIN_SECRET} characters",
+            source=str(path),
+        )
+    return found.encode("ascii")
 
 
 def remove_database(db: str) -> None:

@@ -14,7 +14,6 @@ from starlette.datastructures import FormData
 
 from sovet.api.deps import CSRF_FIELD, SESSION_COOKIE, ApiContext, client_address
 from sovet.errors import NotAuthenticated, NotAuthorized
-from sovet.services.accounts import csrf_token
 from sovet.services.authz import Principal
 
 __all__ = ["Viewer", "context_of", "require", "viewer"]
@@ -46,7 +45,7 @@ def viewer(request: Request) -> Viewer:
     if context is None or not token:
         return Viewer(None, None)
     principal = context.accounts.from_session(token)
-    return Viewer(principal, csrf_token(token) if principal else None)
+    return Viewer(principal, context.accounts.csrf_token(token) if principal else None)
 
 
 def require(request: Request, form: FormData) -> Principal:

@@ -1,16 +1,22 @@
-"""Issue 10 at the API's edge: text that cannot be stored, empty ballots.
+"""Issue 10 at the API's edge: text that cannot be stored, empty ballots, CSRF.
 
 A lone UTF-16 surrogate (JSON ``"x\\ud800"``) in any command field or role
 body was a 500: it is a 422 naming the field, and nothing is written. An empty
 ranking ``[]`` was taken as a ballot: it is refused (no constitution parameter
-counts blank ballots) and the member may still vote.
+counts blank ballots) and the member may still vote. The CSRF token was an
+unkeyed hash of the session id: it is an HMAC under the server secret, kept
+beside the database (0600) or given as ``SOVET_SECRET``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
+import stat
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +24,11 @@ from pydantic import ValidationError
 
 from sovet.api.schemas import command_model
 from sovet.domain import COMMANDS
+from sovet.errors import InputError
+from sovet.services.accounts import Accounts, open_accounts
+from sovet.services.bootstrap import secret_path, server_secret
 from sovet.services.command_authz import SERVICE_ONLY
-from tests.e2e.api.conftest import Api
+from tests.e2e.api.conftest import PASSWORD, Api
 from tests.e2e.api.test_api_ballots import election_api, voter
 
 assert election_api  # a fixture, used by name
@@ -146,3 +155,60 @@ def test_an_empty_ranking_is_not_a_ballot(election_api: Api) -> None:
         "/api/elections/e1/ballots", json={"ranking": ["a"]}, headers=member
     )
     assert cast.status_code == 201, cast.text
+
+
+# --- issue 10, finding 7: CSRF tokens keyed with a server secret -------------
+
+
+def test_the_csrf_token_is_keyed_not_a_hash_of_the_session(api: Api) -> None:
+    api.user("root", "administrator")
+    answer = api.client.post(
+        "/api/auth/login", json={"name": "root", "password": PASSWORD}
+    )
+    session = answer.cookies["sovet_session"]
+    csrf = answer.json()["csrf_token"]
+    unkeyed = hashlib.sha256(f"csrf:{session}".encode()).hexdigest()
+    assert csrf != unkeyed
+    refused = api.client.post("/api/auth/logout", headers={"X-CSRF-Token": unkeyed})
+    assert refused.status_code == 403
+    # the same secret (the file beside the database) gives the same token
+    again = open_accounts(api.services)
+    assert again.csrf_token(session) == csrf
+    assert Accounts(api.accounts.store, api.services.clock).csrf_token(session) != csrf
+    done = api.client.post("/api/auth/logout", headers={"X-CSRF-Token": csrf})
+    assert done.status_code == 200
+
+
+def test_the_secret_is_kept_beside_the_database_0600(api: Api) -> None:
+    path = secret_path(api.services.location)
+    assert path == Path(f"{api.services.location}.secret")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert len(path.read_text(encoding="ascii").strip()) == 64
+    assert server_secret(api.services.location) == path.read_bytes().strip()
+
+
+def test_sovet_secret_wins_and_must_be_long(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOVET_SECRET", "s" * 40)
+    assert server_secret(api.services.location) == b"s" * 40
+    monkeypatch.setenv("SOVET_SECRET", "short")
+    with pytest.raises(InputError, match="at least 32"):
+        server_secret(api.services.location)
+
+
+def test_a_server_database_keeps_its_secret_in_sovet_secret_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOVET_SECRET_FILE", str(tmp_path / "server.secret"))
+    first = server_secret("postgresql://example/db")
+    assert server_secret("postgresql://example/db") == first
+    assert stat.S_IMODE(os.stat(tmp_path / "server.secret").st_mode) == 0o600
+
+
+def test_a_server_secret_lives_beside_the_key_file_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOVET_SECRET_FILE", raising=False)
+    monkeypatch.setenv("SOVET_KEY_FILE", str(tmp_path / "pg.key"))
+    assert secret_path("postgresql://example/db") == tmp_path / "pg.secret"
