@@ -3,7 +3,8 @@
 ``/login`` is a plain form (no JavaScript): it starts a session exactly as
 ``POST /api/auth/login`` does (``Accounts.login``: argon2id, rotation, the
 same throttles and security log) and sets the same cookies, then redirects to
-``/me``. ``/logout`` is a form carrying the session's CSRF token.
+``/me``; a post from another site is refused (``api.origin``). ``/logout`` is
+a form carrying the session's CSRF token.
 
 ``/me`` shows the member's constituency, its deputies, the elections and recall
 petitions there, and a form to check a receipt. Receipts are the voter's to
@@ -23,6 +24,7 @@ from sovet.api.deps import (
     client_address,
     set_session_cookies,
 )
+from sovet.api.origin import same_origin
 from sovet.errors import NotAuthenticated, SovetError
 from sovet.web import views
 from sovet.web.common import At, error_page, services_of
@@ -42,7 +44,16 @@ def login_form(request: Request) -> HTMLResponse:
 
 @router.post("/login", response_model=None)
 async def login(request: Request) -> Response:
-    """DESIGN §6: check the password, start a session, set its cookies."""
+    """DESIGN §6: check the password, start a session, set its cookies.
+
+    Only from this site: the form post must name this site in ``Origin`` or
+    ``Referer`` (``api.origin``), or a page elsewhere could sign the visitor
+    in to an account of its choosing.
+    """
+    try:
+        same_origin(request, missing_ok=False)
+    except SovetError as error:
+        return error_page(request, error, None)
     context = context_of(request)
     form = await request.form()
     name = str(form.get("name", ""))[:100]

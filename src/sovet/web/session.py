@@ -13,6 +13,7 @@ from fastapi import Request
 from starlette.datastructures import FormData
 
 from sovet.api.deps import CSRF_FIELD, SESSION_COOKIE, ApiContext, client_address
+from sovet.api.origin import same_origin
 from sovet.errors import NotAuthenticated, NotAuthorized
 from sovet.services.authz import Principal
 
@@ -49,11 +50,15 @@ def viewer(request: Request) -> Viewer:
 
 
 def require(request: Request, form: FormData) -> Principal:
-    """DESIGN §6: the signed-in caller of a form, its CSRF token checked.
+    """DESIGN §6: the signed-in caller of a form, its origin and CSRF token checked.
 
-    Raises ``NotAuthenticated`` (no live session) or ``NotAuthorized`` (a
-    missing or wrong CSRF token); every request spends the address's bucket.
+    Raises ``NotAuthenticated`` (no live session) or ``NotAuthorized`` (a post
+    from another site, or a missing or wrong CSRF token); every request spends
+    the address's bucket. A post naming no ``Origin`` or ``Referer`` passes
+    the origin check: the CSRF token, which a page elsewhere cannot read, is
+    still required (``api.origin``).
     """
+    same_origin(request, missing_ok=True)
     context = context_of(request)
     token = request.cookies.get(SESSION_COOKIE)
     if context is None or not token:

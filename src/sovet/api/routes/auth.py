@@ -4,7 +4,8 @@
 new session — the previous cookie's session ends (rotation) — and sets the
 cookies ``sovet_session`` (HttpOnly, SameSite=Lax, Secure over TLS) and
 ``sovet_csrf``; the CSRF token is also in the answer. Failed logins are logged
-and throttled per address and per account name (429 with ``Retry-After``).
+and throttled per address and per account name (429 with ``Retry-After``). A
+login sent by a browser from another site is refused (403, ``api.origin``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sovet.api.deps import (
     client_address,
     set_session_cookies,
 )
+from sovet.api.origin import same_origin
 from sovet.errors import NotAuthenticated
 from sovet.services.authz import Principal
 
@@ -56,7 +58,12 @@ def describe(principal: Principal) -> dict[str, Any]:
 async def login(
     form: LoginForm, request: Request, response: Response, ctx: Ctx
 ) -> dict[str, Any]:
-    """Start a session (rotating any previous one) and set its cookies."""
+    """Start a session (rotating any previous one) and set its cookies.
+
+    A browser's login from another site is refused (``api.origin``: a present
+    ``Origin`` or ``Referer`` must be this site; programs send neither).
+    """
+    same_origin(request, missing_ok=True)
     address = client_address(request)
     ctx.requests.spend(f"addr:{address}")
     ctx.logins.check(f"addr:{address}")
