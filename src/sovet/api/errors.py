@@ -15,6 +15,7 @@ this table maps them, most specific first. Every refusal answers
     ConcurrencyConflict      409  another writer got there first; retry
     ChainBroken              500  the log fails verification (never the client's fault)
     RequestTooLarge          413  the body exceeds the limit
+    Gone                     410  a retired route (what to use instead)
     RequestValidationError   422  bad JSON, wrong types, unknown fields
     (Starlette) 404/405           unknown path or method
 
@@ -51,6 +52,7 @@ from sovet.errors import (
 __all__ = [
     "INPUT_RULE",
     "STATUS",
+    "Gone",
     "RequestTooLarge",
     "error_body",
     "install",
@@ -59,6 +61,14 @@ __all__ = [
 
 INPUT_RULE = "DESIGN §4"
 """The ``rule`` of a malformed request (no SR rule is involved)."""
+
+
+class Gone(SovetError):
+    """DESIGN §6: a route that is no more; the message says what replaces it.
+
+    E.g. ``GET /api/receipts/{receipt}``: a receipt in a URL lands in access
+    logs beside the caller's address, so it is looked up by POST only.
+    """
 
 
 class RequestTooLarge(SovetError):
@@ -81,6 +91,7 @@ STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (ChainBroken, 500),
     (StorageError, 503),
     (RequestTooLarge, 413),
+    (Gone, 410),
     (RequestValidationError, 422),
 )
 """Error class → status, most specific first (the first match wins)."""

@@ -6,7 +6,8 @@ token (``session.require``), authorised as the API authorises the same act
 constituency elects to casts and signs, as the person the account is linked to;
 its **secretary** opens and closes polls. The acts themselves are the secret
 ballot and petition services (``sovet.services.ballots``/``petitions``).
-``/receipts`` checks a receipt against the published batch (Merkle inclusion).
+``POST /receipts`` checks a receipt against the published batch (Merkle
+inclusion); the receipt travels in the body, never in a URL.
 
 After a cast the page shows the receipt once: the server keeps no link from
 receipt to member (DESIGN §6), so the voter must keep it.
@@ -20,6 +21,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from sovet.api.errors import Gone
+from sovet.api.origin import same_origin
 from sovet.domain import FederationState
 from sovet.domain.elections.polling import ElectionRecord, election_of
 from sovet.domain.recall.petitions import petition_of
@@ -175,19 +178,47 @@ async def sign(request: Request, petition_id: str) -> Response:
 
 
 @router.get("/receipts", response_class=HTMLResponse)
-def check_receipt(
-    request: Request, receipt: str = "", election: str = "", at: At = None
-) -> HTMLResponse:
-    """DESIGN §6: is this receipt's ballot in the published batch? (Merkle proof)"""
+def receipt_form(request: Request, at: At = None) -> HTMLResponse:
+    """DESIGN §6: the form that checks a receipt (it posts: see ``check_receipt``).
+
+    The old link form ``/receipts?receipt=…`` answers 410 without looking the
+    receipt up or showing it.
+    """
+    if "receipt" in request.query_params:
+        return error_page(
+            request,
+            Gone(
+                "receipts are checked with the form on this page, never in the "
+                "address: an access log would pair your address with your receipt"
+            ),
+            at,
+        )
+    return page(request, "receipt_check.html", at=at, found=None, election=None)
+
+
+@router.post("/receipts", response_class=HTMLResponse)
+async def check_receipt(request: Request) -> HTMLResponse:
+    """DESIGN §6: is this receipt's ballot in the published batch? (Merkle proof)
+
+    The receipt comes in the form's body, never the URL (issue 10); the post
+    must come from this site (``api.origin``).
+    """
     services = services_of(request)
+    form = await request.form()
     try:
-        text = receipt.strip().lower()
+        same_origin(request, missing_ok=False)
+        text = str(form.get("receipt", "")).strip().lower()
         if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
             raise InputError("a receipt is 64 hexadecimal characters", key="receipt")
-        found = ballots.verify_receipt(services, text, election=election or None)
+        election = str(form.get("election", "")) or None
+        found = await run_in_threadpool(
+            lambda: ballots.verify_receipt(services, text, election=election)
+        )
     except SovetError as error:
-        return error_page(request, error, at)
-    names = views.read(
-        services, lambda state: [state.display_name(c) or c for c in found["ranking"]]
+        return error_page(request, error, None)
+    names = await run_in_threadpool(
+        views.read,
+        services,
+        lambda state: [state.display_name(c) or c for c in found["ranking"]],
     )
-    return page(request, "receipt_check.html", at=at, found=found, ranking=names)
+    return page(request, "receipt_check.html", found=found, ranking=names)

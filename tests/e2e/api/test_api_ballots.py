@@ -83,7 +83,9 @@ def test_secret_poll_open_cast_receipt_close_and_proof(election_api: Api) -> Non
     # no partial results while the poll is open
     view = client.get("/api/elections/e1").json()
     assert (view["poll"], view["voted"], view["result"]) == ("open", 9, None)
-    assert client.get(f"/api/receipts/{receipts[0]}").status_code == 404
+    assert (
+        client.post("/api/receipts", json={"receipt": receipts[0]}).status_code == 404
+    )
     form = {"minutes_signed_by": ["k1", "rep"]}
     assert (
         client.post("/api/elections/e1/close", json=form, headers=voters[1]).status_code
@@ -103,7 +105,7 @@ def test_secret_poll_open_cast_receipt_close_and_proof(election_api: Api) -> Non
     )
     assert late.status_code == 409
     for receipt, ranking in zip(receipts, RANKINGS, strict=True):
-        proof = client.get(f"/api/receipts/{receipt}").json()
+        proof = client.post("/api/receipts", json={"receipt": receipt}).json()
         assert proof["ranking"] == ranking
         assert proof["event"]["seq"] == result["published"]["seq"]
         leaf = leaf_hash(ballot_leaf(SecretBallot(receipt, tuple(ranking))))
@@ -114,7 +116,7 @@ def test_secret_poll_open_cast_receipt_close_and_proof(election_api: Api) -> Non
             [bytes.fromhex(p) for p in proof["proof"]],
             bytes.fromhex(proof["merkle_root"]),
         )
-    assert client.get("/api/receipts/nothex").status_code == 422
+    assert client.post("/api/receipts", json={"receipt": "nothex"}).status_code == 422
 
 
 def test_petition_signed_to_the_threshold_vacates_the_seat(petition_api: Api) -> None:

@@ -212,3 +212,40 @@ def test_a_server_secret_lives_beside_the_key_file_by_default(
     monkeypatch.delenv("SOVET_SECRET_FILE", raising=False)
     monkeypatch.setenv("SOVET_KEY_FILE", str(tmp_path / "pg.key"))
     assert secret_path("postgresql://example/db") == tmp_path / "pg.secret"
+
+
+# --- issue 10, finding 7: receipts travel in a POST body, never in a URL ------
+
+
+def test_receipts_are_checked_by_post_and_the_url_form_is_gone(
+    election_api: Api,
+) -> None:
+    api = election_api
+    api.user("sec", "secretary", "petrograd")
+    secretary = api.token("sec", "read", "commands:write")
+    assert api.client.post("/api/elections/e1/open", headers=secretary).is_success
+    cast = api.client.post(
+        "/api/elections/e1/ballots", json={"ranking": ["b"]}, headers=voter(api, "v1")
+    )
+    receipt = cast.json()["receipt"]
+    closed = api.client.post(
+        "/api/elections/e1/close",
+        json={"minutes_signed_by": ["k1", "rep"]},
+        headers=secretary,
+    )
+    assert closed.status_code == 200, closed.text
+    proof = api.client.post("/api/receipts", json={"receipt": receipt})
+    assert proof.status_code == 200, proof.text
+    assert (proof.json()["election"], proof.json()["ranking"]) == ("e1", ["b"])
+    scoped = {"receipt": receipt, "election": "e1"}
+    assert api.client.post("/api/receipts", json=scoped).status_code == 200
+    retired = api.client.get(f"/api/receipts/{receipt}")
+    assert retired.status_code == 410
+    assert "POST /api/receipts" in retired.json()["error"]["message"]
+    assert receipt not in retired.text
+    assert (
+        api.client.post("/api/receipts", json={"receipt": "0" * 64}).status_code == 404
+    )
+    assert api.client.post("/api/receipts", json={}).status_code == 422
+    openapi = api.client.get("/api/openapi.json").json()["paths"]
+    assert "post" in openapi["/api/receipts"]

@@ -178,7 +178,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
         **dict.fromkeys(SIGNED_IN, 403),
     },
     ("GET", "/api/petitions/{petition}"): PUBLIC,
-    ("GET", "/api/receipts/{receipt}"): PUBLIC,
+    ("POST", "/api/receipts"): PUBLIC,
+    ("GET", "/api/receipts/{receipt}"): PUBLIC,  # 410: POST the receipt instead
 }
 
 

@@ -4,7 +4,9 @@
 (or ``Referer``) naming this site. Every other form is refused from another
 site too; one that names no origin at all still needs the session's CSRF token
 (the choice is in docs/DECISIONS.md). ``POST /api/auth/login`` refuses a
-browser's cross-site login and lets programs (no ``Origin``) in.
+browser's cross-site login and lets programs (no ``Origin``) in. A receipt is
+checked by posting the form; ``/receipts?receipt=…`` (an address that access
+logs keep beside the visitor's) answers 410 and looks nothing up.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from starlette.requests import Request
 
 from sovet.api.origin import same_origin
 from sovet.errors import NotAuthorized
+from sovet.services import ballots
 from sovet.services.bootstrap import Services
 from tests.e2e.web.test_flows import SITE, client, login, services, world
 from tests.e2e.web.world import PASSWORD
@@ -136,3 +139,51 @@ def test_origins_are_compared_by_host_and_port(
     else:
         with pytest.raises(NotAuthorized):
             same_origin(request, missing_ok=False)
+
+
+# --- receipts: a form's body, never the page's address -----------------------
+
+
+@pytest.fixture
+def receipt(services: Services) -> str:
+    """A published receipt of election e1 (opened, cast by v1, closed)."""
+    ballots.open_poll(services, "e1")
+    made = ballots.cast_ballot(services, "e1", "v1", ["b", "c"]).receipt
+    ballots.close_poll(services, "e1", ["k1", "rep"])
+    return made
+
+
+def test_a_receipt_in_the_address_is_gone_and_never_looked_up(
+    client: TestClient, receipt: str
+) -> None:
+    answer = client.get("/receipts", params={"receipt": receipt})
+    assert answer.status_code == 410
+    assert "never in the address" in answer.text
+    assert receipt not in answer.text
+    assert "Counted as cast" not in answer.text
+
+
+def test_the_receipt_form_posts_and_the_answer_is_the_proof(
+    client: TestClient, receipt: str
+) -> None:
+    form = client.get("/receipts")
+    assert form.status_code == 200
+    assert '<form method="post" action="/receipts"' in form.text
+    election = client.get("/elections/e1").text
+    assert '<form method="post" action="/receipts"' in election
+    assert 'method="get" action="/receipts"' not in election
+    login(client, "v1")
+    assert 'method="get" action="/receipts"' not in client.get("/me").text
+    checked = client.post("/receipts", data={"receipt": receipt, "election": "e1"})
+    assert checked.status_code == 200, checked.text
+    assert "Counted as cast" in checked.text
+
+
+@pytest.mark.parametrize("headers", [{"Origin": EVIL}, {}])
+def test_the_receipt_form_is_refused_from_elsewhere(
+    client: TestClient, receipt: str, headers: dict[str, str]
+) -> None:
+    bare = TestClient(client.app)
+    answer = bare.post("/receipts", data={"receipt": receipt}, headers=headers)
+    assert answer.status_code == 403
+    assert receipt not in answer.text
