@@ -1,6 +1,6 @@
 """Login, logout and the caller (DESIGN §6): web sessions by cookie.
 
-``POST /api/auth/login`` with ``{"name", "password"}`` (JSON or a form) starts a
+``POST /api/auth/login`` with ``{"name", "password"}`` (JSON only) starts a
 new session — the previous cookie's session ends (rotation) — and sets the
 cookies ``sovet_session`` (HttpOnly, SameSite=Lax, Secure over TLS) and
 ``sovet_csrf``; the CSRF token is also in the answer. Failed logins are logged
