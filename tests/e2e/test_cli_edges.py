@@ -161,3 +161,31 @@ def test_a_key_placed_before_a_refused_init_stays(tmp_path: Path) -> None:
     )
     refused(result, "not a date")
     assert left(tmp_path) == ["new.db.key"]
+
+
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [
+        (["bob", "--role", "deputy", "--body", "x\udcff"], "body"),
+        (["bob", "--role", "member", "--body", "b", "--person", "p\udcff"], "person"),
+        (["b\udcffb", "--role", "auditor"], "name"),
+    ],
+)
+def test_admin_text_that_is_not_utf8_is_refused_naming_it(
+    tmp_path: Path, args: list[str], key: str
+) -> None:
+    """Bytes that are not UTF-8 on a command line arrive as lone surrogates."""
+    db = str(tmp_path / "adm.db")
+    made = runner.invoke(app, ["init", "--preset", "rsfsr1918", "--db", db])
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(
+        app,
+        ["admin", "create-user", *args, "--password-stdin", "--db", db],
+        input="a long enough password\n",
+    )
+    refused(result, f"key '{key}'", "lone surrogate")
+    with bootstrap(db) as services:
+        assert services.engine is not None
+        with services.engine.connect() as conn:
+            count = conn.exec_driver_sql("SELECT count(*) FROM accounts").scalar()
+    assert count == 0

@@ -85,7 +85,12 @@ def create_user(
     """Create an account with a role (password from a prompt or stdin)."""
     with edge() as stack:
         if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
+            try:
+                password = sys.stdin.readline().rstrip("\n")
+            except UnicodeDecodeError as error:
+                raise InputError(
+                    "the password on stdin is not UTF-8", key="password"
+                ) from error
         else:
             password = typer.prompt(
                 "Password", hide_input=True, confirmation_prompt=True
@@ -94,6 +99,7 @@ def create_user(
         accounts = _accounts(services)
         if role not in ROLES:
             raise InputError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+        accounts.grant_check(role, body)  # before the account exists
         accounts.create_account(name, password, person=person)
         accounts.grant(name, role, body)
         where = (

@@ -94,6 +94,24 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _storable(value: str | None, key: str) -> None:
+    """``InputError`` naming ``key`` when ``value`` cannot be stored as UTF-8.
+
+    A lone surrogate reaches here from a command line (bytes that are not
+    UTF-8 arrive as ``\\udcXX``); the API refuses it earlier (``schemas.Text``).
+    """
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputError(
+            f"not valid text: a lone surrogate (U+{ord(value[e.start]):04X}) at "
+            f"index {e.start} cannot be stored as UTF-8",
+            key=key,
+        ) from None
+
+
 CSRF_SALT = "sovet.csrf"
 """Separates the CSRF signatures from any other use of the server secret."""
 
@@ -140,6 +158,8 @@ class Accounts:
         self, name: str, password: str, *, person: str | None = None
     ) -> int:
         """Create an account (name unique; password at least ``MIN_PASSWORD``)."""
+        for key, value in (("name", name), ("password", password), ("person", person)):
+            _storable(value, key)
         if not name or len(name) > 100 or not name.isprintable() or " " in name:
             raise InputError(
                 "an account name is 1-100 printable characters without spaces",
@@ -164,6 +184,8 @@ class Accounts:
 
     def grant_check(self, role: str, body: str | None) -> None:
         """``InputError`` unless ``role`` is known and has a body when it needs one."""
+        _storable(role, "role")
+        _storable(body, "body")
         if role not in ROLES:
             raise InputError(
                 f"unknown role {role!r} (known: {', '.join(ROLES)})", key="role"
@@ -214,12 +236,18 @@ class Accounts:
         A wrong name or password raises ``NotAuthenticated`` with one message for
         both, and is written to the security log.
         """
-        row = self.store.account(name)
+        try:
+            _storable(name, "name")
+        except InputError:
+            name = name.encode("utf-8", "backslashreplace").decode("utf-8")
+            row = None  # no account has such a name
+        else:
+            row = self.store.account(name)
         stored = row[2] if row else self._dummy  # same work for unknown names
         try:
             self.hasher.verify(stored, password)
             ok = row is not None
-        except (VerificationError, InvalidHashError):
+        except (VerificationError, InvalidHashError, UnicodeEncodeError):
             ok = False
         if not ok or row is None:
             self.store.log(
@@ -263,6 +291,7 @@ class Accounts:
 
     def issue_token(self, name: str, scopes: Iterable[str], *, label: str = "") -> str:
         """A new API token for account ``name`` with ``scopes`` (shown once)."""
+        _storable(label, "label")
         wanted = sorted(set(scopes))
         unknown = [scope for scope in wanted if scope not in SCOPES]
         if unknown or not wanted:
