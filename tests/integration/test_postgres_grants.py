@@ -7,7 +7,6 @@ the log and is refused the ballot and account tables.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -15,11 +14,10 @@ from urllib.parse import quote
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import ProgrammingError
 
 from sovet.adapters.sql import migrate
-from tests.conftest import REPO
-from tests.integration.conftest import server_url
+from tests.conftest import REPO, Postgres
 
 pytestmark = pytest.mark.postgres
 
@@ -48,21 +46,17 @@ def named(block: str, service: str, reader: str, schema: str) -> str:
 
 
 @pytest.fixture
-def admin() -> Iterator[Engine]:
-    engine = create_engine(
-        server_url().replace("postgresql://", "postgresql+psycopg://", 1)
-    )
-    try:
-        with engine.connect() as conn:
-            superuser = conn.execute(text("SHOW is_superuser")).scalar()
-    except OperationalError as e:
-        engine.dispose()
-        if "SOVET_TEST_DATABASE_URL" in os.environ:
-            pytest.fail(f"PostgreSQL does not answer: {e.orig}")
-        pytest.skip("no PostgreSQL (set SOVET_TEST_DATABASE_URL)")
+def admin(postgres: Postgres) -> Iterator[Engine]:
+    """The test server (``postgres`` fails when it does not answer), as superuser."""
+    engine = create_engine(postgres.url)
+    with engine.connect() as conn:
+        superuser = conn.execute(text("SHOW is_superuser")).scalar()
     if superuser != "on":
         engine.dispose()
-        pytest.skip("the documented setup runs as a superuser")
+        pytest.fail(
+            "the documented setup runs as a PostgreSQL superuser: point "
+            "SOVET_TEST_DATABASE_URL at one (make test's throwaway cluster is)"
+        )
     yield engine
     engine.dispose()
 

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sovet.api import errors
 from sovet.api.deps import ApiContext, client_address
+from sovet.api.headers import SecurityHeaders
 from sovet.api.routes import (
     accounts,
     auth,
@@ -177,6 +178,7 @@ def create_api(services: Services, *, limits: Limits | None = None) -> FastAPI:
     for router in api_routers():
         app.include_router(router, prefix="/api")
     app.add_middleware(BodyLimit, limit=limits.max_body)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

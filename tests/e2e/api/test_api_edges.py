@@ -27,7 +27,6 @@ from sovet.domain import COMMANDS
 from sovet.errors import InputError
 from sovet.services.accounts import Accounts, open_accounts
 from sovet.services.bootstrap import secret_path, server_secret
-from sovet.services.command_authz import SERVICE_ONLY
 from tests.e2e.api.conftest import PASSWORD, Api
 from tests.e2e.api.test_api_ballots import election_api, voter
 
@@ -62,7 +61,7 @@ def _plain(hint: Any) -> Any:
 def _text_fields() -> list[tuple[str, str, Any]]:
     cases = []
     for name, cls in sorted(COMMANDS.items()):
-        if name in SERVICE_ONLY:
+        if COMMANDS[name].declaration.issuers.service_only:
             continue
         hints = typing.get_type_hints(cls)
         for item in dataclasses.fields(cls):

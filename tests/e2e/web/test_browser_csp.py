@@ -20,8 +20,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from sovet.api import create_app
 from sovet.api.headers import SecurityHeaders
+from sovet.server import create_app
 from sovet.services.bootstrap import bootstrap
 from tests.e2e.web.test_browser import ARGS, CHROMIUM
 

@@ -23,8 +23,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sovet.api import create_app
 from sovet.api.headers import HEADERS, POLICY, SecurityHeaders
+from sovet.server import create_app
 from sovet.services.bootstrap import bootstrap
 
 PAGES = [
@@ -185,10 +185,5 @@ def test_wrapping_twice_keeps_one_of_each(app: FastAPI) -> None:
         assert len(answer.headers.get_list(name)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs `app.add_middleware(SecurityHeaders)` in create_app (app.py is "
-    "being rewritten elsewhere); remove this mark once it is there",
-)
 def test_create_app_installs_the_headers(app: FastAPI) -> None:
     assert_hygienic(TestClient(app).get("/").headers)
