@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     db: str = DEFAULT_DB
     key_file: str = "./sovet.key"
     """``SOVET_KEY_FILE``: the checkpoint signing key used with a server database."""
+    future_skew_seconds: int = 300
+    """``SOVET_FUTURE_SKEW_SECONDS``: how far ahead of the server's clock a live
+    act (API, web) may be dated (``services.live``)."""
     secret: str | None = None
     """``SOVET_SECRET``: the server secret (32 characters or more); wins over files."""
     secret_file: str | None = None

@@ -87,7 +87,9 @@ def _field_type(hint: Any) -> Any:
     return hint
 
 
-def _model(cls: type, *, exclude: tuple[str, ...]) -> type[BaseModel]:
+def _model(
+    cls: type, *, exclude: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> type[BaseModel]:
     if cls in _MODELS:
         return _MODELS[cls]
     hints = typing.get_type_hints(cls)
@@ -98,7 +100,9 @@ def _model(cls: type, *, exclude: tuple[str, ...]) -> type[BaseModel]:
             continue
         kind = _field_type(hints[item.name])
         about = described.get(item.name)
-        if item.default is not dataclasses.MISSING:
+        if item.name in optional:
+            fields[item.name] = (kind | None, Field(default=None, description=about))
+        elif item.default is not dataclasses.MISSING:
             fields[item.name] = (kind, Field(default=item.default, description=about))
         elif item.default_factory is not dataclasses.MISSING:
             fields[item.name] = (
@@ -118,5 +122,8 @@ def _model(cls: type, *, exclude: tuple[str, ...]) -> type[BaseModel]:
 
 
 def command_model(cls: type) -> type[BaseModel]:
-    """The strict request model of command class ``cls`` (cached)."""
-    return _model(cls, exclude=())
+    """The strict request model of command class ``cls`` (cached).
+
+    ``at`` may be left out: a live act takes effect now (``services.live``).
+    """
+    return _model(cls, exclude=(), optional=("at",))

@@ -9,6 +9,7 @@ that fails verification exits 1 (``EXIT_VERIFY``).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +19,8 @@ from rich.progress import Progress
 from sovet.cli import ledger_cmds, render
 from sovet.cli.edge import EXIT_ERROR, EXIT_VERIFY, console, edge, errors
 from sovet.cli.options import DbOption, Format, FormatOption, print_json
-from sovet.errors import InputError
+from sovet.domain.kernel.calendar import moment
+from sovet.errors import InputError, RuleViolation
 from sovet.presets.loader import (
     available_presets,
     load_constitution_file,
@@ -31,6 +33,8 @@ from sovet.services.queries import legitimacy_at, log_page
 from sovet.services.scenario import (
     AppliedStep,
     Scenario,
+    Step,
+    StepRefused,
     apply_steps,
     read_scenario,
     steps_to_run,
@@ -68,22 +72,61 @@ def _run_file(
         services.uow, steps, source=str(scenario), cache=services.cache
     )
     try:
-        if progress and len(steps) > PROGRESS_FROM:
-            with Progress(console=errors, transient=True) as bar:
-                task = bar.add_task(f"applying {scenario.name}", total=len(steps))
-                for item in runner:
-                    applied.append(item)
-                    bar.advance(task)
-        else:
-            for item in runner:
-                applied.append(item)
-                if narrate:
-                    _narrate(narrator, item)
+        _apply(runner, applied, steps, scenario, narrator, progress, narrate)
+    except StepRefused as refused:
+        hint = _adoption_hint(services, refused)
+        if hint is None:
+            raise
+        violation = RuleViolation(refused.rule, refused.violation.message + hint)
+        raise StepRefused(refused.step, str(scenario), violation) from None
     finally:
         narrator.flush()
         if applied:  # the steps applied before a refusal stay: sign them too
             sign_head(services.uow(), services.signer)
     return applied
+
+
+def _apply(
+    runner: Iterator[AppliedStep],
+    applied: list[AppliedStep],
+    steps: list[Step],
+    scenario: Path,
+    narrator: render.Narrator,
+    progress: bool,
+    narrate: bool,
+) -> None:
+    """Apply the steps, with a progress bar for long files, else narrated."""
+    if progress and len(steps) > PROGRESS_FROM:
+        with Progress(console=errors, transient=True) as bar:
+            task = bar.add_task(f"applying {scenario.name}", total=len(steps))
+            for item in runner:
+                applied.append(item)
+                bar.advance(task)
+    else:
+        for item in runner:
+            applied.append(item)
+            if narrate:
+                _narrate(narrator, item)
+
+
+def _adoption_hint(services: boot.Services, refused: StepRefused) -> str | None:
+    """SR-28: when a scenario starts before the constitution ``sovet init``
+    adopted (dated now by default), say how to date the adoption earlier."""
+    if refused.rule != "SR-28":
+        return None
+    with services.uow() as uow:
+        state = services.cache.current(uow.events)
+    adopted = state.constitution_ref
+    if adopted is None or state.head is None or state.head[0] != adopted.seq:
+        return None
+    first = refused.step.command.at
+    if moment(first) >= moment(adopted.at):
+        return None
+    return (
+        f"; the constitution was adopted at {adopted.at}, after this step: "
+        f"adopt it earlier with `sovet init --at {first[:10]}`, or let `sovet run` "
+        "adopt the scenario's preset in a new database"
+    )
 
 
 def demo(

@@ -85,6 +85,7 @@ from sovet.ledger.merkle import MerkleTree, verify_inclusion
 from sovet.ports import BallotStore, UnitOfWork
 from sovet.services.bootstrap import Services
 from sovet.services.handlers import StateCache, execute
+from sovet.services.live import live_at
 
 __all__ = [
     "ATTEMPTS",
@@ -186,15 +187,11 @@ def transact(
     raise AssertionError("unreachable")
 
 
-def _now(services: Services, at: str | None) -> str:
-    return at or services.clock.now().isoformat(timespec="seconds")
-
-
 def open_poll(
     services: Services, election: str, *, at: str | None = None
 ) -> list[StoredEvent]:
     """SR-7: open the poll of a called election."""
-    when = _now(services, at)
+    when = live_at(services, at)
     return transact(services, lambda _u, _s: OpenPoll(at=when, election=election))
 
 
@@ -236,7 +233,7 @@ def cast_ballot(
             "counted here (no constitution parameter provides for them)",
             key="ranking",
         )
-    when = _now(services, at)
+    when = live_at(services, at)
     receipts: list[str] = []
 
     def build(uow: BallotUnit, state: FederationState) -> Command:
@@ -260,7 +257,7 @@ def close_poll(
     at: str | None = None,
 ) -> list[StoredEvent]:
     """SR-7: close the poll, publish the shuffled batch, count, publish the result."""
-    when = _now(services, at)
+    when = live_at(services, at)
 
     def build(uow: BallotUnit, _state: FederationState) -> Command:
         box = [SecretBallot(r, parse_key(k)) for r, k in uow.ballots.ballots(election)]

@@ -24,12 +24,9 @@ from sovet.errors import NotEligible
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.ballots import BallotUnit, state_now, transact
 from sovet.services.bootstrap import Services
+from sovet.services.live import live_at
 
 __all__ = ["open_petition", "petition_council", "petition_view", "sign_petition"]
-
-
-def _now(services: Services, at: str | None) -> str:
-    return at or services.clock.now().isoformat(timespec="seconds")
 
 
 def open_petition(
@@ -46,7 +43,7 @@ def open_petition(
     ``opener`` (a person), when given, must be an elector of the constituency:
     the voters who sent the deputy recall them.
     """
-    when = _now(services, at)
+    when = live_at(services, at)
 
     def build(_uow: BallotUnit, state: FederationState) -> OpenRecallPetition:
         if (
@@ -76,7 +73,7 @@ def sign_petition(
     services: Services, petition: str, member: str, *, at: str | None = None
 ) -> list[StoredEvent]:
     """SR-10: ``member`` signs; past the threshold the recall mode acts at once."""
-    when = _now(services, at)
+    when = live_at(services, at)
 
     def build(uow: BallotUnit, state: FederationState) -> SignRecallPetition:
         petition_of(state, petition)
@@ -94,7 +91,7 @@ def petition_view(
     state = state_now(services)
     if at:
         state = state.as_of(at)
-    when = _now(services, at)
+    when = live_at(services, at)
     progress = petition_progress(state, petition, when)
     record = petition_of(state, petition)
     return {

@@ -31,6 +31,7 @@ from sovet.errors import ConcurrencyConflict, InputError
 from sovet.services.authz import Principal
 from sovet.services.command_authz import authorize_command
 from sovet.services.handlers import execute
+from sovet.services.live import live_at
 
 __all__ = ["add_commands", "resource_of", "routers", "run_command"]
 
@@ -49,6 +50,7 @@ def run_command(
 ) -> dict[str, Any]:
     """Build, authorise and execute one command; its appended events."""
     services = ctx.services
+    fields = {**fields, "at": live_at(services, fields.get("at"))}
     command = command_from_mapping(
         {"command": name, **fields}, source=f"POST commands/{name}"
     )
