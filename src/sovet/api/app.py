@@ -164,7 +164,9 @@ def create_api(services: Services, *, limits: Limits | None = None) -> FastAPI:
     )
     ctx.after_execute.append(_end_deputies(accounts))
     with services.uow() as uow:
-        ctx.hooked_seq = uow.events.head()[0]
+        ctx.hooked_seq = accounts.position(uow.events.head()[0])
+    ctx.saved = accounts.save_position
+    ctx.catch_up()  # acts appended while no server ran (``sovet run`` …)
     app = FastAPI(
         title="sovet",
         summary="A council-democracy engine: who legitimately governs, and why.",

@@ -112,6 +112,10 @@ class ApiContext:
     hook_lock: threading.Lock = field(default_factory=threading.Lock)
     pending: dict[int, StoredEvent] = field(default_factory=dict)
     """Events this process appended that the hooks have not seen yet, by seq."""
+    saved: Callable[[int], None] | None = None
+    """Called with ``hooked_seq`` after the hooks ran: the projection's durable
+    position (table ``projection_positions``), so that a restart resumes
+    where the hooks stopped instead of skipping what happened meanwhile."""
 
     def executed(self, events: list[StoredEvent]) -> None:
         """After a command: run the hooks on the events it appended.
@@ -139,6 +143,7 @@ class ApiContext:
         for event in run:
             del self.pending[event.seq]
         self.hooked_seq = run[-1].seq
+        self._save()
 
     def catch_up(self) -> None:
         """Run the ``after_execute`` hooks on events appended since last time.
@@ -162,6 +167,11 @@ class ApiContext:
             self.hooked_seq = new[-1].seq if new else seq
             last = self.hooked_seq
             self.pending = {k: e for k, e in self.pending.items() if k > last}
+            self._save()
+
+    def _save(self) -> None:
+        if self.saved is not None:
+            self.saved(self.hooked_seq)
 
 
 def current_state(ctx: ApiContext) -> FederationState:

@@ -73,6 +73,9 @@ class AccountStore(Protocol):
     def session(self, token_hash: str) -> tuple[int, str] | None: ...
     def drop_session(self, token_hash: str) -> None: ...
     def drop_sessions(self, account_id: int) -> int: ...
+    def drop_tokens(self, account_id: int) -> int: ...
+    def position(self, name: str) -> int | None: ...
+    def set_position(self, name: str, seq: int) -> None: ...
     def add_token(
         self, token_hash: str, account_id: int, label: str, scopes: str, at: str
     ) -> None: ...
@@ -322,8 +325,29 @@ class Accounts:
             return False
         return self._csrf.verify_signature(session_token, sent.encode("utf-8"))
 
+    PROJECTION = "accounts"
+    """The accounts' durable projection of the log (``projection_positions``)."""
+
+    def position(self, head: int) -> int:
+        """The last event whose effect on roles and sessions is applied.
+
+        The first time (no position yet) it is the log's ``head``: acts before
+        accounts existed end nobody's role. From then on it is kept durably,
+        so events appended while no server ran are applied at start-up.
+        """
+        found = self.store.position(self.PROJECTION)
+        if found is None:
+            self.store.set_position(self.PROJECTION, head)
+            return head
+        return found
+
+    def save_position(self, seq: int) -> None:
+        """Record that every event up to ``seq`` has been applied."""
+        self.store.set_position(self.PROJECTION, seq)
+
     def end_deputy(self, person: str, body: str) -> int:
-        """SR-9/SR-30: a recalled or resigned deputy loses the role and every session.
+        """SR-9/SR-30: a recalled or resigned deputy loses the role, every session
+        and every API token (tokens are issued again by an administrator).
 
         Returns how many accounts were affected.
         """
@@ -331,6 +355,7 @@ class Accounts:
         for account_id in self.store.accounts_of_person(person):
             self.store.revoke(account_id, "deputy", body or None)
             self.store.drop_sessions(account_id)
+            self.store.drop_tokens(account_id)
             self.store.log(
                 self._now(),
                 "deputy_ended",

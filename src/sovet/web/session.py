@@ -45,6 +45,7 @@ def viewer(request: Request) -> Viewer:
     token = request.cookies.get(SESSION_COOKIE)
     if context is None or not token:
         return Viewer(None, None)
+    context.catch_up()  # a recall written by another process ends the session
     principal = context.accounts.from_session(token)
     return Viewer(principal, context.accounts.csrf_token(token) if principal else None)
 
@@ -64,6 +65,7 @@ def require(request: Request, form: FormData) -> Principal:
     if context is None or not token:
         raise NotAuthenticated("log in first")
     context.requests.spend(f"addr:{client_address(request)}")
+    context.catch_up()
     principal = context.accounts.from_session(token)
     if principal is None:
         raise NotAuthenticated("the session has ended; log in again")

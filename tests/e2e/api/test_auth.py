@@ -361,3 +361,52 @@ def test_sessions_expire_and_only_token_hashes_are_stored(api: Api) -> None:
     clock.at += timedelta(hours=SESSION_HOURS, seconds=1)
     assert accounts.from_session(session.token) is None
     assert api.accounts.store.session(token_hash(session.token)) is None
+
+
+def _order_re_election(location: str) -> None:
+    """Recall ivanov in another process (``sovet run`` would do the same)."""
+    with bootstrap(location) as other:
+        command = command_from_mapping(
+            {
+                "command": "order_re_election",
+                "at": "1918-02-02",
+                "constituency": "petrograd-1",
+                "deputy": "ivanov",
+                "by_body": "petrograd-soviet",
+            },
+            source="test",
+        )
+        execute(other.uow(), command)
+
+
+def test_a_recall_while_no_server_runs_takes_effect_at_start_up(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    db = copy_demo(demo_template, tmp_path / "demo.db")
+    for api in make_api(db):
+        api.user("root", "administrator")
+        _recall(api, api.token("root"))
+        api.user("ivanov", "deputy", "petrograd-soviet", person="ivanov")
+        token = api.token("ivanov", "read")
+        api.login("ivanov")
+        session = api.client.cookies.get("sovet_session")
+        assert api.client.get("/api/auth/me").status_code == 200
+    _order_re_election(db)  # the server is down
+    for api in make_api(db):  # restarted
+        account = api.accounts.account_id("ivanov")
+        assert api.accounts.store.roles(account) == set()
+        assert api.accounts.store.session(token_hash(session or "")) is None
+        me = api.client.get("/api/auth/me", headers=token)
+        assert me.status_code == 401
+
+
+def test_a_recall_by_another_process_refuses_the_next_web_request(api: Api) -> None:
+    api.user("root", "administrator")
+    _recall(api, api.token("root"))
+    api.user("ivanov", "deputy", "petrograd-soviet", person="ivanov")
+    api.login("ivanov")
+    assert "Log out" in api.client.get("/me").text or (
+        api.client.get("/me").status_code == 200
+    )
+    _order_re_election(api.services.location)
+    assert api.client.get("/me").status_code == 401

@@ -36,6 +36,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -47,6 +48,7 @@ __all__ = [
     "SqlAccountStore",
     "accounts",
     "api_tokens",
+    "projection_positions",
     "role_bindings",
     "security_log",
     "web_sessions",
@@ -120,6 +122,16 @@ security_log = Table(
     Column("detail", Text, nullable=False),
     PrimaryKeyConstraint("id", name="pk_security_log"),
 )
+
+projection_positions = Table(
+    "projection_positions",
+    metadata,
+    Column("name", String(100), nullable=False),
+    Column("position", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+    PrimaryKeyConstraint("name", name="pk_projection_positions"),
+)
+"""Where each durable projection of the log (e.g. ``accounts``: roles and
+sessions that acts end) has caught up to: the last event seq it applied."""
 
 AccountRow = tuple[int, str, str, str | None]
 """``(id, name, password_hash, person)``."""
@@ -276,6 +288,36 @@ class SqlAccountStore:
             return conn.execute(
                 delete(web_sessions).where(web_sessions.c.account_id == account_id)
             ).rowcount
+
+    def drop_tokens(self, account_id: int) -> int:
+        """Revoke every API token of an account; how many."""
+        with self._tx() as conn:
+            return conn.execute(
+                delete(api_tokens).where(api_tokens.c.account_id == account_id)
+            ).rowcount
+
+    def position(self, name: str) -> int | None:
+        """The last event seq projection ``name`` applied, if it has a position."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(projection_positions.c.position).where(
+                    projection_positions.c.name == name
+                )
+            ).first()
+        return int(row[0]) if row else None
+
+    def set_position(self, name: str, seq: int) -> None:
+        """Record that projection ``name`` has applied every event up to ``seq``."""
+        with self._tx() as conn:
+            done = conn.execute(
+                update(projection_positions)
+                .where(projection_positions.c.name == name)
+                .values(position=seq)
+            ).rowcount
+            if not done:
+                conn.execute(
+                    insert(projection_positions).values(name=name, position=seq)
+                )
 
     def add_token(
         self, token_hash: str, account_id: int, label: str, scopes: str, at: str
