@@ -125,14 +125,19 @@ def _own_named_vote(principal: Principal, cmd: Command, body: str | None) -> boo
 
 
 def authorize_command(
-    principal: Principal, state: FederationState, cmd: Command
+    principal: Principal,
+    state: FederationState,
+    cmd: Command,
+    *,
+    scope: str = "commands:write",
 ) -> str | None:
     """Refuse (``NotAuthorized``) unless the principal may issue ``cmd``; its body.
 
-    The credential needs the ``commands:write`` scope; the role must be held in
-    the body the command acts in (administrators may act everywhere).
+    The credential needs ``scope`` (``commands:write``; a member's own petition
+    acts through ``/api/petitions`` need ``petitions:sign``); the role must be
+    held in the body the command acts in (administrators may act everywhere).
     """
-    check_scope(principal, "commands:write")
+    check_scope(principal, scope)
     rule = cmd.declaration.issuers
     body = body_of(state, cmd)
     if rule.field is not None and body is None:

@@ -20,13 +20,21 @@ from sovet.domain.recall.petitions import (
     petition_of,
     petition_progress,
 )
-from sovet.errors import NotEligible
+from sovet.errors import NotAuthorized, NotEligible
 from sovet.ledger.envelope import StoredEvent
+from sovet.services.authz import Principal
 from sovet.services.ballots import BallotUnit, state_now, transact
 from sovet.services.bootstrap import Services
 from sovet.services.live import live_at
 
-__all__ = ["open_petition", "petition_council", "petition_view", "sign_petition"]
+__all__ = [
+    "open_petition",
+    "open_petition_as",
+    "petition_council",
+    "petition_view",
+    "sign_petition",
+    "sign_petition_as",
+]
 
 
 def open_petition(
@@ -108,3 +116,38 @@ def petition_view(
         "signers": sorted(record.signers),
         "events": [ref.to_json() for ref in record.refs],
     }
+
+
+def open_petition_as(
+    services: Services, principal: Principal, command: OpenRecallPetition
+) -> list[StoredEvent]:
+    """SR-9: ``principal`` opens the petition of ``command`` — as an elector of
+    the constituency, or as its council's secretary (no elector named)."""
+    record = state_now(services).constituencies.get(command.constituency)
+    opener = principal.person
+    if record is not None and principal.has_role("secretary", record.council):
+        opener = None
+    elif opener is None:
+        raise NotAuthorized(
+            f"{principal.name!r} is no member: the account names no person"
+        )
+    return open_petition(
+        services,
+        command.petition,
+        command.constituency,
+        command.deputy,
+        opener=opener,
+        at=command.at,
+    )
+
+
+def sign_petition_as(
+    services: Services, principal: Principal, command: SignRecallPetition
+) -> list[StoredEvent]:
+    """SR-10: ``principal`` signs for themselves — the ``petition_signatures``
+    row and the event in one transaction."""
+    if principal.person is None or principal.person != command.member:
+        raise NotAuthorized(
+            f"{principal.name!r} may sign only as themselves (nobody signs for another)"
+        )
+    return sign_petition(services, command.petition, command.member, at=command.at)

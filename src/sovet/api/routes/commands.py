@@ -17,6 +17,7 @@ No ``from __future__ import annotations`` here: each generated endpoint's
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -28,10 +29,13 @@ from sovet.api.schemas import command_model
 from sovet.domain import COMMANDS, command_from_mapping, summary
 from sovet.domain import event_from_stored as _event
 from sovet.errors import ConcurrencyConflict, InputError
+from sovet.ledger.envelope import StoredEvent
 from sovet.services.authz import Principal
+from sovet.services.bootstrap import Services
 from sovet.services.command_authz import authorize_command
 from sovet.services.handlers import execute
 from sovet.services.live import live_at
+from sovet.services.petitions import open_petition_as, sign_petition_as
 
 __all__ = ["add_commands", "resource_of", "routers", "run_command"]
 
@@ -45,27 +49,58 @@ def resource_of(name: str) -> str:
     return COMMANDS[name].declaration.resource
 
 
+SIDE_TABLES: dict[str, Callable[[Services, Principal, Any], list[StoredEvent]]] = {
+    "open_recall_petition": open_petition_as,
+    "sign_recall_petition": sign_petition_as,
+}
+"""Commands whose service also writes a side table (a petition's signature row,
+the elector check of its opener): every route that issues them goes through
+``run_command`` and so through these (issue 10: one command path)."""
+
+
 def run_command(
-    ctx: ApiContext, principal: Principal, name: str, fields: dict[str, Any]
+    ctx: ApiContext,
+    principal: Principal,
+    name: str,
+    fields: dict[str, Any],
+    *,
+    scope: str = "commands:write",
 ) -> dict[str, Any]:
-    """Build, authorise and execute one command; its appended events."""
+    """Build, authorise and execute one command; its appended events.
+
+    The one path of every route that issues a command: the live time, the
+    command's own validation, its declared issuers (``authorize_command``),
+    then its side tables' service or ``execute``.
+    """
     services = ctx.services
     fields = {**fields, "at": live_at(services, fields.get("at"))}
     command = command_from_mapping(
         {"command": name, **fields}, source=f"POST commands/{name}"
     )
+    side = SIDE_TABLES.get(name)
+    if side is not None:
+        with ctx.lock:
+            uow = services.uow()
+            with uow:
+                state = services.cache.current(uow.events)
+        authorize_command(principal, state, command, scope=scope)
+        return _answer(ctx, name, side(services, principal, command))
     for attempt in range(1, RETRIES + 1):
         with ctx.lock:
             uow = services.uow()
             with uow:
                 state = services.cache.current(uow.events)
-            authorize_command(principal, state, command)
+            authorize_command(principal, state, command, scope=scope)
             try:
                 stored = execute(services.uow(), command, cache=services.cache)
                 break
             except ConcurrencyConflict:
                 if attempt == RETRIES:
                     raise
+    return _answer(ctx, name, stored)
+
+
+def _answer(ctx: ApiContext, name: str, stored: list[StoredEvent]) -> dict[str, Any]:
     ctx.executed(stored)
     return {
         "command": name,

@@ -18,15 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Ctx, MaybePrincipal, scoped
+from sovet.api.routes.commands import run_command
 from sovet.errors import NotAuthorized
-from sovet.ledger.envelope import StoredEvent
 from sovet.services.authz import Principal
-from sovet.services.ballots import state_now
-from sovet.services.petitions import (
-    open_petition,
-    petition_view,
-    sign_petition,
-)
+from sovet.services.petitions import petition_view
 from sovet.services.queries import check_time
 
 __all__ = ["router"]
@@ -45,42 +40,42 @@ class PetitionForm(BaseModel):
     deputy: Id
 
 
-def _events(stored: list[StoredEvent]) -> list[dict[str, Any]]:
-    return [{"seq": e.seq, "hash": e.hash, "type": e.type} for e in stored]
-
-
-def _council_of(ctx: Ctx, constituency: str) -> str | None:
-    record = state_now(ctx.services).constituencies.get(constituency)
-    return record.council if record else None
+def _events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"seq": e["seq"], "hash": e["hash"], "type": e["type"]} for e in events]
 
 
 @router.post("", status_code=201)
 async def open_(form: PetitionForm, ctx: Ctx, who: Signer) -> dict[str, Any]:
-    """SR-9: an elector of the constituency (or its council's secretary) opens it."""
-    council = await run_in_threadpool(_council_of, ctx, form.constituency)
-    opener = who.person
-    if council is not None and who.has_role("secretary", council):
-        opener = None
-    elif opener is None:
-        raise NotAuthorized(f"{who.name!r} is no member: the account names no person")
-    stored = await run_in_threadpool(
-        lambda: open_petition(
-            ctx.services, form.petition, form.constituency, form.deputy, opener=opener
+    """SR-9: an elector of the constituency (or its council's secretary) opens it.
+
+    The same path as ``POST /api/petitions/commands/open_recall_petition``
+    (``run_command``), with the ``petitions:sign`` scope.
+    """
+    fields = form.model_dump()
+    done = await run_in_threadpool(
+        lambda: run_command(
+            ctx, who, "open_recall_petition", fields, scope="petitions:sign"
         )
     )
-    ctx.executed(stored)
-    return {"petition": form.petition, "events": _events(stored)}
+    return {"petition": form.petition, "events": _events(done["events"])}
 
 
 @router.post("/{petition}/sign")
 async def sign(petition: str, ctx: Ctx, who: Signer) -> dict[str, Any]:
-    """SR-10: the caller signs; past the threshold the recall mode acts."""
+    """SR-10: the caller signs; past the threshold the recall mode acts.
+
+    The same path as ``POST /api/petitions/commands/sign_recall_petition``.
+    """
     if who.person is None:
         raise NotAuthorized(f"{who.name!r} is no member: the account names no person")
-    stored = await run_in_threadpool(sign_petition, ctx.services, petition, who.person)
-    ctx.executed(stored)
+    fields = {"petition": petition, "member": who.person}
+    done = await run_in_threadpool(
+        lambda: run_command(
+            ctx, who, "sign_recall_petition", fields, scope="petitions:sign"
+        )
+    )
     view = await run_in_threadpool(petition_view, ctx.services, petition)
-    return {"petition": petition, "events": _events(stored), "progress": view}
+    return {"petition": petition, "events": _events(done["events"]), "progress": view}
 
 
 @router.get("/{petition}")
