@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     future_skew_seconds: int = 300
     """``SOVET_FUTURE_SKEW_SECONDS``: how far ahead of the server's clock a live
     act (API, web) may be dated (``services.live``)."""
+    token_days: int = 90
+    """``SOVET_TOKEN_DAYS``: how long a new API token lives."""
     secret: str | None = None
     """``SOVET_SECRET``: the server secret (32 characters or more); wins over files."""
     secret_file: str | None = None

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from sovet.cli.edge import console, edge
+from sovet.cli.edge import console, edge, errors
 from sovet.cli.options import DbOption
 from sovet.errors import InputError
 from sovet.services import bootstrap as boot
@@ -136,10 +136,103 @@ def token(
         typer.echo(issued)
 
 
+NameArgument = Annotated[str, typer.Argument(help="The account name.")]
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        try:
+            return sys.stdin.readline().rstrip("\n")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                "the password on stdin is not UTF-8", key="password"
+            ) from error
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def set_password(
+    name: NameArgument,
+    db: DbOption = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+) -> None:
+    """Set an account's password; its web sessions end (audited)."""
+    with edge() as stack:
+        password = _password(password_stdin)
+        services = stack.enter_context(boot.bootstrap(db))
+        _accounts(services).set_password(name, password)
+        console.print(f"password of {name} set; its sessions ended")
+
+
+def disable(name: NameArgument, db: DbOption = None) -> None:
+    """Disable an account: no login; its sessions and tokens end (audited)."""
+    with edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        _accounts(services).disable(name)
+        console.print(f"{name} disabled; its sessions and tokens ended")
+
+
+def enable(name: NameArgument, db: DbOption = None) -> None:
+    """Enable a disabled account again (audited)."""
+    with edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        _accounts(services).enable(name)
+        console.print(f"{name} enabled")
+
+
+def revoke_token(
+    name: NameArgument,
+    db: DbOption = None,
+    label: Annotated[
+        str | None,
+        typer.Option("--label", help="Only the tokens with this label (default: all)."),
+    ] = None,
+) -> None:
+    """Revoke an account's API tokens, every one or those with a label (audited)."""
+    with edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        gone = _accounts(services).revoke_tokens(name, label=label)
+        console.print(f"revoked {gone} token(s) of {name}")
+
+
+def revoke(
+    name: NameArgument,
+    role: Annotated[str, typer.Argument(help=f"One of: {', '.join(ROLES)}.")],
+    db: DbOption = None,
+    body: BodyOption = None,
+) -> None:
+    """Take a role from an account (in a body, unless global; audited)."""
+    with edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        gone = _accounts(services).revoke_role(name, role, body)
+        where = f" in {body}" if body else ""
+        console.print(f"revoked {role}{where} from {name} ({gone} binding(s))")
+
+
+def reset_link(name: NameArgument, db: DbOption = None) -> None:
+    """Print a one-time password reset code for an account (valid 24 hours).
+
+    The account's holder opens ``/reset`` on the server and gives the code with
+    a new password (the code never travels in a URL).
+    """
+    with edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        token = _accounts(services).reset_link(name)
+        errors.print(f"{name}: open /reset on the server and give this one-time code")
+        typer.echo(token)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``serve`` and the ``admin`` group to the ``sovet`` app."""
     app.command("serve")(serve)
     admin.command("create-user")(create_user)
     admin.command("grant")(grant)
     admin.command("token")(token)
+    admin.command("set-password")(set_password)
+    admin.command("disable")(disable)
+    admin.command("enable")(enable)
+    admin.command("revoke-token")(revoke_token)
+    admin.command("revoke")(revoke)
+    admin.command("reset-link")(reset_link)
     app.add_typer(admin)

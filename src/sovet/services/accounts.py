@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import Signer
 
 from sovet.adapters.sql.accounts_schema import SqlAccountStore
+from sovet.config import Settings
 from sovet.domain import DomainEvent
 from sovet.domain.elections.verification import ElectionAnnulled
 from sovet.domain.government.holds import ResignationTookEffect
@@ -35,7 +36,9 @@ from sovet.services.authz import GLOBAL_ROLES, ROLES, SCOPES, Principal
 from sovet.services.bootstrap import Services, server_secret
 
 __all__ = [
+    "RESET_HOURS",
     "SESSION_HOURS",
+    "TOKEN_DAYS",
     "AccountStore",
     "Accounts",
     "Login",
@@ -49,6 +52,12 @@ SESSION_HOURS = 12
 
 MIN_PASSWORD = 10
 """The shortest password accepted."""
+
+TOKEN_DAYS = 90
+"""API tokens expire after this many days unless ``SOVET_TOKEN_DAYS`` says otherwise."""
+
+RESET_HOURS = 24
+"""A password reset link lives this long, and is good for one use."""
 
 
 class AccountStore(Protocol):
@@ -77,9 +86,21 @@ class AccountStore(Protocol):
     def position(self, name: str) -> int | None: ...
     def set_position(self, name: str, seq: int) -> None: ...
     def add_token(
-        self, token_hash: str, account_id: int, label: str, scopes: str, at: str
+        self,
+        token_hash: str,
+        account_id: int,
+        label: str,
+        scopes: str,
+        at: str,
+        expires_at: str | None = None,
     ) -> None: ...
-    def token(self, token_hash: str) -> tuple[int, str] | None: ...
+    def token(self, token_hash: str) -> tuple[int, str, str | None] | None: ...
+    def drop_token(self, token_hash: str) -> None: ...
+    def drop_tokens_labelled(self, account_id: int, label: str) -> int: ...
+    def set_disabled(self, account_id: int, at: str | None) -> None: ...
+    def disabled(self, account_id: int) -> bool: ...
+    def add_reset(self, token_hash: str, account_id: int, expires_at: str) -> None: ...
+    def take_reset(self, token_hash: str) -> tuple[int, str] | None: ...
     def log(
         self,
         at: str,
@@ -226,7 +247,7 @@ class Accounts:
     ) -> Principal | None:
         """The principal of an account id, or None when the account is gone."""
         row = self.store.account_by_id(account_id)
-        if row is None:
+        if row is None or self.store.disabled(account_id):
             return None
         roles = frozenset(self.store.roles(account_id))
         return Principal(row[0], row[1], row[3], roles, scopes, session)
@@ -261,6 +282,15 @@ class Accounts:
                 address=address,
             )
             raise NotAuthenticated("wrong account name or password")
+        if self.store.disabled(row[0]):
+            self.store.log(
+                self._now(),
+                "login_refused",
+                "the account is disabled",
+                account=name[:100],
+                address=address,
+            )
+            raise NotAuthenticated("this account is disabled")
         if self.hasher.check_needs_rehash(stored):
             self.store.set_password_hash(row[0], self.hasher.hash(password))
         if previous:
@@ -302,21 +332,28 @@ class Accounts:
                 f"scopes must be among {', '.join(SCOPES)}; got {wanted}", key="scope"
             )
         token = secrets.token_urlsafe(32)
+        now = self.clock.now()
         self.store.add_token(
             token_hash(token),
             self.account_id(name),
             label[:100] or name,
             " ".join(wanted),
-            self._now(),
+            now.isoformat(),
+            (now + timedelta(days=self.token_days)).isoformat(),
         )
+        self.audit("token_issued", f"token {label[:100] or name!r} for {name}", name)
         return token
 
     def from_token(self, token: str) -> Principal | None:
         """The principal of an API token, with the token's scopes, or None."""
-        found = self.store.token(token_hash(token))
+        digest = token_hash(token)
+        found = self.store.token(digest)
         if found is None:
             return None
-        account_id, scopes = found
+        account_id, scopes, expires = found
+        if expires is not None and datetime.fromisoformat(expires) <= self.clock.now():
+            self.store.drop_token(digest)
+            return None
         return self.principal(account_id, scopes=frozenset(scopes.split()))
 
     def check_csrf(self, principal: Principal, session_token: str, sent: str) -> bool:
@@ -324,6 +361,101 @@ class Accounts:
         if principal.session != token_hash(session_token):
             return False
         return self._csrf.verify_signature(session_token, sent.encode("utf-8"))
+
+    # --- revocation (issue 10): each takes effect on the next request -----------
+
+    token_days: int = TOKEN_DAYS
+    """How long an API token lives (``SOVET_TOKEN_DAYS``, default 90)."""
+
+    def audit(self, kind: str, detail: str, account: str | None) -> None:
+        """Write an administrative act to the security log."""
+        self.store.log(self._now(), kind, detail[:2000], account=account)
+
+    def _password_ok(self, password: str) -> str:
+        _storable(password, "password")
+        if len(password) < MIN_PASSWORD:
+            raise InputError(
+                f"a password needs at least {MIN_PASSWORD} characters", key="password"
+            )
+        return self.hasher.hash(password)
+
+    def set_password(self, name: str, password: str) -> None:
+        """A new password for ``name``; every session of the account ends."""
+        account = self.account_id(name)
+        self.store.set_password_hash(account, self._password_ok(password))
+        self.store.drop_sessions(account)
+        self.audit("password_set", f"password of {name} set", name)
+
+    def change_password(
+        self, principal: Principal, current: str, password: str
+    ) -> None:
+        """The signed-in user changes their own password (the current one first)."""
+        row = self.store.account_by_id(principal.account_id)
+        try:
+            ok = row is not None and self.hasher.verify(row[2], current)
+        except (VerificationError, InvalidHashError, UnicodeEncodeError):
+            ok = False
+        if not ok or row is None:
+            self.audit("password_refused", "wrong current password", principal.name)
+            raise NotAuthenticated("the current password is wrong")
+        self.set_password(row[1], password)
+
+    def disable(self, name: str) -> None:
+        """Disable ``name``: no login, and its sessions and tokens end."""
+        account = self.account_id(name)
+        self.store.set_disabled(account, self._now())
+        self.store.drop_sessions(account)
+        self.store.drop_tokens(account)
+        self.audit("account_disabled", f"{name} disabled", name)
+
+    def enable(self, name: str) -> None:
+        """Enable ``name`` again (sessions and tokens are not restored)."""
+        self.store.set_disabled(self.account_id(name), None)
+        self.audit("account_enabled", f"{name} enabled", name)
+
+    def revoke_tokens(self, name: str, *, label: str | None = None) -> int:
+        """Revoke every API token of ``name`` (or those with ``label``); how many."""
+        account = self.account_id(name)
+        if label is None:
+            gone = self.store.drop_tokens(account)
+        else:
+            gone = self.store.drop_tokens_labelled(account, label)
+        what = f"tokens {label!r}" if label is not None else "every token"
+        self.audit("tokens_revoked", f"{what} of {name}: {gone}", name)
+        return gone
+
+    def revoke_role(self, name: str, role: str, body: str | None = None) -> int:
+        """Take ``role`` (in ``body``; global roles: no body) from ``name``."""
+        self.grant_check(role, body)
+        if role in GLOBAL_ROLES:
+            body = ""
+        gone = self.store.revoke(self.account_id(name), role, body)
+        where = f" in {body}" if body else ""
+        self.audit("role_revoked", f"{role}{where} of {name}: {gone}", name)
+        return gone
+
+    def reset_link(self, name: str) -> str:
+        """A one-time password reset token for ``name`` (valid RESET_HOURS)."""
+        account = self.account_id(name)
+        token = secrets.token_urlsafe(32)
+        expires = self.clock.now() + timedelta(hours=RESET_HOURS)
+        self.store.add_reset(token_hash(token), account, expires.isoformat())
+        self.audit("reset_issued", f"reset link for {name}", name)
+        return token
+
+    def reset_password(self, token: str, password: str) -> str:
+        """Set a new password with a reset token (used up); the account name."""
+        hashed = self._password_ok(password)
+        found = self.store.take_reset(token_hash(token))
+        if found is None or datetime.fromisoformat(found[1]) <= self.clock.now():
+            raise NotAuthenticated("this reset link is unknown, used or expired")
+        row = self.store.account_by_id(found[0])
+        if row is None:
+            raise NotAuthenticated("the account was removed")
+        self.store.set_password_hash(found[0], hashed)
+        self.store.drop_sessions(found[0])
+        self.audit("password_reset", f"password of {row[1]} reset by link", row[1])
+        return row[1]
 
     PROJECTION = "accounts"
     """The accounts' durable projection of the log (``projection_positions``)."""
@@ -396,8 +528,10 @@ def open_accounts(services: Services) -> Accounts:
     """The account service on the database of ``services`` (SQL only)."""
     if services.engine is None:
         raise StorageError("accounts need a SQL database; open one with bootstrap(db)")
-    return Accounts(
+    found = Accounts(
         SqlAccountStore(services.engine),
         services.clock,
         secret=server_secret(services.location),
     )
+    found.token_days = Settings().token_days
+    return found

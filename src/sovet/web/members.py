@@ -108,6 +108,83 @@ async def logout(request: Request) -> Response:
     return response
 
 
+@router.get("/password", response_class=HTMLResponse)
+def password_form(request: Request) -> HTMLResponse:
+    """The signed-in user's password change form."""
+    who = viewer(request)
+    if who.principal is None:
+        return error_page(
+            request, NotAuthenticated("log in to change your password"), None
+        )
+    return page(request, "password.html", error=None, viewer=who)
+
+
+@router.post("/password", response_model=None)
+async def change_password(request: Request) -> Response:
+    """Change the signed-in user's password (CSRF checked); every session ends."""
+    form = await request.form()
+    context = context_of(request)
+    try:
+        principal = require(request, form)
+    except SovetError as error:
+        return error_page(request, error, None)
+    assert context is not None  # ``require`` refuses without accounts
+    try:
+        await run_in_threadpool(
+            context.accounts.change_password,
+            principal,
+            str(form.get("current", ""))[:1000],
+            str(form.get("password", ""))[:1000],
+        )
+    except SovetError as error:
+        return page(
+            request,
+            "password.html",
+            status=400,
+            error=str(error),
+            viewer=viewer(request),
+        )
+    response = RedirectResponse("/login", status_code=303)
+    clear_session_cookies(response)
+    return response
+
+
+@router.get("/reset", response_class=HTMLResponse)
+def reset_form(request: Request) -> HTMLResponse:
+    """Set a new password with the one-time code an administrator gave."""
+    return page(request, "reset.html", error=None, done=None)
+
+
+@router.post("/reset", response_model=None)
+async def reset(request: Request) -> Response:
+    """A one-time code and a new password (from this site only; throttled)."""
+    try:
+        same_origin(request, missing_ok=False)
+    except SovetError as error:
+        return error_page(request, error, None)
+    context = context_of(request)
+    if context is None:
+        return page(
+            request, "reset.html", status=503, error="no accounts here", done=None
+        )
+    form = await request.form()
+    address = client_address(request)
+    try:
+        context.requests.spend(f"addr:{address}")
+        context.logins.check(f"addr:{address}")
+        name = await run_in_threadpool(
+            context.accounts.reset_password,
+            str(form.get("code", ""))[:200],
+            str(form.get("password", ""))[:1000],
+        )
+    except NotAuthenticated as error:
+        context.logins.spend(f"addr:{address}")
+        return page(request, "reset.html", status=401, error=str(error), done=None)
+    except SovetError as error:
+        return page(request, "reset.html", status=400, error=str(error), done=None)
+    return page(request, "reset.html", error=None, done=name)
+
+
 @router.get("/me", response_class=HTMLResponse)
 @views.serialized
 def me(request: Request, at: At = None) -> HTMLResponse:

@@ -143,6 +143,14 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/accounts"): ADMIN_ONLY,
     ("POST", "/api/accounts/{name}/roles"): ADMIN_ONLY,
     ("POST", "/api/accounts/{name}/tokens"): ADMIN_ONLY,
+    ("POST", "/api/accounts/{name}/password"): ADMIN_ONLY,
+    ("POST", "/api/accounts/{name}/disable"): ADMIN_ONLY,
+    ("POST", "/api/accounts/{name}/enable"): ADMIN_ONLY,
+    ("POST", "/api/accounts/{name}/roles/revoke"): ADMIN_ONLY,
+    ("POST", "/api/accounts/{name}/tokens/revoke"): ADMIN_ONLY,
+    ("POST", "/api/accounts/{name}/reset-code"): ADMIN_ONLY,
+    ("POST", "/api/auth/password"): dict.fromkeys(PRINCIPALS, 401),  # wrong current
+    ("POST", "/api/auth/reset"): dict.fromkeys(PRINCIPALS, 401),  # unknown code
     ("GET", "/api/security-log"): AUDIT,
     ("GET", "/api/legitimacy"): PUBLIC,
     ("GET", "/api/log"): PUBLIC,
@@ -272,6 +280,7 @@ def matrix_api(
     roomy = Limits(requests_per_minute=100_000, login_failures=1_000, refusals=100_000)
     for api in make_api(db, roomy):
         api.user("root", "administrator")
+        api.user("target", "auditor")
         root = api.token("root", *SCOPES, "admin")
         made = api.client.post(
             "/api/constituencies/commands/register_constituency",
@@ -300,9 +309,14 @@ def matrix_api(
         yield api, headers
 
 
+REVOKING = ("/password", "/disable", "/enable", "/revoke", "/reset-code")
+"""Account routes aimed at ``target``, not at the administrator's own account."""
+
+
 def _request(api: Api, method: str, path: str, head: dict[str, str]) -> int:
+    name = "target" if path.endswith(REVOKING) and "{name}" in path else "root"
     concrete = (
-        path.replace("{name}", "root")
+        path.replace("{name}", name)
         .replace("{body}", "petrograd-soviet")
         .replace("{election}", "e-none")
         .replace("{petition}", "p-none")
@@ -320,8 +334,14 @@ def _request(api: Api, method: str, path: str, head: dict[str, str]) -> int:
         body = {"minutes_signed_by": ["x"]}
     elif path.endswith("/ballots"):
         body = {"ranking": ["x"]}
-    elif path.endswith("/roles"):
+    elif path.endswith(("/roles", "/roles/revoke")):
         body = {"role": "auditor"}
+    elif path == "/api/auth/password":
+        body = {"current": "not the password", "password": "long password 123"}
+    elif path == "/api/auth/reset":
+        body = {"code": "no such code", "password": "long password 123"}
+    elif path.endswith("/password"):
+        body = {"password": "long password 123"}
     elif path.endswith("/tokens"):
         body = {"scopes": ["read"]}
     elif path == "/api/accounts":

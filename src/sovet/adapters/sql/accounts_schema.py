@@ -48,6 +48,7 @@ __all__ = [
     "SqlAccountStore",
     "accounts",
     "api_tokens",
+    "password_resets",
     "projection_positions",
     "role_bindings",
     "security_log",
@@ -62,6 +63,7 @@ accounts = Table(
     Column("password_hash", String(200), nullable=False),
     Column("person", String(200), nullable=True),
     Column("created_at", String(64), nullable=False),
+    Column("disabled_at", String(64), nullable=True),
     PrimaryKeyConstraint("id", name="pk_accounts"),
     UniqueConstraint("name", name="uq_accounts_name"),
 )
@@ -108,6 +110,7 @@ api_tokens = Table(
     Column("label", String(100), nullable=False),
     Column("scopes", Text, nullable=False),
     Column("created_at", String(64), nullable=False),
+    Column("expires_at", String(64), nullable=True),
     PrimaryKeyConstraint("token_hash", name="pk_api_tokens"),
 )
 
@@ -122,6 +125,23 @@ security_log = Table(
     Column("detail", Text, nullable=False),
     PrimaryKeyConstraint("id", name="pk_security_log"),
 )
+
+password_resets = Table(
+    "password_resets",
+    metadata,
+    Column("token_hash", String(64), nullable=False),
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey(
+            "accounts.id", ondelete="CASCADE", name="fk_password_resets_account"
+        ),
+        nullable=False,
+    ),
+    Column("expires_at", String(64), nullable=False),
+    PrimaryKeyConstraint("token_hash", name="pk_password_resets"),
+)
+"""One-time password reset links an administrator issued (by their hash)."""
 
 projection_positions = Table(
     "projection_positions",
@@ -320,7 +340,13 @@ class SqlAccountStore:
                 )
 
     def add_token(
-        self, token_hash: str, account_id: int, label: str, scopes: str, at: str
+        self,
+        token_hash: str,
+        account_id: int,
+        label: str,
+        scopes: str,
+        at: str,
+        expires_at: str | None = None,
     ) -> None:
         """Store an API token by its hash, with its space-separated scopes."""
         with self._tx() as conn:
@@ -331,18 +357,81 @@ class SqlAccountStore:
                     label=label,
                     scopes=scopes,
                     created_at=at,
+                    expires_at=expires_at,
                 )
             )
 
-    def token(self, token_hash: str) -> tuple[int, str] | None:
-        """``(account_id, scopes)`` of the API token with this hash."""
+    def token(self, token_hash: str) -> tuple[int, str, str | None] | None:
+        """``(account_id, scopes, expires_at)`` of the API token with this hash."""
         with self._tx() as conn:
             row = conn.execute(
-                select(api_tokens.c.account_id, api_tokens.c.scopes).where(
-                    api_tokens.c.token_hash == token_hash
-                )
+                select(
+                    api_tokens.c.account_id,
+                    api_tokens.c.scopes,
+                    api_tokens.c.expires_at,
+                ).where(api_tokens.c.token_hash == token_hash)
             ).first()
-        return (row[0], row[1]) if row else None
+        return (row[0], row[1], row[2]) if row else None
+
+    def drop_token(self, token_hash: str) -> None:
+        """Revoke one API token."""
+        with self._tx() as conn:
+            conn.execute(
+                delete(api_tokens).where(api_tokens.c.token_hash == token_hash)
+            )
+
+    def drop_tokens_labelled(self, account_id: int, label: str) -> int:
+        """Revoke the account's API tokens with ``label``; how many."""
+        with self._tx() as conn:
+            return conn.execute(
+                delete(api_tokens).where(
+                    (api_tokens.c.account_id == account_id)
+                    & (api_tokens.c.label == label)
+                )
+            ).rowcount
+
+    def set_disabled(self, account_id: int, at: str | None) -> None:
+        """Disable the account from ``at`` (``None``: enable it again)."""
+        with self._tx() as conn:
+            conn.execute(
+                update(accounts)
+                .where(accounts.c.id == account_id)
+                .values(disabled_at=at)
+            )
+
+    def disabled(self, account_id: int) -> bool:
+        """Is the account disabled?"""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(accounts.c.disabled_at).where(accounts.c.id == account_id)
+            ).first()
+        return row is not None and row[0] is not None
+
+    def add_reset(self, token_hash: str, account_id: int, expires_at: str) -> None:
+        """Store a one-time password reset link by its hash."""
+        with self._tx() as conn:
+            conn.execute(
+                insert(password_resets).values(
+                    token_hash=token_hash, account_id=account_id, expires_at=expires_at
+                )
+            )
+
+    def take_reset(self, token_hash: str) -> tuple[int, str] | None:
+        """``(account_id, expires_at)`` of a reset link, used up as it is read."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(password_resets.c.account_id, password_resets.c.expires_at)
+                .where(password_resets.c.token_hash == token_hash)
+                .with_for_update()
+            ).first()
+            if row is None:
+                return None
+            conn.execute(
+                delete(password_resets).where(
+                    password_resets.c.token_hash == token_hash
+                )
+            )
+        return (row[0], row[1])
 
     def log(
         self,

@@ -100,6 +100,51 @@ async def logout(
     return {"logged_out": principal.name}
 
 
+class PasswordChange(BaseModel):
+    """The caller's current password and the new one."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    current: Annotated[str, Field(min_length=1, max_length=1000)]
+    password: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class Reset(BaseModel):
+    """A one-time reset code an administrator issued, and the new password."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    code: Annotated[str, Field(min_length=1, max_length=200)]
+    password: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+@router.post("/password")
+async def change_password(
+    form: PasswordChange, response: Response, ctx: Ctx, principal: Caller
+) -> dict[str, Any]:
+    """Change the caller's own password; every session ends (log in again)."""
+    await run_in_threadpool(
+        ctx.accounts.change_password, principal, form.current, form.password
+    )
+    clear_session_cookies(response)
+    return {"name": principal.name, "password": "changed"}
+
+
+@router.post("/reset")
+async def reset(form: Reset, request: Request, ctx: Ctx) -> dict[str, Any]:
+    """Set a new password with a one-time reset code (anonymous; throttled)."""
+    same_origin(request, missing_ok=True)
+    address = client_address(request)
+    ctx.requests.spend(f"addr:{address}")
+    ctx.logins.check(f"addr:{address}")
+    try:
+        name = await run_in_threadpool(
+            ctx.accounts.reset_password, form.code, form.password
+        )
+    except NotAuthenticated:
+        ctx.logins.spend(f"addr:{address}")
+        raise
+    return {"name": name, "password": "reset"}
+
+
 @router.get("/me")
 async def me(principal: Caller) -> dict[str, Any]:
     """Who the caller is: account, person, roles and scopes."""
