@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     future_skew_seconds: int = 300
     """``SOVET_FUTURE_SKEW_SECONDS``: how far ahead of the server's clock a live
     act (API, web) may be dated (``services.live``)."""
+    security_log_days: int = 90
+    """``SOVET_SECURITY_LOG_DAYS``: how long the security log keeps an entry."""
     token_days: int = 90
     """``SOVET_TOKEN_DAYS``: how long a new API token lives."""
     secret: str | None = None

@@ -8,10 +8,15 @@ API's request context (``sovet.api.deps``), never the other way round.
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
 
 from sovet.api.app import create_api
+from sovet.api.deps import client_address
 from sovet.api.throttle import Limits
+from sovet.errors import Throttled
 from sovet.services.bootstrap import Services
 from sovet.web.routes import router as pages
 
@@ -22,4 +27,22 @@ def create_app(services: Services, *, limits: Limits | None = None) -> FastAPI:
     """The sovet API (under ``/api``) and web UI (at ``/``) over ``services``."""
     app = create_api(services, limits=limits)
     app.include_router(pages)
+
+    @app.middleware("http")
+    async def throttle_pages(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Web pages spend the address's requests like the API (issue 10)."""
+        path = request.url.path
+        if not path.startswith(("/api/", "/static/")):
+            try:
+                app.state.sovet.requests.spend(f"addr:{client_address(request)}")
+            except Throttled as error:
+                return PlainTextResponse(
+                    str(error),
+                    status_code=429,
+                    headers={"Retry-After": str(error.retry_after)},
+                )
+        return await call_next(request)
+
     return app

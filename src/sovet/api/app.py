@@ -38,7 +38,7 @@ from sovet.api.routes import (
     queries,
     receipts,
 )
-from sovet.api.throttle import Limits, TokenBuckets
+from sovet.api.throttle import Limits
 from sovet.domain import event_from_stored
 from sovet.errors import Throttled
 from sovet.ledger.envelope import StoredEvent
@@ -152,16 +152,12 @@ def create_api(services: Services, *, limits: Limits | None = None) -> FastAPI:
         services=services,
         accounts=accounts,
         limits=limits,
-        requests=TokenBuckets(
-            limits.requests_per_minute, limits.requests_per_minute / 60.0
-        ),
-        logins=TokenBuckets(
-            limits.login_failures,
-            1.0 / limits.login_refill_seconds,
-            what="failed logins",
-        ),
-        refusals=TokenBuckets(limits.refusals, 1.0 / 30.0, what="refused actions"),
+        requests=limits.requests(),
+        logins=limits.logins(),
+        refusals=limits.refused(),
+        logged=limits.logged(),
     )
+    accounts.prune_log()  # the security log keeps SOVET_SECURITY_LOG_DAYS
     ctx.after_execute.append(_end_deputies(accounts))
     with services.uow() as uow:
         ctx.hooked_seq = accounts.position(uow.events.head()[0])
@@ -191,6 +187,8 @@ async def _on_refusal(request: Request, error: BaseException) -> None:
     kind = {401: "unauthenticated", 403: "refused", 429: "throttled"}[status]
     address = client_address(request)
     who: Principal | None = getattr(request.state, "principal", None)
+    if not ctx.logged.allows(f"addr:{address}"):
+        return  # an address flooding refusals does not flood the log
     await run_in_threadpool(
         ctx.accounts.log,
         kind,

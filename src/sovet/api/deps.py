@@ -22,7 +22,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from sovet.api.throttle import Limits, TokenBuckets
+from sovet.api.throttle import Limits, Throttle
 from sovet.domain import FederationState
 from sovet.errors import NotAuthenticated, NotAuthorized
 from sovet.ledger.envelope import StoredEvent
@@ -100,9 +100,10 @@ class ApiContext:
     services: Services
     accounts: Accounts
     limits: Limits
-    requests: TokenBuckets
-    logins: TokenBuckets
-    refusals: TokenBuckets
+    requests: Throttle
+    logins: Throttle
+    refusals: Throttle
+    logged: Throttle
     lock: threading.Lock = field(default_factory=threading.Lock)
     """Serialises use of the shared ``services.cache`` (state folding, writes)."""
     after_execute: list[AfterExecute] = field(default_factory=list)

@@ -1,26 +1,35 @@
-"""Throttling: in-process token buckets per account and per address (DESIGN §6).
+"""Throttling with the ``limits`` library's moving windows (DESIGN §6, issue 10).
 
-Each key (``"addr:1.2.3.4"``, ``"account:7"``, ``"login:name"`` …) owns a bucket
-of ``capacity`` tokens refilled at ``rate`` per second. A request spends one; an
-empty bucket raises ``Throttled`` with the seconds until the next token
-(``Retry-After``). Buckets are per process and forgotten on restart — enough
-for one ``sovet serve``; several workers would each keep their own (use a
-shared store behind a load balancer). Other keys are never affected, so one
-noisy client does not slow the rest. The clock is ``time.monotonic`` unless a
-test passes its own.
+Each ``Throttle`` holds one or more rate limits (``limits.RateLimitItem``) and
+applies all of them to each key (``"addr:1.2.3.4"``, ``"account:7"``,
+``"login:alice@1.2.3.4"`` …). ``spend`` records a hit and raises ``Throttled``
+with the seconds until the window lets the next one through (``Retry-After``);
+the test-and-hit is one atomic step of the library's storage, and its memory
+storage forgets a key once its windows have passed, so attacker-chosen keys
+cannot grow memory for long. Other keys are never affected.
+
+Failed logins are counted per account *and* address, in three windows — a
+minute, an hour and a day — so the wait grows with persistence (a stepped
+backoff) while nobody elsewhere can lock the account's owner out; the address
+alone has a window too, which bounds the password-hashing work one client can
+cause. State is per process (``MemoryStorage``); several servers would each
+keep their own.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from sovet.errors import Throttled
 
-__all__ = ["Limits", "TokenBuckets"]
+__all__ = ["Limits", "Throttle"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,51 +37,68 @@ class Limits:
     """The API's limits; ``create_app(limits=…)`` overrides them (tests do)."""
 
     requests_per_minute: int = 600
-    """Requests per address and per account (burst: the same number)."""
+    """Requests per address and per account, per minute (API and web pages)."""
     login_failures: int = 5
-    """Failed logins allowed per address and per account name in a burst …"""
-    login_refill_seconds: float = 60.0
-    """… after which one more is allowed every this many seconds."""
+    """Failed logins in a minute (×4 an hour, ×10 a day), per account and
+    address, and the same per address whatever the account."""
     refusals: int = 30
-    """Refused actions (403) per address in a burst, refilled one a minute/30."""
+    """Refused actions (403) per address per 15 minutes."""
+    logged_refusals: int = 20
+    """Entries an address may add to the security log per minute (the rest are
+    counted in the log's last entry of that minute, not written one by one)."""
     max_body: int = 64 * 1024
     """The largest request body accepted, in bytes (413 above it)."""
 
+    def requests(self) -> Throttle:
+        """Requests per address and per account."""
+        return Throttle([f"{self.requests_per_minute}/minute"], what="requests")
 
-class TokenBuckets:
-    """Named token buckets sharing one capacity and refill rate."""
+    def logins(self) -> Throttle:
+        """Failed logins (keys ``login:NAME@ADDRESS`` and ``addr:ADDRESS``)."""
+        n = self.login_failures
+        return Throttle(
+            [f"{n}/minute", f"{4 * n}/hour", f"{10 * n}/day"], what="failed logins"
+        )
 
-    def __init__(
-        self,
-        capacity: int,
-        rate: float,
-        clock: Callable[[], float] = time.monotonic,
-        *,
-        what: str = "requests",
-    ) -> None:
-        self.capacity = float(capacity)
-        self.rate = rate
-        self.clock = clock
+    def refused(self) -> Throttle:
+        """Refused actions per address."""
+        return Throttle([f"{self.refusals}/15minutes"], what="refused actions")
+
+    def logged(self) -> Throttle:
+        """Security-log entries per address."""
+        return Throttle([f"{self.logged_refusals}/minute"], what="logged refusals")
+
+
+class Throttle:
+    """Rate limits applied to named keys (``limits``' moving window, in memory)."""
+
+    def __init__(self, items: Sequence[str | RateLimitItem], *, what: str) -> None:
+        self.items = tuple(parse(i) if isinstance(i, str) else i for i in items)
         self.what = what
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
-    def _level(self, key: str, now: float) -> float:
-        level, since = self._buckets.get(key, (self.capacity, now))
-        return min(self.capacity, level + (now - since) * self.rate)
+    def _refuse(self, item: RateLimitItem, key: str) -> Throttled:
+        reset = self.limiter.get_window_stats(item, key).reset_time
+        wait = max(1, math.ceil(reset - time.time()))
+        return Throttled(f"too many {self.what}; retry in {wait} s", wait)
 
     def check(self, key: str) -> None:
-        """Raise ``Throttled`` when ``key``'s bucket has no whole token left."""
-        with self._lock:
-            now = self.clock()
-            level = self._level(key, now)
-            if level < 1.0:
-                wait = math.ceil((1.0 - level) / self.rate) if self.rate > 0 else 3600
-                raise Throttled(f"too many {self.what}; retry in {wait} s", wait)
+        """Raise ``Throttled`` when one more hit on ``key`` would be refused."""
+        for item in self.items:
+            if not self.limiter.test(item, key):
+                raise self._refuse(item, key)
 
     def spend(self, key: str) -> None:
-        """Take one token from ``key``'s bucket, or raise ``Throttled``."""
+        """Record a hit on ``key``, or raise ``Throttled`` (nothing recorded)."""
         self.check(key)
-        with self._lock:
-            now = self.clock()
-            self._buckets[key] = (self._level(key, now) - 1.0, now)
+        for item in self.items:
+            if not self.limiter.hit(item, key):
+                raise self._refuse(item, key)
+
+    def allows(self, key: str) -> bool:
+        """Record a hit on ``key`` if the limits allow it; whether they did."""
+        try:
+            self.spend(key)
+        except Throttled:
+            return False
+        return True

@@ -10,7 +10,7 @@ prints a new scoped API token once.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -53,10 +53,16 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated addresses of proxies whose X-Forwarded-For is "
+            "believed (default: none — the peer's address is the client's).",
+        ),
+    ] = "",
 ) -> None:
     """Serve the HTTP API under /api and the web UI at / (uvicorn)."""
-    import uvicorn
-
     from sovet.server import create_app
 
     with edge() as stack:
@@ -66,7 +72,21 @@ def serve(
             console.print(hint)
         app = create_app(services)
         console.print(f"sovet serving {services.location} on http://{host}:{port}/")
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        _run_uvicorn(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=bool(forwarded_allow_ips),
+            forwarded_allow_ips=forwarded_allow_ips or None,
+        )
+
+
+def _run_uvicorn(app: Any, **options: Any) -> None:
+    """Run ``app`` under uvicorn (imported here: only ``serve`` needs it)."""
+    import uvicorn
+
+    uvicorn.run(app, **options)
 
 
 def create_user(

@@ -111,6 +111,7 @@ class AccountStore(Protocol):
         address: str | None = None,
     ) -> None: ...
     def security_entries(self, limit: int = 100) -> list[dict[str, str | None]]: ...
+    def prune_log(self, before: str) -> int: ...
 
 
 def token_hash(token: str) -> str:
@@ -457,6 +458,14 @@ class Accounts:
         self.audit("password_reset", f"password of {row[1]} reset by link", row[1])
         return row[1]
 
+    log_days: int = 90
+    """How long the security log keeps an entry (``SOVET_SECURITY_LOG_DAYS``)."""
+
+    def prune_log(self) -> int:
+        """Drop security-log entries older than ``log_days``; how many."""
+        before = self.clock.now() - timedelta(days=self.log_days)
+        return self.store.prune_log(before.isoformat())
+
     PROJECTION = "accounts"
     """The accounts' durable projection of the log (``projection_positions``)."""
 
@@ -533,5 +542,7 @@ def open_accounts(services: Services) -> Accounts:
         services.clock,
         secret=server_secret(services.location),
     )
-    found.token_days = Settings().token_days
+    settings = Settings()
+    found.token_days = settings.token_days
+    found.log_days = settings.security_log_days
     return found

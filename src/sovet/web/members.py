@@ -70,7 +70,7 @@ async def login(request: Request) -> Response:
     try:
         context.requests.spend(f"addr:{address}")
         context.logins.check(f"addr:{address}")
-        context.logins.check(f"name:{name}")
+        context.logins.check(f"login:{name}@{address}")
         if not name or not password:
             raise NotAuthenticated("give your account name and password")
         session = await run_in_threadpool(
@@ -82,7 +82,7 @@ async def login(request: Request) -> Response:
         )
     except NotAuthenticated as error:
         context.logins.spend(f"addr:{address}")
-        context.logins.spend(f"name:{name}")
+        context.logins.spend(f"login:{name}@{address}")
         return page(request, "login.html", status=401, error=str(error), name=name)
     except SovetError as error:
         return error_page(request, error, None)

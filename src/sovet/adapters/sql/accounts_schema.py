@@ -450,6 +450,13 @@ class SqlAccountStore:
                 )
             )
 
+    def prune_log(self, before: str) -> int:
+        """Delete security-log entries older than ``before`` (ISO); how many."""
+        with self._tx() as conn:
+            return conn.execute(
+                delete(security_log).where(security_log.c.at < before)
+            ).rowcount
+
     def security_entries(self, limit: int = 100) -> list[dict[str, str | None]]:
         """The latest ``limit`` security log lines, newest first."""
         with self._tx() as conn:

@@ -67,7 +67,7 @@ async def login(
     address = client_address(request)
     ctx.requests.spend(f"addr:{address}")
     ctx.logins.check(f"addr:{address}")
-    ctx.logins.check(f"name:{form.name}")
+    ctx.logins.check(f"login:{form.name}@{address}")
     try:
         session = await run_in_threadpool(
             ctx.accounts.login,
@@ -78,7 +78,7 @@ async def login(
         )
     except NotAuthenticated:
         ctx.logins.spend(f"addr:{address}")
-        ctx.logins.spend(f"name:{form.name}")
+        ctx.logins.spend(f"login:{form.name}@{address}")
         raise
     set_session_cookies(response, request, session)
     return {
