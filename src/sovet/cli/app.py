@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import typer
 
-from sovet.cli import apportion_cmd, count_cmd, engine_cmds, generate_cmd, serve_cmd
+from sovet.cli import (
+    apportion_cmd,
+    count_cmd,
+    engine_cmds,
+    generate_cmd,
+    reference,
+    serve_cmd,
+)
 
 __all__ = ["app", "main"]
 
@@ -26,7 +33,14 @@ def _root() -> None:
     """sovet: a council-democracy engine — who legitimately governs, and why."""
 
 
-for _module in (count_cmd, apportion_cmd, engine_cmds, generate_cmd, serve_cmd):
+for _module in (
+    count_cmd,
+    apportion_cmd,
+    engine_cmds,
+    reference,
+    generate_cmd,
+    serve_cmd,
+):
     _module.register(app)  # in this order: the order of ``sovet --help``
 
 
