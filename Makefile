@@ -2,19 +2,33 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+PIP    := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: demo test test-all coverage lint fmt clean
+# One stamp per set of packages, so each target installs only what it needs:
+# the runtime (make demo), the development tools (make test, lint, fmt). Each
+# stamp is remade when pyproject.toml changes.
+RUNTIME := $(VENV)/.installed-runtime
+STAMP   := $(VENV)/.installed
 
-$(STAMP): pyproject.toml
+.PHONY: demo test test-all coverage lint fmt docs-commands clean
+
+$(RUNTIME): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PIP) --upgrade pip
+	$(PIP) -e .
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
+	$(PIP) -e '.[dev]'
 	touch $(STAMP)
 
 ## demo: the 1917 scenario in a fresh SQLite database (demo.db), ending with who governs
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(VENV)/bin/sovet demo --db demo.db
+
+## docs-commands: write docs/commands.md from the commands' declarations
+docs-commands: $(RUNTIME)
+	$(PY) -m sovet.cli.reference --write docs/commands.md
 
 # The test targets bring up what the tests need (tools/with_test_services.py): PostgreSQL
 # (SOVET_TEST_DATABASE_URL, else the server at 127.0.0.1:5432, else a throwaway cluster
