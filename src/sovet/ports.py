@@ -25,6 +25,7 @@ __all__ = [
     "EventStore",
     "ProjectionStore",
     "Signer",
+    "StepStore",
     "UnitOfWork",
 ]
 
@@ -183,6 +184,25 @@ class UnitOfWork(Protocol):
 
     def rollback(self) -> None:
         """Discard everything done in this unit."""
+        ...
+
+
+class StepStore(Protocol):
+    """The scenario steps a database has applied, by content hash (``sovet run``).
+
+    A step is recorded in the unit of work that applies it, so its record and
+    its events commit together or not at all; a step applied several times
+    (the same command twice in a file) has one record per time.
+    """
+
+    def applied(self, digest: str) -> list[tuple[int, int]]:
+        """``(first_seq, last_seq)`` of each time a step with this hash was
+        applied, oldest first (``last_seq < first_seq`` when it appended none)."""
+        ...
+
+    def record(self, digest: str) -> None:
+        """Note that a step with this hash is applied in the open unit; it is
+        written when the unit commits, with the seqs of the events appended."""
         ...
 
 

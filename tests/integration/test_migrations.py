@@ -14,6 +14,7 @@ from sqlalchemy import Engine, MetaData, UniqueConstraint, inspect
 
 import sovet.adapters.sql.accounts_schema  # noqa: F401  (its tables join metadata)
 import sovet.adapters.sql.ballots_schema as _ballots  # noqa: F401  (tables join metadata)
+import sovet.adapters.sql.steps_schema as _steps  # noqa: F401  (its table joins metadata)
 from sovet.adapters.sql import make_engine, migrate
 from sovet.adapters.sql.migrate import MIGRATIONS, alembic_config
 from sovet.adapters.sql.schema import metadata

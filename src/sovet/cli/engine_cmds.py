@@ -9,7 +9,6 @@ that fails verification exits 1 (``EXIT_VERIFY``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +18,7 @@ from rich.progress import Progress
 from sovet.cli import ledger_cmds, render
 from sovet.cli.edge import EXIT_ERROR, EXIT_VERIFY, console, edge, errors
 from sovet.cli.options import DbOption, Format, FormatOption, print_json
+from sovet.config import Settings
 from sovet.domain.kernel.calendar import moment
 from sovet.errors import InputError, RuleViolation
 from sovet.presets.loader import (
@@ -30,12 +30,11 @@ from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
 from sovet.services.demo import DEMO_PRESET, demo_branches
 from sovet.services.queries import legitimacy_at, log_page
+from sovet.services.runs import SkippedStep, dry_run, run_steps, step_units
 from sovet.services.scenario import (
     AppliedStep,
     Scenario,
-    Step,
     StepRefused,
-    apply_steps,
     read_scenario,
     steps_to_run,
 )
@@ -49,8 +48,40 @@ PROGRESS_FROM = 50
 
 
 def _narrate(narrator: render.Narrator, item: AppliedStep) -> None:
+    """One applied step, each event line led by its seq in the log."""
     step = item.step
-    narrator.step(step.number, step.command.at, step.name, describe_events(item.events))
+    lines = describe_events(item.events)
+    changes = [f"#{e.seq} {line}" for e, line in zip(item.events, lines, strict=True)]
+    narrator.step(step.number, step.command.at, step.name, changes)
+
+
+class _Skips:
+    """Consecutive steps already applied, told as one line."""
+
+    def __init__(self) -> None:
+        self.run: list[SkippedStep] = []
+        self.total = 0
+
+    def add(self, item: SkippedStep) -> None:
+        self.run.append(item)
+        self.total += 1
+
+    def flush(self, narrator: render.Narrator) -> None:
+        run, self.run = self.run, []
+        if not run:
+            return
+        narrator.flush()
+        first, last = run[0], run[-1]
+        steps = (
+            f"step {first.step.number}"
+            if len(run) == 1
+            else f"steps {first.step.number}–{last.step.number}"
+        )
+        low, high = first.first_seq, last.last_seq
+        events = "no events" if high < low else f"events #{low}–#{high}"
+        if high == low:
+            events = f"event #{low}"
+        console.print(f"[dim]{steps}: already applied ({events}), skipped[/dim]")
 
 
 def _run_file(
@@ -62,51 +93,85 @@ def _run_file(
     preset: str | None = None,
     parsed: Scenario | None = None,
 ) -> list[AppliedStep]:
-    parsed = parsed or read_scenario(scenario)
-    if parsed.preset is None and preset is not None:
-        parsed = dataclasses.replace(parsed, preset=preset)
-    steps = steps_to_run(parsed, services.uow(), cache=services.cache)
-    applied: list[AppliedStep] = []
-    narrator = render.Narrator(console)
-    runner = apply_steps(
-        services.uow, steps, source=str(scenario), cache=services.cache
+    """Apply a scenario's steps not yet applied (skipping those that are)."""
+    applied, _skipped = _apply(
+        services,
+        scenario,
+        narrate=narrate,
+        progress=progress,
+        preset=preset,
+        parsed=parsed,
     )
+    return applied
+
+
+def _with_preset(parsed: Scenario, preset: str | None) -> Scenario:
+    if parsed.preset is None and preset is not None:
+        return dataclasses.replace(parsed, preset=preset)
+    return parsed
+
+
+def _apply(
+    services: boot.Services | None,
+    scenario: Path,
+    *,
+    narrate: bool,
+    progress: bool,
+    preset: str | None = None,
+    parsed: Scenario | None = None,
+    dry: bool = False,
+) -> tuple[list[AppliedStep], int]:
+    """Run (or with ``dry``, try on a copy) a scenario; the steps applied and
+    the number skipped as already applied."""
+    parsed = _with_preset(parsed or read_scenario(scenario), preset)
+    if dry:
+        runner = dry_run(services, parsed)
+        total = None
+    else:
+        assert services is not None
+        steps = steps_to_run(parsed, services.uow(), cache=services.cache)
+        total = len(steps)
+        runner = run_steps(
+            step_units(services), steps, source=str(scenario), cache=services.cache
+        )
+    applied: list[AppliedStep] = []
+    skips = _Skips()
+    narrator = render.Narrator(console)
     try:
-        _apply(runner, applied, steps, scenario, narrator, progress, narrate)
+        if progress and total is not None and total > PROGRESS_FROM:
+            with Progress(console=errors, transient=True) as bar:
+                task = bar.add_task(f"applying {scenario.name}", total=total)
+                for item in runner:
+                    if isinstance(item, SkippedStep):
+                        skips.total += 1
+                    else:
+                        applied.append(item)
+                    bar.advance(task)
+        else:
+            for item in runner:
+                if isinstance(item, SkippedStep):
+                    if narrate:
+                        skips.add(item)
+                    else:
+                        skips.total += 1
+                    continue
+                skips.flush(narrator)
+                applied.append(item)
+                if narrate:
+                    _narrate(narrator, item)
     except StepRefused as refused:
-        hint = _adoption_hint(services, refused)
+        hint = _adoption_hint(services, refused) if services is not None else None
         if hint is None:
             raise
         violation = RuleViolation(refused.rule, refused.violation.message + hint)
         raise StepRefused(refused.step, str(scenario), violation) from None
     finally:
+        skips.flush(narrator)
         narrator.flush()
-        if applied:  # the steps applied before a refusal stay: sign them too
+        if applied and not dry and services is not None:
+            # the steps applied before a refusal stay: sign them too
             sign_head(services.uow(), services.signer)
-    return applied
-
-
-def _apply(
-    runner: Iterator[AppliedStep],
-    applied: list[AppliedStep],
-    steps: list[Step],
-    scenario: Path,
-    narrator: render.Narrator,
-    progress: bool,
-    narrate: bool,
-) -> None:
-    """Apply the steps, with a progress bar for long files, else narrated."""
-    if progress and len(steps) > PROGRESS_FROM:
-        with Progress(console=errors, transient=True) as bar:
-            task = bar.add_task(f"applying {scenario.name}", total=len(steps))
-            for item in runner:
-                applied.append(item)
-                bar.advance(task)
-    else:
-        for item in runner:
-            applied.append(item)
-            if narrate:
-                _narrate(narrator, item)
+    return applied, skips.total
 
 
 def _adoption_hint(services: boot.Services, refused: StepRefused) -> str | None:
@@ -241,29 +306,64 @@ def run(
             "scenario names none (e.g. rsfsr1918).",
         ),
     ] = None,
+    dry_run_: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Show what would be applied (on a copy of the log), write nothing.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Apply a scenario, each step all-or-nothing; stop at the first refused step.
 
-    The file is read before the database is opened; a run refused before any
-    step was applied to a new path leaves no database or key behind.
+    Steps already applied to this database (the same command with the same
+    fields, recognised by their content hash) are skipped, so a file can be run
+    again after adding steps or fixing a refused one. Each step is shown with
+    the seqs (#n) of the events it appended to the log. With ``--dry-run`` the
+    steps are applied to an in-memory copy of the log instead: the output shows
+    what would be appended, or the step that would be refused, and nothing is
+    written. The file is read before the database is opened; a run refused
+    before any step was applied to a new path leaves no database or key behind.
     """
     with edge() as stack:
         parsed = read_scenario(scenario)
-        stack.enter_context(boot.removed_if_refused(db))
-        services = stack.enter_context(boot.bootstrap(db, create=True))
-        applied = _run_file(
+        if dry_run_:
+            location = db or Settings().db
+            exists = boot.is_url(location) or Path(location).exists()
+            services = stack.enter_context(boot.bootstrap(db)) if exists else None
+            console.print(
+                "[bold magenta]DRY RUN[/bold magenta] — applied to a copy of the "
+                "log; nothing is written"
+            )
+        else:
+            stack.enter_context(boot.removed_if_refused(db))
+            services = stack.enter_context(boot.bootstrap(db, create=True))
+        applied, skipped = _apply(
             services,
             scenario,
             narrate=True,
-            progress=True,
+            progress=not dry_run_,
             preset=preset,
             parsed=parsed,
+            dry=dry_run_,
         )
         count = sum(len(a.events) for a in applied)
-        console.print(
-            f"applied {len(applied)} steps, {count} events; checkpoint signed"
-        )
+        seqs = [e.seq for a in applied for e in a.events]
+        span = f" (#{seqs[0]}–#{seqs[-1]})" if seqs else ""
+        also = f"; {skipped} already applied, skipped" if skipped else ""
+        if dry_run_:
+            console.print(
+                f"would apply {len(applied)} steps, {count} events{span}{also}; "
+                "nothing written"
+            )
+        elif applied:
+            console.print(
+                f"applied {len(applied)} steps, {count} events{span}{also}; "
+                "checkpoint signed"
+            )
+        else:
+            console.print(f"nothing to apply: all {skipped} steps already applied")
 
 
 def legitimacy(
