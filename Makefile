@@ -1,16 +1,17 @@
-# sovet — make demo | make test | make lint | make fmt
+# sovet — make demo | make test | make docs | make lint | make fmt
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install -q --disable-pip-version-check
 
 # One stamp per set of packages, so each target installs only what it needs:
-# the runtime (make demo), the development tools (make test, lint, fmt). Each
-# stamp is remade when pyproject.toml changes.
+# the runtime (make demo), the development tools (make test, lint, fmt), the
+# handbook's builder (make docs). Each stamp is remade when pyproject.toml changes.
 RUNTIME := $(VENV)/.installed-runtime
 STAMP   := $(VENV)/.installed
+DOCS    := $(VENV)/.installed-docs
 
-.PHONY: demo test test-all coverage lint fmt docs-commands clean
+.PHONY: demo test test-all coverage lint fmt docs docs-commands docs-serve clean
 
 $(RUNTIME): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +23,10 @@ $(STAMP): $(RUNTIME)
 	$(PIP) -e '.[dev]'
 	touch $(STAMP)
 
+$(DOCS): $(RUNTIME)
+	$(PIP) -e '.[docs]'
+	touch $(DOCS)
+
 ## demo: the 1917 scenario in a fresh SQLite database (demo.db), ending with who governs
 demo: $(RUNTIME)
 	$(VENV)/bin/sovet demo --db demo.db
@@ -29,6 +34,15 @@ demo: $(RUNTIME)
 ## docs-commands: write docs/commands.md from the commands' declarations
 docs-commands: $(RUNTIME)
 	$(PY) -m sovet.cli.reference --write docs/commands.md
+
+## docs: the handbook (MkDocs, Material) into site/, strictly; fails when docs/commands.md is stale
+docs: $(DOCS)
+	$(PY) -m sovet.cli.reference --check docs/commands.md
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+
+## docs-serve: the handbook on http://127.0.0.1:8001/, rebuilt on every change
+docs-serve: $(DOCS)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8001
 
 # The test targets bring up what the tests need (tools/with_test_services.py): PostgreSQL
 # (SOVET_TEST_DATABASE_URL, else the server at 127.0.0.1:5432, else a throwaway cluster
@@ -58,4 +72,4 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench tools
 
 clean:
-	rm -rf $(VENV) demo.db demo.db-* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) site demo.db demo.db-* .pytest_cache .mypy_cache .ruff_cache

@@ -28,6 +28,7 @@ SCANNED = (
     ".ci",
     "docs",
     "README.md",
+    "mkdocs.yml",
 )
 NOT_OURS = {
     "__pycache__",
@@ -100,6 +101,7 @@ def test_the_scan_sees_code_tests_and_build_files() -> None:
         "Makefile",
         "pyproject.toml",
         ".ci/run",
+        "mkdocs.yml",
         "tests/conftest.py",
         THIS_FILE,
         "tests/data/ledger-vectors/PROVENANCE.md",
