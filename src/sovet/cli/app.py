@@ -13,6 +13,7 @@ from sovet.cli import (
     count_cmd,
     engine_cmds,
     generate_cmd,
+    members_cmd,
     reference,
     serve_cmd,
 )
@@ -37,6 +38,7 @@ for _module in (
     count_cmd,
     apportion_cmd,
     engine_cmds,
+    members_cmd,
     reference,
     generate_cmd,
     serve_cmd,

@@ -1,0 +1,116 @@
+"""``sovet members import FILE.csv``: register a membership list, all or nothing.
+
+The file's columns, the checks and the all-or-nothing unit are
+``sovet.services.members``'s. A refusal is one message naming the file, the
+line, the column and the rule (exit 2), and nothing is written; ``--dry-run``
+shows what would be written (on a database that does not exist yet, against an
+empty one) and writes nothing, not even a new database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from sovet.cli.edge import console, edge
+from sovet.cli.options import DbOption, Format, FormatOption, print_json
+from sovet.config import Settings
+from sovet.files import MAX_TOML_BYTES, read_text
+from sovet.services import bootstrap as boot
+from sovet.services.checkpoints import sign_head
+from sovet.services.members import COLUMNS, OPTIONAL, import_members, read_members
+from sovet.services.setup import describe_events
+
+__all__ = ["members", "register"]
+
+members = typer.Typer(
+    name="members",
+    help="Membership lists: register members from a file.",
+    no_args_is_help=True,
+)
+
+
+def import_(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help=f"A CSV file with a header row: {', '.join(COLUMNS)} "
+            f"(optionally {', '.join(OPTIONAL)}); lists separated by ';'."
+        ),
+    ],
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="When the registrations take effect, unless a row's `at` "
+            "says (ISO 8601; default: now).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Check every row and show what would be written; write nothing.",
+        ),
+    ] = False,
+    db: DbOption = None,
+    output: FormatOption = Format.text,
+) -> None:
+    """Register the members of a CSV file, every row checked first: all or nothing.
+
+    Each row registers a person (unless registered already under the same
+    name) and puts them on their constituency's register (register_person,
+    register_elector). The first row that breaks a rule or is malformed is
+    refused naming its line, column and rule, and nothing is written.
+    """
+    with edge() as stack:
+        source = str(file)
+        rows = read_members(read_text(file, limit=MAX_TOML_BYTES), source=source)
+        if dry_run:
+            location = db or Settings().db
+            exists = boot.is_url(location) or Path(location).exists()
+            services = (
+                stack.enter_context(boot.bootstrap(db)) if exists else boot.in_memory()
+            )
+        else:
+            services = stack.enter_context(boot.bootstrap(db))
+        when = at or services.clock.now().isoformat(timespec="seconds")
+        done = import_members(
+            services.uow(),
+            rows,
+            at=when,
+            source=source,
+            cache=services.cache,
+            dry_run=dry_run,
+        )
+        if not dry_run:
+            sign_head(services.uow(), services.signer)
+    if output is Format.json:
+        print_json({"dry_run": dry_run, "rows": [item.to_json() for item in done]})
+        return
+    if dry_run:
+        console.print(
+            "[bold magenta]DRY RUN[/bold magenta] — checked on the database, "
+            "rolled back; nothing is written"
+        )
+    for item in done:
+        lines = describe_events(item.events)
+        console.print(
+            f"[bold]line {item.row.line}[/bold]  {escape(item.row.cells['person'])}"
+        )
+        for event, line in zip(item.events, lines, strict=True):
+            console.print(f"      • #{event.seq} {escape(line)}")
+    seqs = [e.seq for item in done for e in item.events]
+    span = f" (#{seqs[0]}–#{seqs[-1]})" if seqs else ""
+    verb = "would register" if dry_run else "registered"
+    tail = "nothing written" if dry_run else "checkpoint signed"
+    console.print(f"{verb} {len(done)} members, {len(seqs)} events{span}; {tail}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``members`` group to the ``sovet`` app."""
+    members.command("import")(import_)
+    app.add_typer(members)
