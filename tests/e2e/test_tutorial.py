@@ -2,12 +2,12 @@
 
 Every ``sh`` block's commands are run in order in an empty folder — ``mkdir``
 and ``cd`` as they say, each ``sovet …`` line through the CLI (a line ending in
-``# refused`` must exit 2, every other one 0) — after writing each
-``toml title="FILE"`` block to its file where it appears; each ``text`` block
-must be found, line by line, in the output of the command before it. Only the
-install lines (clone, ``make demo``, ``PATH``) are not run: they make the
-``sovet`` this test already imports (``tests/unit/test_makefile.py`` checks
-what ``make demo`` installs).
+``# refused`` must exit 2, every other one 0) — after writing each ``toml`` or
+``csv`` block with ``title="FILE"`` to its file where it appears; each ``text``
+block must be found, line by line, in the output of the command before it.
+Only the install lines (clone, ``make demo``, ``PATH``) are not run: they make
+the ``sovet`` this test already imports (``tests/unit/test_makefile.py``
+checks what ``make demo`` installs).
 """
 
 from __future__ import annotations
@@ -44,13 +44,22 @@ def _blocks() -> list[tuple[str, str, str]]:
     return [(m[1], m[2].strip(), m[3]) for m in BLOCK.finditer(text)]
 
 
+def _sh_lines() -> list[str]:
+    return [
+        line.strip()
+        for kind, _, body in _blocks()
+        if kind == "sh"
+        for line in body.splitlines()
+    ]
+
+
 def test_the_tutorial_has_files_commands_and_outputs() -> None:
     kinds = [kind for kind, _, _ in _blocks()]
     assert kinds.count("toml") >= 6
     assert kinds.count("sh") >= 8
     assert kinds.count("text") >= 8
     for kind, info, _ in _blocks():
-        if kind == "toml":
+        if kind in ("toml", "csv"):
             assert TITLE.search(info), f"a toml block without a file name: {info!r}"
 
 
@@ -63,9 +72,9 @@ def test_every_command_of_the_tutorial_works_as_written(
     last: tuple[str, str] | None = None
     ran = 0
     for kind, info, body in _blocks():
-        if kind == "toml":
+        if kind in ("toml", "csv"):
             found = TITLE.search(info)
-            assert found is not None
+            assert found is not None, f"a {kind} block without a file name"
             Path(found[1]).write_text(body, encoding="utf-8")
         elif kind == "text":
             assert last is not None, "an output shown before any command"
@@ -94,3 +103,4 @@ def test_every_command_of_the_tutorial_works_as_written(
                     ran += 1
     assert ran >= 15
     assert (Path.cwd() / "union-log.jsonl").is_file()
+    assert any(line.startswith("sovet members import") for line in _sh_lines())
