@@ -15,5 +15,10 @@
 - ``checkpoints`` — signed checkpoints of the head and their verification.
 - ``transfer`` — export and verified import (JSON lines, ``sovet-log/1``).
 - ``whatif`` — commands on a scratch copy of the log, legitimacy before/after.
+- ``runs`` — repeatable runs: steps recognised by content hash and skipped
+  when applied (``scenario_steps``), dry runs on a copy of the log.
+- ``members`` — a CSV membership list registered all or nothing.
+- ``reference`` — the command reference read from the declarations
+  (``sovet commands``, ``docs/commands.md``).
 - ``setup`` / ``demo`` — adopting a constitution; the demo's branches.
 """
