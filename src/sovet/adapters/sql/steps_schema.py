@@ -4,7 +4,7 @@
 time a scenario step was applied — the SHA-256 of the step's canonical
 command, which time it is (1 for the first, 2 for the same command applied a
 second time …) and the seqs of the events it appended (``last_seq <
-first_seq`` when it appended none). Migration ``0004_scenario_steps`` creates
+first_seq`` when it appended none). Migration ``0006_scenario_steps`` creates
 it; ``tests/integration/test_migrations.py`` compares both. The table is
 beside the log, not in it: the events and their hashes are as they were.
 

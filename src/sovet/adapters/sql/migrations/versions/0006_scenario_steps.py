@@ -2,8 +2,8 @@
 
 See ``steps_schema.py``; the table must match it exactly.
 
-Revision ID: 0004_steps
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-06
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_steps"
-down_revision: str | None = "0003"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
