@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from sovet.ledger.envelope import JSONValue, NewEvent, StoredEvent
+from sovet.ledger.keyring import KeyRecord
 
 __all__ = [
     "BallotStore",
@@ -23,6 +24,7 @@ __all__ = [
     "CheckpointStore",
     "Clock",
     "EventStore",
+    "KeyRecordStore",
     "ProjectionStore",
     "Signer",
     "StepStore",
@@ -158,6 +160,18 @@ class CheckpointStore(Protocol):
         ...
 
 
+class KeyRecordStore(Protocol):
+    """The signing key's certificates and rotations (``ledger.keyring``), in order."""
+
+    def add(self, record: KeyRecord) -> None:
+        """Store a record after the others."""
+        ...
+
+    def list(self) -> list[KeyRecord]:
+        """All records, in the order they were added."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back on exit unless ``commit()`` was called."""
 
@@ -168,6 +182,8 @@ class UnitOfWork(Protocol):
     def projections(self) -> ProjectionStore: ...
     @property
     def checkpoints(self) -> CheckpointStore: ...
+    @property
+    def key_records(self) -> KeyRecordStore: ...
 
     def __enter__(self) -> Self: ...
 

@@ -23,12 +23,14 @@ from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import link_batch
 from sovet.ledger.checkpoint import SignedCheckpoint
 from sovet.ledger.envelope import GENESIS_HASH, JSONValue, NewEvent, StoredEvent
+from sovet.ledger.keyring import KeyRecord
 from sovet.ports import Checkpoint
 
 __all__ = [
     "InMemoryCheckpointStore",
     "InMemoryDatabase",
     "InMemoryEventStore",
+    "InMemoryKeyRecordStore",
     "InMemoryProjectionStore",
     "InMemoryUnitOfWork",
     "check_expected_versions",
@@ -238,6 +240,35 @@ class InMemoryCheckpointStore:
         return sorted(self._items, key=lambda item: item.size)
 
 
+class InMemoryKeyRecordStore:
+    """The signing key's certificates and rotations, append-only, in order."""
+
+    def __init__(self) -> None:
+        self._items: list[KeyRecord] = []
+        self._base = 0
+
+    def _fork(self) -> InMemoryKeyRecordStore:
+        copy = InMemoryKeyRecordStore()
+        copy._items = self._items.copy()
+        copy._base = len(self._items)
+        return copy
+
+    def _clash(self, work: InMemoryKeyRecordStore) -> bool:
+        """True when another unit added records since ``work`` began."""
+        return len(self._items) != work._base and len(work._items) > work._base
+
+    def _merge(self, work: InMemoryKeyRecordStore) -> None:
+        self._items.extend(work._items[work._base :])
+
+    def add(self, record: KeyRecord) -> None:
+        """Store a record after the others."""
+        self._items.append(record)
+
+    def list(self) -> list[KeyRecord]:
+        """All records, in the order they were added."""
+        return list(self._items)
+
+
 class InMemoryUnitOfWork:
     """A ``ports.UnitOfWork`` over one in-memory database; reusable and nestable.
 
@@ -249,6 +280,7 @@ class InMemoryUnitOfWork:
     events: InMemoryEventStore
     projections: InMemoryProjectionStore
     checkpoints: InMemoryCheckpointStore
+    key_records: InMemoryKeyRecordStore
 
     def __init__(self, database: InMemoryDatabase | None = None) -> None:
         self.database = database or InMemoryDatabase()
@@ -261,6 +293,7 @@ class InMemoryUnitOfWork:
             self.events = db.events._fork()
             self.projections = db.projections._fork()
             self.checkpoints = db.checkpoints._fork()
+            self.key_records = db.key_records._fork()
 
     def __enter__(self) -> Self:
         if self._depth == 0:
@@ -292,9 +325,16 @@ class InMemoryUnitOfWork:
             if size is not None:
                 self._begin()
                 raise StorageError(f"a checkpoint for size {size} exists")
+            if db.key_records._clash(self.key_records):
+                self._begin()
+                raise ConcurrencyConflict(
+                    "another writer recorded a key change since this unit began; "
+                    "nothing was written"
+                )
             db.events._merge(self.events)
             db.projections._merge(self.projections)
             db.checkpoints._merge(self.checkpoints)
+            db.key_records._merge(self.key_records)
             self._begin()
 
     def rollback(self) -> None:
@@ -310,3 +350,4 @@ class InMemoryDatabase:
         self.events = InMemoryEventStore()
         self.projections = InMemoryProjectionStore()
         self.checkpoints = InMemoryCheckpointStore()
+        self.key_records = InMemoryKeyRecordStore()

@@ -7,6 +7,10 @@
 - ``projections``: query rows ``(kind, key) -> value`` (canonical JSON text),
   written in the same transaction as the events they derive from.
 - ``checkpoints``: signed statements of the head, one per log size.
+- ``key_records``: the signing key's certificates and rotations
+  (``ledger.keyring``), in ``position`` order (1, 2, 3 …, assigned by the
+  writer, so two racing writers collide on it); ``statement`` is the canonical
+  JSON text of what both signatures sign.
 
 Alembic migrations (``migrations/versions``) must create exactly this schema;
 ``tests/integration/test_migrations.py`` compares them.
@@ -26,7 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["checkpoints", "events", "metadata", "projections"]
+__all__ = ["checkpoints", "events", "key_records", "metadata", "projections"]
 
 metadata = MetaData()
 """All of sovet's tables."""
@@ -64,4 +68,14 @@ checkpoints = Table(
     Column("signature", String(128), nullable=False),
     Column("public_key", String(64), nullable=False),
     PrimaryKeyConstraint("size", name="pk_checkpoints"),
+)
+
+key_records = Table(
+    "key_records",
+    metadata,
+    Column("position", BigInteger, nullable=False, autoincrement=False),
+    Column("statement", Text, nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("countersignature", String(128), nullable=False),
+    PrimaryKeyConstraint("position", name="pk_key_records"),
 )

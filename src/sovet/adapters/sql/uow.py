@@ -1,4 +1,4 @@
-"""``SqlUnitOfWork``: one database transaction for events, projections, checkpoints.
+"""``SqlUnitOfWork``: one transaction for events, projections, checkpoints, key records.
 
 It rolls back on exit unless ``commit()`` was called (cosmicpython's unit of
 work, STYLE.md S5). The object is reusable: each outermost ``with`` opens a
@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.event_store import SqlEventStore
+from sovet.adapters.sql.key_records import SqlKeyRecordStore
 from sovet.adapters.sql.projections import SqlCheckpointStore, SqlProjectionStore
 from sovet.errors import ConcurrencyConflict, StorageError
 
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     events: SqlEventStore
     projections: SqlProjectionStore
     checkpoints: SqlCheckpointStore
+    key_records: SqlKeyRecordStore
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -44,6 +46,7 @@ class SqlUnitOfWork:
             self.events = SqlEventStore(conn)
             self.projections = SqlProjectionStore(conn)
             self.checkpoints = SqlCheckpointStore(conn)
+            self.key_records = SqlKeyRecordStore(conn)
         self._depth += 1
         return self
 
