@@ -1,10 +1,12 @@
 """Read-side services: legitimacy at T (SR-28), log pages, and verification.
 
-``verify`` checks the whole log: every hash link (``ledger.chain.verify``), then
-every stored checkpoint — its head hash, the RFC 9162 Merkle root of the events
-it covers, and its Ed25519 signature. The first failure raises ``ChainBroken``
-naming the event (or, for a consistently rewritten log, the checkpoint's last
-event).
+``verify_log`` checks the whole log: every hash link (``ledger.chain.verify``),
+then every stored checkpoint — its head hash, the RFC 9162 Merkle root of the
+events it covers, and its Ed25519 signature — and the key records (rotations,
+certificates). The first failure raises ``ChainBroken`` naming the event (or,
+for a consistently rewritten log, the checkpoint's last event). It is
+``services.keys.verify`` with the ``pinned`` keys as anchors; the edges call
+``services.trust.verify_database``, which finds the anchors of a database.
 
 Key pinning: a rewriter could re-sign a rewritten log with a key of their own,
 and every checkpoint would still verify under the key it carries. ``verify_log``
@@ -25,12 +27,11 @@ from sovet.domain import event_from_stored, summary
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import parse_at
 from sovet.errors import ChainBroken, InputError
-from sovet.ledger import chain
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import Checkpoint, UnitOfWork
-from sovet.services.checkpoints import check_checkpoints
 from sovet.services.handlers import StateCache
+from sovet.services.keys import Anchor, verify
 
 __all__ = [
     "LogPage",
@@ -112,17 +113,12 @@ def verify_log(
 ) -> VerifyReport:
     """Verify the chain, then every checkpoint's head, Merkle root and signature.
 
-    With ``pinned``, every checkpoint must also be signed by one of those keys.
+    With ``pinned``, every checkpoint must also be signed by one of those keys
+    (or by a key rotated to from one of them).
     """
-    with uow:
-        events = list(uow.events.read())
-        checkpoints = uow.checkpoints.list()
-    count, head = chain.verify(events)
-    if pinned is not None:
-        check_signers(checkpoints, pinned)
-    checked = check_checkpoints(events, checkpoints, verify_signature)
-    keys = tuple(dict.fromkeys(checkpoint.public_key for checkpoint in checkpoints))
-    return VerifyReport(count, head, checked, keys)
+    anchors = None if pinned is None else [Anchor(key, "pinned") for key in pinned]
+    found = verify(uow, verify_signature, anchors)
+    return VerifyReport(found.events, found.head_hash, found.checkpoints, found.keys)
 
 
 def check_signers(checkpoints: Iterable[Checkpoint], pinned: Collection[str]) -> None:

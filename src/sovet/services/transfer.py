@@ -11,15 +11,22 @@ Format ``sovet-log/1``, one JSON object per line:
 2. N event lines ``{"kind": "event", "seq", "stream_id", "version", "type",
    "payload", "recorded_at", "prev_hash", "hash"}`` in ``seq`` order;
 3. checkpoint lines ``{"kind": "checkpoint", "size", "root_hash", "head_hash",
-   "signature", "public_key"}``.
+   "signature", "public_key"}``;
+4. key record lines ``{"kind": "key", "statement", "signature",
+   "countersignature"}`` in their order (``ledger.keyring``: certificates and
+   rotations of the signing key; none in a log that never changed its key, so
+   older exports read as before). With key records the header's
+   ``public_key`` is the key that signs now.
 
 ``import_log`` verifies everything — the hash chain, each checkpoint's Merkle
-root, head and Ed25519 signature — before storing anything, refuses a target
-that already holds events, and checks that the stored chain reproduces the
-exported hashes (the whole import is one unit of work). A checkpoint signed by a
-key its header does not declare is refused; with ``pinned`` keys (an observer's
-``--public-key``) every checkpoint must be signed by one of them. The verified
-export's ``keys`` are what the importing database pins (``queries.write_pins``).
+root, head and Ed25519 signature, and every key record — before storing
+anything, refuses a target that already holds events, and checks that the
+stored chain reproduces the exported hashes (the whole import is one unit of
+work). A checkpoint signed by a key its header does not declare is refused;
+with ``pinned`` keys (an observer's ``--public-key``) every checkpoint must be
+signed by one of them or by a key rotated to from one (``keys.verify``). The
+verified export's ``keys`` are what the importing database pins
+(``queries.write_pins``).
 """
 
 from __future__ import annotations
@@ -33,8 +40,9 @@ from sovet.errors import ChainBroken, InputError
 from sovet.ledger import chain
 from sovet.ledger.checkpoint import SignatureCheck, SignedCheckpoint
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ledger.keyring import KeyRecord
 from sovet.ports import Signer, UnitOfWork
-from sovet.services.checkpoints import check_checkpoints
+from sovet.services.keys import Anchor, current_key, verify_lists
 from sovet.services.queries import check_signers
 from sovet.services.replay import replay_into
 
@@ -78,17 +86,36 @@ def _dump(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def export_lines(uow: UnitOfWork, signer: Signer) -> Iterator[str]:
-    """The export, line by line (without newlines)."""
+def _own_key(signer: Signer | None) -> str | None:
+    try:
+        return None if signer is None else signer.public_key_hex()
+    except InputError:  # a read-only copy without its key file
+        return None
+
+
+def export_lines(uow: UnitOfWork, signer: Signer | None) -> Iterator[str]:
+    """The export, line by line (without newlines).
+
+    The header's ``public_key`` is the key that signs now by the key records,
+    else the one checkpoint signer, else ``signer``'s (this database's), else
+    the latest signer ("" for a log nobody signed, exported without a key).
+    """
     with uow:
         events = list(uow.events.read())
         checkpoints = uow.checkpoints.list()
+        records = uow.key_records.list()
     head = events[-1].hash if events else GENESIS_HASH
     signers = list(dict.fromkeys(c.public_key for c in checkpoints))
+    public_key = (
+        current_key(records)
+        or (signers[0] if len(signers) == 1 else None)
+        or _own_key(signer)
+        or (signers[-1] if signers else "")
+    )
     yield _dump(
         {
             "format": FORMAT,
-            "public_key": signers[0] if len(signers) == 1 else signer.public_key_hex(),
+            "public_key": public_key,
             "signers": signers,
             "events": len(events),
             "head_hash": head,
@@ -101,9 +128,11 @@ def export_lines(uow: UnitOfWork, signer: Signer) -> Iterator[str]:
     for checkpoint in checkpoints:
         row = {key: getattr(checkpoint, key) for key in _CHECKPOINT_KEYS}
         yield _dump({"kind": "checkpoint", **row})
+    for record in records:
+        yield _dump({"kind": "key", **record.to_json()})
 
 
-def export_log(uow: UnitOfWork, signer: Signer, out: IO[str]) -> int:
+def export_log(uow: UnitOfWork, signer: Signer | None, out: IO[str]) -> int:
     """Write the export to ``out``; the number of events written."""
     lines = export_lines(uow, signer)
     header = next(lines)
@@ -122,12 +151,19 @@ def _fields(
     return {key: row[key] for key in keys}
 
 
-def _parse(
-    lines: Iterable[str], source: str
-) -> tuple[dict[str, Any], list[StoredEvent], list[SignedCheckpoint]]:
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    header: dict[str, Any]
+    events: list[StoredEvent]
+    checkpoints: list[SignedCheckpoint]
+    records: list[KeyRecord]
+
+
+def _parse(lines: Iterable[str], source: str) -> _Parsed:
     header: dict[str, Any] | None = None
     events: list[StoredEvent] = []
     checkpoints: list[SignedCheckpoint] = []
+    records: list[KeyRecord] = []
     for number, text in enumerate(lines, 1):
         if not text.strip():
             continue
@@ -164,13 +200,23 @@ def _parse(
         elif row.get("kind") == "checkpoint":
             fields = _fields(row, _CHECKPOINT_KEYS, source, number)
             checkpoints.append(SignedCheckpoint(**fields))
+        elif row.get("kind") == "key":
+            try:
+                records.append(KeyRecord.from_json(row))
+            except ValueError as error:
+                raise InputError(
+                    f"not a key record: {error}",
+                    source=source,
+                    line=number,
+                    key="statement",
+                ) from error
         else:
             raise InputError(
                 "unknown line kind", source=source, line=number, key="kind"
             )
     if header is None:
         raise InputError("empty export", source=source)
-    return header, events, checkpoints
+    return _Parsed(header, events, checkpoints, records)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +229,8 @@ class VerifiedExport:
     head_hash: str
     keys: tuple[str, ...] = ()
     """The keys the checkpoints are signed by (to pin, and to show an observer)."""
+    key_records: tuple[KeyRecord, ...] = ()
+    """The signing key's certificates and rotations, in order."""
 
 
 def _header_keys(header: dict[str, Any], source: str) -> set[str]:
@@ -212,22 +260,26 @@ def verify_export(
     """Parse and verify an export completely, storing nothing.
 
     Raises ``InputError`` (with the line) for a malformed file and
-    ``ChainBroken`` (with the event) when a hash, link, Merkle root, checkpoint
-    or signature does not check out, or a checkpoint is signed by a key the
-    header does not declare (or, with ``pinned``, by a key not pinned).
+    ``ChainBroken`` (with the event) when a hash, link, Merkle root, checkpoint,
+    key record or signature does not check out, or a checkpoint is signed by a
+    key the header does not declare (or, with ``pinned``, by a key neither
+    pinned nor rotated to from a pinned key).
     """
-    header, events, checkpoints = _parse(lines, source)
+    parsed = _parse(lines, source)
+    header, events, checkpoints = parsed.header, parsed.events, parsed.checkpoints
     count, head = chain.verify(events)
     if header.get("events") != count or header.get("head_hash") != head:
         raise ChainBroken(
             count, "the header's event count or head hash does not match the events"
         )
     check_signers(checkpoints, _header_keys(header, source))
+    anchors = None
     if pinned is not None:
-        check_signers(checkpoints, pinned)
-    check_checkpoints(events, checkpoints, verify_signature)
-    keys = tuple(dict.fromkeys(c.public_key for c in checkpoints))
-    return VerifiedExport(source, events, checkpoints, head, keys)
+        anchors = [Anchor(key, "the key given") for key in pinned]
+    found = verify_lists(events, checkpoints, parsed.records, verify_signature, anchors)
+    return VerifiedExport(
+        source, events, checkpoints, head, found.keys, tuple(parsed.records)
+    )
 
 
 def store_export(verified: VerifiedExport, uow: UnitOfWork) -> ImportReport:
@@ -252,6 +304,8 @@ def store_export(verified: VerifiedExport, uow: UnitOfWork) -> ImportReport:
                 )
         for checkpoint in verified.checkpoints:
             uow.checkpoints.add(checkpoint)
+        for record in verified.key_records:
+            uow.key_records.add(record)
         replay_into(uow, uow.projections)
         uow.commit()
     return ImportReport(len(events), verified.head_hash, len(verified.checkpoints))
