@@ -3,7 +3,8 @@
 ``SOVET_DB`` names the database: a file path (SQLite, default ``./sovet.db``) or
 a ``postgresql://`` URL. The ``--db`` option of the CLI overrides it.
 ``SOVET_KEY_FILE`` names the checkpoint signing key for a server database (a
-SQLite database keeps its key beside it, ``<db>.key``). The server secret that
+SQLite database keeps its key beside it, ``<db>.key``); it has no default: a
+server database's key is never taken from the current folder. The server secret that
 keys CSRF tokens is ``SOVET_SECRET`` itself, or else kept in a file:
 ``SOVET_SECRET_FILE`` for a server database, ``<db>.secret`` beside SQLite
 (``services.bootstrap.server_secret``; docs/operations.md).
@@ -25,8 +26,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOVET_", extra="ignore")
 
     db: str = DEFAULT_DB
-    key_file: str = "./sovet.key"
-    """``SOVET_KEY_FILE``: the checkpoint signing key used with a server database."""
+    key_file: str | None = None
+    """``SOVET_KEY_FILE``: the checkpoint signing key used with a server database
+    (none by default: writing to PostgreSQL needs it, or ``--key-file``)."""
     future_skew_seconds: int = 300
     """``SOVET_FUTURE_SKEW_SECONDS``: how far ahead of the server's clock a live
     act (API, web) may be dated (``services.live``)."""
@@ -38,4 +40,5 @@ class Settings(BaseSettings):
     """``SOVET_SECRET``: the server secret (32 characters or more); wins over files."""
     secret_file: str | None = None
     """``SOVET_SECRET_FILE``: where a server database's secret is kept (default:
-    beside ``SOVET_KEY_FILE``, ``./sovet.secret`` for ``./sovet.key``)."""
+    beside ``SOVET_KEY_FILE``, ``/etc/sovet/sovet.secret`` for
+    ``/etc/sovet/sovet.key``)."""

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from sovet.adapters.signing import Ed25519Signer, verify_ed25519
 from sovet.adapters.sql import SqlUnitOfWork, make_engine, migrate
 from sovet.cli.app import app
+from sovet.cli.edge import EXIT_UNAUTHENTICATED
 from sovet.errors import ChainBroken
 from sovet.ledger.checkpoint import checkpoint_body, sign_checkpoint
 from sovet.ledger.envelope import StoredEvent
@@ -121,7 +122,9 @@ def test_2_cli_verify_names_the_event(tmp_path: Path) -> None:
     migrate(engine)
     append(engine, events(30))
     runner = CliRunner()
-    assert runner.invoke(app, ["verify", "--db", str(path)]).exit_code == 0
+    keyless = runner.invoke(app, ["verify", "--db", str(path)])  # no key beside it
+    assert keyless.exit_code == EXIT_UNAUTHENTICATED
+    assert "consistent, signer not authenticated" in keyless.output
     swap(engine, 7, 8)
     engine.dispose()
     result = runner.invoke(app, ["verify", "--db", str(path)])

@@ -143,7 +143,8 @@ def test_13_sqlite_without_durability_is_refused(
     monkeypatch.setattr(sql_engine, "_sqlite_connect", _plain_sqlite)
     with pytest.raises(StorageError, match=r"not WAL|not FULL"):
         bootstrap(str(db))
-    result = CliRunner().invoke(app, ["verify", "--db", str(db)])
+    # a writing command (reading ones open read-only and commit nothing)
+    result = CliRunner().invoke(app, ["checkpoint", "--db", str(db)])
     assert result.exit_code != 0
     assert "synchronous" in result.output or "WAL" in result.output
     assert "Traceback" not in result.output

@@ -19,7 +19,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from sovet.errors import InputError
 
-__all__ = ["Ed25519Signer", "load_or_create", "verify_ed25519"]
+__all__ = [
+    "Ed25519Signer",
+    "create_key",
+    "load_key",
+    "load_or_create",
+    "verify_ed25519",
+    "write_key",
+]
 
 
 class Ed25519Signer:
@@ -69,6 +76,59 @@ class Ed25519Signer:
         )
 
 
+def write_key(path: str | os.PathLike[str], signer: Ed25519Signer) -> None:
+    """Write ``signer``'s key to the new file ``path`` (PEM, mode 0600, fsynced).
+
+    Exclusive (``O_EXCL``): ``FileExistsError`` when ``path`` exists.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        os.fchmod(out.fileno(), 0o600)
+        out.write(signer.private_pem())
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def create_key(path: str | os.PathLike[str]) -> Ed25519Signer:
+    """A new random key written to ``path``; ``InputError`` when it exists."""
+    signer = Ed25519Signer.generate()
+    try:
+        write_key(path, signer)
+    except FileExistsError as error:
+        raise InputError(
+            "a key file is there already; sovet never overwrites a key",
+            source=str(path),
+        ) from error
+    except OSError as error:
+        raise InputError(
+            f"cannot write the key: {error.strerror}", source=str(path)
+        ) from error
+    return signer
+
+
+def load_key(path: str | os.PathLike[str]) -> Ed25519Signer:
+    """The Ed25519 key in the PEM file ``path``; ``InputError`` naming the file
+    when it is missing, unreadable or not an unencrypted Ed25519 PEM key."""
+    target = Path(path)
+    try:
+        data = target.read_bytes()
+    except OSError as error:
+        raise InputError(
+            f"cannot read the key: {error.strerror}", source=str(target)
+        ) from error
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as e:
+        raise InputError(
+            f"not a readable unencrypted PEM private key: {e}", source=str(target)
+        ) from e
+    if not isinstance(key, Ed25519PrivateKey):
+        raise InputError(
+            f"the key is {type(key).__name__}, not Ed25519", source=str(target)
+        )
+    return Ed25519Signer(key)
+
+
 def load_or_create(path: str | os.PathLike[str]) -> Ed25519Signer:
     """Read the Ed25519 key at ``path`` or create it there (PEM, mode 0600).
 
@@ -80,26 +140,12 @@ def load_or_create(path: str | os.PathLike[str]) -> Ed25519Signer:
     if not target.exists():
         signer = Ed25519Signer.generate()
         try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            write_key(target, signer)
         except FileExistsError:
             pass
         else:
-            with os.fdopen(fd, "wb") as out:
-                out.write(signer.private_pem())
-                out.flush()
-                os.fsync(out.fileno())
             return signer
-    try:
-        key = serialization.load_pem_private_key(target.read_bytes(), password=None)
-    except (ValueError, TypeError) as e:
-        raise InputError(
-            f"not a readable unencrypted PEM private key: {e}", source=str(target)
-        ) from e
-    if not isinstance(key, Ed25519PrivateKey):
-        raise InputError(
-            f"the key is {type(key).__name__}, not Ed25519", source=str(target)
-        )
-    return Ed25519Signer(key)
+    return load_key(target)
 
 
 def verify_ed25519(public_key_hex: str, message: bytes, signature: bytes) -> bool:

@@ -1,7 +1,10 @@
 """The CLI's edge: library errors become one message and a stable exit code.
 
 Every command module uses these: ``edge()`` around a command's work, the exit
-codes, and the two consoles (results on stdout, messages on stderr).
+codes, and the two consoles (results on stdout, messages on stderr). The exit
+codes: 0 done; 1 the log fails verification; 2 refused or bad input; 3 the log
+is consistent but its signer is not authenticated (``sovet verify`` with no
+key to trust).
 """
 
 from __future__ import annotations
@@ -15,12 +18,23 @@ from rich.console import Console
 from sovet.cli import render
 from sovet.errors import ChainBroken, SovetError
 
-__all__ = ["EXIT_ERROR", "EXIT_VERIFY", "console", "edge", "errors"]
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_UNAUTHENTICATED",
+    "EXIT_VERIFY",
+    "console",
+    "edge",
+    "errors",
+]
 
 EXIT_ERROR = 2
 """Exit code of a refused command or bad input."""
 EXIT_VERIFY = 1
 """Exit code of a log that fails verification."""
+EXIT_UNAUTHENTICATED = 3
+"""Exit code of ``sovet verify`` on a log that is consistent but whose signer
+could not be authenticated: no key to trust was found (no key file beside the
+database or ``SOVET_KEY_FILE``, no pinned key, no ``--public-key``)."""
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)

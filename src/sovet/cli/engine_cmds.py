@@ -1,6 +1,9 @@
 """The engine commands: demo, init, run, legitimacy, log, whatif (and, from
 ``ledger_cmds``, verify, export, import, checkpoint).
 
+``legitimacy``, ``log`` and ``whatif`` open the database read-only
+(``bootstrap.open_read_only``): they create no key and write no file.
+
 Thin: parse the options, call a service, render. Every ``SovetError`` becomes one
 clean message naming its rule (or file, line and key) and exit code 2; a log
 that fails verification exits 1 (``EXIT_VERIFY``).
@@ -17,7 +20,13 @@ from rich.progress import Progress
 
 from sovet.cli import ledger_cmds, render
 from sovet.cli.edge import EXIT_ERROR, EXIT_VERIFY, console, edge, errors
-from sovet.cli.options import DbOption, Format, FormatOption, print_json
+from sovet.cli.options import (
+    DbOption,
+    Format,
+    FormatOption,
+    KeyFileOption,
+    print_json,
+)
 from sovet.config import Settings
 from sovet.domain.kernel.calendar import moment
 from sovet.errors import InputError, RuleViolation
@@ -314,6 +323,7 @@ def run(
         ),
     ] = False,
     db: DbOption = None,
+    key_file: KeyFileOption = None,
 ) -> None:
     """Apply a scenario, each step all-or-nothing; stop at the first refused step.
 
@@ -338,7 +348,10 @@ def run(
             )
         else:
             stack.enter_context(boot.removed_if_refused(db))
-            services = stack.enter_context(boot.bootstrap(db, create=True))
+            services = stack.enter_context(
+                boot.bootstrap(db, create=True, key_file=key_file)
+            )
+            services.require_key()  # it signs what it applies
         applied, skipped = _apply(
             services,
             scenario,
@@ -374,9 +387,9 @@ def legitimacy(
     db: DbOption = None,
     output: FormatOption = Format.text,
 ) -> None:
-    """Who legitimately governs at a time, and the proof (SR-28)."""
+    """Who legitimately governs at a time, and the proof (SR-28). Reads only."""
     with edge() as stack:
-        services = stack.enter_context(boot.bootstrap(db))
+        services = stack.enter_context(boot.open_read_only(db))
         when = at or services.clock.now().isoformat(timespec="seconds")
         answer = legitimacy_at(services.uow(), when, cache=services.cache)
     if output is Format.json:
@@ -392,10 +405,12 @@ def log(
     limit: Annotated[int, typer.Option("--limit", help="How many events.", min=1)] = 50,
     db: DbOption = None,
 ) -> None:
-    """Show a page of the event log with hashes and summaries."""
+    """Show a page of the event log with hashes and summaries. Reads only."""
     with edge() as stack:
         page = log_page(
-            stack.enter_context(boot.bootstrap(db)).uow(), start=start, limit=limit
+            stack.enter_context(boot.open_read_only(db)).uow(),
+            start=start,
+            limit=limit,
         )
     render.render_log(console, page.events, page.summaries)
 
@@ -414,7 +429,7 @@ def whatif(
     """
     with edge() as stack:
         steps = read_scenario(scenario).steps
-        services = stack.enter_context(boot.bootstrap(db))
+        services = stack.enter_context(boot.open_read_only(db))
         result = what_if(
             services.uow(), steps, at, source=str(scenario), scratch=services.scratch
         )

@@ -45,6 +45,7 @@ def generate_cmd(
     with edge() as stack:
         plan = plan_for(scale, seed=seed, batch=batch)
         services = stack.enter_context(boot.bootstrap(db, create=True))
+        services.require_key()  # it signs what it writes
         started = time.perf_counter()
         with Progress(
             TextColumn("generating"),

@@ -1,9 +1,12 @@
 """The ledger commands: verify, export, import, checkpoint (DESIGN §3–4).
 
-Checkpoints are trusted only when signed by a pinned key: this database's own
-(``<db>.key``), the keys pinned when its log was imported (``<db>.key.pins``),
-or the ``--public-key`` an observer gives. A log that fails verification exits
-1, bad input 2 (``sovet.cli.edge``).
+Checkpoints are trusted only when signed by a pinned key — this database's own
+(``<db>.key``, or ``SOVET_KEY_FILE``/``--key-file``), the keys pinned when its
+log was imported (``<db>.key.pins``), or the ``--public-key`` an observer gives
+— or by a key the log rotated to from one (``services.trust``). ``verify`` and
+``export`` open the database read-only and write nothing. A log that fails
+verification exits 1, bad input 2, a consistent log whose signer cannot be
+authenticated (no key to trust at all) 3 (``sovet.cli.edge``).
 """
 
 from __future__ import annotations
@@ -13,14 +16,16 @@ from typing import Annotated
 
 import typer
 
-from sovet.cli.edge import console, edge
-from sovet.cli.options import DbOption
+from sovet.cli.edge import EXIT_UNAUTHENTICATED, console, edge
+from sovet.cli.options import DbOption, KeyFileOption
 from sovet.errors import InputError
 from sovet.files import MAX_EXPORT_BYTES, read_text
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
-from sovet.services.queries import check_public_key, read_pins, verify_log, write_pins
+from sovet.services.keys import Verification, current_key
+from sovet.services.queries import check_public_key, write_pins
 from sovet.services.transfer import export_log, store_export, verify_export
+from sovet.services.trust import verify_database
 
 __all__ = ["checkpoint", "export", "import_", "verify"]
 
@@ -35,36 +40,65 @@ KeyOption = Annotated[
 ]
 
 
-def verify(db: DbOption = None, public_key: KeyOption = None) -> None:
-    """Check the hash chain, Merkle roots and checkpoint signatures of the log.
+def _print_keys(found: Verification) -> None:
+    for anchor in found.trusted:
+        console.print(
+            f"  trusted key {anchor.key} ({anchor.describe()})", soft_wrap=True
+        )
+    for key in found.keys:
+        console.print(f"  signed by {key} ({found.why(key)})", soft_wrap=True)
+    for era in found.history.eras[1:]:
+        console.print(f"  key {era.key}: {era.how}", soft_wrap=True)
+    if found.history.root is not None:
+        console.print(
+            f"  root key {found.history.root} certified the signing key",
+            soft_wrap=True,
+        )
+    if found.unsigned:
+        console.print(
+            f"  {found.unsigned} events after the latest checkpoint are not signed yet"
+        )
 
-    Checkpoints must be signed by this database's key (``<db>.key``) or a key
-    pinned when the log was imported — or, with ``--public-key``, by that key.
+
+def verify(
+    db: DbOption = None, public_key: KeyOption = None, key_file: KeyFileOption = None
+) -> None:
+    """Check the hash chain, Merkle roots, checkpoint signatures and key rotations.
+
+    Reads only: the database is opened read-only and nothing is written. The
+    signers are trusted through this database's key file (``<db>.key``, or
+    ``SOVET_KEY_FILE``/``--key-file`` for PostgreSQL) or a key pinned when the
+    log was imported — or, with ``--public-key``, only that key — and through
+    the rotations the log records from a trusted key. With no key to trust,
+    the log can only be shown consistent: exit code 3.
     """
     with edge() as stack:
-        services = stack.enter_context(boot.bootstrap(db))
-        own = services.signer.public_key_hex()
-        pins = read_pins(boot.key_path(services.location))
-        given = {check_public_key(key) for key in public_key or ()}
-        report = verify_log(
-            services.uow(), services.verify_signature, pinned=given or {own, *pins}
+        services = stack.enter_context(boot.open_read_only(db, key_file=key_file))
+        found = verify_database(services, public_key or ())
+    if not found.authenticated:
+        signers = ", ".join(found.keys) or "nobody"
+        where = services.key_file or "SOVET_KEY_FILE (not set)"
+        console.print(
+            f"consistent, signer not authenticated: {found.events} events, "
+            f"{found.checkpoints} checkpoints signed by {signers}; no key to trust "
+            f"(no readable key file at {where}, no pinned key, no --public-key)",
+            soft_wrap=True,
         )
+        raise typer.Exit(EXIT_UNAUTHENTICATED)
     console.print(
-        f"ok {report.events} events ({report.checkpoints} signed checkpoints verified)"
+        f"ok {found.events} events ({found.checkpoints} signed checkpoints verified)"
     )
-    for key in report.keys:
-        whose = "this database's key" if key == own else "pinned at import"
-        whose = "the key given" if given else whose
-        console.print(f"  signed by {key} ({whose})", soft_wrap=True)
+    _print_keys(found)
 
 
 def export(
     file: Annotated[Path, typer.Argument(help="Output file (JSON lines).")],
     db: DbOption = None,
 ) -> None:
-    """Write the whole log — events, hashes, signed checkpoints, public key."""
+    """Write the whole log — events, hashes, signed checkpoints, key records,
+    public key. The database is only read."""
     with edge() as stack:
-        services = stack.enter_context(boot.bootstrap(db))
+        services = stack.enter_context(boot.open_read_only(db))
         try:
             with file.open("w", encoding="utf-8") as out:
                 count = export_log(services.uow(), services.signer, out)
@@ -79,6 +113,7 @@ def import_(
     file: Annotated[Path, typer.Argument(help="A file written by `sovet export`.")],
     db: DbOption = None,
     public_key: KeyOption = None,
+    key_file: KeyFileOption = None,
 ) -> None:
     """Verify an export completely, then store it in an empty database.
 
@@ -99,21 +134,34 @@ def import_(
             pinned=given or None,
         )
         stack.enter_context(boot.removed_if_refused(db))
-        services = stack.enter_context(boot.bootstrap(db, create=True))
+        services = stack.enter_context(
+            boot.bootstrap(db, create=True, key_file=key_file, check_key=False)
+        )
+        services.require_key()
         report = store_export(verified, services.uow())
-        write_pins(boot.key_path(services.location), verified.keys)
+        write_pins(boot.key_path(services.location, key_file=key_file), verified.keys)
     console.print(
         f"imported {report.events} events, {report.checkpoints} checkpoints; "
         f"head {report.head_hash}"
     )
     for key in verified.keys:
         console.print(f"  checkpoints signed by {key} (pinned)", soft_wrap=True)
+    signing = current_key(verified.key_records)
+    if signing is not None and signing != services.public_key:
+        console.print(
+            f"  the log is signed by {signing} now; this database's key file "
+            f"{services.key_file} holds another key: put the signing key's file "
+            "there before writing, or rotate with the root key "
+            "(`sovet key rotate --root FILE`)",
+            soft_wrap=True,
+        )
 
 
-def checkpoint(db: DbOption = None) -> None:
+def checkpoint(db: DbOption = None, key_file: KeyFileOption = None) -> None:
     """Sign a checkpoint of the log's head with the database's key."""
     with edge() as stack:
-        services = stack.enter_context(boot.bootstrap(db))
+        services = stack.enter_context(boot.bootstrap(db, key_file=key_file))
+        services.require_key()
         signed = sign_head(services.uow(), services.signer)
     if signed is None:
         console.print("nothing to sign: the head is already checkpointed (or empty)")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-__all__ = ["DbOption", "Format", "FormatOption", "print_json"]
+__all__ = ["DbOption", "Format", "FormatOption", "KeyFileOption", "print_json"]
 
 
 class Format(StrEnum):
@@ -24,6 +24,15 @@ DbOption = Annotated[
         "--db",
         help="Database: a SQLite file path or a postgresql:// URL "
         "(default: $SOVET_DB or ./sovet.db).",
+        show_default=False,
+    ),
+]
+KeyFileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--key-file",
+        help="The signing key's file (default: <db>.key beside a SQLite database; "
+        "$SOVET_KEY_FILE for PostgreSQL, which has no other default).",
         show_default=False,
     ),
 ]

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from sovet.cli.edge import console, edge, errors
-from sovet.cli.options import DbOption
+from sovet.cli.options import DbOption, KeyFileOption
 from sovet.errors import InputError
 from sovet.services import bootstrap as boot
 from sovet.services.accounts import Accounts, open_accounts
@@ -61,12 +61,16 @@ def serve(
             "believed (default: none — the peer's address is the client's).",
         ),
     ] = "",
+    key_file: KeyFileOption = None,
 ) -> None:
     """Serve the HTTP API under /api and the web UI at / (uvicorn)."""
     from sovet.server import create_app
 
     with edge() as stack:
-        services = stack.enter_context(boot.bootstrap(db, create=True))
+        services = stack.enter_context(
+            boot.bootstrap(db, create=True, key_file=key_file)
+        )
+        services.require_key()  # what the server writes is signed
         hint = first_start_hint(services)
         if hint is not None:
             console.print(hint)

@@ -5,9 +5,17 @@
 
 The signing key (Ed25519, for checkpoints) lives beside a SQLite database as
 ``<db>.key`` (PEM, mode 0600), created with the database by ``init``, ``run``,
-``demo`` and ``import``. For PostgreSQL, ``SOVET_KEY_FILE`` names the key file
-(default ``./sovet.key``). Whoever holds the key can sign checkpoints; the
-public key travels with every checkpoint and every export. The server secret
+``demo`` and ``import``. For PostgreSQL, ``SOVET_KEY_FILE`` (or a command's
+``--key-file``) names the key file; there is no default — a key file in the
+current folder is never used — and a command that signs is refused without
+one (``Services.require_key``). Whoever holds the key can sign checkpoints; the
+public key travels with every checkpoint and every export.
+
+``open_read_only`` opens a database for the commands that only read
+(``verify``, ``legitimacy``, ``log``, ``export``, ``whatif``): no migration,
+no key created, no journal or WAL file written
+(``adapters.sql.make_read_only_engine``); its ``Services.public_key`` is the
+public half of the key file when there is one, else ``None``. The server secret
 that keys CSRF tokens (``server_secret``) is ``SOVET_SECRET`` or a file kept
 the same way (``<db>.secret``, ``SOVET_SECRET_FILE``), made when accounts are
 first opened.
@@ -29,27 +37,42 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
-from sovet.adapters.signing import Ed25519Signer, load_or_create, verify_ed25519
+from sovet.adapters.signing import (
+    Ed25519Signer,
+    create_key,
+    load_key,
+    load_or_create,
+    verify_ed25519,
+)
 from sovet.adapters.sql import SqlUnitOfWork, check_durability, make_engine, migrate
-from sovet.adapters.sql.engine import create_private
+from sovet.adapters.sql.engine import create_private, make_read_only_engine
 from sovet.config import Settings
 from sovet.errors import InputError, StorageError
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ports import Clock, Signer, UnitOfWork
 from sovet.services.handlers import StateCache
+from sovet.services.keys import check_signing_key
 
 __all__ = [
+    "NO_SERVER_KEY",
+    "NoSigner",
     "Services",
     "SystemClock",
     "bootstrap",
     "check_durable",
+    "configured_key",
+    "create_key",
     "in_memory",
+    "install_next_key",
     "is_url",
     "key_path",
+    "load_key",
+    "next_key_path",
+    "open_read_only",
     "remove_database",
     "removed_if_refused",
     "secret_path",
@@ -59,6 +82,31 @@ __all__ = [
 
 verify_signature: SignatureCheck = verify_ed25519
 """The checkpoint signature check (Ed25519), for verifying before a database opens."""
+
+
+NO_SERVER_KEY = (
+    "a PostgreSQL database's signing key must be configured: set SOVET_KEY_FILE "
+    "or give --key-file (sovet never takes a key from the current folder)"
+)
+
+
+class NoSigner:
+    """The signer of a database opened read-only, or of PostgreSQL without a key
+    file: signing is refused with a message saying why."""
+
+    def __init__(self, public_key: str | None, reason: str) -> None:
+        self._public_key = public_key
+        self._reason = reason
+
+    def public_key_hex(self) -> str:
+        """The public key of the key file, if there is one."""
+        if self._public_key is None:
+            raise InputError(self._reason, source="signing key")
+        return self._public_key
+
+    def sign(self, _message: bytes) -> bytes:
+        """Refused: nothing is signed without the private key."""
+        raise InputError(self._reason, source="signing key")
 
 
 class SystemClock:
@@ -84,6 +132,18 @@ class Services:
     """Release the database connections (``with bootstrap(...) as services``)."""
     engine: Engine | None = None
     """The SQL engine (accounts, ballots); ``None`` for an in-memory engine."""
+    key_file: Path | None = None
+    """Where this database's signing key is kept (``None``: PostgreSQL without
+    ``SOVET_KEY_FILE`` or ``--key-file``, or in memory)."""
+    public_key: str | None = None
+    """The public half of this database's signing key (``None``: no key file)."""
+    read_only: bool = False
+    """Opened by ``open_read_only``: nothing can be written or signed."""
+
+    def require_key(self) -> None:
+        """Refuse (``InputError``) a command that signs when there is no key."""
+        if self.read_only or self.public_key is None:
+            self.signer.sign(b"")  # raises, saying why
 
     def __enter__(self) -> Services:
         return self
@@ -97,11 +157,55 @@ def is_url(db: str) -> bool:
     return "://" in db
 
 
-def key_path(db: str, settings: Settings | None = None) -> Path:
-    """Where the signing key of ``db`` lives: ``<db>.key`` beside a SQLite file."""
-    if is_url(db):
-        return Path((settings or Settings()).key_file)
-    return Path(f"{db}.key")
+def key_path(
+    db: str, settings: Settings | None = None, *, key_file: str | None = None
+) -> Path:
+    """Where the signing key of ``db`` lives: ``key_file`` when given, else
+    ``<db>.key`` beside a SQLite file, ``SOVET_KEY_FILE`` for PostgreSQL —
+    which has no default (``InputError``: never a file in the current folder)."""
+    found = configured_key(db, settings, key_file=key_file)
+    if found is None:
+        raise InputError(NO_SERVER_KEY, source="SOVET_KEY_FILE")
+    return found
+
+
+def next_key_path(key_file: Path) -> Path:
+    """Where ``sovet key rotate`` writes the new key before the log names it."""
+    return key_file.with_name(key_file.name + ".next")
+
+
+def install_next_key(key_file: Path) -> None:
+    """Move the rotated-to key (``next_key_path``) over ``key_file``, durably.
+
+    ``os.replace`` is atomic: the key file holds the old key or the new one,
+    never neither; the folder is synced so the rename survives a crash.
+    """
+    staged = next_key_path(key_file)
+    try:
+        os.replace(staged, key_file)
+        folder = os.open(key_file.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except OSError as error:
+        raise InputError(
+            f"the log now names the key in {staged}, but it could not be moved "
+            f"into place ({error.strerror}): move it there by hand",
+            source=str(key_file),
+        ) from error
+
+
+def configured_key(
+    db: str, settings: Settings | None = None, *, key_file: str | None = None
+) -> Path | None:
+    """``key_path``, or ``None`` for PostgreSQL without a configured key file."""
+    if key_file:
+        return Path(key_file)
+    if not is_url(db):
+        return Path(f"{db}.key")
+    configured = (settings or Settings()).key_file
+    return Path(configured) if configured else None
 
 
 DATABASE_FILES = ("", "-wal", "-shm", "-journal", ".key", ".key.pins", ".secret")
@@ -121,6 +225,12 @@ def secret_path(db: str, settings: Settings | None = None) -> Path:
     settings = settings or Settings()
     if settings.secret_file:
         return Path(settings.secret_file)
+    if not settings.key_file:
+        raise InputError(
+            "a PostgreSQL server's secret needs SOVET_SECRET, SOVET_SECRET_FILE or "
+            "SOVET_KEY_FILE (kept beside the key); never the current folder",
+            source="SOVET_SECRET_FILE",
+        )
     key = Path(settings.key_file)
     return key.with_suffix(".secret") if key.suffix == ".key" else Path(f"{key}.secret")
 
@@ -246,12 +356,23 @@ def check_durable(engine: Engine) -> None:
         )
 
 
-def bootstrap(db: str | None = None, *, create: bool = False) -> Services:
+def bootstrap(
+    db: str | None = None,
+    *,
+    create: bool = False,
+    key_file: str | None = None,
+    check_key: bool = True,
+    open_key: bool = True,
+) -> Services:
     """Open (or with ``create``, create) the database ``db`` and its signing key.
 
     Without ``create`` a missing SQLite file is an error rather than a new,
-    empty database, so that ``verify`` or ``legitimacy`` on a mistyped path does
-    not answer about nothing.
+    empty database, so that a mistyped path does not answer about nothing.
+    The key is ``key_path(db, key_file=…)``, created when missing; PostgreSQL
+    without a configured key opens with a signer that refuses to sign. With
+    ``check_key`` (the default) a key the log has rotated away from is refused
+    (``keys.check_signing_key``). Without ``open_key`` the key file is not
+    touched at all (``sovet key rotate --root``: the old key is lost or stolen).
     """
     settings = Settings()
     location = db or settings.db
@@ -261,28 +382,91 @@ def bootstrap(db: str | None = None, *, create: bool = False) -> Services:
             "or `sovet demo`",
             source=location,
         )
+    path = configured_key(location, settings, key_file=key_file)
     engine = make_engine(location)
     try:
         check_durable(engine)
-    except StorageError:
+        migrate(engine)
+        signer: Signer
+        if path is None or not open_key:
+            signer, public = NoSigner(None, NO_SERVER_KEY), None
+        else:
+            signer = load_or_create(path)
+            public = signer.public_key_hex()
+            if check_key:
+                check_signing_key(SqlUnitOfWork(engine), public, source=str(path))
+    except BaseException:
         engine.dispose()
         raise
-    migrate(engine)
-    signer = load_or_create(key_path(location, settings))
     return Services(
         location=location,
         uow=lambda: SqlUnitOfWork(engine),
         signer=signer,
         close=engine.dispose,
         engine=engine,
+        key_file=path,
+        public_key=public,
+    )
+
+
+def open_read_only(db: str | None = None, *, key_file: str | None = None) -> Services:
+    """Open the database ``db`` to read only: nothing is created or written.
+
+    The key file (``key_file``, else as ``key_path``) is only read, for its
+    public half, when it exists and can be read.
+    """
+    settings = Settings()
+    location = db or settings.db
+    if not is_url(location) and not Path(location).exists():
+        raise InputError(
+            "no database here; create one with `sovet init`, `sovet run` "
+            "or `sovet demo`",
+            source=location,
+        )
+    path = configured_key(location, settings, key_file=key_file)
+    public = None
+    if path is not None and path.exists():
+        # an auditor may not read the private key: then it trusts nothing of it
+        with contextlib.suppress(InputError):
+            public = load_key(path).public_key_hex()
+    engine, cleanup = make_read_only_engine(location)
+
+    def close() -> None:
+        engine.dispose()
+        cleanup()
+
+    try:
+        with engine.connect() as connection:
+            found = inspect(connection).has_table("events")
+            connection.rollback()
+    except SQLAlchemyError as error:
+        close()
+        raise StorageError(f"cannot read the database: {error}") from error
+    if not found:
+        close()
+        raise InputError("not a sovet database: it holds no log", source=location)
+    return Services(
+        location=location,
+        uow=lambda: SqlUnitOfWork(engine),
+        signer=NoSigner(
+            public,
+            "the database is opened read-only: nothing is signed or written",
+        ),
+        close=close,
+        engine=engine,
+        key_file=path,
+        public_key=public,
+        read_only=True,
     )
 
 
 def in_memory(signer: Signer | None = None) -> Services:
     """A fresh in-memory engine (tests, ``whatif``): one store shared by its UoWs."""
     database = InMemoryDatabase()
+    signer = signer or Ed25519Signer.generate()
     return Services(
         location=":memory:",
         uow=lambda: InMemoryUnitOfWork(database),
-        signer=signer or Ed25519Signer.generate(),
+        signer=signer,
+        public_key=signer.public_key_hex(),
     )

@@ -24,8 +24,10 @@ from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingRes
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import display, moment
 from sovet.errors import ChainBroken, SovetError
-from sovet.services.queries import check_time, log_page, verify_log
+from sovet.ledger.keyring import fingerprint
+from sovet.services.queries import check_time, log_page
 from sovet.services.transfer import export_lines
+from sovet.services.trust import anchors_for, verify_database
 from sovet.web import actions, members, svg, views, voting
 from sovet.web.common import (
     STATIC,
@@ -207,7 +209,9 @@ def log(
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit(request: Request, at: At = None) -> HTMLResponse:
-    """Verify the log: every hash link, every checkpoint's Merkle root and signature."""
+    """Verify the log against the organisation's pinned key (``sovet verify``):
+    every hash link, checkpoint, signature and key rotation. A checkpoint signed
+    by any other key is shown as failing, its key never as the organisation's."""
     services = services_of(request)
     try:
         moment_ = views.state_at(services, at)
@@ -216,12 +220,13 @@ def audit(request: Request, at: At = None) -> HTMLResponse:
     report = None
     broken = None
     try:
-        report = verify_log(services.uow(), services.verify_signature)
+        report = verify_database(services)
     except ChainBroken as error:
         broken = str(error)
     with services.uow() as uow:
         checkpoints = uow.checkpoints.list()
     latest = checkpoints[-1] if checkpoints else None
+    anchors = anchors_for(services) or []
     return page(
         request,
         "audit.html",
@@ -230,8 +235,14 @@ def audit(request: Request, at: At = None) -> HTMLResponse:
         report=report,
         broken=broken,
         latest=latest,
+        latest_trusted=report is not None and report.authenticated,
         checkpoints=len(checkpoints),
-        public_key=services.signer.public_key_hex(),
+        organisation=[
+            {"key": a.key, "fingerprint": fingerprint(a.key), "why": a.describe()}
+            for a in anchors
+        ],
+        eras=report.history.eras if report is not None else (),
+        root_key=report.history.root if report is not None else None,
     )
 
 

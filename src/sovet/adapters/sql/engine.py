@@ -10,14 +10,28 @@ A new SQLite file is created empty with mode 0600 before SQLite opens it
 (``create_private``): SQLite gives its ``-wal``, ``-shm`` and ``-journal``
 files the database file's mode, so the whole store is private to its owner
 from the first byte written (issue 10, finding 8).
+
+``make_read_only_engine`` opens a database for reading only and writes
+nothing (issue 9, item 6). A SQLite read-only open of a WAL database would
+still create ``-wal`` and ``-shm`` beside it, so a file with no write-ahead
+log to read is opened *immutable* (``file:…?mode=ro&immutable=1``: no lock, no
+journal, no WAL file); one whose ``-wal`` holds frames and whose ``-shm``
+exists (a live database: a writer made them) is opened ``mode=ro`` and shares
+them; a ``-wal`` without its ``-shm`` (a copy taken with its WAL) is read
+from a private snapshot of both in a temporary folder, removed on dispose.
+PostgreSQL connections run every transaction ``READ ONLY``.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
@@ -31,6 +45,7 @@ __all__ = [
     "check_durability",
     "create_private",
     "make_engine",
+    "make_read_only_engine",
     "sqlalchemy_url",
 ]
 
@@ -118,6 +133,85 @@ def make_engine(url_or_path: str) -> Engine:
         "or a postgresql:// URL",
         source=url_or_path,
     )
+
+
+def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA query_only=ON")
+    finally:
+        cursor.close()
+
+
+def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    finally:
+        cursor.close()
+    dbapi_connection.commit()
+
+
+def _no_cleanup() -> None:
+    return None
+
+
+def _sqlite_uri(path: Path, *, immutable: bool) -> str:
+    flags = "mode=ro&immutable=1" if immutable else "mode=ro"
+    return f"file:{quote(str(path.resolve()))}?{flags}"
+
+
+def make_read_only_engine(url_or_path: str) -> tuple[Engine, Callable[[], None]]:
+    """An engine that only reads, and what to call after disposing of it.
+
+    A SQLite path must exist (``InputError`` otherwise). Nothing is created or
+    written beside it; see the module's docstring for how its WAL is read.
+    """
+    try:
+        url = make_url(sqlalchemy_url(url_or_path))
+    except ArgumentError as e:
+        raise InputError(f"not a database path or URL: {e}", source=url_or_path) from e
+    if url.get_backend_name() == "postgresql":
+        engine = create_engine(url, pool_pre_ping=True)
+        event.listen(engine, "connect", _postgres_read_only)
+        return engine, _no_cleanup
+    if url.get_backend_name() != "sqlite":
+        raise InputError(
+            f"unsupported database {url.get_backend_name()!r}; use a SQLite path "
+            "or a postgresql:// URL",
+            source=url_or_path,
+        )
+    if not url.database or url.database == ":memory:":
+        raise InputError("an in-memory database has nothing to read", source="--db")
+    path = Path(url.database)
+    if not path.is_file():
+        raise InputError("no database here", source=url_or_path)
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    cleanup = _no_cleanup
+    if wal.exists() and wal.stat().st_size > 0 and shm.exists():
+        uri = _sqlite_uri(path, immutable=False)
+    elif wal.exists() and wal.stat().st_size > 0:
+        folder = Path(tempfile.mkdtemp(prefix="sovet-read-"))
+        snapshot = folder / "copy.db"
+        shutil.copyfile(path, snapshot)
+        shutil.copyfile(wal, f"{snapshot}-wal")
+        uri = _sqlite_uri(snapshot, immutable=False)
+
+        def cleanup() -> None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    else:
+        uri = _sqlite_uri(path, immutable=True)
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    engine = create_engine(f"sqlite:///{path}", creator=connect)
+    event.listen(engine, "connect", _sqlite_read_only)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine, cleanup
 
 
 def check_durability(engine: Engine) -> None:

@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Ctx, MaybePrincipal
 from sovet.ledger.envelope import JSONValue
-from sovet.services.queries import check_time, legitimacy_at, log_page, verify_log
+from sovet.services.queries import check_time, legitimacy_at, log_page
+from sovet.services.trust import verify_database
 
 __all__ = ["router"]
 
@@ -74,18 +75,11 @@ async def log(
 
 @router.get("/verify")
 async def verify(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
-    """The chain, Merkle roots and signatures checked (``sovet verify``)."""
-    services = ctx.services
-    report = await run_in_threadpool(
-        verify_log, services.uow(), services.verify_signature
-    )
-    return {
-        "ok": True,
-        "events": report.events,
-        "head_hash": report.head_hash,
-        "checkpoints": report.checkpoints,
-        "keys": list(report.keys),
-    }
+    """The chain, Merkle roots, signatures and key rotations checked against the
+    organisation's pinned key (``sovet verify``; ``services.trust``). A log
+    signed by any other key fails: 500 with the error contract naming it."""
+    found = await run_in_threadpool(verify_database, ctx.services)
+    return found.to_json()
 
 
 @router.get("/checkpoints")
