@@ -10,25 +10,39 @@ library and ``cryptography`` (for Ed25519) and imports no part of sovet. Every
 algorithm here is its own plain re-implementation, written for reading, not
 speed. It checks, in order, and stops at the first failure:
 
-1. the file: a header line, event lines, checkpoint lines, each a JSON object
-   with no duplicate keys and no floats;
+1. the file: a header line, event lines, checkpoint lines, key record lines,
+   each a JSON object with no duplicate keys and no floats;
 2. the hash chain: ``seq`` 1, 2, 3 …; each stream's ``version`` 1, 2, 3 …;
    ``prev_hash`` is the previous event's hash (32 zero bytes before the first);
    ``hash = sha256(raw prev_hash ‖ canonical JSON of {seq, stream_id, version,
    type, payload, recorded_at})``; the header's event count and head hash;
-3. every checkpoint: signed by the header's key (and by ``--key`` when given),
-   an Ed25519 signature over the canonical JSON ``{"head_hash", "root_hash",
-   "size", "tag": "sovet-checkpoint/v1"}``, the head hash of its first ``size``
-   events and their RFC 9162 Merkle root (leaves: the canonical events);
-4. every election (SR-7): recounted from its published ballot batch, or from
+3. the signing key's history (key record lines, in order): each certificate
+   (an offline root key vouches for the signing key) and each rotation (the
+   signing key hands over to a new one) states the log at its ``size`` (head
+   hash and Merkle root), is signed by its authority — a certificate by its
+   ``root_key``; a rotation by the old key, or by the log's root key named by
+   the first certificate — and countersigned by the key it installs, an
+   Ed25519 signature over the canonical JSON of its ``statement`` (tag
+   ``sovet-key/v1``); a certificate names the key signing then; a rotation
+   hands over from the key signing then to a key never used before;
+4. every checkpoint: an Ed25519 signature over the canonical JSON
+   ``{"head_hash", "root_hash", "size", "tag": "sovet-checkpoint/v1"}``, the
+   head hash of its first ``size`` events and their RFC 9162 Merkle root
+   (leaves: the canonical events); signed by a key of the key history inside
+   its turn (from the size it was rotated in at to the size it was rotated
+   away at), and trusted: the trusted key (``--key``, else the header's
+   ``public_key``) is that signer, or — for a key of the history — any key of
+   the history (each rotation is signed by the key before it or the root, and
+   countersigned by the key after it);
+5. every election (SR-7): recounted from its published ballot batch, or from
    the first-preference tallies a plurality count publishes, by this file's own
    plurality, IRV and Scottish STV (SSI 2007/42: integer Droop quota, values to
    five decimals truncated, weighted inclusive Gregory); the elected and every
    round's tallies must be the published ones;
-5. every vote on a motion (SR-19) and every recall step (SR-9/SR-10): the
+6. every vote on a motion (SR-19) and every recall step (SR-9/SR-10): the
    published outcome must follow from its figures and the constitution in the
    log;
-6. the government in force at the head (SR-26/SR-28): the latest government
+7. the government in force at the head (SR-26/SR-28): the latest government
    approved by the latest session of the national congress (or the executive it
    elected), not ended since; with ``--legitimacy`` it must be the one named in
    that ``sovet legitimacy --format json`` answer.
@@ -54,11 +68,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 FORMAT = "sovet-log/1"
 TAG = "sovet-checkpoint/v1"
+KEY_TAG = "sovet-key/v1"
 GENESIS = "0" * 64
 SCALE = 100_000  # Scottish STV works in units of 0.00001 vote
 EVENT_KEYS = ("seq", "stream_id", "version", "type", "payload", "recorded_at")
 LINK_KEYS = ("prev_hash", "hash")
 CHECKPOINT_KEYS = ("size", "root_hash", "head_hash", "signature", "public_key")
+KEY_RECORD_KEYS = ("statement", "signature", "countersignature")
+STATEMENT_KEYS = {
+    "certificate": ("signing_key", "root_key"),
+    "rotation": ("old_key", "new_key", "signed_by", "reason"),
+}
 DEFAULT_RECALL = {
     "recall_mode": "re_election",
     "recall_threshold": "1/2",
@@ -98,8 +118,11 @@ def _no_constant(text: str) -> Json:
 
 def read_export(path: Path) -> Iterator[tuple[str, Json]]:
     """The rows of an export file, one at a time: ("header" | "event" |
-    "checkpoint", row). Events come before checkpoints."""
-    header_seen = checkpoint_seen = False
+    "checkpoint" | "key", row). Events come first, then checkpoints, then key
+    records."""
+    header_seen = False
+    order = {"event": 0, "checkpoint": 1, "key": 2}
+    last = 0
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, 1):
             where = f"{path.name} line {number}"
@@ -127,15 +150,19 @@ def read_export(path: Path) -> Iterator[tuple[str, Json]]:
                 yield "header", row
                 continue
             kind = row.get("kind")
-            if kind not in ("event", "checkpoint"):
+            if kind not in order:
                 raise Failure(f"{where}: unknown line kind {kind!r}")
-            keys = EVENT_KEYS + LINK_KEYS if kind == "event" else CHECKPOINT_KEYS
+            keys = {
+                "event": EVENT_KEYS + LINK_KEYS,
+                "checkpoint": CHECKPOINT_KEYS,
+                "key": KEY_RECORD_KEYS,
+            }[kind]
             missing = [key for key in keys if key not in row]
             if missing:
                 raise Failure(f"{where}: {kind} without {missing[0]!r}")
-            if kind == "event" and checkpoint_seen:
-                raise Failure(f"{where}: an event after the checkpoints")
-            checkpoint_seen = checkpoint_seen or kind == "checkpoint"
+            if order[kind] < last:
+                raise Failure(f"{where}: {kind} line out of order")
+            last = order[kind]
             yield kind, row
     if not header_seen:
         raise Failure(f"{path.name}: empty file, no header")
@@ -256,14 +283,116 @@ def ed25519_ok(public_key: str, message: bytes, signature: str) -> bool:
     return True
 
 
-def check_checkpoint(cp: Json, chain: Chain, key: str) -> None:
-    """One checkpoint: the pinned key, its signature, its head and Merkle root."""
+def check_state(size: Json, root: Json, head: Json, chain: Chain, where: str) -> None:
+    """``size`` events of ``chain`` have the Merkle root ``root`` and head ``head``."""
+    if type(size) is not int or size < 0:
+        raise Failure(f"{where}: size is not a count of events")
+    if size > chain.count:
+        raise Failure(f"{where}: the file holds only {chain.count} events")
+    if head != (chain.hashes[size - 1] if size else GENESIS):
+        raise Failure(f"{where}: head hash is not the hash of event {size}")
+    if root != merkle_root(chain.leaves[:size]).hex():
+        raise Failure(f"{where}: Merkle root is not the root of events 1..{size}")
+
+
+class Keys:
+    """The signing key's history from the key records: each key's turn, the root."""
+
+    def __init__(self) -> None:
+        self.turns: list[list[Json]] = []  # [key, from size, to size or None]
+        self.root: str | None = None
+        self.last_size = 0
+        self.count = 0
+
+    def all_keys(self) -> set[str]:
+        """Every key of the history: the signing keys and the root."""
+        found = {turn[0] for turn in self.turns}
+        return found | ({self.root} if self.root else set())
+
+    def turn(self, key: str) -> list[Json] | None:
+        """``key``'s turn, or None when it never signed by the records."""
+        return next((turn for turn in self.turns if turn[0] == key), None)
+
+    def add(self, row: Json, chain: Chain) -> None:
+        """Check one key record against the log and the history so far."""
+        self.count += 1
+        st = row["statement"]
+        where = f"key record {self.count}"
+        if not isinstance(st, dict) or st.get("kind") not in STATEMENT_KEYS:
+            raise Failure(f"{where}: not a certificate or a rotation")
+        kind = st["kind"]
+        names = STATEMENT_KEYS[kind]
+        if set(st) != {"tag", "kind", "size", "root_hash", "head_hash", *names}:
+            raise Failure(f"{where}: the {kind} has unexpected or missing fields")
+        if st["tag"] != KEY_TAG:
+            raise Failure(f"{where}: tag {st['tag']!r} is not {KEY_TAG}")
+        where = f"key record {self.count} ({kind} at size {st['size']!r})"
+        check_state(st["size"], st["root_hash"], st["head_hash"], chain, where)
+        if st["size"] < self.last_size:
+            raise Failure(f"{where}: goes back from size {self.last_size}")
+        self.last_size = st["size"]
+        if kind == "certificate":
+            authority, new = st["root_key"], st["signing_key"]
+        else:
+            authority, new = st["signed_by"], st["new_key"]
+        message = canonical(st)
+        if not ed25519_ok(authority, message, row["signature"]):
+            raise Failure(f"{where}: the signature by {authority} does not verify")
+        if not ed25519_ok(new, message, row["countersignature"]):
+            raise Failure(f"{where}: the countersignature by {new} does not verify")
+        current = self.turns[-1][0] if self.turns else None
+        if kind == "certificate":
+            if current is not None and new != current:
+                raise Failure(f"{where}: certifies {new}, but {current} signs then")
+            if self.root is not None and authority != self.root:
+                raise Failure(f"{where}: by {authority}, not the root {self.root}")
+            self.root = authority
+            if current is None:
+                self.turns.append([new, 0, None])
+            return
+        old = st["old_key"]
+        if current is None:
+            self.turns.append([old, 0, None])
+            current = old
+        if old != current:
+            raise Failure(f"{where}: hands over from {old}, but {current} signs then")
+        if authority not in (old, self.root):
+            raise Failure(
+                f"{where}: signed by {authority}, neither the old key nor the "
+                f"log's root key ({self.root or 'none certified'})"
+            )
+        if new in self.all_keys():
+            raise Failure(f"{where}: the new key {new} signed before")
+        self.turns[-1][2] = st["size"]
+        self.turns.append([new, st["size"], None])
+
+
+def check_checkpoint(
+    cp: Json, chain: Chain, key: str, keys: Keys | None = None
+) -> None:
+    """One checkpoint: its signature, head and Merkle root; its signer's turn and
+    trust (``key`` is the trusted key; ``keys`` the key history, if any)."""
+    keys = keys or Keys()
     size = cp["size"]
     where = f"checkpoint at size {size!r}"
     if type(size) is not int or size < 1:
         raise Failure(f"{where}: size is not a positive count")
-    if cp["public_key"] != key:
-        raise Failure(f"{where}: signed by {cp['public_key']}, not the key {key}")
+    signer = cp["public_key"]
+    turn = keys.turn(signer)
+    if turn is None and signer != key:
+        raise Failure(f"{where}: signed by {signer}, not the key {key}")
+    if turn is not None and key not in keys.all_keys():
+        raise Failure(
+            f"{where}: signed by {signer}, not the key {key} (nor a key "
+            "rotated to from it)"
+        )
+    if turn is not None and not (
+        turn[1] <= size and (turn[2] is None or size <= turn[2])
+    ):
+        raise Failure(
+            f"{where}: signed by {signer} outside its turn (sizes {turn[1]} to "
+            f"{'now' if turn[2] is None else turn[2]})"
+        )
     message = canonical(
         {
             "head_hash": cp["head_hash"],
@@ -274,12 +403,7 @@ def check_checkpoint(cp: Json, chain: Chain, key: str) -> None:
     )
     if not ed25519_ok(cp["public_key"], message, cp["signature"]):
         raise Failure(f"{where}: the Ed25519 signature does not verify")
-    if size > chain.count:
-        raise Failure(f"{where}: the file holds only {chain.count} events")
-    if cp["head_hash"] != chain.hashes[size - 1]:
-        raise Failure(f"{where}: head hash is not the hash of event {size}")
-    if cp["root_hash"] != merkle_root(chain.leaves[:size]).hex():
-        raise Failure(f"{where}: Merkle root is not the root of events 1..{size}")
+    check_state(size, cp["root_hash"], cp["head_hash"], chain, where)
 
 
 # --- counting (SR-7) --------------------------------------------------------
@@ -818,7 +942,8 @@ def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Js
     """Every check, in one pass; a summary, or ``Failure`` at the first bad thing."""
     header: dict[str, Json] = {}
     chain, elections, federation = Chain(), Elections(), Federation()
-    checkpoints = 0
+    held: list[Json] = []  # the checkpoints, checked once the key records are read
+    keys = Keys()
     pinned = key
     for kind, row in read_export(path):
         if kind == "header":
@@ -826,21 +951,27 @@ def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Js
             pinned = key or header.get("public_key")
             if not isinstance(pinned, str):
                 raise Failure("header: no public key to check the checkpoints with")
-            if key is not None and header.get("public_key") != key:
-                raise Failure(
-                    f"header: key {header.get('public_key')}, not the key {key}"
-                )
         elif kind == "event":
             chain.add(row)
             elections.apply(row)
             federation.apply(row)
+        elif kind == "checkpoint":
+            held.append(row)
         else:
-            if checkpoints == 0:
-                chain.check_header(header)
-            check_checkpoint(row, chain, str(pinned))
-            checkpoints += 1
-    if checkpoints == 0:
-        chain.check_header(header)
+            keys.add(row, chain)
+    chain.check_header(header)
+    if (
+        key is not None
+        and key != header.get("public_key")
+        and key not in keys.all_keys()
+    ):
+        raise Failure(
+            f"header: key {header.get('public_key')}, not the key {key} (nor a key "
+            "of its key history)"
+        )
+    for row in held:
+        check_checkpoint(row, chain, str(pinned), keys)
+    checkpoints = len(held)
     gov, account = federation.government()
     if legitimacy is not None:
         answer = json.loads(legitimacy.read_text(encoding="utf-8"))
@@ -853,12 +984,22 @@ def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Js
         "head_hash": chain.head,
         "checkpoints": checkpoints,
         "public_key": pinned,
+        "signing_keys": [turn[0] for turn in keys.turns],
+        "root_key": keys.root,
+        "key_records": keys.count,
         "elections_recounted": elections.recounted,
         "elections_not_recountable": elections.not_recountable,
         "recalls": federation.recalls,
         "government": gov,
         "government_account": account,
     }
+
+
+def _rotations(summary: dict[str, Json]) -> str:
+    turns = summary["signing_keys"]
+    if len(turns) < 2:
+        return ""
+    return f" ({len(turns) - 1} key rotation(s) followed, signing key now {turns[-1]})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -889,7 +1030,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(
             f"ok {summary['events']} events, head {summary['head_hash']}; "
-            f"{summary['checkpoints']} checkpoint(s) by {summary['public_key']}; "
+            f"{summary['checkpoints']} checkpoint(s) trusted through "
+            f"{summary['public_key']}"
+            f"{_rotations(summary)}; "
             f"{summary['elections_recounted']} election(s) recounted, "
             f"{summary['elections_not_recountable']} not recountable; "
             f"{summary['recalls']} recall(s) re-derived; government in force: "
