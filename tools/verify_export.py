@@ -33,7 +33,9 @@ speed. It checks, in order, and stops at the first failure:
    away at), and trusted: the trusted key (``--key``, else the header's
    ``public_key``) is that signer, or — for a key of the history — any key of
    the history (each rotation is signed by the key before it or the root, and
-   countersigned by the key after it);
+   countersigned by the key after it); ``--key`` must be the header's key or
+   one of its ``key_history`` (and then, once the key records are read, truly a
+   key of that history);
 5. every election (SR-7): recounted from its published ballot batch, or from
    the first-preference tallies a plurality count publishes, by this file's own
    plurality, IRV and Scottish STV (SSI 2007/42: integer Droop quota, values to
@@ -951,6 +953,11 @@ def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Js
             pinned = key or header.get("public_key")
             if not isinstance(pinned, str):
                 raise Failure("header: no public key to check the checkpoints with")
+            declared = [header.get("public_key"), *header.get("key_history", [])]
+            if key is not None and key not in declared:
+                raise Failure(
+                    f"header: key {header.get('public_key')}, not the key {key}"
+                )
         elif kind == "event":
             chain.add(row)
             elections.apply(row)
@@ -960,15 +967,9 @@ def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Js
         else:
             keys.add(row, chain)
     chain.check_header(header)
-    if (
-        key is not None
-        and key != header.get("public_key")
-        and key not in keys.all_keys()
-    ):
-        raise Failure(
-            f"header: key {header.get('public_key')}, not the key {key} (nor a key "
-            "of its key history)"
-        )
+    stated = header.get("public_key")
+    if key not in (None, stated) and key not in keys.all_keys():
+        raise Failure(f"header: key {stated}, not the key {key}")
     for row in held:
         check_checkpoint(row, chain, str(pinned), keys)
     checkpoints = len(held)

@@ -16,7 +16,9 @@ Format ``sovet-log/1``, one JSON object per line:
    "countersignature"}`` in their order (``ledger.keyring``: certificates and
    rotations of the signing key; none in a log that never changed its key, so
    older exports read as before). With key records the header's
-   ``public_key`` is the key that signs now.
+   ``public_key`` is the key that signs now, and ``key_history`` lists every
+   key of the history (signing keys in turn, then the root), so a verifier
+   pinned to an older one knows at once that it may follow.
 
 ``import_log`` verifies everything — the hash chain, each checkpoint's Merkle
 root, head and Ed25519 signature, and every key record — before storing
@@ -40,7 +42,7 @@ from sovet.errors import ChainBroken, InputError
 from sovet.ledger import chain
 from sovet.ledger.checkpoint import SignatureCheck, SignedCheckpoint
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
-from sovet.ledger.keyring import KeyRecord
+from sovet.ledger.keyring import CERTIFICATE, KeyRecord
 from sovet.ports import Signer, UnitOfWork
 from sovet.services.keys import Anchor, current_key, verify_lists
 from sovet.services.queries import check_signers
@@ -93,6 +95,20 @@ def _own_key(signer: Signer | None) -> str | None:
         return None
 
 
+def _key_history(records: Iterable[KeyRecord]) -> list[str]:
+    """Every key the records name: the signing keys in turn, then the root."""
+    keys: dict[str, None] = {}
+    roots: dict[str, None] = {}
+    for record in records:
+        statement = record.statement
+        if statement.kind == CERTIFICATE:
+            roots[statement.authority] = None
+        else:
+            keys[str(statement.previous)] = None
+        keys[statement.key] = None
+    return [*keys, *(root for root in roots if root not in keys)]
+
+
 def export_lines(uow: UnitOfWork, signer: Signer | None) -> Iterator[str]:
     """The export, line by line (without newlines).
 
@@ -112,15 +128,16 @@ def export_lines(uow: UnitOfWork, signer: Signer | None) -> Iterator[str]:
         or _own_key(signer)
         or (signers[-1] if signers else "")
     )
-    yield _dump(
-        {
-            "format": FORMAT,
-            "public_key": public_key,
-            "signers": signers,
-            "events": len(events),
-            "head_hash": head,
-        }
-    )
+    header: dict[str, Any] = {
+        "format": FORMAT,
+        "public_key": public_key,
+        "signers": signers,
+        "events": len(events),
+        "head_hash": head,
+    }
+    if records:
+        header["key_history"] = _key_history(records)
+    yield _dump(header)
     for event in events:
         row = {key: getattr(event, key) for key in _EVENT_KEYS}
         row["payload"] = dict(event.payload)

@@ -12,6 +12,7 @@ records travel through export and import.
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -165,7 +166,13 @@ def test_key_records_travel_through_export_and_import(
     export_log(uow, NEW, out)
     lines = out.getvalue().splitlines()
     assert sum('"kind":"key"' in line for line in lines) == 2
-    assert f'"public_key":"{NEW.public_key_hex()}"' in lines[0]
+    header = json.loads(lines[0])
+    assert header["public_key"] == NEW.public_key_hex()
+    assert header["key_history"] == [
+        OLD.public_key_hex(),
+        NEW.public_key_hex(),
+        ROOT.public_key_hex(),
+    ]
     target = InMemoryUnitOfWork(InMemoryDatabase())
     import_log(
         lines,
