@@ -7,7 +7,6 @@ enforce (``SR-n`` from RULES.md) and the offending value::
     ├── RuleViolation            a command breaks a rule SR-1 … SR-32 (``rule``)
     │   ├── NotEligible          SR-4/SR-5: franchise and exclusions
     │   ├── QuorumNotMet         SR-16: a vote while inquorate
-    │   ├── MandateExpired       SR-26: acting on an ended mandate
     │   ├── NotFound             an unknown body, member, session …
     │   └── UnknownCountingMethod SR-7: no counting method by that name
     ├── InputError               malformed input file (``source``, ``line``, ``key``)
@@ -39,7 +38,6 @@ __all__ = [
     "DuplicateEntry",
     "InputError",
     "LedgerError",
-    "MandateExpired",
     "NotAuthenticated",
     "NotAuthorized",
     "NotEligible",
@@ -74,10 +72,6 @@ class NotEligible(RuleViolation):
 
 class QuorumNotMet(RuleViolation):
     """SR-16: the session is inquorate, so it cannot vote."""
-
-
-class MandateExpired(RuleViolation):
-    """SR-26: the mandate acted upon has ended."""
 
 
 class NotFound(RuleViolation):

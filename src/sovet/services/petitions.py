@@ -30,7 +30,6 @@ from sovet.services.live import live_at
 __all__ = [
     "open_petition",
     "open_petition_as",
-    "petition_council",
     "petition_view",
     "sign_petition",
     "sign_petition_as",
@@ -69,12 +68,6 @@ def open_petition(
         )
 
     return transact(services, build)
-
-
-def petition_council(services: Services, petition: str) -> str:
-    """SR-10: the council of the petition's constituency."""
-    state = state_now(services)
-    return state.constituencies[petition_of(state, petition).constituency].council
 
 
 def sign_petition(

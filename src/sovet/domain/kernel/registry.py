@@ -12,8 +12,7 @@ Commands and events themselves are declared in ``messages``.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -196,11 +195,6 @@ def command_to_mapping(cmd: Command) -> dict[str, Any]:
     """The plain form of ``cmd``; ``command_from_mapping`` reads it back."""
     plain = {k: v for k, v in to_plain(cmd).items() if v is not None}
     return {"command": cmd.command_name, **plain}
-
-
-def registered_commands() -> Iterable[type[Command]]:
-    """Every command class (for tests that check each has a decider)."""
-    return [cls for cls in COMMANDS.values() if dataclasses.is_dataclass(cls)]
 
 
 def has_decider(cmd_type: type[Command]) -> bool:
