@@ -15,6 +15,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from sovet.ledger.checkpoint import CheckpointRecord
 from sovet.ledger.envelope import JSONValue, NewEvent, StoredEvent
 from sovet.ledger.keyring import KeyRecord
 
@@ -151,12 +152,31 @@ class Checkpoint(Protocol):
 class CheckpointStore(Protocol):
     """Signed checkpoints, append-only."""
 
-    def add(self, checkpoint: Checkpoint) -> None:
-        """Store a checkpoint."""
+    def add(
+        self,
+        checkpoint: Checkpoint,
+        *,
+        appended_at: str | None = None,
+        peaks: Sequence[str] | None = None,
+    ) -> None:
+        """Store a checkpoint, with when it was made and its tree's compact range."""
         ...
 
     def list(self) -> list[Checkpoint]:
         """All checkpoints, oldest first."""
+        ...
+
+    def latest(self) -> CheckpointRecord | None:
+        """The largest checkpoint with what was stored beside it, or ``None``."""
+        ...
+
+    def lock_signing(self) -> None:
+        """Wait until this unit is the only one signing (held to its end).
+
+        PostgreSQL: a transaction-scoped advisory lock, so that of several
+        servers one signs at a time. SQLite and memory: nothing (one writer at
+        a time; a second checkpoint of one size is refused).
+        """
         ...
 
 

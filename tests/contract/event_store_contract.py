@@ -15,7 +15,7 @@ import pytest
 from sovet.errors import CanonicalEncodingError, ConcurrencyConflict, StorageError
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import verify
-from sovet.ledger.checkpoint import SignedCheckpoint
+from sovet.ledger.checkpoint import CheckpointRecord, SignedCheckpoint
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent
 from sovet.ports import UnitOfWork
 
@@ -346,6 +346,28 @@ class EventStoreContract:
             assert [c.size for c in uow.checkpoints.list()] == [2, 5]
             with pytest.raises(StorageError, match="size 5"):
                 uow.checkpoints.add(_checkpoint(5))
+
+    def test_the_latest_checkpoint_keeps_its_time_and_compact_range(
+        self, make_uow: UowFactory
+    ) -> None:
+        with make_uow() as uow:
+            assert uow.checkpoints.latest() is None
+            uow.checkpoints.lock_signing()  # held to the unit's end, or nothing
+            uow.checkpoints.add(_checkpoint(3), appended_at="2026-11-27T10:00:00")
+            uow.checkpoints.add(
+                _checkpoint(6),
+                appended_at="2026-11-27T10:00:05+00:00",
+                peaks=["e" * 64, "f" * 64],
+            )
+            uow.checkpoints.add(_checkpoint(1))
+            uow.commit()
+        with make_uow() as uow:
+            uow.checkpoints.lock_signing()
+            latest = uow.checkpoints.latest()
+            assert latest == CheckpointRecord(
+                _checkpoint(6), "2026-11-27T10:00:05+00:00", ("e" * 64, "f" * 64)
+            )
+            assert uow.checkpoints.list() == [_checkpoint(s) for s in (1, 3, 6)]
 
     def test_bulk_append(self, make_uow: UowFactory) -> None:
         batch = [_event(f"s{i % 50}", i) for i in range(2_000)]

@@ -21,7 +21,7 @@ from typing import Self
 from sovet.errors import ConcurrencyConflict, StorageError
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import link_batch
-from sovet.ledger.checkpoint import SignedCheckpoint
+from sovet.ledger.checkpoint import CheckpointRecord, SignedCheckpoint
 from sovet.ledger.envelope import GENESIS_HASH, JSONValue, NewEvent, StoredEvent
 from sovet.ledger.keyring import KeyRecord
 from sovet.ports import Checkpoint
@@ -201,7 +201,7 @@ class InMemoryCheckpointStore:
     """Signed checkpoints, append-only, one per log size."""
 
     def __init__(self) -> None:
-        self._items: list[SignedCheckpoint] = []
+        self._items: list[CheckpointRecord] = []
         self._base = 0
 
     def _fork(self) -> InMemoryCheckpointStore:
@@ -211,33 +211,47 @@ class InMemoryCheckpointStore:
         return copy
 
     def _clash(self, work: InMemoryCheckpointStore) -> int | None:
-        sizes = {item.size for item in self._items}
+        sizes = {item.checkpoint.size for item in self._items}
         for item in work._items[work._base :]:
-            if item.size in sizes:
-                return item.size
+            if item.checkpoint.size in sizes:
+                return item.checkpoint.size
         return None
 
     def _merge(self, work: InMemoryCheckpointStore) -> None:
         self._items.extend(work._items[work._base :])
-        self._items.sort(key=lambda item: item.size)
+        self._items.sort(key=lambda item: item.checkpoint.size)
 
-    def add(self, checkpoint: Checkpoint) -> None:
+    def add(
+        self,
+        checkpoint: Checkpoint,
+        *,
+        appended_at: str | None = None,
+        peaks: Sequence[str] | None = None,
+    ) -> None:
         """Store a checkpoint; a second one for the same size is refused."""
-        if any(item.size == checkpoint.size for item in self._items):
+        if any(item.checkpoint.size == checkpoint.size for item in self._items):
             raise StorageError(f"a checkpoint for size {checkpoint.size} exists")
-        self._items.append(
-            SignedCheckpoint(
-                checkpoint.size,
-                checkpoint.root_hash,
-                checkpoint.head_hash,
-                checkpoint.signature,
-                checkpoint.public_key,
-            )
+        signed = SignedCheckpoint(
+            checkpoint.size,
+            checkpoint.root_hash,
+            checkpoint.head_hash,
+            checkpoint.signature,
+            checkpoint.public_key,
         )
+        kept = None if peaks is None else tuple(peaks)
+        self._items.append(CheckpointRecord(signed, appended_at, kept))
 
     def list(self) -> list[Checkpoint]:
         """All checkpoints, oldest (smallest size) first."""
-        return sorted(self._items, key=lambda item: item.size)
+        ordered = sorted(self._items, key=lambda item: item.checkpoint.size)
+        return [item.checkpoint for item in ordered]
+
+    def latest(self) -> CheckpointRecord | None:
+        """The largest checkpoint and what was kept beside it."""
+        return max(self._items, key=lambda item: item.checkpoint.size, default=None)
+
+    def lock_signing(self) -> None:
+        """Nothing to lock: a unit's commit refuses a second checkpoint of a size."""
 
 
 class InMemoryKeyRecordStore:

@@ -179,7 +179,7 @@ def _apply(
         narrator.flush()
         if applied and not dry and services is not None:
             # the steps applied before a refusal stay: sign them too
-            sign_head(services.uow(), services.signer)
+            sign_head(services.uow(), services.signer, clock=services.clock)
     return applied, skips.total
 
 

@@ -60,7 +60,7 @@ def generate_cmd(
                 services.uow, plan, progress=lambda n: bar.advance(task, n)
             )
         elapsed = time.perf_counter() - started
-        sign_head(services.uow(), services.signer)
+        sign_head(services.uow(), services.signer, clock=services.clock)
     summary = {
         "db": services.location,
         "members": plan.members,

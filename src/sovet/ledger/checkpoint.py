@@ -31,6 +31,7 @@ __all__ = [
     "CHECKPOINT_TAG",
     "CheckpointBody",
     "CheckpointLike",
+    "CheckpointRecord",
     "SignedCheckpoint",
     "checkpoint_body",
     "checkpoint_problem",
@@ -112,6 +113,21 @@ class SignedCheckpoint:
             signer.sign(body.message()).hex(),
             signer.public_key_hex(),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointRecord:
+    """A stored checkpoint with what the store keeps beside it (never signed).
+
+    ``appended_at`` is when the checkpoint was made (ISO 8601, UTC), ``peaks``
+    the compact range of its tree (``ledger.compact``, hex), from which the
+    next checkpoint grows without reading the log before it. Either is ``None``
+    for a checkpoint stored without them (older databases, imports).
+    """
+
+    checkpoint: SignedCheckpoint
+    appended_at: str | None = None
+    peaks: tuple[str, ...] | None = None
 
 
 def checkpoint_body(events: Iterable[StoredEvent]) -> CheckpointBody:

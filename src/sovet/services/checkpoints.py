@@ -1,27 +1,78 @@
 """Signed checkpoints of the log's head (DESIGN §3: Ed25519 over size, root, head).
 
 A checkpoint states "the first *size* events have this RFC 9162 Merkle root and
-this head hash", signed by the database's key (``ledger.checkpoint``). ``sovet
-run`` and ``sovet demo`` sign one after each scenario, ``sovet checkpoint`` on
-demand; ``verify`` and ``import`` check every one against the events.
+this head hash", signed by the database's key (``ledger.checkpoint``). The
+store's writers sign: ``sovet run``, ``generate``, ``import`` and ``demo`` after
+their work, ``sovet checkpoint`` on demand, and ``sovet serve`` as it writes
+(``Checkpointer``: at least every ``every_events`` events or ``every_seconds``
+seconds, and at shutdown). ``verify`` and ``import`` check every one against
+the events; ``check_extends`` checks the log against a checkpoint an observer
+kept (``sovet verify --against``).
+
+Signing never rebuilds the tree over the log: each checkpoint is stored with
+the compact range of its tree (``ledger.compact``, O(log n) hashes), and the
+next one grows from it by the events after it. A checkpoint stored without one
+(older databases, imports) costs one pass over the log, once. Of several
+signers (servers, a CLI writer), one signs at a time (``lock_signing``: a
+PostgreSQL advisory lock).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sovet.errors import ChainBroken
+from sovet.errors import (
+    ChainBroken,
+    ConcurrencyConflict,
+    InputError,
+    LedgerError,
+    StorageError,
+)
+from sovet.ledger.chain import canonical_event
 from sovet.ledger.checkpoint import (
+    CheckpointBody,
+    CheckpointRecord,
     SignatureCheck,
     SignedCheckpoint,
-    checkpoint_body,
     checkpoint_problem,
     sign_checkpoint,
 )
-from sovet.ledger.envelope import StoredEvent
-from sovet.ports import Checkpoint, Signer, UnitOfWork
+from sovet.ledger.compact import CompactRange
+from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
+from sovet.ledger.merkle import MerkleTree
+from sovet.ports import Checkpoint, Clock, Signer, UnitOfWork
 
-__all__ = ["check_checkpoints", "sign_head"]
+__all__ = [
+    "DEFAULT_EVERY_EVENTS",
+    "DEFAULT_EVERY_SECONDS",
+    "MAX_PROOF_SIZE",
+    "CheckpointPolicy",
+    "Checkpointer",
+    "check_checkpoints",
+    "check_extends",
+    "checkpoint_json",
+    "consistency_proof",
+    "latest_checkpoint",
+    "parse_checkpoint_json",
+    "sign_head",
+]
+
+log = logging.getLogger("sovet.checkpoints")
+
+DEFAULT_EVERY_EVENTS = 1_000
+"""A server signs at least every this many events (issue 9: at most 1,000)."""
+DEFAULT_EVERY_SECONDS = 10.0
+"""… and within this many seconds of any write (issue 9: at most 10 s)."""
+MAX_PROOF_SIZE = 2**63 - 1
+"""The largest tree size a consistency proof is asked for (SQL ``BIGINT``)."""
+
+_JSON_KEYS = ("size", "root", "head", "public_key", "signature")
+"""The keys a checkpoint in JSON must have (``appended_at`` may be null)."""
 
 
 def check_checkpoints(
@@ -33,17 +84,23 @@ def check_checkpoints(
 
     A checkpoint larger than the log means events were deleted: ``ChainBroken``
     names the first missing event. Otherwise the checkpoint's signature and its
-    size, Merkle root and head hash must match the first ``size`` events.
+    size, Merkle root and head hash must match the first ``size`` events. The
+    roots come from one compact range grown along the log (one pass, however
+    many checkpoints), in order of size.
     """
     count = 0
-    for checkpoint in checkpoints:
+    tree = CompactRange()
+    for checkpoint in sorted(checkpoints, key=lambda c: c.size):
         if checkpoint.size > len(events):
             raise ChainBroken(
                 len(events) + 1,
                 f"missing: a signed checkpoint covers {checkpoint.size} events, "
                 f"the log holds {len(events)}",
             )
-        expected = checkpoint_body(events[: checkpoint.size])
+        for event in events[tree.size : checkpoint.size]:
+            tree.append(canonical_event(event))
+        head = events[checkpoint.size - 1].hash if checkpoint.size else GENESIS_HASH
+        expected = CheckpointBody(checkpoint.size, tree.root().hex(), head)
         problem = checkpoint_problem(checkpoint, verify_signature, expected=expected)
         if problem is not None:
             raise ChainBroken(max(checkpoint.size, 1), problem)
@@ -51,15 +108,289 @@ def check_checkpoints(
     return count
 
 
-def sign_head(uow: UnitOfWork, signer: Signer) -> SignedCheckpoint | None:
-    """Sign and store a checkpoint of the head; ``None`` if empty or already signed."""
+def _grow(
+    tree: CompactRange, head: str, events: Iterator[StoredEvent]
+) -> tuple[CompactRange, str]:
+    """Append ``events`` (the log after ``tree.size``) to ``tree``, checking links."""
+    for event in events:
+        if event.seq != tree.size + 1 or event.prev_hash != head:
+            raise ChainBroken(
+                event.seq,
+                f"refusing to sign: event {event.seq} does not follow event "
+                f"{tree.size} (seq or prev_hash); run `sovet verify`",
+            )
+        tree.append(canonical_event(event))
+        head = event.hash
+    return tree, head
+
+
+def _resume(uow: UnitOfWork, latest: CheckpointRecord | None) -> CompactRange:
+    """The tree at ``latest``: from its stored peaks when they give its signed
+    root, else rebuilt once from the log; the log's event at that size must be
+    the checkpoint's head (``ChainBroken`` otherwise)."""
+    if latest is None:
+        return CompactRange()
+    cp = latest.checkpoint
+    found = list(uow.events.read(after_seq=cp.size - 1, limit=1)) if cp.size else []
+    if cp.size and (not found or found[0].hash != cp.head_hash):
+        raise ChainBroken(
+            cp.size,
+            f"refusing to sign: the log no longer ends its latest checkpoint "
+            f"({cp.size} events, head {cp.head_hash}); run `sovet verify`",
+        )
+    if latest.peaks is not None:
+        try:
+            stored = CompactRange.from_hex(cp.size, latest.peaks)
+        except LedgerError:
+            stored = None  # a damaged stored range: rebuild it below
+        if stored is not None and stored.root().hex() == cp.root_hash:
+            return stored
+    tree, _head = _grow(CompactRange(), GENESIS_HASH, uow.events.read(limit=cp.size))
+    if tree.size != cp.size or tree.root().hex() != cp.root_hash:
+        raise ChainBroken(
+            max(cp.size, 1),
+            f"refusing to sign: the log's first {cp.size} events do not give "
+            "the latest checkpoint's root; run `sovet verify`",
+        )
+    return tree
+
+
+def sign_head(
+    uow: UnitOfWork, signer: Signer, *, clock: Clock | None = None
+) -> SignedCheckpoint | None:
+    """Sign and store a checkpoint of the head; ``None`` if empty or already signed.
+
+    Reads only the events after the latest checkpoint (its compact range is
+    stored with it) and stores the new one with its own range and, given a
+    ``clock``, the time it was made. Waits for any other signer first
+    (``lock_signing``). ``ChainBroken`` when the log does not extend the
+    latest checkpoint: nothing is signed over a broken log.
+    """
     with uow:
-        events = list(uow.events.read())
-        if not events:
+        uow.checkpoints.lock_signing()
+        latest = uow.checkpoints.latest()
+        tree = _resume(uow, latest)
+        head = latest.checkpoint.head_hash if latest is not None else GENESIS_HASH
+        tree, head = _grow(tree, head, uow.events.read(after_seq=tree.size))
+        signed_size = latest.checkpoint.size if latest is not None else 0
+        if tree.size == signed_size:
             return None
-        if any(cp.size == len(events) for cp in uow.checkpoints.list()):
-            return None
-        checkpoint = sign_checkpoint(checkpoint_body(events), signer)
-        uow.checkpoints.add(checkpoint)
+        body = CheckpointBody(tree.size, tree.root().hex(), head)
+        checkpoint = sign_checkpoint(body, signer)
+        made = None if clock is None else clock.now().isoformat()
+        uow.checkpoints.add(checkpoint, appended_at=made, peaks=tree.to_hex())
         uow.commit()
     return checkpoint
+
+
+def latest_checkpoint(uow: UnitOfWork) -> CheckpointRecord | None:
+    """The latest stored checkpoint, with its time, or ``None``."""
+    with uow:
+        return uow.checkpoints.latest()
+
+
+def checkpoint_json(record: CheckpointRecord) -> dict[str, Any]:
+    """The checkpoint as ``GET /api/checkpoints/latest`` and witnesses give it:
+    ``size``, ``root``, ``head``, ``public_key``, ``signature`` (hex) and
+    ``appended_at`` (when it was made; ``null`` when not recorded)."""
+    cp = record.checkpoint
+    return {
+        "size": cp.size,
+        "root": cp.root_hash,
+        "head": cp.head_hash,
+        "public_key": cp.public_key,
+        "signature": cp.signature,
+        "appended_at": record.appended_at,
+    }
+
+
+def parse_checkpoint_json(value: object, *, source: str) -> CheckpointRecord:
+    """A checkpoint in ``checkpoint_json``'s form (``InputError`` naming the key
+    otherwise); its signature is not checked here (``checkpoint_problem``)."""
+    if not isinstance(value, Mapping):
+        raise InputError("a checkpoint is a JSON object", source=source)
+    for key in _JSON_KEYS:
+        if key not in value:
+            raise InputError("missing from the checkpoint", source=source, key=key)
+    size = value["size"]
+    if type(size) is not int or not 0 < size <= MAX_PROOF_SIZE:
+        raise InputError("not a positive count of events", source=source, key="size")
+    for key in ("root", "head", "public_key", "signature"):
+        if not isinstance(value[key], str):
+            raise InputError("not a hex string", source=source, key=key)
+    appended_at = value.get("appended_at")
+    if appended_at is not None and not isinstance(appended_at, str):
+        raise InputError("not a time", source=source, key="appended_at")
+    signed = SignedCheckpoint(
+        size, value["root"], value["head"], value["signature"], value["public_key"]
+    )
+    return CheckpointRecord(signed, appended_at)
+
+
+def check_extends(
+    uow: UnitOfWork, kept: Checkpoint, verify_signature: SignatureCheck
+) -> None:
+    """``ChainBroken`` unless the log extends ``kept`` (a checkpoint an observer
+    kept): its signature checks, the log holds at least ``size`` events, and the
+    first ``size`` of them give its Merkle root and head hash. Catches a deleted
+    tail, a rewritten history (re-signed or not) and removed checkpoints alike.
+    One pass over the first ``size`` events, O(log n) memory.
+    """
+    problem = checkpoint_problem(kept, verify_signature)
+    if problem is not None:
+        raise ChainBroken(max(kept.size, 1), f"the kept checkpoint: {problem}")
+    tree, head = CompactRange(), GENESIS_HASH
+    with uow:
+        for event in uow.events.read(limit=kept.size):
+            tree.append(canonical_event(event))
+            head = event.hash
+    if tree.size < kept.size:
+        raise ChainBroken(
+            tree.size + 1,
+            f"missing: the kept checkpoint covers {kept.size} events, "
+            f"the log holds {tree.size} (its tail was deleted)",
+        )
+    if tree.root().hex() != kept.root_hash or head != kept.head_hash:
+        raise ChainBroken(
+            kept.size,
+            f"the log does not extend the kept checkpoint of {kept.size} events: "
+            f"its first {kept.size} events give root {tree.root().hex()}, head "
+            f"{head}; the checkpoint states root {kept.root_hash}, head "
+            f"{kept.head_hash} (history rewritten)",
+        )
+
+
+_PROOFS: OrderedDict[tuple[str, int, int], list[str]] = OrderedDict()
+_PROOFS_KEPT = 64
+_PROOFS_LOCK = threading.Lock()
+
+
+def consistency_proof(uow: UnitOfWork, first: int, second: int) -> list[str]:
+    """RFC 9162 PROOF(first, D[0:second]) over the log, as hex (§2.1.4.1).
+
+    ``InputError`` naming ``from`` or ``to`` unless 0 < first <= second <= the
+    log's size. The proof's subtrees are hashed from the first ``second``
+    events, read once; the latest answers are kept (witnesses ask for the
+    same pairs), keyed by the head they were computed on.
+    """
+    if first < 1:
+        raise InputError("must be at least 1 (RFC 9162: no proof from 0)", key="from")
+    if second < first:
+        raise InputError(f"must be at least from ({first})", key="to")
+    with uow:
+        size, head = uow.events.head()
+        if second > size:
+            raise InputError(f"the log holds {size} events", key="to")
+        key = (head, first, second)
+        with _PROOFS_LOCK:
+            if key in _PROOFS:
+                _PROOFS.move_to_end(key)
+                return list(_PROOFS[key])
+        leaves = [canonical_event(e) for e in uow.events.read(limit=second)]
+    proof = [p.hex() for p in MerkleTree(leaves).consistency_proof(first)]
+    with _PROOFS_LOCK:
+        _PROOFS[key] = proof
+        while len(_PROOFS) > _PROOFS_KEPT:
+            _PROOFS.popitem(last=False)
+    return list(proof)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointPolicy:
+    """When a server signs: at least every ``every_events`` events, and within
+    ``every_seconds`` of any write (another process's writes included)."""
+
+    every_events: int = DEFAULT_EVERY_EVENTS
+    every_seconds: float = DEFAULT_EVERY_SECONDS
+
+    def __post_init__(self) -> None:
+        if self.every_events < 1:
+            raise InputError("must be at least 1", key="checkpoint_every_events")
+        if not 0 < self.every_seconds <= 86_400:
+            raise InputError(
+                "must be above 0 and at most a day", key="checkpoint_every_seconds"
+            )
+
+
+class Checkpointer:
+    """A server's signer: a thread that signs the head as the log grows.
+
+    ``noticed(n)`` after each write of ``n`` events (the API's after-execute
+    hook) wakes it once ``every_events`` are unsigned; otherwise it looks every
+    ``every_seconds`` (one head check when nothing changed), so every event is
+    signed within that time of being written, whoever wrote it. ``stop()`` signs
+    a last time. A failure to sign is logged and tried again at the next turn:
+    serving goes on, and a broken log is never signed (``ChainBroken``).
+    """
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        signer: Signer,
+        clock: Clock,
+        policy: CheckpointPolicy | None = None,
+    ) -> None:
+        self.policy = policy or CheckpointPolicy()
+        self._uow, self._signer, self._clock = uow, signer, clock
+        self._wake, self._stopping = threading.Event(), threading.Event()
+        self._signing = threading.Lock()
+        self._unsigned = 0
+        self._thread: threading.Thread | None = None
+        self.signed = 0
+        """How many checkpoints this signer made."""
+        self.last_error: BaseException | None = None
+
+    def start(self) -> None:
+        """Start the signing thread (a daemon; ``stop`` ends it)."""
+        if self._thread is not None:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(
+            target=self._run, name="sovet-checkpointer", daemon=True
+        )
+        self._thread.start()
+
+    def noticed(self, count: int) -> None:
+        """``count`` events were written: wake the thread at ``every_events``."""
+        self._unsigned += count
+        if self._unsigned >= self.policy.every_events:
+            self._wake.set()
+
+    def sign_now(self) -> SignedCheckpoint | None:
+        """Sign the head now (if it is not signed yet); the checkpoint or ``None``."""
+        with self._signing:
+            self._unsigned = 0
+            try:
+                signed = sign_head(self._uow(), self._signer, clock=self._clock)
+            except (ConcurrencyConflict, StorageError) as error:
+                self.last_error = error  # another signer won: try at the next turn
+                log.warning("checkpoint not signed: %s", error)
+                return None
+            except ChainBroken as error:
+                self.last_error = error
+                log.error("refusing to sign a checkpoint: %s", error)
+                return None
+            if signed is not None:
+                self.signed += 1
+            return signed
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.wait(self.policy.every_seconds)
+            self._wake.clear()
+            if self._stopping.is_set():
+                break
+            try:
+                self.sign_now()
+            except Exception as error:  # the thread must go on
+                self.last_error = error
+                log.exception("checkpoint signing failed")
+
+    def stop(self) -> SignedCheckpoint | None:
+        """End the thread and sign the head a last time (at shutdown)."""
+        thread, self._thread = self._thread, None
+        self._stopping.set()
+        self._wake.set()
+        if thread is not None:
+            thread.join()
+        return self.sign_now()

@@ -4,6 +4,7 @@ transaction, so they commit or roll back together with the events."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sovet.adapters.sql.schema import checkpoints, projections
 from sovet.errors import StorageError
 from sovet.ledger.canonical import canonical_json
-from sovet.ledger.checkpoint import SignedCheckpoint
+from sovet.ledger.checkpoint import CheckpointRecord, SignedCheckpoint
 from sovet.ledger.envelope import JSONValue
 from sovet.ports import Checkpoint
 
@@ -69,13 +70,31 @@ class SqlProjectionStore:
         self._conn.execute(delete(projections))
 
 
+SIGNING_LOCK = 0x736F766574_5347  # "sovet" "SG": one advisory-lock key
+"""The PostgreSQL advisory lock that lets one server sign at a time."""
+
+_CHECKPOINT_COLUMNS = (
+    checkpoints.c.size,
+    checkpoints.c.root_hash,
+    checkpoints.c.head_hash,
+    checkpoints.c.signature,
+    checkpoints.c.public_key,
+)
+
+
 class SqlCheckpointStore:
     """A ``ports.CheckpointStore``: append-only, one checkpoint per log size."""
 
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
-    def add(self, checkpoint: Checkpoint) -> None:
+    def add(
+        self,
+        checkpoint: Checkpoint,
+        *,
+        appended_at: str | None = None,
+        peaks: Sequence[str] | None = None,
+    ) -> None:
         """Store a checkpoint; a second one for the same size is refused."""
         try:
             with self._conn.begin_nested():
@@ -86,6 +105,8 @@ class SqlCheckpointStore:
                         head_hash=checkpoint.head_hash,
                         signature=checkpoint.signature,
                         public_key=checkpoint.public_key,
+                        appended_at=appended_at,
+                        compact_range=None if peaks is None else " ".join(peaks),
                     )
                 )
         except IntegrityError as e:
@@ -94,15 +115,33 @@ class SqlCheckpointStore:
     def list(self) -> list[Checkpoint]:
         """All checkpoints, oldest (smallest size) first."""
         rows = self._conn.execute(
-            select(
-                checkpoints.c.size,
-                checkpoints.c.root_hash,
-                checkpoints.c.head_hash,
-                checkpoints.c.signature,
-                checkpoints.c.public_key,
-            ).order_by(checkpoints.c.size)
+            select(*_CHECKPOINT_COLUMNS).order_by(checkpoints.c.size)
         )
         return [
             SignedCheckpoint(int(size), root, head, signature, key)
             for size, root, head, signature, key in rows
         ]
+
+    def latest(self) -> CheckpointRecord | None:
+        """The largest checkpoint with its time and compact range (one index seek)."""
+        row = self._conn.execute(
+            select(
+                *_CHECKPOINT_COLUMNS,
+                checkpoints.c.appended_at,
+                checkpoints.c.compact_range,
+            )
+            .order_by(checkpoints.c.size.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        size, root, head, signature, key, appended_at, peaks = row
+        signed = SignedCheckpoint(int(size), root, head, signature, key)
+        kept = None if peaks is None else tuple(peaks.split())
+        return CheckpointRecord(signed, appended_at, kept)
+
+    def lock_signing(self) -> None:
+        """PostgreSQL: wait for the signing advisory lock (released at the
+        transaction's end). SQLite has one writer at a time already."""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SIGNING_LOCK})")

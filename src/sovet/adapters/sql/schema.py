@@ -6,7 +6,9 @@
   version. ``payload`` is the canonical JSON text of the payload.
 - ``projections``: query rows ``(kind, key) -> value`` (canonical JSON text),
   written in the same transaction as the events they derive from.
-- ``checkpoints``: signed statements of the head, one per log size.
+- ``checkpoints``: signed statements of the head, one per log size, with the
+  time each was made and the compact range of its Merkle tree (not signed;
+  ``ledger.checkpoint.CheckpointRecord``), both empty for older rows.
 - ``key_records``: the signing key's certificates and rotations
   (``ledger.keyring``), in ``position`` order (1, 2, 3 …, assigned by the
   writer, so two racing writers collide on it); ``statement`` is the canonical
@@ -67,6 +69,8 @@ checkpoints = Table(
     Column("head_hash", String(64), nullable=False),
     Column("signature", String(128), nullable=False),
     Column("public_key", String(64), nullable=False),
+    Column("appended_at", String(64), nullable=True),
+    Column("compact_range", Text, nullable=True),
     PrimaryKeyConstraint("size", name="pk_checkpoints"),
 )
 
