@@ -8,6 +8,9 @@ server database's key is never taken from the current folder. The server secret 
 keys CSRF tokens is ``SOVET_SECRET`` itself, or else kept in a file:
 ``SOVET_SECRET_FILE`` for a server database, ``<db>.secret`` beside SQLite
 (``services.bootstrap.server_secret``; docs/operations.md).
+``SOVET_CHECKPOINT_EVERY_EVENTS`` and ``SOVET_CHECKPOINT_EVERY_SECONDS`` say how
+often ``sovet serve`` signs a checkpoint as it writes (its options
+``--checkpoint-events`` and ``--checkpoint-seconds`` override them).
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ class Settings(BaseSettings):
     """``SOVET_TOKEN_DAYS``: how long a new API token lives."""
     secret: str | None = None
     """``SOVET_SECRET``: the server secret (32 characters or more); wins over files."""
+    checkpoint_every_events: int = 1_000
+    """``SOVET_CHECKPOINT_EVERY_EVENTS``: the server signs at least every N events."""
+    checkpoint_every_seconds: float = 10.0
+    """``SOVET_CHECKPOINT_EVERY_SECONDS``: … and within S seconds of any write."""
     secret_file: str | None = None
     """``SOVET_SECRET_FILE``: where a server database's secret is kept (default:
     beside ``SOVET_KEY_FILE``, ``/etc/sovet/sovet.secret`` for

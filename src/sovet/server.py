@@ -13,19 +13,26 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from sovet.api.app import create_api
+from sovet.api.app import SIGN_AS_WRITTEN, create_api
 from sovet.api.deps import client_address
 from sovet.api.throttle import Limits
 from sovet.errors import Throttled
 from sovet.services.bootstrap import Services
+from sovet.services.checkpoints import CheckpointPolicy
 from sovet.web.routes import router as pages
 
 __all__ = ["create_app"]
 
 
-def create_app(services: Services, *, limits: Limits | None = None) -> FastAPI:
-    """The sovet API (under ``/api``) and web UI (at ``/``) over ``services``."""
-    app = create_api(services, limits=limits)
+def create_app(
+    services: Services,
+    *,
+    limits: Limits | None = None,
+    checkpoints: CheckpointPolicy | None = SIGN_AS_WRITTEN,
+) -> FastAPI:
+    """The sovet API (under ``/api``) and web UI (at ``/``) over ``services``,
+    signing checkpoints as it writes under ``checkpoints`` (``create_api``)."""
+    app = create_api(services, limits=limits, checkpoints=checkpoints)
     app.include_router(pages)
 
     @app.middleware("http")

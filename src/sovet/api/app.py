@@ -10,6 +10,7 @@ web, so the two cannot form an import cycle).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -45,6 +46,7 @@ from sovet.ledger.envelope import StoredEvent
 from sovet.services.accounts import Accounts, ended_deputies, open_accounts
 from sovet.services.authz import Principal
 from sovet.services.bootstrap import Services
+from sovet.services.checkpoints import Checkpointer, CheckpointPolicy
 
 __all__ = ["API_ROUTERS", "api_routers", "create_api"]
 
@@ -144,8 +146,40 @@ def api_routers() -> list[APIRouter]:
     return [*API_ROUTERS, *commands.routers(skip=_served_resources())]
 
 
-def create_api(services: Services, *, limits: Limits | None = None) -> FastAPI:
-    """The sovet HTTP API over ``services`` (a SQL database)."""
+SIGN_AS_WRITTEN = CheckpointPolicy()
+"""The default: sign at least every 1,000 events and within 10 s of a write."""
+
+
+def _signing_lifespan(
+    checkpointer: Checkpointer | None,
+) -> Any:
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if checkpointer is None:
+            yield
+            return
+        checkpointer.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(checkpointer.stop)  # the last checkpoint
+
+    return lifespan
+
+
+def create_api(
+    services: Services,
+    *,
+    limits: Limits | None = None,
+    checkpoints: CheckpointPolicy | None = SIGN_AS_WRITTEN,
+) -> FastAPI:
+    """The sovet HTTP API over ``services`` (a SQL database).
+
+    While it runs (its lifespan: uvicorn, or a ``TestClient`` used as a context
+    manager) it signs checkpoints as it writes under the ``checkpoints`` policy
+    (``services.checkpoints.Checkpointer``), and once more at shutdown; ``None``
+    signs nothing (benchmarks, embedding). ``app.state.checkpointer`` is it.
+    """
     limits = limits or Limits()
     accounts = open_accounts(services)
     ctx = ApiContext(
@@ -159,6 +193,12 @@ def create_api(services: Services, *, limits: Limits | None = None) -> FastAPI:
     )
     accounts.prune_log()  # the security log keeps SOVET_SECURITY_LOG_DAYS
     ctx.after_execute.append(_end_deputies(accounts))
+    checkpointer = None
+    if checkpoints is not None:
+        checkpointer = Checkpointer(
+            services.uow, services.signer, services.clock, checkpoints
+        )
+        ctx.after_execute.append(lambda events: checkpointer.noticed(len(events)))
     with services.uow() as uow:
         ctx.hooked_seq = accounts.position(uow.events.head()[0])
     ctx.saved = accounts.save_position
@@ -169,8 +209,10 @@ def create_api(services: Services, *, limits: Limits | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        lifespan=_signing_lifespan(checkpointer),
     )
     app.state.sovet = ctx
+    app.state.checkpointer = checkpointer
     app.state.on_refusal = _on_refusal
     errors.install(app)
     for router in api_routers():

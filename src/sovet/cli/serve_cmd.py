@@ -2,7 +2,11 @@
 
 ``serve`` opens (creating if needed) the database and runs uvicorn. On a first
 start without an administrator it prints how to create one; there is never a
-default password. ``admin create-user`` reads the password from a prompt (or
+default password. It signs a checkpoint of the log at least every
+``--checkpoint-events`` events and within ``--checkpoint-seconds`` of any write
+(defaults 1,000 and 10 s, or ``SOVET_CHECKPOINT_EVERY_EVENTS`` /
+``SOVET_CHECKPOINT_EVERY_SECONDS``), and once more when it stops.
+``admin create-user`` reads the password from a prompt (or
 ``--password-stdin``); ``admin grant`` binds a role in a body; ``admin token``
 prints a new scoped API token once.
 """
@@ -16,10 +20,12 @@ import typer
 
 from sovet.cli.edge import console, edge, errors
 from sovet.cli.options import DbOption, KeyFileOption
+from sovet.config import Settings
 from sovet.errors import InputError
 from sovet.services import bootstrap as boot
 from sovet.services.accounts import Accounts, open_accounts
 from sovet.services.authz import ROLES, SCOPES
+from sovet.services.checkpoints import CheckpointPolicy
 
 __all__ = ["first_start_hint", "register"]
 
@@ -62,11 +68,41 @@ def serve(
         ),
     ] = "",
     key_file: KeyFileOption = None,
+    checkpoint_events: Annotated[
+        int | None,
+        typer.Option(
+            "--checkpoint-events",
+            help="Sign a checkpoint at least every N events "
+            "[default: SOVET_CHECKPOINT_EVERY_EVENTS or 1000].",
+            show_default=False,
+        ),
+    ] = None,
+    checkpoint_seconds: Annotated[
+        float | None,
+        typer.Option(
+            "--checkpoint-seconds",
+            help="… and within S seconds of any write "
+            "[default: SOVET_CHECKPOINT_EVERY_SECONDS or 10].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Serve the HTTP API under /api and the web UI at / (uvicorn)."""
+    """Serve the HTTP API under /api and the web UI at / (uvicorn).
+
+    It signs checkpoints of the log as it writes, and once more when stopped.
+    """
     from sovet.server import create_app
 
     with edge() as stack:
+        settings = Settings()
+        policy = CheckpointPolicy(
+            settings.checkpoint_every_events
+            if checkpoint_events is None
+            else checkpoint_events,
+            settings.checkpoint_every_seconds
+            if checkpoint_seconds is None
+            else checkpoint_seconds,
+        )
         services = stack.enter_context(
             boot.bootstrap(db, create=True, key_file=key_file)
         )
@@ -74,8 +110,12 @@ def serve(
         hint = first_start_hint(services)
         if hint is not None:
             console.print(hint)
-        app = create_app(services)
+        app = create_app(services, checkpoints=policy)
         console.print(f"sovet serving {services.location} on http://{host}:{port}/")
+        console.print(
+            f"signing a checkpoint at least every {policy.every_events} events "
+            f"and within {policy.every_seconds:g} s of a write, and at shutdown"
+        )
         _run_uvicorn(
             app,
             host=host,

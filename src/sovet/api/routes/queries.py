@@ -1,9 +1,12 @@
 """Public queries (DESIGN §1: anyone can see who governs, why, and check it).
 
 ``GET /api/legitimacy?at=`` (SR-28; default: now), ``GET /api/log?after=&limit=``
-(paged), ``GET /api/verify``, ``GET /api/checkpoints``. They are read-only
-and need no account; each resource's own lists are in its router (bodies,
-members, congress, government, constituencies).
+(paged), ``GET /api/verify``, ``GET /api/checkpoints``,
+``GET /api/checkpoints/latest`` (what a witness keeps) and
+``GET /api/checkpoints/consistency?from=M&to=N`` (the RFC 9162 proof that the
+tree of M events is a prefix of the tree of N). They are read-only and need no
+account; each resource's own lists are in its router (bodies, members,
+congress, government, constituencies).
 """
 
 from __future__ import annotations
@@ -14,7 +17,14 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Ctx, MaybePrincipal
+from sovet.errors import NotFound
 from sovet.ledger.envelope import JSONValue
+from sovet.services.checkpoints import (
+    MAX_PROOF_SIZE,
+    checkpoint_json,
+    consistency_proof,
+    latest_checkpoint,
+)
 from sovet.services.queries import check_time, legitimacy_at, log_page
 from sovet.services.trust import verify_database
 
@@ -102,3 +112,29 @@ async def checkpoints(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
         ]
 
     return {"checkpoints": await run_in_threadpool(read)}
+
+
+@router.get("/checkpoints/latest")
+async def checkpoint_latest(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
+    """The latest signed checkpoint: ``size``, ``root``, ``head``, ``public_key``,
+    ``signature`` (hex) and ``appended_at`` (when it was made). A witness keeps
+    it (``sovet witness``); ``sovet verify --against`` checks a log against it."""
+    record = await run_in_threadpool(latest_checkpoint, ctx.services.uow())
+    if record is None:
+        raise NotFound("DESIGN §3", "the log has no signed checkpoint yet")
+    return checkpoint_json(record)
+
+
+@router.get("/checkpoints/consistency")
+async def checkpoint_consistency(
+    ctx: Ctx,
+    _who: MaybePrincipal,
+    first: Annotated[int, Query(alias="from", ge=1, le=MAX_PROOF_SIZE)],
+    second: Annotated[int, Query(alias="to", ge=1, le=MAX_PROOF_SIZE)],
+) -> dict[str, Any]:
+    """RFC 9162 §2.1.4 consistency proof between the trees of ``from`` and ``to``
+    events (1 ≤ from ≤ to ≤ the log's size): hex hashes, empty when equal."""
+    proof = await run_in_threadpool(
+        consistency_proof, ctx.services.uow(), first, second
+    )
+    return {"from": first, "to": second, "proof": proof}
