@@ -17,6 +17,7 @@ from sovet.cli import (
     members_cmd,
     reference,
     serve_cmd,
+    witness_cmd,
 )
 
 __all__ = ["app", "main"]
@@ -44,6 +45,7 @@ for _module in (
     reference,
     generate_cmd,
     serve_cmd,
+    witness_cmd,
 ):
     _module.register(app)  # in this order: the order of ``sovet --help``
 
