@@ -3,7 +3,8 @@
 
 Usage::
 
-    python tools/verify_export.py FILE [--key HEX] [--legitimacy JSON] [--json]
+    python tools/verify_export.py FILE [--key HEX] [--legitimacy JSON]
+        [--against CHECKPOINT.json] [--json]
 
 Written for observers who do not trust sovet: it uses only the Python standard
 library and ``cryptography`` (for Ed25519) and imports no part of sovet. Every
@@ -47,7 +48,13 @@ speed. It checks, in order, and stops at the first failure:
 7. the government in force at the head (SR-26/SR-28): the latest government
    approved by the latest session of the national congress (or the executive it
    elected), not ended since; with ``--legitimacy`` it must be the one named in
-   that ``sovet legitimacy --format json`` answer.
+   that ``sovet legitimacy --format json`` answer;
+7. with ``--against``, a checkpoint an observer kept (the JSON of
+   ``GET /api/checkpoints/latest``, or a file ``sovet witness`` kept: ``size``,
+   ``root``, ``head``, ``public_key``, ``signature``): its signature (by
+   ``--key`` when given), and that the export extends it — at least ``size``
+   events, whose Merkle root and head hash are the kept ones. A deleted tail, a
+   rewritten history (even re-signed) or removed checkpoints fail here.
 
 Exit status: 0 when everything checks (a summary on stdout), 1 naming the first
 failure, 2 when the file cannot be read at all.
@@ -406,6 +413,56 @@ def check_checkpoint(
     if not ed25519_ok(cp["public_key"], message, cp["signature"]):
         raise Failure(f"{where}: the Ed25519 signature does not verify")
     check_state(size, cp["root_hash"], cp["head_hash"], chain, where)
+
+
+AGAINST_KEYS = ("size", "root", "head", "public_key", "signature")
+
+
+def read_against(path: Path) -> Json:
+    """A kept checkpoint (``GET /api/checkpoints/latest``'s JSON)."""
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise Failure(f"{path.name}: not a JSON checkpoint ({e})") from e
+    if not isinstance(kept, dict):
+        raise Failure(f"{path.name}: not a JSON object")
+    for key in AGAINST_KEYS:
+        if key not in kept:
+            raise Failure(f"{path.name}: the kept checkpoint has no {key!r}")
+    size = kept["size"]
+    if type(size) is not int or size < 1:
+        raise Failure(f"{path.name}: size {size!r} is not a positive count")
+    return kept
+
+
+def check_against(kept: Json, chain: Chain, key: str | None, name: str) -> None:
+    """The export extends the kept checkpoint: signed, covered, same root and head."""
+    size = kept["size"]
+    where = f"kept checkpoint {name} (size {size})"
+    if key is not None and kept["public_key"] != key:
+        raise Failure(f"{where}: signed by {kept['public_key']}, not the key {key}")
+    message = canonical(
+        {
+            "head_hash": kept["head"],
+            "root_hash": kept["root"],
+            "size": size,
+            "tag": TAG,
+        }
+    )
+    if not ed25519_ok(kept["public_key"], message, kept["signature"]):
+        raise Failure(f"{where}: the Ed25519 signature does not verify")
+    if size > chain.count:
+        raise Failure(
+            f"{where}: the export holds only {chain.count} events "
+            "(its tail was deleted)"
+        )
+    root = merkle_root(chain.leaves[:size]).hex()
+    if kept["head"] != chain.hashes[size - 1] or kept["root"] != root:
+        raise Failure(
+            f"{where}: the export's first {size} events give root {root}, head "
+            f"{chain.hashes[size - 1]}; the kept checkpoint states root "
+            f"{kept['root']}, head {kept['head']} (history rewritten)"
+        )
 
 
 # --- counting (SR-7) --------------------------------------------------------
@@ -940,8 +997,14 @@ class Federation:
 # --- the command line -------------------------------------------------------
 
 
-def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Json]:
+def verify(
+    path: Path,
+    key: str | None,
+    legitimacy: Path | None,
+    against: Path | None = None,
+) -> dict[str, Json]:
     """Every check, in one pass; a summary, or ``Failure`` at the first bad thing."""
+    kept = read_against(against) if against is not None else None
     header: dict[str, Json] = {}
     chain, elections, federation = Chain(), Elections(), Federation()
     held: list[Json] = []  # the checkpoints, checked once the key records are read
@@ -973,6 +1036,8 @@ def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Js
     for row in held:
         check_checkpoint(row, chain, str(pinned), keys)
     checkpoints = len(held)
+    if kept is not None and against is not None:
+        check_against(kept, chain, key, against.name)
     gov, account = federation.government()
     if legitimacy is not None:
         answer = json.loads(legitimacy.read_text(encoding="utf-8"))
@@ -993,6 +1058,7 @@ def verify(path: Path, key: str | None, legitimacy: Path | None) -> dict[str, Js
         "recalls": federation.recalls,
         "government": gov,
         "government_account": account,
+        "extends": None if kept is None else kept["size"],
     }
 
 
@@ -1013,10 +1079,15 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="a `sovet legitimacy --format json` answer to check",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="a kept checkpoint (GET /api/checkpoints/latest) the log must extend",
+    )
     parser.add_argument("--json", action="store_true", help="the summary as JSON")
     args = parser.parse_args(argv)
     try:
-        summary = verify(args.file, args.key, args.legitimacy)
+        summary = verify(args.file, args.key, args.legitimacy, args.against)
     except OSError as e:
         print(f"cannot read: {e}", file=sys.stderr)
         return 2
@@ -1038,6 +1109,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{summary['elections_not_recountable']} not recountable; "
             f"{summary['recalls']} recall(s) re-derived; government in force: "
             f"{summary['government_account']}"
+            + (
+                f"; extends the kept checkpoint of {summary['extends']} events"
+                if summary["extends"] is not None
+                else ""
+            )
         )
     return 0
 

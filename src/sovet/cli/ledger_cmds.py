@@ -18,14 +18,15 @@ import typer
 
 from sovet.cli.edge import EXIT_UNAUTHENTICATED, console, edge
 from sovet.cli.options import DbOption, KeyFileOption
-from sovet.errors import InputError
+from sovet.errors import ChainBroken, InputError
 from sovet.files import MAX_EXPORT_BYTES, read_text
 from sovet.services import bootstrap as boot
-from sovet.services.checkpoints import sign_head
-from sovet.services.keys import Verification, current_key
+from sovet.services.checkpoints import check_extends, sign_head
+from sovet.services.keys import Anchor, Verification, current_key
 from sovet.services.queries import check_public_key, write_pins
 from sovet.services.transfer import export_log, store_export, verify_export
 from sovet.services.trust import verify_database
+from sovet.services.witness import read_checkpoint_file
 
 __all__ = ["checkpoint", "export", "import_", "verify"]
 
@@ -60,8 +61,23 @@ def _print_keys(found: Verification) -> None:
         )
 
 
+AgainstOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--against",
+        help="A checkpoint kept by an observer (the JSON of GET "
+        "/api/checkpoints/latest, or a file `sovet witness` kept): fail unless "
+        "the log extends it.",
+        show_default=False,
+    ),
+]
+
+
 def verify(
-    db: DbOption = None, public_key: KeyOption = None, key_file: KeyFileOption = None
+    db: DbOption = None,
+    public_key: KeyOption = None,
+    key_file: KeyFileOption = None,
+    against: AgainstOption = None,
 ) -> None:
     """Check the hash chain, Merkle roots, checkpoint signatures and key rotations.
 
@@ -70,11 +86,25 @@ def verify(
     ``SOVET_KEY_FILE``/``--key-file`` for PostgreSQL) or a key pinned when the
     log was imported — or, with ``--public-key``, only that key — and through
     the rotations the log records from a trusted key. With no key to trust,
-    the log can only be shown consistent: exit code 3.
+    the log can only be shown consistent: exit code 3. With ``--against``, the
+    log must also extend that kept checkpoint (a deleted tail, a rewritten
+    history or removed checkpoints fail), and its signer is trusted too.
     """
     with edge() as stack:
+        kept = read_checkpoint_file(against).checkpoint if against else None
         services = stack.enter_context(boot.open_read_only(db, key_file=key_file))
-        found = verify_database(services, public_key or ())
+        given = {check_public_key(key) for key in public_key or ()}
+        extra: list[Anchor] = []
+        if kept is not None:
+            if given and kept.public_key not in given:
+                raise ChainBroken(
+                    kept.size,
+                    f"{against} is signed by {kept.public_key}, not the key given",
+                )
+            extra.append(Anchor(kept.public_key, "the checkpoint given", str(against)))
+        found = verify_database(services, sorted(given), extra)
+        if kept is not None:
+            check_extends(services.uow(), kept, services.verify_signature)
     if not found.authenticated:
         signers = ", ".join(found.keys) or "nobody"
         where = services.key_file or "SOVET_KEY_FILE (not set)"
@@ -89,6 +119,12 @@ def verify(
         f"ok {found.events} events ({found.checkpoints} signed checkpoints verified)"
     )
     _print_keys(found)
+    if kept is not None:
+        console.print(
+            f"  extends the checkpoint of {kept.size} events in {against} "
+            f"(signed by {kept.public_key})",
+            soft_wrap=True,
+        )
 
 
 def export(
