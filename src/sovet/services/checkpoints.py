@@ -323,6 +323,9 @@ class Checkpointer:
     serving goes on, and a broken log is never signed (``ChainBroken``).
     """
 
+    ATTEMPTS = 3
+    """Tries of one signing that lost a race with another writer."""
+
     def __init__(
         self,
         uow: Callable[[], UnitOfWork],
@@ -357,22 +360,33 @@ class Checkpointer:
             self._wake.set()
 
     def sign_now(self) -> SignedCheckpoint | None:
-        """Sign the head now (if it is not signed yet); the checkpoint or ``None``."""
+        """Sign the head now (if it is not signed yet); the checkpoint or ``None``.
+
+        A lost race with another writer (SQLite busy, a checkpoint of the size
+        stored by another signer) is tried again, up to ``ATTEMPTS`` times;
+        any other failure is logged and kept in ``last_error``, never raised.
+        """
         with self._signing:
             self._unsigned = 0
-            try:
-                signed = sign_head(self._uow(), self._signer, clock=self._clock)
-            except (ConcurrencyConflict, StorageError) as error:
-                self.last_error = error  # another signer won: try at the next turn
-                log.warning("checkpoint not signed: %s", error)
-                return None
-            except ChainBroken as error:
-                self.last_error = error
-                log.error("refusing to sign a checkpoint: %s", error)
-                return None
-            if signed is not None:
-                self.signed += 1
-            return signed
+            for attempt in range(1, self.ATTEMPTS + 1):
+                try:
+                    signed = sign_head(self._uow(), self._signer, clock=self._clock)
+                except (ConcurrencyConflict, StorageError) as error:
+                    self.last_error = error
+                    log.warning("checkpoint not signed (try %d): %s", attempt, error)
+                    continue
+                except ChainBroken as error:
+                    self.last_error = error
+                    log.error("refusing to sign a checkpoint: %s", error)
+                    return None
+                except Exception as error:  # a server's signer must go on
+                    self.last_error = error
+                    log.exception("checkpoint signing failed")
+                    return None
+                if signed is not None:
+                    self.signed += 1
+                return signed
+            return None
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -380,11 +394,7 @@ class Checkpointer:
             self._wake.clear()
             if self._stopping.is_set():
                 break
-            try:
-                self.sign_now()
-            except Exception as error:  # the thread must go on
-                self.last_error = error
-                log.exception("checkpoint signing failed")
+            self.sign_now()
 
     def stop(self) -> SignedCheckpoint | None:
         """End the thread and sign the head a last time (at shutdown)."""

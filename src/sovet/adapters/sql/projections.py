@@ -8,10 +8,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.schema import checkpoints, projections
-from sovet.errors import StorageError
+from sovet.errors import ConcurrencyConflict, StorageError
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.checkpoint import CheckpointRecord, SignedCheckpoint
 from sovet.ledger.envelope import JSONValue
@@ -111,6 +112,12 @@ class SqlCheckpointStore:
                 )
         except IntegrityError as e:
             raise StorageError(f"a checkpoint for size {checkpoint.size} exists") from e
+        except OperationalError as e:
+            if is_busy(e.orig):
+                raise ConcurrencyConflict(
+                    "another writer holds the log (SQLite busy); no checkpoint stored"
+                ) from e
+            raise StorageError(f"the database refused the checkpoint: {e.orig}") from e
 
     def list(self) -> list[Checkpoint]:
         """All checkpoints, oldest (smallest size) first."""
