@@ -6,7 +6,9 @@
 - its state after n appends is ``popcount(n)`` hashes (≤ log2(n) + 1), and one
   append hashes at most ``bit_length(n)`` nodes (the trailing ones of n), never
   the log;
-- it round-trips through its stored hex form, and refuses a malformed one.
+- it round-trips through its stored hex form, and refuses a malformed one;
+- a consistency proof streamed through one compact range per proof range
+  equals ``MerkleTree.consistency_proof`` and verifies.
 """
 
 from __future__ import annotations
@@ -19,8 +21,14 @@ from hypothesis import strategies as st
 
 import sovet.ledger.compact as compact_module
 from sovet.errors import LedgerError
-from sovet.ledger.compact import CompactRange
-from sovet.ledger.merkle import MerkleTree, leaf_hash, node_hash, root
+from sovet.ledger.compact import CompactRange, consistency_proof
+from sovet.ledger.merkle import (
+    MerkleTree,
+    leaf_hash,
+    node_hash,
+    root,
+    verify_consistency,
+)
 
 leaves = st.lists(st.binary(max_size=40), max_size=300)
 
@@ -94,3 +102,21 @@ def test_malformed_ranges_are_refused() -> None:
         CompactRange.from_hex(1, ["zz"])
     with pytest.raises(LedgerError, match="32 bytes"):
         CompactRange().append_hash(b"short")
+
+
+@given(st.integers(min_value=1, max_value=300), st.data())
+def test_streamed_consistency_proofs_equal_the_reference(
+    n: int, data: st.DataObject
+) -> None:
+    m = data.draw(st.integers(min_value=1, max_value=n))
+    leaves = [i.to_bytes(3, "big") for i in range(n)]
+    streamed = consistency_proof(m, n, iter(leaves))
+    assert streamed == MerkleTree(leaves).consistency_proof(m)
+    assert verify_consistency(m, n, root(leaves[:m]), root(leaves), streamed)
+
+
+def test_a_streamed_proof_needs_every_leaf() -> None:
+    with pytest.raises(LedgerError, match="holds 5 leaves, not 8"):
+        consistency_proof(3, 8, iter([b"x"] * 5))
+    with pytest.raises(LedgerError, match="0 < m <= n"):
+        consistency_proof(0, 8, iter([]))

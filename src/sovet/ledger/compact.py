@@ -21,12 +21,12 @@ that start at 0. A server keeps one and signs its root as it writes
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from sovet.errors import LedgerError
 from sovet.ledger.merkle import HASH_SIZE, leaf_hash, node_hash, root
 
-__all__ = ["CompactRange"]
+__all__ = ["CompactRange", "consistency_proof", "consistency_ranges"]
 
 _EMPTY_ROOT = root([])
 
@@ -116,3 +116,53 @@ class CompactRange:
 
     def __repr__(self) -> str:
         return f"CompactRange(size={self._size}, root={self.root().hex()[:16]}…)"
+
+
+def consistency_ranges(m: int, n: int) -> list[tuple[int, int]]:
+    """The leaf ranges ``[start, end)`` whose roots make RFC 9162 PROOF(m, D[0:n]),
+    in the proof's order (``merkle.MerkleTree.consistency_proof``'s recursion)."""
+    if not 0 < m <= n:
+        raise LedgerError(
+            f"a consistency proof needs 0 < m <= n (m={m}, n={n}); "
+            "RFC 9162 defines none from the empty tree"
+        )
+    lo, hi, complete = 0, n, True
+    tail: list[tuple[int, int]] = []
+    while m != hi - lo:
+        k = 1 << ((hi - lo - 1).bit_length() - 1)
+        if m <= k:
+            tail.append((lo + k, hi))
+            hi = lo + k
+        else:
+            tail.append((lo, lo + k))
+            lo += k
+            m -= k
+            complete = False
+    head = [] if complete else [(lo, hi)]
+    return head + tail[::-1]
+
+
+def consistency_proof(m: int, n: int, leaves: Iterator[bytes]) -> list[bytes]:
+    """PROOF(m, D[0:n]) from the leaf data of ``D[0:n]``, read once, in order.
+
+    The proof's ranges are disjoint: each is hashed by a compact range of its
+    own as its leaves go by, so memory stays O(log n) whatever ``n`` is.
+    ``LedgerError`` when ``leaves`` holds fewer than ``n`` items.
+    """
+    ranges = consistency_ranges(m, n)
+    order = sorted(range(len(ranges)), key=lambda i: ranges[i][0])
+    roots: list[bytes] = [b""] * len(ranges)
+    position = 0
+    for index in order:
+        start, end = ranges[index]
+        tree = CompactRange()
+        for data in leaves:
+            position += 1
+            if position > start:
+                tree.append(data)
+            if position == end:
+                break
+        if position != end:
+            raise LedgerError(f"the log holds {position} leaves, not {n}")
+        roots[index] = tree.root()
+    return roots

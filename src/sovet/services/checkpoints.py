@@ -43,8 +43,8 @@ from sovet.ledger.checkpoint import (
     sign_checkpoint,
 )
 from sovet.ledger.compact import CompactRange
+from sovet.ledger.compact import consistency_proof as streamed_proof
 from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
-from sovet.ledger.merkle import MerkleTree
 from sovet.ports import Checkpoint, Clock, Signer, UnitOfWork
 
 __all__ = [
@@ -269,9 +269,10 @@ def consistency_proof(uow: UnitOfWork, first: int, second: int) -> list[str]:
     """RFC 9162 PROOF(first, D[0:second]) over the log, as hex (§2.1.4.1).
 
     ``InputError`` naming ``from`` or ``to`` unless 0 < first <= second <= the
-    log's size. The proof's subtrees are hashed from the first ``second``
-    events, read once; the latest answers are kept (witnesses ask for the
-    same pairs), keyed by the head they were computed on.
+    log's size. The first ``second`` events are read once and the proof's
+    subtrees hashed as they go by (``ledger.compact.consistency_proof``: O(log
+    n) memory); the latest answers are kept (witnesses ask for the same
+    pairs), keyed by the head they were computed on.
     """
     if first < 1:
         raise InputError("must be at least 1 (RFC 9162: no proof from 0)", key="from")
@@ -286,8 +287,8 @@ def consistency_proof(uow: UnitOfWork, first: int, second: int) -> list[str]:
             if key in _PROOFS:
                 _PROOFS.move_to_end(key)
                 return list(_PROOFS[key])
-        leaves = [canonical_event(e) for e in uow.events.read(limit=second)]
-    proof = [p.hex() for p in MerkleTree(leaves).consistency_proof(first)]
+        leaves = (canonical_event(e) for e in uow.events.read(limit=second))
+        proof = [p.hex() for p in streamed_proof(first, second, leaves)]
     with _PROOFS_LOCK:
         _PROOFS[key] = proof
         while len(_PROOFS) > _PROOFS_KEPT:
