@@ -156,6 +156,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/log"): PUBLIC,
     ("GET", "/api/verify"): PUBLIC,
     ("GET", "/api/checkpoints"): PUBLIC,
+    ("GET", "/api/checkpoints/latest"): PUBLIC,
+    ("GET", "/api/checkpoints/consistency"): PUBLIC,
     ("GET", "/api/bodies"): PUBLIC,
     ("GET", "/api/bodies/{body}"): PUBLIC,
     ("GET", "/api/members"): PUBLIC,
