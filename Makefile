@@ -20,7 +20,7 @@ $(RUNTIME): pyproject.toml
 	touch $(RUNTIME)
 
 $(STAMP): $(RUNTIME)
-	$(PIP) -e '.[dev]'
+	$(PIP) -e '.[dev,pdf]'
 	touch $(STAMP)
 
 $(DOCS): $(RUNTIME)

@@ -13,6 +13,8 @@ Usage (the Makefile's ``test``, ``test-all`` and ``coverage`` targets)::
   gets its URL in ``SOVET_TEST_DATABASE_URL``.
 - **Chromium** for the browser tests: Debian's ``/usr/bin/chromium``, installed
   with ``apt-get`` when it is missing and this runs as root.
+- **Pango** for WeasyPrint (``sovet[pdf]``, the PDF minutes): Debian's
+  ``libpango-1.0-0`` and ``libpangoft2-1.0-0``, installed the same way.
 
 What cannot be had is said here and left to the tests, which then fail saying
 how to get it. The exit status is the command's.
@@ -21,6 +23,7 @@ how to get it. The exit status is the command's.
 from __future__ import annotations
 
 import contextlib
+import ctypes.util
 import os
 import pwd
 import shutil
@@ -30,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -38,6 +41,7 @@ import psycopg
 
 LOCAL_SERVER = "postgresql+psycopg://127.0.0.1:5432/test"
 CHROMIUM = Path("/usr/bin/chromium")
+PANGO = ("pango-1.0", "pangoft2-1.0")  # what WeasyPrint loads (sovet[pdf])
 APT_TRIES = 20  # 30 s apart: another apt may hold the lock for a while
 
 
@@ -48,17 +52,18 @@ def say(message: str) -> None:
 # --- Chromium ---------------------------------------------------------------
 
 
-def ensure_chromium() -> None:
-    """Install Debian's chromium when it is missing and this is root."""
-    if os.access(CHROMIUM, os.X_OK):
+def apt_install(packages: list[str], ready: Callable[[], bool], why: str) -> None:
+    """``apt-get install packages`` unless ``ready()``; only as root, retried."""
+    if ready():
         return
+    names = " ".join(packages)
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
         say(
-            f"{CHROMIUM} is missing and is installed only as root with apt-get; "
-            "the browser tests will fail (install Debian's chromium package)"
+            f"{names} missing: installed only as root with apt-get; "
+            f"{why} will fail (apt-get install {names})"
         )
         return
-    say("installing Debian's chromium for the browser tests")
+    say(f"installing {names} for {why}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     lock = ["-o", "DPkg::Lock::Timeout=300"]
     for attempt in range(1, APT_TRIES + 1):
@@ -71,17 +76,34 @@ def ensure_chromium() -> None:
                     "install",
                     "-y",
                     "--no-install-recommends",
-                    "chromium",
+                    *packages,
                 ],
                 env=env,
                 check=False,
             )
-            if install.returncode == 0 and os.access(CHROMIUM, os.X_OK):
+            if install.returncode == 0 and ready():
                 return
         if attempt < APT_TRIES:
             say(f"apt-get failed (busy?); trying again in 30 s ({attempt}/{APT_TRIES})")
             time.sleep(30)
-    say("could not install chromium; the browser tests will fail")
+    say(f"could not install {names}; {why} will fail")
+
+
+def ensure_chromium() -> None:
+    """Install Debian's chromium when it is missing and this is root."""
+    apt_install(["chromium"], lambda: os.access(CHROMIUM, os.X_OK), "the browser tests")
+
+
+# --- Pango (WeasyPrint, sovet[pdf]) -------------------------------------------
+
+
+def ensure_pango() -> None:
+    """Install the Pango libraries WeasyPrint loads, when missing and root."""
+    apt_install(
+        ["libpango-1.0-0", "libpangoft2-1.0-0"],
+        lambda: all(ctypes.util.find_library(name) for name in PANGO),
+        "the PDF minutes tests",
+    )
 
 
 # --- PostgreSQL --------------------------------------------------------------
@@ -241,6 +263,7 @@ def main(command: list[str]) -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminated)
     ensure_chromium()
+    ensure_pango()
     with postgres() as url:
         env = dict(os.environ)
         if url is not None:

@@ -46,7 +46,7 @@ def test_demo_installs_the_runtime_only() -> None:
 
 def test_test_adds_the_dev_extras_after_the_runtime() -> None:
     installs = _installs(_plan("test"))
-    assert [line.split()[-1] for line in installs] == [".", "'.[dev]'"]
+    assert [line.split()[-1] for line in installs] == [".", "'.[dev,pdf]'"]
 
 
 def test_the_stamps_differ_so_each_target_installs_what_it_lacks() -> None:
