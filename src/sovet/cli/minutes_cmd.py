@@ -1,0 +1,87 @@
+"""``sovet minutes BODY-OR-SESSION --format html|pdf|csv``: a session's minutes.
+
+The report is ``sovet.services.minutes``'s; this edge opens the database read
+only, folds it, and writes the rendering to ``--out`` or standard output.
+``--format pdf`` needs the optional extra ``sovet[pdf]`` (WeasyPrint); without
+it the command is refused with the ``pip install`` line (exit 2).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sovet.cli.edge import console, edge
+from sovet.cli.options import DbOption
+from sovet.errors import InputError
+from sovet.services import bootstrap as boot
+from sovet.services.handlers import StateCache
+from sovet.services.minutes import build_minutes, to_csv, to_html, to_pdf
+
+__all__ = ["minutes", "register"]
+
+
+class MinutesFormat(StrEnum):
+    """The renderings of the minutes."""
+
+    html = "html"
+    pdf = "pdf"
+    csv = "csv"
+
+
+def minutes(
+    session: Annotated[
+        str,
+        typer.Argument(
+            help="A session id (congress, executive committee, sitting) or a "
+            "body id (its latest session)."
+        ),
+    ],
+    output: Annotated[
+        MinutesFormat, typer.Option("--format", help="html, pdf or csv.")
+    ] = MinutesFormat.html,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write to this file (default: standard output)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """A session's minutes: acts, attendance, motions, named votes, with hashes.
+
+    Every act of the session in log order with its seq and hash; the delegates
+    seated per faction and by name; each motion with its outcome, named votes,
+    decision and written dissent (SR-16…SR-19, SR-31). Reads only.
+    """
+    with edge() as stack:
+        services = stack.enter_context(boot.open_read_only(db))
+        with services.uow() as uow:
+            state = StateCache().current(uow.events)
+        report = build_minutes(state, session)
+        if output is MinutesFormat.pdf:
+            data = to_pdf(report)
+        elif output is MinutesFormat.csv:
+            data = to_csv(report).encode("utf-8")
+        else:
+            data = to_html(report).encode("utf-8")
+        if out is None:
+            typer.echo(data, nl=False)  # bytes: written as they are
+            return
+        try:
+            out.write_bytes(data)
+        except OSError as error:
+            raise InputError(
+                f"cannot write the minutes: {error.strerror}", source=str(out)
+            ) from error
+    console.print(
+        f"wrote the minutes of {report.name} ({len(report.acts)} acts, "
+        f"{len(report.motions)} motions) to {out}",
+        markup=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``minutes`` to the ``sovet`` app."""
+    app.command("minutes")(minutes)
