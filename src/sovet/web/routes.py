@@ -28,7 +28,7 @@ from sovet.ledger.keyring import fingerprint
 from sovet.services.queries import check_time, log_page
 from sovet.services.transfer import export_lines
 from sovet.services.trust import anchors_for, verify_database
-from sovet.web import actions, members, svg, views, voting
+from sovet.web import actions, members, minutes, svg, views, voting
 from sovet.web.common import (
     STATIC,
     At,
@@ -261,3 +261,4 @@ def export(request: Request) -> StreamingResponse:
 router.include_router(voting.router)
 router.include_router(members.router)
 router.include_router(actions.router)
+router.include_router(minutes.router)
