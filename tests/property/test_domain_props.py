@@ -426,7 +426,11 @@ def _run(batches: list[list[dict[str, Any]]]) -> tuple[Log, int]:
         {
             "command": "adopt_constitution",
             "preset": "prop",
-            "constitution": {"government": {"allow_unrecorded_tally": True}},
+            # seats by counts per faction, as the 1917 sources (chain.aggregate)
+            "constitution": {
+                "government": {"allow_unrecorded_tally": True},
+                "chain": {"aggregate": True},
+            },
         }
     )
     for data in SETUP:

@@ -31,7 +31,14 @@ from sovet.domain.congress import (
     executive,
     sessions,
 )
-from sovet.domain.elections import conduct, deputies, polling, polls, verification
+from sovet.domain.elections import (
+    conduct,
+    deputies,
+    polling,
+    polls,
+    seats,
+    verification,
+)
 from sovet.domain.franchise import electorate, eligibility
 from sovet.domain.government import (
     coalition,
@@ -65,7 +72,7 @@ from sovet.domain.kernel.registry import (
     to_new_event,
 )
 from sovet.domain.kernel.state import FederationState, fold
-from sovet.domain.recall import petitions, recall_rules, recalls
+from sovet.domain.recall import petitions, recall_rules, recalls, refill
 
 RULE_MODULES = (
     motions,
@@ -80,8 +87,10 @@ RULE_MODULES = (
     polling,
     polls,
     verification,
+    seats,
     recall_rules,
     recalls,
+    refill,
     petitions,
     apportion_delegates,
     sessions,

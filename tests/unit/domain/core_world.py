@@ -4,6 +4,11 @@
 (as a scenario would), decides it, links the events with the ledger's chain
 and evolves the state. ``World.refuse(rule, name, **fields)`` asserts the
 command is refused citing ``rule`` and that nothing was recorded.
+
+A world's constitution is the 1918 defaults, marked aggregate
+(``chain.aggregate``) as the 1917 sources are: its congresses are credentialed
+and its committees elected by counts per faction. A test of seats held by
+persons passes ``{"chain": {"aggregate": False}}`` (``PERSONS``).
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ class World:
         self.versions: dict[str, int] = {}
         self.state = FederationState()
         self.clock = "1917-11-01"
-        self.do("adopt_constitution", preset="test", constitution=constitution or {})
+        adopted = {"chain": {"aggregate": True}, **(constitution or {})}
+        self.do("adopt_constitution", preset="test", constitution=adopted)
 
     def do(
         self, command: str, /, at: str | None = None, **fields: Any
@@ -67,6 +73,9 @@ class World:
         assert len(self.events) == before
         return refused.value
 
+
+PERSONS: dict[str, Any] = {"chain": {"aggregate": False}}
+"""The constitution of a world whose seats are held by persons (issue 15)."""
 
 FACTIONS = {"red": 60, "green": 30, "blue": 10}
 

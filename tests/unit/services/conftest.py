@@ -74,13 +74,16 @@ FEDERATION: list[dict[str, Any]] = [
 
 
 def adopt() -> Command:
-    """The union preset, adopted on 1 Jan 2024."""
+    """The union preset, adopted on 1 Jan 2024 — marked aggregate, so that the
+    locals' compositions may be recorded as counts (issue 15)."""
+    constitution = load_preset("union").to_mapping()
+    constitution["chain"] = {**constitution["chain"], "aggregate": True}
     return command_from_mapping(
         {
             "command": "adopt_constitution",
             "at": "2024-01-01",
             "preset": "union",
-            "constitution": load_preset("union").to_mapping(),
+            "constitution": constitution,
         },
         source="test",
     )

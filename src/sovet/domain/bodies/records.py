@@ -24,6 +24,7 @@ class BodyRecord:
     composition: dict[str, int] = field(default_factory=dict)  # faction → deputies
     refs: list[EventRef] = field(default_factory=list)
     voting_age: int | None = None  # h8 (electorate.py): SR-4 local lowering
+    aggregate: bool = False  # its composition was recorded as counts (SR-6)
 
 
 @dataclass(slots=True)

@@ -362,6 +362,14 @@ def _record_composition(
         raise RuleViolation(
             "SR-6", f"{cmd.body!r} is a {body.kind}, not a council", cmd.body
         )
+    if not state.constitution.chain.aggregate:
+        raise RuleViolation(
+            "SR-6",
+            f"{state.constitution.name!r} counts seats by person (chain.aggregate "
+            f"= false): {body.name}'s deputies by faction are those seated in its "
+            "constituencies, not a recorded composition",
+            cmd.body,
+        )
     for faction, seats in cmd.composition.items():
         state.faction(faction)
         if seats < 0:
@@ -379,4 +387,5 @@ def _composition_recorded(
 ) -> None:
     body = state.bodies[evt.body]
     body.composition = dict(evt.composition)
+    body.aggregate = True
     body.refs.append(ref)

@@ -15,7 +15,9 @@ in its warnings (``who_may_act``).
   do every other act.
 - Its *committee* is the executive committee that this latest congress
   elected, while that committee sits. It acts between sessions and, for the
-  acts not reserved to a sitting congress, from its election on.
+  acts not reserved to a sitting congress, from its election on — filling a
+  vacant place on itself (``fill_committee``) only once the congress has
+  closed.
 - A committee elected by an earlier congress is superseded as soon as a newer
   congress convenes: it keeps no power over governments or convocation.
 - *Standing* committees registered as bodies (not elected in the log) act —
@@ -53,11 +55,12 @@ Act = Literal[
     "fill",
     "rename",
     "recall_officer",
+    "fill_committee",
 ]
 """The acts of a congress or its committee that only the authority may do."""
 
 SESSION_ACTS: frozenset[Act] = frozenset(
-    {"form", "approve", "confirm", "elect_committee"}
+    {"form", "approve", "confirm", "elect_committee", "fill_committee"}
 )
 """Acts that belong to the congress itself while it sits (SR-20, SR-21, SR-26)."""
 
@@ -74,6 +77,7 @@ _RULE: dict[Act, str] = {
     "fill": "SR-30",
     "rename": "SR-21",
     "recall_officer": "SR-22",
+    "fill_committee": "SR-20",
 }
 
 
@@ -196,6 +200,7 @@ _VERB: dict[Act, str] = {
     "fill": "fill a vacant office",
     "rename": "rename the government",
     "recall_officer": "recall an officer",
+    "fill_committee": "fill a vacant place on the committee",
 }
 
 

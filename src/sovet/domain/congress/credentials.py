@@ -1,10 +1,13 @@
 """SR-17 and SR-19: credentials first, then who sits; walk-outs lower *present*.
 
 The congress opens by appointing its credentials commission (SR-17). Delegates
-are then credentialed by name or in bulk per faction and sender (the 1917
-sources give counts per faction only), or the commission reports the whole
-composition, replacing the counts. A walk-out lowers the delegates *present*,
-never those *seated* (SR-19).
+are then credentialed by name, each sent by a body through the seat they hold
+there (``elections.seats.sender_seat``: a council's seated deputy, or a lower
+congress's delegate), and the counts per faction are those of the persons.
+Only an aggregate constitution (``chain.aggregate``: the 1917 sources give
+counts per faction only) credentials in bulk per faction and sender, or has
+the commission report the whole composition, replacing the counts. A walk-out
+lowers the delegates *present*, never those *seated* (SR-19).
 
 Mandates per sender (SR-12 with SR-17): once ``apportion_congress`` has been
 recorded for the congress body, decisive credentials must name their senders
@@ -20,6 +23,7 @@ limit applies.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated
 
 from sovet.domain.congress.apportion_delegates import (
@@ -28,6 +32,7 @@ from sovet.domain.congress.apportion_delegates import (
     mandates_of,
 )
 from sovet.domain.congress.sessions import open_congress
+from sovet.domain.elections.seats import sender_seat
 from sovet.domain.kernel.assembly import Assembly, DelegateRecord
 from sovet.domain.kernel.messages import (
     CREDENTIALS,
@@ -129,14 +134,16 @@ def _credentials_open(state: FederationState, congress_id: str) -> Assembly:
     issuers=Issuers(CREDENTIALS, field="congress", reach="assembly"),
 )
 class CredentialDelegates(Command):
-    """SR-17: credential ``count`` delegates of ``faction`` (named or in bulk)."""
+    """SR-17: credential the delegates of ``faction`` by name (or, where the
+    constitution is aggregate, ``count`` of them in bulk)."""
 
     congress: Annotated[str, "the id of the open congress session"]
     faction: Annotated[str, "the id of the delegates' faction"]
     count: Annotated[
-        int,
-        "number of delegates credentialed, at least 1 and at least the persons named",
-    ]
+        int | None,
+        "number of delegates credentialed; empty = the persons named (only an "
+        "aggregate constitution credentials more than it names)",
+    ] = None
     kind: Annotated[
         str,
         "SR-17: decisive (votes) or consultative (speaks only)",
@@ -148,8 +155,8 @@ class CredentialDelegates(Command):
     ] = ()
     persons: Annotated[
         tuple[str, ...],
-        "ids of the delegates by name, where known (the rest of count are "
-        "credentialed in bulk)",
+        "ids of the delegates by name, each holding a seat in a sender (required "
+        "unless the constitution is aggregate)",
     ] = ()
 
 
@@ -189,23 +196,32 @@ def _credential(state: FederationState, cmd: CredentialDelegates) -> list[Domain
         raise RuleViolation(
             "SR-17", f"vote kind {cmd.kind!r} is not one of {kinds}", cmd.kind
         )
-    if cmd.count < 1 or len(cmd.persons) > cmd.count:
-        raise RuleViolation(
-            "SR-17", f"count {cmd.count} must be ≥ 1 and ≥ the named persons", cmd.count
-        )
+    count = _count(state, cmd)
     for sender in cmd.senders:
         state.body(sender)
+    if len(set(cmd.persons)) < len(cmd.persons):
+        raise RuleViolation("SR-17", "a person is named twice", cmd.persons)
+    sent: dict[str, str] = {}
     for person in cmd.persons:
-        state.person(person)
+        record = state.person(person)
         if person in session.delegates:
             raise RuleViolation("SR-17", f"{person!r} is already credentialed", person)
-    mandates = _split(state, session, cmd) if cmd.kind == "decisive" else None
+        if not state.constitution.chain.aggregate:
+            if record.faction and record.faction != cmd.faction:
+                raise RuleViolation(
+                    "SR-17",
+                    f"{person!r} belongs to {record.faction!r}, not {cmd.faction!r}",
+                    person,
+                )
+            sent[person] = _sender(state, person, cmd.senders)
+    decisive = cmd.kind == "decisive"
+    mandates = _split(state, session, cmd, count, sent) if decisive else None
     return [
         DelegatesCredentialed(
             at=cmd.at,
             congress=cmd.congress,
             faction=cmd.faction,
-            count=cmd.count,
+            count=count,
             kind=cmd.kind,
             senders=cmd.senders,
             persons=cmd.persons,
@@ -214,28 +230,97 @@ def _credential(state: FederationState, cmd: CredentialDelegates) -> list[Domain
     ]
 
 
+def _count(state: FederationState, cmd: CredentialDelegates) -> int:
+    """SR-17: how many are credentialed — the persons named, unless the
+    constitution is aggregate and gives a larger count."""
+    named = len(cmd.persons)
+    if not state.constitution.chain.aggregate:
+        if not named:
+            raise RuleViolation(
+                "SR-17",
+                f"name the delegates: {state.constitution.name!r} counts seats by "
+                "person (chain.aggregate = false), so credentials list their persons",
+                cmd.count,
+            )
+        if cmd.count is not None and cmd.count != named:
+            raise RuleViolation(
+                "SR-17",
+                f"count {cmd.count} is not the {named} persons named; the count is "
+                "derived from them",
+                cmd.count,
+            )
+        return named
+    count = named if cmd.count is None else cmd.count
+    if count < 1 or named > count:
+        raise RuleViolation(
+            "SR-17", f"count {count} must be ≥ 1 and ≥ the named persons", count
+        )
+    return count
+
+
+def _sender(state: FederationState, person: str, senders: tuple[str, ...]) -> str:
+    """SR-12: the sender whose seat ``person`` holds (a seat above needs one)."""
+    if not senders:
+        raise RuleViolation(
+            "SR-12",
+            f"name the body that sends {person!r}: a delegate is sent by a council "
+            "or a lower congress",
+            person,
+        )
+    found = sender_seat(state, person, senders)
+    if found is None:
+        chosen = state.constitution.chain.delegates_chosen_by
+        seat = (
+            "a seated deputy of"
+            if chosen == "council"
+            else "an elector on the register of"
+        )
+        raise RuleViolation(
+            "SR-12",
+            f"{state.display_name(person) or person} is not {seat} "
+            f"{' or '.join(senders)} (or a delegate of it, for a congress), so it "
+            "cannot send them (chain.delegates_chosen_by = "
+            f"{chosen!r})",
+            person,
+        )
+    return found[0]
+
+
 def _split(
-    state: FederationState, session: Assembly, cmd: CredentialDelegates
+    state: FederationState,
+    session: Assembly,
+    cmd: CredentialDelegates,
+    count: int,
+    sent: dict[str, str],
 ) -> dict[str, int] | None:
-    """SR-12/SR-17: decisive seats per sender, within each one's mandates."""
+    """SR-12/SR-17: decisive seats per sender, within each one's mandates
+    (``sent``: each named delegate's sender, when every seat is named)."""
     allocation = mandates_of(state, session.body)
+    if sent and len(cmd.senders) > 1:  # persons say who sent them
+        split = dict(Counter(sent.values()))
+        if allocation is not None:
+            for sender, seats in split.items():
+                check_sender_mandates(
+                    state, session.body, sender, session.sent.get(sender, 0) + seats
+                )
+        return split
     if allocation is None:
-        return {cmd.senders[0]: cmd.count} if len(cmd.senders) == 1 else None
+        return {cmd.senders[0]: count} if len(cmd.senders) == 1 else None
     if not cmd.senders:
         raise RuleViolation(
             "SR-12",
             f"{session.name} has an apportionment: decisive credentials name "
             "their sender",
-            cmd.count,
+            count,
         )
     if len(cmd.senders) == 1:
         sender = cmd.senders[0]
         check_sender_mandates(
-            state, session.body, sender, session.sent.get(sender, 0) + cmd.count
+            state, session.body, sender, session.sent.get(sender, 0) + count
         )
-        return {sender: cmd.count}
-    split: dict[str, int] = {}
-    left = cmd.count
+        return {sender: count}
+    split = {}
+    left = count
     for sender in dict.fromkeys(cmd.senders):
         take = min(left, allocation.get(sender, 0) - session.sent.get(sender, 0))
         if take > 0:
@@ -244,9 +329,9 @@ def _split(
     if left:
         raise RuleViolation(
             "SR-12",
-            f"{', '.join(cmd.senders)} have {cmd.count - left} decisive mandates "
-            f"left, not {cmd.count}",
-            cmd.count,
+            f"{', '.join(cmd.senders)} have {count - left} decisive mandates "
+            f"left, not {count}",
+            count,
         )
     return split
 
@@ -258,13 +343,17 @@ def _credentialed(
     session = state.assemblies[evt.congress]
     table = session.seated if evt.kind == "decisive" else session.consultative
     table[evt.faction] = table.get(evt.faction, 0) + evt.count
-    sender = evt.senders[0] if len(evt.senders) == 1 else None
+    single = evt.senders[0] if len(evt.senders) == 1 else None
     for name, seats in (evt.mandates or {}).items():
         session.sent[name] = session.sent.get(name, 0) + seats
     for person in evt.persons:
+        found = sender_seat(state, person, evt.senders)
+        sender, basis = found if found is not None else (single, ())
         session.delegates[person] = DelegateRecord(
-            person, evt.faction, evt.kind, sender
+            person, evt.faction, evt.kind, sender, ref=ref, basis=basis
         )
+    if evt.count > len(evt.persons):
+        session.aggregate = True
     session.credentials.append(ref)
 
 
@@ -273,7 +362,8 @@ def _credentialed(
     issuers=Issuers(CREDENTIALS, field="congress", reach="assembly"),
 )
 class ReportCredentials(Command):
-    """SR-17: the commission's report of the whole composition (replaces counts)."""
+    """SR-17: the commission's report of the whole composition (replaces counts;
+    only where the constitution is aggregate)."""
 
     congress: Annotated[str, "the id of the open congress session"]
     decisive: Annotated[
@@ -322,6 +412,14 @@ class CredentialsReported(DomainEvent):
 @decides(ReportCredentials)
 def _report(state: FederationState, cmd: ReportCredentials) -> list[DomainEvent]:
     _credentials_open(state, cmd.congress)
+    if not state.constitution.chain.aggregate:
+        raise RuleViolation(
+            "SR-17",
+            f"{state.constitution.name!r} counts seats by person (chain.aggregate = "
+            "false): a report of counts seats nobody; credential the delegates by "
+            "name (credential_delegates with persons)",
+            cmd.congress,
+        )
     consultative = cmd.consultative or {}
     if consultative and "consultative" not in state.constitution.congress.vote_kinds:
         raise RuleViolation(
@@ -366,6 +464,7 @@ def _reported(state: FederationState, evt: CredentialsReported, ref: EventRef) -
     session.seated = {f: n for f, n in evt.decisive.items() if n}
     session.consultative = {f: n for f, n in evt.consultative.items() if n}
     session.absent = {}
+    session.aggregate = True
     # SR-12: the report replaces the counts; only a single sender's tally is known.
     session.sent = (
         {evt.senders[0]: sum(evt.decisive.values())} if len(evt.senders) == 1 else {}

@@ -9,15 +9,29 @@ Size: the national cap ``executive.ec_size_max`` (SR-20) and the cap of the
 congress's level ``councils.ec_max_size`` (SR-3, ``ladder.check_ec_size``)
 both apply — each only from the date the constitution's ``in_force`` gives it
 (C18's caps date from 10 Jul 1918).
+
+Places are held by persons: the congress elects its members by name and the
+seats per faction are theirs (only an aggregate constitution elects a
+composition with fewer names, as the 1917 sources give it); with
+``chain.ec_from_delegates`` each member must be a delegate of the electing
+congress, and the place lasts no longer than that seat when it is lost early
+(SR-11). A place falls vacant when its member resigns, is recalled by the
+electing congress (``recall_committee_member``) or loses the seat below; the
+congress that elected the committee fills it while it sits, then the
+committee itself (``fill_committee_place``; who acts is
+``authority.check_act``'s answer for ``fill_committee``; with
+``chain.committee_place_filled_by = "electing_body"`` only the congress).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated
 
 from sovet.domain.bodies.ladder import check_ec_size
 from sovet.domain.congress.authority import check_act
 from sovet.domain.congress.sessions import open_congress
+from sovet.domain.elections.seats import delegate_seat
 from sovet.domain.kernel.assembly import (
     Assembly,
     DelegateRecord,
@@ -59,14 +73,16 @@ class ElectExecutiveCommittee(Command):
     congress: Annotated[str, "the id of the congress session electing it"]
     name: Annotated[str, "the committee's display name"]
     composition: Annotated[
-        dict[str, int],
+        dict[str, int] | None,
         "SR-20: seats per faction id; their sum is the committee's size, within the "
-        "caps (SR-3, SR-20)",
-    ]
+        "caps (SR-3, SR-20); empty = the members' factions (only an aggregate "
+        "constitution elects more seats than members)",
+    ] = None
     members: Annotated[
         dict[str, str] | None,
-        "named members, person id → faction id, if any (no more per faction than its "
-        "seats)",
+        "the members by name, person id → faction id (required unless the "
+        "constitution is aggregate; each a delegate of the congress when "
+        "chain.ec_from_delegates)",
     ] = None
     chair: Annotated[str | None, "the id of the chair, one of the named members"] = None
 
@@ -102,20 +118,24 @@ def _elect(state: FederationState, cmd: ElectExecutiveCommittee) -> list[DomainE
     require_quorum(state, session)
     if cmd.executive in state.assemblies:
         raise RuleViolation("SR-20", f"{cmd.executive!r} already exists", cmd.executive)
-    _check_size(state, session.body, sum(cmd.composition.values()), cmd.at)
-    for faction, seats in cmd.composition.items():
+    members = dict(cmd.members or {})
+    composition = _composition(state, cmd, members)
+    _check_size(state, session.body, sum(composition.values()), cmd.at)
+    for faction, seats in composition.items():
         state.faction(faction)
         if seats < 0:
             raise RuleViolation("SR-20", f"negative seats for {faction!r}", seats)
-    members = dict(cmd.members or {})
     for person, faction in members.items():
         state.person(person)
-        if cmd.composition.get(faction, 0) < sum(
+        if composition.get(faction, 0) < sum(
             1 for f in members.values() if f == faction
         ):
             raise RuleViolation(
                 "SR-20", f"more named {faction} members than seats", person
             )
+    if not state.constitution.chain.aggregate:
+        for person, faction in members.items():
+            _check_member(state, session, person, faction)
     if cmd.chair is not None and cmd.chair not in members:
         raise RuleViolation(
             "SR-20", f"chair {cmd.chair!r} is not a named member", cmd.chair
@@ -127,11 +147,63 @@ def _elect(state: FederationState, cmd: ElectExecutiveCommittee) -> list[DomainE
             congress=cmd.congress,
             body=session.body,
             name=cmd.name,
-            composition=dict(cmd.composition),
+            composition=composition,
             members=members,
             chair=cmd.chair,
         )
     ]
+
+
+def _composition(
+    state: FederationState, cmd: ElectExecutiveCommittee, members: dict[str, str]
+) -> dict[str, int]:
+    """SR-20: the seats per faction — the members', outside an aggregate
+    constitution (a composition given must agree with them)."""
+    named = dict(Counter(members.values()))
+    if state.constitution.chain.aggregate:
+        if cmd.composition is None and not named:
+            raise RuleViolation(
+                "SR-20", "give the members or the composition", cmd.executive
+            )
+        return dict(cmd.composition) if cmd.composition is not None else named
+    if not named:
+        raise RuleViolation(
+            "SR-20",
+            f"name the members: {state.constitution.name!r} counts seats by person "
+            "(chain.aggregate = false), so the committee is elected by name",
+            cmd.executive,
+        )
+    given = {f: n for f, n in (cmd.composition or {}).items() if n}
+    if cmd.composition is not None and given != named:
+        raise RuleViolation(
+            "SR-20",
+            f"composition {given} is not that of the members named ({named}); the "
+            "seats per faction are derived from them",
+            given,
+        )
+    return named
+
+
+def _check_member(
+    state: FederationState, congress: Assembly, person: str, faction: str
+) -> None:
+    """SR-20: a member's faction is theirs, and (``chain.ec_from_delegates``)
+    they hold a delegate's seat at the electing congress."""
+    record = state.person(person)
+    if record.faction and record.faction != faction:
+        raise RuleViolation(
+            "SR-20",
+            f"{person!r} belongs to {record.faction!r}, not {faction!r}",
+            person,
+        )
+    chain = state.constitution.chain
+    if chain.ec_from_delegates and delegate_seat(state, person, congress.id) is None:
+        raise RuleViolation(
+            "SR-20",
+            f"{record.name} is no delegate of {congress.name}: a place on its "
+            "committee is given to its delegates (chain.ec_from_delegates)",
+            person,
+        )
 
 
 def _check_size(state: FederationState, body: str, size: int, at: str) -> None:
@@ -174,7 +246,15 @@ def _elected(
         seated={f: n for f, n in evt.composition.items() if n},
     )
     for person, faction in evt.members.items():
-        ec.delegates[person] = DelegateRecord(person, faction, "decisive", evt.congress)
+        ec.delegates[person] = DelegateRecord(
+            person,
+            faction,
+            "decisive",
+            evt.congress,
+            ref=ref,
+            basis=delegate_seat(state, person, evt.congress) or (),
+        )
+    ec.aggregate = ec.size > len(evt.members)
     ec.credentials.append(ref)
     state.assemblies[evt.executive] = ec
     state.assemblies[evt.congress].executive = evt.executive
@@ -263,10 +343,95 @@ def _check_recall_member(
         )
 
 
-def _recall_member(
-    state: FederationState, motion: MotionRecord, _ref: EventRef
-) -> None:
-    leave_committee(state.assemblies[motion.subject or ""], motion.person or "")
+def _recall_member(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
+    committee = state.assemblies[motion.subject or ""]
+    who = state.display_name(motion.person or "") or motion.person
+    leave_committee(
+        committee,
+        motion.person or "",
+        rule="SR-20",
+        cause=f"{who} recalled by {state.assemblies[motion.assembly].name}",
+        ref=ref,
+    )
 
 
 motion_kind("recall_committee_member", "SR-20")((_check_recall_member, _recall_member))
+
+
+def _check_fill_place(
+    state: FederationState, assembly: Assembly, cmd: ProposeMotion
+) -> None:
+    """SR-20: the electing congress (while it sits) or the committee itself
+    (once it has closed) fills a vacant place with a person holding the seat
+    below."""
+    committee = state.assemblies.get(cmd.subject or "")
+    if committee is None or committee.kind != "executive_committee":
+        raise RuleViolation(
+            "SR-20", f"{cmd.subject!r} is not an elected committee", cmd.subject
+        )
+    if committee.closed_at is not None:
+        raise RuleViolation(
+            "SR-20", f"{committee.name} has been replaced", committee.id
+        )
+    only_congress = state.constitution.chain.committee_place_filled_by == (
+        "electing_body"
+    )
+    fillers = (
+        (committee.congress,)
+        if only_congress
+        else (
+            committee.congress,
+            committee.id,
+        )
+    )
+    if assembly.id not in fillers:
+        raise RuleViolation(
+            "SR-20",
+            f"{assembly.name} does not fill places on {committee.name}: the congress "
+            "that elected it does"
+            + ("" if only_congress else ", or the committee itself once it has closed")
+            + f" (chain.committee_place_filled_by = "
+            f"{state.constitution.chain.committee_place_filled_by!r})",
+            assembly.id,
+        )
+    check_act(state, assembly, "fill_committee")
+    if not committee.open_vacancies():
+        raise RuleViolation(
+            "SR-20", f"{committee.name} has no vacant place", committee.id
+        )
+    if cmd.person is None:
+        raise RuleViolation("SR-20", "name the person who fills the place", None)
+    record = state.person(cmd.person)
+    if cmd.person in committee.delegates:
+        raise RuleViolation(
+            "SR-20", f"{record.name} already sits on {committee.name}", cmd.person
+        )
+    if not state.constitution.chain.aggregate:
+        _check_member(
+            state,
+            state.assemblies[committee.congress or ""],
+            cmd.person,
+            record.faction or "",
+        )
+
+
+def _fill_place(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
+    committee = state.assemblies[motion.subject or ""]
+    person = motion.person or ""
+    faction = state.persons[person].faction or ""
+    committee.delegates[person] = DelegateRecord(
+        person,
+        faction,
+        "decisive",
+        committee.congress,
+        ref=ref,
+        basis=delegate_seat(state, person, committee.congress or "") or (),
+    )
+    committee.seated[faction] = committee.seated.get(faction, 0) + 1
+    for vacancy in committee.open_vacancies():
+        vacancy.filled_by, vacancy.filled = person, ref
+        break
+    committee.credentials.append(ref)
+
+
+motion_kind("fill_committee_place", "SR-20")((_check_fill_place, _fill_place))

@@ -10,14 +10,17 @@ the sources give, through ``seat_deputy``; they leave them by recall
 ``members`` and ``composition`` (deputies by faction) current, which the
 legitimacy answer reads (SR-27): ``composition_now`` is that query.
 
-An unseated deputy loses every vote held through the seat: membership of the
-council, of its executive committee, and any decisive or consultative mandate
-in an open congress session the council sent them to.
+An unseated deputy loses membership of the council and of its registered
+executive committee. The seats above that came from the deputy's seat (a
+delegate's seat, a committee place) are vacated by their own events
+(``seats.vacate_above``); in logs written before that (``legacy``), unseating
+also took any mandate in an open congress session the council sent them to.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated
 
 from sovet.domain.bodies.ladder import CouncilSizeRule, council_size, term_end
@@ -45,6 +48,7 @@ __all__ = [
     "RegisterConstituency",
     "SeatDeputy",
     "SeatHolder",
+    "by_election_due",
     "composition_now",
     "constituency_of",
     "council_seats",
@@ -80,6 +84,9 @@ class ConstituencyRecord:
     pending: dict[str, str] = field(default_factory=dict)  # person → mode step
     by_elections: int = 0
     refs: list[EventRef] = field(default_factory=list)
+    vacated: list[tuple[str, EventRef]] = field(default_factory=list)
+    """SR-10: the seats due for a by-election — whose they were, and the event
+    that scheduled it — oldest first."""
 
     @property
     def vacant(self) -> int:
@@ -95,6 +102,16 @@ def constituency_of(state: FederationState, constituency: str) -> ConstituencyRe
         raise NotFound(
             "SR-6", f"unknown constituency {constituency!r}", constituency
         ) from None
+
+
+def by_election_due(state: FederationState, record: ConstituencyRecord) -> str | None:
+    """SR-10: the last polling day for the oldest by-election due in ``record``
+    (``chain.by_election_within_days`` after the vacancy), or ``None``."""
+    days = state.constitution.chain.by_election_within_days
+    if not days or not record.vacated or record.by_elections < 1:
+        return None
+    since = polling_date(record.vacated[0][1].at)
+    return (since + timedelta(days=days)).isoformat()
 
 
 def council_seats(state: FederationState, council: str) -> int:
@@ -246,8 +263,15 @@ def seat(
         body.composition[faction] = body.composition.get(faction, 0) + 1
 
 
-def unseat(state: FederationState, constituency: str, person: str) -> SeatHolder:
-    """SR-9/SR-10: take the seat from ``person`` and every vote held through it."""
+def unseat(
+    state: FederationState, constituency: str, person: str, *, legacy: bool
+) -> SeatHolder:
+    """SR-9/SR-10: take the seat from ``person`` and the votes held in the council.
+
+    ``legacy`` (events of logs written before seats above had their own
+    vacancies): also end the mandates in open congress sessions the council
+    sent them to, as those logs did.
+    """
     record = state.constituencies[constituency]
     holder = record.holders.pop(person)
     record.pending.pop(person, None)
@@ -261,6 +285,8 @@ def unseat(state: FederationState, constituency: str, person: str) -> SeatHolder
     for body in state.bodies.values():
         if body.kind == "executive_committee" and body.parent == record.council:
             body.members.pop(person, None)
+    if not legacy:
+        return holder
     for session in state.assemblies.values():
         delegate = session.delegates.get(person)
         if session.closed_at or delegate is None or delegate.sender != record.council:

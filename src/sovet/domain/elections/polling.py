@@ -29,7 +29,7 @@ from sovet.domain.elections.conduct import (
     count_profile,
     tally_profile,
 )
-from sovet.domain.elections.deputies import constituency_of
+from sovet.domain.elections.deputies import by_election_due, constituency_of
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import polling_date
 from sovet.domain.kernel.messages import (
@@ -74,6 +74,7 @@ class ElectionRecord:
     called: EventRef
     status: str = "called"  # called | counted | verified | annulled
     elected: tuple[str, ...] = ()
+    tallies: dict[str, Fraction] = field(default_factory=dict)  # the last round
     seated: tuple[str, ...] = ()
     refs: list[EventRef] = field(default_factory=list)
     # The secret poll (``polls``): "" (none) | "open" | "closed"; who voted
@@ -194,6 +195,15 @@ def _call(state: FederationState, cmd: CallElection) -> list[DomainEvent]:
     day = polling_date(cmd.polling_day)
     if day < polling_date(cmd.at):
         raise RuleViolation("SR-7", f"polling day {day} lies before the call", day)
+    due = by_election_due(state, record)  # once overdue, the sooner the better
+    if due is not None and polling_date(cmd.at).isoformat() <= due < day.isoformat():
+        raise RuleViolation(
+            "SR-10",
+            f"the by-election in {cmd.constituency!r} must be held by {due} "
+            f"(chain.by_election_within_days = "
+            f"{params.chain.by_election_within_days}), not on {day}",
+            day.isoformat(),
+        )
     check_conduct(
         cmd.conduct,
         council=record.council,
@@ -365,4 +375,5 @@ def _count(state: FederationState, cmd: CountElection) -> list[DomainEvent]:
 def _counted(state: FederationState, evt: ElectionCounted, ref: EventRef) -> None:
     rec = state.elections[evt.election]
     rec.status, rec.elected = "counted", evt.elected
+    rec.tallies = dict(evt.rounds[-1]) if evt.rounds else {}
     rec.refs.append(ref)

@@ -4,8 +4,9 @@
 or contested) and the council's ruling on each contested seat; confirmed and
 upheld deputies take their seats, the others' seats go to a new election.
 ``annul_election`` lets the next higher body (or the final instance, the
-national executive committee) annul an election; its deputies lose their seats
-and every vote held through them.
+national executive committee) annul an election; its deputies lose their seats,
+and every seat above that came from them falls vacant (``seats.vacate_above``,
+rule SR-8).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sovet.domain.elections.conduct import (
 )
 from sovet.domain.elections.deputies import constituency_of, seat, unseat
 from sovet.domain.elections.polling import InConstituency, election_of
+from sovet.domain.elections.seats import deputy_key, vacate_above
 from sovet.domain.kernel.messages import (
     CREDENTIALS,
     Command,
@@ -110,6 +112,7 @@ def _verified(state: FederationState, evt: ElectionVerified, ref: EventRef) -> N
     constituency = state.constituencies[evt.constituency]
     if rec.by_election:
         constituency.by_elections = max(0, constituency.by_elections - len(evt.seated))
+        del constituency.vacated[: len(evt.seated)]
 
 
 @command(
@@ -134,6 +137,9 @@ class ElectionAnnulled(InConstituency):
     election: str
     by_body: str
     unseated: tuple[str, ...] = ()
+    chain: bool = False
+    """The seats above are vacated by their own events (logs before issue 15:
+    unseating ended the deputies' mandates in open congress sessions)."""
 
     def describe(self) -> str:
         """One line."""
@@ -168,15 +174,27 @@ def _annul(state: FederationState, cmd: AnnulElection) -> list[DomainEvent]:
             city_direct_levels=state.constitution.apportionment.city_direct_levels,
         )
     holders = state.constituencies[rec.constituency].holders
-    return [
+    unseated = tuple(p for p in rec.seated if p in holders)
+    events: list[DomainEvent] = [
         ElectionAnnulled(
             at=cmd.at,
             election=cmd.election,
             constituency=rec.constituency,
             by_body=cmd.by_body,
-            unseated=tuple(p for p in rec.seated if p in holders),
+            unseated=unseated,
+            chain=True,
         )
     ]
+    for person in unseated:
+        events += vacate_above(
+            state,
+            person,
+            deputy_key(rec.constituency),
+            rule="SR-8",
+            cause=f"annulment of election {cmd.election} by {by.name}",
+            at=cmd.at,
+        )
+    return events
 
 
 @evolves(ElectionAnnulled)
@@ -185,5 +203,5 @@ def _annulled(state: FederationState, evt: ElectionAnnulled, ref: EventRef) -> N
     rec.status = "annulled"
     rec.refs.append(ref)
     for person in evt.unseated:
-        unseat(state, evt.constituency, person)
+        unseat(state, evt.constituency, person, legacy=not evt.chain)
     state.constituencies[evt.constituency].refs.append(ref)

@@ -12,15 +12,26 @@ in the hold records its position: the same act emits, for each resignation
 pending under that hold, ``ResignationTookEffect`` naming SR-29 and the hold
 (if another active hold covers the member, the resignation waits for that one
 instead). An effective resignation from a government office vacates it
-(SR-30); the government goes on.
+(SR-30); the government goes on. A resignation from a seat — a deputy's in a
+council, a delegate's in a congress session, a committee place — vacates the
+seat and every seat the person holds that came from it, each by its own
+``SeatVacated`` event (rule SR-30, ``elections.seats``); a deputy's seat then
+goes to a by-election or the next on the list (``recall.refill``).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
+from sovet.domain.elections.seats import (
+    SeatVacated,
+    committee_key,
+    delegate_key,
+    deputy_key,
+    vacate_above,
+)
 from sovet.domain.government.records import BreachRecord, HoldRecord, ResignationRecord
-from sovet.domain.kernel.assembly import leave_committee
+from sovet.domain.kernel.assembly import Assembly, leave_committee
 from sovet.domain.kernel.messages import (
     SECRETARY,
     Command,
@@ -32,6 +43,7 @@ from sovet.domain.kernel.messages import (
 )
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
+from sovet.domain.recall.refill import refill_events
 from sovet.errors import RuleViolation
 
 __all__ = [
@@ -190,19 +202,99 @@ def _complete(state: FederationState, hold: HoldRecord, at: str) -> list[DomainE
                 )
             )
             continue
-        events.append(
-            ResignationTookEffect(
-                at=at,
-                person=record.person,
-                body=record.body,
-                office=record.office,
-                statement=record.statement,
-                title=_title(state, record.body, record.office),
-                hold=hold.id,
-                rule="SR-29",
-            )
+        events += _taking_effect(
+            state,
+            at,
+            record.person,
+            record.body,
+            record.office,
+            record.statement,
+            hold=hold.id,
         )
     return events
+
+
+def _taking_effect(
+    state: FederationState,
+    at: str,
+    person: str,
+    body: str,
+    office: str | None,
+    statement: str,
+    *,
+    hold: str | None = None,
+) -> list[DomainEvent]:
+    """SR-29/SR-30: the resignation takes effect, with the seats it vacates."""
+    left = ResignationTookEffect(
+        at=at,
+        person=person,
+        body=body,
+        office=office,
+        statement=statement,
+        title=_title(state, body, office),
+        hold=hold,
+        rule="SR-29" if hold is not None else None,
+    )
+    return [left, *_seats_given_up(state, at, person, body, office)]
+
+
+def _seats_given_up(
+    state: FederationState, at: str, person: str, body: str, office: str | None
+) -> list[DomainEvent]:
+    """SR-11/SR-30: the seat ``person`` gives up by leaving ``body``, and those
+    above that came from it."""
+    if office is not None:
+        return []
+    cause = f"resignation of {state.display_name(person) or person}"
+    if _is_committee(state, body):  # the place itself: ``_left`` vacates it
+        return vacate_above(
+            state, person, committee_key(body), rule="SR-30", cause=cause, at=at
+        )
+    events: list[DomainEvent] = []
+    session = _delegate_session(state, person, body)
+    deputy = _deputy_seat(state, person, body)
+    if session is not None:
+        place, where, home = "delegate", session.id, session.body
+        key = delegate_key(where)
+    elif deputy is not None:
+        place, where, home, key = "deputy", deputy, body, deputy_key(deputy)
+    else:
+        return []
+    events.append(
+        SeatVacated(
+            at=at,
+            person=person,
+            place=place,
+            seat=where,
+            body=home,
+            rule="SR-30",
+            cause=cause,
+        )
+    )
+    events += vacate_above(state, person, key, rule="SR-30", cause=cause, at=at)
+    if place == "deputy":
+        events += refill_events(state, at, where, person)
+    return events
+
+
+def _delegate_session(state: FederationState, person: str, key: str) -> Assembly | None:
+    """The congress session (``key``, or the latest of congress body ``key``) in
+    which ``person`` holds a delegate's seat now, if any."""
+    found = state.assemblies.get(key)
+    if found is None and key in state.bodies and state.bodies[key].kind == "congress":
+        found = state.latest_congress(key)
+    if found is None or found.kind != "congress" or person not in found.delegates:
+        return None
+    latest = state.latest_congress(found.body)
+    return found if latest is not None and latest.id == found.id else None
+
+
+def _deputy_seat(state: FederationState, person: str, council: str) -> str | None:
+    """The constituency of council ``council`` where ``person`` holds a seat."""
+    for constituency in state.constituencies.values():
+        if constituency.council == council and person in constituency.holders:
+            return constituency.id
+    return None
 
 
 @evolves(PositionTaken)
@@ -220,7 +312,8 @@ class Resign(Command):
     person: Annotated[str, "the id of the person resigning"]
     body: Annotated[
         str,
-        "the id of the body or elected executive committee left, or of the "
+        "the id of the body (a council: the deputy's seat), congress session "
+        "(a delegate's seat) or elected executive committee left, or of the "
         "government when an office is given",
     ]
     office: Annotated[
@@ -359,6 +452,14 @@ def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
                 f"{committee.name}",
                 cmd.person,
             )
+    elif _delegate_session(state, cmd.person, cmd.body) is not None:
+        pass  # a delegate's seat in the latest session of a congress
+    elif cmd.body in state.assemblies:
+        raise RuleViolation(
+            "SR-17",
+            f"{cmd.person!r} holds no delegate's seat at {cmd.body!r} now",
+            cmd.person,
+        )
     elif cmd.person not in state.body(cmd.body).members:
         raise RuleViolation(
             "SR-29", f"{cmd.person!r} is not a member of {cmd.body!r}", cmd.person
@@ -372,16 +473,11 @@ def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
             waiting.hold,
         )
     hold = _active_hold(state, cmd.person, cmd.body)
-    left = ResignationTookEffect(
-        at=cmd.at,
-        person=cmd.person,
-        body=cmd.body,
-        office=cmd.office,
-        statement=cmd.statement,
-        title=_title(state, cmd.body, cmd.office),
+    left = _taking_effect(
+        state, cmd.at, cmd.person, cmd.body, cmd.office, cmd.statement
     )
     if hold is None:
-        return [left]
+        return left
     effect = state.constitution.holds.breach_effect
     waited = " and ".join(o for o in hold.until if o not in hold.positions)
     if effect == "block":
@@ -404,7 +500,7 @@ def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
     breach = BreachRecorded(
         at=cmd.at, person=cmd.person, rule="SR-29", of=hold.id, act=act, effect=effect
     )
-    return [left, breach]
+    return [*left, breach]
 
 
 @evolves(ResignationTookEffect)
@@ -436,7 +532,16 @@ def _left(state: FederationState, evt: ResignationTookEffect, ref: EventRef) -> 
                 ref,
             )
     elif _is_committee(state, evt.body):
-        leave_committee(state.assemblies[evt.body], evt.person)
+        who = state.display_name(evt.person) or evt.person
+        leave_committee(
+            state.assemblies[evt.body],
+            evt.person,
+            rule="SR-30",
+            cause=f"resignation of {who}",
+            ref=ref,
+        )
+    elif evt.body in state.assemblies:
+        pass  # a delegate's seat: its ``SeatVacated`` vacates it
     else:
         state.bodies[evt.body].members.pop(evt.person, None)
 

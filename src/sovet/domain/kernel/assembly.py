@@ -1,7 +1,8 @@
 """The records of a body in session and the quorum of its votes (SR-16…SR-19).
 
 An ``Assembly`` is any body sitting to decide — a congress session or an
-executive committee — with its delegates (``DelegateRecord``); its motions
+executive committee — with its delegates (``DelegateRecord``) and the named
+seats fallen vacant until refilled (``Vacancy``); its motions
 (``MotionRecord``) and binding decisions (``DecisionRecord``) are recorded
 here too, so that any room may read them.
 """
@@ -22,13 +23,21 @@ __all__ = [
     "DecisionRecord",
     "DelegateRecord",
     "MotionRecord",
+    "Vacancy",
+    "leave_committee",
     "require_quorum",
+    "vacate_seat",
 ]
 
 
 @dataclass(slots=True)
 class DelegateRecord:
-    """SR-17: a delegate credentialed by name (``kind`` decisive or consultative)."""
+    """SR-17: a delegate credentialed by name (``kind`` decisive or consultative).
+
+    ``ref`` is the event that gave the seat; ``basis`` the seats below it came
+    from (``elections.seats`` keys, bottom first), which it lasts no longer
+    than when one of them is lost early (SR-11).
+    """
 
     person: str
     faction: str
@@ -36,6 +45,28 @@ class DelegateRecord:
     sender: str | None
     present: bool = True
     instructions: dict[str, str] = field(default_factory=dict)  # SR-11: motion → choice
+    ref: EventRef | None = None
+    basis: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Vacancy:
+    """SR-11/SR-20: a named seat of an assembly fallen vacant, until refilled.
+
+    ``rule`` and ``cause`` say why (the loss that caused it), ``ref`` the event
+    that recorded it; ``filled``/``filled_by`` the event and person that took
+    the seat again.
+    """
+
+    person: str
+    faction: str
+    kind: str
+    sender: str | None
+    rule: str
+    cause: str
+    ref: EventRef
+    filled_by: str | None = None
+    filled: EventRef | None = None
 
 
 @dataclass(slots=True)
@@ -67,6 +98,12 @@ class Assembly:
     closed_at: str | None = None
     executive: str | None = None  # the executive committee this congress elected
     sent: dict[str, int] = field(default_factory=dict)  # SR-12: decisive per sender
+    vacancies: list[Vacancy] = field(default_factory=list)
+    aggregate: bool = False  # some seats recorded as counts without names
+
+    def open_vacancies(self) -> list[Vacancy]:
+        """SR-11/SR-20: the vacant named seats not yet refilled, oldest first."""
+        return [v for v in self.vacancies if v.filled is None]
 
     def seated_total(self) -> int:
         """Credentialed decisive delegates."""
@@ -150,9 +187,36 @@ def require_quorum(state: FederationState, assembly: Assembly) -> None:
         )
 
 
-def leave_committee(committee: Assembly, person: str) -> None:
+def vacate_seat(
+    assembly: Assembly, person: str, *, rule: str, cause: str, ref: EventRef
+) -> DelegateRecord | None:
+    """SR-11/SR-20: ``person``'s named seat in ``assembly`` falls vacant: the
+    counts per faction lose it, and the vacancy is kept until refilled."""
+    place = assembly.delegates.pop(person, None)
+    if place is None:
+        return None
+    table = assembly.seated if place.kind == "decisive" else assembly.consultative
+    _minus(table, place.faction)
+    if not place.present:
+        _minus(assembly.absent, place.faction)
+    assembly.vacancies.append(
+        Vacancy(person, place.faction, place.kind, place.sender, rule, cause, ref)
+    )
+    return place
+
+
+def _minus(table: dict[str, int], faction: str) -> None:
+    left = table.get(faction, 0) - 1
+    if left > 0:
+        table[faction] = left
+    else:
+        table.pop(faction, None)
+
+
+def leave_committee(
+    committee: Assembly, person: str, *, rule: str, cause: str, ref: EventRef
+) -> None:
     """SR-20: ``person``'s named place on ``committee`` falls vacant (resignation
-    or recall); the committee keeps its size, one seat fewer filled."""
-    place = committee.delegates.pop(person, None)
-    if place is not None and committee.seated.get(place.faction, 0) > 0:
-        committee.seated[place.faction] -= 1
+    or recall); the committee keeps its size, one seat fewer filled, until the
+    electing congress or the committee fills the place (``Vacancy``)."""
+    vacate_seat(committee, person, rule=rule, cause=cause, ref=ref)

@@ -31,6 +31,7 @@ __all__ = [
     "LEVELS_1918",
     "ApportionmentParams",
     "CentralismParams",
+    "ChainParams",
     "CoalitionParams",
     "CongressParams",
     "Constitution",
@@ -336,6 +337,49 @@ class CentralismParams:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChainParams:
+    """SR-2, SR-10…SR-12, SR-17, SR-20: seats held by persons, from the councils up.
+
+    Outside an ``aggregate`` constitution every seat is a person's: delegates
+    are credentialed by name, committees elected by name, and the counts per
+    faction are those of the persons; a seat above is given only to a holder of
+    the seat below, and ends when that one is lost early (``vacate_above``).
+    """
+
+    # The sources give seats only as counts per faction (rsfsr1918): credentials,
+    # committees and council compositions may then be recorded in bulk.
+    aggregate: bool = False
+    # SR-12: a council sends its seated deputies, chosen by the council
+    # ("council"), or whom its members elect as delegates from among themselves
+    # ("delegate_election": any elector on its register; the seat then rests on no
+    # deputy's seat). Open: C18 art 25 says councils send, not how they choose.
+    delegates_chosen_by: str = field(
+        default="council", metadata=_choices("council", "delegate_election")
+    )
+    # SR-20: a committee place is given only to a delegate of the electing
+    # congress. Open: C18 art 28 is silent; SR-32 "elected from the bottom up".
+    ec_from_delegates: bool = True
+    # SR-11: a seat lost early (recall, resignation, replacement, annulment)
+    # vacates every seat the person holds that came from it, at every level.
+    vacate_above: bool = True
+    # SR-20: a vacant committee place is filled by the congress that elected
+    # the committee while it sits, then by the committee itself
+    # ("electing_body_or_committee"), or only by that congress ("electing_body").
+    committee_place_filled_by: str = field(
+        default="electing_body_or_committee",
+        metadata=_choices("electing_body_or_committee", "electing_body"),
+    )
+    # SR-9/SR-10: a deputy's seat lost early goes to a by-election (1917: the
+    # re-election of the decree) or to the next on the list the seat was won from.
+    deputy_seat_filled_by: str = field(
+        default="by_election", metadata=_choices("by_election", "next_on_list")
+    )
+    # SR-10: days from the vacancy by which the by-election's polling day must
+    # fall; 0 = no deadline (the decree of 21 Nov (4 Dec) 1917 gives none).
+    by_election_within_days: int = field(default=0, metadata={"min": 0})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Constitution:
     """Every parameter of RULES.md, grouped; the defaults are the 1918 ones."""
 
@@ -355,6 +399,7 @@ class Constitution:
     holds: HoldsParams = field(default_factory=HoldsParams)
     dissent: DissentParams = field(default_factory=DissentParams)
     centralism: CentralismParams = field(default_factory=CentralismParams)
+    chain: ChainParams = field(default_factory=ChainParams)
     # "group.param" → ISO date from which that cap binds (see DATED_PARAMETERS).
     in_force: dict[str, str] = field(
         default_factory=dict, metadata={"items": DATED_PARAMETERS}

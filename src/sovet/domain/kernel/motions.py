@@ -124,14 +124,16 @@ class ProposeMotion(Command):
         str,
         "SR-19: general, confidence, programme, decision, approve_government, "
         "confirm_government, withdraw_government, recall_officer, fill_vacancy, "
-        "rename_government or adopt_demand",
+        "rename_government, adopt_demand, recall_committee_member or "
+        "fill_committee_place",
     ]
     text: Annotated[str, "the motion's wording (for rename_government, the new name)"]
     subject: Annotated[
         str | None,
         "what it acts on: the government id (government kinds, recall_officer, "
-        "fill_vacancy), the demand id (adopt_demand) or a decision it sets aside "
-        "(SR-32)",
+        "fill_vacancy), the demand id (adopt_demand), the committee id "
+        "(recall_committee_member, fill_committee_place) or a decision it sets "
+        "aside (SR-32)",
     ] = None
     office: Annotated[
         str | None,
@@ -139,7 +141,8 @@ class ProposeMotion(Command):
     ] = None
     person: Annotated[
         str | None,
-        "SR-30: the id of the person appointed, for fill_vacancy",
+        "SR-20/SR-30: the id of the person appointed (fill_vacancy, "
+        "fill_committee_place) or recalled (recall_committee_member)",
     ] = None
     majority: Annotated[
         str | None,

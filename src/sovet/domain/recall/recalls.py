@@ -18,8 +18,11 @@ else "at least":
 
 Recall may start at any time (SR-9) unless ``recall_cooldown_days`` > 0: then
 not within that many days of the deputy taking the seat or of a failed
-attempt. A recalled deputy loses the seat and every vote held through it; a
-by-election is scheduled, in which they may stand when ``recalled_may_stand``.
+attempt. A recalled deputy loses the seat and the votes held in the council;
+every seat above that came from it falls vacant, each by its own event (rule
+SR-11, ``elections.seats``); the seat goes to a by-election (in which they may
+stand when ``recalled_may_stand``) or to the next on the list
+(``refill``).
 
 For the scenario writer (DESIGN §5 step 9, the counterfactual transfer; tested
 in ``tests/unit/domain/test_recall.py::test_sr27_…``), on aggregate data:
@@ -39,6 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 from sovet.domain.elections.deputies import SeatHolder, constituency_of, unseat
+from sovet.domain.elections.seats import deputy_key, vacate_above
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import polling_date
 from sovet.domain.kernel.messages import (
@@ -59,6 +63,7 @@ from sovet.domain.recall.recall_rules import (
     petition_met,
     recall_vote_passes,
 )
+from sovet.domain.recall.refill import ByElectionScheduled, refill_events
 from sovet.errors import NotFound, RuleViolation
 
 if TYPE_CHECKING:
@@ -196,6 +201,9 @@ class DeputyRecalled(_RecallEvent):
     mode: str
     council: str
     basis: str  # the figures that decided it, for the record
+    chain: bool = False
+    """The seats above are vacated by their own events (``SeatVacated``); logs
+    before issue 15 ended the deputy's mandates in open congress sessions here."""
 
     def describe(self) -> str:
         """One line."""
@@ -203,17 +211,6 @@ class DeputyRecalled(_RecallEvent):
             f"{self.deputy} ({self.faction}) recalled from {self.council} "
             f"[{self.mode}: {self.basis}]"
         )
-
-
-@event()
-class ByElectionScheduled(_RecallEvent):
-    """SR-9/SR-10: the vacated seat goes to a by-election."""
-
-    seats: int = 1
-
-    def describe(self) -> str:
-        """One line."""
-        return f"by-election for {self.deputy}'s seat in {self.constituency} due"
 
 
 def holder_of(state: FederationState, constituency: str, deputy: str) -> SeatHolder:
@@ -236,10 +233,12 @@ def recall_events(
     deputy: str,
     basis: str,
 ) -> list[DomainEvent]:
-    """SR-9/SR-10: the deputy loses the seat and a by-election is scheduled."""
+    """SR-9…SR-11: the deputy loses the seat, every seat above that came from it
+    falls vacant (``seats.vacate_above``), and the seat is filled again by a
+    by-election or the next on the list (``refill.refill_events``)."""
     council = state.constituencies[constituency].council
     mode = state.constitution.recall.recall_mode
-    return [
+    events: list[DomainEvent] = [
         DeputyRecalled(
             at=at,
             constituency=constituency,
@@ -248,9 +247,19 @@ def recall_events(
             mode=mode,
             council=council,
             basis=basis,
-        ),
-        ByElectionScheduled(at=at, constituency=constituency, deputy=deputy),
+            chain=True,
+        )
     ]
+    who = state.display_name(deputy) or deputy
+    events += vacate_above(
+        state,
+        deputy,
+        deputy_key(constituency),
+        rule="SR-11",
+        cause=f"recall of {who} from {state.display_name(council) or council}",
+        at=at,
+    )
+    return events + refill_events(state, at, constituency, deputy)
 
 
 def _recalled(
@@ -406,17 +415,8 @@ def _vote_failed(state: FederationState, evt: RecallVoteFailed, ref: EventRef) -
 
 @evolves(DeputyRecalled)
 def _recall_done(state: FederationState, evt: DeputyRecalled, ref: EventRef) -> None:
-    unseat(state, evt.constituency, evt.deputy)
+    unseat(state, evt.constituency, evt.deputy, legacy=not evt.chain)
     record = state.constituencies[evt.constituency]
     record.barred.append(evt.deputy)
     record.refs.append(ref)
     state.bodies[record.council].refs.append(ref)
-
-
-@evolves(ByElectionScheduled)
-def _by_election(
-    state: FederationState, evt: ByElectionScheduled, ref: EventRef
-) -> None:
-    record = state.constituencies[evt.constituency]
-    record.by_elections += evt.seats
-    record.refs.append(ref)
