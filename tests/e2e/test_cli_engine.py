@@ -26,6 +26,11 @@ CONTRACT_KEYS = {
     "ends_when",
     "proof",
     "warnings",
+    # issue 15: what recalls did, and the aggregate mark
+    "vacancies",
+    "by_elections",
+    "majority",
+    "aggregate",
 }
 
 

@@ -20,7 +20,9 @@ from sovet.ledger.envelope import StoredEvent
 
 __all__ = [
     "Narrator",
+    "chain_lines",
     "format_date",
+    "render_chain",
     "render_error",
     "render_legitimacy",
     "render_legitimacy_change",
@@ -166,6 +168,7 @@ def render_legitimacy(
         console.print("[bold]ends when (SR-26):[/bold]")
         for line in ends:
             console.print(f"  – {escape(str(line))}")
+    render_chain(console, answer)
     for warning in answer.get("warnings") or []:
         console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
     proof = answer.get("proof") or []
@@ -180,6 +183,51 @@ def render_legitimacy(
                 f"       [cyan]{escape(str(item.get('type')))}[/cyan] — "
                 f"{escape(str(item.get('summary')))}"
             )
+
+
+def chain_lines(answer: Mapping[str, Any]) -> list[str]:
+    """What recalls did, as plain lines: the majority, the vacant seats, the
+    by-elections due and the aggregate mark (the answer's ``majority``,
+    ``vacancies``, ``by_elections``, ``aggregate``)."""
+    lines: list[str] = []
+    held = answer.get("majority")
+    if held:
+        bloc = " + ".join(str(b) for b in held.get("bloc") or []) or "the bloc"
+        verdict = (
+            "keeps its majority"
+            if held.get("holds")
+            else ("has LOST its majority (SR-27)")
+        )
+        lines.append(
+            f"majority: {bloc} hold {held.get('held')} of {held.get('seated')} "
+            f"seated decisive delegates at {held.get('body')}: it {verdict}"
+        )
+    for item in answer.get("vacancies") or []:
+        lines.append(
+            f"vacant: {item.get('person')}'s seat at {item.get('body')} since "
+            f"event {item.get('since_seq')} ({item.get('rule')}); "
+            f"{item.get('replacement')}"
+        )
+    for item in answer.get("by_elections") or []:
+        due = f", to be held by {item.get('due')}" if item.get("due") else ""
+        lines.append(
+            f"by-election due: {item.get('person')}'s seat in "
+            f"{item.get('constituency')} ({item.get('body')}) since event "
+            f"{item.get('since_seq')}{due} (SR-10)"
+        )
+    if answer.get("aggregate"):
+        lines.append(
+            "aggregate: seats are recorded as counts per faction, not by person "
+            "(the sources give no names), so a recall is not followed up the chain"
+        )
+    return lines
+
+
+def render_chain(console: Console, answer: Mapping[str, Any]) -> None:
+    """``chain_lines``, one per line (the answer's part on recalls and seats)."""
+    for line in chain_lines(answer):
+        head, _, rest = line.partition(": ")
+        console.print(f"[bold]{escape(head)}:[/bold] {escape(rest)}")
 
 
 def render_legitimacy_change(

@@ -16,6 +16,7 @@ from typing import Any
 
 from sovet.domain import fold
 from sovet.domain.elections.seats import seats_of
+from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.assembly import Assembly
 from tests.unit.domain.core_world import World
 
@@ -623,3 +624,109 @@ def test_an_aggregate_constitution_still_credentials_in_bulk() -> None:
     )
     assert world.state.assemblies["c1"].aggregate
     assert world.state.assemblies["ec1"].aggregate
+
+
+# --- the answer says what the recall did ------------------------------------
+
+
+def governed_world(**chain: Any) -> World:
+    """``chain_world`` with a red government approved by ``c1``, which closed."""
+    world = chain_world(**chain)
+    world.do(
+        "submit_government_list",
+        government="gov",
+        name="Council",
+        assembly="c1",
+        nominated_by="red",
+        offices=[{"office": "chair", "person": "x"}],
+    )
+    world.do(
+        "propose_motion",
+        motion="approve",
+        assembly="c1",
+        kind="approve_government",
+        text="approve",
+        subject="gov",
+    )
+    world.do("vote_by_count", motion="approve", yes=3, no=2)
+    world.do("close_motion", motion="approve")
+    world.do("close_congress", congress="c1")
+    return world
+
+
+def test_the_answer_lists_the_vacancies_the_by_election_and_the_lost_majority() -> None:
+    world = governed_world(by_election_within_days=30)
+    before = legitimacy(world.state, "1917-11-07").to_json()
+    assert before["majority"] == {
+        "body": "First Congress",
+        "bloc": ["Red"],
+        "held": 3,
+        "seated": 5,
+        "holds": True,
+    }
+    assert before["vacancies"] == before["by_elections"] == []
+    assert before["aggregate"] is False
+    recall(world, "n1", "north-1", "north")
+    answer = legitimacy(world.state, "1917-11-07").to_json()
+    seq = answer["vacancies"][0]["since_seq"]
+    assert answer["vacancies"] == [
+        {
+            "body": "First Congress",
+            "person": "N1",
+            "since_seq": seq,
+            "rule": "SR-11",
+            "replacement": "North sends a replacement (replace_delegate, SR-11)",
+        },
+        {
+            "body": "Committee One",
+            "person": "N1",
+            "since_seq": seq + 1,
+            "rule": "SR-11",
+            "replacement": "Committee One fills it (fill_committee_place, SR-20)",
+        },
+    ]
+    assert answer["by_elections"] == [
+        {
+            "body": "North",
+            "constituency": "north-1",
+            "person": "N1",
+            "since_seq": seq + 2,
+            "due": "1917-12-07",
+        }
+    ]
+    assert answer["majority"]["held"] == 2
+    assert answer["majority"]["seated"] == 4
+    assert answer["majority"]["holds"] is False
+    lost = [w for w in answer["warnings"] if "lost its majority" in w]
+    assert lost[0].startswith("after the recall of N1 from North, the governing")
+    assert answer["government"] is not None  # vacancies do not end it (SR-28)
+
+
+def test_once_filled_no_vacancy_is_left() -> None:
+    world = governed_world()
+    recall(world, "n1", "north-1", "north")
+    world.do("register_person", person="n4", name="N4", faction="red")
+    world.do("seat_deputy", constituency="north-1", person="n4")
+    world.do(
+        "replace_delegate",
+        congress="c1",
+        by_body="north",
+        delegate="n1",
+        replacement="n4",
+    )
+    world.do(
+        "propose_motion",
+        motion="coopt",
+        assembly="ec1",
+        kind="fill_committee_place",
+        text="co-opt n4",
+        subject="ec1",
+        person="n4",
+    )
+    world.do("vote_by_count", motion="coopt", yes=2, no=0)
+    world.do("close_motion", motion="coopt")
+    answer = legitimacy(world.state, "1917-11-07").to_json()
+    assert answer["vacancies"] == []
+    assert answer["majority"]["holds"] is True
+    assert not [w for w in answer["warnings"] if "lost its majority" in w]
+    assert keys(world, "n4") == ["deputy:north-1", "delegate:c1", "committee:ec1"]

@@ -34,6 +34,10 @@ def test_sr28_the_answer_follows_the_contract_and_its_proof_is_in_the_log() -> N
         "ends_when",
         "proof",
         "warnings",
+        "vacancies",  # issue 15: what recalls did, and the aggregate mark
+        "by_elections",
+        "majority",
+        "aggregate",
     ]
     assert answer["government"]["name"] == "Council"
     assert answer["approved_by"] == {

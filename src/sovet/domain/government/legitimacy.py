@@ -7,7 +7,11 @@ the vote was quorate (SR-16, enforced when it was taken) and met SR-18/19; (3)
 no expiry event (SR-26) happened in (approval, T] — after the approval in the
 domain's order of acts (effective time, then log sequence; ``EventRef.order``),
 so an expiry recorded earlier the same day does not end a later approval.
-Vacancies do not end G; they are warnings. The answer is that of the state
+Vacancies do not end G; they are warnings. Every answer also says what
+recalls did (``chain_report``): the seats above the councils still vacant,
+the by-elections due, whether the governing bloc keeps its majority at the
+latest congress, and whether the seats are recorded in aggregate (counts
+without names, as the 1917 sources give them). The answer is that of the state
 folded from the events recorded up to T, so it is right for any T; a past T is
 looked up in the state's time index (``timeline.TimeIndex``: one fold, then a
 bisection).
@@ -21,6 +25,7 @@ from typing import Any
 
 from sovet.domain.congress.authority import authority, who_may_act
 from sovet.domain.congress.sessions import bloc_share
+from sovet.domain.government import chain_report
 from sovet.domain.government.formation import electing_congress, government_body
 from sovet.domain.government.records import GovernmentRecord
 from sovet.domain.kernel.assembly import Assembly
@@ -43,9 +48,15 @@ class Legitimacy:
     ends_when: list[str]
     proof: list[EventRef]
     warnings: list[str] = field(default_factory=list)
+    vacancies: list[dict[str, Any]] = field(default_factory=list)
+    by_elections: list[dict[str, Any]] = field(default_factory=list)
+    majority: dict[str, Any] | None = None
+    aggregate: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        """``{at, government, bloc, approved_by, ends_when, proof, warnings}``."""
+        """``{at, government, bloc, approved_by, ends_when, proof, warnings}``
+        and what recalls did: ``vacancies``, ``by_elections``, ``majority`` and
+        the ``aggregate`` mark (``chain_report``)."""
         return {
             "at": self.at,
             "government": self.government,
@@ -54,6 +65,10 @@ class Legitimacy:
             "ends_when": list(self.ends_when),
             "proof": [ref.to_json() for ref in self.proof],
             "warnings": list(self.warnings),
+            "vacancies": copy.deepcopy(self.vacancies),
+            "by_elections": copy.deepcopy(self.by_elections),
+            "majority": copy.deepcopy(self.majority),
+            "aggregate": self.aggregate,
         }
 
 
@@ -120,11 +135,16 @@ def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | No
 def _dated(undated: _Undated, at: str) -> Legitimacy:
     """The answer for question time ``at``, in fresh containers (callers own it)."""
     if undated.no_session is not None:
-        return _none(
+        none = _none(
             at,
             f"no government: no session of the {undated.no_session} had convened by "
             f"{display(at)}, and only a congress of councils or the executive "
             "committee it elected can form a government (SR-1, SR-28)",
+        )
+        return replace(
+            none,
+            by_elections=copy.deepcopy(undated.answer.by_elections),
+            aggregate=undated.answer.aggregate,
         )
     answer = undated.answer
     return replace(
@@ -136,11 +156,26 @@ def _dated(undated: _Undated, at: str) -> Legitimacy:
         ends_when=list(answer.ends_when),
         proof=list(answer.proof),
         warnings=list(answer.warnings),
+        vacancies=copy.deepcopy(answer.vacancies),
+        by_elections=copy.deepcopy(answer.by_elections),
+        majority=copy.deepcopy(answer.majority),
     )
 
 
 def _undated(state: FederationState, body: str | None) -> _Undated:
-    """SR-28 on ``state`` as it stands (``at`` left empty, see ``_dated``)."""
+    """SR-28 on ``state`` as it stands (``at`` left empty, see ``_dated``),
+    with what recalls did (``chain_report``)."""
+    undated = _answer_of(state, body)
+    answer = replace(
+        undated.answer,
+        vacancies=chain_report.vacancies(state),
+        by_elections=chain_report.by_elections(state),
+        aggregate=chain_report.is_aggregate(state),
+    )
+    return replace(undated, answer=answer)
+
+
+def _answer_of(state: FederationState, body: str | None) -> _Undated:
     at = ""
     body = body or _national(state)
     latest = state.latest_congress(body) if body in state.bodies else None
@@ -272,6 +307,7 @@ def _answer(
         ends_when=ends_when,
         proof=_proof(state, gov, congress, assembly),
         warnings=warnings,
+        majority=chain_report.majority(state, congress, gov.bloc),
     )
 
 
@@ -322,8 +358,10 @@ def _lost_majority(
         "(SR-15, SR-26, SR-27)"
     )
     if total and 2 * held <= total:
+        causes = chain_report.vacancy_causes(congress)
+        after = f"after the {', the '.join(causes)}, " if causes else ""
         out.append(
-            f"the governing bloc holds {held} of {total} seats at "
+            f"{after}the governing bloc holds {held} of {total} seats at "
             f"{congress.name}: it has lost its majority; {act}"
         )
     council_total = 0
