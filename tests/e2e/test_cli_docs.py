@@ -19,6 +19,7 @@ ENGINE_COMMANDS = {
     "init",
     "run",
     "legitimacy",
+    "seats",
     "verify",
     "log",
     "export",

@@ -1,5 +1,5 @@
-"""The engine commands: demo, init, run, legitimacy, log, whatif (and, from
-``ledger_cmds``, verify, export, import, checkpoint).
+"""The engine commands: demo, init, run, legitimacy, seats, log, whatif (and,
+from ``ledger_cmds``, verify, export, import, checkpoint).
 
 ``legitimacy``, ``log`` and ``whatif`` open the database read-only
 (``bootstrap.open_read_only``): they create no key and write no file.
@@ -38,7 +38,7 @@ from sovet.presets.loader import (
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
 from sovet.services.demo import DEMO_PRESET, demo_branches
-from sovet.services.queries import legitimacy_at, log_page
+from sovet.services.queries import legitimacy_at, log_page, seats_at
 from sovet.services.runs import SkippedStep, dry_run, run_steps, step_units
 from sovet.services.scenario import (
     AppliedStep,
@@ -398,6 +398,28 @@ def legitimacy(
         render.render_legitimacy(console, answer)
 
 
+def seats(
+    person: Annotated[str, typer.Argument(help="The person's id.")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="The time to ask about (ISO 8601; default: now)."),
+    ] = None,
+    db: DbOption = None,
+    output: FormatOption = Format.text,
+) -> None:
+    """Every seat and office a person holds at a time, at every level (the
+    council, the congress, its committee, the government), each with the event
+    that gave it. JSON: a list of {"body", "role", "since_seq"}."""
+    with edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        when = at or services.clock.now().isoformat(timespec="seconds")
+        found = seats_at(services.uow(), person, when, cache=services.cache)
+    if output is Format.json:
+        print_json([line.to_json() for line in found])
+    else:
+        render.render_seats(console, person, when, found)
+
+
 def log(
     start: Annotated[
         int, typer.Option("--from", help="First event number.", min=1)
@@ -425,7 +447,8 @@ def whatif(
 ) -> None:
     """Apply commands to a copy of the log and show how legitimacy would change.
 
-    The answer is HYPOTHETICAL: the database is only read.
+    The answer is HYPOTHETICAL: the database is only read. It names what would
+    change — seats, majorities, offices, who may act — or why nothing would.
     """
     with edge() as stack:
         steps = read_scenario(scenario).steps
@@ -441,7 +464,9 @@ def whatif(
         for item in result.applied:
             _narrate(narrator, item)
         narrator.flush()
-        render.render_legitimacy_change(console, result.before, result.after)
+        render.render_legitimacy_change(
+            console, result.before, result.after, result.explanation.to_json()
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -452,6 +477,7 @@ def register(app: typer.Typer) -> None:
         init,
         run,
         legitimacy,
+        seats,
         ledger_cmds.verify,
         log,
         ledger_cmds.export,

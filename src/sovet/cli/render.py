@@ -27,6 +27,7 @@ __all__ = [
     "render_legitimacy",
     "render_legitimacy_change",
     "render_log",
+    "render_seats",
     "render_step",
 ]
 
@@ -230,10 +231,39 @@ def render_chain(console: Console, answer: Mapping[str, Any]) -> None:
         console.print(f"[bold]{escape(head)}:[/bold] {escape(rest)}")
 
 
+def render_seats(console: Console, person: str, at: str, found: Sequence[Any]) -> None:
+    """``sovet seats``: each seat or office with the event that gave it."""
+    console.rule(f"[bold]Seats of {escape(person)} on {escape(format_date(at))}[/bold]")
+    if not found:
+        console.print("no seat and no office")
+        return
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("body")
+    table.add_column("role")
+    table.add_column("since (event)")
+    for line in found:
+        since = line.since
+        given = f"{since.seq}: {since.summary}" if since is not None else ""
+        table.add_row(escape(line.body), escape(line.role), escape(given))
+    console.print(table)
+
+
+def _governs(answer: Mapping[str, Any]) -> str:
+    government = answer.get("government")
+    if not government:
+        return "no legitimate government"
+    bloc = ", ".join(str(b) for b in answer.get("bloc") or []) or "no faction"
+    return f"{government.get('name')} ({bloc})"
+
+
 def render_legitimacy_change(
-    console: Console, before: Mapping[str, Any], after: Mapping[str, Any]
+    console: Console,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    explanation: Mapping[str, Any],
 ) -> None:
-    """``whatif``: legitimacy before and after the hypothetical commands."""
+    """``whatif``: who would govern, and what the commands would change —
+    seats, majorities, offices, who may act — or why nothing would."""
     console.print(
         Panel(
             "HYPOTHETICAL — these commands were applied to a copy of the log; "
@@ -242,17 +272,20 @@ def render_legitimacy_change(
             expand=False,
         )
     )
-    render_legitimacy(console, before, label="Recorded: ")
-    render_legitimacy(console, after, label="HYPOTHETICAL: ")
-    changed = [
-        key
-        for key in ("government", "bloc", "approved_by", "ends_when", "warnings")
-        if before.get(key) != after.get(key)
-    ]
-    if changed:
-        console.print(f"[magenta]changed:[/magenta] {', '.join(changed)}")
-    else:
-        console.print("[magenta]no change in legitimacy[/magenta]")
+    when = format_date(str(after.get("at", "")))
+    recorded, hypothetical = escape(_governs(before)), escape(_governs(after))
+    console.print(f"[bold]recorded[/bold] on {escape(when)}: {recorded}")
+    console.print(f"[bold magenta]HYPOTHETICAL:[/bold magenta] {hypothetical}")
+    lines = explanation.get("lines") or []
+    if explanation.get("changed"):
+        console.print("[magenta]what would change:[/magenta]")
+    elif lines:
+        console.print("[magenta]what would happen (legitimacy unchanged):[/magenta]")
+    for line in lines:
+        console.print(f"  – {escape(str(line))}")
+    if not explanation.get("changed"):
+        reason = escape(str(explanation.get("reason") or ""))
+        console.print(f"[magenta]no change in legitimacy:[/magenta] {reason}")
 
 
 _INVISIBLE = {

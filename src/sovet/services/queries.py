@@ -1,4 +1,5 @@
-"""Read-side services: legitimacy at T (SR-28), log pages, and verification.
+"""Read-side services: legitimacy at T (SR-28), a person's seats at T, log
+pages, and verification.
 
 ``verify_log`` checks the whole log: every hash link (``ledger.chain.verify``),
 then every stored checkpoint — its head hash, the RFC 9162 Merkle root of the
@@ -24,8 +25,9 @@ from pathlib import Path
 
 from sovet.adapters.sql.engine import create_private
 from sovet.domain import event_from_stored, summary
+from sovet.domain.government.chain_report import SeatLine, seats
 from sovet.domain.government.legitimacy import legitimacy
-from sovet.domain.kernel.calendar import parse_at
+from sovet.domain.kernel.calendar import moment, parse_at
 from sovet.errors import ChainBroken, InputError
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ledger.envelope import JSONValue, StoredEvent
@@ -43,6 +45,7 @@ __all__ = [
     "log_page",
     "pins_path",
     "read_pins",
+    "seats_at",
     "verify_log",
     "write_pins",
 ]
@@ -79,6 +82,21 @@ def legitimacy_at(
         state = (cache or StateCache()).current(uow.events)
     answer: dict[str, JSONValue] = legitimacy(state, at).to_json()
     return answer
+
+
+def seats_at(
+    uow: UnitOfWork, person: str, at: str, *, cache: StateCache | None = None
+) -> list[SeatLine]:
+    """Every seat and office ``person`` holds at ``at`` (the state as recorded
+    up to then), each with the event that gave it."""
+    check_time(at)
+    with uow:
+        state = (cache or StateCache()).current(uow.events)
+    if state.last_at is not None and moment(state.last_at) > moment(
+        at, end_of_day=True
+    ):
+        state = state.as_of(at)
+    return seats(state, person)
 
 
 def check_time(at: str, *, key: str = "--at") -> str:

@@ -1,21 +1,25 @@
 """What if: apply commands to a copy of the log and compare legitimacy (SR-28).
 
 The copy is an in-memory store loaded from the log (same events, same hashes);
-the database is only read. The result is hypothetical and labelled so.
+the database is only read. The result is hypothetical and labelled so, and
+explains itself (``explain``): the seats, majorities, offices and authority
+that would change, or why nothing would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
+from sovet.domain import command_from_mapping
 from sovet.ledger.envelope import JSONValue, NewEvent
 from sovet.ports import UnitOfWork
+from sovet.services.explain import Explanation, explain, state_at
 from sovet.services.handlers import StateCache
 from sovet.services.queries import check_time, legitimacy_at
 from sovet.services.scenario import AppliedStep, Step, apply_steps
 
-__all__ = ["WhatIf", "copy_log", "what_if"]
+__all__ = ["WhatIf", "copy_log", "steps_from", "what_if"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,16 +30,34 @@ class WhatIf:
     before: dict[str, JSONValue]
     after: dict[str, JSONValue]
     applied: list[AppliedStep]
+    explanation: Explanation = field(default_factory=Explanation)
 
     def to_json(self) -> dict[str, JSONValue]:
-        """``{hypothetical: true, at, before, after, steps}`` (DESIGN §4 answers)."""
+        """``{hypothetical: true, at, before, after, steps, explanation}``
+        (DESIGN §4 answers; ``explanation``: ``explain.Explanation``)."""
         return {
             "hypothetical": True,
             "at": self.at,
             "before": self.before,
             "after": self.after,
             "steps": [applied.to_json() for applied in self.applied],
+            "explanation": self.explanation.to_json(),
         }
+
+
+def steps_from(data: Sequence[Mapping[str, object]], *, source: str) -> list[Step]:
+    """Scenario steps from plain mappings (``{"command": …, "at": …, …}``, as
+    in a scenario's ``[[step]]`` tables); a malformed one is a ``ScenarioError``
+    naming its number."""
+    return [
+        Step(
+            number,
+            None,
+            command_from_mapping(item, source=f"{source}, step {number}"),
+            str(item.get("command")),
+        )
+        for number, item in enumerate(data, 1)
+    ]
 
 
 def copy_log(uow: UnitOfWork, copy: UnitOfWork) -> UnitOfWork:
@@ -71,6 +93,12 @@ def what_if(
     copy = copy_log(uow, scratch())
     cache = StateCache()
     before = legitimacy_at(copy, at, cache=cache)
+    with copy:  # a copy: applying the steps evolves the cached state in place
+        recorded = state_at(cache.current(copy.events).copy(), at)
     applied = list(apply_steps(lambda: copy, steps, source=source, cache=cache))
     after = legitimacy_at(copy, at, cache=cache)
-    return WhatIf(at, before, after, applied)
+    with copy:
+        changed = state_at(cache.current(copy.events), at)
+    events = [event for item in applied for event in item.events]
+    explanation = explain(recorded, changed, (before, after), events, at)
+    return WhatIf(at, before, after, applied, explanation)

@@ -9,8 +9,8 @@ Pages: ``/`` legitimacy (SR-28) with its proof linked to ``/log#seq-N``;
 sessions as hemicycles (SR-16…SR-19); ``/log`` the log, paged; ``/audit``
 verification (chain, Merkle roots, signatures) and ``/audit/export``; the
 election and petition pages live in ``sovet.web.voting``, their forms in
-``sovet.web.actions``, the sign-in and member pages in ``sovet.web.members``;
-all are included here.
+``sovet.web.actions``, the sign-in and member pages in ``sovet.web.members``,
+``/whatif`` in ``sovet.web.whatif``; all are included here.
 Domain errors become an HTML error page with the status the API would give.
 """
 
@@ -28,7 +28,7 @@ from sovet.ledger.keyring import fingerprint
 from sovet.services.queries import check_time, log_page
 from sovet.services.transfer import export_lines
 from sovet.services.trust import anchors_for, verify_database
-from sovet.web import actions, members, minutes, svg, views, voting
+from sovet.web import actions, members, minutes, svg, views, voting, whatif
 from sovet.web.common import (
     STATIC,
     At,
@@ -262,3 +262,4 @@ router.include_router(voting.router)
 router.include_router(members.router)
 router.include_router(actions.router)
 router.include_router(minutes.router)
+router.include_router(whatif.router)

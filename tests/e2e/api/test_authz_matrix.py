@@ -153,6 +153,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/auth/reset"): dict.fromkeys(PRINCIPALS, 401),  # unknown code
     ("GET", "/api/security-log"): AUDIT,
     ("GET", "/api/legitimacy"): PUBLIC,
+    ("GET", "/api/seats/{person}"): PUBLIC,
+    ("POST", "/api/whatif"): SIGNED,  # reads only, but copies the log
     ("GET", "/api/log"): PUBLIC,
     ("GET", "/api/verify"): PUBLIC,
     ("GET", "/api/checkpoints"): PUBLIC,
@@ -323,6 +325,7 @@ def _request(api: Api, method: str, path: str, head: dict[str, str]) -> int:
         .replace("{election}", "e-none")
         .replace("{petition}", "p-none")
         .replace("{receipt}", "0" * 64)
+        .replace("{person}", "kamenev")
     )
     if method == "GET":
         return api.client.get(concrete, headers=head).status_code
@@ -346,6 +349,9 @@ def _request(api: Api, method: str, path: str, head: dict[str, str]) -> int:
         body = {"password": "long password 123"}
     elif path.endswith("/tokens"):
         body = {"scopes": ["read"]}
+    elif path == "/api/whatif":
+        step = {"command": "register_faction", "at": "1919-01-01", "faction": "z"}
+        body = {"at": "1919-01-02", "steps": [{**step, "name": "Z"}]}
     elif path == "/api/accounts":
         body = {
             "name": f"n{len(head)}x",

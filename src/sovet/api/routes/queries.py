@@ -1,12 +1,16 @@
 """Public queries (DESIGN §1: anyone can see who governs, why, and check it).
 
-``GET /api/legitimacy?at=`` (SR-28; default: now), ``GET /api/log?after=&limit=``
-(paged), ``GET /api/verify``, ``GET /api/checkpoints``,
-``GET /api/checkpoints/latest`` (what a witness keeps) and
-``GET /api/checkpoints/consistency?from=M&to=N`` (the RFC 9162 proof that the
-tree of M events is a prefix of the tree of N). They are read-only and need no
-account; each resource's own lists are in its router (bodies, members,
-congress, government, constituencies).
+``GET /api/legitimacy?at=`` (SR-28; default: now), ``GET
+/api/seats/{person}?at=`` (every seat and office a person holds, ``sovet
+seats``), ``GET /api/log?after=&limit=`` (paged), ``GET /api/verify``,
+``GET /api/checkpoints``, ``GET /api/checkpoints/latest`` (what a witness
+keeps) and ``GET /api/checkpoints/consistency?from=M&to=N`` (the RFC 9162
+proof that the tree of M events is a prefix of the tree of N). They are
+read-only and need no account; each resource's own lists are in its router
+(bodies, members, congress, government, constituencies). ``POST /api/whatif``
+(``sovet whatif``) applies steps to a copy of the log and explains what would
+change; it writes nothing, but copies the log, so it needs a signed-in caller
+with the ``read`` scope.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from sovet.api.deps import Ctx, MaybePrincipal
+from sovet.api.deps import Ctx, MaybePrincipal, Reader
+from sovet.api.schemas import AnyJson, Text
 from sovet.errors import NotFound
 from sovet.ledger.envelope import JSONValue
 from sovet.services.checkpoints import (
@@ -25,8 +31,9 @@ from sovet.services.checkpoints import (
     consistency_proof,
     latest_checkpoint,
 )
-from sovet.services.queries import check_time, legitimacy_at, log_page
+from sovet.services.queries import check_time, legitimacy_at, log_page, seats_at
 from sovet.services.trust import verify_database
+from sovet.services.whatif import steps_from, what_if
 
 __all__ = ["router"]
 
@@ -34,6 +41,23 @@ router = APIRouter(tags=["queries"])
 
 MAX_PAGE = 500
 """The largest page of the log one request returns."""
+
+MAX_WHATIF_STEPS = 200
+"""The most hypothetical steps one ``POST /api/whatif`` applies."""
+
+
+class WhatIfBody(BaseModel):
+    """Hypothetical steps and the time to compare legitimacy at."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: Text = Field(description="the time to compare legitimacy at (ISO 8601)")
+    steps: list[dict[str, AnyJson]] = Field(
+        min_length=1,
+        max_length=MAX_WHATIF_STEPS,
+        description='scenario steps, each {"command": …, "at": …, …} as in a '
+        "scenario's [[step]] tables",
+    )
 
 
 @router.get("/legitimacy")
@@ -47,6 +71,45 @@ async def legitimacy(
     def answer() -> dict[str, JSONValue]:
         with ctx.lock:
             return legitimacy_at(ctx.services.uow(), when, cache=ctx.services.cache)
+
+    return await run_in_threadpool(answer)
+
+
+@router.get("/seats/{person}")
+async def seats(
+    ctx: Ctx, _who: MaybePrincipal, person: str, at: str | None = None
+) -> list[dict[str, JSONValue]]:
+    """Every seat and office ``person`` holds at ``at`` (ISO date; default now),
+    at every level, each ``{body, role, since_seq}`` (the event that gave it)."""
+    now = ctx.services.clock.now().replace(microsecond=0)
+    when = check_time(at, key="at") if at else now.isoformat()
+
+    def answer() -> list[dict[str, JSONValue]]:
+        with ctx.lock:
+            found = seats_at(ctx.services.uow(), person, when, cache=ctx.services.cache)
+        return [line.to_json() for line in found]
+
+    return await run_in_threadpool(answer)
+
+
+@router.post("/whatif")
+async def whatif(ctx: Ctx, _who: Reader, body: WhatIfBody) -> dict[str, JSONValue]:
+    """HYPOTHETICAL: apply ``steps`` to a copy of the log and say what would
+    change at ``at`` — seats, majorities, offices, who may act — or why nothing
+    would (``sovet whatif``); the database is only read."""
+    when = check_time(body.at, key="at")
+    steps = steps_from(body.steps, source="steps")
+
+    def answer() -> dict[str, JSONValue]:
+        with ctx.lock:
+            result = what_if(
+                ctx.services.uow(),
+                steps,
+                when,
+                source="steps",
+                scratch=ctx.services.scratch,
+            )
+        return result.to_json()
 
     return await run_in_threadpool(answer)
 

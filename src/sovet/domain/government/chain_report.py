@@ -12,21 +12,33 @@
   decisive delegates of the latest congress now, ``{"body", "bloc", "held",
   "seated", "holds"}``;
 - ``is_aggregate``: the constitution is marked aggregate, or some seats the
-  answer counts were recorded as counts without names (logs of 0.1 included).
+  answer counts were recorded as counts without names (logs of 0.1 included);
+- ``seats``: every seat and office a person holds, at every level, each with
+  the event that gave it (``sovet seats``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sovet.domain.congress.authority import authority, who_may_act
 from sovet.domain.congress.sessions import bloc_share
 from sovet.domain.elections.deputies import by_election_due
-from sovet.domain.elections.seats import latest_sessions
+from sovet.domain.elections.seats import latest_sessions, seat_name, seats_of
 from sovet.domain.kernel.assembly import Assembly, Vacancy
+from sovet.domain.kernel.messages import EventRef
 from sovet.domain.kernel.state import FederationState
 
-__all__ = ["by_elections", "is_aggregate", "majority", "vacancies", "vacancy_causes"]
+__all__ = [
+    "SeatLine",
+    "by_elections",
+    "is_aggregate",
+    "majority",
+    "seats",
+    "vacancies",
+    "vacancy_causes",
+]
 
 
 def _name(state: FederationState, key: str | None) -> str:
@@ -143,3 +155,40 @@ def is_aggregate(state: FederationState) -> bool:
     ):
         return True
     return any(b.aggregate for b in state.bodies.values() if b.kind == "council")
+
+
+@dataclass(frozen=True, slots=True)
+class SeatLine:
+    """One seat or office a person holds, and the event that gave it."""
+
+    body: str
+    role: str
+    since: EventRef | None
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"body", "role", "since_seq"}``."""
+        return {
+            "body": self.body,
+            "role": self.role,
+            "since_seq": self.since.seq if self.since else None,
+        }
+
+
+def seats(state: FederationState, person: str) -> list[SeatLine]:
+    """Every seat (``elections.seats.seats_of``) and office ``person`` holds
+    now, bottom up, offices last; ``NotFound`` for an unknown person."""
+    record = state.person(person)
+    found = []
+    for held in seats_of(state, person):
+        since = held.ref
+        if held.role == "member":
+            since = record.made_by  # membership came with the registration
+        found.append(SeatLine(seat_name(state, held), held.role, since))
+    for gov in state.governments.values():
+        if gov.status != "approved":
+            continue
+        for office in gov.offices.values():
+            if office.person == person:
+                title = office.title or office.office
+                found.append(SeatLine(gov.name, f"officer: {title}", office.since))
+    return found
