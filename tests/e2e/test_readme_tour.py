@@ -93,7 +93,11 @@ def test_the_tours_set_up_lines_run_as_written(
     for words in lines:
         result = runner.invoke(app, words)
         assert result.exit_code == 0, (words, result.output)
-    assert sorted(p.name for p in root.glob("*.db")) == ["org.db", "union.db"]
+    assert sorted(p.name for p in root.glob("*.db")) == [
+        "org.db",
+        "recall.db",
+        "union.db",
+    ]
     assert os.path.islink(root / "src")
 
 
