@@ -170,6 +170,54 @@ def test_whatif_gives_the_reason_when_nothing_changes(
     assert "no change in legitimacy: the steps recorded FactionRegistered" in text
 
 
+def test_whatif_says_a_recalled_deputy_held_no_seat_above(
+    before_recall: tuple[Path, Path], tmp_path: Path
+) -> None:
+    db, _ = before_recall
+    steps = tmp_path / "quiet.toml"
+    steps.write_text(
+        """
+[[step]]
+command = "register_constituency"
+at = "2025-05-01"
+constituency = "north-extra"
+council = "north"
+seats = 1
+electorate = 40
+
+[[step]]
+command = "seat_deputy"
+at = "2025-05-01"
+constituency = "north-extra"
+person = "kowalski"
+
+[[step]]
+command = "petition_recall"
+at = "2025-05-02"
+constituency = "north-extra"
+deputy = "kowalski"
+signatures = 10
+
+[[step]]
+command = "hold_recall_vote"
+at = "2025-05-16"
+constituency = "north-extra"
+deputy = "kowalski"
+yes = 30
+no = 5
+""",
+        encoding="utf-8",
+    )
+    data = _json("whatif", str(steps), "--at", BETWEEN, "--db", str(db))
+    explanation = data["explanation"]
+    assert explanation["changed"] is False
+    assert explanation["reason"] == (
+        "the recalled deputy E. Kowalski held no seat above; the bloc keeps 3 of 5 "
+        "at 2025 Union Conference"
+    )
+    assert "by-election due: E. Kowalski's seat at north-extra" in explanation["lines"]
+
+
 def test_the_api_and_the_home_page_give_the_same_report(db: Path) -> None:
     with bootstrap(str(db)) as services:
         client = TestClient(create_app(services))

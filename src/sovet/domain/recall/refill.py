@@ -43,7 +43,9 @@ class ByElectionScheduled(_InConstituency):
 
     def describe(self) -> str:
         """One line."""
-        return f"by-election for {self.deputy}'s seat in {self.constituency} due"
+        return (
+            f"by-election for {self.n(self.deputy)}'s seat in {self.constituency} due"
+        )
 
 
 @event()
