@@ -15,7 +15,7 @@ instead). An effective resignation from a government office vacates it
 (SR-30); the government goes on. A resignation from a seat — a deputy's in a
 council, a delegate's in a congress session, a committee place — vacates the
 seat and every seat the person holds that came from it, each by its own
-``SeatVacated`` event (rule SR-30, ``elections.seats``); a deputy's seat then
+``SeatVacated`` event (rule SR-30, ``recall.leaving``); a deputy's seat then
 goes to a by-election or the next on the list (``recall.refill``).
 """
 
@@ -23,15 +23,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from sovet.domain.elections.seats import (
-    SeatVacated,
-    committee_key,
-    delegate_key,
-    deputy_key,
-    vacate_above,
-)
 from sovet.domain.government.records import BreachRecord, HoldRecord, ResignationRecord
-from sovet.domain.kernel.assembly import Assembly, leave_committee
+from sovet.domain.kernel.assembly import leave_committee
 from sovet.domain.kernel.messages import (
     SECRETARY,
     Command,
@@ -43,7 +36,7 @@ from sovet.domain.kernel.messages import (
 )
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.domain.recall.refill import refill_events
+from sovet.domain.recall.leaving import delegate_session, seats_given_up
 from sovet.errors import RuleViolation
 
 __all__ = [
@@ -235,66 +228,7 @@ def _taking_effect(
         hold=hold,
         rule="SR-29" if hold is not None else None,
     )
-    return [left, *_seats_given_up(state, at, person, body, office)]
-
-
-def _seats_given_up(
-    state: FederationState, at: str, person: str, body: str, office: str | None
-) -> list[DomainEvent]:
-    """SR-11/SR-30: the seat ``person`` gives up by leaving ``body``, and those
-    above that came from it."""
-    if office is not None:
-        return []
-    cause = f"resignation of {state.display_name(person) or person}"
-    if _is_committee(state, body):  # the place itself: ``_left`` vacates it
-        return vacate_above(
-            state, person, committee_key(body), rule="SR-30", cause=cause, at=at
-        )
-    events: list[DomainEvent] = []
-    session = _delegate_session(state, person, body)
-    deputy = _deputy_seat(state, person, body)
-    if session is not None:
-        place, where, home = "delegate", session.id, session.body
-        key = delegate_key(where)
-    elif deputy is not None:
-        place, where, home, key = "deputy", deputy, body, deputy_key(deputy)
-    else:
-        return []
-    events.append(
-        SeatVacated(
-            at=at,
-            person=person,
-            place=place,
-            seat=where,
-            body=home,
-            rule="SR-30",
-            cause=cause,
-        )
-    )
-    events += vacate_above(state, person, key, rule="SR-30", cause=cause, at=at)
-    if place == "deputy":
-        events += refill_events(state, at, where, person)
-    return events
-
-
-def _delegate_session(state: FederationState, person: str, key: str) -> Assembly | None:
-    """The congress session (``key``, or the latest of congress body ``key``) in
-    which ``person`` holds a delegate's seat now, if any."""
-    found = state.assemblies.get(key)
-    if found is None and key in state.bodies and state.bodies[key].kind == "congress":
-        found = state.latest_congress(key)
-    if found is None or found.kind != "congress" or person not in found.delegates:
-        return None
-    latest = state.latest_congress(found.body)
-    return found if latest is not None and latest.id == found.id else None
-
-
-def _deputy_seat(state: FederationState, person: str, council: str) -> str | None:
-    """The constituency of council ``council`` where ``person`` holds a seat."""
-    for constituency in state.constituencies.values():
-        if constituency.council == council and person in constituency.holders:
-            return constituency.id
-    return None
+    return [left, *seats_given_up(state, at, person, body, office)]
 
 
 @evolves(PositionTaken)
@@ -452,7 +386,7 @@ def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
                 f"{committee.name}",
                 cmd.person,
             )
-    elif _delegate_session(state, cmd.person, cmd.body) is not None:
+    elif delegate_session(state, cmd.person, cmd.body) is not None:
         pass  # a delegate's seat in the latest session of a congress
     elif cmd.body in state.assemblies:
         raise RuleViolation(
