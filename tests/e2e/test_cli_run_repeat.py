@@ -23,6 +23,17 @@ STEP = re.compile(r"^\s*(\d+)(?:–(\d+))?\. ")
 SEQ = re.compile(r"^\s+• #(\d+) ")
 
 
+TEXT = UNION.read_text(encoding="utf-8")
+N = TEXT.count("[[step]]")
+"""The example's steps (one event each)."""
+VOTE = TEXT.split("yes = 6\nno = 3")[0].count("[[step]]")
+"""The step that records the officers' vote (refused when made 6–30)."""
+CONVENE = TEXT.split('command = "convene_congress"')[0].count("[[step]]")
+"""The step that convenes the convention."""
+FIRST = TEXT.split("# SR-15")[0].count("[[step]]")
+"""The steps before the convention is convened."""
+
+
 def _run(*args: str) -> tuple[int, str]:
     result = runner.invoke(app, ["run", *args], env={"COLUMNS": "200"})
     return result.exit_code, result.output
@@ -46,10 +57,10 @@ def test_a_second_run_skips_every_step(tmp_path: Path) -> None:
     events = _events(db)
     code, output = _run(str(UNION), "--db", str(db))
     assert code == 0, output
-    assert "steps 1–20: already applied (events #2–#21), skipped" in output
-    assert "nothing to apply: all 20 steps already applied" in output
+    assert f"steps 1–{N}: already applied (events #2–#{N + 1}), skipped" in output
+    assert f"nothing to apply: all {N} steps already applied" in output
     assert _events(db) == events
-    assert _records(db) == 21  # the adoption and 20 steps
+    assert _records(db) == N + 1  # the adoption and the steps
 
 
 def test_step_numbers_and_log_entries_line_up(tmp_path: Path) -> None:
@@ -64,11 +75,12 @@ def test_step_numbers_and_log_entries_line_up(tmp_path: Path) -> None:
             steps += range(first, last + 1)
         elif found := SEQ.match(line):
             seqs.append(int(found[1]))
-    assert steps == list(range(21))
+    assert steps == list(range(N + 1))
     assert seqs == [n + 1 for n in steps]  # each union step appends one event
-    log = runner.invoke(app, ["log", "--db", str(db), "--from", "13", "--limit", "1"])
-    assert "#13 2025 Union Convention convened" in output
-    assert re.search(r"^\s+13 .*CongressConvened", log.output, flags=re.M)
+    at = str(CONVENE + 1)
+    log = runner.invoke(app, ["log", "--db", str(db), "--from", at, "--limit", "1"])
+    assert f"#{at} 2025 Union Convention convened" in output
+    assert re.search(rf"^\s+{at} .*CongressConvened", log.output, flags=re.M)
 
 
 def test_after_a_refusal_the_fixed_file_applies_only_what_is_new(
@@ -81,15 +93,19 @@ def test_after_a_refusal_the_fixed_file_applies_only_what_is_new(
     code, output = _run(str(broken), "--db", str(db))
     assert code == 2
     assert "refused (SR-" in output
-    assert "step 19" in output
-    assert _events(db) == 19  # the adoption and steps 1–18
+    assert f"step {VOTE}" in output
+    assert _events(db) == VOTE  # the adoption and the steps before the vote
     fixed = tmp_path / "fixed.toml"
     fixed.write_text(text, "utf-8")
     code, output = _run(str(fixed), "--db", str(db))
     assert code == 0, output
-    assert "steps 1–18: already applied (events #2–#19), skipped" in output
-    assert "applied 2 steps, 2 events (#20–#21); 18 already applied" in output
-    assert _events(db) == 21
+    done, new = VOTE - 1, N - VOTE + 1
+    assert f"steps 1–{done}: already applied (events #2–#{VOTE}), skipped" in output
+    assert (
+        f"applied {new} steps, {new} events (#{VOTE + 1}–#{N + 1}); "
+        f"{done} already applied"
+    ) in output
+    assert _events(db) == N + 1
     verified = runner.invoke(app, ["verify", "--db", str(db)])
     assert verified.exit_code == 0, verified.output
 
@@ -99,8 +115,8 @@ def test_a_dry_run_on_a_new_path_creates_nothing(tmp_path: Path) -> None:
     code, output = _run(str(UNION), "--db", str(db), "--dry-run")
     assert code == 0, output
     assert output.startswith("DRY RUN")
-    assert "#21 2025 Union Convention adopted" in output
-    assert "would apply 21 steps, 21 events (#1–#21); nothing written" in output
+    assert f"#{N + 1} 2025 Union Convention adopted" in output
+    assert f"would apply {N + 1} steps, {N + 1} events (#1–#{N + 1}); nothing" in output
     assert list(tmp_path.iterdir()) == []
 
 
@@ -108,15 +124,19 @@ def test_a_dry_run_reads_the_database_and_writes_nothing(tmp_path: Path) -> None
     db = tmp_path / "u.db"
     text = UNION.read_text(encoding="utf-8")
     first = tmp_path / "first.toml"
-    first.write_text(text.split("# SR-15")[0], "utf-8")  # steps 1–11
+    first.write_text(text.split("# SR-15")[0], "utf-8")  # steps 1 … FIRST
     code, _ = _run(str(first), "--db", str(db))
     assert code == 0
     before = (_events(db), _records(db))
     code, output = _run(str(UNION), "--db", str(db), "--dry-run")
     assert code == 0, output
-    assert "steps 1–11: already applied (events #2–#12), skipped" in output
-    assert "#13 2025 Union Convention convened" in output
-    assert "would apply 9 steps, 9 events (#13–#21); 11 already applied" in output
+    rest = N - FIRST
+    assert f"steps 1–{FIRST}: already applied (events #2–#{FIRST + 1})" in output
+    assert f"#{CONVENE + 1} 2025 Union Convention convened" in output
+    assert (
+        f"would apply {rest} steps, {rest} events (#{FIRST + 2}–#{N + 1}); "
+        f"{FIRST} already applied"
+    ) in output
     assert (_events(db), _records(db)) == before
 
 
@@ -128,5 +148,5 @@ def test_a_dry_run_names_the_step_that_would_be_refused(tmp_path: Path) -> None:
     code, output = _run(str(broken), "--db", str(db), "--dry-run")
     assert code == 2
     assert "refused (SR-" in output
-    assert "step 19" in output
+    assert f"step {VOTE}" in output
     assert not db.exists()

@@ -7,16 +7,26 @@ The database file is compared after checkpointing its WAL into the main file
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from sovet.domain import Constitution
 from sovet.errors import RuleViolation, ScenarioError
 from sovet.presets.loader import load_preset
 from sovet.services.bootstrap import bootstrap
 from sovet.services.checkpoints import sign_head
 from sovet.services.scenario import StepRefused, apply_steps, read_scenario
 from sovet.services.setup import adopt_constitution
+
+
+def _union_by_counts() -> Constitution:
+    """The union preset with seats recorded as counts (``chain.aggregate``), so a
+    council's composition can be recorded as numbers."""
+    union = load_preset("union")
+    return replace(union, chain=replace(union.chain, aggregate=True))
+
 
 GOOD = """\
 [[step]]
@@ -105,7 +115,7 @@ def db(tmp_path: Path) -> Path:
     path = tmp_path / "sovet.db"
     services = bootstrap(str(path), create=True)
     adopt_constitution(
-        services.uow(), load_preset("union"), source="union", at="2024-01-01"
+        services.uow(), _union_by_counts(), source="union", at="2024-01-01"
     )
     scenario = tmp_path / "good.toml"
     scenario.write_text(GOOD, encoding="utf-8")
