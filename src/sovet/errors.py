@@ -8,6 +8,7 @@ enforce (``SR-n`` from RULES.md) and the offending value::
     │   ├── NotEligible          SR-4/SR-5: franchise and exclusions
     │   ├── QuorumNotMet         SR-16: a vote while inquorate
     │   ├── NotFound             an unknown body, member, session …
+    │   ├── BallotRefused        SR-7: a ballot that does not fit its method
     │   └── UnknownCountingMethod SR-7: no counting method by that name
     ├── InputError               malformed input file (``source``, ``line``, ``key``)
     │   ├── ConstitutionError    a constitution TOML file or value
@@ -31,6 +32,7 @@ from __future__ import annotations
 __all__ = [
     "SECURITY_RULE",
     "BallotFileError",
+    "BallotRefused",
     "CanonicalEncodingError",
     "ChainBroken",
     "ConcurrencyConflict",
@@ -76,6 +78,11 @@ class QuorumNotMet(RuleViolation):
 
 class NotFound(RuleViolation):
     """The command names something that does not exist (body, member, session …)."""
+
+
+class BallotRefused(RuleViolation):
+    """SR-7: a ballot whose shape does not fit the counting method's declared
+    ballot (too many marks, a ranking for a marks method, a blank ballot …)."""
 
 
 class UnknownCountingMethod(RuleViolation):

@@ -21,6 +21,7 @@ from sovet.counting._ranked import (
     int_tally,
     top_by_tally,
 )
+from sovet.counting.ballots import MARK_ANY
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak
 
@@ -34,6 +35,7 @@ __all__ = ["approval"]
     tie_kinds=("seat",),
     rule="Approval: the `seats` highest approval tallies; ties by the declared "
     "order, else by seeded lot",
+    ballot=MARK_ANY,
 )
 def approval(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: approval — the ``seats`` most approved candidates win."""

@@ -25,6 +25,7 @@ from sovet.counting._ranked import (
     continuing_mask,
     pairwise_wins,
 )
+from sovet.counting.ballots import RANKING
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak
 from sovet.errors import RuleViolation
@@ -55,6 +56,7 @@ def schulze_strengths(margins: IntArray, live: BoolArray) -> IntArray:
     tie_kinds=("winner",),
     rule="Schulze (2011) beatpath, margins as strength; seats > 1 by repeated "
     "application; ties by order, else lot",
+    ballot=RANKING,
 )
 def schulze(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: Schulze — a candidate whose strongest paths beat or equal all others."""
@@ -159,6 +161,7 @@ def _lock(
     tie_kinds=("winner",),
     rule="Ranked pairs (Tideman 1987), equal margins by a tie-breaking ranking "
     "(Zavist & Tideman 1989): the declared order, else a seeded lot",
+    ballot=RANKING,
 )
 def ranked_pairs(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: ranked pairs — lock majorities by size; the unbeaten candidate wins."""

@@ -26,6 +26,7 @@ from sovet.counting._ranked import (
     int_tally,
     next_preference,
 )
+from sovet.counting.ballots import RANKING
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak, Transfer
 
@@ -39,6 +40,7 @@ __all__ = ["irv"]
     tie_kinds=("exclude",),
     rule="IRV: majority of continuing votes; exclude the lowest; ties by "
     "most recent differing round, then lot",
+    ballot=RANKING,
 )
 def irv(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: instant-runoff — exclude the lowest until one holds a majority."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from sovet.counting.apportion_ties import TieBreaker
+from sovet.counting.ballots import CLOSED_LIST
 from sovet.counting.divisor_methods import highest_averages, published_divisor
 from sovet.counting.largest_remainder import largest_remainder
 from sovet.counting.registry import counting_method
@@ -85,6 +86,7 @@ def _divisor_count(
     ranked=False,
     tie_kinds=_TIES,
     rule="D'Hondt highest averages, divisors 1, 2, 3, … (SR-14)",
+    ballot=CLOSED_LIST,
 )
 def dhondt(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-14: party-list seats by D'Hondt, one round per seat."""
@@ -97,6 +99,7 @@ def dhondt(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     ranked=False,
     tie_kinds=_TIES,
     rule="Sainte-Laguë highest averages, divisors 1, 3, 5, … (SR-14)",
+    ballot=CLOSED_LIST,
 )
 def sainte_lague(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-14: party-list seats by Sainte-Laguë, one round per seat."""
@@ -109,6 +112,7 @@ def sainte_lague(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountR
     ranked=False,
     tie_kinds=_TIES,
     rule="modified Sainte-Laguë, divisors 1.4, 3, 5, … (Scandinavian; SR-14)",
+    ballot=CLOSED_LIST,
 )
 def sainte_lague_14(
     profile: Profile, *, seats: int, tie_break: TieBreak
@@ -123,6 +127,7 @@ def sainte_lague_14(
     ranked=False,
     tie_kinds=_TIES,
     rule="largest remainder with the Hare quota votes/seats (Hare–Niemeyer; SR-14)",
+    ballot=CLOSED_LIST,
 )
 def hare(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-14: party-list seats by Hare quota and largest remainders, two rounds."""

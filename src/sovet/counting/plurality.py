@@ -1,15 +1,25 @@
-"""Plurality (first-past-the-post; block of ``seats`` for multi-seat).
+"""Plurality (first-past-the-post; the ``seats`` highest for several) and block vote.
 
-Rule: each ballot counts once, for its first preference among candidates
-standing (a withdrawn first preference passes to the next one); the ``seats``
-candidates with the highest tallies are elected, highest first. A tie for the
-last seat is broken by the declared priority order if one is given, else by
-lot with ``tie_break.seed``, and reported.
+Plurality's rule: each ballot counts once, for its first preference among
+candidates standing (a withdrawn first preference passes to the next one); the
+``seats`` candidates with the highest tallies are elected, highest first. Its
+ballot is one mark (``MARK_ONE``): with several seats a voter still has one
+vote (the single non-transferable vote), so a form never offers more.
+
+Block vote's rule: a ballot marks 1 … ``seats`` candidates and each mark is one
+vote (``MARK_UP_TO_SEATS``); read from a ranked ballot file, a ballot's first
+``seats`` preferences among candidates standing are its marks. The ``seats``
+highest tallies are elected, highest first.
+
+For both, a tie for the last seat is broken by the declared priority order if
+one is given, else by lot with ``tie_break.seed``, and reported.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+
+import numpy as np
 
 from sovet.counting._ranked import (
     TieBreaker,
@@ -17,12 +27,14 @@ from sovet.counting._ranked import (
     check_seats,
     continuing_mask,
     first_marks,
+    int_tally,
     top_by_tally,
 )
+from sovet.counting.ballots import MARK_ONE, MARK_UP_TO_SEATS
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak
 
-__all__ = ["plurality"]
+__all__ = ["block_vote", "plurality"]
 
 
 @counting_method(
@@ -32,6 +44,7 @@ __all__ = ["plurality"]
     tie_kinds=("seat",),
     rule="Plurality: the `seats` highest first-preference tallies; ties by the "
     "declared order, else by seeded lot",
+    ballot=MARK_ONE,
 )
 def plurality(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: plurality — the ``seats`` highest first-preference tallies win."""
@@ -52,5 +65,41 @@ def plurality(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResu
         elected=elected,
         rounds=(stage,),
         exhausted=exhausted,
+        ties=tuple(breaker.records),
+    )
+
+
+@counting_method(
+    "block-vote",
+    multi_winner=True,
+    ranked=False,
+    tie_kinds=("seat",),
+    rule="Block vote: each ballot marks 1 to `seats` candidates, one vote each; "
+    "the `seats` highest tallies; ties by the declared order, else by seeded lot",
+    ballot=MARK_UP_TO_SEATS,
+)
+def block_vote(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
+    """SR-7: block vote — every mark (at most ``seats`` a ballot) is one vote."""
+    check_seats(profile, seats, "block-vote", multi=True)
+    cont = continuing_mask(profile)
+    n = len(profile.candidates)
+    marks = profile.rankings.astype(np.int64)
+    standing = np.append(cont, False)[marks]  # padding (-1) is not standing
+    counted = standing & (np.cumsum(standing, axis=1) <= seats)
+    weights = np.broadcast_to(profile.weights.astype(np.int64)[:, None], marks.shape)
+    tally = int_tally(marks[counted], weights[counted], n)
+    breaker = TieBreaker(tie_break, profile.candidates, use_order=True)
+    winners = top_by_tally(tally, cont, seats, breaker, 1)
+    names = profile.candidates
+    elected = tuple(names[c] for c in winners)
+    blank = Fraction(int(profile.weights[~counted.any(axis=1)].sum()))
+    stage = Round(1, as_fractions(names, tally, cont), elected, (), None, blank)
+    return CountResult(
+        method="block-vote",
+        seats=seats,
+        candidates=names,
+        elected=elected,
+        rounds=(stage,),
+        exhausted=blank,
         ties=tuple(breaker.records),
     )

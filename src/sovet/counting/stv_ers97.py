@@ -58,6 +58,7 @@ from sovet.counting._stv_common import (
     fractions_of,
     next_continuing,
 )
+from sovet.counting.ballots import RANKING
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak, Transfer
 
@@ -358,6 +359,7 @@ class _Ers97Count:
         "Electoral Reform Society, How to conduct an election by the Single "
         "Transferable Vote, 3rd ed. (1997), sections 5-6"
     ),
+    ballot=RANKING,
 )
 def stv_ers97(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: count ``profile`` for ``seats`` places by the ERS97 STV rules.

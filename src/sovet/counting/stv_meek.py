@@ -49,6 +49,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sovet.counting._stv_common import IntArray, StvTies, check_stv_seats, fractions_of
+from sovet.counting.ballots import RANKING
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak, Transfer
 
@@ -331,6 +332,7 @@ class _MeekCount:
         "Computer Journal 30(3) 1987; fixed-point form of the PR Foundation "
         "Reference Meek Rule (9 decimals, omega 1e-6)"
     ),
+    ballot=RANKING,
 )
 def stv_meek(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: count ``profile`` for ``seats`` places by Meek's method.

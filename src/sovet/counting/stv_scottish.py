@@ -62,6 +62,7 @@ from sovet.counting._ranked import (
     int_tally,
     next_preference,
 )
+from sovet.counting.ballots import RANKING
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak, Transfer
 
@@ -143,6 +144,7 @@ class _Count:
     tie_kinds=("surplus", "exclude"),
     rule="SSI 2007/42 Schedule 1 rules 45-52 (Scottish STV, WIGM, 5 decimals, "
     "truncated)",
+    ballot=RANKING,
 )
 def stv_scottish(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: Scottish STV by SSI 2007/42 Sch. 1 rules 45–52 (see module docstring)."""
