@@ -6,6 +6,7 @@ this table maps them, most specific first. Every refusal answers
 
     NotFound                 404  an unknown body, congress, motion …
     NotEligible              403  SR-4/SR-5: the person has no franchise there
+    BallotRefused            422  SR-7: a ballot that does not fit its method
     RuleViolation            409  the command conflicts with the federation's state
                                   under rule ``rule`` (quorum, mandate, time order …)
     InputError               422  malformed command (unknown key, wrong type, bad date)
@@ -36,6 +37,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sovet.errors import (
+    BallotRefused,
     ChainBroken,
     ConcurrencyConflict,
     InputError,
@@ -82,6 +84,7 @@ class RequestTooLarge(SovetError):
 STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (NotFound, 404),
     (NotEligible, 403),
+    (BallotRefused, 422),
     (RuleViolation, 409),
     (InputError, 422),
     (NotAuthenticated, 401),

@@ -57,6 +57,7 @@ from sovet.adapters.memory import InMemoryUnitOfWork
 from sovet.adapters.memory_ballots import InMemoryBallotUnitOfWork
 from sovet.adapters.sql import SqlUnitOfWork
 from sovet.adapters.sql.ballots_schema import SqlBallotUnitOfWork
+from sovet.counting.ballots import BallotKind, BallotShape, MarkedBallot, check_ballot
 from sovet.counting.methods import get_method
 from sovet.domain import Command, FederationState, event_from_stored
 from sovet.domain.elections.polling import ElectionCounted, ElectionRecord, election_of
@@ -73,10 +74,10 @@ from sovet.domain.elections.polls import (
     receipt_of,
 )
 from sovet.errors import (
+    BallotRefused,
     ChainBroken,
     ConcurrencyConflict,
     DuplicateEntry,
-    InputError,
     NotFound,
     RuleViolation,
 )
@@ -91,9 +92,11 @@ __all__ = [
     "ATTEMPTS",
     "BallotUnit",
     "CastReceipt",
+    "ballot_json",
     "ballot_units",
     "cast_ballot",
     "close_poll",
+    "election_ballot",
     "election_council",
     "election_view",
     "open_poll",
@@ -195,6 +198,14 @@ def open_poll(
     return transact(services, lambda _u, _s: OpenPoll(at=when, election=election))
 
 
+def ballot_json(kind: BallotKind, row: Sequence[str]) -> dict[str, Any]:
+    """A stored ballot in the shape the API's ballot body names (``marks``,
+    ``ranking`` or ``list``)."""
+    if kind == "list":
+        return {"list": row[0] if row else None, "preferences": []}
+    return {kind: list(row)}
+
+
 @dataclass(frozen=True, slots=True)
 class CastReceipt:
     """DESIGN §6: what the voter takes home (the receipt) and the public record."""
@@ -202,51 +213,77 @@ class CastReceipt:
     election: str
     receipt: str
     vote_event: StoredEvent
+    ballot: tuple[str, ...] = ()
+    """The ballot as stored (marks sorted, a ranking in order, one list)."""
+    kind: BallotKind = "ranking"
 
     def to_json(self) -> dict[str, Any]:
-        """``{election, receipt, recorded: {seq, hash}}``."""
+        """``{election, receipt, ballot: {<shape>: …}, recorded: {seq, hash}}``."""
         event = self.vote_event
         return {
             "election": self.election,
             "receipt": self.receipt,
+            "ballot": ballot_json(self.kind, self.ballot),
             "recorded": {"seq": event.seq, "hash": event.hash, "type": event.type},
         }
+
+
+def election_ballot(services: Services, election: str) -> tuple[str, BallotShape, int]:
+    """SR-7: the method of ``election``, the ballot it declares and its seats."""
+    rec = election_of(state_now(services), election)
+    return rec.method, get_method(rec.method).ballot, rec.seats
 
 
 def cast_ballot(
     services: Services,
     election: str,
     member: str,
-    ranking: Sequence[str],
+    ballot: MarkedBallot | Sequence[str],
     *,
     at: str | None = None,
 ) -> CastReceipt:
     """SR-7 / DESIGN §6: cast ``member``'s ballot; one transaction, one receipt.
 
-    An empty ranking is refused (``InputError``, 422) and uses up nothing: no
-    constitution parameter counts blank ballots, so a ballot names at least
-    one candidate (issue 10).
+    ``ballot`` names its shape (``MarkedBallot``: marks, a ranking or one list);
+    a plain sequence is a ballot of the shape the election's method declares.
+    A ballot that does not fit the method's declaration — the wrong shape, more
+    marks than it allows, a candidate twice, nobody at all (no constitution
+    parameter counts blank ballots, issue 10) — is refused whole
+    (``BallotRefused``, SR-7, 422) and uses up nothing; it is never trimmed.
+    The ballot stored, published and counted is ``check_ballot``'s: marks
+    sorted, a ranking in the voter's order, a list as its one list.
     """
-    if not ranking:
-        raise InputError(
-            "a ballot must name at least one candidate: blank ballots are not "
-            "counted here (no constitution parameter provides for them)",
-            key="ranking",
+    if not isinstance(ballot, MarkedBallot) and not ballot:
+        raise BallotRefused(
+            "SR-7",
+            "an empty ballot is not a ballot: blank ballots are not counted here "
+            "(no constitution parameter provides for them)",
+            (),
         )
     when = live_at(services, at)
     receipts: list[str] = []
+    stored: list[tuple[tuple[str, ...], BallotKind]] = []
 
     def build(uow: BallotUnit, state: FederationState) -> Command:
         rec = election_of(state, election)
-        ballot = check_ranking(ranking, tuple(rec.candidates), rec.method)
+        shape = get_method(rec.method).ballot
+        marked = (
+            ballot
+            if isinstance(ballot, MarkedBallot)
+            else MarkedBallot(shape.kind, tuple(ballot))
+        )
+        candidates = tuple(rec.candidates)
+        row = check_ballot(rec.method, shape, marked, candidates, rec.seats)
+        row = check_ranking(row, candidates, rec.method)
         uow.ballots.record_voter(election, member)
-        ballot_id, key = secrets.token_hex(16), ranking_key(ballot)
+        ballot_id, key = secrets.token_hex(16), ranking_key(row)
         receipts.append(receipt_of(election, ballot_id, key))
+        stored.append((row, shape.kind))
         uow.ballots.add_ballot(election, ballot_id, receipts[-1], key)
         return RecordVoteCast(at=when, election=election, member=member)
 
-    stored = transact(services, build)
-    return CastReceipt(election, receipts[-1], stored[0])
+    events = transact(services, build)
+    return CastReceipt(election, receipts[-1], events[0], *stored[-1])
 
 
 def close_poll(
@@ -324,6 +361,7 @@ def election_view(
         "seats": rec.seats,
         "polling_day": rec.polling_day,
         "candidates": dict(rec.candidates),
+        "ballot": get_method(rec.method).ballot.to_json(rec.seats, len(rec.candidates)),
         "status": rec.status,
         "poll": rec.poll or "not_open",
         "voted": len(rec.voters),
@@ -359,7 +397,10 @@ def verify_receipt(
     services: Services, receipt: str, *, election: str | None = None
 ) -> dict[str, Any]:
     """DESIGN §6: the ballot's leaf index, inclusion proof and the published root
-    (in ``election`` when given, else in whichever election published it)."""
+    (in ``election`` when given, else in whichever election published it).
+
+    ``ranking`` is the published leaf's content (the domain's name for any
+    stored ballot); ``ballot`` the same ballot in the shape of its method."""
     state = state_now(services)
     if election is not None:
         elections = [election_of(state, election)]
@@ -383,6 +424,9 @@ def verify_receipt(
         "election": rec.id,
         "receipt": receipt,
         "ranking": list(batch.ballots[index].ranking),
+        "ballot": ballot_json(
+            get_method(rec.method).ballot.kind, batch.ballots[index].ranking
+        ),
         "leaf_index": index,
         "tree_size": tree.size,
         "leaf_hash": leaf.hex(),

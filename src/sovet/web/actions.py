@@ -23,10 +23,11 @@ from starlette.concurrency import run_in_threadpool
 
 from sovet.api.errors import Gone
 from sovet.api.origin import same_origin
+from sovet.counting.methods import get_method
 from sovet.domain import FederationState
 from sovet.domain.elections.polling import ElectionRecord, election_of
 from sovet.domain.recall.petitions import petition_of
-from sovet.errors import InputError, NotAuthorized, SovetError
+from sovet.errors import BallotRefused, InputError, NotAuthorized, SovetError
 from sovet.ledger.envelope import StoredEvent
 from sovet.services import ballots, petitions
 from sovet.services.authz import Principal, check_role, check_scope
@@ -34,7 +35,7 @@ from sovet.web import views
 from sovet.web.common import At, error_page, services_of
 from sovet.web.render import page
 from sovet.web.session import context_of, require
-from sovet.web.voting import ballot_from_form, is_ranked
+from sovet.web.voting import ballot_from_form, election_page, entered_of
 
 __all__ = ["router"]
 
@@ -76,7 +77,10 @@ def _petition_council(state: FederationState, petition_id: str) -> str:
 
 @router.post("/elections/{election_id}/ballot", response_class=HTMLResponse)
 async def cast(request: Request, election_id: str) -> HTMLResponse:
-    """SR-7 / DESIGN §6: cast the signed-in member's ballot; show the receipt."""
+    """SR-7 / DESIGN §6: cast the signed-in member's ballot; show the receipt.
+
+    A ballot the method refuses (or a form that cannot be read) shows the
+    election page again with the voter's marks and the reason (422)."""
     services = services_of(request)
     form = await request.form()
     try:
@@ -86,13 +90,28 @@ async def cast(request: Request, election_id: str) -> HTMLResponse:
             views.read, services, lambda state: _election(state, election_id)
         )
         check_role(principal, ("member",), council)
-        ranking = ballot_from_form(
-            list(form.multi_items()),
-            tuple(record.candidates),
-            ranked=is_ranked(record.method),
+    except SovetError as error:
+        return error_page(request, error, None)
+    shape = get_method(record.method).ballot
+    try:
+        ballot = ballot_from_form(
+            list(form.multi_items()), tuple(record.candidates), shape=shape
         )
         receipt = await run_in_threadpool(
-            ballots.cast_ballot, services, election_id, _person(principal), ranking
+            ballots.cast_ballot, services, election_id, _person(principal), ballot
+        )
+    except (BallotRefused, InputError) as error:
+        refusal: SovetError = error
+        entered = entered_of(list(form.multi_items()))
+        return await run_in_threadpool(
+            lambda: views.serialized(election_page)(
+                request=request,
+                election_id=election_id,
+                at=None,
+                entered=entered,
+                refusal=refusal,
+                status=422,
+            )
         )
     except SovetError as error:
         return error_page(request, error, None)
@@ -102,8 +121,8 @@ async def cast(request: Request, election_id: str) -> HTMLResponse:
         "receipt.html",
         election=record,
         receipt=receipt.receipt,
-        ranking=[names.get(c, c) for c in ranking],
-        ranked=is_ranked(record.method),
+        kind=receipt.kind,
+        choices=[names.get(c, c) for c in receipt.ballot],
         event=receipt.vote_event,
     )
 

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from sovet.api.errors import Gone
 from sovet.errors import (
+    BallotRefused,
     InputError,
     NotAuthenticated,
     NotAuthorized,
@@ -42,6 +43,7 @@ def services_of(request: Request) -> Services:
 
 _STATUS: tuple[tuple[type[SovetError], int], ...] = (
     (NotFound, 404),
+    (BallotRefused, 422),
     (InputError, 422),
     (NotAuthenticated, 401),
     (NotAuthorized, 403),

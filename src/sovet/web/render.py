@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from sovet.domain.kernel.calendar import display
+from sovet.web.messages import plain, rule_of
 from sovet.web.session import viewer
 
 __all__ = ["TEMPLATES", "env", "page"]
@@ -34,6 +35,7 @@ env = Environment(
 )
 env.filters["day"] = lambda at: display(at) if at else ""
 env.filters["short"] = lambda digest: f"{digest[:12]}…" if digest else ""
+env.globals.update(plain=plain, rule_of=rule_of)
 
 
 def _link(at: str | None) -> Callable[..., str]:

@@ -1,10 +1,14 @@
 """Election and recall-petition pages (SR-7…SR-10, DESIGN §6 secret ballots).
 
 ``/elections`` lists the elections; ``/elections/{id}`` shows one: its
-candidates, the ballot form while its poll is open (ranked methods: a number
-per candidate, 1 = first choice; approval: checkboxes), and after the count the
-published count sheet (candidates × stages) with a stacked-bar picture of the
-transfers. ``/petitions`` and ``/petitions/{id}`` show recall petitions with a
+candidates, the ballot form while its poll is open — generated from the ballot
+its counting method declares (``sovet.counting.ballots``): one mark as radio
+buttons (plurality, block vote for one seat), 1 … seats or any number of marks
+as checkboxes (block vote, approval), a number per candidate for a ranking
+(1 = first choice), one list as radio buttons (list PR) — and after the count
+the published count sheet (candidates × stages) with a stacked-bar picture of
+the transfers. A refused ballot re-shows the form with what the voter entered.
+``/petitions`` and ``/petitions/{id}`` show recall petitions with a
 progress bar of signatures against the constitution's threshold (SR-10).
 The forms (cast, open, close, sign) post to ``sovet.web.actions``.
 """
@@ -16,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from sovet.counting.ballots import BallotShape, MarkedBallot
 from sovet.counting.methods import get_method
 from sovet.domain.elections.polling import election_of
 from sovet.domain.recall.petitions import petition_of, petition_progress
@@ -25,7 +30,17 @@ from sovet.web.common import At, error_page, services_of
 from sovet.web.render import page
 from sovet.web.session import viewer
 
-__all__ = ["ballot_from_form", "is_ranked", "router"]
+__all__ = [
+    "Entered",
+    "ballot_from_form",
+    "election_page",
+    "entered_of",
+    "is_ranked",
+    "router",
+]
+
+Entered = dict[str, list[str]]
+"""What a form carried, field name → values (re-shown after a refusal)."""
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,27 +55,38 @@ def is_ranked(method: str) -> bool:
     return get_method(method).ranked
 
 
+def entered_of(form: Mapping[str, object] | Sequence[tuple[str, object]]) -> Entered:
+    """The fields of a form as the page re-shows them (never the CSRF token)."""
+    pairs = list(form.items()) if isinstance(form, Mapping) else list(form)
+    entered: Entered = {}
+    for key, value in pairs:
+        if key != "csrf_token" and isinstance(value, str):
+            entered.setdefault(key, []).append(value)
+    return entered
+
+
 def ballot_from_form(
     form: Mapping[str, object] | Sequence[tuple[str, object]],
     candidates: Sequence[str],
     *,
-    ranked: bool,
-) -> list[str]:
-    """SR-7: the ballot a form describes, or ``InputError`` naming the field.
+    shape: BallotShape,
+) -> MarkedBallot:
+    """SR-7: the ballot a form describes, in the shape the method declares.
 
-    Ranked: fields ``rank-<candidate>`` hold 1, 2, 3 … (blank = unranked); the
-    numbers must be distinct whole numbers from 1 without gaps. Approval:
-    repeated ``approve`` fields name the approved candidates.
+    Marks: repeated ``marks`` fields (radio buttons for one mark, checkboxes
+    otherwise). A list: the ``list`` field. A ranking: fields ``rank-<candidate>``
+    hold 1, 2, 3 … (blank = unranked); the numbers must be distinct whole
+    numbers from 1 without gaps, else ``InputError`` names the field. Whether
+    the marks fit the method (how many, who) is ``check_ballot``'s to say when
+    the ballot is cast: nothing here drops or re-orders a mark.
     """
     pairs = list(form.items()) if isinstance(form, Mapping) else list(form)
-    if not ranked:
-        chosen = [str(v) for k, v in pairs if k == "approve"]
-        unknown = [c for c in chosen if c not in candidates]
-        if unknown:
-            raise InputError(f"not a candidate: {unknown[0]!r}", key="approve")
-        if not chosen:
-            raise InputError("tick at least one candidate", key="approve")
-        return sorted(set(chosen), key=chosen.index)
+    if shape.kind == "marks":
+        return MarkedBallot("marks", tuple(str(v) for k, v in pairs if k == "marks"))
+    if shape.kind == "list":
+        chosen = tuple(str(v) for k, v in pairs if k == "list")
+        preferences = tuple(str(v) for k, v in pairs if k == "preferences")
+        return MarkedBallot("list", chosen, preferences)
     ranks: dict[int, str] = {}
     for candidate in candidates:
         field = f"rank-{candidate}"
@@ -79,7 +105,7 @@ def ballot_from_form(
         raise InputError(
             f"ranks must run 1, 2, 3 … without gaps; got {order}", key="rank"
         )
-    return [ranks[n] for n in order]
+    return MarkedBallot("ranking", tuple(ranks[n] for n in order))
 
 
 @router.get("/elections", response_class=HTMLResponse)
@@ -98,6 +124,20 @@ def elections(request: Request, at: At = None) -> HTMLResponse:
 @views.serialized
 def election(request: Request, election_id: str, at: At = None) -> HTMLResponse:
     """SR-7/SR-8: one election — the ballot form while open, the count sheet after."""
+    return election_page(request, election_id, at)
+
+
+def election_page(
+    request: Request,
+    election_id: str,
+    at: str | None,
+    *,
+    entered: Entered | None = None,
+    refusal: SovetError | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The election page (hold the web's lock): with ``entered`` and ``refusal``
+    the ballot form is shown again as the voter filled it, with the reason."""
     try:
         moment_ = views.state_at(services_of(request), at)
         record = election_of(moment_.state, election_id)
@@ -119,15 +159,21 @@ def election(request: Request, election_id: str, at: At = None) -> HTMLResponse:
     may_vote = who is not None and who.has_role("member", council)
     may_run = who is not None and who.has_role("secretary", council)
     factions = {c: state.display_name(f) or f for c, f in record.candidates.items()}
+    shape = get_method(record.method).ballot
     return page(
         request,
         "election.html",
         at=at,
+        status=status,
         moment=moment_,
         election=record,
         candidates=candidates,
         factions=factions,
-        ranked=is_ranked(record.method),
+        shape=shape,
+        max_marks=shape.max_marks(record.seats, len(candidates)),
+        instruction=shape.instruction(record.seats, len(candidates)),
+        entered=entered or {},
+        refusal=refusal,
         sheet=sheet,
         number=results.number,
         picture=picture,

@@ -272,15 +272,18 @@ def test_approval_ballot_by_checkboxes(client: TestClient) -> None:
     logout(client, csrf)
     csrf = login(client, "v0")
     form = client.get("/elections/e2").text
-    assert 'type="checkbox" id="approve-b" name="approve" value="b"' in form
+    assert 'type="checkbox" id="mark-b" name="marks" value="b"' in form
+    assert "Mark every candidate you approve of." in form
     assert 'name="rank-b"' not in form
     none = client.post("/elections/e2/ballot", data={"csrf_token": csrf})
     assert none.status_code == 422
     cast = client.post(
-        "/elections/e2/ballot", data={"csrf_token": csrf, "approve": ["c", "b"]}
+        "/elections/e2/ballot", data={"csrf_token": csrf, "marks": ["c", "b"]}
     )
     assert cast.status_code == 200, cast.text
-    assert "Your ballot: c, b" in cast.text
+    # marks have no order: the receipt shows none (not the order of the form)
+    assert "You marked 2 candidates (in no order)" in cast.text
+    assert "<li>b</li><li>c</li>" in cast.text
     logout(client, csrf)
     csrf = login(client, "sec")
     client.post(

@@ -5,8 +5,15 @@
 - ``POST /api/elections/{election}/ballots``: a member (an account bound to a
   person) with the ``ballots:cast`` scope; the engine takes the ballot only
   from an elector on the roll (SR-4, 403) while the poll is open (SR-7, 409),
-  once (409). A ranked method takes ``{"ranking": [...]}``, an approval method
-  ``{"approve": [...]}``. The answer (201) carries the voter's receipt;
+  once (409). The body names the ballot's shape, which must be the one the
+  election's counting method declares (``GET`` shows it as ``ballot``):
+  ``{"marks": [...]}`` for plurality (one mark), block vote (1 … seats) and
+  approval (any number; ``approve`` is an older name for ``marks``),
+  ``{"ranking": [...]}`` for the ranked methods (first choice first), and
+  ``{"list": ..., "preferences": [...]}`` for list PR (the registered list
+  methods have closed lists: no preferences). A ballot that does not fit is
+  refused whole with 422 naming SR-7, never trimmed. The answer (201) carries
+  the voter's receipt and the ballot as stored;
 - ``GET /api/elections/{election}``: public; no tally while the poll is open,
   the result with its stage table once it closed.
 """
@@ -15,12 +22,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Body, Depends
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Ctx, MaybePrincipal, Writer, scoped
-from sovet.errors import InputError, NotAuthorized
+from sovet.counting.ballots import MarkedBallot
+from sovet.errors import NotAuthorized
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.authz import Principal, check_role
 from sovet.services.ballots import (
@@ -41,16 +56,89 @@ MAX_CHOICES = 200
 """The longest ranking or approval set a ballot may carry."""
 
 
-class BallotForm(BaseModel):
-    """A ranked ballot (``ranking``, first choice first) or an approval set."""
+Choice = Annotated[str, Field(max_length=200)]
+Choices = Annotated[list[Choice], Field(max_length=MAX_CHOICES)]
+
+
+class MarksBallot(BaseModel):
+    """Marks (plurality: one; block vote: 1 … seats; approval: any number, at
+    least one), in any order. ``approve`` is an older name for ``marks``."""
 
     model_config = ConfigDict(extra="forbid")
-    ranking: list[Annotated[str, Field(max_length=200)]] | None = Field(
-        default=None, max_length=MAX_CHOICES
+    marks: Choices | None = Field(default=None, description="the candidates marked")
+    approve: Choices | None = Field(
+        default=None,
+        description="older name for marks",
+        json_schema_extra={"deprecated": True},
     )
-    approve: list[Annotated[str, Field(max_length=200)]] | None = Field(
-        default=None, max_length=MAX_CHOICES
+
+    @model_validator(mode="after")
+    def _one_name(self) -> MarksBallot:
+        if (self.marks is None) == (self.approve is None):
+            raise ValueError("give the marks once, as marks (or approve)")
+        return self
+
+    def marked(self) -> MarkedBallot:
+        """The ballot as the service checks it."""
+        return MarkedBallot("marks", tuple(self.marks or self.approve or ()))
+
+
+class RankingBallot(BaseModel):
+    """A ranking (IRV, STV, Condorcet methods): candidates, first choice first."""
+
+    model_config = ConfigDict(extra="forbid")
+    ranking: Choices = Field(description="candidate ids, first choice first")
+
+    def marked(self) -> MarkedBallot:
+        """The ballot as the service checks it."""
+        return MarkedBallot("ranking", tuple(self.ranking))
+
+
+class ListBallot(BaseModel):
+    """One party list (list PR), with preference votes inside it where the
+    method's lists are open (none of the registered methods: leave it empty)."""
+
+    model_config = ConfigDict(extra="forbid")
+    list: Choice = Field(description="the id of the list chosen")
+    preferences: Choices = Field(
+        default_factory=lambda: [],
+        description="preference votes for candidates on the list (open lists only)",
     )
+
+    def marked(self) -> MarkedBallot:
+        """The ballot as the service checks it."""
+        return MarkedBallot("list", (self.list,), tuple(self.preferences))
+
+
+def _shape(value: Any) -> str | None:
+    """Which ballot body ``value`` is, by the key that names its shape."""
+    if isinstance(value, BaseModel):
+        return {MarksBallot: "marks", RankingBallot: "ranking", ListBallot: "list"}[
+            type(value)
+        ]
+    if not isinstance(value, dict):
+        return None
+    if "ranking" in value:
+        return "ranking"
+    if "list" in value:
+        return "list"
+    if "marks" in value or "approve" in value:
+        return "marks"
+    return None
+
+
+BallotBody = Annotated[
+    Annotated[MarksBallot, Tag("marks")]
+    | Annotated[RankingBallot, Tag("ranking")]
+    | Annotated[ListBallot, Tag("list")],
+    Discriminator(
+        _shape,
+        custom_error_type="ballot_shape",
+        custom_error_message='a ballot is {"marks": [...]}, {"ranking": [...]} or '
+        '{"list": ..., "preferences": [...]}, as the election\'s method declares',
+    ),
+    Body(),
+]
 
 
 class CloseForm(BaseModel):
@@ -105,23 +193,17 @@ async def close_election(
 
 
 @router.post("/{election}/ballots", status_code=201)
-async def cast(election: str, form: BallotForm, ctx: Ctx, who: Voter) -> dict[str, Any]:
-    """SR-7 / DESIGN §6: cast the caller's ballot; the answer holds the receipt."""
+async def cast(election: str, form: BallotBody, ctx: Ctx, who: Voter) -> dict[str, Any]:
+    """SR-7 / DESIGN §6: cast the caller's ballot; the answer holds the receipt.
+
+    The body's shape must be the one the election's method declares; a ballot
+    that does not fit is refused whole (422, SR-7)."""
     if who.person is None:
         raise NotAuthorized(
-            f"{who.name!r} is no member: the account names no person (DESIGN §6)"
-        )
-    _council, ranked = await run_in_threadpool(election_council, ctx.services, election)
-    wanted, other = ("ranking", "approve") if ranked else ("approve", "ranking")
-    choices = getattr(form, wanted)
-    if choices is None or getattr(form, other) is not None:
-        raise InputError(
-            f"this election's method takes {wanted!r}, not {other!r}",
-            source=f"POST /api/elections/{election}/ballots",
-            key=wanted,
+            f"{who.name!r} is not a member: the account is linked to no person"
         )
     receipt = await run_in_threadpool(
-        cast_ballot, ctx.services, election, who.person, choices
+        cast_ballot, ctx.services, election, who.person, form.marked()
     )
     ctx.executed([receipt.vote_event])
     return receipt.to_json()
