@@ -115,13 +115,13 @@ def run(services: Services, voters: int, threads: int) -> None:
     start = time.perf_counter()
     close_poll(services, "e1", ("k1", "rep"), at="1917-11-06")
     print(f"close + count + publish: {time.perf_counter() - start:.2f} s")
-    result = election_view(services, "e1")["result"]
+    view = election_view(services, "e1")
     start = time.perf_counter()
     proof = verify_receipt(services, receipts[-1].receipt)
     print(
         f"receipt proof: {len(proof['proof'])} hashes, verified={proof['verified']} "
-        f"in {time.perf_counter() - start:.3f} s; elected {result['elected']}, "
-        f"{result['ballots_cast']} ballots"
+        f"in {time.perf_counter() - start:.3f} s; elected "
+        f"{view['result']['elected']}, {view['turnout']['ballots_cast']} ballots"
     )
 
 

@@ -95,7 +95,7 @@ def _run(
     assert check_after_crash(town.db, acknowledged) == VOTERS
     with bootstrap(town.db) as services:
         close_poll(services, "e1", ("k1", "rep"))
-        assert election_view(services, "e1")["result"]["ballots_cast"] == VOTERS
+        assert election_view(services, "e1")["turnout"]["ballots_cast"] == VOTERS
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -2,8 +2,10 @@
 
 Reads BLT, PrefLib or CSV (``sovet.ballots.read_ballots``), counts with the
 method registered under ``M`` (SR-7, ``get_method``) and prints the stage table
-or the JSON of DESIGN §4. A refused input or count prints one clean message on
-standard error and exits with code 2.
+or the JSON of DESIGN §4 — both from the one count report
+(``sovet.counting.report.count_report``) that the API and the web render too. A
+refused input or count prints one clean message on standard error and exits
+with code 2.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from rich.markup import escape
 
 from sovet.ballots import read_ballots
 from sovet.cli.edge import EXIT_ERROR
-from sovet.cli.render_count import count_json, count_tables, dumps_exact, format_number
+from sovet.cli.render_count import count_tables
 from sovet.counting.methods import get_method
-from sovet.counting.types import CountResult, TieBreak
+from sovet.counting.report import CountReport, count_report, dumps_exact
+from sovet.counting.types import TieBreak
 from sovet.errors import SovetError
 
 __all__ = ["EXIT_REFUSED", "count_command", "register"]
@@ -76,32 +79,29 @@ def count_command(
         raise typer.Exit(EXIT_REFUSED) from None
     for note in ballots.notes:
         err.print(f"[yellow]note:[/yellow] {escape(note)}")
+    report = count_report(result)
     if output is OutputFormat.json:
-        typer.echo(dumps_exact(count_json(result)))
+        typer.echo(dumps_exact(report.to_json()))
     else:
-        _print_text(result, ballots.title)
+        _print_text(report, ballots.title)
 
 
-def _print_text(result: CountResult, title: str) -> None:
+def _print_text(report: CountReport, title: str) -> None:
     """The heading lines and the stage table."""
     console = Console()
     if not console.is_terminal:
         console = Console(width=_WIDE)
-    d = result.decimals
-    quota = "none" if result.quota is None else format_number(result.quota, d)
+    result = report.result
+    quota = "none" if result.quota is None else report.number(result.quota)
     console.print(
         f"[bold]{escape(title or 'Count')}[/bold] — {escape(result.method)}, "
         f"{result.seats} seat(s), quota {quota}"
     )
-    for table in count_tables(result, console.width):
+    for table in count_tables(report, console.width):
         console.print(table)
     console.print(f"Elected: {escape(', '.join(result.elected) or 'none')}")
     for tie in result.ties:
-        console.print(
-            f"Tie at stage {tie.round} ({tie.kind}) among "
-            f"{escape(', '.join(tie.candidates))}: {escape(tie.chosen)} "
-            f"by {tie.resolved_by}" + (f" — {escape(tie.note)}" if tie.note else "")
-        )
+        console.print(escape(report.tie_text(tie)))
 
 
 def register(app: typer.Typer) -> None:

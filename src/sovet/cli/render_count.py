@@ -1,23 +1,28 @@
-"""Render a ``CountResult``: the JSON of DESIGN §4 and the published stage table.
+"""Render a count for the terminal: the stage table of ``sovet count`` (SR-7).
 
-Numbers are exact. A whole value is a JSON integer; any other value is a JSON
-number written from ``Decimal`` — with the method's ``decimals`` when it has
-them (Scottish STV: 5), else with ``EXACT_DECIMALS`` places — rounded half-even
-(for a fixed-point method the value already has that many places, so nothing
-is rounded). No value ever passes through a binary float.
+The JSON and every figure come from the one report (``sovet.counting.report``)
+that the API and the web render too; this module lays the report out as the
+published stage table. ``count_json``, ``exact_number``, ``format_number`` and
+``dumps_exact`` are the report's, re-exported for the CLI's callers.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
-from decimal import Decimal
-from fractions import Fraction
+from collections.abc import Mapping
 
 from rich.table import Table
 from rich.text import Text
 
-from sovet.counting.types import CountResult, Round, TieRecord, Transfer
+from sovet.counting.report import (
+    EXACT_DECIMALS,
+    CountReport,
+    JsonValue,
+    count_report,
+    dumps_exact,
+    exact_number,
+    format_number,
+)
+from sovet.counting.types import CountResult, Round
 
 __all__ = [
     "EXACT_DECIMALS",
@@ -30,120 +35,24 @@ __all__ = [
     "format_number",
 ]
 
-EXACT_DECIMALS = 6
-"""Places for fractional values of methods that count in exact fractions."""
 
-_Num = Callable[[Fraction], int | Decimal]
-JsonValue = (
-    None | bool | int | str | Decimal | list["JsonValue"] | dict[str, "JsonValue"]
-)
+def count_json(result: CountResult | CountReport) -> dict[str, JsonValue]:
+    """DESIGN §4: the report's JSON (``CountReport.to_json``)."""
+    return _report(result).to_json()
 
 
-def exact_number(value: Fraction | int, decimals: int | None) -> int | Decimal:
-    """SR-7: a tally as ``int`` if whole, else a ``Decimal`` with fixed places.
-
-    ``round`` on a ``Fraction`` is exact and rounds half to even.
-    """
-    value = Fraction(value)
-    if value.denominator == 1:
-        return value.numerator
-    places = EXACT_DECIMALS if decimals is None else decimals
-    return Decimal(round(value * 10**places)).scaleb(-places)
+def _report(result: CountResult | CountReport) -> CountReport:
+    return result if isinstance(result, CountReport) else count_report(result)
 
 
-def format_number(value: Fraction | int, decimals: int | None) -> str:
-    """The text of ``exact_number`` (``1234`` or ``1234.56789``)."""
-    number = exact_number(value, decimals)
-    return str(number) if isinstance(number, int) else f"{number:f}"
-
-
-def count_json(result: CountResult) -> dict[str, JsonValue]:
-    """DESIGN §4: ``method seats quota elected rounds exhausted ties``, exactly."""
-    d = result.decimals
-
-    def num(value: Fraction) -> int | Decimal:
-        return exact_number(value, d)
-
-    return {
-        "method": result.method,
-        "seats": result.seats,
-        "quota": None if result.quota is None else num(result.quota),
-        "elected": list(result.elected),
-        "rounds": [_round_json(r, num) for r in result.rounds],
-        "exhausted": num(result.exhausted),
-        "ties": [_tie_json(t) for t in result.ties],
-    }
-
-
-def _round_json(stage: Round, num: _Num) -> dict[str, JsonValue]:
-    tallies: dict[str, JsonValue] = {n: num(v) for n, v in stage.tallies.items()}
-    return {
-        "number": stage.number,
-        "tallies": tallies,
-        "elected": list(stage.elected),
-        "excluded": list(stage.excluded),
-        "transferred": _transfer_json(stage.transferred, num),
-    }
-
-
-def _transfer_json(transfer: Transfer | None, num: _Num) -> JsonValue:
-    if transfer is None:
-        return None
-    return {
-        "source": transfer.source,
-        "kind": transfer.kind,
-        "value": num(transfer.value),
-    }
-
-
-def _tie_json(tie: TieRecord) -> dict[str, JsonValue]:
-    return {
-        "round": tie.round,
-        "kind": tie.kind,
-        "candidates": list(tie.candidates),
-        "resolved_by": tie.resolved_by,
-        "chosen": tie.chosen,
-        "note": tie.note,
-    }
-
-
-def dumps_exact(value: JsonValue, indent: int | None = 2) -> str:
-    """JSON text in which ``Decimal`` values are written digit for digit."""
-    return _dump(value, indent, 0)
-
-
-def _dump(value: JsonValue, indent: int | None, depth: int) -> str:
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, dict):
-        items = [
-            f"{json.dumps(k)}: {_dump(v, indent, depth + 1)}" for k, v in value.items()
-        ]
-        return _wrap("{", items, "}", indent, depth)
-    if isinstance(value, list):
-        items = [_dump(v, indent, depth + 1) for v in value]
-        return _wrap("[", items, "]", indent, depth)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _wrap(
-    opener: str, items: list[str], closer: str, indent: int | None, depth: int
-) -> str:
-    if not items:
-        return opener + closer
-    if indent is None:
-        return opener + ", ".join(items) + closer
-    inner = "\n" + " " * (indent * (depth + 1))
-    outer = "\n" + " " * (indent * depth)
-    return opener + inner + ("," + inner).join(items) + outer + closer
-
-
-def count_tables(result: CountResult, width: int) -> list[Table]:
+def count_tables(count: CountResult | CountReport, width: int) -> list[Table]:
     """The stage table split into pages of stages that fit ``width`` columns.
 
     Count sheets too run over several pages when a count has many stages;
     each page repeats the candidate column.
     """
+    report = _report(count)
+    result = report.result
     d = result.decimals
     name_width = 16 + max(map(len, result.candidates), default=0)
     numbers = {name: i for i, name in enumerate(result.candidates, 1)}
@@ -160,15 +69,14 @@ def count_tables(result: CountResult, width: int) -> list[Table]:
         default=10,
     )
     per_page = max(1, (width - name_width) // stage_width)
-    count = len(result.rounds)
     return [
-        count_table(result, stages=slice(i, i + per_page))
-        for i in range(0, max(count, 1), per_page)
+        count_table(report, stages=slice(i, i + per_page))
+        for i in range(0, max(len(result.rounds), 1), per_page)
     ]
 
 
 def count_table(
-    result: CountResult, title: str = "", stages: slice | None = None
+    count: CountResult | CountReport, title: str = "", stages: slice | None = None
 ) -> Table:
     """The stage table as count sheets publish it.
 
@@ -179,6 +87,8 @@ def count_table(
     non-transferable votes (cumulative) and the total. ``stages`` selects a
     slice of the stages (one page).
     """
+    report = _report(count)
+    result = report.result
     d = result.decimals
     rounds = result.rounds[stages or slice(None)]
     table = Table(title=title or None, show_lines=False)
@@ -197,9 +107,9 @@ def count_table(
     table.add_section()
     table.add_row(
         "Non-transferable",
-        *(format_number(r.exhausted, d) for r in rounds),
+        *(report.number(report.non_transferable(r)) for r in rounds),
     )
-    table.add_row("Total", *(format_number(_total(r), d) for r in rounds))
+    table.add_row("Total", *(report.number(report.total(r)) for r in rounds))
     return table
 
 
@@ -223,8 +133,3 @@ def _cell(name: str, stage: Round, decimals: int | None) -> Text:
     if name in stage.elected:
         return Text(text + " *", style="bold green")
     return Text(text)
-
-
-def _total(stage: Round) -> Fraction:
-    values: Mapping[str, Fraction] = stage.tallies
-    return sum(values.values(), Fraction(0)) + stage.exhausted

@@ -87,6 +87,7 @@ from sovet.ports import BallotStore, UnitOfWork
 from sovet.services.bootstrap import Services
 from sovet.services.handlers import StateCache, execute
 from sovet.services.live import live_at
+from sovet.services.results import election_report
 
 __all__ = [
     "ATTEMPTS",
@@ -328,6 +329,7 @@ def state_now(services: Services) -> FederationState:
 
 
 def _published(services: Services, rec: ElectionRecord) -> tuple[Any, ...]:
+    """The count and the batch a secret poll published (receipt proofs)."""
     counted = next(r for r in rec.refs if r.type == "ElectionCounted")
     closed = rec.published
     if closed is None:
@@ -350,10 +352,20 @@ def election_council(services: Services, election: str) -> tuple[str, bool]:
 def election_view(
     services: Services, election: str, *, at: str | None = None
 ) -> dict[str, Any]:
-    """SR-7: an election (as it stood at ``at``, default now); its result and
-    stage table only once the poll closed."""
+    """SR-7: an election (as it stood at ``at``, default now) and, once counted,
+    its count report (``services.results``).
+
+    ``result`` has exactly the JSON of ``sovet count --format json`` (DESIGN
+    §4: exact numbers, ``Decimal`` for fractions — write it with
+    ``dumps_exact``); ``turnout`` the ballots cast and the electors registered;
+    ``voted`` the ballots cast once counted, else the voters recorded while the
+    poll is open. A count of named ballots or tallies (no secret poll) has its
+    result too. No tally while a poll is open.
+    """
     state = state_now(services)
     rec = election_of(state.as_of(at) if at else state, election)
+    found = election_report(services, rec)
+    shape = get_method(rec.method).ballot
     view: dict[str, Any] = {
         "election": rec.id,
         "constituency": rec.constituency,
@@ -361,35 +373,15 @@ def election_view(
         "seats": rec.seats,
         "polling_day": rec.polling_day,
         "candidates": dict(rec.candidates),
-        "ballot": get_method(rec.method).ballot.to_json(rec.seats, len(rec.candidates)),
+        "ballot": shape.to_json(rec.seats, len(rec.candidates)),
         "status": rec.status,
         "poll": rec.poll or "not_open",
-        "voted": len(rec.voters),
-        "result": None,
+        "voted": found.ballots_cast if found else len(rec.voters),
+        "turnout": found.turnout() if found else None,
+        "result": found.report.to_json() if found else None,
     }
-    if rec.poll != "closed":
-        return view
-    count, batch, counted, closed = _published(services, rec)
-    view["result"] = {
-        "elected": list(count.elected),
-        "ballots_cast": count.ballots_cast,
-        "registered": count.registered,
-        "quota": None if count.quota is None else str(count.quota),
-        "rounds": [
-            {
-                "number": stage.number,
-                "tallies": {c: str(v) for c, v in tallies.items()},
-                "elected": list(stage.elected),
-                "excluded": list(stage.excluded),
-                "exhausted": str(stage.exhausted),
-            }
-            for stage, tallies in zip(count.stages, count.rounds, strict=True)
-        ],
-        "ties": list(count.ties),
-        "merkle_root": batch.merkle_root,
-        "published": {"seq": closed.seq, "hash": closed.hash},
-        "counted": {"seq": counted.seq, "hash": counted.hash},
-    }
+    if found is not None:
+        view.update(found.publication())
     return view
 
 

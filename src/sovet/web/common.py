@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sovet.api.errors import Gone
 from sovet.errors import (
     BallotRefused,
+    ChainBroken,
     InputError,
     NotAuthenticated,
     NotAuthorized,
@@ -49,6 +50,7 @@ _STATUS: tuple[tuple[type[SovetError], int], ...] = (
     (NotAuthorized, 403),
     (Throttled, 429),
     (Gone, 410),
+    (ChainBroken, 500),
 )
 
 
@@ -56,8 +58,8 @@ def error_page(request: Request, error: SovetError, at: str | None) -> HTMLRespo
     """A refusal as a page, with the status the API gives it (DESIGN §4/§6).
 
     404 unknown id, 422 bad input, 401 not signed in, 403 not allowed, 429
-    throttled (with ``Retry-After``), 410 a retired address, 409 for any other
-    rule violation.
+    throttled (with ``Retry-After``), 410 a retired address, 500 a log that
+    fails verification, 409 for any other rule violation.
     """
     status = next((code for kind, code in _STATUS if isinstance(error, kind)), 409)
     rule = getattr(error, "rule", None)

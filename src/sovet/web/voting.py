@@ -25,6 +25,7 @@ from sovet.counting.methods import get_method
 from sovet.domain.elections.polling import election_of
 from sovet.domain.recall.petitions import petition_of, petition_progress
 from sovet.errors import InputError, SovetError
+from sovet.services.results import election_report
 from sovet.web import results, svg, views
 from sovet.web.common import At, error_page, services_of
 from sovet.web.render import page
@@ -141,10 +142,11 @@ def election_page(
     try:
         moment_ = views.state_at(services_of(request), at)
         record = election_of(moment_.state, election_id)
+        found = election_report(services_of(request), record)
     except SovetError as error:
         return error_page(request, error, at)
     state = moment_.state
-    sheet = results.count_sheet(state, record)
+    sheet = None if found is None else results.count_sheet(state, found)
     picture = None
     if sheet is not None and sheet.rounds:
         picture = svg.stage_chart(
@@ -175,7 +177,6 @@ def election_page(
         entered=entered or {},
         refusal=refusal,
         sheet=sheet,
-        number=results.number,
         picture=picture,
         constituency=constituency,
         council=state.display_name(council) if council else None,

@@ -14,8 +14,13 @@
   methods have closed lists: no preferences). A ballot that does not fit is
   refused whole with 422 naming SR-7, never trimmed. The answer (201) carries
   the voter's receipt and the ballot as stored;
-- ``GET /api/elections/{election}``: public; no tally while the poll is open,
-  the result with its stage table once it closed.
+- ``GET /api/elections/{election}``: public; no tally while the poll is open;
+  once counted (a secret poll closed, or a count of named ballots or tallies)
+  ``result`` is the count report in exactly the JSON of ``sovet count --format
+  json`` (``services.results``: the same report the web's count sheet shows),
+  with ``turnout`` beside it and where the count is in the log. Fractions are
+  JSON numbers written digit for digit (``ExactJSONResponse``), never through
+  a binary float.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
+from fastapi.responses import JSONResponse
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -35,6 +41,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Ctx, MaybePrincipal, Writer, scoped
 from sovet.counting.ballots import MarkedBallot
+from sovet.counting.report import dumps_exact
 from sovet.errors import NotAuthorized
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.authz import Principal, check_role
@@ -141,6 +148,14 @@ BallotBody = Annotated[
 ]
 
 
+class ExactJSONResponse(JSONResponse):
+    """JSON whose ``Decimal`` numbers are written digit for digit (``dumps_exact``)."""
+
+    def render(self, content: Any) -> bytes:
+        """The content as compact, exact JSON (UTF-8)."""
+        return dumps_exact(content, indent=None).encode("utf-8")
+
+
 class CloseForm(BaseModel):
     """SR-7: who signed the minutes (commission and council representative)."""
 
@@ -159,14 +174,16 @@ async def _secretary(ctx: Ctx, who: Principal, election: str) -> None:
     check_role(who, ("secretary",), council)
 
 
-@router.get("/{election}")
+@router.get("/{election}", response_class=ExactJSONResponse)
 async def get_election(
     election: str, ctx: Ctx, _who: MaybePrincipal, at: str | None = None
-) -> dict[str, Any]:
-    """SR-7: the election (at ``at``); its result only after the poll closed."""
+) -> ExactJSONResponse:
+    """SR-7: the election (at ``at``); once counted, ``result`` in the JSON of
+    ``sovet count --format json``, and ``turnout``."""
     if at is not None:
         check_time(at, key="at")  # 422, not 500 (found by schemathesis)
-    return await run_in_threadpool(lambda: election_view(ctx.services, election, at=at))
+    view = await run_in_threadpool(lambda: election_view(ctx.services, election, at=at))
+    return ExactJSONResponse(view)
 
 
 @router.post("/{election}/open")
@@ -178,10 +195,10 @@ async def open_election(election: str, ctx: Ctx, who: Writer) -> dict[str, Any]:
     return {"election": election, "events": _events(stored)}
 
 
-@router.post("/{election}/close")
+@router.post("/{election}/close", response_class=ExactJSONResponse)
 async def close_election(
     election: str, form: CloseForm, ctx: Ctx, who: Writer
-) -> dict[str, Any]:
+) -> ExactJSONResponse:
     """SR-7: the secretary closes the poll; the ballots and the count are published."""
     await _secretary(ctx, who, election)
     stored = await run_in_threadpool(
@@ -189,7 +206,9 @@ async def close_election(
     )
     ctx.executed(stored)
     view = await run_in_threadpool(election_view, ctx.services, election)
-    return {"election": election, "events": _events(stored), "result": view["result"]}
+    return ExactJSONResponse(
+        {"election": election, "events": _events(stored), "result": view["result"]}
+    )
 
 
 @router.post("/{election}/ballots", status_code=201)
