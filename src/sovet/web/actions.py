@@ -16,6 +16,8 @@ receipt to member (DESIGN §6), so the voter must keep it.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,15 +29,20 @@ from sovet.counting.methods import get_method
 from sovet.domain import FederationState
 from sovet.domain.elections.polling import ElectionRecord, election_of
 from sovet.domain.recall.petitions import petition_of
-from sovet.errors import BallotRefused, InputError, NotAuthorized, SovetError
+from sovet.errors import InputError, NotAuthorized, SovetError
 from sovet.ledger.envelope import StoredEvent
 from sovet.services import ballots, petitions
 from sovet.services.authz import Principal, check_role, check_scope
 from sovet.web import views
-from sovet.web.common import At, error_page, services_of
+from sovet.web.common import At, about_who, error_page, services_of, status_for
 from sovet.web.render import page
 from sovet.web.session import context_of, require
-from sovet.web.voting import ballot_from_form, election_page, entered_of
+from sovet.web.voting import (
+    ballot_from_form,
+    election_page,
+    entered_of,
+    petition_page,
+)
 
 __all__ = ["router"]
 
@@ -45,7 +52,8 @@ router = APIRouter(include_in_schema=False)
 def _person(principal: Principal) -> str:
     if not principal.person:
         raise NotAuthorized(
-            f"account {principal.name!r} is not linked to a person (DESIGN §6)"
+            f"the account {principal.name!r} is not linked to a member, so it "
+            "cannot vote or sign; an administrator links accounts to members"
         )
     return principal.person
 
@@ -75,12 +83,23 @@ def _petition_council(state: FederationState, petition_id: str) -> str:
     return state.constituencies[record.constituency].council
 
 
+async def _again(
+    request: Request, render: Callable[..., HTMLResponse], **context: Any
+) -> HTMLResponse:
+    """The page of the refused form again (``render`` under the web's lock)."""
+    return await run_in_threadpool(
+        lambda: views.serialized(render)(request=request, **context)
+    )
+
+
 @router.post("/elections/{election_id}/ballot", response_class=HTMLResponse)
 async def cast(request: Request, election_id: str) -> HTMLResponse:
     """SR-7 / DESIGN §6: cast the signed-in member's ballot; show the receipt.
 
-    A ballot the method refuses (or a form that cannot be read) shows the
-    election page again with the voter's marks and the reason (422)."""
+    A ballot the method refuses, a form that cannot be read or a vote the rules
+    refuse shows the election page again with the voter's marks and the
+    reason, with the status the API would give (422 for a ballot that does not
+    fit, 409 for a second vote …)."""
     services = services_of(request)
     form = await request.form()
     try:
@@ -90,6 +109,7 @@ async def cast(request: Request, election_id: str) -> HTMLResponse:
             views.read, services, lambda state: _election(state, election_id)
         )
         check_role(principal, ("member",), council)
+        person = _person(principal)
     except SovetError as error:
         return error_page(request, error, None)
     shape = get_method(record.method).ballot
@@ -98,23 +118,21 @@ async def cast(request: Request, election_id: str) -> HTMLResponse:
             list(form.multi_items()), tuple(record.candidates), shape=shape
         )
         receipt = await run_in_threadpool(
-            ballots.cast_ballot, services, election_id, _person(principal), ballot
-        )
-    except (BallotRefused, InputError) as error:
-        refusal: SovetError = error
-        entered = entered_of(list(form.multi_items()))
-        return await run_in_threadpool(
-            lambda: views.serialized(election_page)(
-                request=request,
-                election_id=election_id,
-                at=None,
-                entered=entered,
-                refusal=refusal,
-                status=422,
-            )
+            ballots.cast_ballot, services, election_id, person, ballot
         )
     except SovetError as error:
-        return error_page(request, error, None)
+        if about_who(error):
+            return error_page(request, error, None)
+        return await _again(
+            request,
+            election_page,
+            election_id=election_id,
+            at=None,
+            entered=entered_of(list(form.multi_items())),
+            refusal=error,
+            refused="ballot",
+            status=status_for(error),
+        )
     _executed(request, [receipt.vote_event])
     return page(
         request,
@@ -140,44 +158,70 @@ async def _secretary(request: Request, election_id: str) -> tuple[Principal, str
 
 @router.post("/elections/{election_id}/open", response_model=None)
 async def open_poll(request: Request, election_id: str) -> Response:
-    """SR-7: the secretary of the council opens the poll."""
+    """SR-7: the secretary of the council opens the poll; the election page
+    confirms it (or says, beside the button, why not)."""
     services = services_of(request)
     try:
         await _secretary(request, election_id)
-        events = await run_in_threadpool(ballots.open_poll, services, election_id)
     except SovetError as error:
         return error_page(request, error, None)
+    try:
+        events = await run_in_threadpool(ballots.open_poll, services, election_id)
+    except SovetError as error:
+        return await _again(
+            request,
+            election_page,
+            election_id=election_id,
+            at=None,
+            refusal=error,
+            refused="open",
+            status=status_for(error),
+        )
     _executed(request, list(events))
-    return RedirectResponse(f"/elections/{election_id}", status_code=303)
+    return RedirectResponse(f"/elections/{election_id}?done=opened", status_code=303)
 
 
 @router.post("/elections/{election_id}/close", response_model=None)
 async def close_poll(request: Request, election_id: str) -> Response:
     """SR-7: the secretary closes the poll with the minutes' signatories; the
-    shuffled batch and the count are published."""
+    shuffled batch and the count are published. A refusal shows the form again
+    with the signatories as ticked."""
     services = services_of(request)
     form = await request.form()
     try:
         await _secretary(request, election_id)
-        signed = [str(v) for k, v in form.multi_items() if k == "signed"]
+    except SovetError as error:
+        return error_page(request, error, None)
+    signed = [str(v) for k, v in form.multi_items() if k == "signed"]
+    try:
         if not signed:
             raise InputError(
-                "tick who signed the minutes (SR-7: the commission and the "
-                "council's representative)",
+                "tick who signed the minutes: the election commission and the "
+                "council's representative (rule SR-7)",
                 key="signed",
             )
         events = await run_in_threadpool(
             ballots.close_poll, services, election_id, signed
         )
     except SovetError as error:
-        return error_page(request, error, None)
+        return await _again(
+            request,
+            election_page,
+            election_id=election_id,
+            at=None,
+            entered={"signed": signed},
+            refusal=error,
+            refused="close",
+            status=status_for(error),
+        )
     _executed(request, list(events))
-    return RedirectResponse(f"/elections/{election_id}", status_code=303)
+    return RedirectResponse(f"/elections/{election_id}?done=closed", status_code=303)
 
 
 @router.post("/petitions/{petition_id}/sign", response_model=None)
 async def sign(request: Request, petition_id: str) -> Response:
-    """SR-10: the signed-in member signs; at the threshold the recall acts."""
+    """SR-10: the signed-in member signs; at the threshold the recall acts.
+    The petition page confirms the signature (or says why it was refused)."""
     services = services_of(request)
     form = await request.form()
     try:
@@ -187,13 +231,24 @@ async def sign(request: Request, petition_id: str) -> Response:
             views.read, services, lambda state: _petition_council(state, petition_id)
         )
         check_role(principal, ("member",), council)
-        events = await run_in_threadpool(
-            petitions.sign_petition, services, petition_id, _person(principal)
-        )
+        person = _person(principal)
     except SovetError as error:
         return error_page(request, error, None)
+    try:
+        events = await run_in_threadpool(
+            petitions.sign_petition, services, petition_id, person
+        )
+    except SovetError as error:
+        return await _again(
+            request,
+            petition_page,
+            petition_id=petition_id,
+            at=None,
+            refusal=error,
+            status=status_for(error),
+        )
     _executed(request, list(events))
-    return RedirectResponse(f"/petitions/{petition_id}", status_code=303)
+    return RedirectResponse(f"/petitions/{petition_id}?done=signed", status_code=303)
 
 
 @router.get("/receipts", response_class=HTMLResponse)
@@ -212,7 +267,15 @@ def receipt_form(request: Request, at: At = None) -> HTMLResponse:
             ),
             at,
         )
-    return page(request, "receipt_check.html", at=at, found=None, election=None)
+    return page(
+        request,
+        "receipt_check.html",
+        at=at,
+        found=None,
+        election=None,
+        receipt_refusal=None,
+        receipt_entered="",
+    )
 
 
 @router.post("/receipts", response_class=HTMLResponse)
@@ -226,18 +289,39 @@ async def check_receipt(request: Request) -> HTMLResponse:
     form = await request.form()
     try:
         same_origin(request, missing_ok=False)
-        text = str(form.get("receipt", "")).strip().lower()
+    except SovetError as error:
+        return error_page(request, error, None)
+    entered = str(form.get("receipt", ""))[:200]
+    election = str(form.get("election", ""))[:200] or None
+    try:
+        text = entered.strip().lower()
         if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
-            raise InputError("a receipt is 64 hexadecimal characters", key="receipt")
-        election = str(form.get("election", "")) or None
+            raise InputError(
+                "a receipt is 64 hexadecimal characters (0-9, a-f)", key="receipt"
+            )
         found = await run_in_threadpool(
             lambda: ballots.verify_receipt(services, text, election=election)
         )
     except SovetError as error:
-        return error_page(request, error, None)
+        return page(
+            request,
+            "receipt_check.html",
+            status=status_for(error),
+            found=None,
+            election=None,
+            receipt_refusal=error,
+            receipt_entered=entered,
+        )
     names = await run_in_threadpool(
         views.read,
         services,
         lambda state: [state.display_name(c) or c for c in found["ranking"]],
     )
-    return page(request, "receipt_check.html", found=found, ranking=names)
+    return page(
+        request,
+        "receipt_check.html",
+        found=found,
+        ranking=names,
+        receipt_refusal=None,
+        receipt_entered="",
+    )

@@ -21,7 +21,15 @@ from sovet.errors import (
 from sovet.services.bootstrap import Services
 from sovet.web.render import page
 
-__all__ = ["STATIC", "At", "error_page", "install_error_pages", "services_of"]
+__all__ = [
+    "STATIC",
+    "At",
+    "about_who",
+    "error_page",
+    "install_error_pages",
+    "services_of",
+    "status_for",
+]
 
 At = Annotated[
     str | None, Query(description="ISO date: show the state recorded up to then")
@@ -54,6 +62,17 @@ _STATUS: tuple[tuple[type[SovetError], int], ...] = (
 )
 
 
+def status_for(error: SovetError) -> int:
+    """The status the API gives ``error`` (409 for a rule violation)."""
+    return next((code for kind, code in _STATUS if isinstance(error, kind)), 409)
+
+
+def about_who(error: SovetError) -> bool:
+    """Whether ``error`` is about who asks (signed in, allowed, too often), not
+    about what they entered: such a refusal is a page of its own."""
+    return isinstance(error, NotAuthenticated | NotAuthorized | Throttled | Gone)
+
+
 def error_page(request: Request, error: SovetError, at: str | None) -> HTMLResponse:
     """A refusal as a page, with the status the API gives it (DESIGN §4/§6).
 
@@ -61,16 +80,9 @@ def error_page(request: Request, error: SovetError, at: str | None) -> HTMLRespo
     throttled (with ``Retry-After``), 410 a retired address, 500 a log that
     fails verification, 409 for any other rule violation.
     """
-    status = next((code for kind, code in _STATUS if isinstance(error, kind)), 409)
-    rule = getattr(error, "rule", None)
+    status = status_for(error)
     response = page(
-        request,
-        "error.html",
-        at=at,
-        status=status,
-        error=str(error),
-        rule=rule,
-        login=status == 401,
+        request, "error.html", at=at, status=status, refusal=error, login=status == 401
     )
     if isinstance(error, Throttled):
         response.headers["Retry-After"] = str(error.retry_after)
@@ -85,16 +97,17 @@ async def web_error(
     A server fault (5xx) shows no detail (it is in the server's log).
     """
     at = request.query_params.get("at")
-    message = str(error) if status < 500 else "the server could not answer"
+    refusal = error if status < 500 else SovetError("the server could not answer")
     if status == 404 and not isinstance(error, SovetError):
-        message = f"no page at {request.url.path}"
+        refusal = SovetError(f"there is no page at {request.url.path}")
+    elif not isinstance(refusal, SovetError):
+        refusal = SovetError(str(getattr(error, "detail", None) or error))
     response = page(
         request,
         "error.html",
         at=at,
         status=status,
-        error=message,
-        rule=getattr(error, "rule", None),
+        refusal=refusal,
         login=status == 401,
     )
     response.headers.update(headers)

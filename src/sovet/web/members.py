@@ -3,8 +3,9 @@
 ``/login`` is a plain form (no JavaScript): it starts a session exactly as
 ``POST /api/auth/login`` does (``Accounts.login``: argon2id, rotation, the
 same throttles and security log) and sets the same cookies, then redirects to
-``/me``; a post from another site is refused (``api.origin``). ``/logout`` is
-a form carrying the session's CSRF token.
+``/me``, which confirms it; a post from another site is refused
+(``api.origin``). ``/logout`` is a form carrying the session's CSRF token; the
+page it leads to confirms it.
 
 ``/me`` shows the member's constituency, its deputies, the elections and recall
 petitions there, and a form to check a receipt. Receipts are the voter's to
@@ -28,6 +29,7 @@ from sovet.api.origin import same_origin
 from sovet.errors import NotAuthenticated, SovetError
 from sovet.web import views
 from sovet.web.common import At, error_page, services_of
+from sovet.web.messages import plain
 from sovet.web.render import page
 from sovet.web.session import context_of, require, viewer
 
@@ -63,7 +65,7 @@ async def login(request: Request) -> Response:
             request,
             "login.html",
             status=503,
-            error="accounts are not set up here",
+            error="Accounts are not set up here.",
             name=name,
         )
     address = client_address(request)
@@ -83,10 +85,10 @@ async def login(request: Request) -> Response:
     except NotAuthenticated as error:
         context.logins.spend(f"addr:{address}")
         context.logins.spend(f"login:{name}@{address}")
-        return page(request, "login.html", status=401, error=str(error), name=name)
+        return page(request, "login.html", status=401, error=plain(error), name=name)
     except SovetError as error:
         return error_page(request, error, None)
-    response = RedirectResponse("/me", status_code=303)
+    response = RedirectResponse("/me?done=signed-in", status_code=303)
     set_session_cookies(response, request, session)
     return response
 
@@ -103,7 +105,7 @@ async def logout(request: Request) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if context is not None and token:
         await run_in_threadpool(context.accounts.logout, token)
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse("/?done=signed-out", status_code=303)
     clear_session_cookies(response)
     return response
 

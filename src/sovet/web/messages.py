@@ -2,31 +2,67 @@
 
 ``plain(error)`` is the error's own message without the rule id in front and
 without references to internal documents; ``rule_of(error)`` is the ``SR-n``
-rule it enforces, or None (security and input refusals cite no SR rule).
+rule it enforces, or None (security and input refusals cite no SR rule);
+``rule_link(rule)`` is the rule id as a link to its section of the rules page
+(``handbook.rule_url``), the id itself as the link text. ``DONE`` holds the
+confirmations pages show after an action (``?done=<key>``).
 """
 
 from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
+
 from sovet.errors import InputError, RuleViolation
+from sovet.web.handbook import rule_url
 
-__all__ = ["plain", "rule_of"]
+__all__ = ["DONE", "plain", "rule_link", "rule_of"]
 
-_INTERNAL = re.compile(r"\s*\(?\b(?:DESIGN|RULES)\s*§\s*\d+[a-z0-9.-]*\)?:?", re.I)
+DONE = {
+    "signed-in": "You are signed in.",
+    "signed-out": "You are signed out.",
+    "opened": "The poll is open: the council's members may vote now.",
+    "closed": "The poll is closed: the ballots and the count are published below.",
+    "signed": "Your signature is recorded.",
+}
+"""The confirmation a page shows after an action redirected to it
+(``?done=<key>``; an unknown key shows nothing, so no text comes from the URL)."""
+
+
+_DOC = r"(?:DESIGN|RULES|FACTS)\s*§\s*[\w.-]*\w"
+_DOC_ALONE = re.compile(rf"\s*\(\s*{_DOC}\s*\)")
+_DOC_OPENING = re.compile(rf"\(\s*{_DOC}\s*:\s*")
+_DOC_ANYWHERE = re.compile(rf"\s*{_DOC}\s*:?\s*")
 _RULE = re.compile(r"^SR-\d+$")
+_QUOTED = r"'(?:[^'\\]|\\.)*'"
+_SEQUENCE = re.compile(rf"[\[(]\s*((?:{_QUOTED}\s*,\s*)*{_QUOTED})?\s*,?\s*[\])]")
+_ITEM = re.compile(_QUOTED)
+
+
+def _listed(found: re.Match[str]) -> str:
+    items = [item[1:-1] for item in _ITEM.findall(found.group(1) or "")]
+    return ", ".join(items) if items else "none"
 
 
 def plain(error: BaseException) -> str:
-    """The refusal in one sentence, for a person: no rule id prefix, no
-    internal document names, a capital letter and a full stop."""
+    """The refusal in one sentence, for a person.
+
+    The engine's message without the rule id in front, without the names of
+    internal documents ("DESIGN §6"), with Python's lists and tuples of names
+    written as lists of names, starting with a capital letter and ending with
+    a full stop.
+    """
     if isinstance(error, RuleViolation):
         text = error.message
     elif isinstance(error, InputError):
         text = error.reason
     else:
         text = getattr(error, "message", None) or str(error)
-    text = _INTERNAL.sub("", str(text)).strip()
+    text = _DOC_ALONE.sub("", str(text))
+    text = _DOC_OPENING.sub("(", text)
+    text = _DOC_ANYWHERE.sub(" ", text).strip()
+    text = _SEQUENCE.sub(_listed, text)
     if not text:
         return "This was refused."
     text = text[0].upper() + text[1:]
@@ -37,3 +73,13 @@ def rule_of(error: BaseException) -> str | None:
     """The ``SR-n`` rule the refusal enforces, or None."""
     rule = getattr(error, "rule", None)
     return rule if isinstance(rule, str) and _RULE.match(rule) else None
+
+
+def rule_link(rule: str) -> Markup:
+    """``rule`` as a link to where it is explained (plain text if nowhere)."""
+    url = rule_url(rule)
+    if url is None:
+        return Markup("{rule}").format(rule=rule)
+    return Markup('<a class="rule" href="{url}">rule {rule}</a>').format(
+        url=url, rule=rule
+    )

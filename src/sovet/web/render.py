@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from sovet.domain.kernel.calendar import display
-from sovet.web.messages import plain, rule_of
+from sovet.web.messages import DONE, plain, rule_link, rule_of
 from sovet.web.session import viewer
 
 __all__ = ["TEMPLATES", "env", "page"]
@@ -35,7 +35,7 @@ env = Environment(
 )
 env.filters["day"] = lambda at: display(at) if at else ""
 env.filters["short"] = lambda digest: f"{digest[:12]}…" if digest else ""
-env.globals.update(plain=plain, rule_of=rule_of)
+env.globals.update(plain=plain, rule_of=rule_of, rule_link=rule_link)
 
 
 def _link(at: str | None) -> Callable[..., str]:
@@ -59,6 +59,7 @@ def page(
 ) -> HTMLResponse:
     """Render ``template`` as a page for whoever is signed in (``session.viewer``)."""
     who = viewer(request)
+    done = DONE.get(request.query_params.get("done", ""))
     values: dict[str, Any] = {
         "request": request,
         "at": at,
@@ -68,6 +69,8 @@ def page(
         "user": who.name,
         "viewer": who,
         "svg": Markup,  # svg.py escapes every text it puts in a picture
+        "done": done,
+        "status": status,
         **context,
     }
     html = env.get_template(template).render(values)

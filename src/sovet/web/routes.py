@@ -5,6 +5,7 @@
 (an ISO date) and shows the state as recorded up to that day (SR-28).
 
 Pages: ``/`` legitimacy (SR-28) with its proof linked to ``/log#seq-N``;
+``/rules`` the rules SR-1 … SR-32 that every rule id links to (``handbook``);
 ``/federation`` the bodies (SR-2); ``/congress`` and ``/congress/{id}`` the
 sessions as hemicycles (SR-16…SR-19); ``/log`` the log, paged; ``/audit``
 verification (chain, Merkle roots, signatures) and ``/audit/export``; the
@@ -20,6 +21,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
+from markupsafe import Markup
 
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import display, moment
@@ -28,7 +30,7 @@ from sovet.ledger.keyring import fingerprint
 from sovet.services.queries import check_time, log_page
 from sovet.services.transfer import export_lines
 from sovet.services.trust import anchors_for, verify_database
-from sovet.web import actions, members, minutes, svg, views, voting, whatif
+from sovet.web import actions, handbook, members, minutes, svg, views, voting, whatif
 from sovet.web.common import (
     STATIC,
     At,
@@ -53,6 +55,12 @@ def static(name: str) -> Response:
         return Response("not found", status_code=404, media_type="text/plain")
     path = views.STATIC_DIR / name
     return FileResponse(path, media_type=STATIC[name])
+
+
+@router.get("/rules", response_class=HTMLResponse)
+def rules(request: Request) -> HTMLResponse:
+    """The rules SR-1 … SR-32 (``docs/rules.md``): where every rule id links."""
+    return page(request, "rules.html", body=Markup(handbook.rules_html()))
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -37,6 +37,7 @@ __all__ = [
     "election_page",
     "entered_of",
     "is_ranked",
+    "petition_page",
     "router",
 ]
 
@@ -135,10 +136,12 @@ def election_page(
     *,
     entered: Entered | None = None,
     refusal: SovetError | None = None,
+    refused: str = "ballot",
     status: int = 200,
 ) -> HTMLResponse:
-    """The election page (hold the web's lock): with ``entered`` and ``refusal``
-    the ballot form is shown again as the voter filled it, with the reason."""
+    """The election page (hold the web's lock). With ``refusal`` the form it
+    answers (``refused``: ``ballot``, ``open`` or ``close``) is shown again as it
+    was filled in (``entered``), with the reason in a plain sentence."""
     try:
         moment_ = views.state_at(services_of(request), at)
         record = election_of(moment_.state, election_id)
@@ -176,6 +179,7 @@ def election_page(
         instruction=shape.instruction(record.seats, len(candidates)),
         entered=entered or {},
         refusal=refusal,
+        refused=refused,
         sheet=sheet,
         picture=picture,
         constituency=constituency,
@@ -210,6 +214,19 @@ def petitions(request: Request, at: At = None) -> HTMLResponse:
 @views.serialized
 def petition(request: Request, petition_id: str, at: At = None) -> HTMLResponse:
     """SR-10: a recall petition — signatures against the threshold, and sign."""
+    return petition_page(request, petition_id, at)
+
+
+def petition_page(
+    request: Request,
+    petition_id: str,
+    at: str | None,
+    *,
+    refusal: SovetError | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The petition page (hold the web's lock); with ``refusal`` the reason a
+    signature was refused, beside the form."""
     services = services_of(request)
     try:
         moment_ = views.state_at(services, at)
@@ -223,6 +240,7 @@ def petition(request: Request, petition_id: str, at: At = None) -> HTMLResponse:
     council = constituency.council if constituency else None
     who = viewer(request).principal
     may_sign = who is not None and who.has_role("member", council)
+    signed = who is not None and who.person is not None and who.person in record.signers
     by_elections = [
         e
         for e in state.elections.values()
@@ -237,6 +255,7 @@ def petition(request: Request, petition_id: str, at: At = None) -> HTMLResponse:
         request,
         "petition.html",
         at=at,
+        status=status,
         moment=moment_,
         petition=record,
         progress=progress,
@@ -244,5 +263,7 @@ def petition(request: Request, petition_id: str, at: At = None) -> HTMLResponse:
         by_elections=by_elections,
         effects=effects,
         may_sign=may_sign,
+        signed=signed,
+        refusal=refusal,
         named=lambda key: state.display_name(key) or key,
     )

@@ -226,7 +226,7 @@ def test_a_refused_boosted_form_shows_its_error(
     page.get_by_label("Account name").fill("v0")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("alert")).to_have_text("wrong account name or password")
+    expect(page.get_by_role("alert")).to_have_text("Wrong account name or password.")
     assert page.evaluate("window.stayed === true")  # the 401 page was swapped in
     page.close()
 

@@ -45,6 +45,7 @@ TOUR = [
     "/log?limit=30",
     "/audit",
     "/login",
+    "/rules",
 ]
 
 

@@ -57,7 +57,7 @@ def login(client: TestClient, name: str) -> str:
         "/login", data={"name": name, "password": PASSWORD}, follow_redirects=False
     )
     assert answer.status_code == 303, answer.text
-    assert answer.headers["location"] == "/me"
+    assert answer.headers["location"] == "/me?done=signed-in"
     page = client.get("/me").text
     found = re.search(r'name="csrf_token" value="([A-Za-z0-9_-]+)"', page)
     assert found, page
@@ -74,7 +74,7 @@ def test_login_form_refuses_a_wrong_password_and_shows_the_page(
 ) -> None:
     wrong = client.post("/login", data={"name": "v0", "password": "nope nope"})
     assert wrong.status_code == 401
-    assert "wrong account name or password" in wrong.text
+    assert "Wrong account name or password." in wrong.text
     assert 'value="v0"' in wrong.text  # the name stays, the password does not
     csrf = login(client, "v0")
     me = client.get("/me").text
