@@ -3,7 +3,7 @@
 A clone with nothing beside it must build, test and run, so the code, the tests,
 the tools, the build files and the documents scanned here may not name a path
 outside the repository: a relative path that climbs above the repository's root
-(``../shared/…`` from the root, five ``..`` from a preset), the team's shared
+(a sibling folder of the clone, five ``..`` from a preset), the team's shared
 reference-data directory, or a machine's absolute paths (``/work/…``, home
 directories). Scratch locations in example commands (``/tmp/…``) are not
 dependencies and are allowed.
@@ -110,11 +110,15 @@ def test_the_scan_sees_code_tests_and_build_files() -> None:
         assert expected in names
 
 
+SIBLING = "../" + "share" + "d"
+"""A folder beside the clone, as the old code named it."""
+
+
 def test_the_scan_finds_paths_outside_the_repository() -> None:
     text = "\n".join(
         [
-            "see ../shared/RULES.md",
-            "# carries its key from ../../../../../shared/x/FACTS.md",
+            "see " + SIBLING + "/RULES.md",  # written apart: this file is scanned too
+            "# carries its key from ../../../../" + SIBLING + "/x/FACTS.md",
             "data = REPO.parent / 'shared'",
             "VECTORS = Path(__file__).parents[3].parent / 'x.json'",
             "open('/work/shared/reference-data/x.blt')",
