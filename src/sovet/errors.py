@@ -160,12 +160,14 @@ class DuplicateEntry(ConcurrencyConflict):
     """SR-7/SR-10: the member already voted in this election or signed this petition."""
 
 
-SECURITY_RULE = "DESIGN §6"
-"""The rule id that authentication and authorization refusals cite."""
+SECURITY_RULE: str | None = None
+"""Authentication, authorization and throttling refusals cite no SR rule: the
+error contract names ``"rule": null`` for them (the security model is in
+docs/design.md §6)."""
 
 
 class NotAuthenticated(SovetError):
-    """DESIGN §6: no valid session or token accompanies the request."""
+    """No valid session or token accompanies the request (docs/design.md §6)."""
 
     rule = SECURITY_RULE
 
@@ -175,7 +177,7 @@ class NotAuthenticated(SovetError):
 
 
 class NotAuthorized(SovetError):
-    """DESIGN §6: the principal lacks the role, scope or membership needed."""
+    """The principal lacks the role, scope or membership needed (design §6)."""
 
     rule = SECURITY_RULE
 
@@ -185,7 +187,7 @@ class NotAuthorized(SovetError):
 
 
 class Throttled(SovetError):
-    """DESIGN §6: too many requests or failed logins; retry after ``retry_after``."""
+    """Too many requests or failed logins; retry after ``retry_after`` (design §6)."""
 
     rule = SECURITY_RULE
 

@@ -61,8 +61,9 @@ __all__ = [
     "status_of",
 ]
 
-INPUT_RULE = "DESIGN §4"
-"""The ``rule`` of a malformed request (no SR rule is involved)."""
+INPUT_RULE: str | None = None
+"""The ``rule`` of a malformed request: none (``null``); the ``field`` names
+what is wrong where it is known."""
 
 
 class Gone(SovetError):
@@ -110,18 +111,29 @@ def status_of(error: BaseException) -> int:
     return 500
 
 
-def _rule_and_message(error: BaseException) -> tuple[str, str]:
+def _rule_and_message(error: BaseException) -> tuple[str | None, str]:
     if isinstance(error, RuleViolation):
         return error.rule, error.message
     if isinstance(error, NotAuthenticated | NotAuthorized | Throttled):
-        return error.rule, error.message
+        return None, error.message
     if isinstance(error, RequestValidationError):
         return INPUT_RULE, _validation_message(error)
     if isinstance(error, StarletteHTTPException):
         return INPUT_RULE, str(error.detail)
     if isinstance(error, SovetError):
         return INPUT_RULE, str(error)
-    return "internal", "internal error; nothing was written"
+    return None, "internal error; nothing was written"
+
+
+def _field_of(error: BaseException) -> str | None:
+    """The request field at fault, where the error knows it."""
+    if isinstance(error, InputError):
+        return error.key or None
+    if isinstance(error, RequestValidationError):
+        for item in error.errors()[:1]:
+            where = [str(p) for p in item.get("loc", ()) if p != "body"]
+            return ".".join(where) or None
+    return None
 
 
 def _validation_message(error: RequestValidationError) -> str:
@@ -149,9 +161,14 @@ def _validation_message(error: RequestValidationError) -> str:
 
 
 def error_body(error: BaseException) -> dict[str, Any]:
-    """``{"error": {"rule", "message"}}`` for ``error`` (DESIGN §4)."""
+    """``{"error": {"rule", "field", "message"}}`` for ``error`` (design §4).
+
+    ``rule`` is the SR-n rule a refusal enforces, else ``null``; ``field`` is
+    the request field at fault where known, else ``null``. Neither ever names a
+    section of a document.
+    """
     rule, message = _rule_and_message(error)
-    return {"error": {"rule": rule, "message": message}}
+    return {"error": {"rule": rule, "field": _field_of(error), "message": message}}
 
 
 async def handle_exception(request: Request, error: Exception) -> JSONResponse:

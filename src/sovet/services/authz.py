@@ -9,8 +9,9 @@ a web session (every scope) or an API token (its scopes only). Refusals::
     ├── NotAuthorized      the principal lacks the role, scope or membership (403)
     └── Throttled          too many attempts; ``retry_after`` seconds (429)
 
-Their ``rule`` is ``"DESIGN §6"`` (the security model): the error contract
-``{"error": {"rule", "message"}}`` holds for them as for rule violations.
+They cite no SR rule: the error contract ``{"error": {"rule", "field",
+"message"}}`` answers them with ``"rule": null`` (the security model is
+docs/design.md §6).
 """
 
 from __future__ import annotations

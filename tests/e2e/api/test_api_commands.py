@@ -70,7 +70,7 @@ def test_refused_commands_answer_the_error_contract_and_write_nothing(
     answer = api.client.post(path, json=body, headers=admin)
     assert answer.status_code == status, answer.text
     error = answer.json()["error"]
-    assert set(error) == {"rule", "message"}
+    assert set(error) == {"rule", "field", "message"}
     assert error["message"]
     if rule is not None:
         assert error["rule"] == rule

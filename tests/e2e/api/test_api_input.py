@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -46,7 +47,8 @@ def test_bad_bodies_are_refused_and_nothing_is_written(
     )
     assert answer.status_code == status, answer.text
     error = answer.json()["error"]
-    assert set(error) == {"rule", "message"}
+    assert set(error) == {"rule", "field", "message"}
+    assert error["rule"] is None or re.fullmatch(r"SR-\d+", error["rule"])
     assert needle in error["message"]
     assert api.head() == before
 
@@ -96,7 +98,7 @@ def test_a_nested_unknown_field_is_refused(api: Api) -> None:
 
 
 def test_unknown_paths_and_methods_follow_the_contract(api: Api) -> None:
-    assert api.client.get("/api/nowhere").json()["error"]["rule"] == "DESIGN §4"
+    assert api.client.get("/api/nowhere").json()["error"]["rule"] is None
     wrong = api.client.get(PATH)
     assert wrong.status_code == 405
     assert "error" in wrong.json()
@@ -121,3 +123,20 @@ def test_a_chunked_body_without_length_is_cut_at_the_limit(api: Api) -> None:
     assert answer.status_code == 413
     assert "exceeds" in answer.json()["error"]["message"]
     assert api.head() == before
+
+
+def test_no_error_names_a_document_section(api: Api) -> None:
+    """Issue 12: the error JSON names the rule (SR-n) or the field, never a
+    section of a document."""
+    answers = [
+        api.client.get("/api/nowhere"),
+        api.client.get("/api/auth/me"),
+        api.client.post("/api/auth/login", json={"name": "x"}),
+        api.client.post("/api/auth/login", json={"name": "x", "password": "y"}),
+    ]
+    for answer in answers:
+        error = answer.json()["error"]
+        assert error["rule"] is None or re.fullmatch(r"SR-\d+", error["rule"])
+        assert "§" not in str(error.get("rule"))
+    missing = answers[2].json()["error"]
+    assert missing["field"] == "password"

@@ -58,7 +58,7 @@ def test_a_refusal_reads_as_a_sentence(error: SovetError, sentence: str) -> None
 
 def test_only_sr_rules_are_cited_and_linked() -> None:
     assert rule_of(RuleViolation("SR-7", "x")) == "SR-7"
-    assert rule_of(NotAuthorized("x")) is None  # its rule is "DESIGN §6"
+    assert rule_of(NotAuthorized("x")) is None  # it cites no SR rule
     assert rule_of(InputError("x")) is None
     assert (
         str(rule_link("SR-12")) == '<a class="rule" href="/rules#sr-12">rule SR-12</a>'
