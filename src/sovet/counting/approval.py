@@ -25,7 +25,7 @@ from sovet.counting.ballots import MARK_ANY
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak
 
-__all__ = ["approval"]
+__all__ = ["approval", "count_marks"]
 
 
 @counting_method(
@@ -40,12 +40,26 @@ __all__ = ["approval"]
 def approval(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: approval — the ``seats`` most approved candidates win."""
     check_seats(profile, seats, "approval", multi=True)
+    return count_marks(profile, seats=seats, tie_break=tie_break, method="approval")
+
+
+def count_marks(
+    profile: Profile,
+    *,
+    seats: int,
+    tie_break: TieBreak,
+    method: str,
+    per_ballot: int | None = None,
+) -> CountResult:
+    """Each standing mark is one vote (the first ``per_ballot`` of a ballot, when
+    given); the ``seats`` highest tallies win. Approval and block vote."""
     cont = continuing_mask(profile)
     n = len(profile.candidates)
     marks = profile.rankings.astype(np.int64)
     weights = np.broadcast_to(profile.weights.astype(np.int64)[:, None], marks.shape)
-    lookup = np.append(cont, False)
-    keep = lookup[marks]
+    keep = np.append(cont, False)[marks]  # padding (-1) is not standing
+    if per_ballot is not None:
+        keep &= np.cumsum(keep, axis=1) <= per_ballot
     tally = int_tally(marks[keep], weights[keep], n)
     breaker = TieBreaker(tie_break, profile.candidates, use_order=True)
     winners = top_by_tally(tally, cont, seats, breaker, 1)
@@ -54,7 +68,7 @@ def approval(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResul
     blank = Fraction(int(profile.weights[~keep.any(axis=1)].sum()))
     stage = Round(1, as_fractions(names, tally, cont), elected, (), None, blank)
     return CountResult(
-        method="approval",
+        method=method,
         seats=seats,
         candidates=names,
         elected=elected,

@@ -19,17 +19,15 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
-
 from sovet.counting._ranked import (
     TieBreaker,
     as_fractions,
     check_seats,
     continuing_mask,
     first_marks,
-    int_tally,
     top_by_tally,
 )
+from sovet.counting.approval import count_marks
 from sovet.counting.ballots import MARK_ONE, MARK_UP_TO_SEATS
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak
@@ -81,25 +79,6 @@ def plurality(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResu
 def block_vote(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: block vote — every mark (at most ``seats`` a ballot) is one vote."""
     check_seats(profile, seats, "block-vote", multi=True)
-    cont = continuing_mask(profile)
-    n = len(profile.candidates)
-    marks = profile.rankings.astype(np.int64)
-    standing = np.append(cont, False)[marks]  # padding (-1) is not standing
-    counted = standing & (np.cumsum(standing, axis=1) <= seats)
-    weights = np.broadcast_to(profile.weights.astype(np.int64)[:, None], marks.shape)
-    tally = int_tally(marks[counted], weights[counted], n)
-    breaker = TieBreaker(tie_break, profile.candidates, use_order=True)
-    winners = top_by_tally(tally, cont, seats, breaker, 1)
-    names = profile.candidates
-    elected = tuple(names[c] for c in winners)
-    blank = Fraction(int(profile.weights[~counted.any(axis=1)].sum()))
-    stage = Round(1, as_fractions(names, tally, cont), elected, (), None, blank)
-    return CountResult(
-        method="block-vote",
-        seats=seats,
-        candidates=names,
-        elected=elected,
-        rounds=(stage,),
-        exhausted=blank,
-        ties=tuple(breaker.records),
+    return count_marks(
+        profile, seats=seats, tie_break=tie_break, method="block-vote", per_ballot=seats
     )
