@@ -11,7 +11,7 @@ RUNTIME := $(VENV)/.installed-runtime
 STAMP   := $(VENV)/.installed
 DOCS    := $(VENV)/.installed-docs
 
-.PHONY: demo test test-all coverage lint fmt docs docs-commands docs-serve clean
+.PHONY: demo test test-all coverage lint fmt docs docs-commands docs-serve messages clean
 
 $(RUNTIME): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ demo: $(RUNTIME)
 ## docs-commands: write docs/commands.md from the commands' declarations
 docs-commands: $(RUNTIME)
 	$(PY) -m sovet.cli.reference --write docs/commands.md
+
+## messages: extract the marked messages (babel.cfg) and merge them into the sv and ru catalogues
+messages: $(RUNTIME)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o src/sovet/locale/messages.pot .
+	$(VENV)/bin/pybabel update -i src/sovet/locale/messages.pot -d src/sovet/locale --no-wrap --ignore-obsolete
 
 ## docs: the handbook (MkDocs, Material) into site/, strictly; fails when docs/commands.md is stale
 docs: $(DOCS)

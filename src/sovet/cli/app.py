@@ -6,8 +6,11 @@ turned into one clean message and a stable exit code here, at the edge.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from sovet import i18n
 from sovet.cli import (
     apportion_cmd,
     count_cmd,
@@ -33,8 +36,25 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="SOVET_LANG",
+            help="Language of the human output: en, sv or ru (default en, whatever "
+            "the system locale). JSON, rule ids and field names never change.",
+        ),
+    ] = None,
+) -> None:
     """sovet: a council-democracy engine — who legitimately governs, and why."""
+    if lang is not None and i18n.supported(lang) is None:
+        raise typer.BadParameter(
+            f"{lang!r} is not a shipped language; choose one of "
+            + ", ".join(i18n.LANGUAGES),
+            param_hint="--lang",
+        )
+    i18n.use(i18n.cli_language(lang))
 
 
 for _module in (

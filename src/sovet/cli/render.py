@@ -16,6 +16,7 @@ from rich.table import Table
 
 from sovet.domain.kernel.calendar import display
 from sovet.errors import ChainBroken, InputError, RuleViolation, SovetError
+from sovet.i18n import gettext
 from sovet.ledger.envelope import StoredEvent
 
 __all__ = [
@@ -125,56 +126,70 @@ def _offices_table(offices: Iterable[Mapping[str, Any]]) -> Table:
         person = office.get("person")
         table.add_row(
             escape(str(office.get("office", ""))),
-            escape(str(person)) if person else "[red]vacant[/red]",
+            escape(str(person)) if person else _vacant(),
             escape(str(office.get("faction") or "")),
         )
     return table
+
+
+def _vacant() -> str:
+    return f"[red]{escape(gettext('vacant'))}[/red]"
 
 
 def render_legitimacy(
     console: Console, answer: Mapping[str, Any], *, label: str = ""
 ) -> None:
     """SR-28: the legitimacy answer (DESIGN §4 JSON) as text, proof included."""
-    head = f"{label}Who legitimately governs on {format_date(answer['at'])}"
+    when = format_date(answer["at"])
+    head = label + gettext("Who legitimately governs on {date}").format(date=when)
     console.rule(f"[bold]{escape(head)}[/bold]")
     government = answer.get("government")
     if not government:
-        console.print("[bold red]No legitimate government.[/bold red]")
+        none = gettext("No legitimate government.")
+        console.print(f"[bold red]{escape(none)}[/bold red]")
     else:
         console.print(f"[bold green]{escape(str(government['name']))}[/bold green]")
         approved = answer.get("approved_by") or {}
         if approved:
             if approved.get("for") is None:
-                tally = "count not recorded in the sources"
+                tally = gettext("count not recorded in the sources")
             else:
-                tally = (
-                    f"{approved.get('for')} for, {approved.get('against')} against, "
-                    f"{approved.get('abstain')} abstaining"
+                tally = gettext("{yes} for, {no} against, {abstain} abstaining").format(
+                    yes=approved.get("for"),
+                    no=approved.get("against"),
+                    abstain=approved.get("abstain"),
                 )
-            console.print(
-                f"approved by {escape(str(approved.get('body')))} "
-                f"(event {approved.get('event_seq')}): {tally}; "
-                f"{approved.get('seated')} seated"
+            line = gettext(
+                "approved by {body} (event {seq}): {tally}; {seated} seated"
+            ).format(
+                body=approved.get("body"),
+                seq=approved.get("event_seq"),
+                tally=tally,
+                seated=approved.get("seated"),
             )
-        bloc = answer.get("bloc") or []
-        console.print(f"bloc: {escape(', '.join(str(b) for b in bloc) or '—')}")
+            console.print(escape(line))
+        bloc = ", ".join(str(b) for b in answer.get("bloc") or []) or "—"
+        console.print(escape(gettext("bloc: {factions}").format(factions=bloc)))
         offices = list(government.get("offices") or [])
         vacant = [o for o in offices if not o.get("person")]
         console.print(_offices_table(offices))
         if vacant:
             names = ", ".join(str(o.get("office")) for o in vacant)
-            console.print(f"vacant offices: [red]{escape(names)}[/red]")
+            head = escape(gettext("vacant offices:"))
+            console.print(f"{head} [red]{escape(names)}[/red]")
     ends = answer.get("ends_when") or []
     if ends:
-        console.print("[bold]ends when (SR-26):[/bold]")
+        console.print(f"[bold]{escape(gettext('ends when (SR-26):'))}[/bold]")
         for line in ends:
             console.print(f"  – {escape(str(line))}")
     render_chain(console, answer)
     for warning in answer.get("warnings") or []:
-        console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
+        head = escape(gettext("warning:"))
+        console.print(f"[yellow]{head}[/yellow] {escape(str(warning))}")
     proof = answer.get("proof") or []
     if proof:
-        console.print(f"[bold]proof ({len(proof)} events, seq and hash):[/bold]")
+        head = gettext("proof ({count} events, seq and hash):").format(count=len(proof))
+        console.print(f"[bold]{escape(head)}[/bold]")
         for item in proof:
             console.print(
                 f"  [bold]{item.get('seq'):>4}[/bold] {item.get('hash')}",

@@ -17,14 +17,20 @@ from markupsafe import Markup
 from sovet.errors import InputError, RuleViolation
 from sovet.web.handbook import rule_url
 
-__all__ = ["DONE", "plain", "rule_link", "rule_of"]
+__all__ = ["DONE", "N_", "plain", "rule_link", "rule_of"]
+
+
+def N_(message: str) -> str:  # noqa: N802  (gettext's name for the marker)
+    """Mark ``message`` for translation where it is shown (``render.page``)."""
+    return message
+
 
 DONE = {
-    "signed-in": "You are signed in.",
-    "signed-out": "You are signed out.",
-    "opened": "The poll is open: the council's members may vote now.",
-    "closed": "The poll is closed: the ballots and the count are published below.",
-    "signed": "Your signature is recorded.",
+    "signed-in": N_("You are signed in."),
+    "signed-out": N_("You are signed out."),
+    "opened": N_("The poll is open: the council's members may vote now."),
+    "closed": N_("The poll is closed: the ballots and the count are published below."),
+    "signed": N_("Your signature is recorded."),
 }
 """The confirmation a page shows after an action redirected to it
 (``?done=<key>``; an unknown key shows nothing, so no text comes from the URL)."""

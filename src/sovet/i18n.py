@@ -1,0 +1,117 @@
+"""The user's language: English, Swedish and Russian, through gettext (Babel).
+
+The catalogues are the ``.po`` files under ``sovet/locale/<lang>/LC_MESSAGES``;
+they are compiled in memory on first use (``babel.messages``), so the sources
+are the only copy. English is the source language and the default whatever the
+system locale: the web follows a chosen language (``lang`` cookie or query),
+then ``Accept-Language``; the CLI follows ``--lang`` or ``SOVET_LANG`` only.
+
+What scripts read never changes with the language: JSON, rule ids, field names,
+step numbers and the shape of ``sovet run``'s refusal line.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from contextvars import ContextVar
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+__all__ = [
+    "DEFAULT",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "cli_language",
+    "gettext",
+    "language",
+    "negotiate",
+    "ngettext",
+    "supported",
+    "translations",
+    "use",
+]
+
+LANGUAGES: dict[str, str] = {"en": "English", "sv": "Svenska", "ru": "Русский"}
+"""The languages shipped, each with its own name (for the language switch)."""
+
+DEFAULT = "en"
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+
+_current: ContextVar[str] = ContextVar("sovet_language", default=DEFAULT)
+
+
+def supported(value: str | None) -> str | None:
+    """``value`` as one of ``LANGUAGES`` ("sv-SE" → "sv"), or None."""
+    if not value:
+        return None
+    primary = value.strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary in LANGUAGES else None
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The best shipped language for an ``Accept-Language`` header (RFC 9110
+    §12.5.4: weights ``q``, first listed wins a tie); ``DEFAULT`` if none fits."""
+    best: tuple[float, int, str] | None = None
+    for index, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        found = supported(tag)
+        if found is None or not 0.0 < weight <= 1.0:
+            continue
+        if best is None or (weight, -index) > (best[0], best[1]):
+            best = (weight, -index, found)
+    return best[2] if best else DEFAULT
+
+
+def cli_language(option: str | None = None) -> str:
+    """The CLI's language: ``--lang``, else ``SOVET_LANG``, else English (never
+    the system locale, so scripts and logs read the same everywhere)."""
+    return supported(option) or supported(os.environ.get("SOVET_LANG")) or DEFAULT
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of ``lang`` (English: no translation)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    source = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if lang == DEFAULT or not source.is_file():
+        return _gettext.NullTranslations()
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def use(lang: str) -> None:
+    """Make ``lang`` the language of this context's ``gettext`` (CLI, request)."""
+    _current.set(supported(lang) or DEFAULT)
+
+
+def language() -> str:
+    """The language ``use`` set for this context."""
+    return _current.get()
+
+
+def gettext(message: str) -> str:
+    """``message`` in the current language."""
+    return translations(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of a message for ``n``, in the current language."""
+    return translations(_current.get()).ngettext(singular, plural, n)
