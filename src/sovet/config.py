@@ -11,6 +11,8 @@ keys CSRF tokens is ``SOVET_SECRET`` itself, or else kept in a file:
 ``SOVET_CHECKPOINT_EVERY_EVENTS`` and ``SOVET_CHECKPOINT_EVERY_SECONDS`` say how
 often ``sovet serve`` signs a checkpoint as it writes (its options
 ``--checkpoint-events`` and ``--checkpoint-seconds`` override them).
+``SOVET_DISPLAY_FILE`` names the organisation's display settings (faction
+colours; never part of the log).
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ class Settings(BaseSettings):
     """``SOVET_CHECKPOINT_EVERY_EVENTS``: the server signs at least every N events."""
     checkpoint_every_seconds: float = 10.0
     """``SOVET_CHECKPOINT_EVERY_SECONDS``: … and within S seconds of any write."""
+    display_file: str | None = None
+    """``SOVET_DISPLAY_FILE``: the organisation's display settings (a TOML file
+    with ``[display.factions]`` colours, ``sovet.presets.display``); read once."""
     secret_file: str | None = None
     """``SOVET_SECRET_FILE``: where a server database's secret is kept (default:
     beside ``SOVET_KEY_FILE``, ``/etc/sovet/sovet.secret`` for

@@ -18,9 +18,10 @@ from sovet.counting.report import CountReport
 from sovet.counting.types import Round
 from sovet.domain import FederationState
 from sovet.services.results import ElectionReport
-from sovet.web.svg import StageBar, faction_colours
+from sovet.web.svg import StageBar
+from sovet.web.views import candidate_colours
 
-__all__ = ["CountSheet", "bar_colours", "count_sheet", "stage_bars"]
+__all__ = ["CountSheet", "bar_colours", "count_sheet", "factions_of", "stage_bars"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +60,23 @@ class CountSheet:
 
 
 def count_sheet(state: FederationState, found: ElectionReport) -> CountSheet:
-    """SR-7/SR-8: the count sheet of the report ``found`` (names from ``state``)."""
+    """SR-7/SR-8: the count sheet of the report ``found`` (names from ``state``),
+    each candidate in the colour of the faction they stand for."""
     ids = list(found.report.result.candidates)
     names = [(c, state.display_name(c) or c) for c in ids]
-    return CountSheet(found, names, faction_colours(ids))
+    return CountSheet(found, names, candidate_colours(state, factions_of(state, found)))
+
+
+def factions_of(state: FederationState, found: ElectionReport) -> dict[str, str | None]:
+    """Each candidate's faction: as the election lists them, else the person's."""
+    record = state.elections.get(found.election)
+    listed = record.candidates if record is not None else {}
+    factions: dict[str, str | None] = {}
+    for candidate in found.report.result.candidates:
+        person = state.persons.get(candidate)
+        own = person.faction if person is not None else None
+        factions[candidate] = listed.get(candidate) or own
+    return factions
 
 
 def stage_bars(sheet: CountSheet) -> list[StageBar]:

@@ -112,7 +112,7 @@ def body(request: Request, body_id: str, at: At = None) -> HTMLResponse:
     except SovetError as error:
         return error_page(request, error, at)
     parts = views.council_slices(moment_.state, record)
-    picture = svg.hemicycle(parts, title=f"{record.name}: seats by faction")
+    picture = svg.seats_picture(parts, title=f"{record.name}: seats by faction")
     state = moment_.state
     return page(
         request,
@@ -159,7 +159,8 @@ def congress(request: Request, session_id: str, at: At = None) -> HTMLResponse:
         return error_page(request, error, at)
     parts = views.session_slices(moment_.state, session)
     consultative = views.slices(moment_.state, session.consultative)
-    picture = svg.hemicycle(parts, title=f"{session.name}: decisive delegates")
+    noun = views.seated_noun(session)
+    picture = svg.seats_picture(parts, title=f"{session.name}: {noun}", noun=noun)
     return page(
         request,
         "congress.html",
@@ -169,6 +170,7 @@ def congress(request: Request, session_id: str, at: At = None) -> HTMLResponse:
         slices=parts,
         consultative=consultative,
         seated=sum(p.seats for p in parts),
+        noun=noun,
         majority=svg.majority(sum(p.seats for p in parts)),
         picture=picture,
         opened=display(session.opened_at),

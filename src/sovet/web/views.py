@@ -14,17 +14,19 @@ import functools
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from fastapi import Request
 
+from sovet.config import Settings
 from sovet.domain import FederationState
 from sovet.domain.bodies.records import BodyRecord
 from sovet.domain.kernel.assembly import Assembly
 from sovet.domain.kernel.calendar import display
+from sovet.presets.display import load_display
 from sovet.services.bootstrap import Services
 from sovet.services.handlers import StateCache
 from sovet.services.queries import check_time
@@ -36,10 +38,13 @@ __all__ = [
     "VACANT_COLOUR",
     "Moment",
     "body_slices",
+    "candidate_colours",
     "council_slices",
+    "faction_palette",
     "federation",
     "head",
     "read",
+    "seated_noun",
     "serialized",
     "session_slices",
     "sessions",
@@ -145,15 +150,54 @@ def state_at(services: Services, at: str | None) -> Moment:
         return Moment(then, at, display(at))
 
 
+def faction_palette(
+    state: FederationState, extra: Sequence[str] = ()
+) -> dict[str, str]:
+    """One colour per faction, the same on every page and chart.
+
+    The display settings' colour where they give one (the preset's
+    ``display.toml``, then ``SOVET_DISPLAY_FILE``; never the log), else the
+    palette in the order the factions were registered; ``extra`` ids (factions
+    the state does not know, independents) come last.
+    """
+    order = tuple(state.factions) + tuple(k for k in extra if k not in state.factions)
+    return dict(_palette(state.constitution.name, _display_file(), order))
+
+
+@functools.cache
+def _display_file() -> str | None:
+    return Settings().display_file  # read once, as the server starts
+
+
+@functools.lru_cache(maxsize=64)
+def _palette(
+    constitution: str, path: str | None, order: tuple[str, ...]
+) -> Mapping[str, str]:
+    return faction_colours(order, load_display(constitution, path).factions)
+
+
+def candidate_colours(
+    state: FederationState, candidates: Mapping[str, str | None]
+) -> dict[str, str]:
+    """Each candidate (id → faction id, or None) in their faction's colour; a
+    candidate of no faction gets a colour of their own."""
+    own = [c for c, f in candidates.items() if not f]
+    palette = faction_palette(
+        state, [f for f in candidates.values() if f] + [f"person:{c}" for c in own]
+    )
+    return {c: palette[f or f"person:{c}"] for c, f in candidates.items()}
+
+
 def slices(state: FederationState, counts: Mapping[str, int]) -> list[Slice]:
     """A composition (faction id → seats) as named, coloured slices.
 
-    Factions keep the order they were registered in (stable colours across
-    pages); a faction the state does not know keeps its id as its name.
+    Factions keep the order they were registered in, each in its one colour
+    (``faction_palette``); a faction the state does not know keeps its id as
+    its name.
     """
     order = list(state.factions)
     order += [key for key in counts if key not in state.factions]
-    colours = faction_colours(order)
+    colours = faction_palette(state, order)
     return [
         Slice(key, state.display_name(key) or key, counts[key], colours[key])
         for key in order
@@ -238,6 +282,14 @@ def _trim(nodes: list[TreeNode], limit: int) -> None:
         hidden = len(nodes) - limit
         del nodes[limit:]
         nodes.append(TreeNode("more", f"… and {hidden} more", "more"))
+
+
+def seated_noun(session: Assembly) -> str:
+    """What a session's seated are called: an executive committee's and a
+    sitting's are members (SR-20); a congress's, decisive delegates (SR-17)."""
+    if session.kind in ("executive_committee", "sitting"):
+        return "members"
+    return "decisive delegates"
 
 
 def sessions(state: FederationState) -> list[Assembly]:

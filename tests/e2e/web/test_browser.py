@@ -311,7 +311,7 @@ def test_vote_count_receipt_and_recall_in_chromium(
     page.goto(base + "/petitions")
     shot(page, "petitions")
     page.goto(base + "/bodies/petrograd")
-    vacant = page.locator("svg.hemicycle g[data-faction='vacant']")
+    vacant = page.locator("svg.seats g[data-faction='vacant']")
     expect(vacant).to_have_attribute("data-seats", "3")
     shot(page, "council-before-recall")
     for signed, member in enumerate(("v0", "v1", "v2"), start=1):
@@ -327,7 +327,7 @@ def test_vote_count_receipt_and_recall_in_chromium(
     shot(page, "petition-succeeded")
     page.goto(base + "/bodies/petrograd")
     expect(vacant).to_have_attribute("data-seats", "4")
-    expect(page.locator("svg.hemicycle g[data-faction='bolsheviks']")).to_have_count(0)
+    expect(page.locator("svg.seats g[data-faction='bolsheviks']")).to_have_count(0)
     shot(page, "council-after-recall")
     assert errors == []
     page.close()

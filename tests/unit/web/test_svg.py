@@ -133,8 +133,9 @@ def test_stage_chart_bars_add_up_to_each_stage_total() -> None:
     }
     assert fills["Ann"] == PALETTE[0]
     assert fills["exhausted"] != PALETTE[0]
-    legend = [t.text for t in root.findall("s:g[@class='legend']/s:text", NS)]
-    assert legend == ["Ann", "Bob", "Cy", "exhausted"]
+    legend = root.findall("s:g[@class='legend']/s:g[@class='entry']", NS)
+    assert [e.get("data-name") for e in legend] == ["Ann", "Bob", "Cy", "exhausted"]
+    assert ["".join(e.itertext()) for e in legend] == ["Ann", "Bob", "Cy", "exhausted"]
 
 
 def test_stage_chart_keeps_fractional_tallies_exact() -> None:
