@@ -8,9 +8,14 @@ needs the optional extra ``sovet[pdf]``; without it the answer is 501 with the
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from sovet.api.headers import POLICY
 from sovet.errors import InputError, SovetError
 from sovet.services.minutes import FORMATS, build_minutes, to_csv, to_html, to_pdf
 from sovet.web import views
@@ -19,6 +24,20 @@ from sovet.web.common import error_page, install_error_pages, services_of
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(install_error_pages)])
+
+_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def _policy(html: str) -> str:
+    """The page's CSP: the usual one, plus the hash of the minutes' own inline
+    stylesheet (they are a standalone document), never ``'unsafe-inline'``."""
+    hashes = " ".join(
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        + "'"
+        for body in _STYLE.findall(html)
+    )
+    return POLICY.replace("style-src 'self'", f"style-src 'self' {hashes}".rstrip())
 
 
 @router.get("/minutes/{name}")
@@ -47,8 +66,7 @@ def minutes(request: Request, name: str) -> Response:
         body = to_csv(report) if suffix == "csv" else to_html(report)
     disposition = "inline" if suffix == "html" else "attachment"
     filename = f"minutes-{session}.{suffix}"
-    return Response(
-        body,
-        media_type=FORMATS[suffix],
-        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
-    )
+    headers = {"Content-Disposition": f'{disposition}; filename="{filename}"'}
+    if isinstance(body, str) and suffix == "html":
+        headers["Content-Security-Policy"] = _policy(body)
+    return Response(body, media_type=FORMATS[suffix], headers=headers)
