@@ -195,7 +195,7 @@ def test_the_check_fails_on_a_wide_or_inaccessible_page(
     phone.goto(history_server.url + "/login")
     phone.evaluate(
         "() => document.querySelector('main').insertAdjacentHTML('beforeend',"
-        " '<input type=\"text\" id=\"unlabelled\">')"
+        ' \'<input type="text" id="unlabelled">\')'
     )
     with pytest.raises(AssertionError, match="label"):
         check(phone, "probe-unlabelled")
