@@ -343,7 +343,7 @@ def stage_chart(
     colours: Mapping[str, str],
     *,
     title: str,
-    width: int = 760,
+    width: int | None = None,
     height: int = 300,
 ) -> str:
     """SR-8: each stage of a count as a stacked bar of the candidates' votes.
@@ -352,8 +352,12 @@ def stage_chart(
     (exact, as a fraction string); each bar carries ``data-total``. Bars share
     one scale, so a transfer shows as a segment growing as another vanishes.
     The legend runs below the bars, one entry a line, wrapped, never cut; the
-    picture is as tall as it needs (``height`` is the plot's).
+    picture is as tall as it needs (``height`` is the plot's) and, unless
+    ``width`` is given, as wide as its stages need (380 to 760), so a short
+    count stays legible on a phone.
     """
+    if width is None:
+        width = max(380, min(760, 80 + 110 * len(stages)))
     totals = [sum(s.tallies.values(), Fraction(0)) + s.exhausted for s in stages]
     top = max(totals, default=Fraction(1)) or Fraction(1)
     left, bottom, plot_h = 40, 40, height - 60
@@ -367,7 +371,8 @@ def stage_chart(
     full = height + 10 + sum(len(lines) * step + 6 for _, lines in legend)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="stage-chart" role="img" '
-        f'viewBox="0 0 {width} {full}" aria-labelledby="sc-title sc-desc">',
+        f'viewBox="0 0 {width} {full}" width="{width}" height="{full}" '
+        f'aria-labelledby="sc-title sc-desc">',
         f'<title id="sc-title">{escape(title)}</title>',
         f'<desc id="sc-desc">{len(stages)} stages; each bar is one stage, '
         f"stacked by candidate; grey is exhausted.</desc>",

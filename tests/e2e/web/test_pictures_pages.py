@@ -141,7 +141,7 @@ def test_count_sheet_colours_candidates_by_faction(demo_dir: Path) -> None:
                     assert fills[name] == palette[faction], (key, candidate)
             legend = chart.find(".//s:g[@class='legend']", NS)
             assert legend is not None
-            text = " ".join("".join(legend.itertext()).split())
+            text = " ".join(" ".join(legend.itertext()).split())
             for candidate in election.candidates:
                 name = state.display_name(candidate) or candidate
                 assert " ".join(name.split()) in text  # the whole name, never cut

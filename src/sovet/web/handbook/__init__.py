@@ -35,4 +35,8 @@ def rules_html() -> str:
     """The rules page's body as HTML (trusted text: our own Markdown)."""
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
     html: str = parser.render(RULES.read_text(encoding="utf-8"))
-    return html
+    scroll = (  # a wide table scrolls in its own box on a narrow screen
+        '<div class="table-scroll" tabindex="0" role="region" '
+        'aria-label="Table"><table>'
+    )
+    return html.replace("<table>", scroll).replace("</table>", "</table></div>")
