@@ -53,7 +53,10 @@ def minutes(
 
     Every act of the session in log order with its seq and hash; the delegates
     seated per faction and by name; each motion with its outcome, named votes,
-    decision and written dissent (SR-16…SR-19, SR-31). Reads only.
+    decision and written dissent (SR-16…SR-19, SR-31); the elections counted
+    since the body's previous session, each with its count sheet — stages,
+    quota, elected at stage, non-transferable — the same figures as ``sovet
+    count`` (SR-7/SR-8). Reads only.
     """
     with edge() as stack:
         services = stack.enter_context(boot.open_read_only(db))
@@ -77,7 +80,8 @@ def minutes(
             ) from error
     console.print(
         f"wrote the minutes of {report.name} ({len(report.acts)} acts, "
-        f"{len(report.motions)} motions) to {out}",
+        f"{len(report.motions)} motions, {len(report.elections)} count sheets) "
+        f"to {out}",
         markup=False,
     )
 

@@ -12,12 +12,21 @@ body id (its latest session: its latest congress when it has any). The
 - attendance and credentials: decisive, consultative and walked-out delegates
   per faction, the delegates named, the credential acts;
 - the motions in the order proposed, with named votes, counts, the binding
-  decision and the written dissent declared against it (SR-31).
+  decision and the written dissent declared against it (SR-31);
+- the elections since the body's previous session (SR-7/SR-8): every counted
+  election in a constituency of the session's body or of a body beneath it,
+  counted after the previous session of that body closed (or opened, if it is
+  still open) and no later than this session closed; each with its count
+  sheet — the stages, the quota, who was elected or excluded at which stage,
+  the non-transferable votes and each stage's total — laid out from the one
+  count report (``services.results``, ``counting.report``) that ``sovet
+  count``, the API and the web print, so the figures are the same digits.
 
-One report, three renderings: ``to_csv`` (one row per act), ``to_html`` (a
-page of its own, ``templates/minutes.html``) and ``to_pdf`` (WeasyPrint, the
-optional extra ``sovet[pdf]``; ``InputError`` naming ``--format pdf`` when it
-is missing).
+One report, three renderings: ``to_csv`` (one row per act; then, after an
+empty row, the count sheets, one row per figure: ``SHEET_COLUMNS``),
+``to_html`` (a page of its own, ``templates/minutes.html``) and ``to_pdf``
+(WeasyPrint, the optional extra ``sovet[pdf]``; ``InputError`` naming
+``--format pdf`` when it is missing).
 """
 
 from __future__ import annotations
@@ -35,12 +44,20 @@ from sovet.domain.kernel.calendar import display
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import InputError, NotFound
 from sovet.ledger.envelope import StoredEvent
+from sovet.services.minutes_sheets import (
+    Act,
+    CountedElection,
+    counted_election,
+    elections_of_period,
+)
 
 __all__ = [
     "CSV_COLUMNS",
     "FORMATS",
     "PDF_MISSING",
+    "SHEET_COLUMNS",
     "Act",
+    "CountedElection",
     "Minutes",
     "build_minutes",
     "find_session",
@@ -57,6 +74,12 @@ FORMATS = {
 """The renderings and their media types."""
 
 CSV_COLUMNS = ("seq", "hash", "time", "type", "summary")
+
+SHEET_COLUMNS = ("election", "seq", "hash", "row", "stage", "votes", "outcome")
+"""The CSV's count-sheet rows: the election, its count's log entry (seq, hash),
+then a candidate's id (or ``quota``, ``non-transferable``, ``total``), the
+stage (empty for the quota), the figure as the count report writes it, and
+the candidate's outcome."""
 
 PDF_MISSING = (
     "--format pdf needs WeasyPrint, which is not installed: "
@@ -76,17 +99,6 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["day"] = lambda at: display(at) if at else ""
-
-
-@dataclass(frozen=True, slots=True)
-class Act:
-    """One entry of the log: where it is, its hash, when, what."""
-
-    seq: int
-    hash: str
-    time: str
-    type: str
-    summary: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +182,7 @@ class Minutes:
     delegates: tuple[Delegate, ...]
     credentials: tuple[Act, ...]
     motions: tuple[Motion, ...]
+    elections: tuple[CountedElection, ...] = ()
 
     @property
     def seated(self) -> int:
@@ -315,16 +328,34 @@ def build_minutes(state: FederationState, key: str) -> Minutes:
         delegates=delegates,
         credentials=tuple(act_at(seq) for seq in credential_seqs),
         motions=tuple(motions),
+        elections=tuple(
+            counted_election(state, record, act_at, every)
+            for record in elections_of_period(state, session)
+        ),
     )
 
 
 def to_csv(minutes: Minutes) -> str:
-    """One row per act, in log order: seq, hash, time, type, summary."""
+    """One row per act, in log order: seq, hash, time, type, summary; then, if
+    any election was counted in the period, an empty row and the count sheets
+    (``SHEET_COLUMNS``), one row per figure."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for act in minutes.acts:
         writer.writerow((act.seq, act.hash, act.time, act.type, act.summary))
+    if minutes.elections:
+        writer.writerow(())
+        writer.writerow(SHEET_COLUMNS)
+    for election in minutes.elections:
+        head = (election.id, election.counted.seq, election.counted.hash)
+        if election.quota is not None:
+            writer.writerow((*head, "quota", "", election.quota, ""))
+        for row in election.rows:
+            if row.key == "transfer":
+                continue
+            for stage, cell in zip(election.stages, row.cells, strict=True):
+                writer.writerow((*head, row.key, stage, cell, row.outcome))
     return out.getvalue()
 
 

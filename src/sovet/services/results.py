@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -45,7 +46,7 @@ from sovet.errors import ChainBroken, NotFound
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.bootstrap import Services
 
-__all__ = ["ElectionReport", "election_report"]
+__all__ = ["ElectionReport", "election_report", "election_report_from"]
 
 _KEPT = 32
 """Reports kept in memory (keyed by the hash of their count's log entry)."""
@@ -121,12 +122,20 @@ def election_report(
     services: Services, record: ElectionRecord
 ) -> ElectionReport | None:
     """SR-7: the count report of ``record``, or None before it is counted."""
+    return election_report_from(lambda seq: _read(services, seq), record)
+
+
+def election_report_from(
+    read: Callable[[int], StoredEvent], record: ElectionRecord
+) -> ElectionReport | None:
+    """SR-7: ``election_report``, reading the log's entries with ``read(seq)``
+    (the minutes read them from the folded state's log)."""
     counted = next(
         (r for r in reversed(record.refs) if r.type == "ElectionCounted"), None
     )
     if counted is None:
         return None
-    stored = _read(services, counted.seq)
+    stored = read(counted.seq)
     if stored.hash != counted.hash:
         raise ChainBroken(counted.seq, f"the count of {record.id!r} is not this entry")
     kept = _REPORTS.get(stored.hash)
@@ -137,7 +146,7 @@ def election_report(
         raise ChainBroken(counted.seq, f"the count of {record.id!r} is not here")
     closed = record.published
     if closed is not None and closed.seq < counted.seq:
-        batch = event_from_stored(_read(services, closed.seq))
+        batch = event_from_stored(read(closed.seq))
         if not isinstance(batch, PollClosed):
             raise ChainBroken(closed.seq, f"the ballots of {record.id!r} are not here")
         result = _recount(record, batch, event, counted.seq)
