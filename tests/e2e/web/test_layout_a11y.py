@@ -67,6 +67,8 @@ PUBLIC = [
     ("receipts", "/receipts"),
     ("minutes", "/minutes/congress-2.html"),
     ("minutes-executive", "/minutes/vtsik-2.html"),
+    ("minutes-count-sheets", "/minutes/cf-congress-4.html"),
+    ("congress-counterfactual", "/congress/cf-congress-4"),
     ("not-found", "/bodies/no-such-body"),
 ]
 
