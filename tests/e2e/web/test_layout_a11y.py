@@ -140,6 +140,21 @@ def test_public_page_fits_a_phone_and_meets_wcag_aa(
     check(phone, name)
 
 
+@pytest.mark.parametrize("lang", ["sv", "ru"])
+def test_translated_pages_fit_a_phone_and_meet_wcag_aa(
+    browser: Browser, history_server: Server, lang: str
+) -> None:
+    context = browser.new_context(viewport={"width": WIDTH, "height": 800})
+    page = context.new_page()  # its own cookies: the language stays here
+    for name, path in [("home", "/?at=1917-11-18"), ("congress", "/congress/vtsik-2")]:
+        page.goto(
+            history_server.url + path + ("&" if "?" in path else "?") + f"lang={lang}"
+        )
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        check(page, f"{name}-{lang}")
+    context.close()
+
+
 def test_signed_in_pages_fit_a_phone_and_meet_wcag_aa(
     phone: Page, world_server: Server
 ) -> None:
