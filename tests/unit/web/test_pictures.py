@@ -270,3 +270,22 @@ def test_slices_use_the_same_colour_as_the_charts() -> None:
         "newcomers": palette["newcomers"],
     }
     assert palette["newcomers"] not in load_display("rsfsr1918").factions.values()
+
+
+def test_sovet_display_file_recolours_a_faction_on_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = tmp_path / "display.toml"
+    own.write_text('[display.factions]\nmensheviks = "#880e4f"\n', encoding="utf-8")
+    state = _state(["mensheviks", "bolsheviks"])
+    monkeypatch.setenv("SOVET_DISPLAY_FILE", str(own))
+    views._display_file.cache_clear()  # read once as the server starts
+    try:
+        assert views.faction_palette(state)["mensheviks"] == "#880e4f"
+        parts = views.slices(state, {"mensheviks": 2})
+        assert [p.colour for p in parts] == ["#880e4f"]
+        assert views.faction_palette(state)["bolsheviks"] == PALETTE[0]
+    finally:
+        monkeypatch.delenv("SOVET_DISPLAY_FILE")
+        views._display_file.cache_clear()
+    assert views.faction_palette(state)["mensheviks"] == "#1f5fa8"
