@@ -217,6 +217,9 @@ def test_the_minutes_count_sheet_equals_sovet_count(
         assert answer.text == _minutes(db, "csv", tmp_path).read_text(encoding="utf-8")
         page = web.get("/minutes/petrograd.html")  # the body's latest session
         assert 'data-election="e"' in page.text
+        policy = page.headers["content-security-policy"]
+        assert "style-src 'self' 'sha256-" in policy  # its own stylesheet only
+        assert "unsafe-inline" not in policy
 
 
 def test_minutes_report_the_elections_of_their_period(tmp_path: Path) -> None:
