@@ -348,8 +348,9 @@ def test_part_of_a_real_ward_counted_through_the_service_agrees_everywhere(
 
 def test_a_count_of_named_ballots_has_its_result_too(tmp_path: Path) -> None:
     """``count_election`` (no secret poll): the API answers its result and
-    turnout (it used to say ``voted: 0, result: null``), and the web does not
-    place anybody at a stage the log does not record."""
+    turnout (it used to say ``voted: 0, result: null``), and its log entry now
+    records the stage table and quota, so the web places each candidate at the
+    stage of the count."""
     from sovet.domain.elections.conduct import Ballot
     from sovet.domain.elections.polling import CountElection
 
@@ -384,8 +385,32 @@ def test_a_count_of_named_ballots_has_its_result_too(tmp_path: Path) -> None:
         assert view["turnout"] == {"ballots_cast": 9, "registered": 9}
         assert view["result"]["elected"] == ["a", "b"]
         assert view["result"]["rounds"][0]["tallies"] == {"a": 5, "b": 2, "c": 2}
-        assert view["stages_recorded"] is False
+        assert view["stages_recorded"] is True
+        assert view["result"]["quota"] is not None
         assert view["recounted_from_published_ballots"] is False
         page = client.get("/elections/e").text
+    assert "elected at stage" in page
+    assert not re.search(r"not the stage at which each candidate was elected", page)
+
+
+def test_a_v1_count_without_a_stage_table_places_nobody_at_a_stage(
+    tmp_path: Path,
+) -> None:
+    """Logs written before counts recorded their stages (``tests/data/v1``): the
+    page says so instead of guessing a stage."""
+    from typer.testing import CliRunner
+
+    from sovet.cli.app import app as cli
+
+    db = tmp_path / "cf.db"
+    source = Path(__file__).parents[1] / "data" / "v1" / "counterfactual.jsonl"
+    done = CliRunner().invoke(cli, ["import", str(source), "--db", str(db)])
+    assert done.exit_code == 0, done.output
+    with bootstrap(str(db)) as services:
+        client = TestClient(create_app(services))
+        view = exact(client.get("/api/elections/cf-by-election-1").text)
+        assert view["stages_recorded"] is False
+        assert view["result"]["elected"] == ["cf-candidate-1"]
+        page = client.get("/elections/cf-by-election-1").text
     assert "elected at stage" not in page
     assert re.search(r"not the stage at which each candidate was elected", page)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 import sovet.counting.plurality  # noqa: F401  (registers "plurality")
+from sovet.counting.methods import count
+from sovet.counting.types import Profile
 from sovet.domain.bodies.registration import RegisterBody, RegisterPerson
-from sovet.domain.elections.conduct import Ballot
+from sovet.domain.elections.conduct import Ballot, stages_of
 from sovet.domain.elections.deputies import (
     RegisterConstituency,
     SeatDeputy,
@@ -16,7 +18,12 @@ from sovet.domain.elections.deputies import (
 from sovet.domain.elections.polling import CallElection, CountElection, ElectionCounted
 from sovet.domain.elections.verification import AnnulElection, VerifyElection
 from sovet.domain.franchise.electorate import Exclusion, RecordExclusion, roll_of
-from sovet.errors import NotEligible, RuleViolation, UnknownCountingMethod
+from sovet.errors import (
+    BallotRefused,
+    NotEligible,
+    RuleViolation,
+    UnknownCountingMethod,
+)
 from tests.unit.domain.h8_support import CONDUCT, Flow
 
 
@@ -369,3 +376,61 @@ def test_sr7_method_picked_by_name_irv_single_seat() -> None:
     assert counted.method == "irv"
     assert counted.elected == ("a",)
     assert len(counted.rounds) == 2
+
+
+def test_sr7_a_named_count_records_its_stage_table_and_quota() -> None:
+    flow = Flow()
+    flow.town()
+    called(flow, method="stv-scottish", seats=2)
+    rankings = [("a", "b"), ("a", "b"), ("a", "c"), ("b",), ("c", "b"), ("c",)]
+    events = flow.run(
+        CountElection(
+            at="1917-11-05",
+            election="e1",
+            minutes_signed_by=("k1", "rep"),
+            ballots=tuple(Ballot(f"v{i}", r) for i, r in enumerate(rankings)),
+        )
+    )
+    counted = events[0]
+    assert isinstance(counted, ElectionCounted)
+    index = {c: i for i, c in enumerate(("a", "b", "c"))}
+    expected = count(
+        "stv-scottish",
+        Profile.from_ballots(
+            ("a", "b", "c"), [([index[c] for c in r], 1) for r in rankings]
+        ),
+        seats=2,
+    )
+    assert counted.quota == expected.quota is not None
+    assert counted.stages == stages_of(expected)
+    assert len(counted.stages) == len(counted.rounds) >= 1
+    assert [s.number for s in counted.stages] == list(range(1, len(counted.stages) + 1))
+
+
+@pytest.mark.parametrize(
+    ("method", "seats", "ranking"),
+    [
+        ("plurality", 1, ("a", "b")),  # one mark for one seat
+        ("irv", 1, ("a", "a")),  # a ranking names each candidate once
+        ("plurality", 1, ("zed",)),  # only candidates standing
+    ],
+)
+def test_sr7_a_named_ballot_that_does_not_fit_the_method_is_refused(
+    method: str, seats: int, ranking: tuple[str, ...]
+) -> None:
+    flow = Flow()
+    flow.town()
+    called(flow, method=method, seats=seats)
+    before = flow.seq
+    with pytest.raises(BallotRefused) as err:
+        flow.run(
+            CountElection(
+                at="1917-11-05",
+                election="e1",
+                minutes_signed_by=("k1", "rep"),
+                ballots=(Ballot("v0", ("a",)), Ballot("v1", ranking)),
+            )
+        )
+    assert err.value.rule == "SR-7"
+    assert flow.seq == before
+    assert flow.state.elections["e1"].status == "called"

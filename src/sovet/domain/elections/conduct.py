@@ -18,6 +18,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Annotated
 
+from sovet.counting.ballots import MarkedBallot, check_ballot
 from sovet.counting.methods import get_method
 from sovet.counting.types import CountResult, Profile, TieBreak
 from sovet.domain.bodies.ladder import (
@@ -165,8 +166,17 @@ class ElectionResult:
 
 
 def _profile(
-    candidates: Sequence[str], ballots: Iterable[Ballot], roll: Roll
+    candidates: Sequence[str],
+    ballots: Iterable[Ballot],
+    roll: Roll,
+    *,
+    method: str,
+    seats: int,
 ) -> tuple[Profile, int]:
+    """The profile of the roll's ballots, each checked against the method's
+    ballot as a secret poll's is (``check_ballot``); a blank named ballot counts
+    in the turnout and names nobody."""
+    shape = get_method(method).ballot
     index = {name: i for i, name in enumerate(candidates)}
     voted: set[str] = set()
     rankings: list[tuple[list[int], int]] = []
@@ -190,15 +200,9 @@ def _profile(
         if ballot.voter in voted:
             raise RuleViolation("SR-7", f"{ballot.voter!r} voted twice", ballot.voter)
         voted.add(ballot.voter)
-        unknown = [c for c in ballot.ranking if c not in index]
-        if unknown:
-            raise RuleViolation(
-                "SR-7", f"ballot names non-candidates {unknown}", tuple(unknown)
-            )
-        if len(set(ballot.ranking)) != len(ballot.ranking):
-            raise RuleViolation(
-                "SR-7", f"ballot repeats a candidate: {ballot.ranking}", ballot.ranking
-            )
+        if ballot.ranking:
+            marked = MarkedBallot(shape.kind, tuple(ballot.ranking))
+            check_ballot(method, shape, marked, candidates, seats)
         rankings.append(([index[c] for c in ballot.ranking], 1))
     return Profile.from_ballots(candidates, rankings), len(voted)
 
@@ -252,7 +256,7 @@ def count_election(
             f"the roll of {roll.constituency!r} is not the roll of {constituency!r}",
             roll.constituency,
         )
-    profile, cast = _profile(candidates, ballots, roll)
+    profile, cast = _profile(candidates, ballots, roll, method=method, seats=seats)
     result = count_profile(method, profile, seats=seats, tie_break=tie_break)
     return ElectionResult(
         constituency, method, seats, tuple(result.elected), result, cast, roll.size

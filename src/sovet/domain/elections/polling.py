@@ -27,6 +27,7 @@ from sovet.domain.elections.conduct import (
     check_conduct,
     count_election,
     count_profile,
+    stages_of,
     tally_profile,
 )
 from sovet.domain.elections.deputies import by_election_due, constituency_of
@@ -289,7 +290,7 @@ class ElectionCounted(InConstituency):
     ballots_cast: int
     registered: int
     ties: tuple[str, ...] = ()
-    stages: tuple[Stage, ...] = ()  # secret polls publish the whole stage table
+    stages: tuple[Stage, ...] = ()  # the stage table (empty in logs before 2026-12)
     quota: Fraction | None = None
 
     def describe(self) -> str:
@@ -367,6 +368,8 @@ def _count(state: FederationState, cmd: CountElection) -> list[DomainEvent]:
             ballots_cast=cast,
             registered=registered,
             ties=tuple(f"{t.kind}: {t.chosen} by {t.resolved_by}" for t in result.ties),
+            stages=stages_of(result),
+            quota=result.quota,
         )
     ]
 
