@@ -1,9 +1,7 @@
-"""Properties of the ranked and single-mark methods, and pref_voting as an oracle.
+"""pref_voting as an oracle for the ranked and single-mark methods.
 
-Properties (hypothesis): every method fills exactly its seats with distinct
-candidates; results are anonymous (ballot order and splitting a weight do not
-matter) and neutral (renaming candidates renames the winners) when no tie was
-broken; Scottish STV accounts for every vote at every stage.
+The properties every method declares (seats, anonymity, neutrality, …) are
+checked for all registered methods in ``test_counting_properties.py``.
 
 Oracles (pref_voting, dev dependency) on random profiles (truncated ballots for
 plurality, IRV and STV; complete ones for the margin methods):
@@ -43,8 +41,6 @@ from sovet.counting.methods import count
 from sovet.counting.types import CountResult, Profile, TieBreak
 from tests.strategies import complete_profiles, profiles
 
-MULTI = ("plurality", "approval", "stv-scottish", "schulze", "ranked-pairs")
-
 
 def _run(method: str, profile: Profile, seats: int = 1) -> CountResult:
     return count(method, profile, seats=seats, tie_break=TieBreak(seed=7))
@@ -63,60 +59,6 @@ def _pref(profile: Profile) -> PrefProfile | ProfileWithTies:
 
 def _winners(result: CountResult) -> list[int]:
     return sorted(result.candidates.index(c) for c in result.elected)
-
-
-@given(profiles(), st.sampled_from(MULTI), st.integers(1, 3))
-def test_seats_are_filled_exactly(profile: Profile, method: str, seats: int) -> None:
-    """Every method elects exactly ``seats`` distinct candidates."""
-    seats = min(seats, len(profile.candidates))
-    result = _run(method, profile, seats)
-    assert len(result.elected) == seats
-    assert len(set(result.elected)) == seats
-    assert set(result.elected) <= set(profile.candidates)
-
-
-@given(profiles(), st.integers(1, 3))
-def test_scottish_stv_accounts_for_every_vote(profile: Profile, seats: int) -> None:
-    """At every stage: totals + non-transferable and lost value == valid papers."""
-    seats = min(seats, len(profile.candidates))
-    result = _run("stv-scottish", profile, seats)
-    for stage in result.rounds:
-        assert sum(stage.tallies.values()) + stage.exhausted == profile.total
-        assert all(v >= 0 for v in stage.tallies.values())
-        assert all(v * 100_000 == int(v * 100_000) for v in stage.tallies.values())
-
-
-@given(profiles(), st.sampled_from((*MULTI, "irv")), st.randoms(use_true_random=False))
-def test_anonymity(profile: Profile, method: str, rnd: random.Random) -> None:
-    """Reordering ballots and splitting a ranking's weight change nothing."""
-    ballots = list(profile.ballots())
-    split: list[tuple[tuple[int, ...], int]] = []
-    for ranking, weight in ballots:
-        first = rnd.randint(0, weight)
-        split += [(ranking, first), (ranking, weight - first)]
-    rnd.shuffle(split)
-    other = Profile.from_ballots(profile.candidates, split)
-    seats = 1 if method == "irv" else min(2, len(profile.candidates))
-    assert _run(method, other, seats) == _run(method, profile, seats)
-
-
-@given(profiles(), st.sampled_from((*MULTI, "irv")), st.randoms(use_true_random=False))
-def test_neutrality(profile: Profile, method: str, rnd: random.Random) -> None:
-    """Renaming candidates (and permuting their indices) renames the winners."""
-    n = len(profile.candidates)
-    perm = list(range(n))
-    rnd.shuffle(perm)  # candidate i becomes index perm[i]
-    names = [""] * n
-    for i, name in enumerate(profile.candidates):
-        names[perm[i]] = name
-    moved = Profile.from_ballots(
-        names, ((tuple(perm[c] for c in r), w) for r, w in profile.ballots())
-    )
-    seats = 1 if method == "irv" else min(2, n)
-    before = _run(method, profile, seats)
-    after = _run(method, moved, seats)
-    if not before.ties and not after.ties:
-        assert set(after.elected) == set(before.elected)
 
 
 @given(profiles(max_candidates=6))

@@ -36,6 +36,7 @@ __all__ = ["approval", "count_marks"]
     rule="Approval: the `seats` highest approval tallies; ties by the declared "
     "order, else by seeded lot",
     ballot=MARK_ANY,
+    properties=frozenset({"fills-seats", "anonymity", "neutrality", "monotonicity"}),
 )
 def approval(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: approval — the ``seats`` most approved candidates win."""

@@ -57,6 +57,7 @@ def schulze_strengths(margins: IntArray, live: BoolArray) -> IntArray:
     rule="Schulze (2011) beatpath, margins as strength; seats > 1 by repeated "
     "application; ties by order, else lot",
     ballot=RANKING,
+    properties=frozenset({"fills-seats", "anonymity", "neutrality", "monotonicity"}),
 )
 def schulze(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: Schulze — a candidate whose strongest paths beat or equal all others."""
@@ -162,6 +163,7 @@ def _lock(
     rule="Ranked pairs (Tideman 1987), equal margins by a tie-breaking ranking "
     "(Zavist & Tideman 1989): the declared order, else a seeded lot",
     ballot=RANKING,
+    properties=frozenset({"fills-seats", "anonymity", "neutrality", "monotonicity"}),
 )
 def ranked_pairs(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: ranked pairs — lock majorities by size; the unbeaten candidate wins."""

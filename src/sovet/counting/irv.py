@@ -41,6 +41,9 @@ __all__ = ["irv"]
     rule="IRV: majority of continuing votes; exclude the lowest; ties by "
     "most recent differing round, then lot",
     ballot=RANKING,
+    properties=frozenset(
+        {"fills-seats", "anonymity", "neutrality", "vote-conservation"}
+    ),
 )
 def irv(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: instant-runoff — exclude the lowest until one holds a majority."""

@@ -87,6 +87,9 @@ def _divisor_count(
     tie_kinds=_TIES,
     rule="D'Hondt highest averages, divisors 1, 2, 3, … (SR-14)",
     ballot=CLOSED_LIST,
+    properties=frozenset(
+        {"fills-seats-by-list", "anonymity", "neutrality", "monotonicity"}
+    ),
 )
 def dhondt(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-14: party-list seats by D'Hondt, one round per seat."""
@@ -100,6 +103,9 @@ def dhondt(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     tie_kinds=_TIES,
     rule="Sainte-Laguë highest averages, divisors 1, 3, 5, … (SR-14)",
     ballot=CLOSED_LIST,
+    properties=frozenset(
+        {"fills-seats-by-list", "anonymity", "neutrality", "monotonicity"}
+    ),
 )
 def sainte_lague(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-14: party-list seats by Sainte-Laguë, one round per seat."""
@@ -113,6 +119,9 @@ def sainte_lague(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountR
     tie_kinds=_TIES,
     rule="modified Sainte-Laguë, divisors 1.4, 3, 5, … (Scandinavian; SR-14)",
     ballot=CLOSED_LIST,
+    properties=frozenset(
+        {"fills-seats-by-list", "anonymity", "neutrality", "monotonicity"}
+    ),
 )
 def sainte_lague_14(
     profile: Profile, *, seats: int, tie_break: TieBreak
@@ -128,6 +137,7 @@ def sainte_lague_14(
     tie_kinds=_TIES,
     rule="largest remainder with the Hare quota votes/seats (Hare–Niemeyer; SR-14)",
     ballot=CLOSED_LIST,
+    properties=frozenset({"fills-seats-by-list", "anonymity", "neutrality"}),
 )
 def hare(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-14: party-list seats by Hare quota and largest remainders, two rounds."""

@@ -43,6 +43,9 @@ __all__ = ["block_vote", "plurality"]
     rule="Plurality: the `seats` highest first-preference tallies; ties by the "
     "declared order, else by seeded lot",
     ballot=MARK_ONE,
+    properties=frozenset(
+        {"fills-seats", "anonymity", "neutrality", "monotonicity", "vote-conservation"}
+    ),
 )
 def plurality(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: plurality — the ``seats`` highest first-preference tallies win."""
@@ -75,6 +78,7 @@ def plurality(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResu
     rule="Block vote: each ballot marks 1 to `seats` candidates, one vote each; "
     "the `seats` highest tallies; ties by the declared order, else by seeded lot",
     ballot=MARK_UP_TO_SEATS,
+    properties=frozenset({"fills-seats", "anonymity", "neutrality", "monotonicity"}),
 )
 def block_vote(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: block vote — every mark (at most ``seats`` a ballot) is one vote."""

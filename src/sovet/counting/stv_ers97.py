@@ -360,6 +360,15 @@ class _Ers97Count:
         "Transferable Vote, 3rd ed. (1997), sections 5-6"
     ),
     ballot=RANKING,
+    properties=frozenset(
+        {
+            "fills-seats",
+            "anonymity",
+            "neutrality",
+            "vote-conservation",
+            "fixed-decimals",
+        }
+    ),
 )
 def stv_ers97(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: count ``profile`` for ``seats`` places by the ERS97 STV rules.

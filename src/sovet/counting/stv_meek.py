@@ -333,6 +333,15 @@ class _MeekCount:
         "Reference Meek Rule (9 decimals, omega 1e-6)"
     ),
     ballot=RANKING,
+    properties=frozenset(
+        {
+            "fills-seats",
+            "anonymity",
+            "neutrality",
+            "vote-conservation",
+            "fixed-decimals",
+        }
+    ),
 )
 def stv_meek(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: count ``profile`` for ``seats`` places by Meek's method.

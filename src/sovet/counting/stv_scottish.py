@@ -145,6 +145,15 @@ class _Count:
     rule="SSI 2007/42 Schedule 1 rules 45-52 (Scottish STV, WIGM, 5 decimals, "
     "truncated)",
     ballot=RANKING,
+    properties=frozenset(
+        {
+            "fills-seats",
+            "anonymity",
+            "neutrality",
+            "vote-conservation",
+            "fixed-decimals",
+        }
+    ),
 )
 def stv_scottish(profile: Profile, *, seats: int, tie_break: TieBreak) -> CountResult:
     """SR-7: Scottish STV by SSI 2007/42 Sch. 1 rules 45–52 (see module docstring)."""

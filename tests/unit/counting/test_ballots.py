@@ -56,7 +56,13 @@ def test_the_registry_refuses_a_declaration_it_cannot_store() -> None:
     nothing = get_method("plurality").func
     with pytest.raises(ValueError, match="ranked method takes a ranking"):
         counting_method(
-            "x", multi_winner=True, ranked=True, tie_kinds=(), rule="", ballot=MARK_ANY
+            "x",
+            multi_winner=True,
+            ranked=True,
+            tie_kinds=(),
+            rule="",
+            ballot=MARK_ANY,
+            properties=frozenset({"fills-seats"}),
         )(nothing)
     with pytest.raises(ValueError, match="preference votes"):
         counting_method(
@@ -66,6 +72,7 @@ def test_the_registry_refuses_a_declaration_it_cannot_store() -> None:
             tie_kinds=(),
             rule="",
             ballot=BallotShape("list", preferences=True),
+            properties=frozenset({"fills-seats-by-list"}),
         )(nothing)
     assert "x" not in COUNTING_METHODS
 

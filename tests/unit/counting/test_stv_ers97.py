@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from sovet.counting.methods import count, get_method
 from sovet.counting.types import Profile, Round, TieBreak
@@ -229,39 +226,3 @@ def test_zero_seats_refused() -> None:
     """SR-7: a count needs at least one seat."""
     with pytest.raises(RuleViolation, match="SR-7"):
         count("stv-ers97", _profile("AB", [("A", 2)]), seats=0)
-
-
-@st.composite
-def _profiles(draw: st.DrawFn) -> Profile:
-    n = draw(st.integers(2, 6))
-    orders = st.permutations(range(n)).flatmap(
-        lambda p: st.integers(1, n).map(lambda k: tuple(p[:k]))
-    )
-    ballots = draw(
-        st.lists(st.tuples(orders, st.integers(1, 20)), min_size=1, max_size=12)
-    )
-    return Profile.from_ballots(tuple(f"c{i}" for i in range(n)), ballots)
-
-
-@given(_profiles(), st.integers(1, 4), st.integers(0, 3))
-def test_properties(profile: Profile, seats: int, seed: int) -> None:
-    """Seats are filled (never more than standing), winners are candidates
-    without repeats, and every stage conserves the valid vote (5.3.11)."""
-    result = count("stv-ers97", profile, seats=seats, tie_break=TieBreak(seed))
-    assert len(result.elected) == min(seats, len(profile.candidates))
-    assert len(set(result.elected)) == len(result.elected)
-    assert set(result.elected) <= set(profile.candidates)
-    for stage in result.rounds:
-        assert sum(stage.tallies.values()) + stage.exhausted == profile.total
-        assert all(v >= 0 for v in stage.tallies.values())
-
-
-@given(_profiles(), st.integers(1, 4), st.randoms(use_true_random=False))
-def test_anonymity(profile: Profile, seats: int, rnd: random.Random) -> None:
-    """Reordering the ballots changes nothing (ties included: lots are seeded)."""
-    ballots = list(profile.ballots())
-    rnd.shuffle(ballots)
-    shuffled = Profile.from_ballots(profile.candidates, ballots)
-    first = count("stv-ers97", profile, seats=seats)
-    second = count("stv-ers97", shuffled, seats=seats)
-    assert first == second
