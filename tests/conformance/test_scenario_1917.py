@@ -1,80 +1,33 @@
 """SR-28 conformance: the 1917 scenario (DESIGN §5) gives the three required answers.
 
 The scenario runs from its TOML through ``command_from_mapping`` and ``decide``
-into a tiny in-test list log that links events with ``sovet.ledger.chain``
-(seq and sha256 hashes as the real store computes them), then ``evolve``.
+into the tests' list log (``tests.world.World``) that links events with
+``sovet.ledger.chain`` (seq and sha256 hashes as the real store computes them),
+then ``evolve``.
 """
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
-from typing import Any
-
 import pytest
 
 from sovet.domain import (
-    FederationState,
     command_from_mapping,
     decide,
     evolve,
     fold,
-    to_new_event,
 )
-from sovet.domain.bodies.registration import AdoptConstitution
 from sovet.domain.government.legitimacy import legitimacy
-from sovet.domain.kernel.messages import Command
 from sovet.errors import RuleViolation
-from sovet.ledger.chain import link_batch, verify
-from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
-
-PRESET = resources.files("sovet.presets") / "rsfsr1918"
-
-
-class ListLog:
-    """An append-only list of stored events, hash-linked by the ledger's chain."""
-
-    def __init__(self) -> None:
-        self.events: list[StoredEvent] = []
-        self.versions: dict[str, int] = {}
-        self.state = FederationState()
-
-    def apply(self, command: Command) -> list[StoredEvent]:
-        """Decide, link and evolve one command (all-or-nothing)."""
-        new = [to_new_event(e) for e in decide(self.state, command)]
-        head = (
-            (self.events[-1].seq, self.events[-1].hash)
-            if self.events
-            else (0, GENESIS_HASH)
-        )
-        stored, _ = link_batch(new, head=head, versions=self.versions)
-        for event in stored:
-            self.versions[event.stream_id] = event.version
-            self.events.append(event)
-            evolve(self.state, event)
-        return stored
-
-
-def _load(name: str) -> dict[str, Any]:
-    return tomllib.loads((PRESET / name).read_text(encoding="utf-8"))
+from sovet.ledger.chain import verify
+from tests.world import PRESET, World, load_preset, scenario_1917
 
 
 @pytest.fixture(scope="module")
-def log() -> ListLog:
-    constitution = _load("constitution.toml")
-    steps = _load("scenario_1917.toml")["step"]
-    book = ListLog()
-    book.apply(
-        AdoptConstitution(
-            at="1917-11-07", preset="rsfsr1918", constitution=constitution
-        )
-    )
-    for index, step in enumerate(steps, start=1):
-        book.apply(command_from_mapping(step, source="scenario_1917.toml", line=index))
-    return book
+def log() -> World:
+    return scenario_1917()
 
 
-def test_the_log_verifies_and_replays_to_the_same_state(log: ListLog) -> None:
+def test_the_log_verifies_and_replays_to_the_same_state(log: World) -> None:
     count, head = verify(log.events)
     assert count == len(log.events)
     assert head == log.events[-1].hash
@@ -82,7 +35,7 @@ def test_the_log_verifies_and_replays_to_the_same_state(log: ListLog) -> None:
 
 
 def test_on_18_nov_1917_the_second_congress_government_is_legitimate(
-    log: ListLog,
+    log: World,
 ) -> None:
     answer = legitimacy(log.state, "1917-11-18").to_json()
     assert set(answer) == {
@@ -129,7 +82,7 @@ def test_on_18_nov_1917_the_second_congress_government_is_legitimate(
 
 
 def test_on_1_nov_1917_there_is_no_government_and_the_answer_says_why(
-    log: ListLog,
+    log: World,
 ) -> None:
     answer = legitimacy(log.state, "1917-11-01").to_json()
     assert answer["government"] is None
@@ -137,7 +90,7 @@ def test_on_1_nov_1917_there_is_no_government_and_the_answer_says_why(
     assert any("no session" in w and "SR-1" in w for w in answer["warnings"])
 
 
-def test_on_1_feb_1918_the_third_congress_confirmed_the_coalition(log: ListLog) -> None:
+def test_on_1_feb_1918_the_third_congress_confirmed_the_coalition(log: World) -> None:
     answer = legitimacy(log.state, "1918-02-01").to_json()
     assert answer["approved_by"]["body"] == "Third All-Russian Congress of Soviets"
     assert answer["bloc"] == ["Bolsheviks", "Left Socialist Revolutionaries"]
@@ -148,21 +101,21 @@ def test_on_1_feb_1918_the_third_congress_confirmed_the_coalition(log: ListLog) 
 
 
 def test_between_convening_and_confirmation_the_old_mandate_has_ended(
-    log: ListLog,
+    log: World,
 ) -> None:
     answer = legitimacy(log.state, "1918-01-23").to_json()
     assert answer["government"] is None
     assert any("SR-26" in w and "Third" in w for w in answer["warnings"])
 
 
-def test_the_breaches_of_the_hold_are_recorded(log: ListLog) -> None:
+def test_the_breaches_of_the_hold_are_recorded(log: World) -> None:
     breaches = {(b.person, b.rule) for b in log.state.breaches}
     assert breaches == {
         (p, "SR-29") for p in ("kamenev", "zinoviev", "rykov", "milyutin", "nogin")
     }
 
 
-def test_the_third_congress_elected_a_cec_of_306(log: ListLog) -> None:
+def test_the_third_congress_elected_a_cec_of_306(log: World) -> None:
     """SR-20: FACTS §8 gives 306; C18 art 28's cap of 200 binds from 10 Jul 1918."""
     vtsik = log.state.assemblies["vtsik-3"]
     assert vtsik.size == 306
@@ -173,7 +126,7 @@ def test_the_third_congress_elected_a_cec_of_306(log: ListLog) -> None:
     assert any("third convocation" in end for end in answer["ends_when"])
 
 
-def test_a_cec_of_306_after_c18_came_into_force_is_refused(log: ListLog) -> None:
+def test_a_cec_of_306_after_c18_came_into_force_is_refused(log: World) -> None:
     """SR-20: the same committee elected after 10 Jul 1918 exceeds the cap."""
     step = {
         "command": "elect_executive_committee",
@@ -192,16 +145,16 @@ def test_a_cec_of_306_after_c18_came_into_force_is_refused(log: ListLog) -> None
 
 
 @pytest.fixture(scope="module")
-def counterfactual(log: ListLog) -> ListLog:
+def counterfactual(log: World) -> World:
     """DESIGN §5 step 9 on its own log: history, then the COUNTERFACTUAL file."""
-    branch = ListLog()
+    branch = World.bare()
     for stored in log.events:
         branch.events.append(stored)
         branch.versions[stored.stream_id] = stored.version
         evolve(branch.state, stored)
-    steps = _load("scenario_1917_counterfactual.toml")["step"]
+    steps = load_preset("scenario_1917_counterfactual.toml")["step"]
     for index, step in enumerate(steps, start=1):
-        branch.apply(
+        branch.record(
             command_from_mapping(step, source="counterfactual.toml", line=index)
         )
     return branch
@@ -215,7 +168,7 @@ def test_counterfactual_steps_are_all_labelled() -> None:
 
 
 def test_counterfactual_recalls_cost_the_bloc_its_council_majority(
-    counterfactual: ListLog,
+    counterfactual: World,
 ) -> None:
     answer = legitimacy(counterfactual.state, "1918-02-26").to_json()
     assert answer["approved_by"]["body"] == "Third All-Russian Congress of Soviets"
@@ -225,7 +178,7 @@ def test_counterfactual_recalls_cost_the_bloc_its_council_majority(
 
 
 def test_counterfactual_power_passes_by_the_next_congress_decision(
-    counterfactual: ListLog,
+    counterfactual: World,
 ) -> None:
     assert legitimacy(counterfactual.state, "1918-03-14").government is None
     answer = legitimacy(counterfactual.state, "1918-03-15").to_json()

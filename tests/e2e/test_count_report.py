@@ -50,8 +50,8 @@ from sovet.server import create_app
 from sovet.services.ballots import cast_ballot, close_poll, open_poll
 from sovet.services.bootstrap import bootstrap
 from sovet.services.generate import BatchWriter
-from tests.unit.domain.h8_support import CONDUCT
-from tests.unit.services.ballot_world import ServiceFlow
+from tests.unit.services.ballot_world import ServiceWorld
+from tests.world import CONDUCT
 
 runner = CliRunner()
 AT, DAY = "1917-10-01", "1917-11-05"
@@ -356,7 +356,7 @@ def test_a_count_of_named_ballots_has_its_result_too(tmp_path: Path) -> None:
 
     db = str(tmp_path / "named.db")
     with bootstrap(db, create=True) as services:
-        flow = ServiceFlow(services)
+        flow = ServiceWorld(services)
         flow.town(electors=9, seats=3)
         flow.run(
             CallElection(

@@ -13,7 +13,7 @@ superseded long ago. A small model kept here, independent of
   seats recorded at the vote (``MotionRecord.composition``);
 - an act by anyone but the authority was refused and changed nothing.
 
-One harness (``core_world.World``). Persons through the chain (issue 15)
+One harness (``tests.world.World``). Persons through the chain (issue 15)
 extends the machine: every seat is a person's. Two councils seat named
 deputies; congresses are credentialed by person (each a deputy of the council
 that sends them; in a world drawn aggregate, with a bulk count besides) and
@@ -51,7 +51,7 @@ from sovet.domain.elections.seats import latest_sessions, seats_of
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.assembly import Assembly
 from sovet.errors import RuleViolation
-from tests.unit.domain.core_world import World
+from tests.world import World
 
 FACTIONS = ("red", "green", "blue")
 COUNCILS = ("north", "south")

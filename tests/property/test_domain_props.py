@@ -16,18 +16,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sovet.domain import (
-    FederationState,
-    command_from_mapping,
-    decide,
-    evolve,
-    fold,
-    to_new_event,
-)
+from sovet.domain import fold
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.errors import RuleViolation
-from sovet.ledger.chain import link_batch
-from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
+from tests.world import World
 
 FACTIONS = ("red", "green", "blue")
 PERSONS = {"r1": "red", "r2": "red", "g1": "green", "b1": "blue"}
@@ -393,35 +385,8 @@ SINGLE = st.one_of(
 STEP = st.one_of(PASS, SINGLE.map(lambda step: [step]))
 
 
-class Log:
-    """A list log linked by the ledger's chain, with its live state."""
-
-    def __init__(self) -> None:
-        self.events: list[StoredEvent] = []
-        self.versions: dict[str, int] = {}
-        self.state = FederationState()
-        self.day = date(1917, 11, 1)
-
-    def apply(self, data: dict[str, Any]) -> None:
-        """Decide, link and evolve; refusals propagate before anything is applied."""
-        cmd = command_from_mapping(
-            {**data, "at": self.day.isoformat()}, source="prop", line=None
-        )
-        new = [to_new_event(e) for e in decide(self.state, cmd)]
-        head = (
-            (self.events[-1].seq, self.events[-1].hash)
-            if self.events
-            else (0, GENESIS_HASH)
-        )
-        stored, _ = link_batch(new, head=head, versions=self.versions)
-        for event in stored:
-            self.versions[event.stream_id] = event.version
-            self.events.append(event)
-            evolve(self.state, event)
-
-
-def _run(batches: list[list[dict[str, Any]]]) -> tuple[Log, int]:
-    log = Log()
+def _run(batches: list[list[dict[str, Any]]]) -> tuple[World, int]:
+    log = World.bare()
     log.apply(
         {
             "command": "adopt_constitution",
@@ -435,9 +400,11 @@ def _run(batches: list[list[dict[str, Any]]]) -> tuple[Log, int]:
     )
     for data in SETUP:
         log.apply(data)
+    day = date(1917, 11, 1)
     refused = 0
     for data in (step for batch in batches for step in batch):
-        log.day += timedelta(days=1)
+        day += timedelta(days=1)
+        log.clock = day.isoformat()
         before = log.state.copy()
         count = len(log.events)
         try:

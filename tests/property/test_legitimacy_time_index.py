@@ -11,62 +11,27 @@ as the exact moment of an act.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import replace
 from datetime import timedelta
 from functools import cache
-from importlib import resources
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sovet.domain import FederationState, command_from_mapping, decide, evolve, fold
-from sovet.domain.bodies.registration import AdoptConstitution
+from sovet.domain import FederationState, evolve, fold
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import moment, parse_at
-from sovet.domain.kernel.messages import Command
-from sovet.domain.kernel.registry import to_new_event
 from sovet.domain.kernel.timeline import TimeIndex
-from sovet.ledger.chain import link_batch
-from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
+from sovet.ledger.envelope import StoredEvent
 from sovet.services.bootstrap import in_memory
 from sovet.services.generate import generate, plan_for
-
-PRESET = resources.files("sovet.presets") / "rsfsr1918"
-
-
-def _apply(state: FederationState, log: list[StoredEvent], command: Command) -> None:
-    new = [to_new_event(e) for e in decide(state, command)]
-    head = (log[-1].seq, log[-1].hash) if log else (0, GENESIS_HASH)
-    versions: dict[str, int] = {}
-    for event in log:
-        versions[event.stream_id] = event.version
-    stored, _ = link_batch(new, head=head, versions=versions)
-    for event in stored:
-        log.append(event)
-        evolve(state, event)
+from tests.world import scenario_1917
 
 
 @cache
 def history() -> tuple[StoredEvent, ...]:
     """The 1917 scenario and its counterfactual branch, decided and linked."""
-    constitution = tomllib.loads((PRESET / "constitution.toml").read_text("utf-8"))
-    state, log = FederationState(), list[StoredEvent]()
-    _apply(
-        state,
-        log,
-        AdoptConstitution(
-            at="1917-11-07", preset="rsfsr1918", constitution=constitution
-        ),
-    )
-    for name in ("scenario_1917.toml", "scenario_1917_counterfactual.toml"):
-        path = PRESET / name
-        if not path.is_file():
-            continue
-        steps = tomllib.loads(path.read_text("utf-8"))["step"]
-        for line, step in enumerate(steps, start=1):
-            _apply(state, log, command_from_mapping(step, source=name, line=line))
-    return tuple(log)
+    return tuple(scenario_1917(counterfactual=True).events)
 
 
 @cache

@@ -27,8 +27,8 @@ from sovet.services.ballots import ballot_units, open_poll
 from sovet.services.bootstrap import Services, bootstrap
 from tests.e2e.web.test_flows import SITE, login
 from tests.e2e.web.world import PASSWORD
-from tests.unit.domain.h8_support import CONDUCT
-from tests.unit.services.ballot_world import ServiceFlow
+from tests.unit.services.ballot_world import ServiceWorld
+from tests.world import CONDUCT
 
 DAY = "1917-11-05"
 ELECTIONS = {
@@ -41,7 +41,7 @@ ELECTIONS = {
 def build(db: str) -> None:
     """putilov (4 seats, electors v0…v5); three open polls; accounts."""
     with bootstrap(db, create=True) as services:
-        flow = ServiceFlow(services)
+        flow = ServiceWorld(services)
         flow.town(electors=6, seats=4)
         for election, (method, seats) in ELECTIONS.items():
             flow.run(

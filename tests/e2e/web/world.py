@@ -16,8 +16,8 @@ from sovet.domain.elections.polling import CallElection
 from sovet.services.accounts import open_accounts
 from sovet.services.bootstrap import bootstrap
 from sovet.services.petitions import open_petition
-from tests.unit.domain.h8_support import CONDUCT
-from tests.unit.services.ballot_world import ServiceFlow
+from tests.unit.services.ballot_world import ServiceWorld
+from tests.world import CONDUCT
 
 __all__ = ["ELECTORS", "PASSWORD", "build_world"]
 
@@ -28,7 +28,7 @@ ELECTORS = 5
 def build_world(db: str) -> None:
     """Create the database ``db`` with the world above."""
     with bootstrap(db, create=True) as services:
-        flow = ServiceFlow(services)
+        flow = ServiceWorld(services)
         flow.town(electors=ELECTORS, seats=3)
         flow.run(SeatDeputy(at="1917-10-02", constituency="putilov", person="a"))
         open_petition(services, "p1", "putilov", "a", at="1917-10-03")

@@ -21,7 +21,7 @@ from sovet.domain.congress.apportion_delegates import (
 )
 from sovet.domain.kernel.constitution import ApportionmentParams, Constitution
 from sovet.errors import NotFound, RuleViolation
-from tests.unit.domain.h8_support import Flow
+from tests.world import World
 
 P1918 = ApportionmentParams()
 NATIONAL = congress_rule(P1918, "national", top=True)
@@ -151,8 +151,8 @@ def test_sr12_check_mandates() -> None:
         check_mandates("nowhere", 1, {"petrograd": 48})
 
 
-def apportion_flow() -> Flow:
-    flow = Flow(Constitution())
+def apportion_flow() -> World:
+    flow = World.bare(Constitution())
     at = "1917-10-01"
     flow.run(
         RegisterBody(

@@ -22,7 +22,7 @@ from sovet.domain.congress.apportion_delegates import (
 )
 from sovet.domain.kernel.constitution import ApportionmentParams, Constitution
 from sovet.errors import RuleViolation
-from tests.unit.domain.h8_support import Flow
+from tests.world import World
 
 MIN2_CAP10 = ApportionmentParams(min_per_unit=2, caps={"gubernia": 10})
 GUBERNIA = congress_rule(MIN2_CAP10, "gubernia", top=False)
@@ -79,7 +79,7 @@ def test_sr13_truncate_keeps_base_seats_and_seat_pairs() -> None:
 
 def test_sr13_sr14_apportion_congress_meets_the_minimum_inside_the_cap() -> None:
     base = Constitution()
-    flow = Flow(replace(base, apportionment=MIN2_CAP10))
+    flow = World.bare(replace(base, apportionment=MIN2_CAP10))
     at = "1917-10-01"
     for body, kind, level in (
         ("gub", "congress", "gubernia"),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sovet.domain.congress.executive import current_executive
-from tests.unit.domain.core_world import congress_world, government_world
+from tests.world import congress_world, government_world
 
 EC: dict[str, Any] = {"executive": "ec1", "congress": "c1", "name": "Committee"}
 

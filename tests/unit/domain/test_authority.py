@@ -7,18 +7,13 @@ was proposed, an expiry earlier the same day ending a later approval.
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
-
 import pytest
 
 from sovet.domain import command_from_mapping
-from sovet.domain.bodies.registration import AdoptConstitution
 from sovet.domain.congress.authority import authority, who_may_act
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.errors import RuleViolation
-from tests.conformance.test_scenario_1917 import ListLog
-from tests.unit.domain.core_world import World, government_world, pass_motion
+from tests.world import World, government_world, pass_motion, scenario_1917
 
 
 def _second_session(world: World, seats: dict[str, int]) -> None:
@@ -163,27 +158,16 @@ def test_who_may_act_never_names_a_superseded_body() -> None:
 
 
 @pytest.fixture(scope="module")
-def history_1917() -> ListLog:
-    preset = resources.files("sovet.presets") / "rsfsr1918"
-    constitution = tomllib.loads((preset / "constitution.toml").read_text())
-    steps = tomllib.loads((preset / "scenario_1917.toml").read_text())["step"]
-    book = ListLog()
-    book.apply(
-        AdoptConstitution(
-            at="1917-11-07", preset="rsfsr1918", constitution=constitution
-        )
-    )
-    for line, step in enumerate(steps, start=1):
-        book.apply(command_from_mapping(step, source="1917", line=line))
-    return book
+def history_1917() -> World:
+    return scenario_1917()
 
 
 def test_the_pre_october_committee_cannot_convene_a_congress_in_1918(
-    history_1917: ListLog,
+    history_1917: World,
 ) -> None:
     state = history_1917.state
     with pytest.raises(RuleViolation) as refused:
-        history_1917.apply(
+        history_1917.record(
             command_from_mapping(
                 {
                     "command": "convene_congress",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.unit.domain.core_world import World
+from tests.world import World
 
 
 def test_sr2_bodies_sit_on_the_constitution_levels() -> None:

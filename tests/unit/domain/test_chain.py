@@ -18,7 +18,7 @@ from sovet.domain import fold
 from sovet.domain.elections.seats import seats_of
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.assembly import Assembly
-from tests.unit.domain.core_world import World
+from tests.world import World
 
 NORTH = ("n1", "n2", "n3")  # red deputies of the North council
 SOUTH = ("s1", "s2")  # blue deputies of the South council

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sovet.domain.government.legitimacy import legitimacy
-from tests.unit.domain.core_world import World, government_world, pass_motion
+from tests.world import World, government_world, pass_motion
 
 
 def _offer(world: World, offer: str = "o", **extra: Any) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from sovet.domain.congress.sessions import bloc_share, majority_faction
 from sovet.errors import NotFound, QuorumNotMet
-from tests.unit.domain.core_world import congress_world, pass_motion
+from tests.world import congress_world, pass_motion
 
 
 def test_sr15_the_executive_committee_convenes_the_next_session() -> None:

@@ -81,7 +81,7 @@ def test_bad_values_are_refused_naming_the_key(
 
 
 def test_adopting_a_bad_constitution_is_refused_naming_the_key() -> None:
-    from tests.unit.domain.core_world import World
+    from tests.world import World
 
     world = World()
     refusal = world.refuse(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sovet.domain.government.legitimacy import legitimacy
-from tests.unit.domain.core_world import World, government_world, pass_motion
+from tests.world import World, government_world, pass_motion
 
 
 def _hold(world: World) -> None:

@@ -24,10 +24,10 @@ from sovet.errors import (
     RuleViolation,
     UnknownCountingMethod,
 )
-from tests.unit.domain.h8_support import CONDUCT, Flow
+from tests.world import CONDUCT, World
 
 
-def called(flow: Flow, **kw: object) -> None:
+def called(flow: World, **kw: object) -> None:
     args: dict[str, object] = {
         "at": "1917-11-01",
         "election": "e1",
@@ -46,7 +46,7 @@ def ballots(*choices: str) -> tuple[Ballot, ...]:
 
 
 def test_sr7_sr8_election_seats_deputies_and_updates_composition() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     called(flow)
     events = flow.run(
@@ -72,7 +72,7 @@ def test_sr7_sr8_election_seats_deputies_and_updates_composition() -> None:
 
 
 def test_sr7_unknown_method_and_too_many_seats_refused() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     with pytest.raises(UnknownCountingMethod):
         called(flow, method="lottery")
@@ -87,7 +87,7 @@ def test_sr7_unknown_method_and_too_many_seats_refused() -> None:
 
 
 def test_sr7_conduct_is_checked_at_call_and_count() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     with pytest.raises(RuleViolation) as err:
         called(flow, conduct=CONDUCT.__class__("okhrana", ("k1",), "rep"))
@@ -103,7 +103,7 @@ def test_sr7_conduct_is_checked_at_call_and_count() -> None:
 
 
 def test_sr5_excluded_candidate_refused_with_reason() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     flow.run(
         RecordExclusion(
@@ -119,7 +119,7 @@ def test_sr5_excluded_candidate_refused_with_reason() -> None:
 
 
 def test_sr4_ballot_from_off_the_roll_refused_and_nothing_counted() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     called(flow)
     with pytest.raises(NotEligible) as err:
@@ -136,7 +136,7 @@ def test_sr4_ballot_from_off_the_roll_refused_and_nothing_counted() -> None:
 
 
 def test_sr7_aggregate_tallies_only_without_a_register() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town(electors=0, electorate=100)
     called(flow)
     flow.run(
@@ -148,7 +148,7 @@ def test_sr7_aggregate_tallies_only_without_a_register() -> None:
         )
     )
     assert flow.state.elections["e1"].elected == ("a", "b")
-    flow2 = Flow()
+    flow2 = World.bare()
     flow2.town(electors=0, electorate=50)
     called(flow2)
     with pytest.raises(RuleViolation) as err:
@@ -164,7 +164,7 @@ def test_sr7_aggregate_tallies_only_without_a_register() -> None:
 
 
 def test_sr8_unconfirmed_seat_stays_vacant_then_annulment_unseats() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     called(flow)
     flow.run(
@@ -216,7 +216,7 @@ def test_sr8_unconfirmed_seat_stays_vacant_then_annulment_unseats() -> None:
 
 
 def test_sr6_constituency_seats_bounded_by_council_size() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.run(
         RegisterBody(
             at="1917-10-01",
@@ -243,7 +243,7 @@ def test_sr6_constituency_seats_bounded_by_council_size() -> None:
 
 
 def test_sr8_seat_deputy_counted_in_recorded_composition() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     with pytest.raises(RuleViolation) as err:
         flow.run(
@@ -261,7 +261,7 @@ def test_sr8_seat_deputy_counted_in_recorded_composition() -> None:
 
 
 def test_sr6_deputy_terms_end_after_three_months() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     flow.run(SeatDeputy(at="1917-11-30", constituency="putilov", person="a"))
     assert terms_ended(flow.state, "1918-02-27") == []
@@ -274,7 +274,7 @@ def test_sr8_annul_by_national_executive_only_when_the_constitution_says() -> No
     from sovet.domain import Constitution
 
     base = Constitution()
-    flow = Flow(
+    flow = World.bare(
         replace(
             base,
             councils=replace(base.councils, annul_by="national_executive_committee"),
@@ -309,7 +309,7 @@ def test_sr8_annul_by_national_executive_only_when_the_constitution_says() -> No
 def test_sr4_council_lowers_the_voting_age_only_with_central_approval() -> None:
     from sovet.domain.franchise.electorate import LowerVotingAge, RegisterElector
 
-    flow = Flow()
+    flow = World.bare()
     flow.town(electors=2)
     flow.run(RegisterPerson(at="1917-10-01", person="yuri", name="Yuri"))
     flow.run(
@@ -355,7 +355,7 @@ def test_sr4_council_lowers_the_voting_age_only_with_central_approval() -> None:
 
 
 def test_sr7_method_picked_by_name_irv_single_seat() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     with pytest.raises(RuleViolation) as err:
         called(flow, method="irv")
@@ -379,7 +379,7 @@ def test_sr7_method_picked_by_name_irv_single_seat() -> None:
 
 
 def test_sr7_a_named_count_records_its_stage_table_and_quota() -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     called(flow, method="stv-scottish", seats=2)
     rankings = [("a", "b"), ("a", "b"), ("a", "c"), ("b",), ("c", "b"), ("c",)]
@@ -418,7 +418,7 @@ def test_sr7_a_named_count_records_its_stage_table_and_quota() -> None:
 def test_sr7_a_named_ballot_that_does_not_fit_the_method_is_refused(
     method: str, seats: int, ranking: tuple[str, ...]
 ) -> None:
-    flow = Flow()
+    flow = World.bare()
     flow.town()
     called(flow, method=method, seats=seats)
     before = flow.seq

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sovet.domain.government.legitimacy import legitimacy
-from tests.unit.domain.core_world import congress_world, government_world, pass_motion
+from tests.world import congress_world, government_world, pass_motion
 
 OFFICES = [{"office": "chair", "person": "r1"}]
 

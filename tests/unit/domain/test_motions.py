@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sovet.domain.kernel.motions import carries
-from tests.unit.domain.core_world import congress_world, pass_motion
+from tests.world import congress_world, pass_motion
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ pending.
 from __future__ import annotations
 
 from sovet.domain.government.legitimacy import legitimacy
-from tests.unit.domain.core_world import World, government_world, pass_motion
+from tests.world import World, government_world, pass_motion
 
 REFER = {"holds": {"breach_effect": "refer"}}
 

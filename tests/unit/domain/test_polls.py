@@ -39,11 +39,11 @@ from sovet.domain.recall.recalls import (
 )
 from sovet.errors import NotEligible, RuleViolation
 from sovet.ledger.merkle import MerkleTree, leaf_hash, verify_inclusion
-from tests.unit.domain.h8_support import CONDUCT, Flow, with_recall
+from tests.world import CONDUCT, World, with_recall
 
 
-def poll(method: str = "irv", seats: int = 1) -> Flow:
-    flow = Flow()
+def poll(method: str = "irv", seats: int = 1) -> World:
+    flow = World.bare()
     flow.town()
     flow.run(
         CallElection(
@@ -71,7 +71,7 @@ def secret(
     return tuple(ballots)
 
 
-def close(flow: Flow, ballots: tuple[SecretBallot, ...], **kw: object) -> list[object]:
+def close(flow: World, ballots: tuple[SecretBallot, ...], **kw: object) -> list[object]:
     return list(
         flow.run(
             ClosePoll(
@@ -188,8 +188,8 @@ def test_sr7_approval_ballots_are_sets_and_the_minutes_are_signed() -> None:
     assert counted.rounds[0] == {"a": 1, "b": 1, "c": 0}
 
 
-def seated(constitution_mode: str = "re_election", **params: object) -> Flow:
-    flow = Flow(with_recall(recall_mode=constitution_mode, **params))
+def seated(constitution_mode: str = "re_election", **params: object) -> World:
+    flow = World.bare(with_recall(recall_mode=constitution_mode, **params))
     flow.town(electors=5)
     flow.run(SeatDeputy(at="1917-10-02", constituency="putilov", person="a"))
     flow.run(
@@ -200,7 +200,7 @@ def seated(constitution_mode: str = "re_election", **params: object) -> Flow:
     return flow
 
 
-def sign(flow: Flow, member: str) -> list[object]:
+def sign(flow: World, member: str) -> list[object]:
     return list(
         flow.run(SignRecallPetition(at="1917-10-04", petition="p1", member=member))
     )
@@ -309,7 +309,7 @@ def test_sr7_any_box_publishes_every_ballot_provably_and_counts_first_choices(
 def test_sr10_the_mode_acts_at_exactly_the_threshold_signature(
     electors: int, strict: bool
 ) -> None:
-    flow = Flow(
+    flow = World.bare(
         with_recall(recall_mode="petition_ends_mandate", recall_threshold_strict=strict)
     )
     flow.town(electors=electors)

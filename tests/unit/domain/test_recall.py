@@ -31,7 +31,7 @@ from sovet.domain.recall.recalls import (
     RecallVoteFailed,
 )
 from sovet.errors import NotEligible, NotFound, RuleViolation
-from tests.unit.domain.h8_support import CONDUCT, Flow, with_recall
+from tests.world import CONDUCT, World, with_recall
 
 HALF = RecallParams()
 VOTE = RecallParams(
@@ -125,8 +125,8 @@ def test_sr10_mode_check() -> None:
     assert err.value.rule == "SR-10"
 
 
-def seated_flow(**params: object) -> Flow:
-    flow = Flow(with_recall(**params))
+def seated_flow(**params: object) -> World:
+    flow = World.bare(with_recall(**params))
     flow.town(electors=10, seats=2)
     flow.run(SeatDeputy(at="1917-11-01", constituency="putilov", person="a"))
     flow.run(SeatDeputy(at="1917-11-01", constituency="putilov", person="b"))
@@ -315,7 +315,7 @@ def test_sr9_unknown_deputy_and_aggregate_petition() -> None:
                 at="1917-11-20", constituency="putilov", deputy="a", signatures=6
             )
         )
-    agg = Flow(with_recall(recall_mode="petition_ends_mandate"))
+    agg = World.bare(with_recall(recall_mode="petition_ends_mandate"))
     agg.town(electors=0, electorate=1000)
     agg.run(SeatDeputy(at="1917-11-01", constituency="putilov", person="a"))
     with pytest.raises(RuleViolation):
@@ -338,7 +338,7 @@ def test_sr9_unknown_deputy_and_aggregate_petition() -> None:
     assert agg.state.constituencies["putilov"].holders == {}
 
 
-def congress_flow(**params: object) -> Flow:
+def congress_flow(**params: object) -> World:
     """A seated Petrograd council that sent ``a`` and ``b`` to an open congress."""
     from sovet.domain.congress.credentials import (
         AppointCredentialsCommission,
@@ -454,7 +454,7 @@ def test_sr27_recall_and_by_election_move_an_aggregate_council_majority() -> Non
     from sovet.domain.elections.polling import CountElection
     from sovet.domain.elections.verification import VerifyElection
 
-    flow = Flow()  # aggregate: the composition is recorded as counts (issue 15)
+    flow = World.bare()  # aggregate: the composition is recorded as counts (issue 15)
     aggregate = {"chain": {"aggregate": True}}
     flow.run(AdoptConstitution(at="1917-10-01", preset="t", constitution=aggregate))
     flow.town(electors=0, seats=3, electorate=1000)

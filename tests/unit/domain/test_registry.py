@@ -17,7 +17,7 @@ from sovet.domain import (
 from sovet.domain.kernel.registry import has_decider, has_evolver
 from sovet.errors import ScenarioError
 from sovet.ledger.canonical import canonical_json
-from tests.unit.domain.core_world import government_world
+from tests.world import government_world
 
 SCENARIO = resources.files("sovet.presets") / "rsfsr1918" / "scenario_1917.toml"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.unit.domain.core_world import World, pass_motion
+from tests.world import World, pass_motion
 
 
 def apportioned_world(constitution: dict[str, Any] | None = None) -> World:
