@@ -108,14 +108,14 @@ def _rounds(town: Town, tmp_path: Path, rounds: int) -> None:
     assert view["result"]["rounds"][0]["tallies"]["a"] == rounds
 
 
-def test_8_fifty_parallel_ballots_by_one_member_five_rounds(
+def test_fifty_parallel_ballots_by_one_member_five_rounds(
     town: Town, tmp_path: Path
 ) -> None:
     _rounds(town, tmp_path, 5)
 
 
 @pytest.mark.slow
-def test_8_fifty_parallel_ballots_by_one_member_twenty_rounds(
+def test_fifty_parallel_ballots_by_one_member_twenty_rounds(
     town: Town, tmp_path: Path
 ) -> None:
     _rounds(town, tmp_path, 20)
@@ -128,7 +128,7 @@ def api(town: Town, tmp_path: Path) -> Iterator[Api]:
     yield from make_api(copy.db, Limits(requests_per_minute=10_000))
 
 
-def test_14_a_member_of_another_council_cannot_vote_here(api: Api) -> None:
+def test_a_member_of_another_council_cannot_vote_here(api: Api) -> None:
     api.user("outsider", "member", "moscow", person="outsider")
     headers = api.token("outsider", "read", "ballots:cast")
     before = (api.head(), _stored(api.services.location))

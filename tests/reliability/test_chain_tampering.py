@@ -62,7 +62,7 @@ def _independent_head(stored: list[StoredEvent]) -> str:
     return head
 
 
-def test_1_long_chain_verifies_and_head_is_recomputed(engine: Engine) -> None:
+def test_long_chain_verifies_and_head_is_recomputed(engine: Engine) -> None:
     for start in range(0, N, 400):  # several transactions, like a real log
         append(engine, events(400, start=start))
     with SqlUnitOfWork(engine) as uow:
@@ -97,7 +97,7 @@ CASES: list[tuple[str, Tamper, int, str]] = [
 @pytest.mark.parametrize(
     ("tamper", "first_bad", "said"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
-def test_2_tampering_names_the_first_bad_event(
+def test_tampering_names_the_first_bad_event(
     engine: Engine, tamper: Tamper, first_bad: int, said: str
 ) -> None:
     append(engine, events(60))
@@ -109,14 +109,14 @@ def test_2_tampering_names_the_first_bad_event(
     assert said in str(broken)
 
 
-def test_2_a_verbatim_duplicate_is_refused_by_the_database(engine: Engine) -> None:
+def test_a_verbatim_duplicate_is_refused_by_the_database(engine: Engine) -> None:
     append(engine, events(10))
     with pytest.raises(IntegrityError):
         duplicate(engine, 4, 10)
     assert verify_log(SqlUnitOfWork(engine), verify_ed25519).events == 10
 
 
-def test_2_cli_verify_names_the_event(tmp_path: Path) -> None:
+def test_cli_verify_names_the_event(tmp_path: Path) -> None:
     path = tmp_path / "cli.db"
     engine = make_engine(str(path))
     migrate(engine)
@@ -132,7 +132,7 @@ def test_2_cli_verify_names_the_event(tmp_path: Path) -> None:
     assert "7" in result.output
 
 
-def test_3_rollback_below_a_saved_checkpoint_fails(engine: Engine) -> None:
+def test_rollback_below_a_saved_checkpoint_fails(engine: Engine) -> None:
     append(engine, events(50))
     signer = Ed25519Signer.generate()
     saved = sign_checkpoint(checkpoint_body(read(engine)[:40]), signer)  # m = 40

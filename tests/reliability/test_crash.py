@@ -64,15 +64,13 @@ def _run(template: Town, tmp_path: Path, seed: int) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_11_server_killed_while_voting(
-    template: Town, tmp_path: Path, seed: int
-) -> None:
+def test_server_killed_while_voting(template: Town, tmp_path: Path, seed: int) -> None:
     _run(template, tmp_path, seed)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(100, 120))
-def test_11_server_killed_while_voting_20_runs(
+def test_server_killed_while_voting_20_runs(
     template: Town, tmp_path: Path, seed: int
 ) -> None:
     _run(template, tmp_path, seed)

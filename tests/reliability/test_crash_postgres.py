@@ -99,7 +99,7 @@ def _run(
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_11_postgres_killed_while_voting(
+def test_postgres_killed_while_voting(
     cluster: tuple[Cluster, Town, dict[str, str]], seed: int
 ) -> None:
     _run(cluster, seed)
@@ -107,14 +107,14 @@ def test_11_postgres_killed_while_voting(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(100, 120))
-def test_11_postgres_killed_while_voting_20_runs(
+def test_postgres_killed_while_voting_20_runs(
     cluster: tuple[Cluster, Town, dict[str, str]], seed: int
 ) -> None:
     _run(cluster, seed)
 
 
 @pytest.mark.parametrize("seed", range(2))
-def test_11_server_on_postgres_killed_while_voting(
+def test_server_on_postgres_killed_while_voting(
     cluster: tuple[Cluster, Town, dict[str, str]], seed: int
 ) -> None:
     _run(cluster, seed, victim="server")
@@ -122,7 +122,7 @@ def test_11_server_on_postgres_killed_while_voting(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(100, 120))
-def test_11_server_on_postgres_killed_while_voting_20_runs(
+def test_server_on_postgres_killed_while_voting_20_runs(
     cluster: tuple[Cluster, Town, dict[str, str]], seed: int
 ) -> None:
     _run(cluster, seed, victim="server")

@@ -63,7 +63,7 @@ def _digest_in_fresh_process(db: Path, seed: str) -> str:
     return done.stdout.strip()
 
 
-def test_6_replay_digest_is_identical_across_processes_and_hash_seeds(
+def test_replay_digest_is_identical_across_processes_and_hash_seeds(
     demo_db: Path,
 ) -> None:
     first = _digest_in_fresh_process(demo_db, "1")
@@ -82,7 +82,7 @@ def test_6_replay_digest_is_identical_across_processes_and_hash_seeds(
     [{"share": 0.5}, {"share": math.nan}, {"share": math.inf}, {"bad": "\udc80"}],
     ids=["float", "nan", "infinity", "lone surrogate"],
 )
-def test_7_the_store_refuses_values_without_canonical_form(
+def test_the_store_refuses_values_without_canonical_form(
     tmp_path: Path, payload: dict[str, Any]
 ) -> None:
     engine = make_engine(str(tmp_path / "c.db"))
@@ -103,7 +103,7 @@ def test_7_the_store_refuses_values_without_canonical_form(
         (b'{"a":"\xff"}', "UTF-8"),
     ],
 )
-def test_7_parse_canonical_refuses(data: bytes, problem: str) -> None:
+def test_parse_canonical_refuses(data: bytes, problem: str) -> None:
     with pytest.raises(CanonicalEncodingError, match=problem):
         parse_canonical(data)
 
@@ -117,7 +117,7 @@ def test_7_parse_canonical_refuses(data: bytes, problem: str) -> None:
         (b'{"format":"sovet-log/1","k":"\xc3"}', "invalid UTF-8"),
     ],
 )
-def test_7_the_verifier_refuses_a_bad_export_line(
+def test_the_verifier_refuses_a_bad_export_line(
     tmp_path: Path, line: bytes, problem: str
 ) -> None:
     path = tmp_path / "bad.jsonl"
@@ -134,7 +134,7 @@ def _plain_sqlite(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
-def test_13_sqlite_without_durability_is_refused(
+def test_sqlite_without_durability_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "fragile.db"
@@ -150,7 +150,7 @@ def test_13_sqlite_without_durability_is_refused(
     assert "Traceback" not in result.output
 
 
-def test_13_sqlite_wal_but_not_full_sync_is_refused(
+def test_sqlite_wal_but_not_full_sync_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def normal_sync(dbapi_connection: Any, _record: Any) -> None:
@@ -167,7 +167,7 @@ def test_13_sqlite_wal_but_not_full_sync_is_refused(
 @pytest.mark.parametrize(
     "setting", ["synchronous_commit=off", "synchronous_commit=local"]
 )
-def test_13_postgres_without_synchronous_commit_is_refused(
+def test_postgres_without_synchronous_commit_is_refused(
     postgres_schema_url: str, setting: str
 ) -> None:
     with bootstrap(postgres_schema_url):
