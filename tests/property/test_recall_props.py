@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import get_args
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from sovet.domain.congress.apportion_delegates import (
     SendingUnit,
     apportion_senders,
 )
+from sovet.domain.kernel.choices import RecallBasis, RecallMode
 from sovet.domain.kernel.constitution import RecallParams
 from sovet.domain.recall.recall_rules import (
     PetitionCheck,
@@ -22,7 +24,7 @@ from sovet.domain.recall.recall_rules import (
 )
 
 shares = st.fractions(min_value=0, max_value=1, max_denominator=20)
-modes = st.sampled_from(["re_election", "petition_ends_mandate", "recall_vote"])
+modes: st.SearchStrategy[RecallMode] = st.sampled_from(get_args(RecallMode))
 
 
 @st.composite
@@ -50,7 +52,7 @@ def test_sr10_petition_outcome_is_monotone_in_signatures(
     recall_params(), st.sampled_from(["votes_cast", "registered_electorate"]), st.data()
 )
 def test_sr10_recall_vote_is_monotone_in_yes_votes(
-    params: RecallParams, basis: str, data: st.DataObject
+    params: RecallParams, basis: RecallBasis, data: st.DataObject
 ) -> None:
     params = replace(params, recall_mode="recall_vote", recall_basis=basis)
     registered = data.draw(st.integers(1, 300))

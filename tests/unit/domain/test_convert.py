@@ -111,7 +111,7 @@ def test_accepted_values(value: object, hint: Any, expected: object) -> None:
         ([], dict[str, int], "k", "expected a table"),
         ({"a": "1"}, dict[str, int], "k.a", "expected an integer"),
         ({1: 1}, dict[str, int], "k", "table keys must be strings"),
-        ("c", Literal["a", "b"], "k", "not one of"),
+        ("c", Literal["a", "b"], "k", "choose one of 'a', 'b'"),
         ([1], int | Fraction, "k", "expected"),
         ("x", Inner, "k", "expected a table for Inner"),
         (1.5, float, "k", "unsupported field type float"),

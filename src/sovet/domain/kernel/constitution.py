@@ -7,10 +7,11 @@ parsed TOML table and refuses unknown keys, wrong types and out-of-range values
 with ``ConstitutionError(reason, source=…, key="group.param")``; ``to_mapping()``
 is the inverse (fractions as ``"1/3"`` strings, no floats).
 
-Range checks are declared on the field: ``metadata={"choices": …}``, ``{"min":
-…}``, ``{"max": …}`` or ``{"items": …}`` (choices for every element of a tuple).
-To add a parameter: add a field with a default and its metadata to the group;
-``from_mapping``/``to_mapping`` pick it up.
+A closed set is a ``Literal`` type (``kernel/choices.py``); other range checks
+are declared on the field: ``metadata={"min": …}``, ``{"max": …}``,
+``{"choices": …}`` or ``{"items": …}`` (choices for every element of a tuple).
+To add a parameter: add a field with a default (and its type or metadata) to
+the group; ``from_mapping``/``to_mapping`` pick it up.
 """
 
 from __future__ import annotations
@@ -22,6 +23,28 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, NoReturn, Self
 
+from sovet.domain.kernel.choices import (
+    AnnulBy,
+    ApportionmentMethod,
+    BreachEffect,
+    CapRule,
+    CommitteePlaceFilledBy,
+    DecisionBasis,
+    DecisionMajority,
+    DelegatesChosenBy,
+    DeputySeatFilledBy,
+    EcElectionMethod,
+    ExtraordinaryBasis,
+    MajorityBasis,
+    NominatedBy,
+    PopulationBasis,
+    PublicCriticism,
+    QuorumBasis,
+    RecallBasis,
+    RecallMode,
+    Rounding,
+    VacancyFilledBy,
+)
 from sovet.domain.kernel.convert import dataclass_from_plain, to_plain
 from sovet.errors import ConstitutionError
 
@@ -66,10 +89,6 @@ which before that date do not bind (SR-3/SR-20: C18's CEC cap of 200 dates from
 10 Jul 1918; the Third Congress elected a CEC of 306 in Jan 1918)."""
 
 
-def _choices(*values: str) -> dict[str, Any]:
-    return {"choices": values}
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FranchiseGroup:
     """SR-4/SR-5: who votes and who is excluded (C18 arts 64–65)."""
@@ -111,10 +130,7 @@ class CouncilsParams:
     assembly_instead_below: int = field(default=0, metadata={"min": 0})
     election_day_set_by: str = "local_council"
     commission_required: bool = True
-    annul_by: str = field(
-        default="next_higher_body",
-        metadata=_choices("next_higher_body", "national_executive_committee"),
-    )
+    annul_by: AnnulBy = "next_higher_body"
     final_instance: str = "national_executive_committee"
     counting_method: str = "plurality"
     ec_max_size: dict[str, int] = field(
@@ -141,18 +157,12 @@ class RecallParams:
     # which the recall commands enforce. Kept (true only) so that logs whose
     # adopted constitution carries the key still replay.
     recall_anytime: bool = True
-    recall_mode: str = field(
-        default="re_election",
-        metadata=_choices("re_election", "petition_ends_mandate", "recall_vote"),
-    )
+    recall_mode: RecallMode = "re_election"
     recall_threshold: Fraction = field(
         default=Fraction(1, 2), metadata={"min": 0, "max": 1}
     )
     recall_threshold_strict: bool = True
-    recall_basis: str = field(
-        default="registered_electorate",
-        metadata=_choices("registered_electorate", "votes_cast", "members"),
-    )
+    recall_basis: RecallBasis = "registered_electorate"
     turnout_floor: Fraction = field(default=Fraction(0), metadata={"min": 0, "max": 1})
     # h8 (recalls.py): share of the roll whose petition calls a recall_vote.
     recall_petition_share: Fraction = field(
@@ -169,40 +179,19 @@ class RecallParams:
 class ApportionmentParams:
     """SR-12…SR-14: how many delegates each unit sends."""
 
-    method: str = field(
-        default="fixed_ratio",
-        metadata=_choices(
-            "fixed_ratio",
-            "hare",
-            "dhondt",
-            "sainte-lague",
-            "sainte-lague-1.4",
-            "adams",
-            "huntington-hill",
-            "droop",
-            "hagenbach-bischoff",
-        ),
-    )
+    method: ApportionmentMethod = "fixed_ratio"
     ratio_city: int = field(default=25_000, metadata={"min": 1})
-    basis_city: str = field(
-        default="voters",
-        metadata=_choices("voters", "inhabitants", "members", "paid_dues"),
-    )
+    basis_city: PopulationBasis = "voters"
     ratio_province: int = field(default=125_000, metadata={"min": 1})
-    basis_province: str = field(
-        default="inhabitants",
-        metadata=_choices("voters", "inhabitants", "members", "paid_dues"),
-    )
+    basis_province: PopulationBasis = "inhabitants"
     # open: C18 art 25 states neither rounding nor minimum (RULES SR-12).
-    rounding: str = field(
-        default="floor", metadata=_choices("floor", "nearest", "ceil")
-    )
+    rounding: Rounding = "floor"
     min_per_unit: int = field(default=0, metadata={"min": 0})
     base_seats_per_unit: int = field(default=0, metadata={"min": 0})
     seat_unit: int = field(default=1, metadata={"min": 1, "max": 2})
     house_size: int = field(default=0, metadata={"min": 0})  # 0: none (fixed ratio)
     # open: C18 art 53 gives caps but no rule to meet them (RULES SR-13).
-    cap_rule: str = field(default="divisor", metadata=_choices("divisor", "truncate"))
+    cap_rule: CapRule = "divisor"
     caps: dict[str, int] = field(
         default_factory=lambda: {"oblast": 500, "gubernia": 300, "uyezd": 300}
     )
@@ -218,17 +207,13 @@ class CongressParams:
     extraordinary_share: Fraction = field(
         default=Fraction(1, 3), metadata={"min": 0, "max": 1}
     )
-    extraordinary_basis: str = field(
-        default="population", metadata=_choices("population", "members", "voters")
-    )
+    extraordinary_basis: ExtraordinaryBasis = "population"
     # open: the 1918 text sets no quorum; R1905 party practice: half (SR-16).
     quorum_share: Fraction = field(
         default=Fraction(1, 2), metadata={"min": 0, "max": 1}
     )
     quorum_strict: bool = False
-    quorum_basis: str = field(
-        default="apportioned", metadata=_choices("apportioned", "seated")
-    )
+    quorum_basis: QuorumBasis = "apportioned"
     vote_kinds: tuple[str, ...] = field(
         default=("decisive", "consultative"),
         metadata={"items": ("decisive", "consultative")},
@@ -240,16 +225,10 @@ class CongressParams:
 class MajorityParams:
     """SR-18/SR-19: the governing majority and the majority decisions need."""
 
-    majority_basis: str = field(
-        default="seated", metadata=_choices("seated", "present", "votes_cast")
-    )
+    majority_basis: MajorityBasis = "seated"
     bloc_allowed: bool = True
-    decision_majority: str = field(
-        default="simple", metadata=_choices("simple", "absolute", "two_thirds")
-    )
-    decision_basis: str = field(
-        default="votes_cast", metadata=_choices("votes_cast", "present", "seated")
-    )
+    decision_majority: DecisionMajority = "simple"
+    decision_basis: DecisionBasis = "votes_cast"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -258,9 +237,7 @@ class ExecutiveParams:
 
     ec_size_max: int = field(default=200, metadata={"min": 1})
     # open: C18 is silent on how the CEC is elected; faction lists by agreement.
-    ec_election_method: str = field(
-        default="faction_lists", metadata=_choices("faction_lists", "slate")
-    )
+    ec_election_method: EcElectionMethod = "faction_lists"
     report_interval_days: int = field(default=7, metadata={"min": 0})
     interpellation_min: int = field(default=15, metadata={"min": 0})
 
@@ -273,15 +250,10 @@ class GovernmentParams:
         default=("congress", "executive_committee"),
         metadata={"items": ("congress", "executive_committee")},
     )
-    nominated_by: str = field(
-        default="majority_faction", metadata=_choices("majority_faction", "any_faction")
-    )
+    nominated_by: NominatedBy = "majority_faction"
     # The 1917 approval has no recorded count (FACTS §1); only rsfsr1918 allows it.
     allow_unrecorded_tally: bool = False
-    vacancy_filled_by: str = field(
-        default="forming_body_or_executive",
-        metadata=_choices("forming_body_or_executive", "forming_body"),
-    )
+    vacancy_filled_by: VacancyFilledBy = "forming_body_or_executive"
     urgent_decrees: bool = True
 
 
@@ -313,9 +285,7 @@ class ExpiryParams:
 class HoldsParams:
     """SR-29: what leaving under a hold on resignation does."""
 
-    breach_effect: str = field(
-        default="record", metadata=_choices("record", "block", "refer")
-    )
+    breach_effect: BreachEffect = "record"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -323,9 +293,7 @@ class DissentParams:
     """SR-31: written dissent and criticism after a decision."""
 
     dissent_declaration: bool = True
-    public_criticism_after_decision: str = field(
-        default="breach", metadata=_choices("breach", "allowed_if_not_disruptive")
-    )
+    public_criticism_after_decision: PublicCriticism = "breach"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -353,9 +321,7 @@ class ChainParams:
     # ("council"), or whom its members elect as delegates from among themselves
     # ("delegate_election": any elector on its register; the seat then rests on no
     # deputy's seat). Open: C18 art 25 says councils send, not how they choose.
-    delegates_chosen_by: str = field(
-        default="council", metadata=_choices("council", "delegate_election")
-    )
+    delegates_chosen_by: DelegatesChosenBy = "council"
     # SR-20: a committee place is given only to a delegate of the electing
     # congress. Open: C18 art 28 is silent; SR-32 "elected from the bottom up".
     ec_from_delegates: bool = True
@@ -365,15 +331,10 @@ class ChainParams:
     # SR-20: a vacant committee place is filled by the congress that elected
     # the committee while it sits, then by the committee itself
     # ("electing_body_or_committee"), or only by that congress ("electing_body").
-    committee_place_filled_by: str = field(
-        default="electing_body_or_committee",
-        metadata=_choices("electing_body_or_committee", "electing_body"),
-    )
+    committee_place_filled_by: CommitteePlaceFilledBy = "electing_body_or_committee"
     # SR-9/SR-10: a deputy's seat lost early goes to a by-election (1917: the
     # re-election of the decree) or to the next on the list the seat was won from.
-    deputy_seat_filled_by: str = field(
-        default="by_election", metadata=_choices("by_election", "next_on_list")
-    )
+    deputy_seat_filled_by: DeputySeatFilledBy = "by_election"
     # SR-10: days from the vacancy by which the by-election's polling day must
     # fall; 0 = no deadline (the decree of 21 Nov (4 Dec) 1917 gives none).
     by_election_within_days: int = field(default=0, metadata={"min": 0})

@@ -80,7 +80,7 @@ def _compile(hint: Any) -> Decoder:
         def literal(value: object, key: str, fail: Fail) -> Any:
             if value not in args:
                 choices = ", ".join(repr(a) for a in args)
-                fail(f"{value!r} is not one of {choices}", key)
+                fail(f"{value!r} is not allowed; choose one of {choices}", key)
             return value
 
         return literal
