@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from sovet.counting.types import Profile, TieBreak, TieRecord
+from sovet.counting.types import Profile, TieBreak, TieHow, TieKind, TieRecord
 from sovet.errors import RuleViolation
 
 __all__ = [
@@ -36,8 +36,7 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-TieKind = Literal["elect", "exclude", "surplus", "winner", "seat"]
-How = Literal["earlier-stage", "lot", "order", "rule"]
+How = TieHow
 
 
 def check_seats(profile: Profile, seats: int, method: str, *, multi: bool) -> int:

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from sovet.counting.types import Profile, TieBreak, TieRecord
+from sovet.counting.types import Profile, TieBreak, TieKind, TieRecord
 from sovet.errors import RuleViolation
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-TieKind = Literal["elect", "exclude", "surplus"]
 
 
 def check_stv_seats(profile: Profile, seats: int, method: str) -> None:

@@ -28,12 +28,12 @@ from sovet.counting.ballots import CLOSED_LIST
 from sovet.counting.divisor_methods import highest_averages, published_divisor
 from sovet.counting.largest_remainder import largest_remainder
 from sovet.counting.registry import counting_method
-from sovet.counting.types import CountResult, Profile, Round, TieBreak
+from sovet.counting.types import CountResult, Profile, Round, TieBreak, TieKind
 from sovet.errors import RuleViolation
 
 __all__ = ["dhondt", "hare", "party_votes", "sainte_lague", "sainte_lague_14"]
 
-_TIES = ("seat",)
+_TIES: tuple[TieKind, ...] = ("seat",)
 
 
 def party_votes(profile: Profile) -> dict[str, int]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar, get_args
 
 from sovet.counting.ballots import BallotShape
-from sovet.counting.types import CountResult, Profile, TieBreak
+from sovet.counting.types import CountResult, Profile, TieBreak, TieKind
 
 __all__ = [
     "COUNTING_METHODS",
@@ -75,7 +75,7 @@ class MethodInfo:
     func: CountingMethod
     multi_winner: bool
     ranked: bool
-    tie_kinds: tuple[str, ...]
+    tie_kinds: tuple[TieKind, ...]
     rule: str
     """The rule text the method follows (citation)."""
     ballot: BallotShape
@@ -92,7 +92,7 @@ def counting_method(
     *,
     multi_winner: bool,
     ranked: bool,
-    tie_kinds: tuple[str, ...],
+    tie_kinds: tuple[TieKind, ...],
     rule: str,
     ballot: BallotShape,
     properties: frozenset[Property],

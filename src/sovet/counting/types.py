@@ -21,6 +21,8 @@ __all__ = [
     "Profile",
     "Round",
     "TieBreak",
+    "TieHow",
+    "TieKind",
     "TieRecord",
     "Transfer",
 ]
@@ -94,14 +96,22 @@ class TieBreak:
     order: tuple[str, ...] | None = None
 
 
+TieKind = Literal["elect", "exclude", "surplus", "winner", "seat"]
+"""What a tie was for: who is elected or excluded, whose surplus moves first,
+the winner (Condorcet methods) or a seat (plurality, approval, list PR)."""
+
+TieHow = Literal["earlier-stage", "lot", "order", "rule"]
+"""How a tie was broken."""
+
+
 @dataclass(frozen=True, slots=True)
 class TieRecord:
     """One tie met during a count and how the method's rule broke it."""
 
     round: int
-    kind: Literal["elect", "exclude", "surplus", "winner", "seat"]
+    kind: TieKind
     candidates: tuple[str, ...]
-    resolved_by: Literal["earlier-stage", "lot", "order", "rule"]
+    resolved_by: TieHow
     chosen: str
     note: str = ""
 

@@ -60,7 +60,7 @@ from sovet.adapters.sql.ballots_schema import SqlBallotUnitOfWork
 from sovet.counting.ballots import BallotKind, BallotShape, MarkedBallot, check_ballot
 from sovet.counting.methods import get_method
 from sovet.domain import Command, FederationState, event_from_stored
-from sovet.domain.elections.polling import ElectionCounted, ElectionRecord, election_of
+from sovet.domain.elections.polling import ElectionCounted, ElectionRecord
 from sovet.domain.elections.polls import (
     ClosePoll,
     OpenPoll,
@@ -231,7 +231,7 @@ class CastReceipt:
 
 def election_ballot(services: Services, election: str) -> tuple[str, BallotShape, int]:
     """SR-7: the method of ``election``, the ballot it declares and its seats."""
-    rec = election_of(state_now(services), election)
+    rec = state_now(services).election(election)
     return rec.method, get_method(rec.method).ballot, rec.seats
 
 
@@ -266,7 +266,7 @@ def cast_ballot(
     stored: list[tuple[tuple[str, ...], BallotKind]] = []
 
     def build(uow: BallotUnit, state: FederationState) -> Command:
-        rec = election_of(state, election)
+        rec = state.election(election)
         shape = get_method(rec.method).ballot
         marked = (
             ballot
@@ -345,7 +345,7 @@ def election_council(services: Services, election: str) -> tuple[str, bool]:
     """SR-7: the council whose secretary runs ``election``, and whether the
     method takes a ranking (else an approval set)."""
     state = state_now(services)
-    rec = election_of(state, election)
+    rec = state.election(election)
     return state.constituencies[rec.constituency].council, get_method(rec.method).ranked
 
 
@@ -363,7 +363,7 @@ def election_view(
     result too. No tally while a poll is open.
     """
     state = state_now(services)
-    rec = election_of(state.as_of(at) if at else state, election)
+    rec = (state.as_of(at) if at else state).election(election)
     found = election_report(services, rec)
     shape = get_method(rec.method).ballot
     view: dict[str, Any] = {
@@ -395,7 +395,7 @@ def verify_receipt(
     stored ballot); ``ballot`` the same ballot in the shape of its method."""
     state = state_now(services)
     if election is not None:
-        elections = [election_of(state, election)]
+        elections = [state.election(election)]
     else:
         elections = list(state.elections.values())
     rec = next((r for r in elections if receipt in r.receipts), None)

@@ -17,7 +17,6 @@ from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.recall.petitions import (
     OpenRecallPetition,
     SignRecallPetition,
-    petition_of,
     petition_progress,
 )
 from sovet.errors import NotAuthorized, NotEligible
@@ -77,7 +76,7 @@ def sign_petition(
     when = live_at(services, at)
 
     def build(uow: BallotUnit, state: FederationState) -> SignRecallPetition:
-        petition_of(state, petition)
+        state.petition(petition)
         uow.ballots.add_signature(petition, member)
         return SignRecallPetition(at=when, petition=petition, member=member)
 
@@ -94,7 +93,7 @@ def petition_view(
         state = state.as_of(at)
     when = live_at(services, at)
     progress = petition_progress(state, petition, when)
-    record = petition_of(state, petition)
+    record = state.petition(petition)
     return {
         "petition": progress.petition,
         "constituency": progress.constituency,

@@ -27,8 +27,7 @@ from sovet.api.errors import Gone
 from sovet.api.origin import same_origin
 from sovet.counting.methods import get_method
 from sovet.domain import FederationState
-from sovet.domain.elections.polling import ElectionRecord, election_of
-from sovet.domain.recall.petitions import petition_of
+from sovet.domain.elections.polling import ElectionRecord
 from sovet.errors import InputError, NotAuthorized, SovetError
 from sovet.ledger.envelope import StoredEvent
 from sovet.services import ballots, petitions
@@ -71,7 +70,7 @@ def _election(
     """SR-7: the election, the council its constituency elects to, the names of
     its candidates (read under the web's lock; the record is not changed later:
     polls and counts only replace its fields the page does not use)."""
-    record = copy.copy(election_of(state, election_id))
+    record = copy.copy(state.election(election_id))
     council = state.constituencies[record.constituency].council
     names = {c: state.display_name(c) or c for c in record.candidates}
     return record, council, names
@@ -79,7 +78,7 @@ def _election(
 
 def _petition_council(state: FederationState, petition_id: str) -> str:
     """SR-10: the council whose constituency the petition is in."""
-    record = petition_of(state, petition_id)
+    record = state.petition(petition_id)
     return state.constituencies[record.constituency].council
 
 

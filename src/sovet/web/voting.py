@@ -22,8 +22,7 @@ from fastapi.responses import HTMLResponse
 
 from sovet.counting.ballots import BallotShape, MarkedBallot
 from sovet.counting.methods import get_method
-from sovet.domain.elections.polling import election_of
-from sovet.domain.recall.petitions import petition_of, petition_progress
+from sovet.domain.recall.petitions import petition_progress
 from sovet.errors import InputError, SovetError
 from sovet.services.results import election_report
 from sovet.web import results, svg, views
@@ -144,7 +143,7 @@ def election_page(
     was filled in (``entered``), with the reason in a plain sentence."""
     try:
         moment_ = views.state_at(services_of(request), at)
-        record = election_of(moment_.state, election_id)
+        record = moment_.state.election(election_id)
         found = election_report(services_of(request), record)
     except SovetError as error:
         return error_page(request, error, at)
@@ -231,7 +230,7 @@ def petition_page(
     try:
         moment_ = views.state_at(services, at)
         state = moment_.state
-        record = petition_of(state, petition_id)
+        record = state.petition(petition_id)
         when = at or services.clock.now().date().isoformat()
         progress = petition_progress(state, petition_id, when)
     except SovetError as error:

@@ -36,7 +36,7 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.errors import NotFound, RuleViolation
+from sovet.errors import RuleViolation
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -95,13 +95,8 @@ class ConstituencyRecord:
 
 
 def constituency_of(state: FederationState, constituency: str) -> ConstituencyRecord:
-    """The constituency or ``NotFound`` (SR-6)."""
-    try:
-        return state.constituencies[constituency]
-    except KeyError:
-        raise NotFound(
-            "SR-6", f"unknown constituency {constituency!r}", constituency
-        ) from None
+    """``state.constituency(constituency)``: the constituency or ``NotFound`` (SR-6)."""
+    return state.constituency(constituency)
 
 
 def by_election_due(state: FederationState, record: ConstituencyRecord) -> str | None:
@@ -342,7 +337,7 @@ class DeputySeated(DomainEvent):
 
 @decides(SeatDeputy)
 def _seat(state: FederationState, cmd: SeatDeputy) -> list[DomainEvent]:
-    record = constituency_of(state, cmd.constituency)
+    record = state.constituency(cmd.constituency)
     person = state.person(cmd.person)
     if record.vacant < 1:
         raise RuleViolation(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from sovet.counting.methods import get_method
 from sovet.domain.elections.conduct import (
@@ -30,7 +30,7 @@ from sovet.domain.elections.conduct import (
     stages_of,
     tally_profile,
 )
-from sovet.domain.elections.deputies import by_election_due, constituency_of
+from sovet.domain.elections.deputies import by_election_due
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import polling_date
 from sovet.domain.kernel.messages import (
@@ -43,7 +43,7 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.errors import NotEligible, NotFound, RuleViolation
+from sovet.errors import NotEligible, RuleViolation
 
 if TYPE_CHECKING:
     from sovet.counting.types import CountResult
@@ -55,9 +55,18 @@ __all__ = [
     "ElectionCalled",
     "ElectionCounted",
     "ElectionRecord",
+    "ElectionStatus",
     "InConstituency",
+    "PollStatus",
     "election_of",
 ]
+
+
+ElectionStatus = Literal["called", "counted", "verified", "annulled"]
+"""SR-7/SR-8: an election called, counted, then verified or annulled."""
+
+PollStatus = Literal["", "open", "closed"]
+"""SR-7: an election's secret poll: none ("") , open or closed."""
 
 
 @dataclass(slots=True)
@@ -73,25 +82,22 @@ class ElectionRecord:
     conduct: Conduct
     by_election: bool
     called: EventRef
-    status: str = "called"  # called | counted | verified | annulled
+    status: ElectionStatus = "called"
     elected: tuple[str, ...] = ()
     tallies: dict[str, Fraction] = field(default_factory=dict)  # the last round
     seated: tuple[str, ...] = ()
     refs: list[EventRef] = field(default_factory=list)
-    # The secret poll (``polls``): "" (none) | "open" | "closed"; who voted
+    # The secret poll (``polls``): none yet, open or closed; who voted
     # (not how); each published receipt's leaf index; the PollClosed event.
-    poll: str = ""
+    poll: PollStatus = ""
     voters: set[str] = field(default_factory=set)
     receipts: dict[str, int] = field(default_factory=dict)
     published: EventRef | None = None
 
 
 def election_of(state: FederationState, election: str) -> ElectionRecord:
-    """The election or ``NotFound`` (SR-7)."""
-    try:
-        return state.elections[election]
-    except KeyError:
-        raise NotFound("SR-7", f"unknown election {election!r}", election) from None
+    """``state.election(election)``: the election or ``NotFound`` (SR-7)."""
+    return state.election(election)
 
 
 def _open_seats(state: FederationState, constituency: str) -> int:
@@ -101,7 +107,7 @@ def _open_seats(state: FederationState, constituency: str) -> int:
         for e in state.elections.values()
         if e.constituency == constituency and e.status in ("called", "counted")
     )
-    return constituency_of(state, constituency).vacant - pending
+    return state.constituency(constituency).vacant - pending
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,7 +181,7 @@ class ElectionCalled(InConstituency):
 def _call(state: FederationState, cmd: CallElection) -> list[DomainEvent]:
     if cmd.election in state.elections:
         raise RuleViolation("SR-7", f"election {cmd.election!r} exists", cmd.election)
-    record = constituency_of(state, cmd.constituency)
+    record = state.constituency(cmd.constituency)
     params = state.constitution
     method = cmd.method or params.councils.counting_method
     if cmd.seats > 1 and not get_method(method).multi_winner:
@@ -303,7 +309,7 @@ class ElectionCounted(InConstituency):
 
 @decides(CountElection)
 def _count(state: FederationState, cmd: CountElection) -> list[DomainEvent]:
-    rec = election_of(state, cmd.election)
+    rec = state.election(cmd.election)
     if rec.status != "called":
         raise RuleViolation("SR-7", f"{cmd.election!r} is {rec.status}", rec.status)
     if rec.poll:
@@ -322,7 +328,7 @@ def _count(state: FederationState, cmd: CountElection) -> list[DomainEvent]:
         rec.conduct.council_representative,
         cmd.minutes_signed_by,
     )
-    constituency = constituency_of(state, rec.constituency)
+    constituency = state.constituency(rec.constituency)
     check_conduct(
         signed,
         council=constituency.council,

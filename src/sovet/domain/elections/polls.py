@@ -35,8 +35,7 @@ from sovet.domain.elections.conduct import (
     count_profile,
     stages_of,
 )
-from sovet.domain.elections.deputies import constituency_of
-from sovet.domain.elections.polling import ElectionCounted, InConstituency, election_of
+from sovet.domain.elections.polling import ElectionCounted, InConstituency
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import Roll, electoral_roll, polling_date
 from sovet.domain.kernel.messages import (
@@ -223,7 +222,7 @@ class PollClosed(InConstituency):
 
 
 def _open_record(state: FederationState, election: str) -> ElectionRecord:
-    rec = election_of(state, election)
+    rec = state.election(election)
     if rec.poll != "open":
         when = "has not opened" if not rec.poll else "is closed"
         raise RuleViolation(
@@ -234,7 +233,7 @@ def _open_record(state: FederationState, election: str) -> ElectionRecord:
 
 @decides(OpenPoll)
 def _open(state: FederationState, cmd: OpenPoll) -> list[DomainEvent]:
-    rec = election_of(state, cmd.election)
+    rec = state.election(cmd.election)
     if rec.status != "called" or rec.poll:
         raise RuleViolation(
             "SR-7",
@@ -326,7 +325,7 @@ def _check_batch(rec: ElectionRecord, cmd: ClosePoll) -> Counter[str]:
 @decides(ClosePoll)
 def _close(state: FederationState, cmd: ClosePoll) -> list[DomainEvent]:
     rec = _open_record(state, cmd.election)
-    constituency = constituency_of(state, rec.constituency)
+    constituency = state.constituency(rec.constituency)
     check_conduct(
         Conduct(
             rec.conduct.day_set_by,

@@ -19,8 +19,8 @@ from sovet.domain.elections.conduct import (
     check_annulment,
     verify_election,
 )
-from sovet.domain.elections.deputies import constituency_of, seat, unseat
-from sovet.domain.elections.polling import InConstituency, election_of
+from sovet.domain.elections.deputies import seat, unseat
+from sovet.domain.elections.polling import InConstituency
 from sovet.domain.elections.seats import deputy_key, vacate_above
 from sovet.domain.kernel.messages import (
     CREDENTIALS,
@@ -82,7 +82,7 @@ class ElectionVerified(InConstituency):
 
 @decides(VerifyElection)
 def _verify(state: FederationState, cmd: VerifyElection) -> list[DomainEvent]:
-    rec = election_of(state, cmd.election)
+    rec = state.election(cmd.election)
     if rec.status != "counted":
         raise RuleViolation("SR-8", f"{cmd.election!r} is {rec.status}", rec.status)
     report = CredentialsReport(frozenset(cmd.confirmed), frozenset(cmd.contested))
@@ -148,12 +148,12 @@ class ElectionAnnulled(InConstituency):
 
 @decides(AnnulElection)
 def _annul(state: FederationState, cmd: AnnulElection) -> list[DomainEvent]:
-    rec = election_of(state, cmd.election)
+    rec = state.election(cmd.election)
     if rec.status == "annulled":
         raise RuleViolation(
             "SR-8", f"{cmd.election!r} is already annulled", cmd.election
         )
-    council = state.body(constituency_of(state, rec.constituency).council)
+    council = state.body(state.constituency(rec.constituency).council)
     by = state.body(cmd.by_body)
     levels = state.constitution.levels
     final = by.kind == "executive_committee" and by.level == levels[-1]

@@ -4,6 +4,7 @@ breaches and mandate-ending events."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sovet.domain.kernel.messages import EventRef
 
@@ -12,11 +13,24 @@ __all__ = [
     "DemandRecord",
     "ExpiryRecord",
     "GovernmentRecord",
+    "GovernmentStatus",
     "HoldRecord",
     "OfferRecord",
+    "OfferStatus",
     "OfficeRecord",
     "ResignationRecord",
+    "ResignationStatus",
 ]
+
+
+GovernmentStatus = Literal["proposed", "approved", "ended"]
+"""SR-21…SR-26: a government list, then approved, then ended."""
+
+OfferStatus = Literal["open", "declined", "accepted", "withdrawn"]
+"""SR-23: a coalition offer and its answer."""
+
+ResignationStatus = Literal["pending", "effective"]
+"""SR-29/SR-30: a resignation waiting for a hold to end, or in effect."""
 
 
 @dataclass(slots=True)
@@ -42,7 +56,7 @@ class GovernmentRecord:
     nominated_by: str
     submitted: EventRef
     offices: dict[str, OfficeRecord] = field(default_factory=dict)
-    status: str = "proposed"  # proposed | approved | ended
+    status: GovernmentStatus = "proposed"
     approved_by: str | None = None  # motion id (the latest approval/confirmation)
     approvals: list[str] = field(default_factory=list)
     bloc: list[str] = field(default_factory=list)
@@ -63,7 +77,7 @@ class OfferRecord:
     offices: tuple[str, ...]
     made: EventRef
     titles: tuple[str, ...] = ()
-    status: str = "open"  # open | declined | accepted | withdrawn
+    status: OfferStatus = "open"
     answer: EventRef | None = None
 
 
@@ -109,7 +123,7 @@ class ResignationRecord:
     person: str
     body: str  # a body id or a government id
     office: str | None
-    status: str  # pending | effective
+    status: ResignationStatus
     hold: str | None
     ref: EventRef
     pending: EventRef | None = None

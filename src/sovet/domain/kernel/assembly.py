@@ -10,7 +10,7 @@ here too, so that any room may read them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sovet.domain.kernel.messages import EventRef
 from sovet.errors import QuorumNotMet
@@ -23,11 +23,16 @@ __all__ = [
     "DecisionRecord",
     "DelegateRecord",
     "MotionRecord",
+    "MotionStatus",
     "Vacancy",
     "leave_committee",
     "require_quorum",
     "vacate_seat",
 ]
+
+
+MotionStatus = Literal["open", "adopted", "rejected"]
+"""A motion before an assembly, then carried or lost."""
 
 
 @dataclass(slots=True)
@@ -132,7 +137,7 @@ class MotionRecord:
     proposed: EventRef
     office: str | None = None
     person: str | None = None
-    status: str = "open"  # open | adopted | rejected
+    status: MotionStatus = "open"
     votes: dict[str, str] = field(default_factory=dict)  # person → yes|no|abstain
     yes: int = 0
     no: int = 0

@@ -165,6 +165,18 @@ class FederationState:
         """The government ``government_id`` or ``NotFound``."""
         return _get(self.governments, government_id, "government")
 
+    def constituency(self, constituency_id: str) -> ConstituencyRecord:
+        """The constituency ``constituency_id`` or ``NotFound`` (SR-6)."""
+        return _get(self.constituencies, constituency_id, "constituency")
+
+    def election(self, election_id: str) -> ElectionRecord:
+        """The election ``election_id`` or ``NotFound`` (SR-7)."""
+        return _get(self.elections, election_id, "election")
+
+    def petition(self, petition_id: str) -> PetitionRecord:
+        """The recall petition ``petition_id`` or ``NotFound`` (SR-10)."""
+        return _get(self.petitions, petition_id, "recall petition")
+
     def congresses_of(self, body_id: str) -> list[Assembly]:
         """SR-18: the sessions of congress body ``body_id``, oldest first."""
         return [
@@ -187,6 +199,9 @@ _RULE_OF_KIND = {
     "congress or executive committee": "SR-15",
     "motion": "SR-19",
     "government": "SR-21",
+    "constituency": "SR-6",
+    "election": "SR-7",
+    "recall petition": "SR-10",
 }
 
 

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from sovet.domain.elections.deputies import constituency_of
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import polling_date
 from sovet.domain.kernel.messages import (
@@ -43,7 +42,7 @@ from sovet.domain.recall.recalls import (
     holder_of,
     recall_events,
 )
-from sovet.errors import NotEligible, NotFound, RuleViolation
+from sovet.errors import NotEligible, RuleViolation
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -52,12 +51,17 @@ __all__ = [
     "OpenRecallPetition",
     "PetitionProgress",
     "PetitionRecord",
+    "PetitionStatus",
     "RecallPetitionOpened",
     "RecallPetitionSigned",
     "SignRecallPetition",
     "petition_of",
     "petition_progress",
 ]
+
+
+PetitionStatus = Literal["open", "succeeded"]
+"""SR-10: a recall petition collecting signatures, or past its threshold."""
 
 
 @dataclass(slots=True)
@@ -69,7 +73,7 @@ class PetitionRecord:
     deputy: str
     opened: EventRef
     signers: set[str] = field(default_factory=set)
-    status: str = "open"  # open | succeeded
+    status: PetitionStatus = "open"
     refs: list[EventRef] = field(default_factory=list)
 
 
@@ -80,7 +84,7 @@ class PetitionProgress:
     petition: str
     constituency: str
     deputy: str
-    status: str
+    status: PetitionStatus
     mode: str
     signatures: int
     electorate: int
@@ -90,13 +94,8 @@ class PetitionProgress:
 
 
 def petition_of(state: FederationState, petition: str) -> PetitionRecord:
-    """The petition or ``NotFound`` (SR-10)."""
-    try:
-        return state.petitions[petition]
-    except KeyError:
-        raise NotFound(
-            "SR-10", f"unknown recall petition {petition!r}", petition
-        ) from None
+    """``state.petition(petition)``: the recall petition or ``NotFound`` (SR-10)."""
+    return state.petition(petition)
 
 
 def _share(state: FederationState) -> tuple[Fraction, bool]:
@@ -110,7 +109,7 @@ def petition_progress(
     state: FederationState, petition: str, at: str
 ) -> PetitionProgress:
     """SR-10: signatures, the registered electorate on ``at`` and the threshold."""
-    rec = petition_of(state, petition)
+    rec = state.petition(petition)
     electorate = roll_of(state, rec.constituency, at).size
     share, strict = _share(state)
     whole = share.numerator * electorate
@@ -208,7 +207,7 @@ class RecallPetitionSigned(_PetitionEvent):
 def _open(state: FederationState, cmd: OpenRecallPetition) -> list[DomainEvent]:
     if cmd.petition in state.petitions:
         raise RuleViolation("SR-10", f"petition {cmd.petition!r} exists", cmd.petition)
-    record = constituency_of(state, cmd.constituency)
+    record = state.constituency(cmd.constituency)
     holder = holder_of(state, cmd.constituency, cmd.deputy)
     if cmd.deputy in record.pending:
         raise RuleViolation(
@@ -249,7 +248,7 @@ def _open(state: FederationState, cmd: OpenRecallPetition) -> list[DomainEvent]:
 
 @decides(SignRecallPetition)
 def _sign(state: FederationState, cmd: SignRecallPetition) -> list[DomainEvent]:
-    rec = petition_of(state, cmd.petition)
+    rec = state.petition(cmd.petition)
     if rec.status != "open":
         raise RuleViolation(
             "SR-10", f"petition {cmd.petition!r} is {rec.status}", rec.status

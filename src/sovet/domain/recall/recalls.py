@@ -41,7 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
-from sovet.domain.elections.deputies import SeatHolder, constituency_of, unseat
+from sovet.domain.elections.deputies import SeatHolder, unseat
 from sovet.domain.elections.seats import deputy_key, vacate_above
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import polling_date
@@ -215,7 +215,7 @@ class DeputyRecalled(_RecallEvent):
 
 def holder_of(state: FederationState, constituency: str, deputy: str) -> SeatHolder:
     """SR-9: the seat ``deputy`` holds in ``constituency``, or ``NotFound``."""
-    record = constituency_of(state, constituency)
+    record = state.constituency(constituency)
     if deputy not in record.holders:
         raise NotFound("SR-9", f"{deputy!r} holds no seat of {constituency!r}", deputy)
     return record.holders[deputy]
