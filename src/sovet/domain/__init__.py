@@ -26,6 +26,7 @@ listed below, so a missing or renamed module fails at import.
 from sovet.domain.bodies import ladder, registration
 from sovet.domain.congress import (
     apportion_delegates,
+    composition,
     credentials,
     delegates,
     executive,
@@ -48,6 +49,7 @@ from sovet.domain.government import (
     formation,
     holds,
     legitimacy,
+    resignations,
 )
 from sovet.domain.kernel import motions, sittings, votes
 from sovet.domain.kernel.constitution import Constitution
@@ -95,6 +97,7 @@ RULE_MODULES = (
     apportion_delegates,
     sessions,
     credentials,
+    composition,
     delegates,
     executive,
     formation,
@@ -102,6 +105,7 @@ RULE_MODULES = (
     demands,
     expiry,
     holds,
+    resignations,
     discipline,
     legitimacy,
 )

@@ -35,6 +35,7 @@ __all__ = [
     "CongressConvened",
     "ConveneCongress",
     "bloc_share",
+    "credentials_open",
     "majority_faction",
     "open_congress",
 ]
@@ -177,6 +178,22 @@ def open_congress(state: FederationState, congress_id: str, rule: str) -> Assemb
     if session.closed_at is not None:
         raise RuleViolation(
             rule, f"{session.name} closed on {session.closed_at}", congress_id
+        )
+    return session
+
+
+def credentials_open(state: FederationState, congress_id: str) -> Assembly:
+    """SR-17: the open session ``congress_id``, once its credentials commission
+    sits (where the constitution puts credentials first)."""
+    session = open_congress(state, congress_id, "SR-17")
+    if (
+        state.constitution.congress.credentials_first
+        and session.credentials_committee is None
+    ):
+        raise RuleViolation(
+            "SR-17",
+            f"{session.name} has no credentials commission yet; credentials come first",
+            congress_id,
         )
     return session
 

@@ -12,21 +12,23 @@ credentialed in bulk). ``RecordUnrecordedOutcome`` records an adoption whose
 count the sources do not give (FACTS §1) — only when
 ``government.allow_unrecorded_tally`` — after checking structurally that the
 supporting factions present could carry it; legitimacy warns about it.
+
+The kinds of motion are in ``motion_kinds``, the arithmetic of majorities in
+``majorities``; their names are importable from here too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from fractions import Fraction
-from typing import Annotated
+from dataclasses import field
+from typing import Annotated, get_args
 
 from sovet.domain.kernel.assembly import (
     Assembly,
-    DecisionRecord,
     MotionRecord,
     require_quorum,
 )
+from sovet.domain.kernel.choices import DecisionBasis, DecisionMajority
+from sovet.domain.kernel.majorities import carries, cast_so_far, governing_seats
 from sovet.domain.kernel.messages import (
     SECRETARY,
     Command,
@@ -36,6 +38,7 @@ from sovet.domain.kernel.messages import (
     command,
     event,
 )
+from sovet.domain.kernel.motion_kinds import MOTION_KINDS, MotionKind, motion_kind
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import RuleViolation
@@ -57,55 +60,8 @@ __all__ = [
     "recheck",
 ]
 
-Check = Callable[[FederationState, Assembly, "ProposeMotion"], None]
-Effect = Callable[[FederationState, MotionRecord, EventRef], None]
-
-
-@dataclass(frozen=True, slots=True)
-class MotionKind:
-    """What a kind of motion checks when proposed and does when carried."""
-
-    name: str
-    rule: str
-    check: Check
-    effect: Effect
-
-
-MOTION_KINDS: dict[str, MotionKind] = {}
-"""SR-19: every kind of motion by name."""
-
-
-def motion_kind(name: str, rule: str) -> Callable[[tuple[Check, Effect]], None]:
-    """Register a motion kind from its ``(check, effect)`` pair."""
-
-    def register(pair: tuple[Check, Effect]) -> None:
-        MOTION_KINDS[name] = MotionKind(name, rule, pair[0], pair[1])
-
-    return register
-
-
-def _no_check(
-    _state: FederationState, _assembly: Assembly, _cmd: ProposeMotion
-) -> None:
-    return None
-
-
-def _no_effect(_state: FederationState, _motion: MotionRecord, _ref: EventRef) -> None:
-    return None
-
-
-def _binding(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
-    body = state.assemblies[motion.assembly]
-    state.decisions[motion.id] = DecisionRecord(motion.id, body.id, motion.text, ref)
-
-
-motion_kind("general", "SR-19")((_no_check, _no_effect))
-motion_kind("confidence", "SR-22")((_no_check, _no_effect))
-motion_kind("programme", "SR-24")((_no_check, _binding))
-motion_kind("decision", "SR-31")((_no_check, _binding))
-
-_MAJORITIES = ("simple", "absolute", "two_thirds")
-_BASES = ("votes_cast", "present", "seated")
+_MAJORITIES: tuple[str, ...] = get_args(DecisionMajority)  # weakest first
+_BASES: tuple[str, ...] = get_args(DecisionBasis)
 
 
 @command(
@@ -260,11 +216,6 @@ def _proposed(state: FederationState, evt: MotionProposed, ref: EventRef) -> Non
     )
 
 
-def cast_so_far(motion: MotionRecord) -> int:
-    """SR-19: votes recorded on ``motion`` so far."""
-    return motion.yes + motion.no + motion.abstain
-
-
 def open_motion(
     state: FederationState, motion_id: str
 ) -> tuple[MotionRecord, Assembly]:
@@ -276,26 +227,6 @@ def open_motion(
     assembly = _open_assembly(state, motion.assembly)
     require_quorum(state, assembly)
     return motion, assembly
-
-
-def carries(
-    majority: str,
-    basis: str,
-    yes: int,
-    no: int,
-    abstain: int,
-    present: int,
-    seated: int,
-) -> bool:
-    """SR-19: does ``yes`` meet the required majority of the basis?"""
-    total = {"votes_cast": yes + no + abstain, "present": present, "seated": seated}[
-        basis
-    ]
-    if majority == "simple" and basis == "votes_cast":
-        return yes > no
-    if majority == "two_thirds":
-        return total > 0 and Fraction(yes, total) >= Fraction(2, 3)
-    return 2 * yes > total
 
 
 @command(resource="motions", issuers=Issuers(SECRETARY, field="motion", reach="motion"))
@@ -367,14 +298,6 @@ class MotionFailed(DomainEvent):
             f"{self.n(self.motion)} failed {self.yes}–{self.no} "
             f"({self.abstain} abstaining)"
         )
-
-
-def governing_seats(state: FederationState, assembly: Assembly) -> dict[str, int]:
-    """SR-18: the decisive seats per faction whose majority governs ``assembly``'s
-    acts — a committee's electing congress, otherwise the assembly itself."""
-    if assembly.kind == "executive_committee" and assembly.congress in state.assemblies:
-        return state.assemblies[assembly.congress].seated
-    return assembly.seated
 
 
 def recheck(
