@@ -1,8 +1,5 @@
-"""The engine commands: demo, init, run, legitimacy, seats, log, whatif (and,
-from ``ledger_cmds``, verify, export, import, checkpoint).
-
-``legitimacy``, ``log`` and ``whatif`` open the database read-only
-(``bootstrap.open_read_only``): they create no key and write no file.
+"""The engine commands: demo, init, run (and, from ``query_cmds``, legitimacy,
+seats, log, whatif; from ``ledger_cmds``, verify, export, import, checkpoint).
 
 Thin: parse the options, call a service, render. Every ``SovetError`` becomes one
 clean message naming its rule (or file, line and key) and exit code 2; a log
@@ -18,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress
 
-from sovet.cli import ledger_cmds, render
+from sovet.cli import ledger_cmds, query_cmds, render
 from sovet.cli.edge import EXIT_ERROR, EXIT_VERIFY, console, edge, errors
 from sovet.cli.options import (
     DbOption,
@@ -27,6 +24,7 @@ from sovet.cli.options import (
     KeyFileOption,
     print_json,
 )
+from sovet.cli.query_cmds import narrate_step
 from sovet.config import Settings
 from sovet.domain.kernel.calendar import moment
 from sovet.errors import InputError, RuleViolation
@@ -38,7 +36,7 @@ from sovet.presets.loader import (
 from sovet.services import bootstrap as boot
 from sovet.services.checkpoints import sign_head
 from sovet.services.demo import DEMO_PRESET, demo_branches
-from sovet.services.queries import legitimacy_at, log_page, seats_at
+from sovet.services.queries import legitimacy_at
 from sovet.services.runs import SkippedStep, dry_run, run_steps, step_units
 from sovet.services.scenario import (
     AppliedStep,
@@ -47,21 +45,12 @@ from sovet.services.scenario import (
     read_scenario,
     steps_to_run,
 )
-from sovet.services.setup import adopt_constitution, describe_events
-from sovet.services.whatif import what_if
+from sovet.services.setup import adopt_constitution
 
 __all__ = ["EXIT_ERROR", "EXIT_VERIFY", "register"]
 
 PROGRESS_FROM = 50
 """``run`` shows a progress bar instead of the narrative above this many steps."""
-
-
-def _narrate(narrator: render.Narrator, item: AppliedStep) -> None:
-    """One applied step, each event line led by its seq in the log."""
-    step = item.step
-    lines = describe_events(item.events)
-    changes = [f"#{e.seq} {line}" for e, line in zip(item.events, lines, strict=True)]
-    narrator.step(step.number, step.command.at, step.name, changes)
 
 
 class _Skips:
@@ -167,7 +156,7 @@ def _apply(
                 skips.flush(narrator)
                 applied.append(item)
                 if narrate:
-                    _narrate(narrator, item)
+                    narrate_step(narrator, item)
     except StepRefused as refused:
         hint = _adoption_hint(services, refused) if services is not None else None
         if hint is None:
@@ -379,109 +368,20 @@ def run(
             console.print(f"nothing to apply: all {skipped} steps already applied")
 
 
-def legitimacy(
-    at: Annotated[
-        str | None,
-        typer.Option("--at", help="The time to ask about (ISO 8601; default: now)."),
-    ] = None,
-    db: DbOption = None,
-    output: FormatOption = Format.text,
-) -> None:
-    """Who legitimately governs at a time, and the proof (SR-28). Reads only."""
-    with edge() as stack:
-        services = stack.enter_context(boot.open_read_only(db))
-        when = at or services.clock.now().isoformat(timespec="seconds")
-        answer = legitimacy_at(services.uow(), when, cache=services.cache)
-    if output is Format.json:
-        print_json(answer)
-    else:
-        render.render_legitimacy(console, answer)
-
-
-def seats(
-    person: Annotated[str, typer.Argument(help="The person's id.")],
-    at: Annotated[
-        str | None,
-        typer.Option("--at", help="The time to ask about (ISO 8601; default: now)."),
-    ] = None,
-    db: DbOption = None,
-    output: FormatOption = Format.text,
-) -> None:
-    """Every seat and office a person holds at a time, at every level (the
-    council, the congress, its committee, the government), each with the event
-    that gave it. JSON: a list of {"body", "role", "since_seq"}."""
-    with edge() as stack:
-        services = stack.enter_context(boot.bootstrap(db))
-        when = at or services.clock.now().isoformat(timespec="seconds")
-        found = seats_at(services.uow(), person, when, cache=services.cache)
-    if output is Format.json:
-        print_json([line.to_json() for line in found])
-    else:
-        render.render_seats(console, person, when, found)
-
-
-def log(
-    start: Annotated[
-        int, typer.Option("--from", help="First event number.", min=1)
-    ] = 1,
-    limit: Annotated[int, typer.Option("--limit", help="How many events.", min=1)] = 50,
-    db: DbOption = None,
-) -> None:
-    """Show a page of the event log with hashes and summaries. Reads only."""
-    with edge() as stack:
-        page = log_page(
-            stack.enter_context(boot.open_read_only(db)).uow(),
-            start=start,
-            limit=limit,
-        )
-    render.render_log(console, page.events, page.summaries)
-
-
-def whatif(
-    scenario: Annotated[
-        Path, typer.Argument(help=r"Hypothetical \[\[step]] commands.")
-    ],
-    at: Annotated[str, typer.Option("--at", help="The time to compare legitimacy at.")],
-    db: DbOption = None,
-    output: FormatOption = Format.text,
-) -> None:
-    """Apply commands to a copy of the log and show how legitimacy would change.
-
-    The answer is HYPOTHETICAL: the database is only read. It names what would
-    change — seats, majorities, offices, who may act — or why nothing would.
-    """
-    with edge() as stack:
-        steps = read_scenario(scenario).steps
-        services = stack.enter_context(boot.open_read_only(db))
-        result = what_if(
-            services.uow(), steps, at, source=str(scenario), scratch=services.scratch
-        )
-    if output is Format.json:
-        print_json(result.to_json())
-    else:
-        console.rule("[bold magenta]HYPOTHETICAL steps (on a copy)[/bold magenta]")
-        narrator = render.Narrator(console)
-        for item in result.applied:
-            _narrate(narrator, item)
-        narrator.flush()
-        render.render_legitimacy_change(
-            console, result.before, result.after, result.explanation.to_json()
-        )
-
-
 def register(app: typer.Typer) -> None:
-    """Add the engine commands to the ``sovet`` app (with ``ledger_cmds``')."""
+    """Add the engine commands to the ``sovet`` app (with ``query_cmds``' and
+    ``ledger_cmds``')."""
 
     for function in (
         demo,
         init,
         run,
-        legitimacy,
-        seats,
+        query_cmds.legitimacy,
+        query_cmds.seats,
         ledger_cmds.verify,
-        log,
+        query_cmds.log,
         ledger_cmds.export,
-        whatif,
+        query_cmds.whatif,
         ledger_cmds.checkpoint,
     ):
         app.command()(function)

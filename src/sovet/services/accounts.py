@@ -10,6 +10,9 @@ token is bound to the session and keyed with the server secret
 cannot be computed by whoever learns a session token without the secret (it
 was an unkeyed hash; issue 10). There is never a default password: the first
 administrator is made with ``sovet admin create-user``.
+
+The store's protocol, the limits and the token hash are in ``account_store``;
+their names are importable from here too.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -32,6 +34,17 @@ from sovet.domain.government.holds import ResignationTookEffect
 from sovet.domain.recall.recalls import DeputyRecalled
 from sovet.errors import InputError, NotAuthenticated, StorageError
 from sovet.ports import Clock
+from sovet.services.account_store import (
+    CSRF_SALT,
+    MIN_PASSWORD,
+    RESET_HOURS,
+    SESSION_HOURS,
+    TOKEN_DAYS,
+    AccountStore,
+    Login,
+    check_storable,
+    token_hash,
+)
 from sovet.services.authz import GLOBAL_ROLES, ROLES, SCOPES, Principal
 from sovet.services.bootstrap import Services, server_secret
 
@@ -46,111 +59,6 @@ __all__ = [
     "open_accounts",
     "token_hash",
 ]
-
-SESSION_HOURS = 12
-"""A web session lasts this long after login."""
-
-MIN_PASSWORD = 10
-"""The shortest password accepted."""
-
-TOKEN_DAYS = 90
-"""API tokens expire after this many days unless ``SOVET_TOKEN_DAYS`` says otherwise."""
-
-RESET_HOURS = 24
-"""A password reset link lives this long, and is good for one use."""
-
-
-class AccountStore(Protocol):
-    """Where accounts live (``adapters.sql.accounts_schema.SqlAccountStore``)."""
-
-    def add_account(
-        self, name: str, password_hash: str, person: str | None, at: str
-    ) -> int: ...
-    def account(self, name: str) -> tuple[int, str, str, str | None] | None: ...
-    def account_by_id(
-        self, account_id: int
-    ) -> tuple[int, str, str, str | None] | None: ...
-    def accounts_of_person(self, person: str) -> list[int]: ...
-    def set_password_hash(self, account_id: int, password_hash: str) -> None: ...
-    def grant(self, account_id: int, role: str, body: str) -> None: ...
-    def revoke(self, account_id: int, role: str, body: str | None = None) -> int: ...
-    def roles(self, account_id: int) -> set[tuple[str, str]]: ...
-    def count_role(self, role: str) -> int: ...
-    def add_session(
-        self, token_hash: str, account_id: int, created_at: str, expires_at: str
-    ) -> None: ...
-    def session(self, token_hash: str) -> tuple[int, str] | None: ...
-    def drop_session(self, token_hash: str) -> None: ...
-    def drop_sessions(self, account_id: int) -> int: ...
-    def drop_tokens(self, account_id: int) -> int: ...
-    def position(self, name: str) -> int | None: ...
-    def set_position(self, name: str, seq: int) -> None: ...
-    def add_token(
-        self,
-        token_hash: str,
-        account_id: int,
-        label: str,
-        scopes: str,
-        at: str,
-        expires_at: str | None = None,
-    ) -> None: ...
-    def token(self, token_hash: str) -> tuple[int, str, str | None] | None: ...
-    def drop_token(self, token_hash: str) -> None: ...
-    def drop_tokens_labelled(self, account_id: int, label: str) -> int: ...
-    def set_disabled(self, account_id: int, at: str | None) -> None: ...
-    def disabled(self, account_id: int) -> bool: ...
-    def add_reset(self, token_hash: str, account_id: int, expires_at: str) -> None: ...
-    def take_reset(self, token_hash: str) -> tuple[int, str] | None: ...
-    def log(
-        self,
-        at: str,
-        kind: str,
-        detail: str,
-        *,
-        account: str | None = None,
-        address: str | None = None,
-    ) -> None: ...
-    def security_entries(self, limit: int = 100) -> list[dict[str, str | None]]: ...
-    def prune_log(self, before: str) -> int: ...
-
-
-def token_hash(token: str) -> str:
-    """The stored form of a session or API token (SHA-256, hex)."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _storable(value: str | None, key: str) -> None:
-    """``InputError`` naming ``key`` when ``value`` cannot be stored as UTF-8.
-
-    A lone surrogate reaches here from a command line (bytes that are not
-    UTF-8 arrive as ``\\udcXX``); the API refuses it earlier (``schemas.Text``).
-    """
-    if value is None:
-        return
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as e:
-        raise InputError(
-            f"not valid text: a lone surrogate (U+{ord(value[e.start]):04X}) at "
-            f"index {e.start} cannot be stored as UTF-8",
-            key=key,
-        ) from None
-
-
-CSRF_SALT = "sovet.csrf"
-"""Separates the CSRF signatures from any other use of the server secret."""
-
-
-class Login:
-    """A fresh session: the token for the cookie and its CSRF token."""
-
-    def __init__(
-        self, token: str, principal: Principal, expires: datetime, csrf: str
-    ) -> None:
-        self.token = token
-        self.csrf = csrf
-        self.principal = principal
-        self.expires = expires
 
 
 class Accounts:
@@ -184,7 +92,7 @@ class Accounts:
     ) -> int:
         """Create an account (name unique; password at least ``MIN_PASSWORD``)."""
         for key, value in (("name", name), ("password", password), ("person", person)):
-            _storable(value, key)
+            check_storable(value, key)
         if not name or len(name) > 100 or not name.isprintable() or " " in name:
             raise InputError(
                 "an account name is 1-100 printable characters without spaces",
@@ -209,8 +117,8 @@ class Accounts:
 
     def grant_check(self, role: str, body: str | None) -> None:
         """``InputError`` unless ``role`` is known and has a body when it needs one."""
-        _storable(role, "role")
-        _storable(body, "body")
+        check_storable(role, "role")
+        check_storable(body, "body")
         if role not in ROLES:
             raise InputError(
                 f"unknown role {role!r} (known: {', '.join(ROLES)})", key="role"
@@ -262,35 +170,24 @@ class Accounts:
         both, and is written to the security log.
         """
         try:
-            _storable(name, "name")
+            check_storable(name, "name")
         except InputError:
             name = name.encode("utf-8", "backslashreplace").decode("utf-8")
             row = None  # no account has such a name
         else:
             row = self.store.account(name)
         stored = row[2] if row else self._dummy  # same work for unknown names
+        who: dict[str, str | None] = {"account": name[:100], "address": address}
         try:
             self.hasher.verify(stored, password)
             ok = row is not None
         except (VerificationError, InvalidHashError, UnicodeEncodeError):
             ok = False
         if not ok or row is None:
-            self.store.log(
-                self._now(),
-                "login_failed",
-                "wrong name or password",
-                account=name[:100],
-                address=address,
-            )
+            self.log("login_failed", "wrong name or password", **who)
             raise NotAuthenticated("wrong account name or password")
         if self.store.disabled(row[0]):
-            self.store.log(
-                self._now(),
-                "login_refused",
-                "the account is disabled",
-                account=name[:100],
-                address=address,
-            )
+            self.log("login_refused", "the account is disabled", **who)
             raise NotAuthenticated("this account is disabled")
         if self.hasher.check_needs_rehash(stored):
             self.store.set_password_hash(row[0], self.hasher.hash(password))
@@ -325,7 +222,7 @@ class Accounts:
 
     def issue_token(self, name: str, scopes: Iterable[str], *, label: str = "") -> str:
         """A new API token for account ``name`` with ``scopes`` (shown once)."""
-        _storable(label, "label")
+        check_storable(label, "label")
         wanted = sorted(set(scopes))
         unknown = [scope for scope in wanted if scope not in SCOPES]
         if unknown or not wanted:
@@ -373,7 +270,7 @@ class Accounts:
         self.store.log(self._now(), kind, detail[:2000], account=account)
 
     def _password_ok(self, password: str) -> str:
-        _storable(password, "password")
+        check_storable(password, "password")
         if len(password) < MIN_PASSWORD:
             raise InputError(
                 f"a password needs at least {MIN_PASSWORD} characters", key="password"

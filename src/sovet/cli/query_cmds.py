@@ -1,0 +1,130 @@
+"""The read-only questions: legitimacy, seats, log and whatif.
+
+``legitimacy``, ``log`` and ``whatif`` open the database read-only
+(``bootstrap.open_read_only``): they create no key and write no file.
+``engine_cmds.register`` adds them to the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sovet.cli import render
+from sovet.cli.edge import console, edge
+from sovet.cli.options import (
+    DbOption,
+    Format,
+    FormatOption,
+    print_json,
+)
+from sovet.services import bootstrap as boot
+from sovet.services.queries import legitimacy_at, log_page, seats_at
+from sovet.services.scenario import (
+    AppliedStep,
+    read_scenario,
+)
+from sovet.services.setup import describe_events
+from sovet.services.whatif import what_if
+
+__all__ = ["legitimacy", "log", "narrate_step", "seats", "whatif"]
+
+
+def narrate_step(narrator: render.Narrator, item: AppliedStep) -> None:
+    """One applied step, each event line led by its seq in the log."""
+    step = item.step
+    lines = describe_events(item.events)
+    changes = [f"#{e.seq} {line}" for e, line in zip(item.events, lines, strict=True)]
+    narrator.step(step.number, step.command.at, step.name, changes)
+
+
+def legitimacy(
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="The time to ask about (ISO 8601; default: now)."),
+    ] = None,
+    db: DbOption = None,
+    output: FormatOption = Format.text,
+) -> None:
+    """Who legitimately governs at a time, and the proof (SR-28). Reads only."""
+    with edge() as stack:
+        services = stack.enter_context(boot.open_read_only(db))
+        when = at or services.clock.now().isoformat(timespec="seconds")
+        answer = legitimacy_at(services.uow(), when, cache=services.cache)
+    if output is Format.json:
+        print_json(answer)
+    else:
+        render.render_legitimacy(console, answer)
+
+
+def seats(
+    person: Annotated[str, typer.Argument(help="The person's id.")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="The time to ask about (ISO 8601; default: now)."),
+    ] = None,
+    db: DbOption = None,
+    output: FormatOption = Format.text,
+) -> None:
+    """Every seat and office a person holds at a time, at every level (the
+    council, the congress, its committee, the government), each with the event
+    that gave it. JSON: a list of {"body", "role", "since_seq"}."""
+    with edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        when = at or services.clock.now().isoformat(timespec="seconds")
+        found = seats_at(services.uow(), person, when, cache=services.cache)
+    if output is Format.json:
+        print_json([line.to_json() for line in found])
+    else:
+        render.render_seats(console, person, when, found)
+
+
+def log(
+    start: Annotated[
+        int, typer.Option("--from", help="First event number.", min=1)
+    ] = 1,
+    limit: Annotated[int, typer.Option("--limit", help="How many events.", min=1)] = 50,
+    db: DbOption = None,
+) -> None:
+    """Show a page of the event log with hashes and summaries. Reads only."""
+    with edge() as stack:
+        page = log_page(
+            stack.enter_context(boot.open_read_only(db)).uow(),
+            start=start,
+            limit=limit,
+        )
+    render.render_log(console, page.events, page.summaries)
+
+
+def whatif(
+    scenario: Annotated[
+        Path, typer.Argument(help=r"Hypothetical \[\[step]] commands.")
+    ],
+    at: Annotated[str, typer.Option("--at", help="The time to compare legitimacy at.")],
+    db: DbOption = None,
+    output: FormatOption = Format.text,
+) -> None:
+    """Apply commands to a copy of the log and show how legitimacy would change.
+
+    The answer is HYPOTHETICAL: the database is only read. It names what would
+    change — seats, majorities, offices, who may act — or why nothing would.
+    """
+    with edge() as stack:
+        steps = read_scenario(scenario).steps
+        services = stack.enter_context(boot.open_read_only(db))
+        result = what_if(
+            services.uow(), steps, at, source=str(scenario), scratch=services.scratch
+        )
+    if output is Format.json:
+        print_json(result.to_json())
+    else:
+        console.rule("[bold magenta]HYPOTHETICAL steps (on a copy)[/bold magenta]")
+        narrator = render.Narrator(console)
+        for item in result.applied:
+            narrate_step(narrator, item)
+        narrator.flush()
+        render.render_legitimacy_change(
+            console, result.before, result.after, result.explanation.to_json()
+        )
