@@ -244,22 +244,7 @@ def _answer(
 ) -> Legitimacy:
     motion = state.motions[gov.approved_by or ""]
     closed = motion.closed or motion.proposed
-    warnings: list[str] = []
-    offices = []
-    for office in gov.offices.values():
-        person = state.persons.get(office.person or "")
-        faction = state.factions.get(office.faction or "")
-        offices.append(
-            {
-                "office": office.title or office.office,
-                "person": person.name if person else None,
-                "faction": faction.name if faction else None,
-            }
-        )
-        if office.person is None:
-            warnings.append(
-                _vacancy(state, assembly, office.title or office.office, office.vacated)
-            )
+    offices, warnings = _offices(state, gov, assembly)
     bloc_names = [state.factions[f].name for f in gov.bloc if f in state.factions]
     unrecorded = motion.unrecorded
     approved_by = {
@@ -284,6 +269,43 @@ def _answer(
         )
     warnings += _pending(state, gov)
     warnings += _lost_majority(state, gov, congress)
+    return Legitimacy(
+        at=at,
+        government={"name": gov.name, "offices": offices},
+        bloc=bloc_names,
+        approved_by=approved_by,
+        ends_when=_ends_when(state, congress),
+        proof=_proof(state, gov, congress, assembly),
+        warnings=warnings,
+        majority=chain_report.majority(state, congress, gov.bloc),
+    )
+
+
+def _offices(
+    state: FederationState, gov: GovernmentRecord, assembly: Assembly
+) -> tuple[list[dict[str, str | None]], list[str]]:
+    """The offices with their holders, and a warning for each vacant one."""
+    offices: list[dict[str, str | None]] = []
+    warnings: list[str] = []
+    for office in gov.offices.values():
+        person = state.persons.get(office.person or "")
+        faction = state.factions.get(office.faction or "")
+        offices.append(
+            {
+                "office": office.title or office.office,
+                "person": person.name if person else None,
+                "faction": faction.name if faction else None,
+            }
+        )
+        if office.person is None:
+            warnings.append(
+                _vacancy(state, assembly, office.title or office.office, office.vacated)
+            )
+    return offices, warnings
+
+
+def _ends_when(state: FederationState, congress: Assembly) -> list[str]:
+    """SR-26: in words, each event of the constitution that ends the mandate."""
     ec = authority(state, congress.body).committee
     ec_name = ec.name if ec else "the executive committee the congress elects"
     withdrawers = who_may_act(state, congress.body, "withdraw")
@@ -298,17 +320,7 @@ def _answer(
         "26 Oct (8 Nov) 1917 made the government provisional "
         "until then)",
     }
-    ends_when = [texts[c] for c in state.constitution.expiry.expiry_events]
-    return Legitimacy(
-        at=at,
-        government={"name": gov.name, "offices": offices},
-        bloc=bloc_names,
-        approved_by=approved_by,
-        ends_when=ends_when,
-        proof=_proof(state, gov, congress, assembly),
-        warnings=warnings,
-        majority=chain_report.majority(state, congress, gov.bloc),
-    )
+    return [texts[c] for c in state.constitution.expiry.expiry_events]
 
 
 def _vacancy(

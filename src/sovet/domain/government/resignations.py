@@ -167,8 +167,8 @@ def _pending_resignation(
     return None
 
 
-@decides(Resign)
-def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
+def _check_held(state: FederationState, cmd: Resign) -> None:
+    """SR-17/SR-20/SR-29/SR-30: the person holds what they resign from."""
     state.person(cmd.person)
     if cmd.office is not None:
         gov = state.government(cmd.body)
@@ -198,6 +198,11 @@ def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
         raise RuleViolation(
             "SR-29", f"{cmd.person!r} is not a member of {cmd.body!r}", cmd.person
         )
+
+
+@decides(Resign)
+def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
+    _check_held(state, cmd)
     waiting = _pending_resignation(state, cmd.person, cmd.body, cmd.office)
     if waiting is not None:
         raise RuleViolation(
