@@ -30,7 +30,7 @@ from sovet.domain.elections.conduct import (
     stages_of,
     tally_profile,
 )
-from sovet.domain.elections.deputies import by_election_due
+from sovet.domain.elections.deputies import ConstituencyRecord, by_election_due
 from sovet.domain.franchise.electorate import roll_of
 from sovet.domain.franchise.eligibility import polling_date
 from sovet.domain.kernel.messages import (
@@ -307,8 +307,11 @@ class ElectionCounted(InConstituency):
         )
 
 
-@decides(CountElection)
-def _count(state: FederationState, cmd: CountElection) -> list[DomainEvent]:
+def _countable(
+    state: FederationState, cmd: CountElection
+) -> tuple[ElectionRecord, ConstituencyRecord]:
+    """SR-7/SR-8: the election is called, no secret poll, past its polling
+    day, and its minutes are signed as its conduct requires."""
     rec = state.election(cmd.election)
     if rec.status != "called":
         raise RuleViolation("SR-7", f"{cmd.election!r} is {rec.status}", rec.status)
@@ -334,6 +337,12 @@ def _count(state: FederationState, cmd: CountElection) -> list[DomainEvent]:
         council=constituency.council,
         commission_required=state.constitution.councils.commission_required,
     )
+    return rec, constituency
+
+
+@decides(CountElection)
+def _count(state: FederationState, cmd: CountElection) -> list[DomainEvent]:
+    rec, constituency = _countable(state, cmd)
     candidates = tuple(rec.candidates)
     roll = roll_of(state, rec.constituency, rec.polling_day)
     if cmd.tallies and cmd.ballots:
