@@ -1,7 +1,7 @@
 """``sovet serve`` signs as it writes; a witness catches a rewrite (issue 9, item 8).
 
-Real ``sovet serve`` processes (uvicorn on a free port of 127.0.0.1) over the h8
-town with an open poll:
+Real ``sovet serve`` processes (uvicorn on a free port of 127.0.0.1) over the
+Petrograd town (``ballot_world.town_with_election``) with an open poll:
 
 1. with ``--checkpoint-seconds 1``, ballots cast through the API are covered by
    a signed checkpoint (``GET /api/checkpoints/latest``, the database's key)

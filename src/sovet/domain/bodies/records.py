@@ -23,7 +23,7 @@ class BodyRecord:
     members: dict[str, str] = field(default_factory=dict)  # person → faction
     composition: dict[str, int] = field(default_factory=dict)  # faction → deputies
     refs: list[EventRef] = field(default_factory=list)
-    voting_age: int | None = None  # h8 (electorate.py): SR-4 local lowering
+    voting_age: int | None = None  # SR-4 local lowering (franchise.electorate)
     aggregate: bool = False  # its composition was recorded as counts (SR-6)
 
 

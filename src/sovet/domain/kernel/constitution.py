@@ -164,7 +164,7 @@ class RecallParams:
     recall_threshold_strict: bool = True
     recall_basis: RecallBasis = "registered_electorate"
     turnout_floor: Fraction = field(default=Fraction(0), metadata={"min": 0, "max": 1})
-    # h8 (recalls.py): share of the roll whose petition calls a recall_vote.
+    # SR-10 (recall.recalls): share of the roll whose petition calls a recall_vote.
     recall_petition_share: Fraction = field(
         default=Fraction(0), metadata={"min": 0, "max": 1}
     )

@@ -70,7 +70,7 @@ class FederationState:
     breaches: list[BreachRecord] = field(default_factory=list)
     decisions: dict[str, DecisionRecord] = field(default_factory=dict)
     expiries: list[ExpiryRecord] = field(default_factory=list)
-    # h8 (franchise, deputies, elections, apportion_delegates): SR-4…SR-14.
+    # Franchise, deputies, elections and apportionment: SR-4…SR-14.
     electors: dict[str, Person] = field(default_factory=dict)
     constituencies: dict[str, ConstituencyRecord] = field(default_factory=dict)
     elections: dict[str, ElectionRecord] = field(default_factory=dict)
