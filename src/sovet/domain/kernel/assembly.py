@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Assembly",
+    "AssemblyKind",
     "DecisionRecord",
     "DelegateRecord",
     "MotionRecord",
@@ -30,6 +31,9 @@ __all__ = [
     "vacate_seat",
 ]
 
+
+AssemblyKind = Literal["congress", "executive_committee", "sitting"]
+"""A congress session, an executive committee, or a sitting of any body."""
 
 MotionStatus = Literal["open", "adopted", "rejected"]
 """A motion before an assembly, then carried or lost."""
@@ -85,7 +89,7 @@ class Assembly:
 
     id: str
     body: str
-    kind: str  # "congress" | "executive_committee" | "sitting" (of any body)
+    kind: AssemblyKind
     name: str
     opened_at: str
     made_by: EventRef
