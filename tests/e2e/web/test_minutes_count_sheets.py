@@ -40,7 +40,7 @@ from tests.e2e.test_count_report import (
     table_row,
     write_blt,
 )
-from tests.unit.services.ballot_world import ServiceFlow
+from tests.unit.services.ballot_world import ServiceWorld
 
 runner = CliRunner()
 
@@ -67,7 +67,7 @@ def _poll_and_sit(
     write_blt(path, names, seats, ballots)
     db = poll_through_the_services(tmp_path, path, method, seats)
     with bootstrap(db) as services:
-        flow = ServiceFlow(services)
+        flow = ServiceWorld(services)
         flow.run(
             RegisterPerson(
                 at=DAY, person="chair", name="The chair", bodies=("petrograd",)
