@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sovet.counting.methods import get_method
 from sovet.domain import Command, FederationState, decide, evolve
 from sovet.domain.bodies.registration import (
     AdoptConstitution,
@@ -293,15 +294,18 @@ def _elections(
             candidates=tuple(candidates),
             conduct=_conduct(council),
         )
-    for council, election, candidates, _seats in held:
+    for council, election, candidates, seats in held:
         people = roll[council]
         weight = {c: _WEIGHTS[i % len(_WEIGHTS)] for i, c in enumerate(people)}
+        method = writer.state.elections[election].method
+        most = get_method(method).ballot.max_marks(seats, len(candidates))
         yield CountElection(
             at=_day(day + 14),
             election=election,
             minutes_signed_by=(f"{council}-k1", f"{council}-rep"),
             ballots=tuple(
-                Ballot(voter, _ranking(rng, candidates, weight)) for voter in people
+                Ballot(voter, _ranking(rng, candidates, weight)[:most])
+                for voter in people
             ),
         )
     for _council, election, _candidates, _seats in held:
@@ -312,8 +316,11 @@ def _elections(
 def _ranking(
     rng: random.Random, candidates: list[str], weight: dict[str, int]
 ) -> tuple[str, ...]:
+    """A first preference by weight, then another candidate where there is one
+    (cut to what the method's ballot takes: one mark for plurality)."""
     first = rng.choices(candidates, weights=[weight[c] for c in candidates])[0]
-    return (first, rng.choice([c for c in candidates if c != first] or [first]))
+    others = [c for c in candidates if c != first]
+    return (first, rng.choice(others)) if others else (first,)
 
 
 def _majority(composition: dict[str, int]) -> str:
