@@ -14,13 +14,14 @@ petition themselves (nobody may sign for another).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from sovet.domain import Command, FederationState
-from sovet.domain.kernel.messages import Reach
+from sovet.domain.kernel.messages import Declaration, Reach
 from sovet.errors import NotAuthorized, NotFound
 from sovet.services.authz import Principal, check_role, check_scope
 
-__all__ = ["RESOLVERS", "authorize_command", "body_of"]
+__all__ = ["RESOLVERS", "authorize_command", "body_of", "may_issue"]
 
 Resolver = Callable[[FederationState, str], str]
 
@@ -83,7 +84,9 @@ def _petition(state: FederationState, ref: str) -> str:
 
 def _decision(state: FederationState, ref: str) -> str:
     found = state.decisions.get(ref)
-    return found.body if found is not None else _motion(state, ref)
+    if found is None:
+        return _motion(state, ref)
+    return _body(state, found.body)  # a decision records the assembly that took it
 
 
 RESOLVERS: dict[Reach, Resolver] = {
@@ -162,3 +165,29 @@ def authorize_command(
         )
     check_role(principal, rule.roles, body if rule.field is not None else "")
     return body
+
+
+def may_issue(
+    principal: Principal, declared: Declaration, body: str | None
+) -> Literal["role", "self"] | None:
+    """Whether ``principal`` may issue the command ``declared`` in ``body``
+    (None: a federation-wide act): by a role held there (``"role"``), only
+    for themselves (``"self"``: the person field fixed to their own person),
+    or not at all (None). What the web shows; ``authorize_command`` decides.
+    """
+    if not principal.has_scope("commands:write"):
+        return None
+    rule = declared.issuers
+    if principal.has_role("administrator"):
+        return "role"
+    if rule.field is None or body is None:
+        return None
+    if any(principal.has_role(role, body) for role in rule.roles):
+        return "role"
+    if (
+        rule.self_field is not None
+        and principal.person is not None
+        and (principal.has_role("member", body) or principal.has_role("deputy", body))
+    ):
+        return "self"
+    return None

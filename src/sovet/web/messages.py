@@ -31,6 +31,8 @@ DONE = {
     "opened": N_("The poll is open: the council's members may vote now."),
     "closed": N_("The poll is closed: the ballots and the count are published below."),
     "signed": N_("Your signature is recorded."),
+    "command": N_("Done: the act is recorded in the log."),
+    "members": N_("Done: the members are registered."),
 }
 """The confirmation a page shows after an action redirected to it
 (``?done=<key>``; an unknown key shows nothing, so no text comes from the URL)."""
@@ -61,6 +63,10 @@ def plain(error: BaseException) -> str:
     """
     if isinstance(error, RuleViolation):
         text = error.message
+    elif isinstance(error, InputError) and error.line is not None:
+        column = f", column {error.key}" if error.key else ""
+        where = f"in {error.source}" if error.source else "in the file"
+        text = f"{where}, line {error.line}{column}: {error.reason}"
     elif isinstance(error, InputError):
         text = error.reason
     else:

@@ -30,7 +30,17 @@ from sovet.ledger.keyring import fingerprint
 from sovet.services.queries import check_time, log_page
 from sovet.services.transfer import export_lines
 from sovet.services.trust import anchors_for, verify_database
-from sovet.web import actions, handbook, members, minutes, svg, views, voting, whatif
+from sovet.web import (
+    acting,
+    actions,
+    handbook,
+    members,
+    minutes,
+    svg,
+    views,
+    voting,
+    whatif,
+)
 from sovet.web.common import (
     STATIC,
     At,
@@ -41,9 +51,6 @@ from sovet.web.common import (
 from sovet.web.render import page
 
 __all__ = ["router"]
-
-TREE_LIMIT = 30
-"""Children shown per body on ``/federation`` (``?full=true`` shows all)."""
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(install_error_pages)])
 
@@ -81,54 +88,20 @@ def home(request: Request, at: At = None) -> HTMLResponse:
 @router.get("/federation", response_class=HTMLResponse)
 @views.serialized
 def federation(request: Request, at: At = None, full: bool = False) -> HTMLResponse:
-    """SR-2: the tree of bodies, each with its composition by faction.
+    """SR-2: the tree of bodies, each with its composition by faction, and the
+    federation-wide forms for an administrator (``acting``).
 
-    At most ``TREE_LIMIT`` children per body unless ``?full=true``.
+    At most ``acting.TREE_LIMIT`` children per body unless ``?full=true``.
     """
-    try:
-        moment_ = views.state_at(services_of(request), at)
-    except SovetError as error:
-        return error_page(request, error, at)
-    roots = views.federation(moment_.state, None if full else TREE_LIMIT)
-    picture = svg.federation_tree(roots, title="The federation of bodies")
-    return page(
-        request,
-        "federation.html",
-        at=at,
-        moment=moment_,
-        roots=roots,
-        picture=picture,
-        full=full,
-    )
+    return acting.federation_page(request, at, full)
 
 
 @router.get("/bodies/{body_id}", response_class=HTMLResponse)
 @views.serialized
 def body(request: Request, body_id: str, at: At = None) -> HTMLResponse:
-    """SR-2/SR-9: a body's seats as a hemicycle (vacant seats grey)."""
-    try:
-        moment_ = views.state_at(services_of(request), at)
-        record = moment_.state.body(body_id)
-    except SovetError as error:
-        return error_page(request, error, at)
-    parts = views.council_slices(moment_.state, record)
-    picture = svg.seats_picture(parts, title=f"{record.name}: seats by faction")
-    state = moment_.state
-    return page(
-        request,
-        "body.html",
-        at=at,
-        moment=moment_,
-        body=record,
-        slices=parts,
-        picture=picture,
-        seats=sum(p.seats for p in parts),
-        constituencies=[
-            c for c in state.constituencies.values() if c.council == record.id
-        ],
-        sessions=[a for a in state.assemblies.values() if a.body == record.id],
-        named=lambda key: state.display_name(key) or key,
-    )
+    """SR-2/SR-9: a body's seats as a hemicycle (vacant seats grey), and the
+    forms of every command the signed-in account may issue there (``acting``)."""
+    return acting.body_page(request, body_id, at)
 
 
 @router.get("/congress", response_class=HTMLResponse)
@@ -271,5 +244,6 @@ def export(request: Request) -> StreamingResponse:
 router.include_router(voting.router)
 router.include_router(members.router)
 router.include_router(actions.router)
+router.include_router(acting.router)
 router.include_router(minutes.router)
 router.include_router(whatif.router)

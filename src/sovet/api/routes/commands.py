@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import ApiContext, Caller, Ctx
@@ -37,7 +37,7 @@ from sovet.services.handlers import execute
 from sovet.services.live import live_at
 from sovet.services.petitions import open_petition_as, sign_petition_as
 
-__all__ = ["add_commands", "resource_of", "routers", "run_command"]
+__all__ = ["add_commands", "resource_of", "routers", "run_command", "validated"]
 
 RETRIES = 3
 """Attempts when another process appended first (``ConcurrencyConflict``): the
@@ -56,6 +56,20 @@ SIDE_TABLES: dict[str, Callable[[Services, Principal, Any], list[StoredEvent]]] 
 """Commands whose service also writes a side table (a petition's signature row,
 the elector check of its opener): every route that issues them goes through
 ``run_command`` and so through these (issue 10: one command path)."""
+
+
+def validated(name: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` checked by command ``name``'s request model, as the API's
+    route checks its JSON body (strict types, no unknown field); a refusal is
+    an ``InputError`` naming the first field at fault. For edges that build a
+    command's body themselves (the web's forms) before ``run_command``."""
+    try:
+        body = command_model(COMMANDS[name]).model_validate(fields)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InputError(f"{where}: {first['msg']}", key=where or None) from None
+    return body.model_dump(mode="json", exclude_unset=True)
 
 
 def run_command(
