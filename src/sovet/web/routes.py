@@ -82,7 +82,17 @@ def home(request: Request, at: At = None) -> HTMLResponse:
         answer = legitimacy(views.head(services), when).to_json()
     except SovetError as error:
         return error_page(request, error, at)
-    return page(request, "home.html", at=at, answer=answer, when=when, moment=moment_)
+    held = answer.get("majority")
+    seats = views.majority_of(moment_.state, held["body"]) if held else None
+    return page(
+        request,
+        "home.html",
+        at=at,
+        answer=answer,
+        when=when,
+        moment=moment_,
+        seats=seats,
+    )
 
 
 @router.get("/federation", response_class=HTMLResponse)

@@ -36,6 +36,7 @@ from sovet.web.svg import Slice, TreeNode, faction_colours
 __all__ = [
     "STATIC_DIR",
     "VACANT_COLOUR",
+    "Majority",
     "Moment",
     "body_slices",
     "candidate_colours",
@@ -43,6 +44,7 @@ __all__ = [
     "faction_palette",
     "federation",
     "head",
+    "majority_of",
     "read",
     "seated_noun",
     "serialized",
@@ -295,3 +297,29 @@ def seated_noun(session: Assembly) -> str:
 def sessions(state: FederationState) -> list[Assembly]:
     """SR-15/SR-20: every congress session and executive committee, oldest first."""
     return list(state.assemblies.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Majority:
+    """SR-18: a congress session's decisive delegates by faction, and the
+    faction holding more than half of them (None when none does)."""
+
+    session: str
+    parts: list[Slice]
+    seated: int
+    holder: Slice | None
+
+
+def majority_of(state: FederationState, name: str) -> Majority | None:
+    """The latest congress session called ``name`` (the answer's ``majority``
+    names its body so), as a ``Majority``; None when there is none."""
+    found = [
+        a for a in state.assemblies.values() if a.kind == "congress" and a.name == name
+    ]
+    if not found:
+        return None
+    session = found[-1]
+    parts = session_slices(state, session)
+    seated = sum(p.seats for p in parts)
+    holder = next((p for p in parts if 2 * p.seats > seated), None)
+    return Majority(session.id, parts, seated, holder)
