@@ -49,6 +49,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("browser-union")
+    for old in SHOTS.glob("union-*.png"):  # the last run's, numbered otherwise
+        old.unlink()
     db = str(tmp / "union.db")
     build_union(db)
     running = Server(db, _environment(tmp))
@@ -272,6 +274,20 @@ def test_the_union_runs_end_to_end_in_chromium(
         convened_by="board",
     )
     sec.act(where, "appoint_credentials_commission", congress="conference-2025")
+    # A seat above needs the seat below (SR-12): C. Doyle holds none yet. The
+    # refusal shows the form again, as ticked, with the rule linked.
+    form = sec.form("credential_delegates")
+    for name, value in (("congress", "conference-2025"), ("faction", "unity")):
+        fill(form, "credential_delegates", name, value)
+    fill(form, "credential_delegates", "senders", ["north"])
+    fill(form, "credential_delegates", "persons", ["patel", "doyle"])
+    form.locator("button[type=submit]").click()
+    alert = sec.page.locator("#do-credential_delegates").get_by_role("alert")
+    expect(alert).to_contain_text("C. Doyle is not a seated deputy of north")
+    expect(alert.locator("a.rule")).to_have_attribute("href", "/rules#sr-12")
+    ticked = sec.page.locator("#do-credential_delegates input[name=persons]:checked")
+    expect(ticked).to_have_count(2)
+    sec.shot("credentials-refused")
     for faction, persons in (
         ("reform", ["okafor", "lindqvist", "adeyemi"]),
         ("unity", ["patel", "morales"]),
