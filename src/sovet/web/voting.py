@@ -160,7 +160,9 @@ def election_page(
     constituency = state.constituencies.get(record.constituency)
     council = constituency.council if constituency else None
     who = viewer(request).principal
-    may_vote = who is not None and who.has_role("member", council)
+    # A ballot only for whom may cast it: a member linked to a person (an
+    # administrator holds every role but is no elector).
+    may_vote = who is not None and bool(who.person) and who.has_role("member", council)
     may_run = who is not None and who.has_role("secretary", council)
     factions = {c: state.display_name(f) or f for c, f in record.candidates.items()}
     shape = get_method(record.method).ballot
@@ -238,7 +240,7 @@ def petition_page(
     constituency = state.constituencies.get(record.constituency)
     council = constituency.council if constituency else None
     who = viewer(request).principal
-    may_sign = who is not None and who.has_role("member", council)
+    may_sign = who is not None and bool(who.person) and who.has_role("member", council)
     signed = who is not None and who.person is not None and who.person in record.signers
     by_elections = [
         e

@@ -116,6 +116,9 @@ class Person:
         self.page.evaluate("document.querySelector('main').id = 'before'")
         form.locator("button[type=submit]").click()
         expect(self.page.locator("main#before")).to_have_count(0)
+        expect(self.page.locator("#done, #refusal")).to_have_count(1)
+        refusal = self.page.locator("#refusal")
+        assert refusal.count() == 0, f"{command} refused: {refusal.inner_text()}"
         expect(self.page.locator("#done")).to_have_text(
             "Done: the act is recorded in the log."
         )

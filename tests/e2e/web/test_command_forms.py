@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -341,3 +342,39 @@ def test_members_upload_registers_the_file_all_or_nothing(services: Services) ->
     assert "A. Okafor" in page
     web.login("okafor")
     assert upload(north_only).status_code == 403
+
+
+def test_only_whom_may_cast_it_is_shown_a_ballot(services: Services) -> None:
+    web = Web(services)
+    _founded(web)
+    web.act(
+        "/bodies/north", "register_constituency", constituency="north-members", seats=3
+    )
+    web.act("/federation", "register_faction", faction="unity", name="Unity")
+    north = "\n".join(line for line in MEMBERS_CSV.splitlines() if "south" not in line)
+    done = web.client.post(
+        "/federation/members",
+        data={"csrf_token": web.csrf("/federation")},
+        files={"file": ("members.csv", north, "text/csv")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    web.act(
+        "/bodies/north",
+        "call_election",
+        election="e-ballot",
+        constituency="north-members",
+        seats="1",
+        polling_day=datetime.now(UTC).date().isoformat(),
+        candidates=["okafor", "patel"],
+        conduct__day_set_by="north",
+        conduct__commission=["doyle"],
+        conduct__council_representative="kowalski",
+    )
+    web.act("/bodies/north", "open_poll", election="e-ballot")
+    ballot = 'action="/elections/e-ballot/ballot"'
+    page = web.client.get("/elections/e-ballot").text  # the administrator
+    assert ballot not in page
+    assert "Only members of North vote here." in page
+    web.login("okafor")
+    assert ballot in web.client.get("/elections/e-ballot").text
