@@ -200,7 +200,7 @@ class Field:
     keys: tuple[Option, ...] = ()  # per_key: one input per key
     columns: tuple[str, ...] = ()  # rows: the columns of each line
     subfields: tuple[Field, ...] = ()  # group
-    value: str = ""  # fixed: the value sent
+    value: str = ""  # fixed: the value sent; checkbox: "true" when ticked at first
     shown: str = ""  # fixed: what the page says it is
     kind: str = "str"  # the Python type read back: str, int, bool, Any
 
@@ -386,7 +386,11 @@ def _field(
             about = f"{about}. Leave it empty for now."
         return Field(**{**common, "help": about}, widget="date", required=required)
     if hint is bool:
-        return Field(**common, widget="checkbox", required=not has_default, kind="bool")
+        # Always sent (unticked is False), ticked at first when the default is True.
+        ticked = "true" if item.default is True else ""
+        return Field(
+            **common, widget="checkbox", required=False, value=ticked, kind="bool"
+        )
     if hint is int:
         return Field(**common, widget="number", required=required, kind="int")
     if hint is str and (command, item.name) in FRESH:
@@ -657,7 +661,7 @@ def _value(spec: Field, hint: Any, form: Mapping[str, Sequence[str]]) -> Any:
     values = [v for v in form.get(spec.name, ()) if isinstance(v, str)]
     first = values[0].strip() if values else ""
     if spec.widget == "checkbox":
-        return True if values else (False if spec.required else dataclasses.MISSING)
+        return bool(values)
     if spec.widget == "checks":
         return [v for v in values if v] or (
             [] if spec.required else dataclasses.MISSING
