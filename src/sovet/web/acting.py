@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -257,6 +258,21 @@ async def _again(
 async def body_command(request: Request, body_id: str, name: str) -> Response:
     """Issue command ``name`` in body ``body_id`` from its form (the API's path)."""
     return await _issue(request, name, body_id)
+
+
+@router.get("/bodies/{body_id}/commands/{name}", response_model=None)
+def body_command_form(body_id: str, name: str) -> Response:
+    """The address a refused form was posted to, reloaded: its page, at the form."""
+    anchor = f"#do-{name}" if name in web_commands() else ""
+    return RedirectResponse(f"/bodies/{quote(body_id)}{anchor}", status_code=303)
+
+
+@router.get("/federation/commands/{name}", response_model=None)
+@router.get("/federation/members", response_model=None)
+def federation_command_form(name: str = "members") -> Response:
+    """As ``body_command_form``, for the federation's forms."""
+    anchor = f"#do-{name}" if name in (*web_commands(), "members") else ""
+    return RedirectResponse(f"/federation{anchor}", status_code=303)
 
 
 @router.post("/federation/commands/{name}", response_model=None)

@@ -378,3 +378,16 @@ def test_only_whom_may_cast_it_is_shown_a_ballot(services: Services) -> None:
     assert "Only members of North vote here." in page
     web.login("okafor")
     assert ballot in web.client.get("/elections/e-ballot").text
+
+
+def test_a_form_address_reloaded_leads_back_to_the_form(services: Services) -> None:
+    client = Web(services).client
+    for path, place in (
+        ("/bodies/north/commands/call_election", "/bodies/north#do-call_election"),
+        ("/bodies/north/commands/nonsense", "/bodies/north"),
+        ("/federation/commands/register_body", "/federation#do-register_body"),
+        ("/federation/members", "/federation#do-members"),
+    ):
+        answer = client.get(path, follow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"] == place
