@@ -391,3 +391,34 @@ def test_a_form_address_reloaded_leads_back_to_the_form(services: Services) -> N
         answer = client.get(path, follow_redirects=False)
         assert answer.status_code == 303
         assert answer.headers["location"] == place
+
+
+def test_a_body_page_offers_only_what_belongs_to_that_body(services: Services) -> None:
+    web = Web(services)
+    _founded(web)
+    web.act(
+        "/federation",
+        "register_body",
+        body="south",
+        name="South",
+        kind="council",
+        level="local",
+        parent="conference",
+    )
+    web.act("/bodies/south", "register_constituency", constituency="sm", seats="2")
+    for body, own, other in (("north", "nm", "sm"), ("south", "sm", "nm")):
+        page = web.client.get(f"/bodies/{body}").text
+        call = _form_html(page, "call_election")
+        assert f'<option value="{own}"' in call
+        assert f'<option value="{other}"' not in call
+        convene = _form_html(page, "convene_congress")  # its body: the page's
+        assert 'name="body"' not in convene
+        assert "Body:</span>" in convene
+
+
+def _form_html(page: str, command: str) -> str:
+    found = re.search(
+        rf'<details class="command" id="do-{command}".*?</details>', page, re.S
+    )
+    assert found, command
+    return found.group(0)
