@@ -78,3 +78,15 @@ def test_the_served_rules_are_docs_rules_md() -> None:
     """The package ships a copy (a server has no repository): keep it equal —
     after editing docs/rules.md, copy it to src/sovet/web/handbook/rules.md."""
     assert RULES.read_bytes() == (REPO / "docs" / "rules.md").read_bytes()
+
+
+def test_a_refused_file_row_names_the_file_line_and_column() -> None:
+    error = InputError(
+        "'x' is not a date (YYYY-MM-DD)", source="members.csv", line=3, key="birth_date"
+    )
+    assert plain(error) == (
+        "In members.csv, line 3, column birth_date: 'x' is not a date (YYYY-MM-DD)."
+    )
+    assert plain(InputError("seats must be a whole number", key="seats")) == (
+        "Seats must be a whole number."
+    )
