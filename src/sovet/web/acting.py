@@ -20,7 +20,6 @@ the events the act appended (``?done=command&from=…&to=…``).
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 from urllib.parse import quote
 
@@ -182,7 +181,7 @@ def _shown_form(
         state.body(body)
     allowed = may_issue(principal, declared, body)
     self_person = principal.person if allowed == "self" else None
-    return copy.copy(form_for(state, name, body, self_person=self_person))
+    return form_for(state, name, body, self_person=self_person)
 
 
 def _confirmed(path: str, answer: dict[str, Any], done: str = "command") -> Response:

@@ -182,7 +182,7 @@ DATES = frozenset({"at", "birth_date", "polling_day", "since"})
 MANY_CHECKS = 60
 """More options than this and a list is typed, one id per line."""
 MANY_OPTIONS = 400
-"""More options than this and a single choice is typed (with suggestions)."""
+"""More options than this and a single choice is typed in."""
 
 Option = tuple[str, str]
 
@@ -226,6 +226,10 @@ class _Pool:
     body: str | None
     persons: list[Option] = field(default_factory=list)
     delegates: list[Option] = field(default_factory=list)
+
+
+def _pool(state: FederationState, body: str | None) -> _Pool:
+    return _Pool(state, body, _persons(state, body), _delegates(state, body))
 
 
 def web_commands() -> list[str]:
@@ -502,13 +506,15 @@ def form_for(
     body: str | None,
     *,
     self_person: str | None = None,
+    pool: _Pool | None = None,
 ) -> Form:
     """The form of command ``name`` as shown on ``body``'s page (None: the
     federation's); with ``self_person`` the person it concerns is fixed to
     them (resigning, dissenting, signing for oneself)."""
     cls = COMMANDS[name]
     declared: Declaration = cls.declaration
-    pool = _Pool(state, body, _persons(state, body), _delegates(state, body))
+    if pool is None:
+        pool = _pool(state, body)
     hints = typing.get_type_hints(cls)
     rule = declared.issuers
     made = []
@@ -584,6 +590,7 @@ def forms_for(
     if principal is None:
         return []
     found = []
+    pool = _pool(state, body)
     for name in web_commands():
         declared = COMMANDS[name].declaration
         if not on_page(name, body):
@@ -592,7 +599,7 @@ def forms_for(
         if allowed is None:
             continue
         self_person = principal.person if allowed == "self" else None
-        form = form_for(state, name, body, self_person=self_person)
+        form = form_for(state, name, body, self_person=self_person, pool=pool)
         if _usable(form):
             found.append(form)
     order = list(dict.fromkeys(TOPICS.values()))
