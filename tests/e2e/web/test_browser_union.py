@@ -98,9 +98,12 @@ class Person:
         """Open the form of ``command`` on the current page."""
         details = self.page.locator(f"#do-{command}")
         expect(details).to_have_count(1)
+        settled(self.page)
         if details.get_attribute("open") is None:
             details.locator("summary").click()
-        return details.locator("form")
+        form = details.locator("form")
+        expect(form).to_be_visible()
+        return form
 
     def act(self, path: str, command: str, shot: str = "", **fields: object) -> None:
         """Fill ``command``'s form on ``path`` and submit it; the page confirms
@@ -122,9 +125,17 @@ class Person:
         expect(self.page.locator("#done")).to_have_text(
             "Done: the act is recorded in the log."
         )
+        settled(self.page)
 
     def close(self) -> None:
         self.context.close()
+
+
+def settled(page: Page) -> None:
+    """Wait until htmx has swapped and settled the page (while it settles, an
+    element keeps the attributes of the one it replaced, ``open`` included)."""
+    busy = page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+    expect(busy).to_have_count(0)
 
 
 def fill(form: Locator, command: str, name: str, value: object) -> None:
