@@ -13,27 +13,42 @@ faction — and the descriptions as help text. ``fields_of(name, items)`` reads
 a submitted form back into the command's JSON body, the one the API takes.
 
 No HTML and no authorisation here: the templates render the forms, and the
-command itself goes through ``api.routes.commands.run_command``.
+command itself goes through ``api.routes.commands.run_command``. The records
+and tables are ``web.form_fields``; reading a form back is ``web.form_input``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal, Union
+from typing import Any
 
 from sovet.counting.registry import COUNTING_METHODS
 from sovet.domain import COMMANDS, FederationState
 from sovet.domain.kernel.messages import Declaration, Reach, descriptions
 from sovet.domain.kernel.motions import MOTION_KINDS
-from sovet.errors import InputError, SovetError
+from sovet.errors import SovetError
 from sovet.services.authz import Principal
 from sovet.services.command_authz import RESOLVERS, may_issue
+from sovet.web.form_fields import (
+    DATES,
+    FRESH,
+    MANY_CHECKS,
+    MANY_OPTIONS,
+    REFS,
+    TOPICS,
+    VALUES,
+    Field,
+    Form,
+    Option,
+    Ref,
+    optional,
+    scalar,
+)
+from sovet.web.form_input import entered, fields_of
 
 __all__ = [
     "TOPICS",
@@ -46,176 +61,6 @@ __all__ = [
     "on_page",
     "web_commands",
 ]
-
-Widget = Literal[
-    "text",
-    "date",
-    "number",
-    "checkbox",
-    "select",
-    "checks",
-    "lines",
-    "rows",
-    "json",
-    "per_key",
-    "group",
-    "fixed",
-]
-Ref = Literal[
-    "person",
-    "body",
-    "faction",
-    "assembly",
-    "motion",
-    "government",
-    "offer",
-    "hold",
-    "constituency",
-    "election",
-    "petition",
-    "decision",
-    "method",
-    "motion_kind",
-    "vote",
-    "yes_no",
-]
-
-TOPICS: dict[str, str] = {
-    "bodies": "Bodies and people",
-    "members": "Members",
-    "constituencies": "Elections, deputies and recalls",
-    "polls": "Elections, deputies and recalls",
-    "petitions": "Elections, deputies and recalls",
-    "congress": "Congress and credentials",
-    "motions": "Sittings, motions and votes",
-    "government": "Executive and officers",
-    "coalition": "Offers and acceptances",
-    "holds": "Holds, resignations and dissent",
-    "demands": "Demands",
-}
-"""The heading each resource's forms are grouped under, in page order."""
-
-REFS: dict[str, Ref] = {
-    "person": "person",
-    "persons": "person",
-    "member": "person",
-    "members": "person",
-    "deputy": "person",
-    "delegate": "person",
-    "replacement": "person",
-    "chair": "person",
-    "signers": "person",
-    "confirmed": "person",
-    "contested": "person",
-    "candidates": "person",
-    "minutes_signed_by": "person",
-    "supported_by": "faction",
-    "commission": "person",
-    "council_representative": "person",
-    "voter": "person",
-    "tallies": "person",
-    "body": "body",
-    "by_body": "body",
-    "council": "body",
-    "parent": "body",
-    "bodies": "body",
-    "addressed_to": "body",
-    "day_set_by": "body",
-    "convened_by": "body",
-    "senders": "body",
-    "demanding_councils": "body",
-    "faction": "faction",
-    "by_faction": "faction",
-    "to_faction": "faction",
-    "nominated_by": "faction",
-    "composition": "faction",
-    "decisive": "faction",
-    "consultative": "faction",
-    "congress": "assembly",
-    "assembly": "assembly",
-    "sitting": "assembly",
-    "executive": "assembly",
-    "motion": "motion",
-    "decision": "decision",
-    "government": "government",
-    "offer": "offer",
-    "hold": "hold",
-    "constituency": "constituency",
-    "election": "election",
-    "petition": "petition",
-    "method": "method",
-}
-"""What a field of each name refers to (its select's options come from it)."""
-
-FRESH: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("call_election", "election"),
-        ("convene_congress", "congress"),
-        ("convene_sitting", "sitting"),
-        ("elect_executive_committee", "executive"),
-        ("propose_motion", "motion"),
-        ("open_recall_petition", "petition"),
-        ("place_hold", "hold"),
-        ("offer_seats", "offer"),
-        ("submit_government_list", "government"),
-        ("register_body", "body"),
-        ("register_constituency", "constituency"),
-        ("register_faction", "faction"),
-        ("register_person", "person"),
-    }
-)
-"""Fields that name something the command makes: a new id, typed in."""
-
-VALUES: dict[tuple[str, str], Ref] = {
-    ("vote_by_name", "votes"): "vote",
-    ("elect_executive_committee", "members"): "faction",
-    ("verify_election", "decisions"): "yes_no",
-    ("propose_motion", "kind"): "motion_kind",
-}
-"""The values of a mapping's entries (or a text field's choices) where they are
-not free text: a named vote, a committee member's faction, a contested seat's
-decision, a motion's kind."""
-
-DATES = frozenset({"at", "birth_date", "polling_day", "since"})
-"""Fields holding a date (``at`` may be left empty: the act takes effect now)."""
-
-MANY_CHECKS = 60
-"""More options than this and a list is typed, one id per line."""
-MANY_OPTIONS = 400
-"""More options than this and a single choice is typed in."""
-
-Option = tuple[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One input of a generated form (``name`` is the form field's name)."""
-
-    name: str
-    label: str
-    help: str
-    widget: Widget
-    required: bool
-    options: tuple[Option, ...] = ()
-    keys: tuple[Option, ...] = ()  # per_key: one input per key
-    columns: tuple[str, ...] = ()  # rows: the columns of each line
-    subfields: tuple[Field, ...] = ()  # group
-    value: str = ""  # fixed: the value sent; checkbox: "true" when ticked at first
-    shown: str = ""  # fixed: what the page says it is
-    kind: str = "str"  # the Python type read back: str, int, bool, Any
-
-
-@dataclass(frozen=True, slots=True)
-class Form:
-    """A command's form: its name, heading, help and fields, by topic."""
-
-    command: str
-    title: str
-    help: str
-    topic: str
-    fields: tuple[Field, ...]
-    acting_as_self: bool = False
-    anchor: str = ""
 
 
 @dataclass(slots=True)
@@ -341,26 +186,6 @@ def _belongs(state: FederationState, reach: Reach, key: str, body: str) -> bool:
         return False
 
 
-def _optional(hint: Any) -> tuple[Any, bool]:
-    """``hint`` without ``None``, and whether it allowed ``None``."""
-    if typing.get_origin(hint) in (Union, types.UnionType):
-        args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        if len(args) == 1 and len(args) < len(typing.get_args(hint)):
-            return args[0], True
-    return hint, False
-
-
-def _scalar(hint: Any) -> str:
-    hint, _ = _optional(hint)
-    if hint is bool:
-        return "bool"
-    if hint is int:
-        return "int"
-    if hint is str or hint is Fraction:
-        return "str"
-    return "Any"
-
-
 def _field(
     pool: _Pool,
     item: dataclasses.Field[Any],
@@ -372,7 +197,7 @@ def _field(
     reach: Reach = "body",
     command: str = "",
 ) -> Field:
-    hint, nullable = _optional(hint)
+    hint, nullable = optional(hint)
     has_default = (
         item.default is not dataclasses.MISSING
         or item.default_factory is not dataclasses.MISSING
@@ -467,7 +292,7 @@ def _field(
                 required=required,
                 keys=tuple(keys),
                 options=tuple(choices),
-                kind=_scalar(value),
+                kind=scalar(value),
             )
         return Field(
             **{**common, "help": f'{about} (JSON, e.g. {{"key": 1}})'},
@@ -610,135 +435,3 @@ def forms_for(
             f.command,
         ),
     )
-
-
-def _read(kind: str, text: str, name: str) -> Any:
-    if kind == "int":
-        try:
-            return int(text)
-        except ValueError:
-            raise InputError(
-                f"{name} must be a whole number, not {text!r}", key=name
-            ) from None
-    if kind == "bool":
-        if text in ("true", "yes", "on"):
-            return True
-        if text in ("false", "no"):
-            return False
-        raise InputError(f"{name}: choose yes or no", key=name)
-    return text
-
-
-def _json(text: str, name: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"{name} is not valid JSON: {error.msg}", key=name) from None
-
-
-def _rows(spec: Field, cls: type, text: str) -> list[dict[str, Any]]:
-    hints = typing.get_type_hints(cls)
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        cells = [cell.strip() for cell in line.split(";")]
-        if len(cells) > len(spec.columns):
-            raise InputError(
-                f"{spec.name}, line {number}: at most {len(spec.columns)} columns "
-                f"({'; '.join(spec.columns)})",
-                key=spec.name,
-            )
-        row: dict[str, Any] = {}
-        for column, cell in zip(spec.columns, cells, strict=False):
-            if not cell:
-                continue
-            hint, _ = _optional(hints[column])
-            if typing.get_origin(hint) is tuple:
-                row[column] = [part.strip() for part in cell.split(",") if part.strip()]
-            else:
-                row[column] = _read(_scalar(hint), cell, f"{spec.name}.{column}")
-        rows.append(row)
-    return rows
-
-
-def _value(spec: Field, hint: Any, form: Mapping[str, Sequence[str]]) -> Any:
-    """The JSON value of one field, or ``dataclasses.MISSING`` when left out."""
-    hint, _ = _optional(hint)
-    values = [v for v in form.get(spec.name, ()) if isinstance(v, str)]
-    first = values[0].strip() if values else ""
-    if spec.widget == "checkbox":
-        return bool(values)
-    if spec.widget == "checks":
-        return [v for v in values if v] or (
-            [] if spec.required else dataclasses.MISSING
-        )
-    if spec.widget == "lines":
-        items = [line.strip() for line in first.splitlines() if line.strip()]
-        return items or ([] if spec.required else dataclasses.MISSING)
-    if spec.widget == "rows":
-        row_cls = typing.get_args(hint)[0]
-        rows = _rows(spec, row_cls, values[0] if values else "")
-        return rows or ([] if spec.required else dataclasses.MISSING)
-    if spec.widget == "per_key":
-        found = {}
-        for key, _shown in spec.keys:
-            entered = [v for v in form.get(f"{spec.name}.{key}", ()) if v.strip()]
-            if entered:
-                found[key] = _read(spec.kind, entered[0].strip(), f"{spec.name}.{key}")
-        return found or ({} if spec.required else dataclasses.MISSING)
-    if spec.widget == "group":
-        return _record(hint, spec.subfields, form)
-    if not first:
-        return dataclasses.MISSING
-    if spec.widget == "json":
-        return _json(first, spec.name)
-    return _read(spec.kind, first, spec.name)
-
-
-def fields_of(
-    name: str, form: Mapping[str, Sequence[str]], shown: Form
-) -> dict[str, Any]:
-    """The command's JSON body from a submitted form (as the API would take it).
-
-    ``shown`` is the form as generated for the page that posted it; a field
-    it fixed (the body, the person acting for themselves) is taken from it,
-    never from the post. Malformed entries raise ``InputError`` naming the field.
-    """
-    return _record(COMMANDS[name], shown.fields, form)
-
-
-def _record(
-    cls: type, specs: Sequence[Field], form: Mapping[str, Sequence[str]]
-) -> dict[str, Any]:
-    """The JSON object of dataclass ``cls`` from its fields' inputs: an empty
-    input leaves a field with a default out, and gives ``None`` to one that
-    may be ``None`` but has no default."""
-    hints = typing.get_type_hints(cls)
-    items = {item.name: item for item in dataclasses.fields(cls)}
-    made: dict[str, Any] = {}
-    for spec in specs:
-        key = spec.name.rsplit(".", 1)[-1]
-        if spec.widget == "fixed":
-            made[key] = spec.value
-            continue
-        got = _value(spec, hints[key], form)
-        item = items[key]
-        if got is dataclasses.MISSING and (
-            item.default is dataclasses.MISSING
-            and item.default_factory is dataclasses.MISSING
-            and _optional(hints[key])[1]
-        ):
-            got = None
-        if got is not dataclasses.MISSING:
-            made[key] = got
-    return made
-
-
-def entered(items: Iterable[tuple[str, Any]]) -> dict[str, list[str]]:
-    """A posted form as ``name → values`` (files and the CSRF token left out)."""
-    found: dict[str, list[str]] = {}
-    for key, value in items:
-        if isinstance(value, str) and key != "csrf_token":
-            found.setdefault(key, []).append(value[:20_000])
-    return found
