@@ -250,6 +250,15 @@ def _count(state: FederationState, cmd: CredentialDelegates) -> int:
     return count
 
 
+_CHOSEN_FROM = {
+    "council": "under this constitution a council sends delegates from its seated "
+    "deputies",
+    "delegate_election": "under this constitution a council sends delegates from "
+    "the electors on its register, by a delegate election",
+}
+"""The constitution's ``chain.delegates_chosen_by``, as a refusal explains it."""
+
+
 def _sender(state: FederationState, person: str, senders: tuple[str, ...]) -> str:
     """SR-12: the sender whose seat ``person`` holds (a seat above needs one)."""
     if not senders:
@@ -271,8 +280,7 @@ def _sender(state: FederationState, person: str, senders: tuple[str, ...]) -> st
             "SR-12",
             f"{state.display_name(person) or person} is not {seat} "
             f"{' or '.join(senders)} (or a delegate of it, for a congress), so it "
-            "cannot send them (chain.delegates_chosen_by = "
-            f"{chosen!r})",
+            f"cannot send them: {_CHOSEN_FROM[chosen]}",
             person,
         )
     return found[0]

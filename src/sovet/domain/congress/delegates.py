@@ -156,8 +156,8 @@ def _replace(state: FederationState, cmd: ReplaceDelegate) -> list[DomainEvent]:
         raise RuleViolation(
             "SR-12",
             f"{new.name} holds no seat in {cmd.by_body!r} that it could send them "
-            f"through (chain.delegates_chosen_by = "
-            f"{state.constitution.chain.delegates_chosen_by!r})",
+            "through (a delegate is chosen from those who hold a seat in the "
+            "sending body)",
             cmd.replacement,
         )
     held = old if old is not None else vacancy
