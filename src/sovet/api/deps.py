@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -45,7 +45,7 @@ __all__ = [
     "Writer",
     "clear_session_cookies",
     "client_address",
-    "current_state",
+    "read_state",
     "scoped",
     "set_session_cookies",
 ]
@@ -59,6 +59,7 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 """Form field carrying the CSRF token (forms without JavaScript)."""
 
+T = TypeVar("T")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -104,8 +105,6 @@ class ApiContext:
     logins: Throttle
     refusals: Throttle
     logged: Throttle
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    """Serialises use of the shared ``services.cache`` (state folding, writes)."""
     after_execute: list[AfterExecute] = field(default_factory=list)
     """Hooks run once with every event appended to the log after ``hooked_seq``."""
     hooked_seq: int = 0
@@ -175,13 +174,13 @@ class ApiContext:
             self.saved(self.hooked_seq)
 
 
-def current_state(ctx: ApiContext) -> FederationState:
-    """The federation's state at the log's head (blocking: call in a threadpool)."""
+async def read_state(ctx: ApiContext, reader: Callable[[FederationState], T]) -> T:
+    """``reader(state)`` in the threadpool, on a snapshot of the process's one
+    fold (``services.shared_state``): the log up to at least its head when the
+    request arrived — caught up with other processes' writes — and unchanged
+    while ``reader`` runs. Build the whole answer inside ``reader``."""
     services = ctx.services
-    with ctx.lock:
-        uow = services.uow()
-        with uow:
-            return services.cache.current(uow.events)
+    return await run_in_threadpool(services.cache.read, services.uow, reader)
 
 
 def context(request: Request) -> ApiContext:

@@ -46,10 +46,9 @@ from __future__ import annotations
 
 import random
 import secrets
-import threading
 import time
-import weakref
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -85,7 +84,7 @@ from sovet.ledger.envelope import StoredEvent
 from sovet.ledger.merkle import MerkleTree, verify_inclusion
 from sovet.ports import BallotStore, UnitOfWork
 from sovet.services.bootstrap import Services
-from sovet.services.handlers import StateCache, execute
+from sovet.services.handlers import execute
 from sovet.services.live import live_at
 from sovet.services.results import election_report
 
@@ -138,24 +137,6 @@ def ballot_units(services: Services) -> Callable[[], BallotUnit]:
     raise TypeError(f"no ballot tables for {type(probe).__name__}")
 
 
-_LOCAL = threading.local()
-
-
-def _cache(services: Services) -> StateCache:
-    """One state cache per thread and ``Services`` (a ``StateCache`` is not
-    thread-safe); caches of services that are gone are dropped."""
-    caches: dict[int, tuple[weakref.ref[Services], StateCache]]
-    caches = getattr(_LOCAL, "caches", None) or {}
-    _LOCAL.caches = caches
-    for key in [k for k, (ref, _) in caches.items() if ref() is None]:
-        del caches[key]
-    found = caches.get(id(services))
-    if found is None or found[0]() is not services:
-        found = (weakref.ref(services), StateCache())
-        caches[id(services)] = found
-    return found[1]
-
-
 def transact(
     services: Services,
     build: Callable[[BallotUnit, FederationState], Command],
@@ -167,18 +148,19 @@ def transact(
     Retries transient conflicts; ``RuleViolation`` and ``DuplicateEntry`` end
     at once; after ``attempts`` a ``ConcurrencyConflict`` says it gave up.
     """
-    units, cache = ballot_units(services), _cache(services)
+    units, cache = ballot_units(services), services.cache
     for attempt in range(1, attempts + 1):
         uow = units()
         try:
-            with uow:
+            # The process's writer first, then the log's head: one order, no deadlock.
+            with cache.writing(), uow:
                 uow.lock_log()
                 command = build(uow, cache.current(uow.events))
                 return execute(uow, command, cache=cache)
         except (RuleViolation, DuplicateEntry):
             raise
         except Exception as error:
-            cache.invalidate()
+            # A failure after the state changed has dropped it (``mutating``).
             transient = isinstance(error, ConcurrencyConflict) or uow.retryable(error)
             if not transient:
                 raise
@@ -231,8 +213,9 @@ class CastReceipt:
 
 def election_ballot(services: Services, election: str) -> tuple[str, BallotShape, int]:
     """SR-7: the method of ``election``, the ballot it declares and its seats."""
-    rec = state_now(services).election(election)
-    return rec.method, get_method(rec.method).ballot, rec.seats
+    with state_now(services) as state:
+        rec = state.election(election)
+        return rec.method, get_method(rec.method).ballot, rec.seats
 
 
 def cast_ballot(
@@ -321,11 +304,10 @@ def _read(services: Services, seq: int) -> StoredEvent:
     return found[0]
 
 
-def state_now(services: Services) -> FederationState:
-    """The folded state at the head of the log (this thread's cache)."""
-    cache = _cache(services)
-    with services.uow() as uow:
-        return cache.current(uow.events)
+def state_now(services: Services) -> AbstractContextManager[FederationState]:
+    """The folded state at the head of the log, unchanged while the ``with``
+    block reads it (``services.cache.snapshot``: the process's one fold)."""
+    return services.cache.snapshot(services.uow)
 
 
 def _published(services: Services, rec: ElectionRecord) -> tuple[Any, ...]:
@@ -344,9 +326,10 @@ def _published(services: Services, rec: ElectionRecord) -> tuple[Any, ...]:
 def election_council(services: Services, election: str) -> tuple[str, bool]:
     """SR-7: the council whose secretary runs ``election``, and whether the
     method takes a ranking (else an approval set)."""
-    state = state_now(services)
-    rec = state.election(election)
-    return state.constituencies[rec.constituency].council, get_method(rec.method).ranked
+    with state_now(services) as state:
+        rec = state.election(election)
+        council = state.constituencies[rec.constituency].council
+        return council, get_method(rec.method).ranked
 
 
 def election_view(
@@ -362,8 +345,12 @@ def election_view(
     poll is open. A count of named ballots or tallies (no secret poll) has its
     result too. No tally while a poll is open.
     """
-    state = state_now(services)
-    rec = (state.as_of(at) if at else state).election(election)
+    with state_now(services) as state:
+        then = services.cache.as_of(state, at) if at else state
+        return _view(services, then.election(election))
+
+
+def _view(services: Services, rec: ElectionRecord) -> dict[str, Any]:
     found = election_report(services, rec)
     shape = get_method(rec.method).ballot
     view: dict[str, Any] = {
@@ -393,7 +380,13 @@ def verify_receipt(
 
     ``ranking`` is the published leaf's content (the domain's name for any
     stored ballot); ``ballot`` the same ballot in the shape of its method."""
-    state = state_now(services)
+    with state_now(services) as state:
+        return _receipt(services, state, receipt, election)
+
+
+def _receipt(
+    services: Services, state: FederationState, receipt: str, election: str | None
+) -> dict[str, Any]:
     if election is not None:
         elections = [state.election(election)]
     else:

@@ -53,7 +53,6 @@ from sovet.config import Settings
 from sovet.errors import InputError, StorageError
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ports import Clock, Signer, UnitOfWork
-from sovet.services.handlers import StateCache
 from sovet.services.key_files import (
     NO_SERVER_KEY,
     configured_key,
@@ -65,6 +64,7 @@ from sovet.services.key_files import (
     server_secret,
 )
 from sovet.services.keys import check_signing_key
+from sovet.services.shared_state import SharedState
 
 __all__ = [
     "NO_SERVER_KEY",
@@ -129,7 +129,9 @@ class Services:
     signer: Signer
     verify_signature: SignatureCheck = field(default=verify_ed25519)
     scratch: Callable[[], UnitOfWork] = InMemoryUnitOfWork
-    cache: StateCache = field(default_factory=StateCache)
+    cache: SharedState = field(default_factory=SharedState)
+    """The process's one fold of the log (``shared_state``): read it with
+    ``cache.snapshot(uow)``."""
     clock: Clock = field(default_factory=SystemClock)
     close: Callable[[], None] = field(default=lambda: None)
     """Release the database connections (``with bootstrap(...) as services``)."""

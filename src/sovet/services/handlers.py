@@ -11,7 +11,8 @@ once. A refused command writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 
 from sovet.domain import (
     Command,
@@ -62,6 +63,21 @@ class StateCache:
         self._state, self._seq, self._hash = state, seq, head
         return state
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Be the cache's one writer for the block (``SharedState`` locks; here
+        a single-threaded caller needs nothing)."""
+        yield
+
+    @contextlib.contextmanager
+    def mutating(self) -> Iterator[None]:
+        """Change the state in place for the block; forgotten if it fails."""
+        try:
+            yield
+        except BaseException:
+            self.invalidate()
+            raise
+
     def advance(self, state: FederationState, last: StoredEvent) -> None:
         """Record ``state`` as the fold of the log up to ``last``."""
         self._state, self._seq, self._hash = state, last.seq, last.hash
@@ -91,20 +107,17 @@ def execute(
     refused, and ``ConcurrencyConflict`` when another writer moved a stream.
     """
     cache = cache if cache is not None else StateCache()
-    with uow:
+    with cache.writing(), uow:
         state = cache.current(uow.events)
         new = to_new_events(decide(state, command), command.at)
-        try:
-            stored = _append(uow, new)
+        stored = _append(uow, new)  # a refusal here left the state untouched
+        with cache.mutating():  # readers wait from the first change to the commit
             for event in stored:
                 state = evolve(state, event)
             project(uow.projections, state, stored)
             uow.commit()
-        except BaseException:
-            cache.invalidate()
-            raise
-    if stored:
-        cache.advance(state, stored[-1])
+            if stored:
+                cache.advance(state, stored[-1])
     return stored
 
 

@@ -88,26 +88,25 @@ def petition_view(
 ) -> dict[str, Any]:
     """SR-10: signatures / electorate / threshold, the status and its events
     (as they stood at ``at``, default now)."""
-    state = state_now(services)
-    if at:
-        state = state.as_of(at)
-    when = live_at(services, at)
-    progress = petition_progress(state, petition, when)
-    record = state.petition(petition)
-    return {
-        "petition": progress.petition,
-        "constituency": progress.constituency,
-        "deputy": progress.deputy,
-        "status": progress.status,
-        "mode": progress.mode,
-        "signatures": progress.signatures,
-        "electorate": progress.electorate,
-        "threshold": str(progress.threshold),
-        "strict": progress.strict,
-        "needed": progress.needed,
-        "signers": sorted(record.signers),
-        "events": [ref.to_json() for ref in record.refs],
-    }
+    with state_now(services) as now:
+        state = services.cache.as_of(now, at) if at else now
+        when = live_at(services, at)
+        progress = petition_progress(state, petition, when)
+        record = state.petition(petition)
+        return {
+            "petition": progress.petition,
+            "constituency": progress.constituency,
+            "deputy": progress.deputy,
+            "status": progress.status,
+            "mode": progress.mode,
+            "signatures": progress.signatures,
+            "electorate": progress.electorate,
+            "threshold": str(progress.threshold),
+            "strict": progress.strict,
+            "needed": progress.needed,
+            "signers": sorted(record.signers),
+            "events": [ref.to_json() for ref in record.refs],
+        }
 
 
 def open_petition_as(
@@ -115,9 +114,11 @@ def open_petition_as(
 ) -> list[StoredEvent]:
     """SR-9: ``principal`` opens the petition of ``command`` — as an elector of
     the constituency, or as its council's secretary (no elector named)."""
-    record = state_now(services).constituencies.get(command.constituency)
+    with state_now(services) as state:
+        record = state.constituencies.get(command.constituency)
+        council = record.council if record is not None else None
     opener = principal.person
-    if record is not None and principal.has_role("secretary", record.council):
+    if council is not None and principal.has_role("secretary", council):
         opener = None
     elif opener is None:
         raise NotAuthorized(

@@ -32,8 +32,8 @@ from sovet.errors import ChainBroken, InputError
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import Checkpoint, UnitOfWork
-from sovet.services.handlers import StateCache
 from sovet.services.keys import Anchor, verify
+from sovet.services.shared_state import SharedState
 
 __all__ = [
     "LogPage",
@@ -74,29 +74,28 @@ class LogPage:
 
 
 def legitimacy_at(
-    uow: UnitOfWork, at: str, *, cache: StateCache | None = None
+    uow: UnitOfWork, at: str, *, cache: SharedState | None = None
 ) -> dict[str, JSONValue]:
     """SR-28: who legitimately governs at ``at``, as the DESIGN §4 JSON."""
     check_time(at)
-    with uow:
-        state = (cache or StateCache()).current(uow.events)
-    answer: dict[str, JSONValue] = legitimacy(state, at).to_json()
+    with (cache or SharedState()).snapshot(lambda: uow) as state:
+        answer: dict[str, JSONValue] = legitimacy(state, at).to_json()
     return answer
 
 
 def seats_at(
-    uow: UnitOfWork, person: str, at: str, *, cache: StateCache | None = None
+    uow: UnitOfWork, person: str, at: str, *, cache: SharedState | None = None
 ) -> list[SeatLine]:
     """Every seat and office ``person`` holds at ``at`` (the state as recorded
     up to then), each with the event that gave it."""
     check_time(at)
-    with uow:
-        state = (cache or StateCache()).current(uow.events)
-    if state.last_at is not None and moment(state.last_at) > moment(
-        at, end_of_day=True
-    ):
-        state = state.as_of(at)
-    return seats(state, person)
+    cache = cache or SharedState()
+    with cache.snapshot(lambda: uow) as state:
+        if state.last_at is not None and moment(state.last_at) > moment(
+            at, end_of_day=True
+        ):
+            state = cache.as_of(state, at)
+        return seats(state, person)
 
 
 def check_time(at: str, *, key: str = "--at") -> str:

@@ -15,9 +15,9 @@ from sovet.domain import command_from_mapping
 from sovet.ledger.envelope import JSONValue, NewEvent
 from sovet.ports import UnitOfWork
 from sovet.services.explain import Explanation, explain, state_at
-from sovet.services.handlers import StateCache
 from sovet.services.queries import check_time, legitimacy_at
 from sovet.services.scenario import AppliedStep, Step, apply_steps
+from sovet.services.shared_state import SharedState
 
 __all__ = ["WhatIf", "copy_log", "steps_from", "what_if"]
 
@@ -91,7 +91,7 @@ def what_if(
     """
     check_time(at)
     copy = copy_log(uow, scratch())
-    cache = StateCache()
+    cache = SharedState()  # a fold of the copy, private to this question
     before = legitimacy_at(copy, at, cache=cache)
     with copy:  # a copy: applying the steps evolves the cached state in place
         recorded = state_at(cache.current(copy.events).copy(), at)

@@ -1,9 +1,10 @@
 """View data for the web pages, read from the folded state: no HTML here.
 
 ``state_at(services, at)`` is the time machine every page uses: the state at the
-head of the log (one cache per ``Services``, read under a lock: page handlers
-are ``serialized``), or with ``?at=`` the fold of the events recorded up to
-that day (``FederationState.as_of``, SR-28; the last few are kept). The
+head of the log (the process's one fold, ``Services.cache``, the API's too;
+page handlers are ``serialized`` on one snapshot of it), or with ``?at=`` the
+fold of the events recorded up to that day (``FederationState.as_of``, SR-28;
+the last few are kept). The
 other functions turn the records into what the templates and ``svg`` need:
 compositions by faction, the federation tree, the congress sessions.
 """
@@ -11,9 +12,6 @@ compositions by faction, the federation tree, the congress sessions.
 from __future__ import annotations
 
 import functools
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,6 @@ from sovet.domain.kernel.assembly import Assembly
 from sovet.domain.kernel.calendar import display
 from sovet.presets.display import load_display
 from sovet.services.bootstrap import Services
-from sovet.services.handlers import StateCache
 from sovet.services.queries import check_time
 from sovet.web.common import services_of
 from sovet.web.svg import Slice, TreeNode, faction_colours
@@ -60,39 +57,15 @@ STATIC_DIR = Path(__file__).parent / "static"
 P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
-_AS_OF_KEPT = 8
-
-
-class _Shared:
-    """The web's folded state for one ``Services``: one cache, one lock, and
-    the last few ``?at=`` folds (keyed by head and date)."""
-
-    def __init__(self) -> None:
-        self.cache = StateCache()
-        self.lock = threading.RLock()
-        self.as_of: OrderedDict[tuple[int, str], FederationState] = OrderedDict()
-
-
-_SHARED: dict[int, _Shared] = {}
-_GUARD = threading.Lock()
-
-
-def _shared(services: Services) -> _Shared:
-    key = id(services)
-    with _GUARD:
-        found = _SHARED.get(key)
-        if found is None:
-            found = _SHARED[key] = _Shared()
-            weakref.finalize(services, _SHARED.pop, key, None)  # no reuse of ids
-        return found
 
 
 def serialized(handler: Callable[P, R]) -> Callable[P, R]:
-    """Run a page handler (called with ``request=``) holding the web's read lock.
+    """Run a page handler (called with ``request=``) on one snapshot of the state.
 
-    The folded state is changed in place as the log grows, so a page reads it
-    only while no other request is catching it up; time-travel folds are
-    private to the request and kept for the next one (``state_at``).
+    The process's one fold (``Services.cache``, shared with the API) is read
+    through ``snapshot``: caught up with the log's head, then unchanged until
+    the page is rendered, so every ``state_at``/``head``/``read`` inside the
+    handler sees the same log position.
     """
 
     @functools.wraps(handler)
@@ -100,22 +73,22 @@ def serialized(handler: Callable[P, R]) -> Callable[P, R]:
         request = kwargs.get("request")
         if not isinstance(request, Request):
             raise TypeError(f"{handler.__name__} must be called with request=")
-        with _shared(services_of(request)).lock:
+        services = services_of(request)
+        with services.cache.snapshot(services.uow):
             return handler(*args, **kwargs)
 
     return run
 
 
 def head(services: Services) -> FederationState:
-    """The state at the head of the log (hold the web's lock while reading it)."""
+    """The state at the head of the log (inside a ``serialized`` handler: its
+    snapshot; read it only there)."""
     return state_at(services, None).state
 
 
 def read(services: Services, reader: Callable[[FederationState], T]) -> T:
-    """``reader(state at the head)`` under the web's read lock (for form handlers)."""
-    shared = _shared(services)
-    with shared.lock:
-        return reader(state_at(services, None).state)
+    """``reader(state at the head)`` on a snapshot (for form handlers)."""
+    return services.cache.read(services.uow, reader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,25 +104,18 @@ def state_at(services: Services, at: str | None) -> Moment:
     """SR-28: the state at the head of the log, or as recorded up to ``at``.
 
     Call it from a ``serialized`` handler (or ``read``): the head state is
-    shared. A malformed ``at`` raises ``InputError`` naming the parameter.
+    the handler's snapshot. A malformed ``at`` raises ``InputError`` naming
+    the parameter.
     """
     if at:
         check_time(at, key="at")
-    shared = _shared(services)
-    with shared.lock, services.uow() as uow:
-        state = shared.cache.current(uow.events)
+    with services.cache.snapshot(services.uow) as state:
         if not at:
             label = "now"
             if state.last_at is not None:
                 label = f"now (log up to {display(state.last_at)})"
             return Moment(state, None, label)
-        key = (state.head[0] if state.head else 0, at)
-        then = shared.as_of.get(key)
-        if then is None:
-            then = shared.as_of[key] = state.as_of(at)
-            while len(shared.as_of) > _AS_OF_KEPT:
-                shared.as_of.popitem(last=False)
-        return Moment(then, at, display(at))
+        return Moment(services.cache.as_of(state, at), at, display(at))
 
 
 def faction_palette(

@@ -151,9 +151,10 @@ def test_petition_signed_to_the_threshold_vacates_the_seat(petition_api: Api) ->
         "ByElectionScheduled",
     ]
     assert last.json()["progress"]["status"] == "succeeded"
-    record = state_now(api.services).constituencies["putilov"]
-    assert "a" not in record.holders
-    assert record.by_elections == 1
+    with state_now(api.services) as state:
+        record = state.constituencies["putilov"]
+        assert "a" not in record.holders
+        assert record.by_elections == 1
 
 
 def test_50_concurrent_ballots_of_one_member_over_http_store_one(

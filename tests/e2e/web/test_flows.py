@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from sovet.domain import FederationState, fold
+from sovet.ledger.envelope import StoredEvent
 from sovet.server import create_app
-from sovet.services import ballots, petitions
+from sovet.services import ballots, handlers, petitions
 from sovet.services.bootstrap import Services, bootstrap
 from tests.e2e.web.world import PASSWORD, build_world
 
@@ -292,3 +294,22 @@ def test_approval_ballot_by_checkboxes(client: TestClient) -> None:
     sheet = client.get("/elections/e2").text
     assert "1 of 5 registered electors voted" in sheet
     assert "Count sheet" in sheet
+
+
+def test_the_web_and_the_api_read_one_fold_per_process(
+    client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10 (finding 3): no second fold of the log for the web or ballots."""
+    folds: list[int] = []
+    real = fold
+
+    def counted(events: Iterable[StoredEvent]) -> FederationState:
+        folds.append(1)
+        return real(events)
+
+    monkeypatch.setattr(handlers, "fold", counted)
+    services.cache.invalidate()
+    for path in ("/api/bodies", "/", "/elections/e1", "/federation", "/api/members"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/api/elections/e1").status_code == 200
+    assert folds == [1]

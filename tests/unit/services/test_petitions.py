@@ -56,9 +56,10 @@ def test_sr10_progress_then_the_seat_falls_vacant_and_a_by_election_is_due(
         "DeputyRecalled",
         "ByElectionScheduled",
     ]
-    record = state_now(services).constituencies["putilov"]
-    assert "a" not in record.holders
-    assert record.by_elections == 1
+    with state_now(services) as state:
+        record = state.constituencies["putilov"]
+        assert "a" not in record.holders
+        assert record.by_elections == 1
     view = petition_view(services, "p1", at=DAY)
     assert (view["status"], view["signers"]) == ("succeeded", ["v0", "v1", "v2"])
     with pytest.raises(RuleViolation, match="succeeded"):
@@ -81,7 +82,8 @@ def test_sr10_sign_once_and_only_from_the_roll(services: Services) -> None:
 def test_design6_only_the_member_may_sign_and_the_refusal_says_so(
     services: Services,
 ) -> None:
-    state = state_now(services)
+    with state_now(services) as now:
+        state = now.copy()
     body = body_of(state, SignRecallPetition(at=DAY, petition="p1", member="v1"))
     assert body is not None
     voter = Principal(1, "v0-account", "v0", frozenset({("member", body)}))

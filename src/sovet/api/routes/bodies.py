@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 
-from sovet.api.deps import Ctx, MaybePrincipal, current_state
+from sovet.api.deps import Ctx, MaybePrincipal, read_state
 from sovet.api.routes.commands import add_commands
 from sovet.domain import FederationState
 
@@ -37,15 +36,21 @@ def _body_json(state: FederationState, body_id: str) -> dict[str, Any]:
 @router.get("")
 async def bodies(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
     """SR-2: every body of the federation with its composition by faction."""
-    state = await run_in_threadpool(current_state, ctx)
-    return {"bodies": [_body_json(state, key) for key in sorted(state.bodies)]}
+
+    def answer(state: FederationState) -> dict[str, Any]:
+        return {"bodies": [_body_json(state, key) for key in sorted(state.bodies)]}
+
+    return await read_state(ctx, answer)
 
 
 @router.get("/{body}")
 async def body(body: str, ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
     """One body: kind, level, parent, composition and members (404 if unknown)."""
-    state = await run_in_threadpool(current_state, ctx)
-    return _body_json(state, body)
+
+    def answer(state: FederationState) -> dict[str, Any]:
+        return _body_json(state, body)
+
+    return await read_state(ctx, answer)
 
 
 add_commands(router, "bodies")

@@ -93,20 +93,19 @@ def run_command(
     )
     side = SIDE_TABLES.get(name)
     if side is not None:
-        with ctx.lock:
-            uow = services.uow()
-            with uow:
-                state = services.cache.current(uow.events)
-        authorize_command(principal, state, command, scope=scope)
+        with services.cache.snapshot(services.uow) as state:
+            authorize_command(principal, state, command, scope=scope)
         return _answer(ctx, name, side(services, principal, command))
+    cache = services.cache
     for attempt in range(1, RETRIES + 1):
-        with ctx.lock:
+        # The process's one writer: authorised and decided on the same state.
+        with cache.writing():
             uow = services.uow()
             with uow:
-                state = services.cache.current(uow.events)
+                state = cache.current(uow.events)
             authorize_command(principal, state, command, scope=scope)
             try:
-                stored = execute(services.uow(), command, cache=services.cache)
+                stored = execute(services.uow(), command, cache=cache)
                 break
             except ConcurrencyConflict:
                 if attempt == RETRIES:

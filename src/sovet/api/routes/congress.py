@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 
-from sovet.api.deps import Ctx, MaybePrincipal, current_state
+from sovet.api.deps import Ctx, MaybePrincipal, read_state
 from sovet.api.routes.commands import add_commands
+from sovet.domain import FederationState
 
 __all__ = ["router"]
 
@@ -22,22 +22,25 @@ router = APIRouter(prefix="/congress", tags=["congress"])
 @router.get("")
 async def sessions(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
     """SR-17/SR-18: the sessions, their body, opening, closing and seated factions."""
-    state = await run_in_threadpool(current_state, ctx)
-    return {
-        "sessions": [
-            {
-                "id": a.id,
-                "body": a.body,
-                "kind": a.kind,
-                "name": a.name,
-                "opened_at": a.opened_at,
-                "closed_at": a.closed_at,
-                "seated": dict(a.seated),
-                "seated_total": a.seated_total(),
-            }
-            for a in state.assemblies.values()
-        ]
-    }
+
+    def answer(state: FederationState) -> dict[str, Any]:
+        return {
+            "sessions": [
+                {
+                    "id": a.id,
+                    "body": a.body,
+                    "kind": a.kind,
+                    "name": a.name,
+                    "opened_at": a.opened_at,
+                    "closed_at": a.closed_at,
+                    "seated": dict(a.seated),
+                    "seated_total": a.seated_total(),
+                }
+                for a in state.assemblies.values()
+            ]
+        }
+
+    return await read_state(ctx, answer)
 
 
 add_commands(router, "congress")

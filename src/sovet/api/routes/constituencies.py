@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 
-from sovet.api.deps import Ctx, MaybePrincipal, current_state
+from sovet.api.deps import Ctx, MaybePrincipal, read_state
 from sovet.api.routes.commands import add_commands
+from sovet.domain import FederationState
 
 __all__ = ["router"]
 
@@ -23,19 +23,22 @@ router = APIRouter(prefix="/constituencies", tags=["constituencies"])
 @router.get("")
 async def constituencies(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
     """SR-6: every constituency with its council, seats, electorate and holders."""
-    state = await run_in_threadpool(current_state, ctx)
-    return {
-        "constituencies": [
-            {
-                "id": c.id,
-                "council": c.council,
-                "seats": c.seats,
-                "electorate": c.electorate,
-                "holders": sorted(c.holders),
-            }
-            for c in state.constituencies.values()
-        ]
-    }
+
+    def answer(state: FederationState) -> dict[str, Any]:
+        return {
+            "constituencies": [
+                {
+                    "id": c.id,
+                    "council": c.council,
+                    "seats": c.seats,
+                    "electorate": c.electorate,
+                    "holders": sorted(c.holders),
+                }
+                for c in state.constituencies.values()
+            ]
+        }
+
+    return await read_state(ctx, answer)
 
 
 add_commands(router, "constituencies")

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 
-from sovet.api.deps import Ctx, MaybePrincipal, current_state
+from sovet.api.deps import Ctx, MaybePrincipal, read_state
 from sovet.api.routes.commands import add_commands
+from sovet.domain import FederationState
 
 __all__ = ["router"]
 
@@ -23,22 +23,25 @@ router = APIRouter(prefix="/government", tags=["government"])
 @router.get("")
 async def governments(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
     """SR-21: the governments on record with their offices and holders."""
-    state = await run_in_threadpool(current_state, ctx)
-    return {
-        "governments": [
-            {
-                "id": g.id,
-                "name": g.name,
-                "assembly": g.assembly,
-                "status": g.status,
-                "offices": {
-                    key: {"person": o.person, "faction": o.faction}
-                    for key, o in g.offices.items()
-                },
-            }
-            for g in state.governments.values()
-        ]
-    }
+
+    def answer(state: FederationState) -> dict[str, Any]:
+        return {
+            "governments": [
+                {
+                    "id": g.id,
+                    "name": g.name,
+                    "assembly": g.assembly,
+                    "status": g.status,
+                    "offices": {
+                        key: {"person": o.person, "faction": o.faction}
+                        for key, o in g.offices.items()
+                    },
+                }
+                for g in state.governments.values()
+            ]
+        }
+
+    return await read_state(ctx, answer)
 
 
 add_commands(router, "government")

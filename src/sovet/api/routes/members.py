@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 
-from sovet.api.deps import Ctx, MaybePrincipal, current_state
+from sovet.api.deps import Ctx, MaybePrincipal, read_state
 from sovet.api.routes.commands import add_commands
+from sovet.domain import FederationState
 
 __all__ = ["router"]
 
@@ -22,13 +22,16 @@ router = APIRouter(prefix="/members", tags=["members"])
 @router.get("")
 async def members(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
     """The persons on record with their faction."""
-    state = await run_in_threadpool(current_state, ctx)
-    return {
-        "members": [
-            {"id": p.id, "name": p.name, "faction": p.faction}
-            for p in sorted(state.persons.values(), key=lambda p: p.id)
-        ]
-    }
+
+    def answer(state: FederationState) -> dict[str, Any]:
+        return {
+            "members": [
+                {"id": p.id, "name": p.name, "faction": p.faction}
+                for p in sorted(state.persons.values(), key=lambda p: p.id)
+            ]
+        }
+
+    return await read_state(ctx, answer)
 
 
 add_commands(router, "members")

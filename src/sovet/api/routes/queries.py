@@ -69,8 +69,7 @@ async def legitimacy(
     when = check_time(at, key="at") if at else now.isoformat()
 
     def answer() -> dict[str, JSONValue]:
-        with ctx.lock:
-            return legitimacy_at(ctx.services.uow(), when, cache=ctx.services.cache)
+        return legitimacy_at(ctx.services.uow(), when, cache=ctx.services.cache)
 
     return await run_in_threadpool(answer)
 
@@ -85,8 +84,7 @@ async def seats(
     when = check_time(at, key="at") if at else now.isoformat()
 
     def answer() -> list[dict[str, JSONValue]]:
-        with ctx.lock:
-            found = seats_at(ctx.services.uow(), person, when, cache=ctx.services.cache)
+        found = seats_at(ctx.services.uow(), person, when, cache=ctx.services.cache)
         return [line.to_json() for line in found]
 
     return await run_in_threadpool(answer)
@@ -101,14 +99,13 @@ async def whatif(ctx: Ctx, _who: Reader, body: WhatIfBody) -> dict[str, JSONValu
     steps = steps_from(body.steps, source="steps")
 
     def answer() -> dict[str, JSONValue]:
-        with ctx.lock:
-            result = what_if(
-                ctx.services.uow(),
-                steps,
-                when,
-                source="steps",
-                scratch=ctx.services.scratch,
-            )
+        result = what_if(
+            ctx.services.uow(),
+            steps,
+            when,
+            source="steps",
+            scratch=ctx.services.scratch,
+        )
         return result.to_json()
 
     return await run_in_threadpool(answer)
