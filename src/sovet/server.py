@@ -16,12 +16,13 @@ from fastapi.responses import PlainTextResponse
 from sovet.api.app import SIGN_AS_WRITTEN, create_api
 from sovet.api.deps import client_address
 from sovet.api.throttle import Limits
+from sovet.config import Settings
 from sovet.errors import Throttled
-from sovet.services.bootstrap import Services
+from sovet.services.bootstrap import Services, bootstrap
 from sovet.services.checkpoints import CheckpointPolicy
 from sovet.web.routes import router as pages
 
-__all__ = ["create_app"]
+__all__ = ["app_from_environment", "create_app"]
 
 
 def create_app(
@@ -53,3 +54,20 @@ def create_app(
         return await call_next(request)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker of ``sovet serve --workers N`` (a uvicorn factory).
+
+    Each worker process opens the database itself — ``SOVET_DB``,
+    ``SOVET_KEY_FILE`` and ``SOVET_CHECKPOINT_EVERY_*``, which ``serve`` set
+    for it after migrating once — and keeps its own fold of the log, caught up
+    before every read; accounts, sessions and throttles are in the database.
+    """
+    settings = Settings()
+    services = bootstrap(settings.db, key_file=settings.key_file)
+    services.require_key()
+    policy = CheckpointPolicy(
+        settings.checkpoint_every_events, settings.checkpoint_every_seconds
+    )
+    return create_app(services, checkpoints=policy)

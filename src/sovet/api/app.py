@@ -45,7 +45,7 @@ from sovet.errors import Throttled
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.accounts import Accounts, ended_deputies, open_accounts
 from sovet.services.authz import Principal
-from sovet.services.bootstrap import Services
+from sovet.services.bootstrap import Services, throttle_storage
 from sovet.services.checkpoints import Checkpointer, CheckpointPolicy
 
 __all__ = ["API_ROUTERS", "api_routers", "create_api"]
@@ -181,15 +181,16 @@ def create_api(
     signs nothing (benchmarks, embedding). ``app.state.checkpointer`` is it.
     """
     limits = limits or Limits()
+    windows = throttle_storage(services)  # shared by every server on PostgreSQL
     accounts = open_accounts(services)
     ctx = ApiContext(
         services=services,
         accounts=accounts,
         limits=limits,
-        requests=limits.requests(),
-        logins=limits.logins(),
-        refusals=limits.refused(),
-        logged=limits.logged(),
+        requests=limits.requests(windows),
+        logins=limits.logins(windows),
+        refusals=limits.refused(windows),
+        logged=limits.logged(windows),
     )
     accounts.prune_log()  # the security log keeps SOVET_SECURITY_LOG_DAYS
     ctx.after_execute.append(_end_deputies(accounts))

@@ -12,8 +12,11 @@ Failed logins are counted per account *and* address, in three windows — a
 minute, an hour and a day — so the wait grows with persistence (a stepped
 backoff) while nobody elsewhere can lock the account's owner out; the address
 alone has a window too, which bounds the password-hashing work one client can
-cause. State is per process (``MemoryStorage``); several servers would each
-keep their own.
+cause. Where the windows live is the ``storage`` given (``services.bootstrap.
+throttle_storage``): on PostgreSQL the database, so every server on it counts
+the same hits (``adapters.sql.throttle_store``); otherwise this process's
+memory (``MemoryStorage``). Each throttle's keys are namespaced by what it
+counts, so two throttles never share a window.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 from sovet.errors import Throttled
@@ -49,50 +52,71 @@ class Limits:
     max_body: int = 64 * 1024
     """The largest request body accepted, in bytes (413 above it)."""
 
-    def requests(self) -> Throttle:
+    def requests(self, storage: Storage | None = None) -> Throttle:
         """Requests per address and per account."""
-        return Throttle([f"{self.requests_per_minute}/minute"], what="requests")
+        return Throttle(
+            [f"{self.requests_per_minute}/minute"], what="requests", storage=storage
+        )
 
-    def logins(self) -> Throttle:
+    def logins(self, storage: Storage | None = None) -> Throttle:
         """Failed logins (keys ``login:NAME@ADDRESS`` and ``addr:ADDRESS``)."""
         n = self.login_failures
         return Throttle(
-            [f"{n}/minute", f"{4 * n}/hour", f"{10 * n}/day"], what="failed logins"
+            [f"{n}/minute", f"{4 * n}/hour", f"{10 * n}/day"],
+            what="failed logins",
+            storage=storage,
         )
 
-    def refused(self) -> Throttle:
+    def refused(self, storage: Storage | None = None) -> Throttle:
         """Refused actions per address."""
-        return Throttle([f"{self.refusals}/15minutes"], what="refused actions")
+        return Throttle(
+            [f"{self.refusals}/15minutes"], what="refused actions", storage=storage
+        )
 
-    def logged(self) -> Throttle:
+    def logged(self, storage: Storage | None = None) -> Throttle:
         """Security-log entries per address."""
-        return Throttle([f"{self.logged_refusals}/minute"], what="logged refusals")
+        return Throttle(
+            [f"{self.logged_refusals}/minute"], what="logged refusals", storage=storage
+        )
 
 
 class Throttle:
-    """Rate limits applied to named keys (``limits``' moving window, in memory)."""
+    """Rate limits applied to named keys (``limits``' moving window, kept in
+    ``storage``: this process's memory unless given)."""
 
-    def __init__(self, items: Sequence[str | RateLimitItem], *, what: str) -> None:
+    def __init__(
+        self,
+        items: Sequence[str | RateLimitItem],
+        *,
+        what: str,
+        storage: Storage | None = None,
+    ) -> None:
         self.items = tuple(parse(i) if isinstance(i, str) else i for i in items)
         self.what = what
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.limiter = MovingWindowRateLimiter(storage or MemoryStorage())
 
     def _refuse(self, item: RateLimitItem, key: str) -> Throttled:
-        reset = self.limiter.get_window_stats(item, key).reset_time
+        reset = self.limiter.get_window_stats(item, self.what, key).reset_time
         wait = max(1, math.ceil(reset - time.time()))
         return Throttled(f"too many {self.what}; retry in {wait} s", wait)
 
     def check(self, key: str) -> None:
         """Raise ``Throttled`` when one more hit on ``key`` would be refused."""
         for item in self.items:
-            if not self.limiter.test(item, key):
+            if not self.limiter.test(item, self.what, key):
                 raise self._refuse(item, key)
 
     def spend(self, key: str) -> None:
-        """Record a hit on ``key``, or raise ``Throttled`` (nothing recorded)."""
-        self.check(key)
+        """Record a hit on ``key``, or raise ``Throttled`` (nothing recorded).
+
+        With one limit the hit is its own test (one atomic step of the
+        storage); with several, all are tested first so that a refusal by one
+        spends nothing of the others.
+        """
+        if len(self.items) > 1:
+            self.check(key)
         for item in self.items:
-            if not self.limiter.hit(item, key):
+            if not self.limiter.hit(item, self.what, key):
                 raise self._refuse(item, key)
 
     def allows(self, key: str) -> bool:

@@ -13,6 +13,7 @@ prints a new scoped API token once.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any
 
@@ -86,10 +87,21 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes (uvicorn). Above 1 needs PostgreSQL: each "
+            "worker keeps its own fold of the log, caught up before every read; "
+            "accounts, sessions and throttles are shared through the database.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API under /api and the web UI at / (uvicorn).
 
     It signs checkpoints of the log as it writes, and once more when stopped.
+    Several servers (or ``--workers``) may serve one PostgreSQL database.
     """
     from sovet.server import create_app
 
@@ -103,6 +115,12 @@ def serve(
             if checkpoint_seconds is None
             else checkpoint_seconds,
         )
+        if workers > 1 and not boot.is_url(db or settings.db):
+            raise InputError(
+                "--workers above 1 needs a PostgreSQL database: a SQLite file "
+                "keeps the throttles in one process's memory",
+                key="--workers",
+            )
         services = stack.enter_context(
             boot.bootstrap(db, create=True, key_file=key_file)
         )
@@ -110,20 +128,48 @@ def serve(
         hint = first_start_hint(services)
         if hint is not None:
             console.print(hint)
-        app = create_app(services, checkpoints=policy)
-        console.print(f"sovet serving {services.location} on http://{host}:{port}/")
-        console.print(
+        options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "log_level": "info",
+            "proxy_headers": bool(forwarded_allow_ips),
+            "forwarded_allow_ips": forwarded_allow_ips or None,
+        }
+        where = f"sovet serving {services.location} on http://{host}:{port}/"
+        signing = (
             f"signing a checkpoint at least every {policy.every_events} events "
             f"and within {policy.every_seconds:g} s of a write, and at shutdown"
         )
-        _run_uvicorn(
-            app,
-            host=host,
-            port=port,
-            log_level="info",
-            proxy_headers=bool(forwarded_allow_ips),
-            forwarded_allow_ips=forwarded_allow_ips or None,
+        if workers == 1:
+            app = create_app(services, checkpoints=policy)
+            console.print(where)
+            console.print(signing)
+            _run_uvicorn(app, **options)
+            return
+        # Each worker opens the database itself (migrated above, once).
+        os.environ.update(
+            {
+                "SOVET_DB": services.location,
+                "SOVET_KEY_FILE": str(services.key_file),
+                "SOVET_CHECKPOINT_EVERY_EVENTS": str(policy.every_events),
+                "SOVET_CHECKPOINT_EVERY_SECONDS": str(policy.every_seconds),
+            }
         )
+        console.print(f"{where} ({workers} workers)")
+        console.print(signing)
+        _run_uvicorn(
+            "sovet.server:app_from_environment",
+            factory=True,
+            workers=workers,
+            # A worker imports and opens the database before it answers the
+            # supervisor's ping: on a busy machine that takes more than 5 s.
+            timeout_worker_healthcheck=WORKER_START_SECONDS,
+            **options,
+        )
+
+
+WORKER_START_SECONDS = 60
+"""How long uvicorn's supervisor waits for a worker's answer before it restarts it."""
 
 
 def _run_uvicorn(app: Any, **options: Any) -> None:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from limits.storage import MemoryStorage, Storage
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -49,6 +50,7 @@ from sovet.adapters.signing import (
 )
 from sovet.adapters.sql import SqlUnitOfWork, check_durability, make_engine, migrate
 from sovet.adapters.sql.engine import make_read_only_engine
+from sovet.adapters.sql.throttle_store import SqlThrottleStorage
 from sovet.config import Settings
 from sovet.errors import InputError, StorageError
 from sovet.ledger.checkpoint import SignatureCheck
@@ -86,6 +88,7 @@ __all__ = [
     "removed_if_refused",
     "secret_path",
     "server_secret",
+    "throttle_storage",
     "verify_signature",
 ]
 
@@ -355,3 +358,14 @@ def in_memory(signer: Signer | None = None) -> Services:
         signer=signer,
         public_key=signer.public_key_hex(),
     )
+
+
+def throttle_storage(services: Services) -> Storage:
+    """Where the throttles count (``api.throttle``): in the database on
+    PostgreSQL, so that every server on it sees the same windows
+    (``adapters.sql.throttle_store``); else in this process's memory (SQLite,
+    in memory: one server per database file)."""
+    engine = services.engine
+    if engine is not None and engine.dialect.name == "postgresql":
+        return SqlThrottleStorage(engine)
+    return MemoryStorage()
