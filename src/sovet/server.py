@@ -44,7 +44,7 @@ def create_app(
         path = request.url.path
         if not path.startswith(("/api/", "/static/")):
             try:
-                app.state.sovet.requests.spend(f"addr:{client_address(request)}")
+                await app.state.sovet.requests.aspend(f"addr:{client_address(request)}")
             except Throttled as error:
                 return PlainTextResponse(
                     str(error),

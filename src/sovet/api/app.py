@@ -230,7 +230,7 @@ async def _on_refusal(request: Request, error: BaseException) -> None:
     kind = {401: "unauthenticated", 403: "refused", 429: "throttled"}[status]
     address = client_address(request)
     who: Principal | None = getattr(request.state, "principal", None)
-    if not ctx.logged.allows(f"addr:{address}"):
+    if not await ctx.logged.aallows(f"addr:{address}"):
         return  # an address flooding refusals does not flood the log
     await run_in_threadpool(
         ctx.accounts.log,
@@ -241,4 +241,4 @@ async def _on_refusal(request: Request, error: BaseException) -> None:
     )
     if status == 403:
         with contextlib.suppress(Throttled):
-            ctx.refusals.spend(f"addr:{address}")
+            await ctx.refusals.aspend(f"addr:{address}")

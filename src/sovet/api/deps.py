@@ -213,8 +213,8 @@ async def _csrf_sent(request: Request) -> str:
 async def maybe_principal(request: Request, ctx: Ctx) -> Principal | None:
     """The caller (token or session), ``None`` when anonymous; throttled."""
     address = client_address(request)
-    ctx.requests.spend(f"addr:{address}")
-    ctx.refusals.check(f"addr:{address}")
+    await ctx.requests.aspend(f"addr:{address}")
+    await ctx.refusals.acheck(f"addr:{address}")
     await run_in_threadpool(ctx.catch_up)
     auth = request.headers.get("authorization", "")
     principal: Principal | None
@@ -243,7 +243,7 @@ async def maybe_principal(request: Request, ctx: Ctx) -> Principal | None:
                 f"CSRF token missing or wrong: send the {CSRF_HEADER} header "
                 f"or the {CSRF_FIELD} form field"
             )
-    ctx.requests.spend(f"account:{principal.account_id}")
+    await ctx.requests.aspend(f"account:{principal.account_id}")
     return principal
 
 

@@ -23,16 +23,20 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
+from starlette.concurrency import run_in_threadpool
 
 from sovet.errors import Throttled
 
 __all__ = ["Limits", "Throttle"]
+
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +130,20 @@ class Throttle:
         except Throttled:
             return False
         return True
+
+    async def acheck(self, key: str) -> None:
+        """``check`` for async code: off the event loop unless in memory."""
+        await self._off_loop(self.check, key)
+
+    async def aspend(self, key: str) -> None:
+        """``spend`` for async code: off the event loop unless in memory."""
+        await self._off_loop(self.spend, key)
+
+    async def aallows(self, key: str) -> bool:
+        """``allows`` for async code: off the event loop unless in memory."""
+        return await self._off_loop(self.allows, key)
+
+    async def _off_loop(self, call: Callable[[str], _R], key: str) -> _R:
+        if isinstance(self.limiter.storage, MemoryStorage):
+            return call(key)  # no I/O: not worth a thread
+        return await run_in_threadpool(call, key)

@@ -70,9 +70,9 @@ async def login(request: Request) -> Response:
         )
     address = client_address(request)
     try:
-        context.requests.spend(f"addr:{address}")
-        context.logins.check(f"addr:{address}")
-        context.logins.check(f"login:{name}@{address}")
+        await context.requests.aspend(f"addr:{address}")
+        await context.logins.acheck(f"addr:{address}")
+        await context.logins.acheck(f"login:{name}@{address}")
         if not name or not password:
             raise NotAuthenticated("give your account name and password")
         session = await run_in_threadpool(
@@ -83,8 +83,8 @@ async def login(request: Request) -> Response:
             previous=request.cookies.get(SESSION_COOKIE),
         )
     except NotAuthenticated as error:
-        context.logins.spend(f"addr:{address}")
-        context.logins.spend(f"login:{name}@{address}")
+        await context.logins.aspend(f"addr:{address}")
+        await context.logins.aspend(f"login:{name}@{address}")
         return page(request, "login.html", status=401, error=plain(error), name=name)
     except SovetError as error:
         return error_page(request, error, None)
@@ -172,15 +172,15 @@ async def reset(request: Request) -> Response:
     form = await request.form()
     address = client_address(request)
     try:
-        context.requests.spend(f"addr:{address}")
-        context.logins.check(f"addr:{address}")
+        await context.requests.aspend(f"addr:{address}")
+        await context.logins.acheck(f"addr:{address}")
         name = await run_in_threadpool(
             context.accounts.reset_password,
             str(form.get("code", ""))[:200],
             str(form.get("password", ""))[:1000],
         )
     except NotAuthenticated as error:
-        context.logins.spend(f"addr:{address}")
+        await context.logins.aspend(f"addr:{address}")
         return page(request, "reset.html", status=401, error=str(error), done=None)
     except SovetError as error:
         return page(request, "reset.html", status=400, error=str(error), done=None)

@@ -65,9 +65,9 @@ async def login(
     """
     same_origin(request, missing_ok=True)
     address = client_address(request)
-    ctx.requests.spend(f"addr:{address}")
-    ctx.logins.check(f"addr:{address}")
-    ctx.logins.check(f"login:{form.name}@{address}")
+    await ctx.requests.aspend(f"addr:{address}")
+    await ctx.logins.acheck(f"addr:{address}")
+    await ctx.logins.acheck(f"login:{form.name}@{address}")
     try:
         session = await run_in_threadpool(
             ctx.accounts.login,
@@ -77,8 +77,8 @@ async def login(
             previous=request.cookies.get(SESSION_COOKIE),
         )
     except NotAuthenticated:
-        ctx.logins.spend(f"addr:{address}")
-        ctx.logins.spend(f"login:{form.name}@{address}")
+        await ctx.logins.aspend(f"addr:{address}")
+        await ctx.logins.aspend(f"login:{form.name}@{address}")
         raise
     set_session_cookies(response, request, session)
     return {
@@ -133,14 +133,14 @@ async def reset(form: Reset, request: Request, ctx: Ctx) -> dict[str, Any]:
     """Set a new password with a one-time reset code (anonymous; throttled)."""
     same_origin(request, missing_ok=True)
     address = client_address(request)
-    ctx.requests.spend(f"addr:{address}")
-    ctx.logins.check(f"addr:{address}")
+    await ctx.requests.aspend(f"addr:{address}")
+    await ctx.logins.acheck(f"addr:{address}")
     try:
         name = await run_in_threadpool(
             ctx.accounts.reset_password, form.code, form.password
         )
     except NotAuthenticated:
-        ctx.logins.spend(f"addr:{address}")
+        await ctx.logins.aspend(f"addr:{address}")
         raise
     return {"name": name, "password": "reset"}
 
