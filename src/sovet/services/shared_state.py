@@ -73,11 +73,13 @@ class SharedState(StateCache):
             yield held
             return
         with uow() as unit:
-            seq = unit.events.head()[0]
+            seq, head = unit.events.head()
         while True:
             with self._rw.gen_rlock():
                 state = self._state
-                if state is not None and self._seq >= seq:
+                at = (self._seq, self._hash)
+                # At the head seen, or past it (a write committed since).
+                if state is not None and (at == (seq, head) or at[0] > seq):
                     self._local.state = state
                     try:
                         yield state
