@@ -145,6 +145,9 @@ def transact(
 ) -> list[StoredEvent]:
     """Run ``build`` (which may write ballot rows) and its command in one unit.
 
+    ``build`` runs holding the head of the log: a live act takes its time
+    there (``live_at``), so acts queued behind each other stay in time order.
+
     Retries transient conflicts; ``RuleViolation`` and ``DuplicateEntry`` end
     at once; after ``attempts`` a ``ConcurrencyConflict`` says it gave up.
     """
@@ -177,8 +180,9 @@ def open_poll(
     services: Services, election: str, *, at: str | None = None
 ) -> list[StoredEvent]:
     """SR-7: open the poll of a called election."""
-    when = live_at(services, at)
-    return transact(services, lambda _u, _s: OpenPoll(at=when, election=election))
+    return transact(
+        services, lambda _u, _s: OpenPoll(at=live_at(services, at), election=election)
+    )
 
 
 def ballot_json(kind: BallotKind, row: Sequence[str]) -> dict[str, Any]:
@@ -244,7 +248,6 @@ def cast_ballot(
             "(no constitution parameter provides for them)",
             (),
         )
-    when = live_at(services, at)
     receipts: list[str] = []
     stored: list[tuple[tuple[str, ...], BallotKind]] = []
 
@@ -264,7 +267,9 @@ def cast_ballot(
         receipts.append(receipt_of(election, ballot_id, key))
         stored.append((row, shape.kind))
         uow.ballots.add_ballot(election, ballot_id, receipts[-1], key)
-        return RecordVoteCast(at=when, election=election, member=member)
+        return RecordVoteCast(
+            at=live_at(services, at), election=election, member=member
+        )
 
     events = transact(services, build)
     return CastReceipt(election, receipts[-1], events[0], *stored[-1])
@@ -278,7 +283,6 @@ def close_poll(
     at: str | None = None,
 ) -> list[StoredEvent]:
     """SR-7: close the poll, publish the shuffled batch, count, publish the result."""
-    when = live_at(services, at)
 
     def build(uow: BallotUnit, _state: FederationState) -> Command:
         box = [SecretBallot(r, parse_key(k)) for r, k in uow.ballots.ballots(election)]
@@ -286,7 +290,7 @@ def close_poll(
         grouped = uow.ballots.grouped(election)
         uow.ballots.clear_box(election)  # the batch in the log is now the record
         return ClosePoll(
-            at=when,
+            at=live_at(services, at),
             election=election,
             minutes_signed_by=tuple(minutes_signed_by),
             ballots=tuple(box),

@@ -49,9 +49,9 @@ def open_petition(
     ``opener`` (a person), when given, must be an elector of the constituency:
     the voters who sent the deputy recall them.
     """
-    when = live_at(services, at)
 
     def build(_uow: BallotUnit, state: FederationState) -> OpenRecallPetition:
+        when = live_at(services, at)  # holding the log's head: acts stay in order
         if (
             opener is not None
             and opener not in roll_of(state, constituency, when).voters
@@ -73,11 +73,11 @@ def sign_petition(
     services: Services, petition: str, member: str, *, at: str | None = None
 ) -> list[StoredEvent]:
     """SR-10: ``member`` signs; past the threshold the recall mode acts at once."""
-    when = live_at(services, at)
 
     def build(uow: BallotUnit, state: FederationState) -> SignRecallPetition:
         state.petition(petition)
         uow.ballots.add_signature(petition, member)
+        when = live_at(services, at)  # holding the log's head: acts stay in order
         return SignRecallPetition(at=when, petition=petition, member=member)
 
     return transact(services, build)
@@ -110,7 +110,11 @@ def petition_view(
 
 
 def open_petition_as(
-    services: Services, principal: Principal, command: OpenRecallPetition
+    services: Services,
+    principal: Principal,
+    command: OpenRecallPetition,
+    *,
+    at: str | None = None,
 ) -> list[StoredEvent]:
     """SR-9: ``principal`` opens the petition of ``command`` — as an elector of
     the constituency, or as its council's secretary (no elector named)."""
@@ -130,12 +134,16 @@ def open_petition_as(
         command.constituency,
         command.deputy,
         opener=opener,
-        at=command.at,
+        at=at,
     )
 
 
 def sign_petition_as(
-    services: Services, principal: Principal, command: SignRecallPetition
+    services: Services,
+    principal: Principal,
+    command: SignRecallPetition,
+    *,
+    at: str | None = None,
 ) -> list[StoredEvent]:
     """SR-10: ``principal`` signs for themselves — the ``petition_signatures``
     row and the event in one transaction."""
@@ -143,4 +151,4 @@ def sign_petition_as(
         raise NotAuthorized(
             f"{principal.name!r} may sign only as themselves (nobody signs for another)"
         )
-    return sign_petition(services, command.petition, command.member, at=command.at)
+    return sign_petition(services, command.petition, command.member, at=at)

@@ -26,12 +26,11 @@ from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import ApiContext, Caller, Ctx
 from sovet.api.schemas import command_model
-from sovet.domain import COMMANDS, command_from_mapping, summary
+from sovet.domain import COMMANDS, Command, command_from_mapping, summary
 from sovet.domain import event_from_stored as _event
 from sovet.errors import ConcurrencyConflict, InputError
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.authz import Principal
-from sovet.services.bootstrap import Services
 from sovet.services.command_authz import authorize_command
 from sovet.services.handlers import execute
 from sovet.services.live import live_at
@@ -49,13 +48,14 @@ def resource_of(name: str) -> str:
     return COMMANDS[name].declaration.resource
 
 
-SIDE_TABLES: dict[str, Callable[[Services, Principal, Any], list[StoredEvent]]] = {
+SIDE_TABLES: dict[str, Callable[..., list[StoredEvent]]] = {
     "open_recall_petition": open_petition_as,
     "sign_recall_petition": sign_petition_as,
 }
 """Commands whose service also writes a side table (a petition's signature row,
 the elector check of its opener): every route that issues them goes through
-``run_command`` and so through these (issue 10: one command path)."""
+``run_command`` and so through these (issue 10: one command path). Each takes
+the services, the caller, the command and ``at`` as the client sent it."""
 
 
 def validated(name: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -87,19 +87,27 @@ def run_command(
     then its side tables' service or ``execute``.
     """
     services = ctx.services
-    fields = {**fields, "at": live_at(services, fields.get("at"))}
-    command = command_from_mapping(
-        {"command": name, **fields}, source=f"POST commands/{name}"
-    )
+
+    def build() -> Command:
+        timed = {**fields, "at": live_at(services, fields.get("at"))}
+        return command_from_mapping(
+            {"command": name, **timed}, source=f"POST commands/{name}"
+        )
+
+    command = build()
     side = SIDE_TABLES.get(name)
     if side is not None:
         with services.cache.snapshot(services.uow) as state:
             authorize_command(principal, state, command, scope=scope)
-        return _answer(ctx, name, side(services, principal, command))
+        # ``at`` as sent: a live act is timed holding the log's head.
+        stored = side(services, principal, command, at=fields.get("at"))
+        return _answer(ctx, name, stored)
     cache = services.cache
     for attempt in range(1, RETRIES + 1):
-        # The process's one writer: authorised and decided on the same state.
+        # The process's one writer: authorised and decided on the same state,
+        # a live act timed once it holds it (acts queued here stay in order).
         with cache.writing():
+            command = build()
             uow = services.uow()
             with uow:
                 state = cache.current(uow.events)
