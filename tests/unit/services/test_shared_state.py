@@ -11,14 +11,16 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from sovet.domain.bodies.registration import RegisterPerson
+from sovet.services.ballots import CastReceipt, cast_ballot, open_poll
 from sovet.services.bootstrap import Services, in_memory
 from sovet.services.handlers import StateCache, execute
 from sovet.services.shared_state import SharedState
-from tests.unit.services.ballot_world import town_with_deputy
+from tests.unit.services.ballot_world import town_with_deputy, town_with_election
 
 HANG = 60.0
 """Seconds before a wait is taken as a hang (a guard, never a timing assertion)."""
@@ -160,3 +162,59 @@ def test_concurrent_commands_and_reads_see_whole_commands_only(
     assert len(seen) == 4 * 40  # every read ran to the end
     with cache.snapshot(services.uow) as state:
         assert sum(1 for p in state.persons if p.startswith("z")) == 30
+
+
+class Ticking:
+    """A clock one second later at every reading (``ports.Clock``)."""
+
+    def __init__(self) -> None:
+        self.at = datetime(1917, 11, 5, 8, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        self.at += timedelta(seconds=1)
+        return self.at
+
+
+class Queued(SharedState):
+    """A ``SharedState`` that says when a writer starts queueing for it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queued = threading.Event()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            self.queued.set()
+        with super().writing():
+            yield
+
+
+def test_a_live_act_queued_behind_another_takes_its_time_when_its_turn_comes() -> None:
+    """SR-28: acts are recorded in time order, so a cast that waited for the log
+    must not carry the time it asked at (it did, and was refused, under load)."""
+    services = in_memory()
+    services.cache = Queued()
+    services.clock = Ticking()
+    town_with_election(services)
+    open_poll(services, "e1")
+    cache = services.cache
+    assert isinstance(cache, Queued)
+    done: list[object] = []
+
+    def cast(member: str) -> None:
+        try:
+            done.append(cast_ballot(services, "e1", member, ["a"]))
+        except BaseException as error:  # reported below
+            done.append(error)
+
+    with cache.writing():  # the log is busy
+        waiting = threading.Thread(target=cast, args=("v1",))
+        waiting.start()
+        assert cache.queued.wait(HANG)
+        cast("v2")  # a later act, recorded first
+    waiting.join(HANG)
+    assert all(isinstance(d, CastReceipt) for d in done), done
+    receipts = [d for d in done if isinstance(d, CastReceipt)]
+    first, second = sorted(r.vote_event.seq for r in receipts)
+    assert second == first + 1
