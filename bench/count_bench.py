@@ -1,6 +1,6 @@
 """Counting benchmark (issue 3, speed): sovet against votekit, pref_voting, pyrankvote.
 
-Run from the repository root (needs the ``bench`` extra)::
+Run from the repository root (the peers are in the ``dev`` extra)::
 
     .venv/bin/pip install -e '.[dev,bench]'
     .venv/bin/python bench/count_bench.py                 # the full grid

@@ -14,17 +14,19 @@ import json
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from sovet.cli.edge import EXIT_ERROR
-from sovet.counting.apportionment import Apportionment, apportion, format_fraction
-from sovet.counting.types import TieBreak
 from sovet.errors import InputError, SovetError
+
+if TYPE_CHECKING:
+    from sovet.counting.apportionment import Apportionment
+
+# The counting modules (and numpy) are imported by the command that uses them.
 
 __all__ = [
     "EXIT_REFUSED",
@@ -182,6 +184,9 @@ def apportion_command(
     ] = OutputFormat.text,
 ) -> None:
     """SR-12…SR-14: apportion seats among the units of a CSV by a method."""
+    from sovet.counting.apportionment import apportion
+    from sovet.counting.types import TieBreak
+
     err = Console(stderr=True)
     share = _exact(threshold, "--threshold")
     per_seat = _exact(ratio, "--ratio")
@@ -212,6 +217,10 @@ def apportion_command(
 
 def _print_text(result: Apportionment, populations: dict[str, int]) -> None:
     """A Rich table: unit, population, seats, and both shares."""
+    from rich.table import Table
+
+    from sovet.counting.apportionment import format_fraction
+
     console = Console()
     total = sum(populations.values())
     divisor = "none" if result.divisor is None else format_fraction(result.divisor)

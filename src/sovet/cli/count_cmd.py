@@ -12,19 +12,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sovet.ballots import read_ballots
 from sovet.cli.edge import EXIT_ERROR
-from sovet.cli.render_count import count_tables
-from sovet.counting.methods import get_method
-from sovet.counting.report import CountReport, count_report, dumps_exact
-from sovet.counting.types import TieBreak
 from sovet.errors import SovetError
+
+if TYPE_CHECKING:
+    from sovet.counting.report import CountReport
+
+# The readers and the counting modules (numpy) are imported by the command.
 
 __all__ = ["EXIT_REFUSED", "count_command", "register"]
 
@@ -64,6 +64,11 @@ def count_command(
     ] = OutputFormat.text,
 ) -> None:
     """SR-7: count a ballot file by a registered method; stage table or JSON."""
+    from sovet.ballots import read_ballots
+    from sovet.counting.methods import get_method
+    from sovet.counting.report import count_report, dumps_exact
+    from sovet.counting.types import TieBreak
+
     err = Console(stderr=True)
     try:
         info = get_method(method)
@@ -88,6 +93,8 @@ def count_command(
 
 def _print_text(report: CountReport, title: str) -> None:
     """The heading lines and the stage table."""
+    from sovet.cli.render_count import count_tables
+
     console = Console()
     if not console.is_terminal:
         console = Console(width=_WIDE)

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 import typer
 from rich.console import Console
 
-from sovet.cli import render
 from sovet.errors import ChainBroken, SovetError
 
 __all__ = [
@@ -50,8 +49,12 @@ def edge() -> Iterator[contextlib.ExitStack]:
         with contextlib.ExitStack() as stack:
             yield stack
     except ChainBroken as error:
-        render.render_error(errors, error)
+        from sovet.cli.render import render_error
+
+        render_error(errors, error)
         raise typer.Exit(EXIT_VERIFY) from error
     except SovetError as error:
-        render.render_error(errors, error)
+        from sovet.cli.render import render_error
+
+        render_error(errors, error)
         raise typer.Exit(EXIT_ERROR) from error

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import Progress
 
-from sovet.cli import ledger_cmds, query_cmds, render
+from sovet.cli import ledger_cmds, query_cmds
 from sovet.cli.edge import EXIT_ERROR, EXIT_VERIFY, console, edge, errors
 from sovet.cli.options import (
     DbOption,
@@ -24,28 +23,16 @@ from sovet.cli.options import (
     KeyFileOption,
     print_json,
 )
-from sovet.cli.query_cmds import narrate_step
-from sovet.config import Settings
-from sovet.domain.kernel.calendar import moment
 from sovet.errors import InputError, RuleViolation
-from sovet.presets.loader import (
-    available_presets,
-    load_constitution_file,
-    load_preset,
-)
-from sovet.services import bootstrap as boot
-from sovet.services.checkpoints import sign_head
-from sovet.services.demo import DEMO_PRESET, demo_branches
-from sovet.services.queries import legitimacy_at
-from sovet.services.runs import SkippedStep, dry_run, run_steps, step_units
-from sovet.services.scenario import (
-    AppliedStep,
-    Scenario,
-    StepRefused,
-    read_scenario,
-    steps_to_run,
-)
-from sovet.services.setup import adopt_constitution
+
+if TYPE_CHECKING:
+    from sovet.cli.render import Narrator
+    from sovet.services.bootstrap import Services
+    from sovet.services.runs import SkippedStep
+    from sovet.services.scenario import AppliedStep, Scenario, StepRefused
+
+# Each command imports what it uses inside its body, so that ``sovet count``
+# (and ``sovet --help``) never load the domain, the services or SQLAlchemy.
 
 __all__ = ["EXIT_ERROR", "EXIT_VERIFY", "register"]
 
@@ -64,7 +51,7 @@ class _Skips:
         self.run.append(item)
         self.total += 1
 
-    def flush(self, narrator: render.Narrator) -> None:
+    def flush(self, narrator: Narrator) -> None:
         run, self.run = self.run, []
         if not run:
             return
@@ -83,7 +70,7 @@ class _Skips:
 
 
 def _run_file(
-    services: boot.Services,
+    services: Services,
     scenario: Path,
     *,
     narrate: bool,
@@ -110,7 +97,7 @@ def _with_preset(parsed: Scenario, preset: str | None) -> Scenario:
 
 
 def _apply(
-    services: boot.Services | None,
+    services: Services | None,
     scenario: Path,
     *,
     narrate: bool,
@@ -121,6 +108,14 @@ def _apply(
 ) -> tuple[list[AppliedStep], int]:
     """Run (or with ``dry``, try on a copy) a scenario; the steps applied and
     the number skipped as already applied."""
+    from rich.progress import Progress
+
+    from sovet.cli.query_cmds import narrate_step
+    from sovet.cli.render import Narrator
+    from sovet.services.checkpoints import sign_head
+    from sovet.services.runs import SkippedStep, dry_run, run_steps, step_units
+    from sovet.services.scenario import StepRefused, read_scenario, steps_to_run
+
     parsed = _with_preset(parsed or read_scenario(scenario), preset)
     if dry:
         runner = dry_run(services, parsed)
@@ -134,7 +129,7 @@ def _apply(
         )
     applied: list[AppliedStep] = []
     skips = _Skips()
-    narrator = render.Narrator(console)
+    narrator = Narrator(console)
     try:
         if progress and total is not None and total > PROGRESS_FROM:
             with Progress(console=errors, transient=True) as bar:
@@ -172,9 +167,11 @@ def _apply(
     return applied, skips.total
 
 
-def _adoption_hint(services: boot.Services, refused: StepRefused) -> str | None:
+def _adoption_hint(services: Services, refused: StepRefused) -> str | None:
     """SR-28: when a scenario starts before the constitution ``sovet init``
     adopted (dated now by default), say how to date the adoption earlier."""
+    from sovet.domain.kernel.calendar import moment
+
     if refused.rule != "SR-28":
         return None
     with services.uow() as uow:
@@ -205,6 +202,11 @@ def demo(
     its own database ``<db stem>-counterfactual.db``. The output ends with the
     historical answer for 5 (18) Nov 1917.
     """
+    from sovet.cli import render
+    from sovet.services import bootstrap as boot
+    from sovet.services.demo import DEMO_PRESET, demo_branches
+    from sovet.services.queries import legitimacy_at
+
     text = output is Format.text
     result: dict[str, Any] = {}
     with edge() as stack:
@@ -269,6 +271,15 @@ def init(
     ``<db>.key`` (mode 0600); keep it private, and back it up with the database.
     A refused ``init`` on a new path leaves no database or key behind.
     """
+    from sovet.cli.render import format_date
+    from sovet.presets.loader import (
+        available_presets,
+        load_constitution_file,
+        load_preset,
+    )
+    from sovet.services import bootstrap as boot
+    from sovet.services.setup import adopt_constitution
+
     with edge() as stack:
         if preset is not None and constitution is None:
             chosen, source = load_preset(preset), preset
@@ -288,7 +299,7 @@ def init(
         )
         console.print(
             f"initialised {services.location}: constitution [bold]{source}[/bold] "
-            f"adopted {render.format_date(when)} (event {events[-1].seq})"
+            f"adopted {format_date(when)} (event {events[-1].seq})"
         )
 
 
@@ -325,6 +336,10 @@ def run(
     written. The file is read before the database is opened; a run refused
     before any step was applied to a new path leaves no database or key behind.
     """
+    from sovet.config import Settings
+    from sovet.services import bootstrap as boot
+    from sovet.services.scenario import read_scenario
+
     with edge() as stack:
         parsed = read_scenario(scenario)
         if dry_run_:

@@ -10,13 +10,9 @@ import time
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sovet.cli.edge import console, edge, errors
 from sovet.cli.options import DbOption, Format, FormatOption, print_json
-from sovet.services import bootstrap as boot
-from sovet.services.checkpoints import sign_head
-from sovet.services.generate import expected_events, generate, plan_for
 
 __all__ = ["register"]
 
@@ -42,6 +38,12 @@ def generate_cmd(
     apportioned from them, an executive, a government, then recalls and
     by-elections: every event decided by the rules and hash-chained.
     """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from sovet.services import bootstrap as boot
+    from sovet.services.checkpoints import sign_head
+    from sovet.services.generate import expected_events, generate, plan_for
+
     with edge() as stack:
         plan = plan_for(scale, seed=seed, batch=batch)
         services = stack.enter_context(boot.bootstrap(db, create=True))

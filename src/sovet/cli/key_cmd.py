@@ -26,11 +26,9 @@ import typer
 
 from sovet.cli.edge import console, edge
 from sovet.cli.options import DbOption, Format, FormatOption, KeyFileOption, print_json
-from sovet.config import Settings
 from sovet.errors import InputError
-from sovet.ledger.keyring import MAX_REASON, fingerprint
-from sovet.services import bootstrap as boot
-from sovet.services import keys
+
+# Each command imports the services it uses in its body (a lean start-up).
 
 __all__ = ["key", "register"]
 
@@ -51,6 +49,9 @@ RootOption = Annotated[
 
 
 def _key_file(db: str | None, key_file: str | None) -> Path:
+    from sovet.config import Settings
+    from sovet.services import bootstrap as boot
+
     return boot.key_path(db or Settings().db, key_file=key_file)
 
 
@@ -65,6 +66,9 @@ def show(
     Reads the key file only (``<db>.key``, ``SOVET_KEY_FILE`` or ``--key-file``;
     a root key's file works too); nothing is created.
     """
+    from sovet.ledger.keyring import fingerprint
+    from sovet.services import bootstrap as boot
+
     with edge():
         path = _key_file(db, key_file)
         public = boot.load_key(path).public_key_hex()
@@ -93,6 +97,9 @@ def init_root(
     only to ``sovet key certify`` and, when the signing key is lost or stolen,
     ``sovet key rotate --root``.
     """
+    from sovet.ledger.keyring import fingerprint
+    from sovet.services import bootstrap as boot
+
     with edge():
         public = boot.create_key(out).public_key_hex()
     console.print(f"root key written to {out}", soft_wrap=True)
@@ -116,6 +123,9 @@ def certify(
     The first certificate names the log's root key; a certificate by another
     root is refused. Verifiers then follow a rotation signed by that root.
     """
+    from sovet.services import bootstrap as boot
+    from sovet.services import keys
+
     with edge() as stack:
         root_signer = boot.load_key(root)
         services = stack.enter_context(boot.bootstrap(db, key_file=key_file))
@@ -161,6 +171,10 @@ def rotate(
     head at once; then the new key replaces the key file. Stop the servers of
     this database first and restart them after: they hold the old key.
     """
+    from sovet.ledger.keyring import MAX_REASON, fingerprint
+    from sovet.services import bootstrap as boot
+    from sovet.services import keys
+
     with edge() as stack:
         if len(reason) > MAX_REASON:
             raise InputError(f"at most {MAX_REASON} characters", source="--reason")

@@ -12,21 +12,18 @@ authenticated (no key to trust at all) 3 (``sovet.cli.edge``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sovet.cli.edge import EXIT_UNAUTHENTICATED, console, edge
 from sovet.cli.options import DbOption, KeyFileOption
 from sovet.errors import ChainBroken, InputError
-from sovet.files import MAX_EXPORT_BYTES, read_text
-from sovet.services import bootstrap as boot
-from sovet.services.checkpoints import check_extends, sign_head
-from sovet.services.keys import Anchor, Verification, current_key
-from sovet.services.queries import check_public_key, write_pins
-from sovet.services.transfer import export_log, store_export, verify_export
-from sovet.services.trust import verify_database
-from sovet.services.witness import read_checkpoint_file
+
+if TYPE_CHECKING:
+    from sovet.services.keys import Verification
+
+# Each command imports the services it uses in its body (a lean start-up).
 
 __all__ = ["checkpoint", "export", "import_", "verify"]
 
@@ -90,6 +87,13 @@ def verify(
     log must also extend that kept checkpoint (a deleted tail, a rewritten
     history or removed checkpoints fail), and its signer is trusted too.
     """
+    from sovet.services import bootstrap as boot
+    from sovet.services.checkpoints import check_extends
+    from sovet.services.keys import Anchor
+    from sovet.services.queries import check_public_key
+    from sovet.services.trust import verify_database
+    from sovet.services.witness import read_checkpoint_file
+
     with edge() as stack:
         kept = read_checkpoint_file(against).checkpoint if against else None
         services = stack.enter_context(boot.open_read_only(db, key_file=key_file))
@@ -133,6 +137,9 @@ def export(
 ) -> None:
     """Write the whole log — events, hashes, signed checkpoints, key records,
     public key. The database is only read."""
+    from sovet.services import bootstrap as boot
+    from sovet.services.transfer import export_log
+
     with edge() as stack:
         services = stack.enter_context(boot.open_read_only(db))
         try:
@@ -158,6 +165,12 @@ def import_(
     new database (``<db>.key.pins``) so that ``verify`` accepts it. A refused
     import into a new path leaves no database or key behind.
     """
+    from sovet.files import MAX_EXPORT_BYTES, read_text
+    from sovet.services import bootstrap as boot
+    from sovet.services.keys import current_key
+    from sovet.services.queries import check_public_key, write_pins
+    from sovet.services.transfer import store_export, verify_export
+
     with edge() as stack:
         # JSON lines end at "\n" only: a name may hold U+2028, U+0085 …,
         # which str.splitlines() would take for line ends (issue 5, item 17).
@@ -195,6 +208,9 @@ def import_(
 
 def checkpoint(db: DbOption = None, key_file: KeyFileOption = None) -> None:
     """Sign a checkpoint of the log's head with the database's key."""
+    from sovet.services import bootstrap as boot
+    from sovet.services.checkpoints import sign_head
+
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db, key_file=key_file))
         services.require_key()

@@ -17,12 +17,9 @@ from rich.markup import escape
 
 from sovet.cli.edge import console, edge
 from sovet.cli.options import DbOption, Format, FormatOption, print_json
-from sovet.config import Settings
-from sovet.files import MAX_TOML_BYTES, read_text
-from sovet.services import bootstrap as boot
-from sovet.services.checkpoints import sign_head
-from sovet.services.members import COLUMNS, OPTIONAL, import_members, read_members
-from sovet.services.setup import describe_events
+from sovet.services.member_columns import COLUMNS, OPTIONAL
+
+# The command imports the services it uses in its body (a lean start-up).
 
 __all__ = ["members", "register"]
 
@@ -66,6 +63,13 @@ def import_(
     register_elector). The first row that breaks a rule or is malformed is
     refused naming its line, column and rule, and nothing is written.
     """
+    from sovet.config import Settings
+    from sovet.files import MAX_TOML_BYTES, read_text
+    from sovet.services import bootstrap as boot
+    from sovet.services.checkpoints import sign_head
+    from sovet.services.members import import_members, read_members
+    from sovet.services.setup import describe_events
+
     with edge() as stack:
         source = str(file)
         rows = read_members(read_text(file, limit=MAX_TOML_BYTES), source=source)

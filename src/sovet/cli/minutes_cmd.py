@@ -17,9 +17,6 @@ import typer
 from sovet.cli.edge import console, edge
 from sovet.cli.options import DbOption
 from sovet.errors import InputError
-from sovet.services import bootstrap as boot
-from sovet.services.handlers import StateCache
-from sovet.services.minutes import build_minutes, to_csv, to_html, to_pdf
 
 __all__ = ["minutes", "register"]
 
@@ -58,6 +55,10 @@ def minutes(
     quota, elected at stage, non-transferable — the same figures as ``sovet
     count`` (SR-7/SR-8). Reads only.
     """
+    from sovet.services import bootstrap as boot
+    from sovet.services.handlers import StateCache
+    from sovet.services.minutes import build_minutes, to_csv, to_html, to_pdf
+
     with edge() as stack:
         services = stack.enter_context(boot.open_read_only(db))
         with services.uow() as uow:

@@ -8,11 +8,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sovet.cli import render
 from sovet.cli.edge import console, edge
 from sovet.cli.options import (
     DbOption,
@@ -20,20 +19,20 @@ from sovet.cli.options import (
     FormatOption,
     print_json,
 )
-from sovet.services import bootstrap as boot
-from sovet.services.queries import legitimacy_at, log_page, seats_at
-from sovet.services.scenario import (
-    AppliedStep,
-    read_scenario,
-)
-from sovet.services.setup import describe_events
-from sovet.services.whatif import what_if
+
+if TYPE_CHECKING:
+    from sovet.cli.render import Narrator
+    from sovet.services.scenario import AppliedStep
+
+# Each command imports what it uses inside its body (a lean start-up, issue 13).
 
 __all__ = ["legitimacy", "log", "narrate_step", "seats", "whatif"]
 
 
-def narrate_step(narrator: render.Narrator, item: AppliedStep) -> None:
+def narrate_step(narrator: Narrator, item: AppliedStep) -> None:
     """One applied step, each event line led by its seq in the log."""
+    from sovet.services.setup import describe_events
+
     step = item.step
     lines = describe_events(item.events)
     changes = [f"#{e.seq} {line}" for e, line in zip(item.events, lines, strict=True)]
@@ -49,6 +48,10 @@ def legitimacy(
     output: FormatOption = Format.text,
 ) -> None:
     """Who legitimately governs at a time, and the proof (SR-28). Reads only."""
+    from sovet.cli.render import render_legitimacy
+    from sovet.services import bootstrap as boot
+    from sovet.services.queries import legitimacy_at
+
     with edge() as stack:
         services = stack.enter_context(boot.open_read_only(db))
         when = at or services.clock.now().isoformat(timespec="seconds")
@@ -56,7 +59,7 @@ def legitimacy(
     if output is Format.json:
         print_json(answer)
     else:
-        render.render_legitimacy(console, answer)
+        render_legitimacy(console, answer)
 
 
 def seats(
@@ -71,6 +74,10 @@ def seats(
     """Every seat and office a person holds at a time, at every level (the
     council, the congress, its committee, the government), each with the event
     that gave it. JSON: a list of {"body", "role", "since_seq"}."""
+    from sovet.cli.render import render_seats
+    from sovet.services import bootstrap as boot
+    from sovet.services.queries import seats_at
+
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         when = at or services.clock.now().isoformat(timespec="seconds")
@@ -78,7 +85,7 @@ def seats(
     if output is Format.json:
         print_json([line.to_json() for line in found])
     else:
-        render.render_seats(console, person, when, found)
+        render_seats(console, person, when, found)
 
 
 def log(
@@ -89,13 +96,17 @@ def log(
     db: DbOption = None,
 ) -> None:
     """Show a page of the event log with hashes and summaries. Reads only."""
+    from sovet.cli.render import render_log
+    from sovet.services import bootstrap as boot
+    from sovet.services.queries import log_page
+
     with edge() as stack:
         page = log_page(
             stack.enter_context(boot.open_read_only(db)).uow(),
             start=start,
             limit=limit,
         )
-    render.render_log(console, page.events, page.summaries)
+    render_log(console, page.events, page.summaries)
 
 
 def whatif(
@@ -111,6 +122,11 @@ def whatif(
     The answer is HYPOTHETICAL: the database is only read. It names what would
     change — seats, majorities, offices, who may act — or why nothing would.
     """
+    from sovet.cli import render
+    from sovet.services import bootstrap as boot
+    from sovet.services.scenario import read_scenario
+    from sovet.services.whatif import what_if
+
     with edge() as stack:
         steps = read_scenario(scenario).steps
         services = stack.enter_context(boot.open_read_only(db))

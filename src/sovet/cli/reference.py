@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -21,13 +21,11 @@ from rich.table import Table
 from sovet.cli.edge import console, edge
 from sovet.cli.options import Format, FormatOption, print_json
 from sovet.errors import InputError
-from sovet.services.reference import (
-    CommandDoc,
-    command_reference,
-    find_command,
-    to_json,
-    to_markdown,
-)
+
+if TYPE_CHECKING:
+    from sovet.services.reference import CommandDoc
+
+# The reference is read from the domain's declarations only when asked for.
 
 __all__ = ["commands", "main", "register"]
 
@@ -75,6 +73,8 @@ def commands(
     list of {name, summary, fields: [{name, type, required, description}]}
     (one element with NAME). The same reference is docs/commands.md.
     """
+    from sovet.services.reference import command_reference, find_command, to_json
+
     with edge():
         if name is None:
             docs = command_reference()
@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         "--check", type=Path, metavar="FILE", help="exit 1 when FILE is out of date"
     )
     args = parser.parse_args(argv)
+    from sovet.services.reference import command_reference, to_markdown
+
     text = to_markdown(command_reference())
     if args.write is not None:
         args.write.write_text(text, encoding="utf-8")

@@ -7,17 +7,18 @@ commands stay thin: parse, call a service, render.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from sovet.domain.kernel.calendar import display
 from sovet.errors import ChainBroken, InputError, RuleViolation, SovetError
 from sovet.i18n import gettext
-from sovet.ledger.envelope import StoredEvent
+
+if TYPE_CHECKING:
+    from sovet.ledger.envelope import StoredEvent
 
 __all__ = [
     "Narrator",
@@ -40,6 +41,8 @@ def format_date(value: str) -> str:
     comes first and the Gregorian in brackets; later dates are Gregorian only
     (``domain.calendar.display``).
     """
+    from sovet.domain.kernel.calendar import display
+
     return display(value)
 
 

@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from sovet.cli.edge import console, edge, errors
 from sovet.cli.options import DbOption, KeyFileOption
-from sovet.config import Settings
 from sovet.errors import InputError
-from sovet.services import bootstrap as boot
-from sovet.services.accounts import Accounts, open_accounts
 from sovet.services.authz import ROLES, SCOPES
-from sovet.services.checkpoints import CheckpointPolicy
+
+if TYPE_CHECKING:
+    from sovet.services.accounts import Accounts
+    from sovet.services.bootstrap import Services
+
+# Each command imports the services it uses in its body (a lean start-up).
 
 __all__ = ["first_start_hint", "register"]
 
@@ -41,11 +43,13 @@ BodyOption = Annotated[
 RoleOption = Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}.")]
 
 
-def _accounts(services: boot.Services) -> Accounts:
+def _accounts(services: Services) -> Accounts:
+    from sovet.services.accounts import open_accounts
+
     return open_accounts(services)
 
 
-def first_start_hint(services: boot.Services) -> str | None:
+def first_start_hint(services: Services) -> str | None:
     """How to create the first administrator, while there is none (DESIGN §6)."""
     if _accounts(services).has_administrator():
         return None
@@ -103,7 +107,10 @@ def serve(
     It signs checkpoints of the log as it writes, and once more when stopped.
     Several servers (or ``--workers``) may serve one PostgreSQL database.
     """
+    from sovet.config import Settings
     from sovet.server import create_app
+    from sovet.services import bootstrap as boot
+    from sovet.services.checkpoints import CheckpointPolicy
 
     with edge() as stack:
         settings = Settings()
@@ -193,6 +200,8 @@ def create_user(
     ] = False,
 ) -> None:
     """Create an account with a role (password from a prompt or stdin)."""
+    from sovet.services import bootstrap as boot
+
     with edge() as stack:
         if password_stdin:
             try:
@@ -225,6 +234,8 @@ def grant(
     body: BodyOption = None,
 ) -> None:
     """Grant a role to an existing account (in a body, unless global)."""
+    from sovet.services import bootstrap as boot
+
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         _accounts(services).grant(name, role, body)
@@ -240,6 +251,8 @@ def token(
     label: Annotated[str, typer.Option(help="A label for the token.")] = "",
 ) -> None:
     """Print a new scoped API token for an account (shown once; store it)."""
+    from sovet.services import bootstrap as boot
+
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         issued = _accounts(services).issue_token(name, scope, label=label)
@@ -268,6 +281,8 @@ def set_password(
     ] = False,
 ) -> None:
     """Set an account's password; its web sessions end (audited)."""
+    from sovet.services import bootstrap as boot
+
     with edge() as stack:
         password = _password(password_stdin)
         services = stack.enter_context(boot.bootstrap(db))
@@ -277,6 +292,8 @@ def set_password(
 
 def disable(name: NameArgument, db: DbOption = None) -> None:
     """Disable an account: no login; its sessions and tokens end (audited)."""
+    from sovet.services import bootstrap as boot
+
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         _accounts(services).disable(name)
@@ -285,6 +302,8 @@ def disable(name: NameArgument, db: DbOption = None) -> None:
 
 def enable(name: NameArgument, db: DbOption = None) -> None:
     """Enable a disabled account again (audited)."""
+    from sovet.services import bootstrap as boot
+
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         _accounts(services).enable(name)
@@ -300,6 +319,8 @@ def revoke_token(
     ] = None,
 ) -> None:
     """Revoke an account's API tokens, every one or those with a label (audited)."""
+    from sovet.services import bootstrap as boot
+
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         gone = _accounts(services).revoke_tokens(name, label=label)
@@ -313,6 +334,8 @@ def revoke(
     body: BodyOption = None,
 ) -> None:
     """Take a role from an account (in a body, unless global; audited)."""
+    from sovet.services import bootstrap as boot
+
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         gone = _accounts(services).revoke_role(name, role, body)
@@ -326,6 +349,8 @@ def reset_link(name: NameArgument, db: DbOption = None) -> None:
     The account's holder opens ``/reset`` on the server and gives the code with
     a new password (the code never travels in a URL).
     """
+    from sovet.services import bootstrap as boot
+
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         token = _accounts(services).reset_link(name)

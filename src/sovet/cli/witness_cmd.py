@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import Annotated
 
@@ -23,8 +20,8 @@ import typer
 
 from sovet.cli.edge import console, edge
 from sovet.errors import InputError
-from sovet.services import bootstrap as boot
-from sovet.services.witness import KEY_FILE, witness
+
+# The command imports what it uses in its body (a lean start-up).
 
 __all__ = ["register", "witness_command"]
 
@@ -35,6 +32,9 @@ TIMEOUT = 30.0
 
 def _get(url: str) -> object:
     """The JSON answer of ``GET url`` (``InputError`` naming the URL otherwise)."""
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"Accept": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
@@ -57,6 +57,8 @@ def _get(url: str) -> object:
 
 
 def _base(url: str) -> str:
+    import urllib.parse
+
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError("give the server's http:// or https:// address", source=url)
@@ -89,6 +91,9 @@ def witness_command(
     last checkpoint kept in the folder; exits 1 on a signature or consistency
     failure (the log was rewritten, trimmed or re-signed).
     """
+    from sovet.services import bootstrap as boot
+    from sovet.services.witness import KEY_FILE, witness
+
     with edge():
         base = _base(url)
         latest_url = f"{base}/api/checkpoints/latest"

@@ -35,6 +35,7 @@ from sovet.errors import InputError, RuleViolation
 from sovet.ledger.envelope import NewEvent, StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.services.handlers import StateCache, to_new_events
+from sovet.services.member_columns import COLUMNS, OPTIONAL
 from sovet.services.projector import project
 from sovet.services.setup import describe_events
 
@@ -48,10 +49,6 @@ __all__ = [
     "read_members",
 ]
 
-COLUMNS = ("person", "name", "constituency", "birth_date", "categories")
-"""The columns every file has (``categories`` may be empty in a row)."""
-OPTIONAL = ("faction", "bodies", "at")
-"""The columns a file may add."""
 _REQUIRED_CELLS = ("person", "name", "constituency", "birth_date")
 _FIELDS_OF: dict[type[Command], tuple[str, ...]] = {
     RegisterPerson: ("person", "name", "faction", "bodies"),
