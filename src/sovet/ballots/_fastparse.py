@@ -141,8 +141,9 @@ def group_rows(
 ) -> tuple[npt.NDArray[np.int32], IntArray]:
     """Merge identical rows (summing weights); drop zero weights.
 
-    A random 64-bit hash per row finds whether any two rows may be equal; only
-    then is the exact (slower) ``numpy.unique`` grouping run.
+    A 64-bit hash per row (fixed pseudo-random multipliers per column) finds
+    whether any two rows may be equal; only then is the exact (slower)
+    ``numpy.unique`` grouping run.
     """
     keep = weights > 0
     if not keep.all():
@@ -150,9 +151,7 @@ def group_rows(
     if len(table) < 2:
         return table, weights
     width = table.shape[1]
-    mult: npt.NDArray[np.uint64] = np.asarray(
-        np.random.default_rng(0).integers(1, 2**63, size=width, dtype=np.uint64)
-    )
+    mult = np.array([_mix(j + 1) for j in range(width)], dtype=np.uint64)
     hashes = np.zeros(len(table), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(width):
@@ -164,3 +163,14 @@ def group_rows(
     summed = np.zeros(len(unique), dtype=np.int64)
     np.add.at(summed, inverse.ravel(), weights)
     return unique.astype(np.int32), summed
+
+
+_M64 = (1 << 64) - 1
+
+
+def _mix(i: int) -> int:
+    """An odd 64-bit multiplier: SplitMix64's output for ``i`` (no numpy.random)."""
+    z = (i * 0x9E3779B97F4A7C15) & _M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return (z ^ (z >> 31)) | 1

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from sovet.cli.edge import EXIT_ERROR
 from sovet.errors import InputError, SovetError
@@ -184,6 +182,9 @@ def apportion_command(
     ] = OutputFormat.text,
 ) -> None:
     """SR-12…SR-14: apportion seats among the units of a CSV by a method."""
+    from rich.console import Console
+    from rich.markup import escape
+
     from sovet.counting.apportionment import apportion
     from sovet.counting.types import TieBreak
 
@@ -217,6 +218,8 @@ def apportion_command(
 
 def _print_text(result: Apportionment, populations: dict[str, int]) -> None:
     """A Rich table: unit, population, seats, and both shares."""
+    from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from sovet.counting.apportionment import format_fraction

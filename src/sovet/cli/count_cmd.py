@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from sovet.cli.edge import EXIT_ERROR
 from sovet.errors import SovetError
@@ -69,7 +67,6 @@ def count_command(
     from sovet.counting.report import count_report, dumps_exact
     from sovet.counting.types import TieBreak
 
-    err = Console(stderr=True)
     try:
         info = get_method(method)
         ballots = read_ballots(file, progress=True)
@@ -80,10 +77,10 @@ def count_command(
             )
         result = info.func(ballots.profile, seats=n, tie_break=TieBreak(seed=seed))
     except SovetError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        _say("[red]error:[/red]", str(exc))
         raise typer.Exit(EXIT_REFUSED) from None
     for note in ballots.notes:
-        err.print(f"[yellow]note:[/yellow] {escape(note)}")
+        _say("[yellow]note:[/yellow]", note)
     report = count_report(result)
     if output is OutputFormat.json:
         typer.echo(dumps_exact(report.to_json()))
@@ -91,8 +88,19 @@ def count_command(
         _print_text(report, ballots.title)
 
 
+def _say(label: str, text: str) -> None:
+    """One message on standard error (Rich imported only when there is one)."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    Console(stderr=True).print(f"{label} {escape(text)}")
+
+
 def _print_text(report: CountReport, title: str) -> None:
     """The heading lines and the stage table."""
+    from rich.console import Console
+    from rich.markup import escape
+
     from sovet.cli.render_count import count_tables
 
     console = Console()

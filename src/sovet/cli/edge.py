@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
-from rich.console import Console
 
 from sovet.errors import ChainBroken, SovetError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "EXIT_ERROR",
@@ -35,8 +38,36 @@ EXIT_UNAUTHENTICATED = 3
 could not be authenticated: no key to trust was found (no key file beside the
 database or ``SOVET_KEY_FILE``, no pinned key, no ``--public-key``)."""
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+
+class _Console:
+    """A Rich console made on first use: a command that prints nothing through
+    Rich (``sovet count --format json``) never imports Rich (issue 13)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._sovet_options = options
+        self._sovet_console: Console | None = None
+
+    def _made(self) -> Console:
+        if self._sovet_console is None:
+            from rich.console import Console
+
+            self._sovet_console = Console(**self._sovet_options)
+        return self._sovet_console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+    def __enter__(self) -> Console:  # Rich's Live enters its console
+        return self._made().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._made().__exit__(*exc)
+
+
+console = cast("Console", _Console(highlight=False))
+"""Results, on standard output."""
+errors = cast("Console", _Console(stderr=True, highlight=False))
+"""Messages, on standard error."""
 
 
 @contextlib.contextmanager

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from sovet.cli.edge import console, edge
 from sovet.cli.options import DbOption, Format, FormatOption, print_json
@@ -63,6 +62,8 @@ def import_(
     register_elector). The first row that breaks a rule or is malformed is
     refused naming its line, column and rule, and nothing is written.
     """
+    from rich.markup import escape
+
     from sovet.config import Settings
     from sovet.files import MAX_TOML_BYTES, read_text
     from sovet.services import bootstrap as boot

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from sovet.cli.edge import console, edge
 from sovet.cli.options import Format, FormatOption, print_json
@@ -32,10 +30,15 @@ __all__ = ["commands", "main", "register"]
 
 def _plain(text: str) -> str:
     """Docstring text for a terminal: ````x```` as ``x``."""
+    from rich.markup import escape
+
     return escape(text.replace("``", ""))
 
 
 def _render_one(doc: CommandDoc) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     console.print(f"[bold]{doc.name}[/bold] — {_plain(doc.summary)}", soft_wrap=True)
     if doc.details:
         for paragraph in doc.details.split("\n\n"):
