@@ -168,3 +168,44 @@ def test_to_plain_has_no_floats() -> None:
     assert to_plain(Inner) is Inner  # a class is not an instance
     with pytest.raises(TypeError, match="floats have no canonical form"):
         to_plain({"x": 0.1})
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """The shape of the commonest events: scalars, an optional, names, a list."""
+
+    person: str
+    faction: str | None = None
+    seats: int | None = None
+    names: dict[str, str] | None = None
+    bodies: tuple[str, ...] = ()
+
+
+def test_replay_fast_paths_take_the_same_values_and_refuse_the_same() -> None:
+    """Issue 13: values of the field's own type pass undecoded (``X | None`` too,
+    ``dict[str, str]`` checked in one pass), and anything else is still refused
+    naming its key."""
+    data: dict[str, object] = {
+        "person": "p",
+        "faction": None,
+        "seats": 3,
+        "names": {"p": "Ann"},
+        "bodies": ["b"],
+    }
+    built = dataclass_from_plain(Replayed, data, key="e", fail=fail)
+    assert built == Replayed("p", None, 3, {"p": "Ann"}, ("b",))
+    assert built.names is not data["names"]  # a copy: the payload stays the payload
+    for name, bad, key in (
+        ("faction", 7, "e.faction"),
+        ("seats", True, "e.seats"),
+        ("seats", "3", "e.seats"),
+        ("names", {"p": 1}, "e.names.p"),
+        ("names", [], "e.names"),
+        ("person", None, "e.person"),
+    ):
+        with pytest.raises(Refused) as info:
+            dataclass_from_plain(Replayed, {**data, name: bad}, key="e", fail=fail)
+        assert info.value.key == key
+    with pytest.raises(Refused) as info:
+        dataclass_from_plain(Replayed, {"faction": "f"}, key="e", fail=fail)
+    assert info.value.key == "e.person"

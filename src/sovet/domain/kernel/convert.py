@@ -102,8 +102,17 @@ def _compile(hint: Any) -> Decoder:
     if origin in (dict, Mapping) or hint in (dict, Mapping):
         value_hint = args[1] if len(args) == 2 else Any
 
+        strings = value_hint is str
+
         def table(value: object, key: str, fail: Fail) -> Any:
-            if type(value) is not dict and not isinstance(value, Mapping):
+            if type(value) is dict:
+                if not value:
+                    return {}
+                if strings and all(
+                    type(k) is str and type(v) is str for k, v in value.items()
+                ):
+                    return dict(value)  # the common case, checked in one pass
+            elif not isinstance(value, Mapping):
                 fail(f"expected a table, got {value!r}", key)
             item = _decoder(value_hint)
             out: dict[str, Any] = {}
@@ -233,26 +242,44 @@ def dataclass_from_plain(
             if name not in known and name not in skip:
                 listed = ", ".join(sorted(known))
                 fail(f"unknown key {name!r} (known: {listed})", f"{prefix}{name}")
-    extra = extra or {}
+    if extra:
+        data = {**data, **extra}
     kwargs: dict[str, Any] = {}
+    get = data.get
     for name, decode, required, exact in plan:
-        if name in extra:
-            value = extra[name]
-        elif name in data:
-            value = data[name]
-        else:
+        value = get(name, _MISSING)
+        if value is _MISSING:
             if required:
                 fail(f"missing key {name!r}", f"{prefix}{name}")
             continue
-        # A value of exactly the field's scalar type needs no decoding.
+        # A value of exactly the field's scalar type (or None where the field
+        # is ``X | None``) needs no decoding.
         kwargs[name] = (
-            value if type(value) is exact else decode(value, f"{prefix}{name}", fail)
+            value if type(value) in exact else decode(value, f"{prefix}{name}", fail)
         )
     return cls(**kwargs)
 
 
-_Plan = tuple[frozenset[str], tuple[tuple[str, Decoder, bool, object], ...]]
+_MISSING = object()
+
+
+_Plan = tuple[frozenset[str], tuple[tuple[str, Decoder, bool, frozenset[object]], ...]]
 _EXACT = (str, int, bool)
+_NONE = type(None)
+
+
+def _as_given(hint: Any) -> frozenset[object]:
+    """The value types a field of type ``hint`` takes as they are (no decoding)."""
+    if hint in _EXACT:
+        return frozenset({hint})
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (Union, types.UnionType) and _NONE in args:
+        inner = [a for a in args if a is not _NONE]
+        if len(inner) == 1 and inner[0] in _EXACT:
+            return frozenset({inner[0], _NONE})
+    return frozenset()
+
+
 _PLANS: dict[type[Any], _Plan] = {}
 
 
@@ -270,7 +297,7 @@ def _plan(cls: type[Any]) -> _Plan:
                     _decoder(hints[f.name]),
                     f.default is dataclasses.MISSING
                     and f.default_factory is dataclasses.MISSING,
-                    hints[f.name] if hints[f.name] in _EXACT else None,
+                    _as_given(hints[f.name]),
                 )
                 for f in fields
             ),
