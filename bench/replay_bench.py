@@ -7,9 +7,9 @@ Usage (from the repository root)::
 
 Each run is a fresh interpreter (its peak RSS its own) that times, in CPU
 seconds of that process: the replay as the services do it
-(``fold(store.read(), reader=…)``: the state keeps no event), then the read
-alone (``store.read()`` into a list) and the fold alone over that list (which
-keeps its events). Prints one JSON line per run and the median rates.
+(``fold(store.read())``), then the read alone (``store.read()`` into a list)
+and the fold alone over that list. Prints one JSON line per run and the
+median rates.
 """
 
 from __future__ import annotations
@@ -31,14 +31,9 @@ def child(db: str) -> dict[str, Any]:
     from sovet.domain import fold
 
     engine = make_engine(db)
-
-    def reader(after: int) -> Any:  # as the services' cache: the log read again
-        with engine.connect() as again:
-            yield from SqlEventStore(again).read(after_seq=after)
-
     cpu = time.process_time()
     with engine.connect() as conn:
-        state = fold(SqlEventStore(conn).read(), reader=reader)
+        state = fold(SqlEventStore(conn).read())
     replay = time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     count = state.head[0] if state.head else 0
