@@ -193,7 +193,7 @@ def replay_child(location: str, queries: int, profile: bool) -> dict[str, Any]:
     replay_s = time.perf_counter() - started
     replay_cpu = time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    count = state.size
+    count = len(state.log)
     started, cpu = time.perf_counter(), time.process_time()
     with engine.connect() as conn:
         events = sum(1 for _ in SqlEventStore(conn).read())
@@ -211,8 +211,8 @@ def replay_child(location: str, queries: int, profile: bool) -> dict[str, Any]:
     }
     if queries:
         rng = random.Random(20261126)
-        first = parse_at(next(state.events()).recorded_at)
-        last = parse_at(state.last_at or "")
+        first = parse_at(state.log[0].recorded_at)
+        last = parse_at(state.log[-1].recorded_at)
         span = int((last - first).total_seconds())
         times = [
             (first + timedelta(seconds=rng.randrange(span))).isoformat()

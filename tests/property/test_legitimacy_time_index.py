@@ -11,12 +11,10 @@ as the exact moment of an act.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import timedelta
 from functools import cache
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -176,8 +174,8 @@ def test_a_log_out_of_time_order_is_not_indexed() -> None:
         late.prev_hash,
         late.hash,
     )
-    assert TimeIndex.build([*log[:2], moved], lambda s: s.size) is None
-    assert TimeIndex.build(log, lambda s: s.size) is not None
+    assert TimeIndex.build([*log[:2], moved], lambda s: len(s.log)) is None
+    assert TimeIndex.build(log, lambda s: len(s.log)) is not None
 
 
 def test_every_act_of_the_1917_log_one_per_minute() -> None:
@@ -188,33 +186,3 @@ def test_every_act_of_the_1917_log_one_per_minute() -> None:
         before = (parse_at(event.recorded_at) - timedelta(seconds=1)).isoformat()
         for at in (event.recorded_at, before):
             assert legitimacy(live, at).to_json() == _fresh(log, at), (event, at)
-
-
-def _reader(log: tuple[StoredEvent, ...]) -> Callable[[int], Iterator[StoredEvent]]:
-    def read(after: int) -> Iterator[StoredEvent]:
-        return iter(log[after:])
-
-    return read
-
-
-@given(question())
-def test_a_state_reading_the_log_again_answers_as_a_fresh_fold(
-    case: tuple[str, str],
-) -> None:
-    """Issue 13: folded with a reader, the state keeps no event; its time index
-    and ``as_of`` read the log again and answer as before."""
-    name, at = case
-    log = LOGS[name]()
-    reading = fold(iter(log), reader=_reader(log))
-    assert reading.kept is None
-    assert reading.size == len(log)
-    assert legitimacy(reading, at).to_json() == _fresh(log, at)
-    limit = moment(at, end_of_day=True)
-    assert reading.as_of(at) == fold(e for e in log if moment(e.recorded_at) <= limit)
-
-
-def test_a_reader_that_comes_back_short_is_refused() -> None:
-    log = history()
-    state = fold(iter(log), reader=_reader(log[:-1]))
-    with pytest.raises(RuntimeError, match="holds"):
-        list(state.events())

@@ -54,7 +54,6 @@ from sovet.adapters.sql.throttle_store import SqlThrottleStorage
 from sovet.config import Settings
 from sovet.errors import InputError, StorageError
 from sovet.ledger.checkpoint import SignatureCheck
-from sovet.ledger.envelope import StoredEvent
 from sovet.ports import Clock, Signer, UnitOfWork
 from sovet.services.key_files import (
     NO_SERVER_KEY,
@@ -148,16 +147,6 @@ class Services:
     """The public half of this database's signing key (``None``: no key file)."""
     read_only: bool = False
     """Opened by ``open_read_only``: nothing can be written or signed."""
-
-    def __post_init__(self) -> None:
-        if self.cache.reader is None:
-            self.cache.reader = self.read_log  # its state keeps no event
-
-    def read_log(self, after: int = 0) -> Iterator[StoredEvent]:
-        """The log's events after the first ``after``, read in a unit of its own
-        (the state cache reads the log again through this, issue 13)."""
-        with self.uow() as uow:
-            yield from uow.events.read(after_seq=after)
 
     def require_key(self) -> None:
         """Refuse (``InputError``) a command that signs when there is no key."""

@@ -23,7 +23,6 @@ from sovet.domain import (
     fold,
     to_new_event,
 )
-from sovet.domain.kernel.state import Reader
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
 from sovet.ports import EventStore, UnitOfWork
 from sovet.services.projector import project
@@ -35,13 +34,10 @@ class StateCache:
     """The folded state at a known head ``(seq, hash)``, caught up incrementally.
 
     The cache is only advanced after a commit and dropped on any failure, so it
-    always equals the fold of a committed prefix of the log. With a ``reader``
-    (the services' own cache: ``bootstrap.Services``) the state keeps no event
-    and reads the log again when it needs it (``as_of``, the time index).
+    always equals the fold of a committed prefix of the log.
     """
 
-    def __init__(self, reader: Reader | None = None) -> None:
-        self.reader = reader
+    def __init__(self) -> None:
         self._seq = 0
         self._hash = GENESIS_HASH
         self._state: FederationState | None = None
@@ -63,7 +59,7 @@ class StateCache:
                     raise
                 self.advance(state, newer[-1])
                 return state
-        state = fold(events.read(), reader=self.reader)
+        state = fold(events.read())
         self._state, self._seq, self._hash = state, seq, head
         return state
 

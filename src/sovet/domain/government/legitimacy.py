@@ -116,7 +116,7 @@ class _Undated:
 def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | None:
     kept = state.time_indexes.get(body)
     index = kept if isinstance(kept, TimeIndex) else None
-    if index is not None and index.covered == state.size:
+    if index is not None and index.covered == len(state.log):
         return index
 
     def evaluate(folded: FederationState) -> _Undated:
@@ -125,9 +125,9 @@ def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | No
     # Extending evaluates the live state, which is the fold of its log when its
     # constitution came from the log (a state built with another one is not).
     if index is not None and state.constitution_ref is not None:
-        index = index.extend(list(state.events(index.covered)), state, evaluate)
-    if index is None or index.covered != state.size:
-        index = TimeIndex.build(state.events(), evaluate)
+        index = index.extend(state.log, state, evaluate)
+    if index is None or index.covered != len(state.log):
+        index = TimeIndex.build(state.log, evaluate)
     state.time_indexes[body] = index
     return index
 

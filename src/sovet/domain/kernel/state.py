@@ -5,11 +5,9 @@ is *mutable* behind the ``@evolves`` functions, which change it in place — one
 dict write per event, no copies. ``decide`` only reads it. Callers that need
 the state before an event (``whatif``) take ``state.copy()`` first; ``fold``
 always builds a fresh one. Every record keeps the ``EventRef`` (seq, hash) of
-the events that made it, for proofs (SR-28). ``as_of(T)`` refolds the prefix
-of the log up to T (acts are in time order, see ``registry.decide``), read
-again through the state's ``reader`` (the store, given by the services: the
-state then holds no event, issue 13) or, for a state folded without one, from
-the stored events it kept (references, not copies).
+the events that made it, for proofs (SR-28). The state also keeps the stored
+events it has seen (references, not copies), so ``as_of(T)`` can refold the
+prefix of the log up to T (acts are in time order, see ``registry.decide``).
 
 Records are plain mutable dataclasses that live beside the rules that own
 them (``bodies.records``, ``kernel.assembly``, ``government.records``, and the
@@ -22,7 +20,7 @@ from __future__ import annotations
 import copy
 import gc
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
@@ -81,15 +79,7 @@ class FederationState:
     constitution_ref: EventRef | None = None
     last_at: str | None = None
     head: tuple[int, str] | None = None
-    size: int = field(default=0, compare=False)
-    """How many events were folded into this state."""
-    reader: Reader | None = field(default=None, compare=False, repr=False)
-    """Reads the log again from the store: ``reader(n)`` yields its events from
-    the (n+1)-th on (``None``: the state keeps the events it folded instead)."""
-    kept: list[StoredEvent] | None = field(
-        default_factory=list, compare=False, repr=False
-    )
-    """The events folded, kept when there is no ``reader`` (else ``None``)."""
+    log: list[StoredEvent] = field(default_factory=list, compare=False, repr=False)
     time_indexes: dict[str | None, object] = field(
         default_factory=dict, compare=False, repr=False
     )  # legitimacy's ``timeline.TimeIndex`` per body, rebuilt when the log grows
@@ -117,37 +107,23 @@ class FederationState:
         """Note that ``stored`` was applied (called by ``registry.evolve``)."""
         self.last_at = stored.recorded_at
         self.head = (stored.seq, stored.hash)
-        self.size += 1
-        if self.kept is not None:
-            self.kept.append(stored)
-
-    def events(self, after: int = 0) -> Iterator[StoredEvent]:
-        """The events folded into this state, from the (after+1)-th, in order."""
-        if self.reader is None:
-            return iter((self.kept or [])[after : self.size])
-        return _exactly(self.reader(after), self.size - after)
+        self.log.append(stored)
 
     def copy(self) -> FederationState:
         """An independent copy (for ``whatif``); records are copied, events shared."""
-        kept, reader = self.kept, self.reader
-        self.kept = self.reader = None
+        log = self.log
+        self.log = []
         try:
             twin = copy.deepcopy(self)
         finally:
-            self.kept, self.reader = kept, reader
-        twin.kept = None if kept is None else list(kept)
-        twin.reader = reader
+            self.log = log
+        twin.log = list(log)
         return twin
 
     def as_of(self, at: str) -> FederationState:
         """The state folded from the events recorded at or before ``at``."""
         limit = moment(at, end_of_day=True)
-
-        def prefix(after: int) -> Iterator[StoredEvent]:
-            upto = (e for e in self.events() if moment(e.recorded_at) <= limit)
-            return itertools.islice(upto, after, None)
-
-        return fold(prefix(0), reader=prefix if self.reader is not None else None)
+        return fold(e for e in self.log if moment(e.recorded_at) <= limit)
 
     def display_name(self, key: str) -> str | None:
         """The name of the person, faction, body, session or government ``key``."""
@@ -237,29 +213,8 @@ def _get(table: dict[str, _T], key: str, kind: str) -> _T:
         raise NotFound(rule, f"unknown {kind} {key!r}", key) from None
 
 
-Reader = Callable[[int], Iterable[StoredEvent]]
-"""``reader(n)``: the log's events from the (n+1)-th on, read again."""
-
-
-def _exactly(events: Iterable[StoredEvent], count: int) -> Iterator[StoredEvent]:
-    """The first ``count`` events, which must all be there."""
-    seen = 0
-    for stored in itertools.islice(events, count):
-        seen += 1
-        yield stored
-    if seen != count:
-        raise RuntimeError(
-            f"the log read again holds {seen} of the {count} events folded"
-        )
-
-
-def fold(
-    events: Iterable[StoredEvent], *, reader: Reader | None = None
-) -> FederationState:
+def fold(events: Iterable[StoredEvent]) -> FederationState:
     """SR-28: the state the events make, applied in order from an empty state.
-
-    With a ``reader`` the state keeps no event (``events()`` and ``as_of``
-    read the log again through it); without one it keeps the events it folded.
 
     The cyclic garbage collector is paused meanwhile: a replay allocates
     millions of objects that live on (records, refs), which would otherwise
@@ -267,8 +222,6 @@ def fold(
     a million-event replay); evolving makes no reference cycles to reclaim.
     """
     state = FederationState()
-    if reader is not None:
-        state.reader, state.kept = reader, None
     was_enabled = gc.isenabled()
     gc.disable()
     try:

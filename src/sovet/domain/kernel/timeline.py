@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -56,21 +56,19 @@ class TimeIndex(Generic[A]):
 
     @classmethod
     def build(
-        cls, log: Iterable[StoredEvent], evaluate: Callable[[FederationState], A]
+        cls, log: Sequence[StoredEvent], evaluate: Callable[[FederationState], A]
     ) -> TimeIndex[A] | None:
         """Fold ``log`` once, evaluating after each group; ``None`` if unordered."""
-        state = FederationState(kept=None)  # evaluated, never refolded: no events
+        state = FederationState()
         before = evaluate(state)
         moments: list[datetime] = []
         answers: list[A] = []
         current: datetime | None = None
         answer, changed = before, False
-        count = 0
         was_enabled = gc.isenabled()
         gc.disable()  # as in ``fold``: no full collections over the growing heap
         try:
             for stored in log:
-                count += 1
                 when = moment(stored.recorded_at)
                 if current is not None and when != current:
                     if when < current:
@@ -88,18 +86,18 @@ class TimeIndex(Generic[A]):
         if current is not None:
             moments.append(current)
             answers.append(evaluate(state) if changed else answer)
-        return cls(tuple(moments), tuple(answers), count, before)
+        return cls(tuple(moments), tuple(answers), len(log), before)
 
     def extend(
         self,
-        new: Sequence[StoredEvent],
+        log: Sequence[StoredEvent],
         live: FederationState,
         evaluate: Callable[[FederationState], A],
     ) -> TimeIndex[A] | None:
-        """The index after the events ``new`` the log gained since, when they are
-        acts of one moment (a command just applied): their group's answer is that
-        of ``live``, the state folded from the whole log. ``None`` otherwise."""
-        size = self.covered + len(new)
+        """The index after the events ``log`` gained since, when they are acts of
+        one moment (a command just applied): their group's answer is that of
+        ``live``, the state folded from all of ``log``. ``None`` otherwise."""
+        new = log[self.covered :]
         moments = {moment(e.recorded_at) for e in new}
         if len(moments) != 1:
             return None
@@ -112,9 +110,9 @@ class TimeIndex(Generic[A]):
         answer = previous if quiet else evaluate(live)
         if when == last:
             answers = (*self.answers[:-1], answer)
-            return TimeIndex(self.moments, answers, size, self.before)
+            return TimeIndex(self.moments, answers, len(log), self.before)
         return TimeIndex(
-            (*self.moments, when), (*self.answers, answer), size, self.before
+            (*self.moments, when), (*self.answers, answer), len(log), self.before
         )
 
     def at(self, limit: datetime) -> A:
