@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Independent verifier of a sovet log export (DESIGN §4, format ``sovet-log/1``).
+"""Independent verifier of a sovet log export (DESIGN §4, formats ``sovet-log/2``
+and ``sovet-log/1``).
 
 Usage::
 
@@ -15,8 +16,13 @@ speed. It checks, in order, and stops at the first failure:
    each a JSON object with no duplicate keys and no floats;
 2. the hash chain: ``seq`` 1, 2, 3 …; each stream's ``version`` 1, 2, 3 …;
    ``prev_hash`` is the previous event's hash (32 zero bytes before the first);
-   ``hash = sha256(raw prev_hash ‖ canonical JSON of {seq, stream_id, version,
-   type, payload, recorded_at})``; the header's event count and head hash;
+   ``hash = sha256(raw prev_hash ‖ canonical JSON of the event)``, where the
+   event is, by its envelope version, v1 ``{seq, stream_id, version, type,
+   payload, recorded_at}`` (every event written before two times came) or v2
+   (a line with ``"envelope": 2``) ``{seq, stream_id, version, type, payload,
+   effective_at, appended_at, envelope, command}``; a v2 event's
+   ``appended_at`` is a UTC time to the microsecond later than the one before,
+   and no v1 event follows a v2 one; the header's event count and head hash;
 3. the signing key's history (key record lines, in order): each certificate
    (an offline root key vouches for the signing key) and each rotation (the
    signing key hands over to a new one) states the log at its ``size`` (head
@@ -75,12 +81,24 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-FORMAT = "sovet-log/1"
+FORMATS = ("sovet-log/1", "sovet-log/2")
 TAG = "sovet-checkpoint/v1"
 KEY_TAG = "sovet-key/v1"
 GENESIS = "0" * 64
 SCALE = 100_000  # Scottish STV works in units of 0.00001 vote
 EVENT_KEYS = ("seq", "stream_id", "version", "type", "payload", "recorded_at")
+EVENT_KEYS_V2 = (
+    "seq",
+    "stream_id",
+    "version",
+    "type",
+    "payload",
+    "effective_at",
+    "appended_at",
+    "envelope",
+    "command",
+)
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
 LINK_KEYS = ("prev_hash", "hash")
 CHECKPOINT_KEYS = ("size", "root_hash", "head_hash", "signature", "public_key")
 KEY_RECORD_KEYS = ("statement", "signature", "countersignature")
@@ -153,8 +171,8 @@ def read_export(path: Path) -> Iterator[tuple[str, Json]]:
             if not isinstance(row, dict):
                 raise Failure(f"{where}: not a JSON object")
             if not header_seen:
-                if row.get("format") != FORMAT:
-                    raise Failure(f"{where}: not a {FORMAT} export (format key)")
+                if row.get("format") not in FORMATS:
+                    raise Failure(f"{where}: not a sovet-log export (format key)")
                 header_seen = True
                 yield "header", row
                 continue
@@ -162,7 +180,7 @@ def read_export(path: Path) -> Iterator[tuple[str, Json]]:
             if kind not in order:
                 raise Failure(f"{where}: unknown line kind {kind!r}")
             keys = {
-                "event": EVENT_KEYS + LINK_KEYS,
+                "event": event_keys(row) + LINK_KEYS,
                 "checkpoint": CHECKPOINT_KEYS,
                 "key": KEY_RECORD_KEYS,
             }[kind]
@@ -206,9 +224,20 @@ def canonical(value: Json, where: str = "$") -> bytes:
     return text.encode("utf-8")
 
 
+def event_keys(event: Json) -> tuple[str, ...]:
+    """The keys an event's hash covers, by its envelope version (1 or 2)."""
+    return EVENT_KEYS_V2 if "envelope" in event else EVENT_KEYS
+
+
 def event_bytes(event: Json) -> bytes:
     """The canonical event without its links: what is hashed and Merkle-leafed."""
-    return canonical({key: event[key] for key in EVENT_KEYS}, f"event {event['seq']}")
+    keys = event_keys(event)
+    return canonical({key: event[key] for key in keys}, f"event {event['seq']}")
+
+
+def effective_at(event: Json) -> str:
+    """When the act takes effect (v1 calls it ``recorded_at``)."""
+    return str(event.get("effective_at", event.get("recorded_at")))
 
 
 class Chain:
@@ -220,6 +249,7 @@ class Chain:
         self.versions: dict[str, int] = {}
         self.hashes: list[str] = []  # each event's hash, for the checkpoints
         self.leaves: list[bytes] = []  # RFC 9162 leaf hashes of the events
+        self.appended: str | None = None  # the last v2 event's appended_at
 
     def add(self, event: Json) -> None:
         """Check ``event``'s position, version and links, and take it in."""
@@ -237,6 +267,7 @@ class Chain:
             )
         if event["prev_hash"] != self.head:
             raise Failure(f"event {seq}: prev_hash is not the hash of event {seq - 1}")
+        self._times(event)
         content = event_bytes(event)
         digest = hashlib.sha256(bytes.fromhex(self.head) + content).hexdigest()
         if event["hash"] != digest:
@@ -245,6 +276,24 @@ class Chain:
         self.head, self.count = digest, position
         self.hashes.append(digest)
         self.leaves.append(hashlib.sha256(b"\x00" + content).digest())
+
+    def _times(self, event: Json) -> None:
+        """A v2 event is appended after the one before it; no v1 follows a v2."""
+        seq = event["seq"]
+        if "envelope" not in event:
+            if self.appended is not None:
+                raise Failure(f"event {seq}: a v1 event after a v2 event")
+            return
+        if event["envelope"] != 2:
+            raise Failure(f"event {seq}: unknown envelope {event['envelope']!r}")
+        stamp = event["appended_at"]
+        if not isinstance(stamp, str) or not STAMP.fullmatch(stamp):
+            raise Failure(f"event {seq}: appended_at {stamp!r} is not a UTC time")
+        if self.appended is not None and stamp <= self.appended:
+            raise Failure(
+                f"event {seq}: appended_at {stamp} is not after {self.appended}"
+            )
+        self.appended = stamp
 
     def check_header(self, header: dict[str, Json]) -> None:
         """The header states the event count and the head hash."""

@@ -82,6 +82,15 @@ def _stored_hashes(db: Path) -> dict[int, str]:
         return {event.seq: event.hash for event in uow.events.read()}
 
 
+def _stored_acts(db: Path) -> dict[int, tuple[object, ...]]:
+    uow = bootstrap(str(db)).uow()
+    with uow:
+        return {
+            e.seq: (e.type, e.payload, e.effective_at, e.command)
+            for e in uow.events.read()
+        }
+
+
 def test_demo_ends_with_the_legitimacy_answer(demo_dir: Path) -> None:
     output = (demo_dir / "output.txt").read_text(encoding="utf-8")
     assert "26 Oct (8 Nov) 1917" in output
@@ -101,8 +110,9 @@ def test_demo_builds_the_counterfactual_branch_apart(demo_dir: Path) -> None:
     assert "COUNTERFACTUAL branch" in output
     assert "COUNTERFACTUAL: Who legitimately governs" in output
     assert _invoke("verify", "--db", str(branch)).exit_code == 0
-    history, counter = _stored_hashes(demo_dir / "demo.db"), _stored_hashes(branch)
+    history, counter = _stored_acts(demo_dir / "demo.db"), _stored_acts(branch)
     assert len(counter) > len(history)
+    # The branch holds the same acts (its own appended_at times, so its hashes).
     assert all(counter[seq] == value for seq, value in history.items())
     at = "1918-03-15"
     assert (
@@ -244,7 +254,7 @@ def test_a_tampered_export_is_refused_with_nothing_stored(
     assert _invoke("export", str(export), "--db", str(demo_db)).exit_code == 0
     lines = export.read_text(encoding="utf-8").splitlines()
     row = json.loads(lines[5])
-    row["recorded_at"] = "1917-01-01"
+    row["effective_at"] = "1917-01-01"
     lines[5] = json.dumps(row)
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
     fresh = tmp_path / "fresh.db"

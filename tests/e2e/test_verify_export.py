@@ -134,7 +134,7 @@ def test_government_agrees_with_sovet_legitimacy(
     exports: dict[str, Path], name: str, tmp_path: Path
 ) -> None:
     rows = _rows(exports[name])
-    at = max(r["recorded_at"] for r in rows if r.get("kind") == "event")
+    at = max(r["effective_at"] for r in rows if r.get("kind") == "event")
     db = tmp_path / "imported.db"
     _ok("import", str(exports[name]), "--db", str(db))
     answer = runner.invoke(

@@ -17,7 +17,7 @@ from sovet.adapters.sql import SqlUnitOfWork, make_engine, migrate
 from sovet.errors import CanonicalEncodingError, ChainBroken
 from sovet.ledger.canonical import canonical_json, parse_canonical
 from sovet.ledger.chain import canonical_event, event_hash, link_batch, verify
-from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ledger.envelope import ENVELOPE_V2, GENESIS_HASH, NewEvent, StoredEvent
 from sovet.ledger.merkle import (
     MerkleTree,
     leaf_hash,
@@ -64,13 +64,21 @@ events_ = st.lists(
         stream_id=st.sampled_from(["soviet", "congress", "sovnarkom"]),
         type=st.sampled_from(["DeputyElected", "MotionCarried"]),
         payload=st.dictionaries(text, json_values, max_size=3),
-        recorded_at=st.sampled_from(["1917-11-07T10:00:00+03:00", "1918-01-23"]),
+        effective_at=st.sampled_from(["1917-11-07T10:00:00+03:00", "1918-01-23"]),
     ),
     min_size=1,
     max_size=8,
 )
 
-TEXT_FIELDS = ("stream_id", "type", "recorded_at", "prev_hash", "hash", "payload")
+TEXT_FIELDS = (
+    "stream_id",
+    "type",
+    "effective_at",
+    "appended_at",
+    "prev_hash",
+    "hash",
+    "payload",
+)
 
 
 def _row(event: StoredEvent, payload: bytes) -> dict[str, Any]:
@@ -101,9 +109,11 @@ def _read_back(row: dict[str, Any]) -> StoredEvent:
         row["version"],
         decoded["type"],
         payload,
-        decoded["recorded_at"],
+        decoded["effective_at"],
         decoded["prev_hash"],
         decoded["hash"],
+        decoded["appended_at"],
+        ENVELOPE_V2,
     )
 
 

@@ -108,8 +108,10 @@ def duplicate(engine: Engine, seq: int, last: int, *, bump: int = 0) -> None:
         conn.execute(
             text(
                 "INSERT INTO events (seq, stream_id, version, type, payload, "
-                "recorded_at, prev_hash, hash) SELECT :n, stream_id, version + :b, "
-                "type, payload, recorded_at, prev_hash, hash FROM events WHERE seq = :s"
+                "recorded_at, prev_hash, hash, appended_at, envelope, command) "
+                "SELECT :n, stream_id, version + :b, type, payload, recorded_at, "
+                "prev_hash, hash, appended_at, envelope, command FROM events "
+                "WHERE seq = :s"
             ),
             {"n": seq + 1, "s": seq, "b": bump},
         )

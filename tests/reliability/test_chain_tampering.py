@@ -51,7 +51,10 @@ def _independent_head(stored: list[StoredEvent]) -> str:
             "version": e.version,
             "type": e.type,
             "payload": dict(e.payload),
-            "recorded_at": e.recorded_at,
+            "effective_at": e.effective_at,
+            "appended_at": e.appended_at,
+            "envelope": e.envelope,
+            "command": e.command,
             "prev_hash": e.prev_hash,
             "hash": e.hash,
         }

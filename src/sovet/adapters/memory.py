@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
@@ -34,6 +36,7 @@ __all__ = [
     "InMemoryProjectionStore",
     "InMemoryUnitOfWork",
     "check_expected_versions",
+    "utc_now",
 ]
 
 
@@ -50,6 +53,11 @@ def check_expected_versions(
             )
 
 
+def utc_now() -> datetime:
+    """The system clock in UTC: where a store takes ``appended_at`` from."""
+    return datetime.now(UTC)
+
+
 class InMemoryEventStore:
     """The append-only, hash-chained log held in lists (a ``ports.EventStore``).
 
@@ -58,16 +66,18 @@ class InMemoryEventStore:
     commit: beginning a unit costs O(streams), not O(events).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         self._events: list[StoredEvent] = []
         self._payloads: list[bytes] = []
         self._base = 0
         self._new_events: list[StoredEvent] = []
         self._new_payloads: list[bytes] = []
         self._versions: dict[str, int] = {}
+        self.clock = clock
+        """The store's clock: each new event's ``appended_at`` comes from it."""
 
     def _fork(self) -> InMemoryEventStore:
-        copy = InMemoryEventStore()
+        copy = InMemoryEventStore(self.clock)
         copy._events = self._events
         copy._payloads = self._payloads
         copy._base = len(self._events)
@@ -91,7 +101,13 @@ class InMemoryEventStore:
     ) -> list[StoredEvent]:
         """Append in order with seq, versions and hash links (see ``ports``)."""
         check_expected_versions(expected_versions, self._versions)
-        stored, payloads = link_batch(events, head=self.head(), versions=self._versions)
+        stored, payloads = link_batch(
+            events,
+            head=self.head(),
+            versions=self._versions,
+            last_appended=self._last_appended(),
+            now=self.clock() if events else None,
+        )
         self._new_events.extend(stored)
         self._new_payloads.extend(payloads)
         for event in stored:
@@ -129,21 +145,22 @@ class InMemoryEventStore:
             return 0, GENESIS_HASH
         return last.seq, last.hash
 
+    def _last_appended(self) -> str | None:
+        if self._new_events:
+            return self._new_events[-1].appended_at
+        return self._events[self._base - 1].appended_at if self._base else None
+
     def stream_version(self, stream_id: str) -> int:
         """The stream's current version (0 when it has none)."""
         return self._versions.get(stream_id, 0)
 
 
 def _with_payload(event: StoredEvent, payload: bytes) -> StoredEvent:
-    return StoredEvent(
-        event.seq,
-        event.stream_id,
-        event.version,
-        event.type,
-        json.loads(payload),
-        event.recorded_at,
-        event.prev_hash,
-        event.hash,
+    command = event.command
+    return replace(
+        event,
+        payload=json.loads(payload),
+        command=None if command is None else json.loads(json.dumps(command)),
     )
 
 
@@ -359,9 +376,9 @@ class InMemoryUnitOfWork:
 class InMemoryDatabase:
     """The committed state several in-memory units of work share."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         self.lock = threading.RLock()
-        self.events = InMemoryEventStore()
+        self.events = InMemoryEventStore(clock)
         self.projections = InMemoryProjectionStore()
         self.checkpoints = InMemoryCheckpointStore()
         self.key_records = InMemoryKeyRecordStore()

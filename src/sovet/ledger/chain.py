@@ -1,19 +1,28 @@
 """The hash chain: each event is linked to the one before it (DESIGN §3).
 
 An event's canonical form is the canonical JSON (``sovet.ledger.canonical``) of
-the object ``{"seq", "stream_id", "version", "type", "payload", "recorded_at"}``
-— the envelope without its links. Its hash is::
+its envelope without its links, by envelope version (``ledger.envelope``):
+
+- v1: ``{"payload", "recorded_at", "seq", "stream_id", "type", "version"}``
+  (``recorded_at`` is the effective time);
+- v2: ``{"appended_at", "command", "effective_at", "envelope": 2, "payload",
+  "seq", "stream_id", "type", "version"}``.
+
+Its hash is::
 
     hash = sha256(prev_hash_raw ‖ canonical_event)
 
 where ``prev_hash_raw`` is the previous event's hash as 32 raw bytes (not its
 hex text), and the first event's ``prev_hash`` is ``GENESIS_HASH``, 32 zero
-bytes. Hashes are stored and exchanged as 64 lowercase hex digits.
+bytes. Hashes are stored and exchanged as 64 lowercase hex digits. The
+canonical event is also the event's Merkle leaf (``ledger.merkle``).
 
 ``verify`` walks the log in seq order and stops at the first event that breaks
 any of: seq is exactly one more than the last (no gap, duplicate or swap); the
 version is exactly one more than the stream's last version; ``prev_hash`` is the
-last event's hash; ``hash`` is what the event's content gives.
+last event's hash; ``hash`` is what the event's content gives; a v2 event's
+``appended_at`` is a UTC time to the microsecond later than the last one's, and
+no v1 event follows a v2 one.
 """
 
 from __future__ import annotations
@@ -22,22 +31,37 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sovet.errors import CanonicalEncodingError, ChainBroken
 from sovet.ledger.canonical import canonical_json, canonical_parsed
-from sovet.ledger.envelope import GENESIS_HASH, JSONValue, NewEvent, StoredEvent
+from sovet.ledger.envelope import (
+    ENVELOPE_V1,
+    ENVELOPE_V2,
+    GENESIS_HASH,
+    JSONValue,
+    NewEvent,
+    StoredEvent,
+)
 
 __all__ = [
+    "EPOCH",
     "EventContent",
+    "appended_stamp",
     "canonical_event",
     "event_hash",
     "link",
     "link_batch",
+    "next_appended",
     "verify",
 ]
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_TICK = timedelta(microseconds=1)
+
+EPOCH = "1970-01-01T00:00:00.000000+00:00"
+"""The ``appended_at`` of a first event linked without a clock (pure tests)."""
 
 
 class EventContent(Protocol):
@@ -54,21 +78,100 @@ class EventContent(Protocol):
     @property
     def payload(self) -> Mapping[str, JSONValue]: ...
     @property
-    def recorded_at(self) -> str: ...
+    def effective_at(self) -> str: ...
+    @property
+    def appended_at(self) -> str | None: ...
+    @property
+    def envelope(self) -> int: ...
+    @property
+    def command(self) -> Mapping[str, JSONValue] | None: ...
+
+
+def appended_stamp(when: datetime) -> str:
+    """The text of an ``appended_at``: UTC to the microsecond, one fixed width
+    (``2026-12-06T07:05:00.000000+00:00``), so text order is time order."""
+    if when.tzinfo is None:
+        raise ValueError("an appended_at time must be timezone-aware")
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _parse_stamp(text: object, seq: int) -> datetime:
+    if not isinstance(text, str):
+        raise ChainBroken(seq, "a v2 event has no appended_at")
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None or appended_stamp(value) != text:
+        raise ChainBroken(
+            seq,
+            f"appended_at {text!r} is not a UTC time to the microsecond "
+            "(YYYY-MM-DDTHH:MM:SS.ffffff+00:00)",
+        )
+    return value
+
+
+def next_appended(last: str | None, now: datetime | None) -> str:
+    """max(``now``, ``last`` + 1 µs): the next event's ``appended_at``.
+
+    Without a clock (``now`` None) it is ``last`` + 1 µs, or ``EPOCH`` first.
+    """
+    floor = None if last is None else _parse_stamp(last, 0) + _TICK
+    if now is None:
+        return EPOCH if floor is None else appended_stamp(floor)
+    chosen = now if floor is None else max(now.astimezone(UTC), floor)
+    return appended_stamp(chosen)
+
+
+def _check_order(seq: int, event: EventContent, last: str | None) -> str | None:
+    """The chain's ``last`` appended_at after ``event``; refuse what breaks order."""
+    if event.envelope == ENVELOPE_V1:
+        if last is not None:
+            raise ChainBroken(seq, "a v1 event cannot follow a v2 event")
+        if event.appended_at is not None:
+            raise ChainBroken(seq, "a v1 event has no appended_at")
+        return None
+    if event.envelope != ENVELOPE_V2:
+        raise ChainBroken(seq, f"unknown envelope version {event.envelope!r}")
+    stamp = event.appended_at
+    when = _parse_stamp(stamp, seq)
+    if last is not None and when <= _parse_stamp(last, seq):
+        raise ChainBroken(
+            seq,
+            f"appended_at {stamp} is not after the previous event's ({last}): "
+            "the log's times only move forward",
+        )
+    return stamp
 
 
 def canonical_event(event: EventContent) -> bytes:
     """The canonical bytes of an event (no links): what is hashed and Merkle-leafed."""
+    path = f"event {event.seq}"
+    if event.envelope == ENVELOPE_V1:
+        return canonical_json(
+            {
+                "seq": event.seq,
+                "stream_id": event.stream_id,
+                "version": event.version,
+                "type": event.type,
+                "payload": event.payload,
+                "recorded_at": event.effective_at,
+            },
+            path=path,
+        )
     return canonical_json(
         {
+            "appended_at": event.appended_at,
+            "command": event.command,
+            "effective_at": event.effective_at,
+            "envelope": event.envelope,
             "seq": event.seq,
             "stream_id": event.stream_id,
             "version": event.version,
             "type": event.type,
             "payload": event.payload,
-            "recorded_at": event.recorded_at,
         },
-        path=f"event {event.seq}",
+        path=path,
     )
 
 
@@ -79,27 +182,44 @@ def _hash(prev_hash: str, content: bytes) -> str:
 _ENCODE_STRING: Callable[[str], str] = json.encoder.encode_basestring
 
 
-def _assemble(
-    seq: int, stream_id: str, version: int, type_: str, payload: bytes, at: str
-) -> bytes:
+def _assemble(event: EventContent, payload: bytes, command: bytes) -> bytes:
     """``canonical_event`` from an already canonical payload (keys in sorted order)."""
+    seq, version = event.seq, event.version
     if type(seq) is not int or type(version) is not int:
         raise CanonicalEncodingError(f"event {seq}: seq and version must be integers")
-    for name, text in (("stream_id", stream_id), ("type", type_), ("recorded_at", at)):
+    v1 = event.envelope == ENVELOPE_V1
+    texts = [("stream_id", event.stream_id), ("type", event.type)]
+    texts.append(("recorded_at" if v1 else "effective_at", event.effective_at))
+    if not v1:
+        texts.append(("appended_at", event.appended_at))  # type: ignore[arg-type]
+    for name, text in texts:
         if not isinstance(text, str):
             raise CanonicalEncodingError(f"event {seq}.{name}: must be a string")
     encode = _ENCODE_STRING
     try:
         tail = (
-            f',"recorded_at":{encode(at)},"seq":{seq},'
-            f'"stream_id":{encode(stream_id)},"type":{encode(type_)},'
-            f'"version":{version}}}'
+            f',"seq":{seq},"stream_id":{encode(event.stream_id)},'
+            f'"type":{encode(event.type)},"version":{version}}}'
+        ).encode()
+        if v1:
+            tail = f',"recorded_at":{encode(event.effective_at)}'.encode() + tail
+            return b'{"payload":' + payload + tail
+        head = (f'{{"appended_at":{encode(str(event.appended_at))},"command":').encode()
+        middle = (
+            f',"effective_at":{encode(event.effective_at)},'
+            f'"envelope":{event.envelope},"payload":'
         ).encode()
     except UnicodeEncodeError as e:
         raise CanonicalEncodingError(
-            f"event {seq}: stream_id, type or recorded_at is not valid Unicode"
+            f"event {seq}: stream_id, type or a time is not valid Unicode"
         ) from e
-    return b'{"payload":' + payload + tail
+    return head + command + middle + payload + tail
+
+
+def _command_bytes(command: Mapping[str, JSONValue] | None, seq: int) -> bytes:
+    if command is None:
+        return b"null"
+    return canonical_json(command, path=f"event {seq} command")
 
 
 def event_hash(prev_hash: str, event: EventContent) -> str:
@@ -109,12 +229,24 @@ def event_hash(prev_hash: str, event: EventContent) -> str:
     return _hash(prev_hash, canonical_event(event))
 
 
-def link(event: NewEvent, *, seq: int, version: int, prev_hash: str) -> StoredEvent:
+def link(
+    event: NewEvent,
+    *,
+    seq: int,
+    version: int,
+    prev_hash: str,
+    last_appended: str | None = None,
+    now: datetime | None = None,
+) -> StoredEvent:
     """The stored form of ``event`` at ``seq``/``version``, linked to ``prev_hash``."""
     if not _HEX64.fullmatch(prev_hash):
         raise ChainBroken(seq, f"prev_hash {prev_hash!r} is not 64 hex digits")
     stored, _ = link_batch(
-        [event], head=(seq - 1, prev_hash), versions={event.stream_id: version - 1}
+        [event],
+        head=(seq - 1, prev_hash),
+        versions={event.stream_id: version - 1},
+        last_appended=last_appended,
+        now=now,
     )
     return stored[0]
 
@@ -124,38 +256,69 @@ def link_batch(
     *,
     head: tuple[int, str],
     versions: Mapping[str, int],
+    last_appended: str | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[StoredEvent], list[bytes]]:
     """Link ``events`` after ``head`` = (seq, hash); ``versions`` = each stream's last.
 
-    Returns the stored events and their canonical payload bytes (what a store
-    writes in its ``payload`` column), both in order. Raises
-    ``CanonicalEncodingError`` (naming the event and path) for a bad payload.
+    ``last_appended`` is the head's ``appended_at`` and ``now`` the store's
+    clock: each v2 event without an ``appended_at`` (every new one; an import
+    keeps its own) gets max(``now``, previous + 1 µs). Returns the stored
+    events and their canonical payload bytes (what a store writes in its
+    ``payload`` column), both in order. Raises ``CanonicalEncodingError``
+    (naming the event and path) for a bad payload, ``ChainBroken`` for times
+    out of order.
     """
     seq, prev = head
     current = dict(versions)
     stored: list[StoredEvent] = []
     payloads: list[bytes] = []
+    last = last_appended
     for event in events:
         seq += 1
         version = current.get(event.stream_id, 0) + 1
         current[event.stream_id] = version
         payload, parsed = canonical_parsed(event.payload, path=f"event {seq} payload")
-        body = _assemble(
-            seq, event.stream_id, version, event.type, payload, event.recorded_at
+        v2 = event.envelope != ENVELOPE_V1
+        stamp = event.appended_at
+        if v2 and stamp is None:
+            stamp = next_appended(last, now)
+        command = None
+        command_bytes = b"null"
+        if v2 and event.command is not None:
+            command_bytes, command = canonical_parsed(
+                event.command, path=f"event {seq} command"
+            )
+        # The canonical form, parsed back: exactly what a later read yields
+        # (keys sorted, a copy), so live state equals replay.
+        made = StoredEvent(
+            seq,
+            event.stream_id,
+            version,
+            event.type,
+            parsed,
+            event.effective_at,
+            prev,
+            "",
+            stamp,
+            event.envelope,
+            command,
         )
-        digest = _hash(prev, body)
+        last = _check_order(seq, made, last)
+        digest = _hash(prev, _assemble(made, payload, command_bytes))
         stored.append(
             StoredEvent(
                 seq,
                 event.stream_id,
                 version,
                 event.type,
-                # The canonical form, parsed back: exactly what a later read
-                # yields (keys sorted, a copy), so live state equals replay.
                 parsed,
-                event.recorded_at,
+                event.effective_at,
                 prev,
                 digest,
+                stamp,
+                event.envelope,
+                command,
             )
         )
         payloads.append(payload)
@@ -168,8 +331,9 @@ def verify(events: Iterable[StoredEvent]) -> tuple[int, str]:
 
     Raises ``ChainBroken(seq, reason)`` at the first event with a wrong seq
     (gap, duplicate, swap), a version that does not follow its stream, a
-    ``prev_hash`` that is not the previous hash, or a hash its content does not
-    give. An empty log verifies as ``(0, GENESIS_HASH)``.
+    ``prev_hash`` that is not the previous hash, a hash its content does not
+    give, or an ``appended_at`` out of order. An empty log verifies as
+    ``(0, GENESIS_HASH)``.
     """
     iterator = iter(events)
     try:
@@ -184,6 +348,7 @@ def _verify(events: Iterator[StoredEvent]) -> tuple[int, str]:
     last_seq = 0
     prev = GENESIS_HASH
     versions: dict[str, int] = {}
+    last_appended: str | None = None
     for event in events:
         seq = event.seq
         if seq != last_seq + 1:
@@ -208,17 +373,11 @@ def _verify(events: Iterator[StoredEvent]) -> tuple[int, str]:
                 f"prev_hash {event.prev_hash} is not the hash of event {last_seq} "
                 f"({prev})",
             )
+        last_appended = _check_order(seq, event, last_appended)
         try:
             payload = canonical_json(event.payload, path=f"event {seq} payload")
-            content = _assemble(
-                seq,
-                event.stream_id,
-                event.version,
-                event.type,
-                payload,
-                event.recorded_at,
-            )
-            digest = _hash(prev, content)
+            command = _command_bytes(event.command, seq)
+            digest = _hash(prev, _assemble(event, payload, command))
         except CanonicalEncodingError as e:
             raise ChainBroken(seq, f"content has no canonical form: {e}") from e
         if event.hash != digest:

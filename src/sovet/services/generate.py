@@ -22,7 +22,7 @@ import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sovet.counting.methods import get_method
 from sovet.domain import Command, FederationState, decide, evolve
@@ -117,9 +117,16 @@ class BatchWriter:
     one linked in memory.
     """
 
-    def __init__(self, uow: Callable[[], UnitOfWork], batch: int) -> None:
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        batch: int,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._uow = uow
         self._batch = batch
+        self._clock = clock
+        self._appended: str | None = None
         self.state = FederationState()
         self.head: tuple[int, str] = (0, GENESIS_HASH)
         self._versions: dict[str, int] = {}
@@ -138,13 +145,26 @@ class BatchWriter:
 
         Returns how many events a full batch flushed (0 when none was due).
         """
-        new = to_new_events(decide(self.state, cmd), cmd.at)
+        new = to_new_events(decide(self.state, cmd), cmd.at, cmd)
         if not new:
             return 0
         versions = {e.stream_id: self._versions.get(e.stream_id, 0) for e in new}
         for stream, version in versions.items():
             self._before.setdefault(stream, version)
-        linked, payloads = link_batch(new, head=self.head, versions=versions)
+        linked, payloads = link_batch(
+            new,
+            head=self.head,
+            versions=versions,
+            last_appended=self._appended,
+            now=self._clock(),
+        )
+        # The store keeps these appended_at times (taken here, as the store
+        # would): its chain must equal the one linked in memory.
+        new = [
+            dataclasses.replace(n, appended_at=e.appended_at)
+            for n, e in zip(new, linked, strict=True)
+        ]
+        self._appended = linked[-1].appended_at
         # Evolve what a read gives back: the canonical payload (sorted keys).
         stored = [
             dataclasses.replace(e, payload=json.loads(p))

@@ -18,6 +18,7 @@ from sovet.domain import (
     Command,
     DomainEvent,
     FederationState,
+    command_to_mapping,
     decide,
     evolve,
     fold,
@@ -87,13 +88,26 @@ class StateCache:
         self._state, self._seq, self._hash = None, 0, GENESIS_HASH
 
 
-def to_new_events(events: Iterable[DomainEvent], at: str) -> list[NewEvent]:
-    """Domain events as log envelopes, recorded at the command's time ``at``."""
-    envelopes = []
+def to_new_events(
+    events: Iterable[DomainEvent], at: str, command: Command | None = None
+) -> list[NewEvent]:
+    """Domain events as log envelopes, effective at the command's time ``at``.
+
+    The first carries ``command`` (its plain form): what re-checking the act
+    after a late entry or a correction needs.
+    """
+    envelopes: list[NewEvent] = []
+    plain = None if command is None else command_to_mapping(command)
     for event in events:
         envelope = to_new_event(event)
         envelopes.append(
-            NewEvent(envelope.stream_id, envelope.type, envelope.payload, at)
+            NewEvent(
+                envelope.stream_id,
+                envelope.type,
+                envelope.payload,
+                at,
+                None if envelopes else plain,
+            )
         )
     return envelopes
 
@@ -109,7 +123,7 @@ def execute(
     cache = cache if cache is not None else StateCache()
     with cache.writing(), uow:
         state = cache.current(uow.events)
-        new = to_new_events(decide(state, command), command.at)
+        new = to_new_events(decide(state, command), command.at, command)
         stored = _append(uow, new)  # a refusal here left the state untouched
         with cache.mutating():  # readers wait from the first change to the commit
             for event in stored:

@@ -293,7 +293,7 @@ def import_members(
                     except RuleViolation as violation:
                         column = _column(row, command, violation)
                         raise RowRefused(source, row.line, column, violation) from None
-                    stored = _append(uow, to_new_events(decided, command.at))
+                    stored = _append(uow, to_new_events(decided, command.at, command))
                     for event in stored:
                         state = evolve(state, event)
                     project(uow.projections, state, stored)

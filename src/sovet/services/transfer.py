@@ -1,15 +1,19 @@
 """Export and import of the whole log as JSON lines (DESIGN §4).
 
-Format ``sovet-log/1``, one JSON object per line:
+Format ``sovet-log/2`` (``sovet-log/1`` files, written before issue 9, still
+import), one JSON object per line:
 
-1. a header ``{"format": "sovet-log/1", "public_key": …, "signers": […],
+1. a header ``{"format": "sovet-log/2", "public_key": …, "signers": […],
    "events": N, "head_hash": …}`` — ``signers`` are the keys the checkpoints are
    signed by (an imported log keeps its origin's); ``public_key`` is the one
    signer when there is exactly one (what an observer pins, and what
    ``tools/verify_export.py`` checks every checkpoint against), else the
    exporting database's own key;
-2. N event lines ``{"kind": "event", "seq", "stream_id", "version", "type",
-   "payload", "recorded_at", "prev_hash", "hash"}`` in ``seq`` order;
+2. N event lines in ``seq`` order: a v1 event (``ledger.envelope``) as
+   ``{"kind": "event", "seq", "stream_id", "version", "type", "payload",
+   "recorded_at", "prev_hash", "hash"}``, a v2 event as ``{"kind": "event",
+   "envelope": 2, "seq", "stream_id", "version", "type", "payload",
+   "effective_at", "appended_at", "command", "prev_hash", "hash"}``;
 3. checkpoint lines ``{"kind": "checkpoint", "size", "root_hash", "head_hash",
    "signature", "public_key"}``;
 4. key record lines ``{"kind": "key", "statement", "signature",
@@ -41,7 +45,7 @@ from typing import IO, Any
 from sovet.errors import ChainBroken, InputError
 from sovet.ledger import chain
 from sovet.ledger.checkpoint import SignatureCheck, SignedCheckpoint
-from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ledger.envelope import ENVELOPE_V1, GENESIS_HASH, StoredEvent
 from sovet.ledger.keyring import CERTIFICATE, KeyRecord
 from sovet.ports import Signer, UnitOfWork
 from sovet.services.keys import Anchor, current_key, verify_lists
@@ -50,8 +54,10 @@ from sovet.services.replay import replay_into
 
 __all__ = [
     "FORMAT",
+    "READ_FORMATS",
     "ImportReport",
     "VerifiedExport",
+    "event_row",
     "export_lines",
     "export_log",
     "import_log",
@@ -59,8 +65,11 @@ __all__ = [
     "verify_export",
 ]
 
-FORMAT = "sovet-log/1"
+FORMAT = "sovet-log/2"
 """The export format tag of the header line."""
+
+READ_FORMATS = ("sovet-log/1", FORMAT)
+"""The formats an import reads: v1 files hold only v1 events."""
 
 _EVENT_KEYS = (
     "seq",
@@ -69,6 +78,19 @@ _EVENT_KEYS = (
     "type",
     "payload",
     "recorded_at",
+    "prev_hash",
+    "hash",
+)
+_EVENT_KEYS_V2 = (
+    "seq",
+    "stream_id",
+    "version",
+    "type",
+    "payload",
+    "effective_at",
+    "appended_at",
+    "envelope",
+    "command",
     "prev_hash",
     "hash",
 )
@@ -139,14 +161,32 @@ def export_lines(uow: UnitOfWork, signer: Signer | None) -> Iterator[str]:
         header["key_history"] = _key_history(records)
     yield _dump(header)
     for event in events:
-        row = {key: getattr(event, key) for key in _EVENT_KEYS}
-        row["payload"] = dict(event.payload)
-        yield _dump({"kind": "event", **row})
+        yield _dump({"kind": "event", **event_row(event)})
     for checkpoint in checkpoints:
         row = {key: getattr(checkpoint, key) for key in _CHECKPOINT_KEYS}
         yield _dump({"kind": "checkpoint", **row})
     for record in records:
         yield _dump({"kind": "key", **record.to_json()})
+
+
+def event_row(event: StoredEvent) -> dict[str, Any]:
+    """An event's export line (without ``kind``), by its envelope version."""
+    if event.envelope == ENVELOPE_V1:
+        row = {key: getattr(event, key) for key in _EVENT_KEYS}
+    else:
+        row = {key: getattr(event, key) for key in _EVENT_KEYS_V2}
+        row["command"] = None if event.command is None else dict(event.command)
+    row["payload"] = dict(event.payload)
+    return row
+
+
+def _event(row: dict[str, Any], source: str, line: int) -> StoredEvent:
+    """The event of an export line (v1 or v2)."""
+    if row.get("envelope", ENVELOPE_V1) == ENVELOPE_V1:
+        fields = _fields(row, _EVENT_KEYS, source, line)
+        fields["effective_at"] = fields.pop("recorded_at")
+        return StoredEvent(**fields)
+    return StoredEvent(**_fields(row, _EVENT_KEYS_V2, source, line))
 
 
 def export_log(uow: UnitOfWork, signer: Signer | None, out: IO[str]) -> int:
@@ -203,7 +243,7 @@ def _parse(lines: Iterable[str], source: str) -> _Parsed:
                 "each line must be a JSON object", source=source, line=number
             )
         if header is None:
-            if row.get("format") != FORMAT:
+            if row.get("format") not in READ_FORMATS:
                 raise InputError(
                     f"not a sovet log export (expected format {FORMAT!r})",
                     source=source,
@@ -212,8 +252,7 @@ def _parse(lines: Iterable[str], source: str) -> _Parsed:
                 )
             header = row
         elif row.get("kind") == "event":
-            fields = _fields(row, _EVENT_KEYS, source, number)
-            events.append(StoredEvent(**fields))
+            events.append(_event(row, source, number))
         elif row.get("kind") == "checkpoint":
             fields = _fields(row, _CHECKPOINT_KEYS, source, number)
             checkpoints.append(SignedCheckpoint(**fields))
@@ -308,7 +347,8 @@ def store_export(verified: VerifiedExport, uow: UnitOfWork) -> ImportReport:
                 "the target database already holds events; import needs an empty one",
                 source=verified.source,
             )
-        new = [NewEvent(e.stream_id, e.type, e.payload, e.recorded_at) for e in events]
+        # Stored exactly as exported: envelope, both times and the command.
+        new = [e.as_new() for e in events]
         stored = uow.events.append(new) if new else []
         for original, copy in zip(events, stored, strict=True):
             if (original.seq, original.version, original.hash) != (

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sovet.domain import command_from_mapping
-from sovet.ledger.envelope import JSONValue, NewEvent
+from sovet.ledger.envelope import JSONValue
 from sovet.ports import UnitOfWork
 from sovet.services.explain import Explanation, explain, state_at
 from sovet.services.queries import check_time, legitimacy_at
@@ -66,12 +66,7 @@ def copy_log(uow: UnitOfWork, copy: UnitOfWork) -> UnitOfWork:
         events = list(uow.events.read())
     if events:
         with copy:
-            copy.events.append(
-                [
-                    NewEvent(e.stream_id, e.type, e.payload, e.recorded_at)
-                    for e in events
-                ]
-            )
+            copy.events.append([e.as_new() for e in events])
             copy.commit()
     return copy
 

@@ -4,35 +4,95 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from sovet.errors import ChainBroken
 from sovet.ledger.chain import canonical_event, event_hash, link, link_batch, verify
-from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ledger.envelope import (
+    ENVELOPE_V1,
+    ENVELOPE_V2,
+    GENESIS_HASH,
+    NewEvent,
+    StoredEvent,
+)
+
+NOW = datetime(2026, 12, 6, 7, 0, tzinfo=UTC)
 
 
-def _log(n: int = 6) -> list[StoredEvent]:
+def _log(n: int = 6, envelope: int = ENVELOPE_V2) -> list[StoredEvent]:
     events = [
         NewEvent(
             stream_id=f"body-{i % 2}",
             type="MemberAdmitted",
             payload={"member": f"m{i}", "votes": i * 7, "note": "ж"},
-            recorded_at=f"1917-11-{i + 1:02d}T12:00:00+03:00",
+            effective_at=f"1917-11-{i + 1:02d}T12:00:00+03:00",
+            command={"command": "admit", "i": i} if i % 2 == 0 else None,
+            envelope=envelope,
         )
         for i in range(n)
     ]
-    stored, _ = link_batch(events, head=(0, GENESIS_HASH), versions={})
+    stored, _ = link_batch(events, head=(0, GENESIS_HASH), versions={}, now=NOW)
     return stored
 
 
-def test_canonical_event_covers_the_envelope_without_links() -> None:
-    first = _log(1)[0]
+def test_canonical_v1_event_is_as_before_issue_9() -> None:
+    first = _log(1, ENVELOPE_V1)[0]
+    assert first.appended_at is None
     assert canonical_event(first) == (
         b'{"payload":{"member":"m0","note":"\xd0\xb6","votes":0},'
         b'"recorded_at":"1917-11-01T12:00:00+03:00","seq":1,'
         b'"stream_id":"body-0","type":"MemberAdmitted","version":1}'
     )
+
+
+def test_canonical_v2_event_carries_both_times_the_command_and_its_version() -> None:
+    first = _log(1)[0]
+    assert canonical_event(first) == (
+        b'{"appended_at":"2026-12-06T07:00:00.000000+00:00",'
+        b'"command":{"command":"admit","i":0},'
+        b'"effective_at":"1917-11-01T12:00:00+03:00","envelope":2,'
+        b'"payload":{"member":"m0","note":"\xd0\xb6","votes":0},"seq":1,'
+        b'"stream_id":"body-0","type":"MemberAdmitted","version":1}'
+    )
+
+
+def test_appended_at_moves_forward_even_when_the_clock_goes_back() -> None:
+    log = _log(3)
+    more, _ = link_batch(
+        [NewEvent("body-1", "X", {}, "1918")],
+        head=(log[-1].seq, log[-1].hash),
+        versions={"body-1": 1},
+        last_appended=log[-1].appended_at,
+        now=NOW - timedelta(days=1),
+    )
+    stamps = [e.appended_at for e in [*log, *more]]
+    assert stamps == [
+        "2026-12-06T07:00:00.000000+00:00",
+        "2026-12-06T07:00:00.000001+00:00",
+        "2026-12-06T07:00:00.000002+00:00",
+        "2026-12-06T07:00:00.000003+00:00",
+    ]
+
+
+def test_a_v1_log_followed_by_v2_events_verifies() -> None:
+    old = _log(2, ENVELOPE_V1)
+    new, _ = link_batch(
+        [NewEvent("body-0", "X", {}, "1918")],
+        head=(2, old[-1].hash),
+        versions={"body-0": 1, "body-1": 1},
+        now=NOW,
+    )
+    assert verify([*old, *new]) == (3, new[0].hash)
+
+
+def test_times_out_of_order_or_a_v1_after_v2_are_caught() -> None:
+    log = _log(3)
+    earlier = replace(log[2], appended_at=log[1].appended_at)
+    assert "not after" in _broken_at([*log[:2], earlier]).reason
+    assert _broken_at([*log[:2], replace(log[2], envelope=ENVELOPE_V1)]).seq == 3
+    assert "microsecond" in _broken_at([replace(log[0], appended_at="1917")]).reason
 
 
 def test_hash_is_sha256_of_raw_prev_hash_and_canonical_event() -> None:
@@ -52,8 +112,17 @@ def test_hash_is_sha256_of_raw_prev_hash_and_canonical_event() -> None:
 def test_link_agrees_with_link_batch() -> None:
     log = _log(3)
     third = log[2]
-    new = NewEvent(third.stream_id, third.type, third.payload, third.recorded_at)
-    assert link(new, seq=3, version=third.version, prev_hash=log[1].hash) == third
+    new = NewEvent(third.stream_id, third.type, third.payload, third.effective_at)
+    new = replace(new, command=third.command)
+    linked = link(
+        new,
+        seq=3,
+        version=third.version,
+        prev_hash=log[1].hash,
+        last_appended=log[1].appended_at,
+        now=NOW,
+    )
+    assert linked == third
 
 
 def test_versions_follow_each_stream() -> None:
@@ -69,6 +138,7 @@ def test_versions_follow_each_stream() -> None:
         [NewEvent("body-1", "X", {}, "1918")],
         head=(log[-1].seq, log[-1].hash),
         versions={"body-1": 2},
+        last_appended=log[-1].appended_at,
     )
     assert (more[0].seq, more[0].version, more[0].prev_hash) == (6, 3, log[-1].hash)
     assert verify([*log, *more]) == (6, more[0].hash)
@@ -94,7 +164,7 @@ def test_changed_payload_byte_names_the_event() -> None:
     assert "altered" in error.reason
 
 
-@pytest.mark.parametrize("field", ["stream_id", "type", "recorded_at"])
+@pytest.mark.parametrize("field", ["stream_id", "type", "effective_at", "appended_at"])
 def test_changed_text_field_is_caught(field: str) -> None:
     log = _log()
     log[2] = replace(log[2], **{field: getattr(log[2], field) + "x"})

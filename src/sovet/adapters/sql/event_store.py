@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
 from json.scanner import make_scanner
 from typing import Any
 
 from sqlalchemy import Connection, LargeBinary, cast, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from sovet.adapters.memory import check_expected_versions
+from sovet.adapters.memory import check_expected_versions, utc_now
 from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.schema import events
 from sovet.errors import (
@@ -48,8 +49,20 @@ _COLUMNS = (
     events.c.recorded_at,
     events.c.prev_hash,
     events.c.hash,
+    events.c.appended_at,
+    events.c.envelope,
+    events.c.command,
 )
-_TEXT = {"stream_id", "type", "payload", "recorded_at", "prev_hash", "hash"}
+_TEXT = {
+    "stream_id",
+    "type",
+    "payload",
+    "recorded_at",
+    "prev_hash",
+    "hash",
+    "appended_at",
+    "command",
+}
 _LENIENT_COLUMNS = tuple(
     cast(c, LargeBinary) if c.name in _TEXT else c for c in _COLUMNS
 )
@@ -97,31 +110,53 @@ def _shared(text: str) -> str:
 
 
 def _events(batch: Sequence[Any], lenient: bool) -> Iterator[StoredEvent]:
-    scan, shared, last = _SCAN, _shared, ""
+    shared, last = _shared, ""
     for raw in batch:
         row = _undamaged(raw) if lenient else raw
-        seq, stream, version, type_, payload, at, prev, digest = row
-        try:
-            value, end = scan(payload, 0)
-        except (ValueError, StopIteration) as e:
-            raise ChainBroken(seq, "stored payload is not JSON") from e
-        if end != len(payload):
-            raise ChainBroken(seq, "stored payload has text after its JSON")
-        if "\\u" in payload:  # \u001F parses as \u001f: check the text
-            _check_canonical(seq, payload, value)
+        seq, stream, version, type_, payload, at, prev, digest = row[:8]
+        appended, envelope, command_text = row[8:]
+        value = _json(seq, payload, "payload")
+        command = None if command_text is None else _json(seq, command_text, "command")
         if prev == last:
             prev = last  # the previous event's hash object, not a second copy
         last = digest
         yield StoredEvent(
-            seq, stream, version, shared(type_), value, shared(at), prev, digest
+            seq,
+            stream,
+            version,
+            shared(type_),
+            value,
+            shared(at),
+            prev,
+            digest,
+            appended,
+            envelope,
+            command,
         )
+
+
+def _json(seq: int, text: str, what: str) -> Any:
+    """The value of a stored JSON column, refused unless canonical."""
+    try:
+        value, end = _SCAN(text, 0)
+    except (ValueError, StopIteration) as e:
+        raise ChainBroken(seq, f"stored {what} is not JSON") from e
+    if end != len(text):
+        raise ChainBroken(seq, f"stored {what} has text after its JSON")
+    if "\\u" in text:  # \u001F parses as \u001f: check the text
+        _check_canonical(seq, text, value)
+    return value
 
 
 class SqlEventStore:
     """A ``ports.EventStore`` bound to one connection (the unit's transaction)."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(
+        self, connection: Connection, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self._conn = connection
+        self.clock = clock
+        """The store's clock: each new event's ``appended_at`` comes from it."""
         self._sqlite_done = False
         self.failed = False
         """Set when an append failed: the transaction must not be committed."""
@@ -167,7 +202,7 @@ class SqlEventStore:
         INSERT, ``failed`` is set and the unit of work will not commit.
         """
         for event in events_:
-            for key in ("stream_id", "type", "recorded_at"):
+            for key in ("stream_id", "type", "effective_at"):
                 _no_nul(getattr(event, key), key)
         try:
             streams = {event.stream_id for event in events_}
@@ -176,7 +211,14 @@ class SqlEventStore:
             check_expected_versions(expected_versions, versions)
             if not events_:
                 return []
-            stored, payloads = link_batch(events_, head=self.head(), versions=versions)
+            head, last_appended = self._head_and_appended()
+            stored, payloads = link_batch(
+                events_,
+                head=head,
+                versions=versions,
+                last_appended=last_appended,
+                now=self.clock(),
+            )
             rows = [
                 (
                     e.seq,
@@ -184,9 +226,14 @@ class SqlEventStore:
                     e.version,
                     e.type,
                     p.decode("utf-8"),
-                    e.recorded_at,
+                    e.effective_at,
                     e.prev_hash,
                     e.hash,
+                    e.appended_at,
+                    e.envelope,
+                    None
+                    if e.command is None
+                    else canonical_json(e.command).decode("utf-8"),
                 )
                 for e, p in zip(stored, payloads, strict=True)
             ]
@@ -286,12 +333,18 @@ class SqlEventStore:
 
     def head(self) -> tuple[int, str]:
         """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)``."""
+        return self._head_and_appended()[0]
+
+    def _head_and_appended(self) -> tuple[tuple[int, str], str | None]:
+        """The head and its ``appended_at`` (None when empty or v1)."""
         row = self._conn.execute(
-            select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)
+            select(events.c.seq, events.c.hash, events.c.appended_at)
+            .order_by(events.c.seq.desc())
+            .limit(1)
         ).first()
         if row is None:
-            return 0, GENESIS_HASH
-        return int(row[0]), str(row[1])
+            return (0, GENESIS_HASH), None
+        return (int(row[0]), str(row[1])), row[2]
 
     def stream_version(self, stream_id: str) -> int:
         """The stream's current version (0 when it has none)."""

@@ -48,6 +48,9 @@ events = Table(
     Column("recorded_at", String(64), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("appended_at", String(64), nullable=True),
+    Column("envelope", Integer, nullable=False, server_default="1"),
+    Column("command", Text, nullable=True),
     PrimaryKeyConstraint("seq", name="pk_events"),
     UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
 )

@@ -8,12 +8,15 @@ After ``commit()`` the unit goes on in a new transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from sovet.adapters.memory import utc_now
 from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.event_store import SqlEventStore
 from sovet.adapters.sql.key_records import SqlKeyRecordStore
@@ -31,8 +34,9 @@ class SqlUnitOfWork:
     checkpoints: SqlCheckpointStore
     key_records: SqlKeyRecordStore
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
         self.engine = engine
+        self.clock = clock
         self._conn: Connection | None = None
         self._depth = 0
 
@@ -43,7 +47,7 @@ class SqlUnitOfWork:
             except DBAPIError as e:
                 raise StorageError(f"cannot open the database: {e.orig}") from e
             self._conn = conn
-            self.events = SqlEventStore(conn)
+            self.events = SqlEventStore(conn, self.clock)
             self.projections = SqlProjectionStore(conn)
             self.checkpoints = SqlCheckpointStore(conn)
             self.key_records = SqlKeyRecordStore(conn)

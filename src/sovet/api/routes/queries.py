@@ -129,7 +129,10 @@ async def log(
             "version": e.version,
             "type": e.type,
             "payload": e.payload,
-            "recorded_at": e.recorded_at,
+            "recorded_at": e.effective_at,  # the v1 name, kept for clients
+            "effective_at": e.effective_at,
+            "appended_at": e.appended_at,
+            "envelope": e.envelope,
             "prev_hash": e.prev_hash,
             "hash": e.hash,
             "summary": page.summaries[e.seq],
