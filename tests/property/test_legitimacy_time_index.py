@@ -48,7 +48,7 @@ def _spread(log: tuple[StoredEvent, ...]) -> tuple[StoredEvent, ...]:
     return tuple(
         replace(
             event,
-            recorded_at=(start + timedelta(minutes=i)).isoformat(timespec="minutes"),
+            effective_at=(start + timedelta(minutes=i)).isoformat(timespec="minutes"),
         )
         for i, event in enumerate(log)
     )
@@ -141,7 +141,7 @@ def test_acts_of_one_moment_arriving_apart_replace_that_group_answer() -> None:
     question between each: a group's answer is the one after its last act."""
     start = parse_at("1917-11-07")
     log = tuple(
-        replace(e, recorded_at=(start + timedelta(minutes=i // 2)).isoformat())
+        replace(e, effective_at=(start + timedelta(minutes=i // 2)).isoformat())
         for i, e in enumerate(history())
     )
     half = len(log) // 2 & ~1  # a group boundary

@@ -51,7 +51,7 @@ from sovet.domain.government import (
     legitimacy,
     resignations,
 )
-from sovet.domain.kernel import motions, sittings, votes
+from sovet.domain.kernel import corrections, motions, sittings, votes
 from sovet.domain.kernel.constitution import Constitution
 from sovet.domain.kernel.messages import (
     COMMANDS,
@@ -80,6 +80,7 @@ RULE_MODULES = (
     motions,
     votes,
     sittings,
+    corrections,
     ladder,
     registration,
     electorate,

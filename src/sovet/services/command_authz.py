@@ -5,7 +5,8 @@ roles allowed and the field naming what it acts on; ``RESOLVERS`` turn that
 field into the body, through the state, by what it names (a congress session →
 its body, a motion → its assembly's body, a constituency → its council …). A
 member acts only where they belong: a role bound in another body does not
-count. Some commands are also open to the person they concern: a deputy
+count. A late entry (``late = true``, SR-28) needs the secretary of that body
+whatever the command. Some commands are also open to the person they concern: a deputy
 casting their own named vote (``vote_by_name`` with only their own entry), a
 person resigning or dissenting themselves, and a member signing a recall
 petition themselves (nobody may sign for another).
@@ -127,6 +128,19 @@ def _own_named_vote(principal: Principal, cmd: Command, body: str | None) -> boo
     )
 
 
+def _check_late_entry(principal: Principal, cmd: Command, body: str | None) -> None:
+    """SR-28: a late entry needs the role that records the minutes (secretary)."""
+    if principal.has_role("secretary", body):
+        return
+    where = (
+        f" of {body!r}" if body else " (an administrator, for a federation-wide act)"
+    )
+    raise NotAuthorized(
+        f"{cmd.command_name}: a late entry (late = true) is made by the secretary "
+        f"who records the minutes{where}; {principal.name!r} is not (SR-28)"
+    )
+
+
 def authorize_command(
     principal: Principal,
     state: FederationState,
@@ -143,6 +157,8 @@ def authorize_command(
     check_scope(principal, scope)
     rule = cmd.declaration.issuers
     body = body_of(state, cmd)
+    if cmd.late:
+        _check_late_entry(principal, cmd, body if rule.field is not None else "")
     if rule.field is not None and body is None:
         if principal.has_role("administrator"):
             return None

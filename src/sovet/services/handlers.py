@@ -24,8 +24,11 @@ from sovet.domain import (
     fold,
     to_new_event,
 )
+from sovet.domain.kernel.calendar import moment
+from sovet.domain.kernel.state import VOID_TYPES
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
 from sovet.ports import EventStore, UnitOfWork
+from sovet.services import late
 from sovet.services.projector import project
 
 __all__ = ["StateCache", "execute", "to_new_events"]
@@ -51,7 +54,7 @@ class StateCache:
             return state
         if state is not None and 0 < self._seq < seq:
             newer = list(events.read(after_seq=self._seq))
-            if newer and newer[0].prev_hash == self._hash:
+            if newer and newer[0].prev_hash == self._hash and _follows(state, newer):
                 try:
                     for event in newer:
                         state = evolve(state, event)
@@ -88,6 +91,21 @@ class StateCache:
         self._state, self._seq, self._hash = None, 0, GENESIS_HASH
 
 
+def _follows(state: FederationState, newer: list[StoredEvent]) -> bool:
+    """True when ``newer`` can be evolved onto ``state`` one by one: no void
+    and no act dated before the last (else the domain's order needs a refold)."""
+    zone, last = state.zone, state.last_at
+    floor = None if last is None else moment(last, zone=zone)
+    for event in newer:
+        if event.type in VOID_TYPES:
+            return False
+        when = moment(event.effective_at, zone=zone)
+        if floor is not None and when < floor:
+            return False
+        floor = when
+    return True
+
+
 def to_new_events(
     events: Iterable[DomainEvent], at: str, command: Command | None = None
 ) -> list[NewEvent]:
@@ -121,6 +139,8 @@ def execute(
     refused, and ``ConcurrencyConflict`` when another writer moved a stream.
     """
     cache = cache if cache is not None else StateCache()
+    if late.needs_recheck(command):
+        return _execute_rechecked(uow, command, cache)
     with cache.writing(), uow:
         state = cache.current(uow.events)
         new = to_new_events(decide(state, command), command.at, command)
@@ -143,3 +163,32 @@ def _append(uow: UnitOfWork, new: Sequence[NewEvent]) -> list[StoredEvent]:
         for stream in dict.fromkeys(event.stream_id for event in new)
     }
     return uow.events.append(new, expected_versions=expected)
+
+
+def _execute_rechecked(
+    uow: UnitOfWork, command: Command, cache: StateCache
+) -> list[StoredEvent]:
+    """A late entry or a correction (``services.late``): its events, then one
+    ``ActVoided`` per later act it makes fail, all in one unit of work.
+
+    The cached state is not changed in place: the new one is a fresh fold."""
+    with cache.writing(), uow:
+        full = cache.current(uow.events)
+        planned = late.plan(full, command)
+        stored = _append(uow, to_new_events(planned.events, command.at, command))
+        state = planned.state  # a fold of its own, not the cached state
+        if planned.apply_entry:
+            for event in stored:
+                state = evolve(state, event)
+        voids = late.recheck(state, planned.later, planned.skip)
+        by = stored[0].seq if stored else uow.events.head()[0]
+        stored += _append(
+            uow, to_new_events(late.void_events(voids, command.at, by), command.at)
+        )
+        final = fold(uow.events.read())
+        project(uow.projections, final, stored)
+        with cache.mutating():
+            uow.commit()
+            if stored:
+                cache.advance(final, stored[-1])
+    return stored

@@ -6,6 +6,10 @@ server's clock is refused: acts are recorded in time order, so one act dated in
 the far future would otherwise refuse every later one and freeze the log for
 good. Scenario files, ``sovet init --at`` and ``sovet generate`` are the
 operator's and may use any time.
+
+A live late entry (``late = true``: an act dated before the latest act in
+effect) may go back at most the constitution's ``records.late_entry_days``
+(``check_late_entry``); who may make one is ``command_authz``'s business.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 from sovet.config import Settings
+from sovet.domain import Command, FederationState
 from sovet.domain.kernel.calendar import parse_at
 from sovet.errors import RuleViolation
 from sovet.services.bootstrap import Services
 
-__all__ = ["live_at"]
+__all__ = ["check_late_entry", "live_at"]
 
 
 def live_at(services: Services, at: str | None) -> str:
@@ -43,3 +48,26 @@ def live_at(services: Services, at: str | None) -> str:
             at,
         )
     return at
+
+
+def check_late_entry(
+    services: Services, state: FederationState, command: Command
+) -> None:
+    """SR-28: refuse a live late entry dated more than ``records.late_entry_days``
+    before now (an act not marked late is not concerned)."""
+    if not command.late:
+        return
+    days = state.constitution.records.late_entry_days
+    now = services.clock.now().astimezone(UTC).replace(tzinfo=None)
+    try:
+        when = parse_at(command.at, state.zone)
+    except ValueError:
+        return  # the command refuses the malformed time itself, naming the field
+    if when < now - timedelta(days=days):
+        raise RuleViolation(
+            "SR-28",
+            f"a late entry may be dated at most {days} days back "
+            f"(records.late_entry_days); {command.at} is earlier: the operator "
+            "enters older minutes through a scenario file",
+            command.at,
+        )

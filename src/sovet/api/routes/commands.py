@@ -33,7 +33,7 @@ from sovet.ledger.envelope import StoredEvent
 from sovet.services.authz import Principal
 from sovet.services.command_authz import authorize_command
 from sovet.services.handlers import execute
-from sovet.services.live import live_at
+from sovet.services.live import check_late_entry, live_at
 from sovet.services.petitions import open_petition_as, sign_petition_as
 
 __all__ = ["add_commands", "resource_of", "routers", "run_command", "validated"]
@@ -99,6 +99,7 @@ def run_command(
     if side is not None:
         with services.cache.snapshot(services.uow) as state:
             authorize_command(principal, state, command, scope=scope)
+            check_late_entry(services, state, command)
         # ``at`` as sent: a live act is timed holding the log's head.
         stored = side(services, principal, command, at=fields.get("at"))
         return _answer(ctx, name, stored)
@@ -112,6 +113,7 @@ def run_command(
             with uow:
                 state = cache.current(uow.events)
             authorize_command(principal, state, command, scope=scope)
+            check_late_entry(services, state, command)
             try:
                 stored = execute(services.uow(), command, cache=cache)
                 break

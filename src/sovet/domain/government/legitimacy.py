@@ -95,8 +95,9 @@ def legitimacy(state: FederationState, at: str, body: str | None = None) -> Legi
     (``timeline.TimeIndex``, built on the first such question and rebuilt when
     the log has grown) or, for a log out of time order, refolded.
     """
-    limit = moment(at, end_of_day=True)
-    if state.last_at is not None and moment(state.last_at) > limit:
+    zone = state.zone
+    limit = moment(at, end_of_day=True, zone=zone)
+    if state.last_at is not None and moment(state.last_at, zone=zone) > limit:
         index = _index(state, body)
         if index is not None:
             return _dated(index.at(limit), at)
@@ -127,7 +128,9 @@ def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | No
     if index is not None and state.constitution_ref is not None:
         index = index.extend(state.log, state, evaluate)
     if index is None or index.covered != len(state.log):
-        index = TimeIndex.build(state.log, evaluate)
+        index = TimeIndex.build(
+            state.log, evaluate, voided=state.voided, zone=state.zone
+        )
     state.time_indexes[body] = index
     return index
 
@@ -143,6 +146,7 @@ def _dated(undated: _Undated, at: str) -> Legitimacy:
         )
         return replace(
             none,
+            warnings=[*none.warnings, *undated.answer.warnings[1:]],
             by_elections=copy.deepcopy(undated.answer.by_elections),
             aggregate=undated.answer.aggregate,
         )
@@ -168,11 +172,21 @@ def _undated(state: FederationState, body: str | None) -> _Undated:
     undated = _answer_of(state, body)
     answer = replace(
         undated.answer,
+        warnings=[*undated.answer.warnings, *_void_warnings(state)],
         vacancies=chain_report.vacancies(state),
         by_elections=chain_report.by_elections(state),
         aggregate=chain_report.is_aggregate(state),
     )
     return replace(undated, answer=answer)
+
+
+def _void_warnings(state: FederationState) -> list[str]:
+    """SR-28: the acts that no longer count (voided or annulled), and why."""
+    return [
+        f"{void.rule}: the act at seq {', '.join(map(str, void.seqs))} does not count: "
+        f"{void.reason} (recorded at seq {void.ref.seq}, {void.ref.type})"
+        for void in state.voids
+    ]
 
 
 def _answer_of(state: FederationState, body: str | None) -> _Undated:

@@ -23,6 +23,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, NoReturn, Self
 
+from sovet.domain.kernel.calendar import zone_offset
 from sovet.domain.kernel.choices import (
     AnnulBy,
     ApportionmentMethod,
@@ -68,6 +69,7 @@ __all__ = [
     "HoldsParams",
     "MajorityParams",
     "RecallParams",
+    "RecordsParams",
 ]
 
 LEVELS_1918 = ("village", "volost", "uyezd", "gubernia", "oblast", "national")
@@ -341,6 +343,20 @@ class ChainParams:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RecordsParams:
+    """SR-28: the time of the records — what a bare date means, late entries."""
+
+    # A bare date (``1917-11-07``) means that whole day in this zone: ``UTC`` or
+    # a fixed offset ``+HH:MM``/``-HH:MM`` (no zone database: a rule must mean
+    # the same for ever, and the domain reads no files).
+    timezone: str = "UTC"
+    # How many days back a live late entry (API, web) may be dated; scenario
+    # files are the operator's and may go back any time. Open: the sources set
+    # no limit; a week covers minutes entered after a weekly meeting.
+    late_entry_days: int = field(default=7, metadata={"min": 0})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Constitution:
     """Every parameter of RULES.md, grouped; the defaults are the 1918 ones."""
 
@@ -361,6 +377,7 @@ class Constitution:
     dissent: DissentParams = field(default_factory=DissentParams)
     centralism: CentralismParams = field(default_factory=CentralismParams)
     chain: ChainParams = field(default_factory=ChainParams)
+    records: RecordsParams = field(default_factory=RecordsParams)
     # "group.param" → ISO date from which that cap binds (see DATED_PARAMETERS).
     in_force: dict[str, str] = field(
         default_factory=dict, metadata={"items": DATED_PARAMETERS}
@@ -396,6 +413,10 @@ class Constitution:
                 valid = False
             if not valid:
                 fail(f"{start!r} is not an ISO date (YYYY-MM-DD)", f"in_force.{key}")
+        try:
+            zone_offset(built.records.timezone)
+        except ValueError as error:
+            fail(f"SR-28: {error}", "records.timezone")
         return built
 
     def to_mapping(self) -> dict[str, Any]:

@@ -54,6 +54,11 @@ class Command:
         str,
         "when the act takes effect: an ISO 8601 date (the whole day) or date-time",
     ]
+    late: Annotated[
+        bool | None,
+        "SR-28: a late entry, dated before the latest act in effect: checked against "
+        "the state at its own time; the later acts it invalidates are voided",
+    ] = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,6 +98,7 @@ class EventRef:
     type: str
     summary: str
     at: str
+    appended_at: str | None = None
 
     def order(self) -> tuple[datetime, int]:
         """The domain's order of acts: effective time, then place in the log.
@@ -103,12 +109,15 @@ class EventRef:
         return moment(self.at), self.seq
 
     def to_json(self) -> dict[str, Any]:
-        """``{seq, hash, type, summary}`` as in DESIGN §4 (``proof``)."""
+        """``{seq, hash, type, summary, effective_at, appended_at}`` (DESIGN §4
+        ``proof``): both times of the act (``appended_at`` null on v1 events)."""
         return {
             "seq": self.seq,
             "hash": self.hash,
             "type": self.type,
             "summary": self.summary,
+            "effective_at": self.at,
+            "appended_at": self.appended_at,
         }
 
 

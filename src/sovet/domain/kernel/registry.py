@@ -76,21 +76,26 @@ def decide(state: FederationState, cmd: Command) -> list[DomainEvent]:
     """The events ``cmd`` produces, or ``RuleViolation`` naming rule and value.
 
     Acts must come in time order (the log is a timeline: legitimacy at T reads
-    its prefix, SR-28); the state is never mutated here.
+    its prefix, SR-28) unless marked ``late``: a late entry is decided on the
+    state in effect at its time (``services.late``); the state is never
+    mutated here.
     """
+    zone = state.zone
     try:
-        when = parse_at(cmd.at)
+        when = parse_at(cmd.at, zone)
     except ValueError:
         raise RuleViolation(
             "SR-28",
             f"'at' must be an ISO 8601 date or date-time, got {cmd.at!r}",
             cmd.at,
         ) from None
-    if state.last_at is not None and when < parse_at(state.last_at):
+    last = state.last_at
+    if last is not None and when < parse_at(last, zone) and not cmd.late:
         raise RuleViolation(
             "SR-28",
             f"acts are recorded in time order: {cmd.at} is before the last act "
-            f"({state.last_at})",
+            f"({last}); enter it as a late entry (late = true) to have it checked "
+            "against the state at its own time",
             cmd.at,
         )
     decider = _DECIDERS.get(type(cmd))
@@ -124,7 +129,12 @@ def evolve(state: FederationState, stored: StoredEvent) -> FederationState:
     """Apply one stored event in place (O(1), no copies) and return ``state``."""
     evt = event_from_stored(stored)
     ref = EventRef(
-        stored.seq, stored.hash, stored.type, summary(evt), stored.recorded_at
+        stored.seq,
+        stored.hash,
+        stored.type,
+        summary(evt),
+        stored.effective_at,
+        stored.appended_at,
     )
     _EVOLVERS[type(evt)](state, evt, ref)
     state.record(stored)

@@ -4,7 +4,13 @@ Design (documented choice, STYLE S3 adapted for a 1M-event replay): the state
 is *mutable* behind the ``@evolves`` functions, which change it in place — one
 dict write per event, no copies. ``decide`` only reads it. Callers that need
 the state before an event (``whatif``) take ``state.copy()`` first; ``fold``
-always builds a fresh one. Every record keeps the ``EventRef`` (seq, hash) of
+always builds a fresh one.
+
+The fold applies events in the domain's order of acts — effective time, then
+log sequence (``EventRef.order``) — which is the log's order unless a late
+entry was appended after acts dated later; it skips the events that a void
+names (``ActVoided``, ``EntryAnnulled``: ``kernel.corrections``), keeping them
+in ``log`` with the rest. Every record keeps the ``EventRef`` (seq, hash) of
 the events that made it, for proofs (SR-28). The state also keeps the stored
 events it has seen (references, not copies), so ``as_of(T)`` can refold the
 prefix of the log up to T (acts are in time order, see ``registry.decide``).
@@ -20,8 +26,9 @@ from __future__ import annotations
 import copy
 import gc
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from sovet.domain.kernel.assembly import Assembly, DecisionRecord, MotionRecord
@@ -49,7 +56,27 @@ if TYPE_CHECKING:
     )
     from sovet.domain.recall.petitions import PetitionRecord
 
-__all__ = ["FederationState", "fold"]
+__all__ = [
+    "VOID_TYPES",
+    "FederationState",
+    "VoidRecord",
+    "domain_order",
+    "fold",
+    "voided_seqs",
+]
+
+VOID_TYPES = frozenset({"ActVoided", "EntryAnnulled"})
+"""The event types that void earlier events (``kernel.corrections``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VoidRecord:
+    """SR-28: events that no longer count, the rule, why, and the void's ref."""
+
+    seqs: tuple[int, ...]
+    rule: str
+    reason: str
+    ref: EventRef
 
 
 @dataclass(slots=True)
@@ -77,6 +104,8 @@ class FederationState:
     petitions: dict[str, PetitionRecord] = field(default_factory=dict)  # SR-10
     apportionments: dict[str, ApportionmentRecord] = field(default_factory=dict)
     constitution_ref: EventRef | None = None
+    voids: list[VoidRecord] = field(default_factory=list)
+    voided: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
     last_at: str | None = None
     head: tuple[int, str] | None = None
     log: list[StoredEvent] = field(default_factory=list, compare=False, repr=False)
@@ -103,10 +132,18 @@ class FederationState:
             self._rolls_seen = len(self.electors)
         return [self.electors[p] for p in self._rolls.get(constituency, ())]
 
-    def record(self, stored: StoredEvent) -> None:
-        """Note that ``stored`` was applied (called by ``registry.evolve``)."""
-        self.last_at = stored.recorded_at
-        self.head = (stored.seq, stored.hash)
+    @property
+    def zone(self) -> str:
+        """SR-28: the zone a bare date is read in (``records.timezone``)."""
+        return self.constitution.records.timezone
+
+    def record(self, stored: StoredEvent, *, applied: bool = True) -> None:
+        """Note that ``stored`` was applied (called by ``registry.evolve``), or
+        skipped as void (``applied=False``): it stays in ``log``."""
+        if applied:
+            self.last_at = stored.effective_at
+        if self.head is None or stored.seq > self.head[0]:
+            self.head = (stored.seq, stored.hash)
         self.log.append(stored)
 
     def copy(self) -> FederationState:
@@ -121,9 +158,12 @@ class FederationState:
         return twin
 
     def as_of(self, at: str) -> FederationState:
-        """The state folded from the events recorded at or before ``at``."""
-        limit = moment(at, end_of_day=True)
-        return fold(e for e in self.log if moment(e.recorded_at) <= limit)
+        """The state folded from the events in effect at or before ``at``
+        (the voids known to this state apply, whatever their own time)."""
+        zone = self.zone
+        limit = moment(at, end_of_day=True, zone=zone)
+        prefix = [e for e in self.log if moment(e.effective_at, zone=zone) <= limit]
+        return fold(prefix, voided=self.voided)
 
     def display_name(self, key: str) -> str | None:
         """The name of the person, faction, body, session or government ``key``."""
@@ -213,20 +253,74 @@ def _get(table: dict[str, _T], key: str, kind: str) -> _T:
         raise NotFound(rule, f"unknown {kind} {key!r}", key) from None
 
 
-def fold(events: Iterable[StoredEvent]) -> FederationState:
-    """SR-28: the state the events make, applied in order from an empty state.
+def voided_seqs(events: Iterable[StoredEvent]) -> frozenset[int]:
+    """The seqs the log's voids name; a void that a later one voids does not
+    count (annulling a late entry brings back what it voided), so the voids
+    are read from the newest back."""
+    voids = [e for e in events if e.type in VOID_TYPES]
+    voided: set[int] = set()
+    for void in sorted(voids, key=lambda e: e.seq, reverse=True):
+        if void.seq in voided:
+            continue
+        seqs = void.payload.get("seqs", [])
+        voided.update(s for s in seqs if type(s) is int)
+    return frozenset(voided)
+
+
+def _zone_of(events: Sequence[StoredEvent]) -> str:
+    """The ``records.timezone`` of the log's latest constitution (else UTC)."""
+    for stored in reversed(events):
+        if stored.type == "ConstitutionAdopted":
+            found = stored.payload.get("constitution", {})
+            zone = found.get("records", {}).get("timezone", "UTC")
+            return zone if isinstance(zone, str) else "UTC"
+    return "UTC"
+
+
+def domain_order(events: Sequence[StoredEvent], zone: str) -> Sequence[StoredEvent]:
+    """``events`` by (effective time, seq): as given when already in that order."""
+    seen: dict[str, datetime] = {}
+
+    def key(stored: StoredEvent) -> datetime:
+        at = stored.effective_at
+        found = seen.get(at)
+        if found is None:
+            found = seen[at] = moment(at, zone=zone)
+        return found
+
+    last: datetime | None = None
+    last_seq = 0
+    for stored in events:
+        when = key(stored)
+        if last is not None and (when < last or stored.seq < last_seq):
+            return sorted(events, key=lambda e: (key(e), e.seq))
+        last, last_seq = when, stored.seq
+    return events
+
+
+def fold(
+    events: Iterable[StoredEvent], *, voided: frozenset[int] | None = None
+) -> FederationState:
+    """SR-28: the state the events make, applied from an empty state in the
+    domain's order, voided events skipped (``voided``: else the events' own).
 
     The cyclic garbage collector is paused meanwhile: a replay allocates
     millions of objects that live on (records, refs), which would otherwise
     trigger full collections over an ever larger heap (a third of the time of
     a million-event replay); evolving makes no reference cycles to reclaim.
     """
+    log = events if isinstance(events, list) else list(events)
+    skip = voided_seqs(log) if voided is None else voided
     state = FederationState()
+    state.voided = skip
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for stored in events:
-            evolve(state, stored)
+        for stored in domain_order(log, _zone_of(log)):
+            if stored.seq in skip:
+                state.record(stored, applied=False)
+            else:
+                evolve(state, stored)
     finally:
         if was_enabled:
             gc.enable()

@@ -30,7 +30,7 @@ from typing import Generic, TypeVar
 
 from sovet.domain.kernel.calendar import moment
 from sovet.domain.kernel.registry import evolve
-from sovet.domain.kernel.state import FederationState
+from sovet.domain.kernel.state import VOID_TYPES, FederationState
 from sovet.ledger.envelope import StoredEvent
 
 __all__ = ["QUIET_EVENTS", "TimeIndex"]
@@ -56,10 +56,19 @@ class TimeIndex(Generic[A]):
 
     @classmethod
     def build(
-        cls, log: Sequence[StoredEvent], evaluate: Callable[[FederationState], A]
+        cls,
+        log: Sequence[StoredEvent],
+        evaluate: Callable[[FederationState], A],
+        *,
+        voided: frozenset[int] = frozenset(),
+        zone: str = "UTC",
     ) -> TimeIndex[A] | None:
-        """Fold ``log`` once, evaluating after each group; ``None`` if unordered."""
+        """Fold ``log`` once, evaluating after each group; ``None`` if unordered.
+
+        ``log`` is in the domain's order (a state's ``log``); the ``voided``
+        events are skipped as the fold skips them."""
         state = FederationState()
+        state.voided = voided
         before = evaluate(state)
         moments: list[datetime] = []
         answers: list[A] = []
@@ -69,7 +78,7 @@ class TimeIndex(Generic[A]):
         gc.disable()  # as in ``fold``: no full collections over the growing heap
         try:
             for stored in log:
-                when = moment(stored.recorded_at)
+                when = moment(stored.effective_at, zone=zone)
                 if current is not None and when != current:
                     if when < current:
                         return None
@@ -78,6 +87,9 @@ class TimeIndex(Generic[A]):
                     answers.append(answer)
                     changed = False
                 current = when
+                if stored.seq in voided:
+                    state.record(stored, applied=False)
+                    continue
                 evolve(state, stored)
                 changed = changed or stored.type not in QUIET_EVENTS
         finally:
@@ -98,7 +110,9 @@ class TimeIndex(Generic[A]):
         one moment (a command just applied): their group's answer is that of
         ``live``, the state folded from all of ``log``. ``None`` otherwise."""
         new = log[self.covered :]
-        moments = {moment(e.recorded_at) for e in new}
+        if any(e.seq in live.voided or e.type in VOID_TYPES for e in new):
+            return None
+        moments = {moment(e.effective_at, zone=live.zone) for e in new}
         if len(moments) != 1:
             return None
         when = moments.pop()
