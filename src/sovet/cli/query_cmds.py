@@ -44,10 +44,20 @@ def legitimacy(
         str | None,
         typer.Option("--at", help="The time to ask about (ISO 8601; default: now)."),
     ] = None,
+    as_known_at: Annotated[
+        str | None,
+        typer.Option(
+            "--as-known-at",
+            help="As the records stood then: only acts entered by that time count "
+            "(ISO 8601; default: the records as they stand).",
+        ),
+    ] = None,
     db: DbOption = None,
     output: FormatOption = Format.text,
 ) -> None:
-    """Who legitimately governs at a time, and the proof (SR-28). Reads only."""
+    """Who legitimately governs at a time, and the proof (SR-28), as the records
+    stood at another time (--as-known-at: late entries and corrections made
+    since do not count). Reads only."""
     from sovet.cli.render import render_legitimacy
     from sovet.services import bootstrap as boot
     from sovet.services.queries import legitimacy_at
@@ -55,7 +65,9 @@ def legitimacy(
     with edge() as stack:
         services = stack.enter_context(boot.open_read_only(db))
         when = at or services.clock.now().isoformat(timespec="seconds")
-        answer = legitimacy_at(services.uow(), when, cache=services.cache)
+        answer = legitimacy_at(
+            services.uow(), when, cache=services.cache, as_known_at=as_known_at
+        )
     if output is Format.json:
         print_json(answer)
     else:

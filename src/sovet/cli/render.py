@@ -146,6 +146,13 @@ def render_legitimacy(
     when = format_date(answer["at"])
     head = label + gettext("Who legitimately governs on {date}").format(date=when)
     console.rule(f"[bold]{escape(head)}[/bold]")
+    known = answer.get("as_known_at")
+    if known:
+        console.print(
+            f"as the records stood at {escape(str(known))} "
+            "(acts entered since do not count)",
+            soft_wrap=True,
+        )
     government = answer.get("government")
     if not government:
         none = gettext("No legitimate government.")

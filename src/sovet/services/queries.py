@@ -74,12 +74,26 @@ class LogPage:
 
 
 def legitimacy_at(
-    uow: UnitOfWork, at: str, *, cache: SharedState | None = None
+    uow: UnitOfWork,
+    at: str,
+    *,
+    cache: SharedState | None = None,
+    as_known_at: str | None = None,
 ) -> dict[str, JSONValue]:
-    """SR-28: who legitimately governs at ``at``, as the DESIGN §4 JSON."""
+    """SR-28: who legitimately governs at ``at``, as the DESIGN §4 JSON.
+
+    With ``as_known_at`` (K): as the records stood at K — only the events
+    appended by then count (``FederationState.as_known_at``); the answer's
+    ``as_known_at`` is K, or null for the records as they stand now.
+    """
     check_time(at)
+    if as_known_at is not None:
+        check_time(as_known_at, key="--as-known-at")
     with (cache or SharedState()).snapshot(lambda: uow) as state:
+        if as_known_at is not None:
+            state = state.as_known_at(as_known_at)
         answer: dict[str, JSONValue] = legitimacy(state, at).to_json()
+    answer["as_known_at"] = as_known_at
     return answer
 
 

@@ -24,6 +24,7 @@ from sovet.web.render import page
 __all__ = [
     "STATIC",
     "At",
+    "KnownAt",
     "about_who",
     "error_page",
     "install_error_pages",
@@ -33,6 +34,10 @@ __all__ = [
 
 At = Annotated[
     str | None, Query(description="ISO date: show the state recorded up to then")
+]
+KnownAt = Annotated[
+    str | None,
+    Query(description="ISO date: as the records stood then (SR-28, the other time)"),
 ]
 STATIC = {
     "sovet.css": "text/css",

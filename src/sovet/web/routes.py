@@ -46,6 +46,7 @@ from sovet.web import (
 from sovet.web.common import (
     STATIC,
     At,
+    KnownAt,
     error_page,
     install_error_pages,
     services_of,
@@ -74,14 +75,19 @@ def rules(request: Request) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 @views.serialized
-def home(request: Request, at: At = None) -> HTMLResponse:
-    """SR-28: who governs at ``at`` (default now), why, until when, with proof."""
+def home(request: Request, at: At = None, as_known_at: KnownAt = None) -> HTMLResponse:
+    """SR-28: who governs at ``at`` (default now), why, until when, with proof —
+    as the records stood at ``as_known_at`` (default: as they stand)."""
     services = services_of(request)
     try:
         moment_ = views.state_at(services, at)
         when = at or services.clock.now().date().isoformat()
         check_time(when, key="at")
-        answer = legitimacy(views.head(services), when).to_json()
+        state = views.head(services)
+        if as_known_at:
+            check_time(as_known_at, key="as_known_at")
+            state = state.as_known_at(as_known_at)
+        answer = legitimacy(state, when).to_json()
     except SovetError as error:
         return error_page(request, error, at)
     held = answer.get("majority")
@@ -94,6 +100,7 @@ def home(request: Request, at: At = None) -> HTMLResponse:
         when=when,
         moment=moment_,
         seats=seats,
+        as_known_at=as_known_at,
     )
 
 

@@ -59,6 +59,17 @@ def test_a_late_entry_voids_the_later_act_it_invalidates(api: Api) -> None:
     assert void["payload"]["rule"].startswith("SR-")
     answer = api.client.get("/api/legitimacy", headers=headers).json()
     assert any(f"seq {today_seq} does not count" in w for w in answer["warnings"])
+    assert answer["as_known_at"] is None
+    # As the records stood before the late entry, nothing was voided.
+    before = _log_from(api, headers, today_seq)[0]["appended_at"]
+    then = api.client.get(
+        "/api/legitimacy", params={"as_known_at": before}, headers=headers
+    ).json()
+    assert then["as_known_at"] == before
+    assert not any("does not count" in w for w in then["warnings"])
+    page = api.client.get("/", params={"as_known_at": before[:10]})
+    assert page.status_code == 200, page.text
+    assert "as the records stood on" in page.text
     # The late entry is what counts: the log keeps both, the fold one.
     later = _register(api, headers, constituency="works-8")
     assert later.status_code == 200, later.text

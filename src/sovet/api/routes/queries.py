@@ -1,6 +1,7 @@
 """Public queries (DESIGN §1: anyone can see who governs, why, and check it).
 
-``GET /api/legitimacy?at=`` (SR-28; default: now), ``GET
+``GET /api/legitimacy?at=&as_known_at=`` (SR-28; default: now, as the
+records stand), ``GET
 /api/seats/{person}?at=`` (every seat and office a person holds, ``sovet
 seats``), ``GET /api/log?after=&limit=`` (paged), ``GET /api/verify``,
 ``GET /api/checkpoints``, ``GET /api/checkpoints/latest`` (what a witness
@@ -62,14 +63,21 @@ class WhatIfBody(BaseModel):
 
 @router.get("/legitimacy")
 async def legitimacy(
-    ctx: Ctx, _who: MaybePrincipal, at: str | None = None
+    ctx: Ctx,
+    _who: MaybePrincipal,
+    at: str | None = None,
+    as_known_at: str | None = None,
 ) -> dict[str, JSONValue]:
-    """SR-28: who legitimately governs at ``at`` (ISO date; default now), with proof."""
+    """SR-28: who legitimately governs at ``at`` (ISO date; default now), with
+    proof — as the records stood at ``as_known_at`` (default: as they stand)."""
     now = ctx.services.clock.now().replace(microsecond=0)
     when = check_time(at, key="at") if at else now.isoformat()
+    known = check_time(as_known_at, key="as_known_at") if as_known_at else None
 
     def answer() -> dict[str, JSONValue]:
-        return legitimacy_at(ctx.services.uow(), when, cache=ctx.services.cache)
+        return legitimacy_at(
+            ctx.services.uow(), when, cache=ctx.services.cache, as_known_at=known
+        )
 
     return await run_in_threadpool(answer)
 

@@ -165,6 +165,29 @@ class FederationState:
         prefix = [e for e in self.log if moment(e.effective_at, zone=zone) <= limit]
         return fold(prefix, voided=self.voided)
 
+    def as_known_at(self, known: str) -> FederationState:
+        """SR-28, the other time: the state as the records stood at ``known`` —
+        the fold of the events appended by then (``appended_at``; v1 events,
+        which carry none, always), their voids included, no later ones. Itself
+        when every event was appended by then."""
+        zone = self.zone
+        limit = moment(known, end_of_day=True, zone=zone)
+        seen: dict[str, bool] = {}
+
+        def kept(stored: StoredEvent) -> bool:
+            stamp = stored.appended_at
+            if stamp is None:
+                return True
+            found = seen.get(stamp)
+            if found is None:
+                found = seen[stamp] = moment(stamp) <= limit
+            return found
+
+        known_log = [e for e in self.log if kept(e)]
+        if len(known_log) == len(self.log):
+            return self
+        return fold(known_log)
+
     def display_name(self, key: str) -> str | None:
         """The name of the person, faction, body, session or government ``key``."""
         for table in (

@@ -1,0 +1,103 @@
+"""SR-28 in both times (issue 9): who governed at T, as the records stood at K.
+
+On the 1917 demo, the secretary enters late (``late = true`` in a scenario
+step) that the councils were re-elected on 10 Nov 1917 (an SR-26 end of the
+mandate). Asked about 18 Nov, the records as they stood before the entry still
+give the Council of People's Commissars; as they stand now, no government.
+Both answers carry their ``as_known_at``; proof entries carry both times.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from sovet.cli.app import app
+from sovet.services.bootstrap import bootstrap
+
+runner = CliRunner()
+
+LATE = """
+[[step]]
+command = "record_expiry_event"
+at = "1917-11-10"
+late = true
+condition = "council_reelection"
+body = "national-congress"
+note = "minutes of the re-elections, entered late"
+"""
+
+
+def _ok(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _answer(db: Path, *extra: str) -> dict[str, Any]:
+    out = _ok(
+        "legitimacy", "--at", "1917-11-18", "--db", str(db), "--format", "json", *extra
+    )
+    answer: dict[str, Any] = json.loads(out)
+    return answer
+
+
+@pytest.fixture(scope="module")
+def entered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The demo database after the late entry, and the time just before it."""
+    folder = tmp_path_factory.mktemp("known")
+    db = folder / "demo.db"
+    _ok("demo", "--db", str(db))
+    with bootstrap(str(db)) as services, services.uow() as uow:
+        (head,) = list(uow.events.read(after_seq=uow.events.head()[0] - 1))
+    assert head.appended_at is not None
+    steps = folder / "late.toml"
+    steps.write_text(LATE, encoding="utf-8")
+    _ok("run", str(steps), "--db", str(db))
+    return db, head.appended_at
+
+
+def test_the_late_entry_changes_the_answer_as_the_records_stand_now(
+    entered: tuple[Path, str],
+) -> None:
+    db, _before = entered
+    now = _answer(db)
+    assert now["government"] is None
+    assert any("SR-26" in warning for warning in now["warnings"])
+    assert now["as_known_at"] is None
+
+
+def test_as_known_before_the_entry_the_old_answer_stands(
+    entered: tuple[Path, str],
+) -> None:
+    db, before = entered
+    then = _answer(db, "--as-known-at", before)
+    assert then["government"] is not None
+    assert then["government"]["name"] == "Council of People's Commissars"
+    assert then["as_known_at"] == before
+    proof = then["proof"]
+    assert proof
+    assert all({"effective_at", "appended_at"} <= set(item) for item in proof)
+
+
+def test_the_text_answer_names_the_time_of_the_records(
+    entered: tuple[Path, str],
+) -> None:
+    db, before = entered
+    out = _ok(
+        "legitimacy", "--at", "1917-11-18", "--as-known-at", before, "--db", str(db)
+    )
+    assert f"as the records stood at {before}" in out.replace("\n", "")
+
+
+def test_a_malformed_as_known_at_is_refused(entered: tuple[Path, str]) -> None:
+    db, _ = entered
+    result = runner.invoke(
+        app, ["legitimacy", "--as-known-at", "yesterday", "--db", str(db)]
+    )
+    assert result.exit_code != 0
+    assert "--as-known-at" in result.output
