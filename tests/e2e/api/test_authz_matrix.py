@@ -117,6 +117,7 @@ COMMAND_ROLES: dict[str, set[str]] = {
     "order_re_election": SEC,
     "instruct_delegate": SEC,
     "open_recall_petition": {"member", "secretary"},
+    "annul_entry": SEC,
 }
 """Command → the body roles allowed in the command's own body (the administrator
 may always; an empty set: the administrator only)."""

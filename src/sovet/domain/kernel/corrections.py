@@ -154,6 +154,13 @@ def _annul(state: FederationState, cmd: AnnulEntry) -> list[DomainEvent]:
             f"seq {cmd.entry} is a {act[0].type}; annul the entry that caused it",
             cmd.entry,
         )
+    if act[0].type == "ConstitutionAdopted":
+        raise RuleViolation(
+            "SR-28",
+            f"seq {cmd.entry} adopts the constitution, which no correction annuls "
+            "(everything rests on it); adopt a new one",
+            cmd.entry,
+        )
     return [
         EntryAnnulled(
             at=cmd.at,
