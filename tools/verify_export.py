@@ -50,7 +50,9 @@ speed. It checks, in order, and stops at the first failure:
    round's tallies must be the published ones;
 6. every vote on a motion (SR-19) and every recall step (SR-9/SR-10): the
    published outcome must follow from its figures and the constitution in the
-   log;
+   log — taken in the order acts take effect (effective time, then seq: a late
+   entry counts from its own time), without the acts a void names
+   (``ActVoided``, ``EntryAnnulled``: SR-28);
 7. the government in force at the head (SR-26/SR-28): the latest government
    approved by the latest session of the national congress (or the executive it
    elected), not ended since; with ``--legitimacy`` it must be the one named in
@@ -74,6 +76,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -843,6 +846,50 @@ def past(part: int, whole: int, share: Fraction, strict: bool) -> bool:
     return left > right if strict else left >= right
 
 
+VOID_TYPES = ("ActVoided", "EntryAnnulled")
+
+
+def _zone(events: list[Json]) -> timedelta:
+    """The offset of the latest constitution's ``records.timezone`` (else UTC)."""
+    zone = "UTC"
+    for event in events:
+        if event["type"] == "ConstitutionAdopted":
+            records = event["payload"]["constitution"].get("records", {})
+            zone = records.get("timezone", "UTC")
+    if zone == "UTC":
+        return timedelta(0)
+    sign = -1 if zone.startswith("-") else 1
+    return sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+
+
+def _moment(at: str, offset: timedelta) -> datetime:
+    """An effective time as naive UTC; a bare date is its first instant."""
+    text = at.strip()
+    if len(text) == 10:
+        return datetime.fromisoformat(text) - offset
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value - offset
+
+
+def in_effect(events: list[Json]) -> list[Json]:
+    """SR-28: the events that count, in the order acts take effect.
+
+    A void (``ActVoided``, ``EntryAnnulled``) names the seqs that no longer
+    count; a later void may void an earlier one, so they are read from the
+    newest back. The rest are ordered by (effective time, seq): a late entry
+    takes effect before the acts appended ahead of it.
+    """
+    voided: set[int] = set()
+    for event in reversed(events):
+        if event["type"] in VOID_TYPES and event["seq"] not in voided:
+            voided.update(s for s in event["payload"].get("seqs", []) if type(s) is int)
+    offset = _zone(events)
+    kept = [e for e in events if e["seq"] not in voided]
+    return sorted(kept, key=lambda e: (_moment(effective_at(e), offset), e["seq"]))
+
+
 class Federation:
     """The little of the log's state needed for SR-10, SR-19, SR-26 and SR-28."""
 
@@ -1056,6 +1103,7 @@ def verify(
     kept = read_against(against) if against is not None else None
     header: dict[str, Json] = {}
     chain, elections, federation = Chain(), Elections(), Federation()
+    acts: list[Json] = []  # the events, applied once the voids are known
     held: list[Json] = []  # the checkpoints, checked once the key records are read
     keys = Keys()
     pinned = key
@@ -1073,12 +1121,14 @@ def verify(
         elif kind == "event":
             chain.add(row)
             elections.apply(row)
-            federation.apply(row)
+            acts.append(row)
         elif kind == "checkpoint":
             held.append(row)
         else:
             keys.add(row, chain)
     chain.check_header(header)
+    for row in in_effect(acts):
+        federation.apply(row)
     stated = header.get("public_key")
     if key not in (None, stated) and key not in keys.all_keys():
         raise Failure(f"header: key {stated}, not the key {key}")

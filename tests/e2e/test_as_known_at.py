@@ -10,6 +10,8 @@ Both answers carry their ``as_known_at``; proof entries carry both times.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from typer.testing import CliRunner
 
 from sovet.cli.app import app
 from sovet.services.bootstrap import bootstrap
+from tests.reliability.helpers import VERIFIER
 
 runner = CliRunner()
 
@@ -101,3 +104,28 @@ def test_a_malformed_as_known_at_is_refused(entered: tuple[Path, str]) -> None:
     )
     assert result.exit_code != 0
     assert "--as-known-at" in result.output
+
+
+def test_the_independent_verifier_takes_the_late_entry_in_effect_order(
+    entered: tuple[Path, str], tmp_path: Path
+) -> None:
+    db, _ = entered
+    export = tmp_path / "log.jsonl"
+    _ok("export", str(export), "--db", str(db))
+    rows = [json.loads(line) for line in export.read_text().splitlines()]
+    assert rows[0]["format"] == "sovet-log/2"
+    events = [r for r in rows if r.get("kind") == "event"]
+    assert {r.get("envelope", 1) for r in events} == {2}
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps(_answer(db)), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(VERIFIER), str(export), "--legitimacy", str(answer)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # An import keeps both times and the commands: the same answer.
+    fresh = tmp_path / "copy.db"
+    _ok("import", str(export), "--db", str(fresh))
+    assert _answer(fresh) == _answer(db)
