@@ -117,7 +117,8 @@ def test_the_independent_verifier_takes_the_late_entry_in_effect_order(
     events = [r for r in rows if r.get("kind") == "event"]
     assert {r.get("envelope", 1) for r in events} == {2}
     answer = tmp_path / "answer.json"
-    answer.write_text(json.dumps(_answer(db)), encoding="utf-8")
+    now = _ok("legitimacy", "--db", str(db), "--format", "json")  # at the head
+    answer.write_text(now, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, str(VERIFIER), str(export), "--legitimacy", str(answer)],
         capture_output=True,

@@ -148,11 +148,10 @@ def render_legitimacy(
     console.rule(f"[bold]{escape(head)}[/bold]")
     known = answer.get("as_known_at")
     if known:
-        console.print(
-            f"as the records stood at {escape(str(known))} "
-            "(acts entered since do not count)",
-            soft_wrap=True,
-        )
+        line = gettext(
+            "as the records stood at {time} (acts entered since do not count)"
+        ).format(time=known)
+        console.print(escape(line), soft_wrap=True)
     government = answer.get("government")
     if not government:
         none = gettext("No legitimate government.")
