@@ -31,6 +31,8 @@ CONTRACT_KEYS = {
     "by_elections",
     "majority",
     "aggregate",
+    # issue 9: the time of the records asked about (null: as they stand)
+    "as_known_at",
 }
 
 
@@ -150,7 +152,15 @@ def test_legitimacy_on_18_november_1917_matches_the_contract(demo_dir: Path) -> 
     assert len(answer["proof"]) >= 5
     hashes = _stored_hashes(demo_dir / "demo.db")
     for item in answer["proof"]:
-        assert set(item) == {"seq", "hash", "type", "summary"}
+        # issue 9: both times of each act
+        assert set(item) == {
+            "seq",
+            "hash",
+            "type",
+            "summary",
+            "effective_at",
+            "appended_at",
+        }
         assert HEX64.match(item["hash"])
         assert hashes[item["seq"]] == item["hash"]
 
