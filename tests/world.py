@@ -112,7 +112,10 @@ class World:
             if self.events
             else (0, GENESIS_HASH)
         )
-        stored, _ = link_batch(new, head=head, versions=self.versions)
+        last = self.events[-1].appended_at if self.events else None
+        stored, _ = link_batch(
+            new, head=head, versions=self.versions, last_appended=last
+        )
         for event in stored:
             self.versions[event.stream_id] = event.version
             self.events.append(event)
