@@ -7,7 +7,7 @@ event). ``recorded_at`` keeps the effective time of every event. Rows written
 before stay v1 and hash as before.
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0013 (landed first; 0009 was this branch's prefix)
 Create Date: 2026-12-06
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0008"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
