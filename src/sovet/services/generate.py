@@ -21,7 +21,7 @@ import dataclasses
 import json
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sovet.counting.methods import get_method
@@ -151,19 +151,12 @@ class BatchWriter:
         versions = {e.stream_id: self._versions.get(e.stream_id, 0) for e in new}
         for stream, version in versions.items():
             self._before.setdefault(stream, version)
+        last, now = self._appended, self._clock()  # the store keeps these times
         linked, payloads = link_batch(
-            new,
-            head=self.head,
-            versions=versions,
-            last_appended=self._appended,
-            now=self._clock(),
+            new, head=self.head, versions=versions, last_appended=last, now=now
         )
-        # The store keeps these appended_at times (taken here, as the store
-        # would): its chain must equal the one linked in memory.
-        new = [
-            dataclasses.replace(n, appended_at=e.appended_at)
-            for n, e in zip(new, linked, strict=True)
-        ]
+        pairs = zip(new, linked, strict=True)
+        new = [replace(n, appended_at=e.appended_at) for n, e in pairs]
         self._appended = linked[-1].appended_at
         # Evolve what a read gives back: the canonical payload (sorted keys).
         stored = [
