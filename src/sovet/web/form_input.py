@@ -69,11 +69,11 @@ def _rows(spec: Field, cls: type, text: str) -> list[dict[str, Any]]:
 
 def _value(spec: Field, hint: Any, form: Mapping[str, Sequence[str]]) -> Any:
     """The JSON value of one field, or ``dataclasses.MISSING`` when left out."""
-    hint, _ = optional(hint)
+    hint, may_be_none = optional(hint)
     values = [v for v in form.get(spec.name, ()) if isinstance(v, str)]
     first = values[0].strip() if values else ""
-    if spec.widget == "checkbox":
-        return bool(values)
+    if spec.widget == "checkbox":  # unticked ``bool | None`` (late): left out
+        return True if values else (dataclasses.MISSING if may_be_none else False)
     if spec.widget == "checks":
         return [v for v in values if v] or (
             [] if spec.required else dataclasses.MISSING
