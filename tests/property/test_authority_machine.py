@@ -219,6 +219,8 @@ class AuthorityMachine(RuleBasedStateMachine):
             persons=persons,
             **bulk,
         )
+        for person in persons:  # a seat given anew is not the one lost before
+            self.lost.get(person, set()).discard(f"delegate:{session}")
 
     @rule(data=st.data(), composition=seats)
     def convene(self, data: st.DataObject, composition: dict[str, int]) -> None:
