@@ -90,10 +90,10 @@ def _record(cls: type, items: tuple[Field, ...]) -> st.SearchStrategy[dict[str, 
 
 
 def _value(item: Field, hint: Any) -> st.SearchStrategy[Any]:
-    hint, _ = _bare(hint)
+    hint, nullable = _bare(hint)
     args = typing.get_args(hint)
-    if item.widget == "checkbox":
-        return st.booleans()
+    if item.widget == "checkbox":  # an unticked ``bool | None`` box (late) is left out
+        return st.sampled_from([True, GONE]) if nullable else st.booleans()
     if item.widget in ("text", "date", "select"):
         return _maybe(item, IDS)
     if item.widget == "number":
