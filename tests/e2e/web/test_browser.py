@@ -236,7 +236,7 @@ def test_time_travel_form_and_proof_links(
 ) -> None:
     page = browser.new_page()
     page.goto(demo_server.url + "/")
-    page.get_by_label("Show the state as recorded up to").fill("1917-11-18")
+    page.get_by_label("Show the state in effect on").fill("1917-11-18")
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("18 Nov")
     page.get_by_role("link", name="log entry 60").click()
