@@ -219,8 +219,8 @@ class AuthorityMachine(RuleBasedStateMachine):
             persons=persons,
             **bulk,
         )
-        for person in persons:  # a seat given anew is not the one lost before
-            self.lost.get(person, set()).discard(f"delegate:{session}")
+        for person in persons:
+            self._given_anew(person, session)
 
     @rule(data=st.data(), composition=seats)
     def convene(self, data: st.DataObject, composition: dict[str, int]) -> None:
@@ -397,6 +397,11 @@ class AuthorityMachine(RuleBasedStateMachine):
             if not h.key.startswith("member:")
         }
 
+    def _given_anew(self, person: str, session: str) -> None:
+        """A delegate seat given again at ``session`` is not the one lost before
+        (the model keys both alike; seats above may rest on the new one)."""
+        self.lost.get(person, set()).discard(f"delegate:{session}")
+
     def _lose(self, person: str, key: str) -> None:
         """Note the early loss of ``key`` and of every seat that came from it."""
         lost = self.lost.setdefault(person, set())
@@ -508,6 +513,7 @@ class AuthorityMachine(RuleBasedStateMachine):
             delegate=vacancy.person,
             replacement=replacement,
         )
+        self._given_anew(replacement, latest.id)
 
     @rule(data=st.data())
     def fill_committee_place(self, data: st.DataObject) -> None:
