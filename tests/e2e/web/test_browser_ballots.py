@@ -11,18 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.e2e.web.test_ballot_shapes import build
-from tests.e2e.web.test_browser import (
-    ARGS,
-    CHROMIUM,
-    GET_CHROMIUM,
+from tests.e2e.web.browser_support import (
     Server,
-    _environment,
+    environment,
     login,
     shot,
 )
+from tests.e2e.web.test_ballot_shapes import build
 
 pytestmark = pytest.mark.browser
 
@@ -32,19 +29,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("browser-ballots")
     db = str(tmp / "shapes.db")
     build(db)
-    running = Server(db, _environment(tmp))
+    running = Server(db, environment(tmp))
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: {GET_CHROMIUM}", pytrace=False)
-    with sync_playwright() as playwright:
-        found = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield found
-        found.close()
 
 
 def test_one_plurality_seat_takes_one_mark_in_chromium(

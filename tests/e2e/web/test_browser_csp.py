@@ -10,7 +10,6 @@ style attribute added to a page is blocked, so the check would see one.
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,12 +17,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from sovet.api.headers import SecurityHeaders
 from sovet.server import create_app
 from sovet.services.bootstrap import bootstrap
-from tests.e2e.web.test_browser import ARGS, CHROMIUM
+from tests.e2e.web.browser_support import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -49,13 +48,6 @@ TOUR = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def base_url(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("csp")
@@ -63,7 +55,7 @@ def base_url(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     shutil.copyfile(demo_dir / "demo-counterfactual.db", db)
     shutil.copyfile(demo_dir / "demo-counterfactual.db.key", f"{db}.key")
     with bootstrap(str(db)) as services:
-        port = _free_port()
+        port = free_port()
         server = uvicorn.Server(
             uvicorn.Config(
                 SecurityHeaders(create_app(services)),
@@ -85,16 +77,6 @@ def base_url(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         finally:
             server.should_exit = True
             thread.join(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        found = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield found
-        found.close()
 
 
 @pytest.fixture

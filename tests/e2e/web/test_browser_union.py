@@ -30,16 +30,12 @@ from playwright.sync_api import (
     Locator,
     Page,
     expect,
-    sync_playwright,
 )
 
-from tests.e2e.web.test_browser import (
-    ARGS,
-    CHROMIUM,
-    GET_CHROMIUM,
+from tests.e2e.web.browser_support import (
     SHOTS,
     Server,
-    _environment,
+    environment,
 )
 from tests.e2e.web.union_world import MEMBERS_CSV, NORTH_VOTERS, PASSWORD, build_union
 
@@ -53,19 +49,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         old.unlink()
     db = str(tmp / "union.db")
     build_union(db)
-    running = Server(db, _environment(tmp))
+    running = Server(db, environment(tmp))
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: {GET_CHROMIUM}", pytrace=False)
-    with sync_playwright() as playwright:
-        found = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield found
-        found.close()
 
 
 class Person:

@@ -24,18 +24,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.web.test_browser import (
-    SHOTS,
-    Server,
-    browser,
-    chromium,
-    login,
-    logout,
-    world_db,
-    world_server,
-)
-
-__all__ = ["browser", "chromium", "world_db", "world_server"]  # fixtures used here
+from tests.e2e.web.browser_support import SHOTS, Server, login, logout
 
 pytestmark = pytest.mark.browser
 
