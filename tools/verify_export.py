@@ -33,7 +33,9 @@ speed. It checks, in order, and stops at the first failure:
    ``sovet-key/v1``); a certificate names the key signing then; a rotation
    hands over from the key signing then to a key never used before;
 4. every checkpoint: an Ed25519 signature over the canonical JSON
-   ``{"head_hash", "root_hash", "size", "tag": "sovet-checkpoint/v1"}``, the
+   ``{"head_hash", "root_hash", "size", "tag": "sovet-checkpoint/v1"}`` (or,
+   for a checkpoint that also states a snapshot of the folded state, the same
+   plus ``"snapshot"``, its SHA-256, under ``"sovet-checkpoint/v2"``), the
    head hash of its first ``size`` events and their RFC 9162 Merkle root
    (leaves: the canonical events); signed by a key of the key history inside
    its turn (from the size it was rotated in at to the size it was rotated
@@ -86,6 +88,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 FORMATS = ("sovet-log/1", "sovet-log/2")
 TAG = "sovet-checkpoint/v1"
+TAG_V2 = "sovet-checkpoint/v2"  # v1's keys plus "snapshot" (a state snapshot's SHA-256)
 KEY_TAG = "sovet-key/v1"
 GENESIS = "0" * 64
 SCALE = 100_000  # Scottish STV works in units of 0.00001 vote
@@ -428,6 +431,25 @@ class Keys:
         self.turns.append([new, st["size"], None])
 
 
+def checkpoint_message(
+    size: int, root: str, head: str, snapshot: object, where: str
+) -> bytes:
+    """The signed bytes: v1 without a snapshot, v2 (its tag, plus ``snapshot``,
+    the SHA-256 of a snapshot of the folded state) with one."""
+    statement: dict[str, Any] = {
+        "head_hash": head,
+        "root_hash": root,
+        "size": size,
+        "tag": TAG,
+    }
+    if snapshot is not None:
+        if not isinstance(snapshot, str) or len(snapshot) != 64:
+            raise Failure(f"{where}: snapshot {snapshot!r} is not a SHA-256 (hex)")
+        statement["tag"] = TAG_V2
+        statement["snapshot"] = snapshot
+    return canonical(statement)
+
+
 def check_checkpoint(
     cp: Json, chain: Chain, key: str, keys: Keys | None = None
 ) -> None:
@@ -454,13 +476,8 @@ def check_checkpoint(
             f"{where}: signed by {signer} outside its turn (sizes {turn[1]} to "
             f"{'now' if turn[2] is None else turn[2]})"
         )
-    message = canonical(
-        {
-            "head_hash": cp["head_hash"],
-            "root_hash": cp["root_hash"],
-            "size": size,
-            "tag": TAG,
-        }
+    message = checkpoint_message(
+        size, cp["root_hash"], cp["head_hash"], cp.get("snapshot"), where
     )
     if not ed25519_ok(cp["public_key"], message, cp["signature"]):
         raise Failure(f"{where}: the Ed25519 signature does not verify")
@@ -493,13 +510,8 @@ def check_against(kept: Json, chain: Chain, key: str | None, name: str) -> None:
     where = f"kept checkpoint {name} (size {size})"
     if key is not None and kept["public_key"] != key:
         raise Failure(f"{where}: signed by {kept['public_key']}, not the key {key}")
-    message = canonical(
-        {
-            "head_hash": kept["head"],
-            "root_hash": kept["root"],
-            "size": size,
-            "tag": TAG,
-        }
+    message = checkpoint_message(
+        size, kept["root"], kept["head"], kept.get("snapshot"), where
     )
     if not ed25519_ok(kept["public_key"], message, kept["signature"]):
         raise Failure(f"{where}: the Ed25519 signature does not verify")

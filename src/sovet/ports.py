@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import NamedTuple, Protocol, Self
 
 from sovet.ledger.checkpoint import CheckpointRecord
 from sovet.ledger.envelope import JSONValue, NewEvent, StoredEvent
@@ -28,6 +28,8 @@ __all__ = [
     "KeyRecordStore",
     "ProjectionStore",
     "Signer",
+    "SnapshotInfo",
+    "SnapshotStore",
     "StepStore",
     "UnitOfWork",
 ]
@@ -170,6 +172,15 @@ class CheckpointStore(Protocol):
         """The largest checkpoint with what was stored beside it, or ``None``."""
         ...
 
+    def at(self, size: int) -> Checkpoint | None:
+        """The checkpoint of ``size`` events, or ``None``."""
+        ...
+
+    def resign(self, checkpoint: Checkpoint) -> None:
+        """Replace the signature (and snapshot hash) of the stored checkpoint of
+        the same size, root, head and key (``StorageError`` if none)."""
+        ...
+
     def lock_signing(self) -> None:
         """Wait until this unit is the only one signing (held to its end).
 
@@ -177,6 +188,35 @@ class CheckpointStore(Protocol):
         servers one signs at a time. SQLite and memory: nothing (one writer at
         a time; a second checkpoint of one size is refused).
         """
+        ...
+
+
+class SnapshotInfo(NamedTuple):
+    """A stored snapshot's log size, format (``services.snapshots.FORMAT``) and
+    the SHA-256 (hex) of its bytes."""
+
+    size: int
+    format: str
+    sha256: str
+
+
+class SnapshotStore(Protocol):
+    """Snapshots of the folded state, one per log size (a cache of the log)."""
+
+    def put(self, info: SnapshotInfo, data: bytes) -> None:
+        """Store (or replace) the snapshot at ``info.size``."""
+        ...
+
+    def list(self) -> list[SnapshotInfo]:
+        """Every snapshot without its bytes, largest size first."""
+        ...
+
+    def data(self, size: int) -> bytes | None:
+        """The bytes of the snapshot at ``size``, or ``None``."""
+        ...
+
+    def delete(self, size: int) -> None:
+        """Drop the snapshot at ``size`` (if any)."""
         ...
 
 
@@ -204,6 +244,8 @@ class UnitOfWork(Protocol):
     def checkpoints(self) -> CheckpointStore: ...
     @property
     def key_records(self) -> KeyRecordStore: ...
+    @property
+    def snapshots(self) -> SnapshotStore: ...
 
     def __enter__(self) -> Self: ...
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
+from sovet.adapters.memory_snapshots import InMemorySnapshotStore
 from sovet.errors import ConcurrencyConflict, StorageError
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import link_batch
@@ -220,6 +221,7 @@ class InMemoryCheckpointStore:
     def __init__(self) -> None:
         self._items: list[CheckpointRecord] = []
         self._base = 0
+        self._resigned: dict[int, CheckpointRecord] = {}
 
     def _fork(self) -> InMemoryCheckpointStore:
         copy = InMemoryCheckpointStore()
@@ -236,6 +238,7 @@ class InMemoryCheckpointStore:
 
     def _merge(self, work: InMemoryCheckpointStore) -> None:
         self._items.extend(work._items[work._base :])
+        self._items = [work._resigned.get(i.checkpoint.size, i) for i in self._items]
         self._items.sort(key=lambda item: item.checkpoint.size)
 
     def add(
@@ -254,6 +257,7 @@ class InMemoryCheckpointStore:
             checkpoint.head_hash,
             checkpoint.signature,
             checkpoint.public_key,
+            getattr(checkpoint, "snapshot", None),
         )
         kept = None if peaks is None else tuple(peaks)
         self._items.append(CheckpointRecord(signed, appended_at, kept))
@@ -266,6 +270,31 @@ class InMemoryCheckpointStore:
     def latest(self) -> CheckpointRecord | None:
         """The largest checkpoint and what was kept beside it."""
         return max(self._items, key=lambda item: item.checkpoint.size, default=None)
+
+    def at(self, size: int) -> Checkpoint | None:
+        """The checkpoint of ``size`` events, or ``None``."""
+        found = [i.checkpoint for i in self._items if i.checkpoint.size == size]
+        return found[0] if found else None
+
+    def resign(self, checkpoint: Checkpoint) -> None:
+        """Replace the signature (and snapshot hash) of the same checkpoint."""
+        for n, item in enumerate(self._items):
+            cp = item.checkpoint
+            if (cp.size, cp.root_hash, cp.head_hash, cp.public_key) == (
+                checkpoint.size,
+                checkpoint.root_hash,
+                checkpoint.head_hash,
+                checkpoint.public_key,
+            ):
+                snapshot = getattr(checkpoint, "snapshot", None)
+                signed = replace(cp, signature=checkpoint.signature, snapshot=snapshot)
+                self._items[n] = self._resigned[cp.size] = replace(
+                    item, checkpoint=signed
+                )
+                return
+        raise StorageError(
+            f"no checkpoint of {checkpoint.size} events by that key to re-sign"
+        )
 
     def lock_signing(self) -> None:
         """Nothing to lock: a unit's commit refuses a second checkpoint of a size."""
@@ -312,6 +341,7 @@ class InMemoryUnitOfWork:
     projections: InMemoryProjectionStore
     checkpoints: InMemoryCheckpointStore
     key_records: InMemoryKeyRecordStore
+    snapshots: InMemorySnapshotStore
 
     def __init__(self, database: InMemoryDatabase | None = None) -> None:
         self.database = database or InMemoryDatabase()
@@ -325,6 +355,7 @@ class InMemoryUnitOfWork:
             self.projections = db.projections._fork()
             self.checkpoints = db.checkpoints._fork()
             self.key_records = db.key_records._fork()
+            self.snapshots = db.snapshots._fork()
 
     def __enter__(self) -> Self:
         if self._depth == 0:
@@ -366,6 +397,7 @@ class InMemoryUnitOfWork:
             db.projections._merge(self.projections)
             db.checkpoints._merge(self.checkpoints)
             db.key_records._merge(self.key_records)
+            db.snapshots._merge(self.snapshots)
             self._begin()
 
     def rollback(self) -> None:
@@ -382,3 +414,4 @@ class InMemoryDatabase:
         self.projections = InMemoryProjectionStore()
         self.checkpoints = InMemoryCheckpointStore()
         self.key_records = InMemoryKeyRecordStore()
+        self.snapshots = InMemorySnapshotStore()

@@ -8,8 +8,12 @@ JSON of::
     {"head_hash": …, "root_hash": …, "size": …, "tag": "sovet-checkpoint/v1"}
 
 (hashes as lowercase hex; for the empty log the root is ``SHA-256()`` and the head
-``GENESIS_HASH``). The tag keeps a checkpoint signature from being replayed as a
-signature over anything else. Signing and checking signatures happen outside
+``GENESIS_HASH``). A checkpoint that also vouches for a snapshot of the folded
+state (``services.snapshots``) is version 2: the same keys plus ``snapshot``,
+the SHA-256 (hex) of the snapshot's stored bytes, under the tag
+``sovet-checkpoint/v2``; a checkpoint without one stays version 1. The tag
+keeps a checkpoint signature from being replayed as a signature over anything
+else. Signing and checking signatures happen outside
 this pure module: ``sign_checkpoint`` takes any signer, ``verify_checkpoint``
 takes the signature check as a function (Ed25519 in ``sovet.adapters.signing``)
 and answers a bool; ``checkpoint_problem`` gives the reason as text.
@@ -29,6 +33,7 @@ from sovet.ledger.merkle import MerkleTree
 
 __all__ = [
     "CHECKPOINT_TAG",
+    "CHECKPOINT_TAG_V2",
     "CheckpointBody",
     "CheckpointLike",
     "CheckpointRecord",
@@ -41,6 +46,8 @@ __all__ = [
 
 CHECKPOINT_TAG = "sovet-checkpoint/v1"
 """The domain-separation tag inside every signed checkpoint message."""
+CHECKPOINT_TAG_V2 = "sovet-checkpoint/v2"
+"""… of a checkpoint that also states a snapshot's SHA-256 (``snapshot``)."""
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -70,38 +77,49 @@ class _Signer(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class CheckpointBody:
-    """What a checkpoint states: ``size`` events, their root and head hashes."""
+    """What a checkpoint states: ``size`` events, their root and head hashes,
+    and (version 2) the SHA-256 of the snapshot of the state at ``size``."""
 
     size: int
     root_hash: str
     head_hash: str
+    snapshot: str | None = None
 
     def message(self) -> bytes:
-        """The exact bytes that are signed (canonical JSON with the v1 tag)."""
-        return canonical_json(
-            {
-                "tag": CHECKPOINT_TAG,
-                "size": self.size,
-                "root_hash": self.root_hash,
-                "head_hash": self.head_hash,
-            }
-        )
+        """The exact bytes that are signed (canonical JSON with the v1 tag, or
+        the v2 tag and ``snapshot`` when the checkpoint states one)."""
+        statement: dict[str, str | int] = {
+            "tag": CHECKPOINT_TAG,
+            "size": self.size,
+            "root_hash": self.root_hash,
+            "head_hash": self.head_hash,
+        }
+        if self.snapshot is not None:
+            statement["tag"] = CHECKPOINT_TAG_V2
+            statement["snapshot"] = self.snapshot
+        return canonical_json(statement)
+
+    def log_part(self) -> CheckpointBody:
+        """What it states about the log alone (size, root, head)."""
+        return CheckpointBody(self.size, self.root_hash, self.head_hash)
 
 
 @dataclass(frozen=True, slots=True)
 class SignedCheckpoint:
-    """A checkpoint with its signature and the signer's public key (hex)."""
+    """A checkpoint with its signature and the signer's public key (hex);
+    ``snapshot``: the snapshot's SHA-256 it states (version 2), else ``None``."""
 
     size: int
     root_hash: str
     head_hash: str
     signature: str
     public_key: str
+    snapshot: str | None = None
 
     @property
     def body(self) -> CheckpointBody:
         """The statement that was signed."""
-        return CheckpointBody(self.size, self.root_hash, self.head_hash)
+        return CheckpointBody(self.size, self.root_hash, self.head_hash, self.snapshot)
 
     @classmethod
     def sign(cls, body: CheckpointBody, signer: _Signer) -> SignedCheckpoint:
@@ -112,6 +130,7 @@ class SignedCheckpoint:
             body.head_hash,
             signer.sign(body.message()).hex(),
             signer.public_key_hex(),
+            body.snapshot,
         )
 
 
@@ -173,7 +192,8 @@ def checkpoint_problem(
     Sound means: well-formed fields; signed by ``trusted_key`` when one is given;
     a signature that ``verify_signature`` accepts over the body's ``message()``;
     and, when ``expected`` (the body recomputed from the log) is given, the same
-    size, root and head.
+    size, root and head. A checkpoint without a ``snapshot`` member (or with
+    ``None``) is version 1; with one, version 2 (the hash is signed too).
     """
     cp = checkpoint
     if type(cp.size) is not int or cp.size < 0:
@@ -186,17 +206,22 @@ def checkpoint_problem(
         return (
             f"checkpoint signed by key {cp.public_key}, not the trusted {trusted_key}"
         )
+    snapshot = getattr(cp, "snapshot", None)
+    if snapshot is not None and (
+        not isinstance(snapshot, str) or not _HEX64.fullmatch(snapshot)
+    ):
+        return f"checkpoint snapshot {snapshot!r} is not 64 lowercase hex digits"
     try:
         signature = bytes.fromhex(cp.signature)
     except (ValueError, TypeError):
         return f"checkpoint signature {cp.signature!r} is not hex"
-    body = CheckpointBody(cp.size, cp.root_hash, cp.head_hash)
+    body = CheckpointBody(cp.size, cp.root_hash, cp.head_hash, snapshot)
     if not verify_signature(cp.public_key, body.message(), signature):
         return (
             f"checkpoint at size {cp.size}: signature does not verify "
             f"under key {cp.public_key}"
         )
-    if expected is not None and expected != body:
+    if expected is not None and expected.log_part() != body.log_part():
         return (
             f"checkpoint states size {cp.size}, root {cp.root_hash}, head "
             f"{cp.head_hash}; the log gives size {expected.size}, root "

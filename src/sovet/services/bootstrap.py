@@ -67,6 +67,7 @@ from sovet.services.key_files import (
 )
 from sovet.services.keys import check_signing_key
 from sovet.services.shared_state import SharedState
+from sovet.services.snapshotting import SnapshotLoader
 
 __all__ = [
     "NO_SERVER_KEY",
@@ -147,6 +148,25 @@ class Services:
     """The public half of this database's signing key (``None``: no key file)."""
     read_only: bool = False
     """Opened by ``open_read_only``: nothing can be written or signed."""
+
+    def __post_init__(self) -> None:
+        if self.cache.cold is None:
+            self.cache.cold = SnapshotLoader(
+                self.uow, self.verify_signature, self.trusted_keys()
+            )
+
+    def trusted_keys(self) -> tuple[str, ...]:
+        """The keys whose checkpoints vouch for a snapshot: this database's own
+        and those pinned beside its key file (an import's)."""
+        keys = () if self.public_key is None else (self.public_key,)
+        if self.key_file is None:
+            return keys
+        try:
+            pinned = self.key_file.with_name(self.key_file.name + ".pins")
+            extra = tuple(pinned.read_text(encoding="ascii").split())
+        except (OSError, UnicodeDecodeError):
+            extra = ()
+        return tuple(dict.fromkeys((*keys, *extra)))
 
     def require_key(self) -> None:
         """Refuse (``InputError``) a command that signs when there is no key."""

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sovet.adapters.signing import verify_ed25519
+from sovet.domain import FederationState
 from sovet.errors import (
     ChainBroken,
     ConcurrencyConflict,
@@ -43,9 +44,15 @@ from sovet.ledger.checkpoint import (
     sign_checkpoint,
 )
 from sovet.ledger.compact import CompactRange
-from sovet.ledger.compact import consistency_proof as streamed_proof
 from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
 from sovet.ports import Checkpoint, Clock, Signer, UnitOfWork
+from sovet.services.consistency import consistency_proof
+from sovet.services.snapshotting import (
+    SnapshotPolicy,
+    build_snapshot,
+    snapshot_due,
+    store_snapshot,
+)
 
 __all__ = [
     "DEFAULT_EVERY_EVENTS",
@@ -68,6 +75,8 @@ DEFAULT_EVERY_EVENTS = 1_000
 """A server signs at least every this many events (issue 9: at most 1,000)."""
 DEFAULT_EVERY_SECONDS = 10.0
 """… and within this many seconds of any write (issue 9: at most 10 s)."""
+DEFAULT_SNAPSHOTS = SnapshotPolicy()
+"""When the store's writers take a snapshot as they sign (``snapshotting``)."""
 MAX_PROOF_SIZE = 2**63 - 1
 """The largest tree size a consistency proof is asked for (SQL ``BIGINT``)."""
 
@@ -156,7 +165,13 @@ def _resume(uow: UnitOfWork, latest: CheckpointRecord | None) -> CompactRange:
 
 
 def sign_head(
-    uow: UnitOfWork, signer: Signer, *, clock: Clock | None = None
+    uow: UnitOfWork,
+    signer: Signer,
+    *,
+    clock: Clock | None = None,
+    snapshots: SnapshotPolicy | None = DEFAULT_SNAPSHOTS,
+    rebuild: bool = True,
+    held: FederationState | None = None,
 ) -> SignedCheckpoint | None:
     """Sign and store a checkpoint of the head; ``None`` if empty or already signed.
 
@@ -165,7 +180,14 @@ def sign_head(
     ``clock``, the time it was made. Waits for any other signer first
     (``lock_signing``). ``ChainBroken`` when the log does not extend the
     latest checkpoint: nothing is signed over a broken log.
+
+    With ``snapshots`` (the default policy) a snapshot of the state at the head
+    is taken when due (``snapshotting``) and its SHA-256 signed in the
+    checkpoint (version 2); ``held`` is the state at the head if the caller
+    has it. With ``rebuild``, an already signed head with no good snapshot
+    near it gets one: its checkpoint is signed again (same key) naming it.
     """
+    key = signer.public_key_hex()
     with uow:
         uow.checkpoints.lock_signing()
         latest = uow.checkpoints.latest()
@@ -173,12 +195,28 @@ def sign_head(
         head = latest.checkpoint.head_hash if latest is not None else GENESIS_HASH
         tree, head = _grow(tree, head, uow.events.read(after_seq=tree.size))
         signed_size = latest.checkpoint.size if latest is not None else 0
-        if tree.size == signed_size:
+        fresh = tree.size != signed_size
+        if not fresh and not (
+            rebuild and latest is not None and latest.checkpoint.public_key == key
+        ):
             return None
-        body = CheckpointBody(tree.size, tree.root().hex(), head)
+        sha = None
+        if (
+            snapshots is not None
+            and tree.size > 0
+            and snapshot_due(uow, tree.size, snapshots, verify_ed25519, (key,))
+        ):
+            built = build_snapshot(uow, tree.size, verify_ed25519, (key,), held=held)
+            sha = store_snapshot(uow, built)
+        if not fresh and sha is None:
+            return None
+        body = CheckpointBody(tree.size, tree.root().hex(), head, sha)
         checkpoint = sign_checkpoint(body, signer)
-        made = None if clock is None else clock.now().isoformat()
-        uow.checkpoints.add(checkpoint, appended_at=made, peaks=tree.to_hex())
+        if fresh:
+            made = None if clock is None else clock.now().isoformat()
+            uow.checkpoints.add(checkpoint, appended_at=made, peaks=tree.to_hex())
+        else:
+            uow.checkpoints.resign(checkpoint)
         uow.commit()
     return checkpoint
 
@@ -192,7 +230,8 @@ def latest_checkpoint(uow: UnitOfWork) -> CheckpointRecord | None:
 def checkpoint_json(record: CheckpointRecord) -> dict[str, Any]:
     """The checkpoint as ``GET /api/checkpoints/latest`` and witnesses give it:
     ``size``, ``root``, ``head``, ``public_key``, ``signature`` (hex) and
-    ``appended_at`` (when it was made; ``null`` when not recorded)."""
+    ``appended_at`` (when it was made; ``null`` when not recorded), and for a
+    version-2 checkpoint ``snapshot`` (the snapshot's SHA-256, signed too)."""
     cp = record.checkpoint
     return {
         "size": cp.size,
@@ -201,6 +240,7 @@ def checkpoint_json(record: CheckpointRecord) -> dict[str, Any]:
         "public_key": cp.public_key,
         "signature": cp.signature,
         "appended_at": record.appended_at,
+        **({} if cp.snapshot is None else {"snapshot": cp.snapshot}),
     }
 
 
@@ -221,8 +261,16 @@ def parse_checkpoint_json(value: object, *, source: str) -> CheckpointRecord:
     appended_at = value.get("appended_at")
     if appended_at is not None and not isinstance(appended_at, str):
         raise InputError("not a time", source=source, key="appended_at")
+    snapshot = value.get("snapshot")
+    if snapshot is not None and not isinstance(snapshot, str):
+        raise InputError("not a hex string", source=source, key="snapshot")
     signed = SignedCheckpoint(
-        size, value["root"], value["head"], value["signature"], value["public_key"]
+        size,
+        value["root"],
+        value["head"],
+        value["signature"],
+        value["public_key"],
+        snapshot,
     )
     return CheckpointRecord(signed, appended_at)
 
@@ -258,42 +306,6 @@ def check_extends(
             f"{head}; the checkpoint states root {kept.root_hash}, head "
             f"{kept.head_hash} (history rewritten)",
         )
-
-
-_PROOFS: OrderedDict[tuple[str, int, int], list[str]] = OrderedDict()
-_PROOFS_KEPT = 64
-_PROOFS_LOCK = threading.Lock()
-
-
-def consistency_proof(uow: UnitOfWork, first: int, second: int) -> list[str]:
-    """RFC 9162 PROOF(first, D[0:second]) over the log, as hex (§2.1.4.1).
-
-    ``InputError`` naming ``from`` or ``to`` unless 0 < first <= second <= the
-    log's size. The first ``second`` events are read once and the proof's
-    subtrees hashed as they go by (``ledger.compact.consistency_proof``: O(log
-    n) memory); the latest answers are kept (witnesses ask for the same
-    pairs), keyed by the head they were computed on.
-    """
-    if first < 1:
-        raise InputError("must be at least 1 (RFC 9162: no proof from 0)", key="from")
-    if second < first:
-        raise InputError(f"must be at least from ({first})", key="to")
-    with uow:
-        size, head = uow.events.head()
-        if second > size:
-            raise InputError(f"the log holds {size} events", key="to")
-        key = (head, first, second)
-        with _PROOFS_LOCK:
-            if key in _PROOFS:
-                _PROOFS.move_to_end(key)
-                return list(_PROOFS[key])
-        leaves = (canonical_event(e) for e in uow.events.read(limit=second))
-        proof = [p.hex() for p in streamed_proof(first, second, leaves)]
-    with _PROOFS_LOCK:
-        _PROOFS[key] = proof
-        while len(_PROOFS) > _PROOFS_KEPT:
-            _PROOFS.popitem(last=False)
-    return list(proof)
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,18 +372,21 @@ class Checkpointer:
         if self._unsigned >= self.policy.every_events:
             self._wake.set()
 
-    def sign_now(self) -> SignedCheckpoint | None:
+    def sign_now(self, *, rebuild: bool = False) -> SignedCheckpoint | None:
         """Sign the head now (if it is not signed yet); the checkpoint or ``None``.
 
         A lost race with another writer (SQLite busy, a checkpoint of the size
         stored by another signer) is tried again, up to ``ATTEMPTS`` times;
+        ``rebuild``: also snapshot an already signed head (``sign_head``);
         any other failure is logged and kept in ``last_error``, never raised.
         """
         with self._signing:
             self._unsigned = 0
             for attempt in range(1, self.ATTEMPTS + 1):
                 try:
-                    signed = sign_head(self._uow(), self._signer, clock=self._clock)
+                    signed = sign_head(
+                        self._uow(), self._signer, clock=self._clock, rebuild=rebuild
+                    )
                 except (ConcurrencyConflict, StorageError) as error:
                     self.last_error = error
                     log.warning("checkpoint not signed (try %d): %s", attempt, error)
@@ -404,4 +419,4 @@ class Checkpointer:
         self._wake.set()
         if thread is not None:
             thread.join()
-        return self.sign_now()
+        return self.sign_now(rebuild=True)

@@ -12,7 +12,7 @@ once. A refused command writes nothing.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from sovet.domain import (
     Command,
@@ -45,6 +45,9 @@ class StateCache:
         self._seq = 0
         self._hash = GENESIS_HASH
         self._state: FederationState | None = None
+        self.cold: Callable[[int], FederationState | None] | None = None
+        """How to start cold: the fold of the log's first ``n`` events from a
+        snapshot (``snapshotting.SnapshotLoader``), or ``None`` to fold it."""
 
     def current(self, events: EventStore) -> FederationState:
         """The state at the store's head: cached, caught up, or folded afresh."""
@@ -63,9 +66,15 @@ class StateCache:
                     raise
                 self.advance(state, newer[-1])
                 return state
-        state = fold(events.read())
+        warm = None if self.cold is None or seq == 0 else self.cold(seq)
+        state = fold(events.read()) if warm is None else warm
         self._state, self._seq, self._hash = state, seq, head
         return state
+
+    def held(self) -> FederationState | None:
+        """The cached state (``None``: none yet), at the head it last caught up
+        with; only for a single-threaded caller (a writer signing its work)."""
+        return self._state
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:

@@ -164,6 +164,9 @@ def export_lines(uow: UnitOfWork, signer: Signer | None) -> Iterator[str]:
         yield _dump({"kind": "event", **event_row(event)})
     for checkpoint in checkpoints:
         row = {key: getattr(checkpoint, key) for key in _CHECKPOINT_KEYS}
+        snapshot = getattr(checkpoint, "snapshot", None)
+        if snapshot is not None:  # a v2 checkpoint: the hash is signed too
+            row["snapshot"] = snapshot
         yield _dump({"kind": "checkpoint", **row})
     for record in records:
         yield _dump({"kind": "key", **record.to_json()})
@@ -255,7 +258,12 @@ def _parse(lines: Iterable[str], source: str) -> _Parsed:
             events.append(_event(row, source, number))
         elif row.get("kind") == "checkpoint":
             fields = _fields(row, _CHECKPOINT_KEYS, source, number)
-            checkpoints.append(SignedCheckpoint(**fields))
+            snapshot = row.get("snapshot")
+            if snapshot is not None and not isinstance(snapshot, str):
+                raise InputError(
+                    "not a SHA-256 (hex)", source=source, line=number, key="snapshot"
+                )
+            checkpoints.append(SignedCheckpoint(**fields, snapshot=snapshot))
         elif row.get("kind") == "key":
             try:
                 records.append(KeyRecord.from_json(row))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -80,6 +80,7 @@ _CHECKPOINT_COLUMNS = (
     checkpoints.c.head_hash,
     checkpoints.c.signature,
     checkpoints.c.public_key,
+    checkpoints.c.snapshot,
 )
 
 
@@ -108,6 +109,7 @@ class SqlCheckpointStore:
                         public_key=checkpoint.public_key,
                         appended_at=appended_at,
                         compact_range=None if peaks is None else " ".join(peaks),
+                        snapshot=getattr(checkpoint, "snapshot", None),
                     )
                 )
         except IntegrityError as e:
@@ -125,8 +127,8 @@ class SqlCheckpointStore:
             select(*_CHECKPOINT_COLUMNS).order_by(checkpoints.c.size)
         )
         return [
-            SignedCheckpoint(int(size), root, head, signature, key)
-            for size, root, head, signature, key in rows
+            SignedCheckpoint(int(size), root, head, signature, key, snapshot)
+            for size, root, head, signature, key, snapshot in rows
         ]
 
     def latest(self) -> CheckpointRecord | None:
@@ -142,10 +144,42 @@ class SqlCheckpointStore:
         ).first()
         if row is None:
             return None
-        size, root, head, signature, key, appended_at, peaks = row
-        signed = SignedCheckpoint(int(size), root, head, signature, key)
+        size, root, head, signature, key, snapshot, appended_at, peaks = row
+        signed = SignedCheckpoint(int(size), root, head, signature, key, snapshot)
         kept = None if peaks is None else tuple(peaks.split())
         return CheckpointRecord(signed, appended_at, kept)
+
+    def at(self, size: int) -> SignedCheckpoint | None:
+        """The checkpoint of ``size`` events, or ``None`` (one index seek)."""
+        row = self._conn.execute(
+            select(*_CHECKPOINT_COLUMNS).where(checkpoints.c.size == size)
+        ).first()
+        if row is None:
+            return None
+        size_, root, head, signature, key, snapshot = row
+        return SignedCheckpoint(int(size_), root, head, signature, key, snapshot)
+
+    def resign(self, checkpoint: Checkpoint) -> None:
+        """Replace the signature of the checkpoint of the same size, root, head
+        and key by ``checkpoint``'s (a version 2 naming a rebuilt snapshot);
+        ``StorageError`` when there is no such checkpoint."""
+        done = self._conn.execute(
+            update(checkpoints)
+            .where(
+                checkpoints.c.size == checkpoint.size,
+                checkpoints.c.root_hash == checkpoint.root_hash,
+                checkpoints.c.head_hash == checkpoint.head_hash,
+                checkpoints.c.public_key == checkpoint.public_key,
+            )
+            .values(
+                signature=checkpoint.signature,
+                snapshot=getattr(checkpoint, "snapshot", None),
+            )
+        )
+        if done.rowcount != 1:
+            raise StorageError(
+                f"no checkpoint of {checkpoint.size} events by that key to re-sign"
+            )
 
     def lock_signing(self) -> None:
         """PostgreSQL: wait for the signing advisory lock (released at the

@@ -8,7 +8,10 @@
   written in the same transaction as the events they derive from.
 - ``checkpoints``: signed statements of the head, one per log size, with the
   time each was made and the compact range of its Merkle tree (not signed;
-  ``ledger.checkpoint.CheckpointRecord``), both empty for older rows.
+  ``ledger.checkpoint.CheckpointRecord``), both empty for older rows; and
+  ``snapshot``, the SHA-256 of the state snapshot a version-2 checkpoint signs.
+- ``snapshots``: the folded state at a checkpoint's size (``services.snapshots``:
+  its format, SHA-256 and compressed bytes); a cache, rebuilt from the log.
 - ``key_records``: the signing key's certificates and rotations
   (``ledger.keyring``), in ``position`` order (1, 2, 3 …, assigned by the
   writer, so two racing writers collide on it); ``statement`` is the canonical
@@ -24,6 +27,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -32,7 +36,14 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["checkpoints", "events", "key_records", "metadata", "projections"]
+__all__ = [
+    "checkpoints",
+    "events",
+    "key_records",
+    "metadata",
+    "projections",
+    "snapshots",
+]
 
 metadata = MetaData()
 """All of sovet's tables."""
@@ -74,7 +85,18 @@ checkpoints = Table(
     Column("public_key", String(64), nullable=False),
     Column("appended_at", String(64), nullable=True),
     Column("compact_range", Text, nullable=True),
+    Column("snapshot", String(64), nullable=True),
     PrimaryKeyConstraint("size", name="pk_checkpoints"),
+)
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("size", BigInteger, nullable=False, autoincrement=False),
+    Column("format", String(100), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("size", name="pk_snapshots"),
 )
 
 key_records = Table(

@@ -21,6 +21,7 @@ from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.event_store import SqlEventStore
 from sovet.adapters.sql.key_records import SqlKeyRecordStore
 from sovet.adapters.sql.projections import SqlCheckpointStore, SqlProjectionStore
+from sovet.adapters.sql.snapshot_store import SqlSnapshotStore
 from sovet.errors import ConcurrencyConflict, StorageError
 
 __all__ = ["SqlUnitOfWork"]
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     projections: SqlProjectionStore
     checkpoints: SqlCheckpointStore
     key_records: SqlKeyRecordStore
+    snapshots: SqlSnapshotStore
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
         self.engine = engine
@@ -51,6 +53,7 @@ class SqlUnitOfWork:
             self.projections = SqlProjectionStore(conn)
             self.checkpoints = SqlCheckpointStore(conn)
             self.key_records = SqlKeyRecordStore(conn)
+            self.snapshots = SqlSnapshotStore(conn)
         self._depth += 1
         return self
 

@@ -1,0 +1,415 @@
+"""Snapshots: the folded state at a checkpoint's size, so a cold start folds
+only the events after it (issue 13).
+
+A snapshot is the state as known at its checkpoint: the fold of the log's
+first ``size`` events, pickled and compressed (``encode``). Its SHA-256 is
+signed inside the checkpoint of that size (version 2, ``ledger.checkpoint``),
+and nothing is unpickled before the bytes give that hash under a checkpoint
+signed by a trusted key (``load_state``): pickle runs code, so the signature is
+what makes the bytes safe to load (docs/DECISIONS.md).
+
+It never becomes wrong, but it serves a later fold (the log's first ``m``
+events, ``m > size``) only if the tail ``size+1 … m`` comes after it in the
+domain's order (``serves``): no tail event is effective before the latest
+effective time among its events, none voids or annuls an event it holds, and
+the tail does not change the records' timezone. Then the fold of the whole
+equals the snapshot with the tail evolved onto it in the domain's order
+(``tests/property/test_snapshot_fold.py``). A late entry effective before it
+therefore stops it serving later knowledge; the older questions it can still
+answer (as known at a time before that entry) it still answers.
+
+``FORMAT`` is a constant and a fingerprint of the fields of the state's record
+classes: a change to the state's shape makes old snapshots unusable, and the
+next signing rebuilds one (``snapshot_due``).
+"""
+
+from __future__ import annotations
+
+import copy
+import copyreg
+import dataclasses
+import gc
+import hashlib
+import io
+import operator
+import pickle
+import re
+import sys
+import threading
+import zlib
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sovet.domain import FederationState, evolve, fold
+from sovet.domain.kernel.calendar import moment
+from sovet.domain.kernel.state import VOID_TYPES, domain_order, voided_seqs
+from sovet.ledger.checkpoint import SignatureCheck, checkpoint_problem
+from sovet.ledger.envelope import StoredEvent
+from sovet.ports import SnapshotInfo, UnitOfWork
+
+__all__ = [
+    "FORMAT",
+    "LazyLog",
+    "Snapshot",
+    "attach_log",
+    "decode",
+    "encode",
+    "extend",
+    "fold_from_snapshot",
+    "latest_usable",
+    "load_state",
+    "serves",
+    "state_fingerprint",
+    "take",
+]
+
+FORMAT_VERSION = 1
+"""Raised by hand when the encoding itself changes (not the state's shape)."""
+
+
+def _shape(root: type) -> tuple[list[str], list[type]]:
+    """The fields of ``root`` and of every dataclass its fields' annotations
+    name (recursively), with the aliases they name (``Literal``s); names are
+    resolved in the domain's modules."""
+    names: dict[str, Any] = {}
+    for module_name in sorted(sys.modules):
+        if module_name == "sovet.domain" or module_name.startswith("sovet.domain."):
+            for key, value in vars(sys.modules[module_name]).items():
+                names.setdefault(key, value)
+    lines: list[str] = []
+    seen: dict[type, None] = {}
+    todo: list[type] = [root]
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen[cls] = None
+        for field in dataclasses.fields(cls):
+            text = str(field.type)
+            lines.append(f"{cls.__module__}.{cls.__qualname__}.{field.name}: {text}")
+            for name in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text):
+                found = vars(sys.modules[cls.__module__]).get(name, names.get(name))
+                if isinstance(found, type) and dataclasses.is_dataclass(found):
+                    todo.append(found)
+                elif found is not None and hasattr(found, "__origin__"):
+                    lines.append(f"{name} = {found!r}")
+    return sorted(set(lines)), list(seen)
+
+
+def state_fingerprint(root: type = FederationState) -> str:
+    """A digest of the shape a pickled state has (``_shape``)."""
+    lines, _classes = _shape(root)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+
+def _reducer(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """Pickle a slotted dataclass as ``cls(*values)``: its ``__init__`` runs in
+    one call, where the default ``__setstate__`` loops over its fields in
+    Python (most of the time of loading a snapshot)."""
+    fields = dataclasses.fields(cls)
+    plain = all(f.init and not f.kw_only for f in fields)
+    if not plain or "__slots__" not in vars(cls) or hasattr(cls, "__post_init__"):
+        return None
+    getter = operator.attrgetter(*(f.name for f in fields))
+    if len(fields) == 1:
+        return lambda obj: (cls, (getter(obj),))
+    return lambda obj: (cls, getter(obj))
+
+
+_REDUCERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {
+    cls: reduce
+    for cls in _shape(FederationState)[1]
+    if (reduce := _reducer(cls)) is not None
+}
+
+
+FORMAT = f"sovet-state/{FORMAT_VERSION}+{state_fingerprint()}"
+"""The format of the snapshots this code writes and reads."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The state folded from the log's first ``size`` events, with what
+    ``serves`` needs: the latest effective and appended moments among those
+    events (``None``: none, or v1 events without an appended time) and the
+    zone they were ordered in."""
+
+    size: int
+    state: FederationState
+    latest: datetime | None
+    known: datetime | None
+    zone: str
+
+
+class LazyLog(list[StoredEvent]):
+    """The state's ``log`` after a snapshot: the events it holds are read from
+    the store (``load``, in the domain's order) only when something reads the
+    log (a question at an earlier time); events appended meanwhile (the tail)
+    stay after them. Its length is known without reading them."""
+
+    def __init__(self, load: Callable[[], list[StoredEvent]], size: int) -> None:
+        super().__init__()
+        self._load: Callable[[], list[StoredEvent]] | None = load
+        self._size = size
+        self._lock = threading.Lock()
+
+    def _fill(self) -> None:
+        if self._load is None:
+            return
+        with self._lock:
+            if self._load is not None:
+                prefix = self._load()
+                list.__setitem__(self, slice(0, 0), prefix)
+                self._load = None
+
+    def __iter__(self) -> Any:
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:  # known without reading the events
+        if self._load is not None:
+            with self._lock:
+                if self._load is not None:
+                    return self._size + super().__len__()
+        return super().__len__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self._fill()
+        return super().__getitem__(index)
+
+    def __reversed__(self) -> Any:
+        self._fill()
+        return super().__reversed__()
+
+    def __contains__(self, item: object) -> bool:
+        self._fill()
+        return super().__contains__(item)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (list, (list(self),))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[StoredEvent]:
+        return copy.deepcopy(list(self), memo)
+
+
+def _latest(
+    events: Iterable[StoredEvent], zone: str, start: datetime | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """The latest effective and appended moments among ``events``."""
+    latest, known = start, None
+    cache: dict[str, datetime] = {}
+    for e in events:
+        when = cache.get(e.effective_at)
+        if when is None:
+            when = cache[e.effective_at] = moment(e.effective_at, zone=zone)
+        if latest is None or when > latest:
+            latest = when
+        if e.appended_at is not None:
+            stamp = moment(e.appended_at)
+            if known is None or stamp > known:
+                known = stamp
+    return latest, known
+
+
+def _timezone(event: StoredEvent) -> str | None:
+    if event.type != "ConstitutionAdopted":
+        return None
+    constitution = event.payload.get("constitution")
+    records = constitution.get("records") if isinstance(constitution, dict) else None
+    zone = records.get("timezone", "UTC") if isinstance(records, dict) else "UTC"
+    return zone if isinstance(zone, str) else "UTC"
+
+
+def serves(snapshot: Snapshot, tail: Sequence[StoredEvent]) -> bool:
+    """True when ``snapshot`` plus ``tail`` (the events after it, or those of
+    them a question keeps) folds to what the whole would: every tail event is
+    effective at or after the snapshot's latest event, voids nothing the
+    snapshot holds, and keeps the zone."""
+    zone, floor = snapshot.zone, snapshot.latest
+    for e in tail:
+        if e.type in VOID_TYPES:
+            seqs = e.payload.get("seqs", [])
+            if isinstance(seqs, list) and any(
+                type(s) is int and s <= snapshot.size for s in seqs
+            ):
+                return False
+        changed = _timezone(e)
+        if changed is not None and changed != zone:
+            return False
+        if floor is not None and moment(e.effective_at, zone=zone) < floor:
+            return False
+    return True
+
+
+def fold_from_snapshot(
+    snapshot: Snapshot, tail: Sequence[StoredEvent]
+) -> FederationState:
+    """The state of ``snapshot`` with ``tail`` evolved onto it in the domain's
+    order (the snapshot's state is changed in place); only when ``serves``."""
+    state = snapshot.state
+    skip = state.voided | voided_seqs(tail)
+    state.voided = skip
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for stored in domain_order(tail, snapshot.zone):
+            if stored.seq in skip:
+                state.record(stored, applied=False)
+            else:
+                evolve(state, stored)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return state
+
+
+def encode(snapshot: Snapshot) -> bytes:
+    """The snapshot's stored bytes: its state without the events it holds
+    (``log``, read back from the store when needed) nor cached indexes."""
+    shell = copy.copy(snapshot.state)
+    if hasattr(shell, "log"):
+        shell.log = []
+    if hasattr(shell, "time_indexes"):
+        shell.time_indexes = {}
+    body = {
+        "format": FORMAT,
+        "size": snapshot.size,
+        "latest": snapshot.latest,
+        "known": snapshot.known,
+        "zone": snapshot.zone,
+        "state": shell,
+    }
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
+    pickler.dump(body)
+    return zlib.compress(buffer.getvalue(), 1)
+
+
+def decode(data: bytes) -> Snapshot:
+    """The snapshot in ``data`` — only ever bytes whose SHA-256 a trusted
+    checkpoint signs (``checked_bytes``); its ``log`` is empty until
+    ``attach_log`` (``ValueError`` for bytes of another shape)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        body = pickle.loads(zlib.decompress(data))  # the hash was checked first
+    finally:
+        if was_enabled:
+            gc.enable()
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise ValueError("not a snapshot of this format")
+    state, zone = body["state"], body["zone"]
+    if not isinstance(state, FederationState) or not isinstance(zone, str):
+        raise ValueError("not a snapshot of this format")
+    return Snapshot(body["size"], state, body["latest"], body["known"], zone)
+
+
+def attach_log(snapshot: Snapshot, uow: UnitOfWork) -> Snapshot:
+    """Give the snapshot's state its events, read from ``uow`` when asked."""
+    if hasattr(snapshot.state, "log"):
+        reader = _log_reader(uow, snapshot.size, snapshot.zone)
+        snapshot.state.log = LazyLog(reader, snapshot.size)
+    return snapshot
+
+
+def take(events: Sequence[StoredEvent], state: FederationState) -> Snapshot:
+    """The snapshot of ``state``, the fold of ``events`` (the log's first ones)."""
+    latest, known = _latest(events, state.zone)
+    return Snapshot(len(events), state, latest, known, state.zone)
+
+
+def extend(snapshot: Snapshot, tail: Sequence[StoredEvent]) -> Snapshot:
+    """``snapshot`` with ``tail`` folded on (when ``serves``), as a new one."""
+    latest, known = _latest(tail, snapshot.zone, snapshot.latest)
+    if snapshot.known is not None and (known is None or snapshot.known > known):
+        known = snapshot.known
+    state = fold_from_snapshot(snapshot, tail)
+    return Snapshot(snapshot.size + len(tail), state, latest, known, state.zone)
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 (hex) a checkpoint signs for ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _log_reader(
+    uow: UnitOfWork, size: int, zone: str
+) -> Callable[[], list[StoredEvent]]:
+    def read() -> list[StoredEvent]:
+        with uow:
+            events = list(uow.events.read(limit=size))
+        return list(domain_order(events, zone))
+
+    return read
+
+
+def checked_bytes(
+    uow: UnitOfWork,
+    info: SnapshotInfo,
+    verify_signature: SignatureCheck,
+    trusted: Collection[str],
+) -> bytes | None:
+    """The bytes of the snapshot ``info`` if a checkpoint of its size, signed by
+    a ``trusted`` key, states their SHA-256 and the log still ends that
+    checkpoint at its size; else ``None`` (never unpickle those)."""
+    if info.format != FORMAT or info.size < 1:
+        return None
+    cp = uow.checkpoints.at(info.size)
+    if cp is None or getattr(cp, "snapshot", None) != info.sha256:
+        return None
+    if cp.public_key not in trusted or checkpoint_problem(cp, verify_signature):
+        return None
+    found = list(uow.events.read(after_seq=info.size - 1, limit=1))
+    if not found or found[0].hash != cp.head_hash:
+        return None
+    data = uow.snapshots.data(info.size)
+    if data is None or digest(data) != info.sha256:
+        return None
+    return data
+
+
+def latest_usable(
+    uow: UnitOfWork,
+    size: int,
+    verify_signature: SignatureCheck,
+    trusted: Collection[str],
+    *,
+    keep: Callable[[StoredEvent], bool] | None = None,
+) -> tuple[Snapshot, list[StoredEvent]] | None:
+    """The newest snapshot of at most ``size`` events that checks and serves
+    the events after it up to ``size`` (those ``keep`` keeps, if given), with
+    that tail; ``None`` when none can (then fold the log). Call inside ``uow``."""
+    for info in uow.snapshots.list():
+        if info.size > size:
+            continue
+        data = checked_bytes(uow, info, verify_signature, trusted)
+        if data is None:
+            continue
+        try:
+            snapshot = attach_log(decode(data), uow)
+        except Exception:  # a format this code cannot read after all
+            continue
+        tail = list(uow.events.read(after_seq=info.size, limit=size - info.size))
+        if keep is not None:
+            tail = [e for e in tail if keep(e)]
+        if serves(snapshot, tail):
+            return snapshot, tail
+    return None
+
+
+def load_state(
+    uow: UnitOfWork,
+    size: int,
+    verify_signature: SignatureCheck,
+    trusted: Collection[str],
+) -> FederationState:
+    """The fold of the log's first ``size`` events: from the newest usable
+    snapshot and the events after it, else from the whole log."""
+    found = latest_usable(uow, size, verify_signature, trusted)
+    if found is None:
+        return fold(uow.events.read(limit=size))
+    snapshot, tail = found
+    return fold_from_snapshot(snapshot, tail)

@@ -1,0 +1,204 @@
+"""When snapshots are taken, how a cold process loads one, and the deep check.
+
+The store's writers take a snapshot as they sign (``checkpoints.sign_head``):
+when none of this code's format checks, or the log has grown by ``interval``
+events since the newest that does. A snapshot that fails its check (bytes
+edited, its checkpoint's signature or key wrong, an old format) is dropped
+there and a new one taken; when the head is already signed, by the same key,
+its checkpoint is signed again as version 2 naming the new snapshot (same
+size, root and head: it states nothing new about the log).
+
+``SnapshotLoader`` is the cold start of a process's state cache
+(``handlers.StateCache.cold``): the newest usable snapshot and the events
+after it, or ``None`` (fold the log) — for any failure too: a snapshot is a
+cache, never the truth. ``deep_check`` (``sovet verify --deep``) refolds the
+log and compares every stored snapshot with the fold of its prefix.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from sovet.domain import FederationState, fold
+from sovet.errors import ChainBroken
+from sovet.ledger.checkpoint import SignatureCheck
+from sovet.ports import SnapshotInfo, UnitOfWork
+from sovet.services.snapshots import (
+    FORMAT,
+    Snapshot,
+    checked_bytes,
+    decode,
+    digest,
+    encode,
+    extend,
+    fold_from_snapshot,
+    latest_usable,
+    take,
+)
+
+__all__ = [
+    "DEFAULT_MIN_EVENTS",
+    "DeepReport",
+    "SnapshotLoader",
+    "SnapshotPolicy",
+    "build_snapshot",
+    "deep_check",
+    "snapshot_due",
+    "store_snapshot",
+]
+
+log = logging.getLogger("sovet.snapshots")
+
+DEFAULT_MIN_EVENTS = 10_000
+"""Events between two snapshots, at least …"""
+DEFAULT_FRACTION = 50
+"""… and at least a fiftieth of the log (a snapshot costs its whole state)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotPolicy:
+    """Take a snapshot at a signing once ``interval(size)`` events came since
+    the newest good one (or there is none)."""
+
+    min_events: int = DEFAULT_MIN_EVENTS
+    fraction: int = DEFAULT_FRACTION
+
+    def interval(self, size: int) -> int:
+        """Events between snapshots for a log of ``size`` events."""
+        share = size // self.fraction if self.fraction > 0 else 0
+        return max(self.min_events, share, 1)
+
+
+def snapshot_due(
+    uow: UnitOfWork,
+    size: int,
+    policy: SnapshotPolicy,
+    verify_signature: SignatureCheck,
+    trusted: Collection[str],
+) -> bool:
+    """Is a snapshot due at ``size``? Drops the snapshots that fail their check
+    (inside ``uow``, which the caller commits)."""
+    for info in uow.snapshots.list():
+        if info.size > size:
+            continue
+        if checked_bytes(uow, info, verify_signature, trusted) is None:
+            log.info("dropping snapshot at %d: it does not check", info.size)
+            uow.snapshots.delete(info.size)
+            continue
+        return size - info.size >= policy.interval(size)
+    return True
+
+
+def build_snapshot(
+    uow: UnitOfWork,
+    size: int,
+    verify_signature: SignatureCheck,
+    trusted: Collection[str],
+    *,
+    held: FederationState | None = None,
+) -> Snapshot:
+    """The snapshot of the log's first ``size`` events: from ``held`` (a state
+    known to be that fold, holding its events), else from the newest usable
+    snapshot and the events after it, else from the whole log."""
+    log_of = getattr(held, "log", None)
+    if held is not None and isinstance(log_of, list) and len(log_of) == size:
+        return take(log_of, held)
+    found = latest_usable(uow, size, verify_signature, trusted)
+    if found is not None:
+        return extend(*found)
+    events = list(uow.events.read(limit=size))
+    return take(events, fold(events))
+
+
+def store_snapshot(uow: UnitOfWork, snapshot: Snapshot) -> str:
+    """Store ``snapshot`` (inside ``uow``); the SHA-256 its checkpoint signs."""
+    data = encode(snapshot)
+    sha = digest(data)
+    uow.snapshots.put(SnapshotInfo(snapshot.size, FORMAT, sha), data)
+    return sha
+
+
+class SnapshotLoader:
+    """A process's cold start: ``loader(size)`` is the fold of the log's first
+    ``size`` events from the newest usable snapshot, or ``None`` when there is
+    none (or no trusted key: snapshots are only loaded under one)."""
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        verify_signature: SignatureCheck,
+        trusted: Collection[str],
+    ) -> None:
+        self._uow, self._verify, self.trusted = uow, verify_signature, tuple(trusted)
+        self.loaded: int | None = None
+        """The size of the snapshot the last call started from (tests, bench)."""
+
+    def __call__(self, size: int) -> FederationState | None:
+        self.loaded = None
+        if not self.trusted or size < 1:
+            return None
+        unit = self._uow()
+        try:
+            with unit:
+                found = latest_usable(unit, size, self._verify, self.trusted)
+                if found is None:
+                    return None
+                snapshot, tail = found
+                state = fold_from_snapshot(snapshot, tail)
+        except Exception:  # a cache must never stop an answer: fold the log
+            log.warning("snapshot not loaded; folding the log", exc_info=True)
+            return None
+        self.loaded = snapshot.size
+        return state
+
+
+@dataclass(frozen=True, slots=True)
+class DeepReport:
+    """``verify --deep``: snapshots compared with the refold, and those skipped
+    (another format: rebuilt at the next signing)."""
+
+    compared: int
+    other_format: int
+
+
+def deep_check(uow: UnitOfWork, verify_signature: SignatureCheck) -> DeepReport:
+    """Refold the log and compare every snapshot of this format with the fold
+    of its prefix: its bytes must give the SHA-256 its checkpoint signs (whose
+    signature checks) and its state must equal the refold. ``ChainBroken``
+    naming the snapshot's last event otherwise."""
+    compared = other = 0
+    with uow:
+        infos = sorted(uow.snapshots.list(), key=lambda i: i.size)
+        events = list(uow.events.read()) if infos else []
+        keys = {cp.public_key for cp in uow.checkpoints.list()}
+        for info in infos:
+            if info.format != FORMAT:
+                other += 1
+                continue
+            if info.size > len(events):
+                raise ChainBroken(
+                    len(events) + 1,
+                    f"a snapshot covers {info.size} events, the log holds "
+                    f"{len(events)}",
+                )
+            data = checked_bytes(uow, info, verify_signature, keys)
+            if data is None:
+                raise ChainBroken(
+                    info.size,
+                    f"the snapshot at {info.size} events does not give the "
+                    "SHA-256 a checkpoint of that size signs (edited, or its "
+                    "checkpoint is missing or unsigned); rebuild it with "
+                    "`sovet checkpoint`",
+                )
+            stored = decode(data).state
+            refold = fold(events[: info.size])
+            if stored != refold:
+                raise ChainBroken(
+                    info.size,
+                    f"the snapshot at {info.size} events differs from the fold "
+                    "of the log up to there",
+                )
+            compared += 1
+    return DeepReport(compared, other)
