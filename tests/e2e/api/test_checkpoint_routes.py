@@ -35,9 +35,12 @@ def test_the_latest_checkpoint_and_a_consistency_proof(api: Api) -> None:
         "public_key",
         "signature",
         "appended_at",
+        "snapshot",  # the first signing takes a snapshot: a v2 checkpoint
     }
     assert latest["public_key"] == api.services.signer.public_key_hex()
-    body = CheckpointBody(latest["size"], latest["root"], latest["head"])
+    body = CheckpointBody(
+        latest["size"], latest["root"], latest["head"], latest["snapshot"]
+    )
     assert verify_ed25519(
         latest["public_key"], body.message(), bytes.fromhex(latest["signature"])
     )

@@ -177,7 +177,9 @@ def test_serve_signs_within_the_interval_and_at_shutdown_and_a_witness_sees_a_re
             time.sleep(0.1)
         assert latest["size"] == size  # signed while serving, not only at shutdown
         assert latest["public_key"] == key
-        body = CheckpointBody(latest["size"], latest["root"], latest["head"])
+        body = CheckpointBody(
+            latest["size"], latest["root"], latest["head"], latest.get("snapshot")
+        )
         assert verify_ed25519(key, body.message(), bytes.fromhex(latest["signature"]))
         assert latest["appended_at"]
         code, said = _witness(base, store)
