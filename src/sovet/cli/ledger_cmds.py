@@ -75,6 +75,14 @@ def verify(
     public_key: KeyOption = None,
     key_file: KeyFileOption = None,
     against: AgainstOption = None,
+    deep: Annotated[
+        bool,
+        typer.Option(
+            "--deep",
+            help="Also refold the whole log and compare every stored snapshot of "
+            "the state (and a cold start from the newest) with the fold.",
+        ),
+    ] = False,
 ) -> None:
     """Check the hash chain, Merkle roots, checkpoint signatures and key rotations.
 
@@ -85,7 +93,9 @@ def verify(
     the rotations the log records from a trusted key. With no key to trust,
     the log can only be shown consistent: exit code 3. With ``--against``, the
     log must also extend that kept checkpoint (a deleted tail, a rewritten
-    history or removed checkpoints fail), and its signer is trusted too.
+    history or removed checkpoints fail), and its signer is trusted too. With
+    ``--deep``, each snapshot must give the SHA-256 its checkpoint signs and
+    equal the fold of the log up to it.
     """
     from sovet.services import bootstrap as boot
     from sovet.services.checkpoints import check_extends
@@ -109,6 +119,10 @@ def verify(
         found = verify_database(services, sorted(given), extra)
         if kept is not None:
             check_extends(services.uow(), kept, services.verify_signature)
+        if deep:
+            from sovet.services.snapshotting import deep_check
+
+            report = deep_check(services.uow(), services.verify_signature)
     if not found.authenticated:
         signers = ", ".join(found.keys) or "nobody"
         where = services.key_file or "SOVET_KEY_FILE (not set)"
@@ -127,6 +141,24 @@ def verify(
         console.print(
             f"  extends the checkpoint of {kept.size} events in {against} "
             f"(signed by {kept.public_key})",
+            soft_wrap=True,
+        )
+    if deep:
+        start = (
+            "no snapshot serves the head (a cold start folds the log)"
+            if report.started_from is None
+            else f"the snapshot at {report.started_from} events and the events "
+            "after it give the fold of the whole log"
+        )
+        console.print(
+            f"  refolded the log: {report.compared} snapshot(s) equal the fold up "
+            f"to them; {start}"
+            + (
+                f"; {report.other_format} of another format (rebuilt at the next "
+                "signing)"
+                if report.other_format
+                else ""
+            ),
             soft_wrap=True,
         )
 

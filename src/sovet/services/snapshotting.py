@@ -161,6 +161,8 @@ class DeepReport:
 
     compared: int
     other_format: int
+    started_from: int | None = None
+    """The snapshot a cold start uses (compared with the whole fold), if any."""
 
 
 def deep_check(uow: UnitOfWork, verify_signature: SignatureCheck) -> DeepReport:
@@ -171,7 +173,7 @@ def deep_check(uow: UnitOfWork, verify_signature: SignatureCheck) -> DeepReport:
     compared = other = 0
     with uow:
         infos = sorted(uow.snapshots.list(), key=lambda i: i.size)
-        events = list(uow.events.read()) if infos else []
+        events = list(uow.events.read())
         keys = {cp.public_key for cp in uow.checkpoints.list()}
         for info in infos:
             if info.format != FORMAT:
@@ -201,4 +203,13 @@ def deep_check(uow: UnitOfWork, verify_signature: SignatureCheck) -> DeepReport:
                     "of the log up to there",
                 )
             compared += 1
-    return DeepReport(compared, other)
+        whole = fold(events)
+        found = latest_usable(uow, len(events), verify_signature, keys)
+        if found is not None and fold_from_snapshot(*found) != whole:
+            raise ChainBroken(
+                len(events),
+                f"the snapshot at {found[0].size} events with the events after "
+                "it does not give the fold of the whole log",
+            )
+    started = None if found is None else found[0].size
+    return DeepReport(compared, other, started)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, Engine, delete, inspect, null, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -82,6 +84,24 @@ _CHECKPOINT_COLUMNS = (
     checkpoints.c.public_key,
     checkpoints.c.snapshot,
 )
+_SCHEMAS: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
+
+
+def has_snapshots(connection: Connection) -> bool:
+    """Does the database have the snapshot column and table (0010)? A database
+    opened read-only is not migrated: an older one reads as without snapshots."""
+    engine = connection.engine
+    found = _SCHEMAS.get(engine)
+    if found is None:
+        columns = inspect(connection).get_columns("checkpoints")
+        found = _SCHEMAS[engine] = any(c["name"] == "snapshot" for c in columns)
+    return found
+
+
+def _columns(connection: Connection) -> tuple[Any, ...]:
+    if has_snapshots(connection):
+        return _CHECKPOINT_COLUMNS
+    return (*_CHECKPOINT_COLUMNS[:-1], null().label("snapshot"))
 
 
 class SqlCheckpointStore:
@@ -109,7 +129,11 @@ class SqlCheckpointStore:
                         public_key=checkpoint.public_key,
                         appended_at=appended_at,
                         compact_range=None if peaks is None else " ".join(peaks),
-                        snapshot=getattr(checkpoint, "snapshot", None),
+                        **(
+                            {"snapshot": getattr(checkpoint, "snapshot", None)}
+                            if has_snapshots(self._conn)
+                            else {}
+                        ),
                     )
                 )
         except IntegrityError as e:
@@ -124,7 +148,7 @@ class SqlCheckpointStore:
     def list(self) -> list[Checkpoint]:
         """All checkpoints, oldest (smallest size) first."""
         rows = self._conn.execute(
-            select(*_CHECKPOINT_COLUMNS).order_by(checkpoints.c.size)
+            select(*_columns(self._conn)).order_by(checkpoints.c.size)
         )
         return [
             SignedCheckpoint(int(size), root, head, signature, key, snapshot)
@@ -135,7 +159,7 @@ class SqlCheckpointStore:
         """The largest checkpoint with its time and compact range (one index seek)."""
         row = self._conn.execute(
             select(
-                *_CHECKPOINT_COLUMNS,
+                *_columns(self._conn),
                 checkpoints.c.appended_at,
                 checkpoints.c.compact_range,
             )
@@ -152,7 +176,7 @@ class SqlCheckpointStore:
     def at(self, size: int) -> SignedCheckpoint | None:
         """The checkpoint of ``size`` events, or ``None`` (one index seek)."""
         row = self._conn.execute(
-            select(*_CHECKPOINT_COLUMNS).where(checkpoints.c.size == size)
+            select(*_columns(self._conn)).where(checkpoints.c.size == size)
         ).first()
         if row is None:
             return None

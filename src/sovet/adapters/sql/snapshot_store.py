@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, delete, select
 
+from sovet.adapters.sql.projections import has_snapshots
 from sovet.adapters.sql.schema import snapshots
 from sovet.ports import SnapshotInfo
 
@@ -27,7 +28,10 @@ class SqlSnapshotStore:
         )
 
     def list(self) -> list[SnapshotInfo]:
-        """Every snapshot's size, format and hash, largest size first."""
+        """Every snapshot's size, format and hash, largest size first (none in
+        a database opened read-only before its migration to snapshots)."""
+        if not has_snapshots(self._conn):
+            return []
         rows = self._conn.execute(
             select(snapshots.c.size, snapshots.c.format, snapshots.c.sha256).order_by(
                 snapshots.c.size.desc()
