@@ -162,8 +162,14 @@ def _apply(
         skips.flush(narrator)
         narrator.flush()
         if applied and not dry and services is not None:
-            # the steps applied before a refusal stay: sign them too
-            sign_head(services.uow(), services.signer, clock=services.clock)
+            # the steps applied before a refusal stay: sign them too (with a
+            # snapshot of the state the run holds, when one is due)
+            sign_head(
+                services.uow(),
+                services.signer,
+                clock=services.clock,
+                held=services.cache.held(),
+            )
     return applied, skips.total
 
 

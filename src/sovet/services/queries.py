@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sovet.adapters.sql.engine import create_private
-from sovet.domain import event_from_stored, summary
+from sovet.domain import FederationState, event_from_stored, summary
 from sovet.domain.government.chain_report import SeatLine, seats
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import moment, parse_at
@@ -34,6 +34,7 @@ from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import Checkpoint, UnitOfWork
 from sovet.services.keys import Anchor, verify
 from sovet.services.shared_state import SharedState
+from sovet.services.snapshotting import SnapshotLoader
 
 __all__ = [
     "LogPage",
@@ -91,10 +92,23 @@ def legitimacy_at(
         check_time(as_known_at, key="--as-known-at")
     with (cache or SharedState()).snapshot(lambda: uow) as state:
         if as_known_at is not None:
-            state = state.as_known_at(as_known_at)
+            state = _known_at(state, as_known_at, cache)
         answer: dict[str, JSONValue] = legitimacy(state, at).to_json()
     answer["as_known_at"] = as_known_at
     return answer
+
+
+def _known_at(
+    state: FederationState, known: str, cache: SharedState | None
+) -> FederationState:
+    """``state.as_known_at(known)``, from a snapshot that can serve it when
+    the cache starts from snapshots (``snapshotting.SnapshotLoader``)."""
+    loader = None if cache is None else cache.cold
+    if isinstance(loader, SnapshotLoader) and state.head is not None:
+        found = loader.known_at(state.head[0], known, state.zone)
+        if found is not None:
+            return found
+    return state.as_known_at(known)
 
 
 def seats_at(

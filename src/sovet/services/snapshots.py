@@ -378,10 +378,12 @@ def latest_usable(
     trusted: Collection[str],
     *,
     keep: Callable[[StoredEvent], bool] | None = None,
+    accept: Callable[[Snapshot], bool] | None = None,
 ) -> tuple[Snapshot, list[StoredEvent]] | None:
     """The newest snapshot of at most ``size`` events that checks and serves
-    the events after it up to ``size`` (those ``keep`` keeps, if given), with
-    that tail; ``None`` when none can (then fold the log). Call inside ``uow``."""
+    the events after it up to ``size`` (those ``keep`` keeps, if given; and
+    that ``accept`` accepts), with that tail; ``None`` when none can (then
+    fold the log). Call inside ``uow``."""
     for info in uow.snapshots.list():
         if info.size > size:
             continue
@@ -391,6 +393,8 @@ def latest_usable(
         try:
             snapshot = attach_log(decode(data), uow)
         except Exception:  # a format this code cannot read after all
+            continue
+        if accept is not None and not accept(snapshot):
             continue
         tail = list(uow.events.read(after_seq=info.size, limit=size - info.size))
         if keep is not None:

@@ -22,8 +22,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from sovet.domain import FederationState, fold
+from sovet.domain.kernel.calendar import moment
 from sovet.errors import ChainBroken
 from sovet.ledger.checkpoint import SignatureCheck
+from sovet.ledger.envelope import StoredEvent
 from sovet.ports import SnapshotInfo, UnitOfWork
 from sovet.services.snapshots import (
     FORMAT,
@@ -148,6 +150,47 @@ class SnapshotLoader:
                 snapshot, tail = found
                 state = fold_from_snapshot(snapshot, tail)
         except Exception:  # a cache must never stop an answer: fold the log
+            log.warning("snapshot not loaded; folding the log", exc_info=True)
+            return None
+        self.loaded = snapshot.size
+        return state
+
+    def known_at(self, size: int, known: str, zone: str) -> FederationState | None:
+        """SR-28, as the records stood at ``known``: the fold of those of the
+        log's first ``size`` events appended by then (``zone`` reads a bare
+        date), from the newest snapshot all of whose events were, when it
+        serves the rest; ``None`` when none does (ask the whole state)."""
+        self.loaded = None
+        if not self.trusted or size < 1:
+            return None
+        limit = moment(known, end_of_day=True, zone=zone)
+        seen: dict[str, bool] = {}
+
+        def kept(stored: StoredEvent) -> bool:
+            stamp = stored.appended_at
+            if stamp is None:
+                return True
+            found = seen.get(stamp)
+            if found is None:
+                found = seen[stamp] = moment(stamp) <= limit
+            return found
+
+        unit = self._uow()
+        try:
+            with unit:
+                found = latest_usable(
+                    unit,
+                    size,
+                    self._verify,
+                    self.trusted,
+                    keep=kept,
+                    accept=lambda s: s.known is None or s.known <= limit,
+                )
+                if found is None:
+                    return None
+                snapshot, tail = found
+                state = fold_from_snapshot(snapshot, tail)
+        except Exception:  # a cache must never stop an answer
             log.warning("snapshot not loaded; folding the log", exc_info=True)
             return None
         self.loaded = snapshot.size

@@ -168,7 +168,7 @@ class SqlCheckpointStore:
         ).first()
         if row is None:
             return None
-        size, root, head, signature, key, snapshot, appended_at, peaks = row
+        size, root, head, signature, key, snapshot, appended_at, peaks = tuple(row)
         signed = SignedCheckpoint(int(size), root, head, signature, key, snapshot)
         kept = None if peaks is None else tuple(peaks.split())
         return CheckpointRecord(signed, appended_at, kept)
