@@ -110,7 +110,8 @@ def test_a_signing_takes_a_snapshot_and_a_cold_start_uses_it(
 ) -> None:
     signed = _sign(db)
     size = len(_log(db))
-    assert signed.size == size and signed.snapshot is not None
+    assert signed.size == size
+    assert signed.snapshot is not None
     with InMemoryUnitOfWork(db) as uow:
         (info,) = uow.snapshots.list()
         assert info == SnapshotInfo(size, snapshot_module.FORMAT, signed.snapshot)
@@ -138,7 +139,8 @@ def test_an_edited_snapshot_is_refused_then_rebuilt(db: InMemoryDatabase) -> Non
     with pytest.raises(ChainBroken, match="does not give the SHA-256"):
         deep_check(InMemoryUnitOfWork(db), verify_ed25519)
     rebuilt = _sign(db)  # the head is signed: its checkpoint is signed again
-    assert rebuilt is not None and rebuilt.size == signed.size
+    assert rebuilt is not None
+    assert rebuilt.size == signed.size
     assert rebuilt.snapshot == signed.snapshot  # the same state, the same bytes
     with InMemoryUnitOfWork(db) as uow:
         assert digest(uow.snapshots.data(signed.size) or b"") == signed.snapshot
@@ -174,7 +176,8 @@ def test_a_format_change_rebuilds(
     assert _loader(cold).loaded is None
     assert deep_check(InMemoryUnitOfWork(db), verify_ed25519).other_format == 1
     rebuilt = _sign(db)
-    assert rebuilt is not None and rebuilt.snapshot != first.snapshot
+    assert rebuilt is not None
+    assert rebuilt.snapshot != first.snapshot
     with InMemoryUnitOfWork(db) as uow:
         assert [i.format for i in uow.snapshots.list()] == [new_format]
     again = _services(db)
@@ -244,7 +247,8 @@ def test_old_logs_without_snapshots_still_work(db: InMemoryDatabase) -> None:
     assert _loader(cold).loaded is None
     assert deep_check(InMemoryUnitOfWork(db), verify_ed25519).compared == 0
     upgraded = _sign(db)  # `sovet checkpoint` after an upgrade
-    assert upgraded is not None and upgraded.snapshot is not None
+    assert upgraded is not None
+    assert upgraded.snapshot is not None
     with InMemoryUnitOfWork(db) as uow:
         check_checkpoints(_log(db), uow.checkpoints.list(), verify_ed25519)
     again = _services(db)
@@ -277,7 +281,8 @@ def test_on_sqlite_a_read_only_process_starts_from_the_snapshot(
         for command in federation:
             execute(writer.uow(), command, cache=writer.cache)
         signed = sign_head(writer.uow(), writer.signer)
-        assert signed is not None and signed.snapshot is not None
+        assert signed is not None
+        assert signed.snapshot is not None
         truth = legitimacy_at(writer.uow(), "2024-06-01")
     with open_read_only(path) as reader:
         assert _answer(reader) == truth
