@@ -7,7 +7,9 @@ earlier entry (voiding what rested on it). For every snapshot size ``n`` and
 every later size ``m``: whenever ``serves`` accepts the snapshot (through its
 stored bytes) for the tail ``n+1 … m``, the snapshot with the tail evolved onto
 it equals the fold of the first ``m`` events — records, voids, head, and the
-log it reads back from the store. With an empty tail it always serves.
+log it reads back from the store, and the legitimacy time index it carries on
+(``snapshot_index``) equals one built on the whole. With an empty tail it
+always serves.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 
 from sovet.adapters.memory import InMemoryUnitOfWork
 from sovet.domain import command_from_mapping, fold
+from sovet.domain.government.legitimacy import time_index
 from sovet.domain.kernel.calendar import parse_at
 from sovet.errors import SovetError
 from sovet.ledger.envelope import StoredEvent
@@ -127,7 +130,9 @@ def test_snapshot_and_tail_fold_as_the_whole(
     uow, log, sizes = _build(ops)
     assert sizes[-1] == len(log)
     n = data.draw(st.sampled_from(sizes), label="snapshot size")
-    stored = encode(take(log[:n], fold(log[:n])))
+    state = fold(log[:n])
+    time_index(state, None)  # kept in the snapshot, carried on over the tail
+    stored = encode(take(log[:n], state))
     for m in (size for size in sizes if size >= n):
         snapshot = attach_log(decode(stored), uow)
         tail = log[n:m]
@@ -143,3 +148,4 @@ def test_snapshot_and_tail_fold_as_the_whole(
         assert got.head == whole.head
         assert got.last_at == whole.last_at
         assert list(got.log) == whole.log
+        assert got.time_indexes[None] == time_index(whole, None)

@@ -42,12 +42,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sovet.domain import FederationState, evolve, fold
+from sovet.domain import FederationState, fold
 from sovet.domain.kernel.calendar import moment
 from sovet.domain.kernel.state import VOID_TYPES, domain_order, voided_seqs
 from sovet.ledger.checkpoint import SignatureCheck, checkpoint_problem
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import SnapshotInfo, UnitOfWork
+from sovet.services.snapshot_index import evolve_tail, kept_indexes
 
 __all__ = [
     "FORMAT",
@@ -247,21 +248,13 @@ def fold_from_snapshot(
     snapshot: Snapshot, tail: Sequence[StoredEvent]
 ) -> FederationState:
     """The state of ``snapshot`` with ``tail`` evolved onto it in the domain's
-    order (the snapshot's state is changed in place); only when ``serves``."""
+    order (the snapshot's state is changed in place, its time indexes carried
+    on: ``snapshot_index``); only when ``serves``."""
     state = snapshot.state
     skip = state.voided | voided_seqs(tail)
     state.voided = skip
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for stored in domain_order(tail, snapshot.zone):
-            if stored.seq in skip:
-                state.record(stored, applied=False)
-            else:
-                evolve(state, stored)
-    finally:
-        if was_enabled:
-            gc.enable()
+    ordered = domain_order(tail, snapshot.zone)
+    evolve_tail(state, ordered, skip, snapshot.zone, snapshot.size)
     return state
 
 
@@ -271,8 +264,8 @@ def encode(snapshot: Snapshot) -> bytes:
     shell = copy.copy(snapshot.state)
     if hasattr(shell, "log"):
         shell.log = []
-    if hasattr(shell, "time_indexes"):
-        shell.time_indexes = {}
+    if hasattr(shell, "time_indexes"):  # kept when they cover exactly its events
+        shell.time_indexes = kept_indexes(snapshot.state, snapshot.size)
     body = {
         "format": FORMAT,
         "size": snapshot.size,

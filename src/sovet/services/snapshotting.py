@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from sovet.domain import FederationState, fold
+from sovet.domain.government.legitimacy import time_index
 from sovet.domain.kernel.calendar import moment
 from sovet.errors import ChainBroken
 from sovet.ledger.checkpoint import SignatureCheck
@@ -106,12 +107,16 @@ def build_snapshot(
     snapshot and the events after it, else from the whole log."""
     log_of = getattr(held, "log", None)
     if held is not None and isinstance(log_of, list) and len(log_of) == size:
-        return take(log_of, held)
-    found = latest_usable(uow, size, verify_signature, trusted)
-    if found is not None:
-        return extend(*found)
-    events = list(uow.events.read(limit=size))
-    return take(events, fold(events))
+        built = take(log_of, held)
+    elif (found := latest_usable(uow, size, verify_signature, trusted)) is not None:
+        built = extend(*found)
+    else:
+        events = list(uow.events.read(limit=size))
+        built = take(events, fold(events))
+    time_index(
+        built.state, None
+    )  # kept with it: earlier T is a lookup (snapshot_index)
+    return built
 
 
 def store_snapshot(uow: UnitOfWork, snapshot: Snapshot) -> str:

@@ -20,6 +20,7 @@ bisection).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,7 +35,7 @@ from sovet.domain.kernel.messages import EventRef
 from sovet.domain.kernel.state import FederationState
 from sovet.domain.kernel.timeline import TimeIndex
 
-__all__ = ["Legitimacy", "legitimacy"]
+__all__ = ["Legitimacy", "index_answer", "legitimacy", "time_index"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,11 @@ class _Undated:
     no_session: str | None = None
 
 
+def index_answer(body: str | None) -> Callable[[FederationState], _Undated]:
+    """What the time index of ``body`` keeps after each group (snapshots go on)."""
+    return lambda folded: _undated(folded, body)
+
+
 def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | None:
     kept = state.time_indexes.get(body)
     index = kept if isinstance(kept, TimeIndex) else None
@@ -133,6 +139,9 @@ def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | No
         )
     state.time_indexes[body] = index
     return index
+
+
+time_index = _index  # public: a snapshot's writer builds the index it keeps
 
 
 def _dated(undated: _Undated, at: str) -> Legitimacy:
