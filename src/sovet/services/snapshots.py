@@ -43,8 +43,11 @@ from datetime import datetime
 from typing import Any
 
 from sovet.domain import FederationState, fold
+from sovet.domain.government import legitimacy as legitimacy_module
+from sovet.domain.government.legitimacy import Legitimacy
 from sovet.domain.kernel.calendar import moment
 from sovet.domain.kernel.state import VOID_TYPES, domain_order, voided_seqs
+from sovet.domain.kernel.timeline import TimeIndex
 from sovet.ledger.checkpoint import SignatureCheck, checkpoint_problem
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import SnapshotInfo, UnitOfWork
@@ -70,8 +73,8 @@ FORMAT_VERSION = 1
 """Raised by hand when the encoding itself changes (not the state's shape)."""
 
 
-def _shape(root: type) -> tuple[list[str], list[type]]:
-    """The fields of ``root`` and of every dataclass its fields' annotations
+def _shape(*roots: type) -> tuple[list[str], list[type]]:
+    """The fields of ``roots`` and of every dataclass their fields' annotations
     name (recursively), with the aliases they name (``Literal``s); names are
     resolved in the domain's modules."""
     names: dict[str, Any] = {}
@@ -81,7 +84,7 @@ def _shape(root: type) -> tuple[list[str], list[type]]:
                 names.setdefault(key, value)
     lines: list[str] = []
     seen: dict[type, None] = {}
-    todo: list[type] = [root]
+    todo: list[type] = list(roots)
     while todo:
         cls = todo.pop()
         if cls in seen:
@@ -99,9 +102,18 @@ def _shape(root: type) -> tuple[list[str], list[type]]:
     return sorted(set(lines)), list(seen)
 
 
-def state_fingerprint(root: type = FederationState) -> str:
+SHAPE_ROOTS: tuple[type, ...] = (
+    FederationState,
+    TimeIndex,  # the kept legitimacy indexes (``snapshot_index``) and their answers
+    getattr(legitimacy_module, "_Undated", Legitimacy),
+    Legitimacy,
+)
+"""What a snapshot pickles: the state and the time indexes it keeps."""
+
+
+def state_fingerprint(roots: tuple[type, ...] = SHAPE_ROOTS) -> str:
     """A digest of the shape a pickled state has (``_shape``)."""
-    lines, _classes = _shape(root)
+    lines, _classes = _shape(*roots)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
@@ -121,7 +133,7 @@ def _reducer(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
 
 _REDUCERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {
     cls: reduce
-    for cls in _shape(FederationState)[1]
+    for cls in _shape(*SHAPE_ROOTS)[1]
     if (reduce := _reducer(cls)) is not None
 }
 
