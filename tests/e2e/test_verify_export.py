@@ -4,8 +4,8 @@ It passes on the 1917 demo export, its counterfactual branch (elections,
 recalls, a change of government) and the union and party examples; it fails,
 naming the first failure, on tampered copies: a changed byte, a deleted or
 swapped event, an altered result re-chained and re-signed with another key, a
-checkpoint re-signed with another key, a changed checkpoint, a truncated
-signature. It imports nothing of sovet (checked by reading its imports and by
+checkpoint re-signed with another key, a changed checkpoint (its snapshot
+hash too, or that hash removed), a truncated signature. It imports nothing of sovet (checked by reading its imports and by
 running it isolated).
 """
 
@@ -193,6 +193,17 @@ def _truncated_signature(rows: Rows) -> Rows:
     return rows
 
 
+def _checkpoint_snapshot(rows: Rows) -> Rows:
+    assert _cp(rows)["snapshot"]  # the writers sign v2 checkpoints (issue 13)
+    _cp(rows)["snapshot"] = "cd" * 32
+    return rows
+
+
+def _snapshot_dropped(rows: Rows) -> Rows:
+    del _cp(rows)["snapshot"]  # a v2 signature read as a v1 statement
+    return rows
+
+
 def _resigned_checkpoint(rows: Rows) -> Rows:
     forged = _rechain_and_resign(rows, Ed25519Signer.generate())
     return [rows[0], *forged[1:]]  # the header still pins the real key
@@ -205,6 +216,8 @@ TAMPERED: list[tuple[str, Forgery, str]] = [
     ("checkpoint size", _checkpoint_size, "signature does not verify"),
     ("checkpoint root", _checkpoint_root, "signature does not verify"),
     ("truncated signature", _truncated_signature, "signature does not verify"),
+    ("checkpoint snapshot", _checkpoint_snapshot, "signature does not verify"),
+    ("snapshot dropped", _snapshot_dropped, "signature does not verify"),
     ("re-signed by another key", _resigned_checkpoint, "not the key"),
 ]
 
