@@ -5,8 +5,8 @@ recalls, a change of government) and the union and party examples; it fails,
 naming the first failure, on tampered copies: a changed byte, a deleted or
 swapped event, an altered result re-chained and re-signed with another key, a
 checkpoint re-signed with another key, a changed checkpoint (its snapshot
-hash too, or that hash removed), a truncated signature. It imports nothing of sovet (checked by reading its imports and by
-running it isolated).
+hash too, or that hash removed), a truncated signature. It imports nothing of
+sovet (checked by reading its imports and by running it isolated).
 """
 
 from __future__ import annotations
