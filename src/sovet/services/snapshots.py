@@ -5,7 +5,7 @@ A snapshot is the state as known at its checkpoint: the fold of the log's
 first ``size`` events, pickled and compressed (``encode``). Its SHA-256 is
 signed inside the checkpoint of that size (version 2, ``ledger.checkpoint``),
 and nothing is unpickled before the bytes give that hash under a checkpoint
-signed by a trusted key (``load_state``): pickle runs code, so the signature is
+signed by a trusted key (``checked_bytes``): pickle runs code, so the signature is
 what makes the bytes safe to load (docs/DECISIONS.md).
 
 It never becomes wrong, but it serves a later fold (the log's first ``m``
@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sovet.domain import FederationState, fold
+from sovet.domain import FederationState
 from sovet.domain.government import legitimacy as legitimacy_module
 from sovet.domain.government.legitimacy import Legitimacy
 from sovet.domain.kernel.calendar import moment
@@ -63,7 +63,6 @@ __all__ = [
     "extend",
     "fold_from_snapshot",
     "latest_usable",
-    "load_state",
     "serves",
     "state_fingerprint",
     "take",
@@ -407,18 +406,3 @@ def latest_usable(
         if serves(snapshot, tail):
             return snapshot, tail
     return None
-
-
-def load_state(
-    uow: UnitOfWork,
-    size: int,
-    verify_signature: SignatureCheck,
-    trusted: Collection[str],
-) -> FederationState:
-    """The fold of the log's first ``size`` events: from the newest usable
-    snapshot and the events after it, else from the whole log."""
-    found = latest_usable(uow, size, verify_signature, trusted)
-    if found is None:
-        return fold(uow.events.read(limit=size))
-    snapshot, tail = found
-    return fold_from_snapshot(snapshot, tail)
