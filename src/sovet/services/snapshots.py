@@ -188,6 +188,13 @@ class LazyLog(list[StoredEvent]):
         return super().__len__()
 
     def __getitem__(self, index: Any) -> Any:
+        if self._load is not None and isinstance(index, slice):
+            start, stop, step = index.start or 0, index.stop, index.step
+            if step in (None, 1) and start >= self._size and (stop or start) >= start:
+                with self._lock:  # the events after the snapshot (the time index)
+                    if self._load is not None:
+                        end = None if stop is None else stop - self._size
+                        return list.__getitem__(self, slice(start - self._size, end))
         self._fill()
         return super().__getitem__(index)
 
