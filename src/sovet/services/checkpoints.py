@@ -228,10 +228,11 @@ def _snapshot(
     A log this code cannot fold (``sovet verify --deep`` says where) is signed
     without one: a snapshot never stops a checkpoint."""
     try:
-        if not snapshot_due(uow, size, policy, verify_ed25519, (key,)):
+        drop = snapshot_due(uow, size, policy, verify_ed25519, (key,))
+        if drop is None:
             return None
         built = build_snapshot(uow, size, verify_ed25519, (key,), held=held)
-        return store_snapshot(uow, built)
+        return store_snapshot(uow, built, drop)
     except (SovetError, LookupError, ValueError, TypeError) as error:
         log.warning("no snapshot at %d events: %s", size, error)
         return None

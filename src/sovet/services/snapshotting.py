@@ -80,18 +80,20 @@ def snapshot_due(
     policy: SnapshotPolicy,
     verify_signature: SignatureCheck,
     trusted: Collection[str],
-) -> bool:
-    """Is a snapshot due at ``size``? Drops the snapshots that fail their check
-    (inside ``uow``, which the caller commits)."""
+) -> list[int] | None:
+    """``None`` when no snapshot is due at ``size``; else the sizes of the
+    snapshots that fail their check, to drop when the new one is stored (a
+    writer builds it first: no write lock is held meanwhile)."""
+    bad: list[int] = []
     for info in uow.snapshots.list():
         if info.size > size:
             continue
         if checked_bytes(uow, info, verify_signature, trusted) is None:
-            log.info("dropping snapshot at %d: it does not check", info.size)
-            uow.snapshots.delete(info.size)
+            log.info("snapshot at %d does not check: rebuilding", info.size)
+            bad.append(info.size)
             continue
-        return size - info.size >= policy.interval(size)
-    return True
+        return bad if size - info.size >= policy.interval(size) else None
+    return bad
 
 
 def build_snapshot(
@@ -119,10 +121,15 @@ def build_snapshot(
     return built
 
 
-def store_snapshot(uow: UnitOfWork, snapshot: Snapshot) -> str:
-    """Store ``snapshot`` (inside ``uow``); the SHA-256 its checkpoint signs."""
+def store_snapshot(
+    uow: UnitOfWork, snapshot: Snapshot, drop: Collection[int] = ()
+) -> str:
+    """Store ``snapshot`` (inside ``uow``), dropping the snapshots at ``drop``;
+    the SHA-256 its checkpoint signs."""
     data = encode(snapshot)
     sha = digest(data)
+    for size in drop:
+        uow.snapshots.delete(size)
     uow.snapshots.put(SnapshotInfo(snapshot.size, FORMAT, sha), data)
     return sha
 
