@@ -58,3 +58,27 @@ def test_verify_deep_catches_an_edited_snapshot_and_checkpoint_rebuilds_it(
     assert f"the snapshot at {size} events and the events after it" in " ".join(
         said.split()
     )
+
+
+def test_a_server_answers_its_first_question_from_the_snapshot(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from sovet.server import create_app
+    from sovet.services.bootstrap import bootstrap
+    from sovet.services.snapshotting import SnapshotLoader
+
+    db = str(tmp_path / "demo.db")
+    assert _run("demo", "--db", db)[0] == 0
+    code, expected = _run(
+        "legitimacy", "--db", db, "--at", "1917-11-18", "--format", "json"
+    )
+    assert code == 0, expected
+    with sqlite3.connect(db) as connection:
+        (size,) = connection.execute("SELECT size FROM snapshots").fetchone()
+    with bootstrap(db) as services, TestClient(create_app(services)) as client:
+        answer = client.get("/api/legitimacy?at=1917-11-18")
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == json.loads(expected)
+        loader = services.cache.cold
+        assert isinstance(loader, SnapshotLoader)
+        assert loader.loaded == size
