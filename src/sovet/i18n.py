@@ -18,6 +18,9 @@ from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
+
+from sovet.errors import Says
 
 __all__ = [
     "DEFAULT",
@@ -29,6 +32,7 @@ __all__ = [
     "negotiate",
     "ngettext",
     "supported",
+    "translate",
     "translations",
     "use",
 ]
@@ -115,3 +119,22 @@ def gettext(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of a message for ``n``, in the current language."""
     return translations(_current.get()).ngettext(singular, plural, n)
+
+
+def translate(text: str, lang: str | None = None) -> str:
+    """A refusal's sentence (``errors.says``) in ``lang`` (default: the current
+    language); values (ids, numbers, dates) are filled in as they are, and a
+    sentence given as a value is said in the same language. Any other text is
+    returned unchanged."""
+    if not isinstance(text, Says):
+        return text
+    lang = lang or _current.get()
+    params: dict[str, Any] = {
+        name: translate(value, lang) if isinstance(value, Says) else value
+        for name, value in text.params.items()
+    }
+    template = translations(lang).gettext(text.template)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):  # a catalogue that lost a placeholder
+        return text.template.format(**params)

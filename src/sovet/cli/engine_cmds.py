@@ -23,7 +23,7 @@ from sovet.cli.options import (
     KeyFileOption,
     print_json,
 )
-from sovet.errors import InputError, RuleViolation
+from sovet.errors import InputError, RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.cli.render import Narrator
@@ -156,7 +156,8 @@ def _apply(
         hint = _adoption_hint(services, refused) if services is not None else None
         if hint is None:
             raise
-        violation = RuleViolation(refused.rule, refused.violation.message + hint)
+        message = says("{message}{hint}", message=refused.violation.message, hint=hint)
+        violation = RuleViolation(refused.rule, message)
         raise StepRefused(refused.step, str(scenario), violation) from None
     finally:
         skips.flush(narrator)
@@ -182,10 +183,12 @@ def _adoption_hint(services: Services, refused: StepRefused) -> str | None:
     first = refused.step.command.at
     if moment(first) >= moment(adopted.at):
         return None
-    return (
-        f"; the constitution was adopted at {adopted.at}, after this step: "
-        f"adopt it earlier with `sovet init --at {first[:10]}`, or let `sovet run` "
-        "adopt the scenario's preset in a new database"
+    return says(
+        "; the constitution was adopted at {adopted}, after this step: adopt it "
+        "earlier with `sovet init --at {first}`, or let `sovet run` adopt the "
+        "scenario's preset in a new database",
+        adopted=adopted.at,
+        first=first[:10],
     )
 
 

@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from sovet.errors import ChainBroken, InputError, RuleViolation, SovetError
-from sovet.i18n import gettext
+from sovet.i18n import gettext, translate
 
 if TYPE_CHECKING:
     from sovet.ledger.envelope import StoredEvent
@@ -50,21 +50,26 @@ def render_error(console: Console, error: SovetError) -> None:
     """One clean message for a refused command: the rule id (or file/line) first.
 
     Printed with soft wrapping, so a message stays one line a script can grep.
+    The sentence is in the user's language; ``refused (SR-n):``, the rule id
+    and the values are the same in every language (scripts read them).
     """
     if isinstance(error, RuleViolation):
         title = f"refused ({error.rule})"
-        body = escape(error.message)
+        body = escape(translate(error.message))
         if error.value is not None:
-            body += f" [dim](offending value: {escape(repr(error.value))})[/dim]"
+            offending = gettext("offending value: {value}").format(
+                value=repr(error.value)
+            )
+            body += f" [dim]({escape(offending)})[/dim]"
     elif isinstance(error, ChainBroken):
-        title = f"verification failed at event {error.seq}"
-        body = escape(error.reason)
+        title = gettext("verification failed at event {seq}").format(seq=error.seq)
+        body = escape(translate(error.reason))
     elif isinstance(error, InputError):
-        title = "bad input"
-        body = escape(str(error))
+        title = gettext("bad input")
+        body = escape(translate(str(error)))
     else:
         title = type(error).__name__
-        body = escape(str(error))
+        body = escape(translate(getattr(error, "message", None) or str(error)))
     console.print(f"[bold red]{escape(title)}:[/bold red] {body}", soft_wrap=True)
 
 

@@ -49,7 +49,7 @@ from sovet.counting.fixed_ratio import (
 )
 from sovet.counting.largest_remainder import LR_QUOTAS, largest_remainder
 from sovet.counting.types import TieBreak, TieRecord
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["APPORTIONMENT_METHODS", "Apportionment", "apportion", "format_fraction"]
 
@@ -87,7 +87,13 @@ def format_fraction(value: Fraction, places: int = 2) -> str:
 def _count(name: str, value: object, rule: str = "SR-14") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise RuleViolation(
-            rule, f"{name} must be a whole number ≥ 0, not {value!r}", value
+            rule,
+            says(
+                "{name} must be a whole number ≥ 0, not {value!r}",
+                name=name,
+                value=value,
+            ),
+            value,
         )
     return value
 
@@ -97,28 +103,50 @@ def _share(name: str, value: object) -> Fraction | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | Fraction):
         raise RuleViolation(
-            "SR-14", f"{name} must be an exact Fraction, not {value!r}", value
+            "SR-14",
+            says(
+                "{name} must be an exact Fraction, not {value!r}",
+                name=name,
+                value=value,
+            ),
+            value,
         )
     share = Fraction(value)
     if not 0 <= share <= 1:
-        raise RuleViolation("SR-14", f"{name} {share} is not a share in [0, 1]", value)
+        raise RuleViolation(
+            "SR-14",
+            says("{name} {share} is not a share in [0, 1]", name=name, share=share),
+            value,
+        )
     return share
 
 
 def _check_populations(populations: Mapping[str, int]) -> dict[str, int]:
     if not populations:
-        raise RuleViolation("SR-14", "no units to apportion seats to", populations)
+        raise RuleViolation(
+            "SR-14", says("no units to apportion seats to"), populations
+        )
     checked: dict[str, int] = {}
     for name, pop in populations.items():
         if not isinstance(name, str) or not name.strip():
-            raise RuleViolation("SR-14", f"unit name {name!r} is empty", name)
+            raise RuleViolation(
+                "SR-14", says("unit name {name!r} is empty", name=name), name
+            )
         if isinstance(pop, bool) or not isinstance(pop, int):
             raise RuleViolation(
-                "SR-14", f"population of {name!r} is not a whole number: {pop!r}", pop
+                "SR-14",
+                says(
+                    "population of {name!r} is not a whole number: {pop!r}",
+                    name=name,
+                    pop=pop,
+                ),
+                pop,
             )
         if pop < 0:
             raise RuleViolation(
-                "SR-14", f"population of {name!r} is negative: {pop}", pop
+                "SR-14",
+                says("population of {name!r} is negative: {pop}", name=name, pop=pop),
+                pop,
             )
         checked[name] = pop
     return checked
@@ -127,7 +155,14 @@ def _check_populations(populations: Mapping[str, int]) -> dict[str, int]:
 def _in_blocks(name: str, value: int, unit: int, rule: str = "SR-14") -> int:
     if value % unit:
         raise RuleViolation(
-            rule, f"{name} {value} is not a multiple of seat_unit {unit}", value
+            rule,
+            says(
+                "{name} {value} is not a multiple of seat_unit {unit}",
+                name=name,
+                value=value,
+                unit=unit,
+            ),
+            value,
         )
     return value // unit
 
@@ -142,7 +177,9 @@ def _eligible(
     unknown = [name for name in coalitions if name not in pops]
     if unknown:
         raise RuleViolation(
-            "SR-14", f"coalition(s) {', '.join(unknown)} name no unit", tuple(unknown)
+            "SR-14",
+            says("coalition(s) {unknown} name no unit", unknown=", ".join(unknown)),
+            tuple(unknown),
         )
     total = sum(pops.values())
     eligible: dict[str, int] = {}
@@ -203,12 +240,19 @@ def _house(
     """Apportion a house of ``house`` blocks with base and minimum blocks."""
     n = len(pops)
     if house and not n:
-        raise RuleViolation("SR-14", "no unit is eligible for seats", house)
+        raise RuleViolation("SR-14", says("no unit is eligible for seats"), house)
     if n * max(base, minimum) > house:
         raise RuleViolation(
             "SR-14",
-            f"{house} seat(s) cannot give {n} unit(s) {max(base, minimum)} each "
-            f"(base {base}, minimum {minimum})",
+            says(
+                "{house} seat(s) cannot give {n} unit(s) {each} each (base "
+                "{base}, minimum {minimum})",
+                house=house,
+                n=n,
+                each=max(base, minimum),
+                base=base,
+                minimum=minimum,
+            ),
             house,
         )
     rest = house - n * base
@@ -257,14 +301,17 @@ def apportion(
     if method not in APPORTIONMENT_METHODS:
         raise RuleViolation(
             "SR-14",
-            f"unknown apportionment method {method!r}; known methods: "
-            f"{', '.join(APPORTIONMENT_METHODS)}",
+            says(
+                "unknown apportionment method {method!r}; known methods: {methods}",
+                method=method,
+                methods=", ".join(APPORTIONMENT_METHODS),
+            ),
             method,
         )
     pops = _check_populations(populations)
     unit = _count("seat_unit", seat_unit)
     if unit < 1:
-        raise RuleViolation("SR-14", "seat_unit must be at least 1", seat_unit)
+        raise RuleViolation("SR-14", says("seat_unit must be at least 1"), seat_unit)
     base = _in_blocks("base_seats", _count("base_seats", base_seats), unit)
     minimum = _in_blocks("min_per_unit", _count("min_per_unit", min_per_unit), unit)
     cap_blocks = None
@@ -295,11 +342,16 @@ def apportion(
     else:
         if seats is None:
             raise RuleViolation(
-                "SR-14", f"method {method!r} needs a house size (seats)"
+                "SR-14",
+                says("method {method!r} needs a house size (seats)", method=method),
             )
         if ratio is not None:
             raise RuleViolation(
-                "SR-14", f"a ratio applies to fixed-ratio only, not {method!r}", ratio
+                "SR-14",
+                says(
+                    "a ratio applies to fixed-ratio only, not {method!r}", method=method
+                ),
+                ratio,
             )
         house = _in_blocks("seats", _count("seats", seats), unit)
         if cap_blocks is not None and cap_blocks < house:
@@ -346,18 +398,26 @@ def _fixed_ratio(
     """SR-12: blocks = base + round(p / (ratio × seat_unit)), at least the minimum."""
     if seats is not None:
         raise RuleViolation(
-            "SR-12", "fixed-ratio takes a ratio, not a house size (seats)", seats
+            "SR-12", says("fixed-ratio takes a ratio, not a house size (seats)"), seats
         )
     if ratio is None:
-        raise RuleViolation("SR-12", "fixed-ratio needs a ratio (population per seat)")
+        raise RuleViolation(
+            "SR-12", says("fixed-ratio needs a ratio (population per seat)")
+        )
     if isinstance(ratio, bool) or not isinstance(ratio, int | Fraction) or ratio <= 0:
         raise RuleViolation(
-            "SR-12", f"ratio must be an exact number > 0, not {ratio!r}", ratio
+            "SR-12",
+            says("ratio must be an exact number > 0, not {ratio!r}", ratio=ratio),
+            ratio,
         )
     if rounding not in ROUNDINGS:
         raise RuleViolation(
             "SR-12",
-            f"unknown rounding {rounding!r}; use one of {', '.join(ROUNDINGS)}",
+            says(
+                "unknown rounding {rounding!r}; use one of {roundings}",
+                rounding=rounding,
+                roundings=", ".join(ROUNDINGS),
+            ),
             rounding,
         )
     per_block = Fraction(ratio) * unit
@@ -377,8 +437,12 @@ def _fixed_ratio(
     if len(pops) * max(base, minimum) > cap:
         raise RuleViolation(
             "SR-13",
-            f"cap {cap * unit} cannot give {len(pops)} unit(s) "
-            f"{max(base, minimum) * unit} seat(s) each",
+            says(
+                "cap {cap} cannot give {count} unit(s) {each} seat(s) each",
+                cap=cap * unit,
+                count=len(pops),
+                each=max(base, minimum) * unit,
+            ),
             cap * unit,
         )
     blocks, divisor = _house(equivalent, pops, cap, base, minimum, False, ties, notes)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sovet.domain import Command, command_from_mapping
 from sovet.domain.bodies.registration import AdoptConstitution
-from sovet.errors import RuleViolation, ScenarioError
+from sovet.errors import RuleViolation, Says, ScenarioError
 from sovet.files import MAX_TOML_BYTES, read_text
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import UnitOfWork
@@ -78,7 +78,14 @@ class StepRefused(RuleViolation):
         where = f"{source}, line {step.line}" if step.line else source
         super().__init__(
             violation.rule,
-            f"step {step.number} ({step.name}, {where}) refused: {violation.message}",
+            # the step's shape stays the same in every language; its sentence does not
+            Says(
+                "step {number} ({name}, {where}) refused: {message}",
+                number=step.number,
+                name=step.name,
+                where=where,
+                message=violation.message,
+            ),
             violation.value,
         )
         self.step = step

@@ -51,7 +51,7 @@ from sovet.domain.kernel.messages import (
 from sovet.domain.kernel.motions import ProposeMotion, motion_kind
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "ChairElected",
@@ -117,28 +117,38 @@ def _elect(state: FederationState, cmd: ElectExecutiveCommittee) -> list[DomainE
     check_act(state, session, "elect_committee")
     require_quorum(state, session)
     if cmd.executive in state.assemblies:
-        raise RuleViolation("SR-20", f"{cmd.executive!r} already exists", cmd.executive)
+        raise RuleViolation(
+            "SR-20",
+            says("{executive!r} already exists", executive=cmd.executive),
+            cmd.executive,
+        )
     members = dict(cmd.members or {})
     composition = _composition(state, cmd, members)
     _check_size(state, session.body, sum(composition.values()), cmd.at)
     for faction, seats in composition.items():
         state.faction(faction)
         if seats < 0:
-            raise RuleViolation("SR-20", f"negative seats for {faction!r}", seats)
+            raise RuleViolation(
+                "SR-20", says("negative seats for {faction!r}", faction=faction), seats
+            )
     for person, faction in members.items():
         state.person(person)
         if composition.get(faction, 0) < sum(
             1 for f in members.values() if f == faction
         ):
             raise RuleViolation(
-                "SR-20", f"more named {faction} members than seats", person
+                "SR-20",
+                says("more named {faction} members than seats", faction=faction),
+                person,
             )
     if not state.constitution.chain.aggregate:
         for person, faction in members.items():
             _check_member(state, session, person, faction)
     if cmd.chair is not None and cmd.chair not in members:
         raise RuleViolation(
-            "SR-20", f"chair {cmd.chair!r} is not a named member", cmd.chair
+            "SR-20",
+            says("chair {chair!r} is not a named member", chair=cmd.chair),
+            cmd.chair,
         )
     return [
         ExecutiveCommitteeElected(
@@ -163,22 +173,30 @@ def _composition(
     if state.constitution.chain.aggregate:
         if cmd.composition is None and not named:
             raise RuleViolation(
-                "SR-20", "give the members or the composition", cmd.executive
+                "SR-20", says("give the members or the composition"), cmd.executive
             )
         return dict(cmd.composition) if cmd.composition is not None else named
     if not named:
         raise RuleViolation(
             "SR-20",
-            f"name the members: {state.constitution.name!r} counts seats by person "
-            "(chain.aggregate = false), so the committee is elected by name",
+            says(
+                "name the members: {name!r} counts seats by person "
+                "(chain.aggregate = false), so the committee is elected by "
+                "name",
+                name=state.constitution.name,
+            ),
             cmd.executive,
         )
     given = {f: n for f, n in (cmd.composition or {}).items() if n}
     if cmd.composition is not None and given != named:
         raise RuleViolation(
             "SR-20",
-            f"composition {given} is not that of the members named ({named}); the "
-            "seats per faction are derived from them",
+            says(
+                "composition {given} is not that of the members named "
+                "({named}); the seats per faction are derived from them",
+                given=given,
+                named=named,
+            ),
             given,
         )
     return named
@@ -193,15 +211,24 @@ def _check_member(
     if record.faction and record.faction != faction:
         raise RuleViolation(
             "SR-20",
-            f"{person!r} belongs to {record.faction!r}, not {faction!r}",
+            says(
+                "{person!r} belongs to {belongs!r}, not {faction!r}",
+                person=person,
+                belongs=record.faction,
+                faction=faction,
+            ),
             person,
         )
     chain = state.constitution.chain
     if chain.ec_from_delegates and delegate_seat(state, person, congress.id) is None:
         raise RuleViolation(
             "SR-20",
-            f"{record.name} is no delegate of {congress.name}: a place on its "
-            "committee is given to its delegates (chain.ec_from_delegates)",
+            says(
+                "{person} is no delegate of {congress}: a place on its committee "
+                "is given to its delegates (chain.ec_from_delegates)",
+                person=record.name,
+                congress=congress.name,
+            ),
             person,
         )
 
@@ -214,7 +241,13 @@ def _check_size(state: FederationState, body: str, size: int, at: str) -> None:
         limit = max(size, 1)
     if size < 1 or size > limit:
         raise RuleViolation(
-            "SR-20", f"executive committee of {size} members; allowed 1…{limit}", size
+            "SR-20",
+            says(
+                "executive committee of {size} members; allowed 1…{limit}",
+                size=size,
+                limit=limit,
+            ),
+            size,
         )
     if constitution.binds("councils.ec_max_size", at):
         check_ec_size(
@@ -293,7 +326,9 @@ def _chair(state: FederationState, cmd: ElectExecutiveChair) -> list[DomainEvent
     ec = state.assembly(cmd.executive)
     if ec.kind != "executive_committee" or ec.closed_at is not None:
         raise RuleViolation(
-            "SR-20", f"{cmd.executive!r} is not a sitting committee", cmd.executive
+            "SR-20",
+            says("{executive!r} is not a sitting committee", executive=cmd.executive),
+            cmd.executive,
         )
     state.person(cmd.chair)
     return [ChairElected(at=cmd.at, executive=cmd.executive, chair=cmd.chair)]
@@ -325,20 +360,29 @@ def _check_recall_member(
     committee = state.assemblies.get(cmd.subject or "")
     if committee is None or committee.kind != "executive_committee":
         raise RuleViolation(
-            "SR-20", f"{cmd.subject!r} is not an elected committee", cmd.subject
+            "SR-20",
+            says("{subject!r} is not an elected committee", subject=cmd.subject),
+            cmd.subject,
         )
     if committee.congress != assembly.id or committee.closed_at is not None:
         raise RuleViolation(
             "SR-20",
-            f"only the congress that elected {committee.name}, while it sits, "
-            "recalls its members",
+            says(
+                "only the congress that elected {name}, while it sits, "
+                "recalls its members",
+                name=committee.name,
+            ),
             assembly.id,
         )
     check_act(state, assembly, "elect_committee")
     if cmd.person is None or cmd.person not in committee.delegates:
         raise RuleViolation(
             "SR-20",
-            f"{cmd.person!r} holds no named place on {committee.name}",
+            says(
+                "{person!r} holds no named place on {name}",
+                person=cmd.person,
+                name=committee.name,
+            ),
             cmd.person,
         )
 
@@ -367,11 +411,13 @@ def _check_fill_place(
     committee = state.assemblies.get(cmd.subject or "")
     if committee is None or committee.kind != "executive_committee":
         raise RuleViolation(
-            "SR-20", f"{cmd.subject!r} is not an elected committee", cmd.subject
+            "SR-20",
+            says("{subject!r} is not an elected committee", subject=cmd.subject),
+            cmd.subject,
         )
     if committee.closed_at is not None:
         raise RuleViolation(
-            "SR-20", f"{committee.name} has been replaced", committee.id
+            "SR-20", says("{name} has been replaced", name=committee.name), committee.id
         )
     only_congress = state.constitution.chain.committee_place_filled_by == (
         "electing_body"
@@ -387,24 +433,45 @@ def _check_fill_place(
     if assembly.id not in fillers:
         raise RuleViolation(
             "SR-20",
-            f"{assembly.name} does not fill places on {committee.name}: the congress "
-            "that elected it does"
-            + ("" if only_congress else ", or the committee itself once it has closed")
-            + f" (chain.committee_place_filled_by = "
-            f"{state.constitution.chain.committee_place_filled_by!r})",
+            (
+                says(
+                    "{body} does not fill places on {committee}: the congress that "
+                    "elected it does (chain.committee_place_filled_by = {setting!r})",
+                    body=assembly.name,
+                    committee=committee.name,
+                    setting=state.constitution.chain.committee_place_filled_by,
+                )
+                if only_congress
+                else says(
+                    "{body} does not fill places on {committee}: the congress that "
+                    "elected it does, or the committee itself once it has closed "
+                    "(chain.committee_place_filled_by = {setting!r})",
+                    body=assembly.name,
+                    committee=committee.name,
+                    setting=state.constitution.chain.committee_place_filled_by,
+                )
+            ),
             assembly.id,
         )
     check_act(state, assembly, "fill_committee")
     if not committee.open_vacancies():
         raise RuleViolation(
-            "SR-20", f"{committee.name} has no vacant place", committee.id
+            "SR-20",
+            says("{name} has no vacant place", name=committee.name),
+            committee.id,
         )
     if cmd.person is None:
-        raise RuleViolation("SR-20", "name the person who fills the place", None)
+        raise RuleViolation("SR-20", says("name the person who fills the place"), None)
     record = state.person(cmd.person)
     if cmd.person in committee.delegates:
         raise RuleViolation(
-            "SR-20", f"{record.name} already sits on {committee.name}", cmd.person
+            "SR-20",
+            says(
+                "{person} already sits on {committee}",
+                person=record.name,
+                committee=committee.name,
+            ),
+            cmd.person,
         )
     if not state.constitution.chain.aggregate:
         _check_member(

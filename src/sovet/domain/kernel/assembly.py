@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from sovet.domain.kernel.messages import EventRef
-from sovet.errors import QuorumNotMet
+from sovet.errors import QuorumNotMet, says
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -177,8 +177,11 @@ def require_quorum(state: FederationState, assembly: Assembly) -> None:
         if basis == 0:
             raise QuorumNotMet(
                 "SR-16",
-                f"{assembly.name} has no apportioned decisive votes on record; "
-                "quorum_basis 'apportioned' cannot be checked",
+                says(
+                    "{name} has no apportioned decisive votes on record; "
+                    "quorum_basis 'apportioned' cannot be checked",
+                    name=assembly.name,
+                ),
                 0,
             )
     else:
@@ -187,11 +190,18 @@ def require_quorum(state: FederationState, assembly: Assembly) -> None:
     need = params.quorum_share * basis
     ok = present > need if params.quorum_strict else present >= need and present > 0
     if not ok:
-        relation = "more than" if params.quorum_strict else "at least"
+        relation = says("more than") if params.quorum_strict else says("at least")
         raise QuorumNotMet(
             "SR-16",
-            f"{assembly.name} is inquorate: {present} present, {relation} "
-            f"{params.quorum_share} of {basis} needed",
+            says(
+                "{name} is inquorate: {present} present, {relation} "
+                "{quorum_share} of {basis} needed",
+                name=assembly.name,
+                present=present,
+                relation=relation,
+                quorum_share=params.quorum_share,
+                basis=basis,
+            ),
             present,
         )
 

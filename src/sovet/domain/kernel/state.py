@@ -36,7 +36,7 @@ from sovet.domain.kernel.calendar import moment
 from sovet.domain.kernel.constitution import Constitution
 from sovet.domain.kernel.messages import EventRef
 from sovet.domain.kernel.registry import evolve
-from sovet.errors import NotFound
+from sovet.errors import NotFound, says
 from sovet.ledger.envelope import StoredEvent
 
 if TYPE_CHECKING:
@@ -273,7 +273,9 @@ def _get(table: dict[str, _T], key: str, kind: str) -> _T:
         return table[key]
     except KeyError:
         rule = _RULE_OF_KIND[kind]
-        raise NotFound(rule, f"unknown {kind} {key!r}", key) from None
+        raise NotFound(
+            rule, says("unknown {kind} {key!r}", kind=kind, key=key), key
+        ) from None
 
 
 def voided_seqs(events: Iterable[StoredEvent]) -> frozenset[int]:

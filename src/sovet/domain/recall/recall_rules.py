@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Literal, Protocol
 
 from sovet.domain.franchise.eligibility import Roll
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "RECALL_MODES",
@@ -58,13 +58,18 @@ def check_mode(params: RecallParams, *expected: str) -> None:
     """SR-10: refuse a recall step the constitution's recall mode does not have."""
     if params.recall_mode not in RECALL_MODES:
         raise RuleViolation(
-            "SR-10", f"unknown recall mode {params.recall_mode!r}", params.recall_mode
+            "SR-10",
+            says("unknown recall mode {recall_mode!r}", recall_mode=params.recall_mode),
+            params.recall_mode,
         )
     if params.recall_mode not in expected:
         raise RuleViolation(
             "SR-10",
-            f"the recall mode is {params.recall_mode!r}; this step belongs to "
-            f"{' or '.join(expected)}",
+            says(
+                "the recall mode is {recall_mode!r}; this step belongs to {expected}",
+                recall_mode=params.recall_mode,
+                expected=" or ".join(expected),
+            ),
             params.recall_mode,
         )
 
@@ -90,7 +95,13 @@ def check_cooldown(
     taking the seat or after a failed attempt has not yet run out."""
     if at < seated_on:
         raise RuleViolation(
-            "SR-9", f"recall on {at} before the deputy took the seat ({seated_on})", at
+            "SR-9",
+            says(
+                "recall on {at} before the deputy took the seat ({seated_on})",
+                at=at,
+                seated_on=seated_on,
+            ),
+            at,
         )
     if cooldown_days <= 0:
         return
@@ -104,8 +115,15 @@ def check_cooldown(
         if at < ends:
             raise RuleViolation(
                 "SR-9",
-                f"recall on {at} is within the {cooldown_days}-day cool-down after "
-                f"{what} on {start} (open again on {ends})",
+                says(
+                    "recall on {at} is within the {cooldown_days}-day cool-down "
+                    "after {what} on {start} (open again on {ends})",
+                    at=at,
+                    cooldown_days=cooldown_days,
+                    what=what,
+                    start=start,
+                    ends=ends,
+                ),
                 at,
             )
 
@@ -148,8 +166,11 @@ def petition_met(check: PetitionCheck, params: RecallParams) -> bool:
     if params.recall_basis == "votes_cast":
         raise RuleViolation(
             "SR-10",
-            "a petition is measured against the electorate, not votes cast "
-            f"(recall_mode {params.recall_mode!r})",
+            says(
+                "a petition is measured against the electorate, not votes "
+                "cast (recall_mode {recall_mode!r})",
+                recall_mode=params.recall_mode,
+            ),
             params.recall_basis,
         )
     return passes(
@@ -168,8 +189,14 @@ def recall_vote_passes(
     if min(yes, no, blank) < 0 or yes + no + blank > registered:
         raise RuleViolation(
             "SR-10",
-            f"recall vote figures yes={yes} no={no} blank={blank} do not fit a "
-            f"roll of {registered}",
+            says(
+                "recall vote figures yes={yes} no={no} blank={blank} do not "
+                "fit a roll of {registered}",
+                yes=yes,
+                no=no,
+                blank=blank,
+                registered=registered,
+            ),
             (yes, no, blank),
         )
     if not at_least(yes + no + blank, registered, params.turnout_floor):
