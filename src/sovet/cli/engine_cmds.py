@@ -23,7 +23,7 @@ from sovet.cli.options import (
     KeyFileOption,
     print_json,
 )
-from sovet.errors import InputError, RuleViolation, says
+from sovet.errors import InputError, RuleViolation, Says, says
 
 if TYPE_CHECKING:
     from sovet.cli.render import Narrator
@@ -156,7 +156,7 @@ def _apply(
         hint = _adoption_hint(services, refused) if services is not None else None
         if hint is None:
             raise
-        message = says("{message}{hint}", message=refused.violation.message, hint=hint)
+        message = Says("{message}{hint}", message=refused.violation.message, hint=hint)
         violation = RuleViolation(refused.rule, message)
         raise StepRefused(refused.step, str(scenario), violation) from None
     finally:

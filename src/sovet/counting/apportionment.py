@@ -40,6 +40,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from sovet.counting.apportion_checks import (
+    check_count,
+    check_in_blocks,
+    check_populations,
+    check_share,
+)
 from sovet.counting.apportion_ties import TieBreaker
 from sovet.counting.divisor_methods import DIVISOR_METHODS, highest_averages
 from sovet.counting.fixed_ratio import (
@@ -82,89 +88,6 @@ def format_fraction(value: Fraction, places: int = 2) -> str:
     if frac:
         text += "." + f"{frac:0{places}d}".rstrip("0")
     return text
-
-
-def _count(name: str, value: object, rule: str = "SR-14") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RuleViolation(
-            rule,
-            says(
-                "{name} must be a whole number ≥ 0, not {value!r}",
-                name=name,
-                value=value,
-            ),
-            value,
-        )
-    return value
-
-
-def _share(name: str, value: object) -> Fraction | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | Fraction):
-        raise RuleViolation(
-            "SR-14",
-            says(
-                "{name} must be an exact Fraction, not {value!r}",
-                name=name,
-                value=value,
-            ),
-            value,
-        )
-    share = Fraction(value)
-    if not 0 <= share <= 1:
-        raise RuleViolation(
-            "SR-14",
-            says("{name} {share} is not a share in [0, 1]", name=name, share=share),
-            value,
-        )
-    return share
-
-
-def _check_populations(populations: Mapping[str, int]) -> dict[str, int]:
-    if not populations:
-        raise RuleViolation(
-            "SR-14", says("no units to apportion seats to"), populations
-        )
-    checked: dict[str, int] = {}
-    for name, pop in populations.items():
-        if not isinstance(name, str) or not name.strip():
-            raise RuleViolation(
-                "SR-14", says("unit name {name!r} is empty", name=name), name
-            )
-        if isinstance(pop, bool) or not isinstance(pop, int):
-            raise RuleViolation(
-                "SR-14",
-                says(
-                    "population of {name!r} is not a whole number: {pop!r}",
-                    name=name,
-                    pop=pop,
-                ),
-                pop,
-            )
-        if pop < 0:
-            raise RuleViolation(
-                "SR-14",
-                says("population of {name!r} is negative: {pop}", name=name, pop=pop),
-                pop,
-            )
-        checked[name] = pop
-    return checked
-
-
-def _in_blocks(name: str, value: int, unit: int, rule: str = "SR-14") -> int:
-    if value % unit:
-        raise RuleViolation(
-            rule,
-            says(
-                "{name} {value} is not a multiple of seat_unit {unit}",
-                name=name,
-                value=value,
-                unit=unit,
-            ),
-            value,
-        )
-    return value // unit
 
 
 def _eligible(
@@ -308,20 +231,24 @@ def apportion(
             ),
             method,
         )
-    pops = _check_populations(populations)
-    unit = _count("seat_unit", seat_unit)
+    pops = check_populations(populations)
+    unit = check_count("seat_unit", seat_unit)
     if unit < 1:
         raise RuleViolation("SR-14", says("seat_unit must be at least 1"), seat_unit)
-    base = _in_blocks("base_seats", _count("base_seats", base_seats), unit)
-    minimum = _in_blocks("min_per_unit", _count("min_per_unit", min_per_unit), unit)
+    base = check_in_blocks("base_seats", check_count("base_seats", base_seats), unit)
+    minimum = check_in_blocks(
+        "min_per_unit", check_count("min_per_unit", min_per_unit), unit
+    )
     cap_blocks = None
     if cap is not None:
-        cap_blocks = _in_blocks("cap", _count("cap", cap, "SR-13"), unit, "SR-13")
+        cap_blocks = check_in_blocks(
+            "cap", check_count("cap", cap, "SR-13"), unit, "SR-13"
+        )
     notes: list[str] = []
     eligible = _eligible(
         pops,
-        _share("threshold", threshold),
-        _share("coalition_threshold", coalition_threshold),
+        check_share("threshold", threshold),
+        check_share("coalition_threshold", coalition_threshold),
         coalitions or {},
         notes,
     )
@@ -353,7 +280,7 @@ def apportion(
                 ),
                 ratio,
             )
-        house = _in_blocks("seats", _count("seats", seats), unit)
+        house = check_in_blocks("seats", check_count("seats", seats), unit)
         if cap_blocks is not None and cap_blocks < house:
             notes.append(f"cap {cap}: the house is reduced from {seats} to {cap}")
             house = cap_blocks

@@ -25,6 +25,7 @@ from typing import Annotated, get_args
 from sovet.domain.kernel.assembly import (
     Assembly,
     MotionRecord,
+    open_assembly,
     require_quorum,
 )
 from sovet.domain.kernel.choices import DecisionBasis, DecisionMajority
@@ -136,31 +137,6 @@ class MotionProposed(DomainEvent):
         return f"{self.n(self.assembly)}: motion ({self.kind}) «{self.text}»"
 
 
-def _open_assembly(state: FederationState, assembly_id: str) -> Assembly:
-    assembly = state.assembly(assembly_id)
-    if assembly.closed_at is None:
-        return assembly
-    superseded = any(
-        other.body == assembly.body
-        and other.kind == assembly.kind
-        and other.made_by.seq > assembly.made_by.seq
-        for other in state.assemblies.values()
-    )
-    if superseded:
-        raise RuleViolation(
-            "SR-27",
-            says(
-                "{name} has been superseded: power passes only through the "
-                "current congress or its executive committee",
-                name=assembly.name,
-            ),
-            assembly_id,
-        )
-    raise RuleViolation(
-        "SR-19", says("{name} is not in session", name=assembly.name), assembly_id
-    )
-
-
 @decides(ProposeMotion)
 def _propose(state: FederationState, cmd: ProposeMotion) -> list[DomainEvent]:
     if cmd.motion in state.motions:
@@ -169,7 +145,7 @@ def _propose(state: FederationState, cmd: ProposeMotion) -> list[DomainEvent]:
             says("motion {motion!r} already exists", motion=cmd.motion),
             cmd.motion,
         )
-    assembly = _open_assembly(state, cmd.assembly)
+    assembly = open_assembly(state, cmd.assembly)
     kind = MOTION_KINDS.get(cmd.kind)
     if kind is None:
         known = ", ".join(sorted(MOTION_KINDS))
@@ -248,7 +224,7 @@ def open_motion(
             ),
             motion_id,
         )
-    assembly = _open_assembly(state, motion.assembly)
+    assembly = open_assembly(state, motion.assembly)
     require_quorum(state, assembly)
     return motion, assembly
 

@@ -105,7 +105,7 @@ def decide(state: FederationState, cmd: Command) -> list[DomainEvent]:
     decider = _DECIDERS.get(type(cmd))
     if decider is None:
         raise RuleViolation(
-            "SR-28", says("no rule decides {name__}", name__=type(cmd).__name__), cmd
+            "SR-28", says("no rule decides {command}", command=type(cmd).__name__), cmd
         )
     return [_named(state, evt) for evt in decider(state, cmd)]
 

@@ -35,11 +35,15 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.domain.recall.recall_rules import PetitionCheck, check_cooldown, petition_met
+from sovet.domain.recall.recall_rules import (
+    PetitionCheck,
+    check_cooldown,
+    holder_of,
+    petition_met,
+)
 from sovet.domain.recall.recalls import (
     RecallDemanded,
     RecallVoteCalled,
-    holder_of,
     recall_events,
 )
 from sovet.errors import NotEligible, RuleViolation, says

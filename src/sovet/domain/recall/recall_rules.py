@@ -9,10 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from sovet.domain.franchise.eligibility import Roll
-from sovet.errors import RuleViolation, says
+from sovet.errors import NotFound, RuleViolation, says
+
+if TYPE_CHECKING:
+    from sovet.domain.elections.deputies import SeatHolder
+    from sovet.domain.kernel.state import FederationState
 
 __all__ = [
     "RECALL_MODES",
@@ -23,6 +27,7 @@ __all__ = [
     "check_cooldown",
     "check_mode",
     "check_petition",
+    "holder_of",
     "more_than",
     "passes",
     "petition_met",
@@ -106,8 +111,8 @@ def check_cooldown(
     if cooldown_days <= 0:
         return
     for start, what in (
-        (seated_on, "taking the seat"),
-        (last_failed_attempt, "the last failed recall"),
+        (seated_on, says("taking the seat")),
+        (last_failed_attempt, says("the last failed recall")),
     ):
         if start is None:
             continue
@@ -205,3 +210,19 @@ def recall_vote_passes(
     return passes(
         yes, whole, params.recall_threshold, strict=params.recall_threshold_strict
     )
+
+
+def holder_of(state: FederationState, constituency: str, deputy: str) -> SeatHolder:
+    """SR-9: the seat ``deputy`` holds in ``constituency``, or ``NotFound``."""
+    record = state.constituency(constituency)
+    if deputy not in record.holders:
+        raise NotFound(
+            "SR-9",
+            says(
+                "{deputy!r} holds no seat of {constituency!r}",
+                deputy=deputy,
+                constituency=constituency,
+            ),
+            deputy,
+        )
+    return record.holders[deputy]

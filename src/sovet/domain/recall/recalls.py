@@ -60,11 +60,12 @@ from sovet.domain.recall.recall_rules import (
     check_cooldown,
     check_mode,
     check_petition,
+    holder_of,
     petition_met,
     recall_vote_passes,
 )
 from sovet.domain.recall.refill import ByElectionScheduled, refill_events
-from sovet.errors import NotFound, RuleViolation, says
+from sovet.errors import RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -78,7 +79,6 @@ __all__ = [
     "RecallDemanded",
     "RecallVoteCalled",
     "RecallVoteFailed",
-    "holder_of",
     "recall_events",
 ]
 
@@ -211,22 +211,6 @@ class DeputyRecalled(_RecallEvent):
             f"{self.deputy} ({self.faction}) recalled from {self.council} "
             f"[{self.mode}: {self.basis}]"
         )
-
-
-def holder_of(state: FederationState, constituency: str, deputy: str) -> SeatHolder:
-    """SR-9: the seat ``deputy`` holds in ``constituency``, or ``NotFound``."""
-    record = state.constituency(constituency)
-    if deputy not in record.holders:
-        raise NotFound(
-            "SR-9",
-            says(
-                "{deputy!r} holds no seat of {constituency!r}",
-                deputy=deputy,
-                constituency=constituency,
-            ),
-            deputy,
-        )
-    return record.holders[deputy]
 
 
 def _holder(state: FederationState, cmd: _RecallStep) -> SeatHolder:
