@@ -20,7 +20,7 @@ from sovet import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = [lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT]
-_PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+\}")
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_0-9]+(?:![rsa])?(?::[^{}]*)?\}")
 _TAG = re.compile(r"</?[a-z]+[^>]*>")
 
 

@@ -79,6 +79,7 @@ __all__ = [
     "RecallDemanded",
     "RecallVoteCalled",
     "RecallVoteFailed",
+    "holder_of",
     "recall_events",
 ]
 
