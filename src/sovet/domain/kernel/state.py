@@ -274,8 +274,22 @@ def _get(table: dict[str, _T], key: str, kind: str) -> _T:
     except KeyError:
         rule = _RULE_OF_KIND[kind]
         raise NotFound(
-            rule, says("unknown {kind} {key!r}", kind=kind, key=key), key
+            rule, says("unknown {kind} {key!r}", kind=_WORD[kind], key=key), key
         ) from None
+
+
+_WORD = {
+    "body": says("body"),
+    "faction": says("faction"),
+    "person": says("person"),
+    "congress or executive committee": says("congress or executive committee"),
+    "motion": says("motion"),
+    "government": says("government"),
+    "constituency": says("constituency"),
+    "election": says("election"),
+    "recall petition": says("recall petition"),
+}
+"""The kinds of ``_RULE_OF_KIND`` as a refusal names them, in the reader's language."""
 
 
 def voided_seqs(events: Iterable[StoredEvent]) -> frozenset[int]:
