@@ -20,7 +20,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from sovet.errors import Says
+from sovet.errors import ChainBroken, InputError, RuleViolation, Says
 
 __all__ = [
     "DEFAULT",
@@ -31,6 +31,7 @@ __all__ = [
     "language",
     "negotiate",
     "ngettext",
+    "refusal",
     "supported",
     "translate",
     "translations",
@@ -138,3 +139,13 @@ def translate(text: str, lang: str | None = None) -> str:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):  # a catalogue that lost a placeholder
         return text.template.format(**params)
+
+
+def refusal(error: BaseException) -> str:
+    """``str(error)`` with its sentence in the current language: the rule id,
+    the file and line, the event number stay as they are."""
+    if isinstance(error, RuleViolation):
+        return f"{error.rule}: {translate(error.message)}"
+    if isinstance(error, InputError | ChainBroken):
+        return str(error).removesuffix(error.reason) + translate(error.reason)
+    return translate(getattr(error, "message", None) or str(error))

@@ -20,6 +20,7 @@ import typer
 
 from sovet.cli.edge import EXIT_ERROR
 from sovet.errors import InputError, SovetError
+from sovet.i18n import gettext, refusal, translate
 
 if TYPE_CHECKING:
     from sovet.counting.apportionment import Apportionment
@@ -208,7 +209,7 @@ def apportion_command(
             tie_break=None if seed is None else TieBreak(seed=seed),
         )
     except SovetError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        err.print(f"[red]{gettext('error:')}[/red] {escape(refusal(exc))}")
         raise typer.Exit(EXIT_REFUSED) from None
     if output is OutputFormat.json:
         typer.echo(json.dumps(apportionment_json(result), ensure_ascii=False))
@@ -226,13 +227,19 @@ def _print_text(result: Apportionment, populations: dict[str, int]) -> None:
 
     console = Console()
     total = sum(populations.values())
-    divisor = "none" if result.divisor is None else format_fraction(result.divisor)
-    table = Table(
-        title=f"{result.method}: {result.seats} seat(s), divisor {divisor}",
-        title_justify="left",
-    )
-    for heading in ("unit", "population", "seats", "% population", "% seats"):
-        table.add_column(heading, justify="left" if heading == "unit" else "right")
+    none = gettext("none")
+    divisor = none if result.divisor is None else format_fraction(result.divisor)
+    title = gettext("{method}: {seats} seat(s), divisor {divisor}")
+    told = {"method": result.method, "seats": result.seats, "divisor": divisor}
+    table = Table(title=escape(title.format(**told)), title_justify="left")
+    table.add_column(gettext("unit"), justify="left")
+    for heading in (
+        gettext("population"),
+        gettext("seats"),
+        gettext("% population"),
+        gettext("% seats"),
+    ):
+        table.add_column(heading, justify="right")
     for name, pop in populations.items():
         got = result.allocation[name]
         table.add_row(
@@ -244,12 +251,12 @@ def _print_text(result: Apportionment, populations: dict[str, int]) -> None:
         )
     console.print(table)
     for note in result.notes:
-        console.print(f"note: {escape(note)}")
+        console.print(f"{gettext('note:')} {escape(translate(note))}")
     for tie in result.ties:
-        console.print(
-            f"tie for seat {tie.round} among {escape(', '.join(tie.candidates))}: "
-            f"{escape(tie.chosen)} by {tie.resolved_by} ({escape(tie.note)})"
-        )
+        line = gettext("tie for seat {seat} among {names}: {chosen} by {how} ({note})")
+        told = {"seat": tie.round, "names": ", ".join(tie.candidates)}
+        told |= {"chosen": tie.chosen, "how": tie.resolved_by, "note": tie.note}
+        console.print(escape(line.format(**told)))
 
 
 def register(app: typer.Typer) -> None:

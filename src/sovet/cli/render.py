@@ -15,7 +15,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from sovet.errors import ChainBroken, InputError, RuleViolation, SovetError
-from sovet.i18n import gettext, translate
+from sovet.i18n import gettext, refusal, translate
+from sovet.i18n import gettext as _
 
 if TYPE_CHECKING:
     from sovet.ledger.envelope import StoredEvent
@@ -66,7 +67,7 @@ def render_error(console: Console, error: SovetError) -> None:
         body = escape(translate(error.reason))
     elif isinstance(error, InputError):
         title = gettext("bad input")
-        body = escape(translate(str(error)))
+        body = escape(refusal(error))
     else:
         title = type(error).__name__
         body = escape(translate(getattr(error, "message", None) or str(error)))
@@ -222,33 +223,58 @@ def chain_lines(answer: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
     held = answer.get("majority")
     if held:
-        bloc = " + ".join(str(b) for b in held.get("bloc") or []) or "the bloc"
+        bloc = " + ".join(str(b) for b in held.get("bloc") or []) or _("the bloc")
         verdict = (
-            "keeps its majority"
+            _("keeps its majority")
             if held.get("holds")
-            else ("has LOST its majority (SR-27)")
+            else _("has LOST its majority (SR-27)")
+        )
+        text = _(
+            "majority: {bloc} hold {held} of {seated} seated decisive delegates "
+            "at {body}: it {verdict}"
         )
         lines.append(
-            f"majority: {bloc} hold {held.get('held')} of {held.get('seated')} "
-            f"seated decisive delegates at {held.get('body')}: it {verdict}"
+            text.format(
+                bloc=bloc,
+                held=held.get("held"),
+                seated=held.get("seated"),
+                body=held.get("body"),
+                verdict=verdict,
+            )
         )
     for item in answer.get("vacancies") or []:
+        text = _("vacant: {person}'s seat at {body} since event {seq} ({rule}); {then}")
         lines.append(
-            f"vacant: {item.get('person')}'s seat at {item.get('body')} since "
-            f"event {item.get('since_seq')} ({item.get('rule')}); "
-            f"{item.get('replacement')}"
+            text.format(
+                person=item.get("person"),
+                body=item.get("body"),
+                seq=item.get("since_seq"),
+                rule=item.get("rule"),
+                then=translate(str(item.get("replacement"))),
+            )
         )
     for item in answer.get("by_elections") or []:
-        due = f", to be held by {item.get('due')}" if item.get("due") else ""
+        due = _(", to be held by {due}").format(due=item.get("due"))
+        text = _(
+            "by-election due: {person}'s seat in {constituency} ({body}) since "
+            "event {seq}{due} (SR-10)"
+        )
         lines.append(
-            f"by-election due: {item.get('person')}'s seat in "
-            f"{item.get('constituency')} ({item.get('body')}) since event "
-            f"{item.get('since_seq')}{due} (SR-10)"
+            text.format(
+                person=item.get("person"),
+                constituency=item.get("constituency"),
+                body=item.get("body"),
+                seq=item.get("since_seq"),
+                due=due if item.get("due") else "",
+            )
         )
     if answer.get("aggregate"):
         lines.append(
-            "aggregate: seats are recorded as counts per faction, not by person "
-            "(the sources give no names), so a recall is not followed up the chain"
+            _(
+                "aggregate: seats are recorded as counts per faction, not by "
+                "person (the sources give no names), so a recall is not followed "
+                "up the chain"
+            )
         )
     return lines
 
@@ -262,14 +288,15 @@ def render_chain(console: Console, answer: Mapping[str, Any]) -> None:
 
 def render_seats(console: Console, person: str, at: str, found: Sequence[Any]) -> None:
     """``sovet seats``: each seat or office with the event that gave it."""
-    console.rule(f"[bold]Seats of {escape(person)} on {escape(format_date(at))}[/bold]")
+    head = _("Seats of {person} on {date}").format(person=person, date=format_date(at))
+    console.rule(f"[bold]{escape(head)}[/bold]")
     if not found:
-        console.print("no seat and no office")
+        console.print(escape(_("no seat and no office")))
         return
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("body")
-    table.add_column("role")
-    table.add_column("since (event)")
+    table.add_column(_("body"))
+    table.add_column(_("role"))
+    table.add_column(_("since (event)"))
     for line in found:
         since = line.since
         given = f"{since.seq}: {since.summary}" if since is not None else ""
@@ -280,8 +307,8 @@ def render_seats(console: Console, person: str, at: str, found: Sequence[Any]) -
 def _governs(answer: Mapping[str, Any]) -> str:
     government = answer.get("government")
     if not government:
-        return "no legitimate government"
-    bloc = ", ".join(str(b) for b in answer.get("bloc") or []) or "no faction"
+        return _("no legitimate government")
+    bloc = ", ".join(str(b) for b in answer.get("bloc") or []) or _("no faction")
     return f"{government.get('name')} ({bloc})"
 
 
@@ -295,26 +322,35 @@ def render_legitimacy_change(
     seats, majorities, offices, who may act — or why nothing would."""
     console.print(
         Panel(
-            "HYPOTHETICAL — these commands were applied to a copy of the log; "
-            "the database is untouched.",
+            escape(
+                _(
+                    "HYPOTHETICAL — these commands were applied to a copy of the "
+                    "log; the database is untouched."
+                )
+            ),
             border_style="magenta",
             expand=False,
         )
     )
     when = format_date(str(after.get("at", "")))
     recorded, hypothetical = escape(_governs(before)), escape(_governs(after))
-    console.print(f"[bold]recorded[/bold] on {escape(when)}: {recorded}")
-    console.print(f"[bold magenta]HYPOTHETICAL:[/bold magenta] {hypothetical}")
+    head = escape(_("recorded on {date}:").format(date=when))
+    console.print(f"[bold]{head}[/bold] {recorded}")
+    console.print(
+        f"[bold magenta]{escape(_('HYPOTHETICAL:'))}[/bold magenta] {hypothetical}"
+    )
     lines = explanation.get("lines") or []
     if explanation.get("changed"):
-        console.print("[magenta]what would change:[/magenta]")
+        console.print(f"[magenta]{escape(_('what would change:'))}[/magenta]")
     elif lines:
-        console.print("[magenta]what would happen (legitimacy unchanged):[/magenta]")
+        head = escape(_("what would happen (legitimacy unchanged):"))
+        console.print(f"[magenta]{head}[/magenta]")
     for line in lines:
-        console.print(f"  – {escape(str(line))}")
+        console.print(f"  – {escape(translate(str(line)))}")
     if not explanation.get("changed"):
-        reason = escape(str(explanation.get("reason") or ""))
-        console.print(f"[magenta]no change in legitimacy:[/magenta] {reason}")
+        reason = escape(translate(str(explanation.get("reason") or "")))
+        head = escape(_("no change in legitimacy:"))
+        console.print(f"[magenta]{head}[/magenta] {reason}")
 
 
 _INVISIBLE = {
@@ -351,4 +387,4 @@ def render_log(
         )
         console.print(f"         {_visible(summaries.get(event.seq, ''))}")
     if not shown:
-        console.print("no events in that range")
+        console.print(escape(_("no events in that range")))

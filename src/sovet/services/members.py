@@ -31,7 +31,7 @@ from sovet.domain import Command, decide, evolve
 from sovet.domain.bodies.registration import RegisterPerson
 from sovet.domain.franchise.electorate import RegisterElector
 from sovet.domain.kernel.calendar import parse_at
-from sovet.errors import InputError, RuleViolation
+from sovet.errors import InputError, RuleViolation, Says
 from sovet.ledger.envelope import NewEvent, StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.services.handlers import StateCache, to_new_events
@@ -65,7 +65,13 @@ class RowRefused(RuleViolation):
     ) -> None:
         super().__init__(
             violation.rule,
-            f"{source}, line {line}, column {column}: {violation.message}",
+            Says(  # the place keeps its shape in every language; the sentence not
+                "{source}, line {line}, column {column}: {message}",
+                source=source,
+                line=line,
+                column=column,
+                message=violation.message,
+            ),
             violation.value,
         )
         self.line = line
