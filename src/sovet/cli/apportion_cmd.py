@@ -230,7 +230,11 @@ def _print_text(result: Apportionment, populations: dict[str, int]) -> None:
     none = gettext("none")
     divisor = none if result.divisor is None else format_fraction(result.divisor)
     title = gettext("{method}: {seats} seat(s), divisor {divisor}")
-    told = {"method": result.method, "seats": result.seats, "divisor": divisor}
+    told: dict[str, object] = {
+        "method": result.method,
+        "seats": result.seats,
+        "divisor": divisor,
+    }
     table = Table(title=escape(title.format(**told)), title_justify="left")
     table.add_column(gettext("unit"), justify="left")
     for heading in (
@@ -254,7 +258,10 @@ def _print_text(result: Apportionment, populations: dict[str, int]) -> None:
         console.print(f"{gettext('note:')} {escape(translate(note))}")
     for tie in result.ties:
         line = gettext("tie for seat {seat} among {names}: {chosen} by {how} ({note})")
-        told = {"seat": tie.round, "names": ", ".join(tie.candidates)}
+        told = {
+            "seat": tie.round,
+            "names": ", ".join(tie.candidates),
+        }
         told |= {"chosen": tie.chosen, "how": tie.resolved_by, "note": tie.note}
         console.print(escape(line.format(**told)))
 

@@ -110,7 +110,11 @@ def _print_text(report: CountReport, title: str) -> None:
     result = report.result
     quota = gettext("none") if result.quota is None else report.number(result.quota)
     head = escape(title or gettext("Count"))
-    told = {"method": result.method, "seats": result.seats, "quota": quota}
+    told: dict[str, object] = {
+        "method": result.method,
+        "seats": result.seats,
+        "quota": quota,
+    }
     line = gettext("{method}, {seats} seat(s), quota {quota}").format(**told)
     console.print(f"[bold]{head}[/bold] — {escape(line)}")
     for table in count_tables(report, console.width):

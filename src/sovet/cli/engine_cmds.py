@@ -393,7 +393,7 @@ def run(
         )
         count = sum(len(a.events) for a in applied)
         seqs = [e.seq for a in applied for e in a.events]
-        told = {
+        told: dict[str, object] = {
             "steps": ngettext("{n} step", "{n} steps", len(applied)).format(
                 n=len(applied)
             ),

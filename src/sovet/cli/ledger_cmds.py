@@ -127,7 +127,10 @@ def verify(
             "checkpoints signed by {signers}; no key to trust (no readable key "
             "file at {where}, no pinned key, no --public-key)"
         )
-        told = {"events": found.events, "checkpoints": found.checkpoints}
+        told: dict[str, object] = {
+            "events": found.events,
+            "checkpoints": found.checkpoints,
+        }
         console.print(line.format(**told, signers=signers, where=where), soft_wrap=True)
         raise typer.Exit(EXIT_UNAUTHENTICATED)
     line = _("ok {events} events ({checkpoints} signed checkpoints verified)")
@@ -135,7 +138,11 @@ def verify(
     _print_keys(found)
     if kept is not None:
         line = _("extends the checkpoint of {size} events in {file} (signed by {key})")
-        told = {"size": kept.size, "file": against, "key": kept.public_key}
+        told = {
+            "size": kept.size,
+            "file": against,
+            "key": kept.public_key,
+        }
         console.print(f"  {line.format(**told)}", soft_wrap=True)
 
 
@@ -198,7 +205,10 @@ def import_(
         report = store_export(verified, services.uow())
         write_pins(boot.key_path(services.location, key_file=key_file), verified.keys)
     line = _("imported {events} events, {checkpoints} checkpoints; head {head}")
-    told = {"events": report.events, "checkpoints": report.checkpoints}
+    told: dict[str, object] = {
+        "events": report.events,
+        "checkpoints": report.checkpoints,
+    }
     console.print(line.format(**told, head=report.head_hash))
     for key in verified.keys:
         line = _("checkpoints signed by {key} (pinned)").format(key=key)

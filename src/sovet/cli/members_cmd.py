@@ -108,7 +108,7 @@ def import_(
             console.print(f"      • #{event.seq} {escape(line)}")
     seqs = [e.seq for item in done for e in item.events]
     span = f" (#{seqs[0]}–#{seqs[-1]})" if seqs else ""
-    told = {
+    told: dict[str, object] = {
         "members": ngettext("{n} member", "{n} members", len(done)).format(n=len(done)),
         "events": ngettext("{n} event", "{n} events", len(seqs)).format(n=len(seqs)),
         "span": span,

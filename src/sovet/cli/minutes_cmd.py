@@ -85,7 +85,7 @@ def minutes(
         "wrote the minutes of {name} ({acts} acts, {motions} motions, {sheets} "
         "count sheets) to {file}"
     )
-    told = {"acts": len(report.acts), "motions": len(report.motions)}
+    told: dict[str, object] = {"acts": len(report.acts), "motions": len(report.motions)}
     told |= {"sheets": len(report.elections), "name": report.name, "file": out}
     console.print(said.format(**told), markup=False)
 
