@@ -76,11 +76,6 @@ def test_each_translation_fills_the_same_values(lang: str) -> None:
     words = i18n.translations(lang)
     for where, template, names in CALLS:
         translated = words.gettext(template)
-        assert translated != template or not any(c.isalpha() for c in template), (
-            lang,
-            where,
-            template,
-        )
         assert _fields(translated) == _fields(template), (lang, where, translated)
         translated.format(**dict.fromkeys(names, _Any()))
 
