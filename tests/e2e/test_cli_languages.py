@@ -123,3 +123,26 @@ def test_json_output_is_byte_identical_in_every_language(
     assert outputs["en"].stdout.strip(), outputs["en"].output
     assert outputs["sv"].stdout == outputs["en"].stdout == outputs["ru"].stdout
     assert len({r.exit_code for r in outputs.values()}) == 1
+
+
+def test_a_run_tells_its_steps_in_the_chosen_language(tmp_path: Path) -> None:
+    from sovet.presets.loader import preset_file
+
+    union = str(preset_file("union", "scenario_example.toml"))
+    db = str(tmp_path / "u.db")
+    first = runner.invoke(app, ["--lang", "ru", "run", union, "--db", db])
+    assert first.exit_code == 0, first.output
+    steps = len(re.findall(r"^\s*\d+(?:–\d+)?\. ", first.output, flags=re.M))
+    assert steps > 5
+    assert re.search(
+        r"^применено: \d+ шаг(а|ов)?, \d+ событи(е|я|й) ", first.output, re.M
+    )
+    assert "контрольная точка подписана" in first.output
+    again = runner.invoke(app, ["--lang", "sv", "run", union, "--db", db])
+    assert again.exit_code == 0, again.output
+    assert "inget att tillämpa: alla" in again.output
+    assert re.search(
+        r"^steg 1–\d+: redan tillämpade \(händelser #2–#\d+\)", again.output, re.M
+    )
+    english = runner.invoke(app, ["run", union, "--db", db], env={"SOVET_LANG": ""})
+    assert "nothing to apply: all" in english.output
