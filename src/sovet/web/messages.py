@@ -67,9 +67,9 @@ def plain(error: BaseException, lang: str | None = None) -> str:
     elif isinstance(error, InputError) and error.line is not None:
         column = f", column {error.key}" if error.key else ""
         where = f"in {error.source}" if error.source else "in the file"
-        text = f"{where}, line {error.line}{column}: {error.reason}"
+        text = f"{where}, line {error.line}{column}: {translate(error.reason, lang)}"
     elif isinstance(error, InputError):
-        text = error.reason
+        text = translate(error.reason, lang)
     else:
         text = getattr(error, "message", None) or str(error)
     text = _DOC_ALONE.sub("", str(text))
