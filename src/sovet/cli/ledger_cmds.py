@@ -20,7 +20,7 @@ from sovet.cli.edge import EXIT_UNAUTHENTICATED, console, edge
 from sovet.cli.options import DbOption, KeyFileOption
 from sovet.errors import ChainBroken, InputError, says
 from sovet.i18n import gettext as _
-from sovet.i18n import ngettext
+from sovet.i18n import ngettext, translate
 
 if TYPE_CHECKING:
     from sovet.services.keys import Verification
@@ -43,14 +43,16 @@ KeyOption = Annotated[
 def _print_keys(found: Verification) -> None:
     for anchor in found.trusted:
         line = _("trusted key {key} ({why})").format(
-            key=anchor.key, why=anchor.describe()
+            key=anchor.key, why=translate(anchor.describe())
         )
         console.print(f"  {line}", soft_wrap=True)
     for key in found.keys:
-        line = _("signed by {key} ({why})").format(key=key, why=found.why(key))
+        line = _("signed by {key} ({why})").format(
+            key=key, why=translate(found.why(key))
+        )
         console.print(f"  {line}", soft_wrap=True)
     for era in found.history.eras[1:]:
-        line = _("key {key}: {how}").format(key=era.key, how=era.how)
+        line = _("key {key}: {how}").format(key=era.key, how=translate(era.how))
         console.print(f"  {line}", soft_wrap=True)
     if found.history.root is not None:
         line = _("root key {key} certified the signing key")
@@ -115,7 +117,9 @@ def verify(
                         key=kept.public_key,
                     ),
                 )
-            extra.append(Anchor(kept.public_key, "the checkpoint given", str(against)))
+            extra.append(
+                Anchor(kept.public_key, says("the checkpoint given"), str(against))
+            )
         found = verify_database(services, sorted(given), extra)
         if kept is not None:
             check_extends(services.uow(), kept, services.verify_signature)

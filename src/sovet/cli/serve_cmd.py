@@ -54,11 +54,13 @@ def first_start_hint(services: Services) -> str | None:
     """How to create the first administrator, while there is none (DESIGN §6)."""
     if _accounts(services).has_administrator():
         return None
-    return (
-        "No administrator yet. Create the first one with:\n"
-        f"  sovet admin create-user NAME --role administrator --db {services.location}"
-        "\n(you will be asked for a password; there is no default password)"
+    command = (
+        f"sovet admin create-user NAME --role administrator --db {services.location}"
     )
+    return _(
+        "No administrator yet. Create the first one with:\n  {command}\n(you will "
+        "be asked for a password; there is no default password)"
+    ).format(command=command)
 
 
 def serve(

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sovet.errors import ChainBroken
+from sovet.errors import ChainBroken, says
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.checkpoint import CheckpointBody, SignatureCheck
 
@@ -360,9 +360,15 @@ def follow_keys(
                     where, f"{label} hands over from {old}, but {current} signs then"
                 )
             if st.authority == old:
-                how = f"rotated in at size {st.size}, signed by the old key"
+                how = says(
+                    "rotated in at size {size}, signed by the old key", size=st.size
+                )
             elif root is not None and st.authority == root:
-                how = f"rotated in at size {st.size}, signed by the root key {root}"
+                how = says(
+                    "rotated in at size {size}, signed by the root key {root}",
+                    size=st.size,
+                    root=root,
+                )
             else:
                 raise ChainBroken(
                     where,

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sovet.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError, Says, says
 from sovet.ledger import chain
 from sovet.ledger.checkpoint import (
     CheckpointBody,
@@ -77,7 +77,9 @@ class Anchor:
 
     def describe(self) -> str:
         """``why``, with ``where`` when known."""
-        return f"{self.why}, {self.where}" if self.where else self.why
+        if self.where:
+            return Says("{why}, {where}", why=self.why, where=self.where)
+        return self.why
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +116,14 @@ class Verification:
                 return anchor.why
         era = self.history.era_of(key)
         if era is not None and self.trusted:
-            return f"{era.how}; the key history is trusted via {self.trusted[0].key}"
+            return says(
+                "{how}; the key history is trusted via {key}",
+                how=era.how,
+                key=self.trusted[0].key,
+            )
         if era is not None:
             return era.how
-        return "not authenticated"
+        return says("not authenticated")
 
     def to_json(self) -> dict[str, Any]:
         """The answer as JSON (``GET /api/verify``)."""

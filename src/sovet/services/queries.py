@@ -28,7 +28,7 @@ from sovet.domain import event_from_stored, summary
 from sovet.domain.government.chain_report import SeatLine, seats
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import moment, parse_at
-from sovet.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError, says
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import Checkpoint, UnitOfWork
@@ -147,7 +147,9 @@ def verify_log(
     With ``pinned``, every checkpoint must also be signed by one of those keys
     (or by a key rotated to from one of them).
     """
-    anchors = None if pinned is None else [Anchor(key, "pinned") for key in pinned]
+    anchors = (
+        None if pinned is None else [Anchor(key, says("pinned")) for key in pinned]
+    )
     found = verify(uow, verify_signature, anchors)
     return VerifyReport(found.events, found.head_hash, found.checkpoints, found.keys)
 

@@ -42,7 +42,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from sovet.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError, says
 from sovet.ledger import chain
 from sovet.ledger.checkpoint import SignatureCheck, SignedCheckpoint
 from sovet.ledger.envelope import ENVELOPE_V1, GENESIS_HASH, StoredEvent
@@ -331,7 +331,7 @@ def verify_export(
     check_signers(checkpoints, _header_keys(header, source))
     anchors = None
     if pinned is not None:
-        anchors = [Anchor(key, "the key given") for key in pinned]
+        anchors = [Anchor(key, says("the key given")) for key in pinned]
     found = verify_lists(events, checkpoints, parsed.records, verify_signature, anchors)
     return VerifiedExport(
         source, events, checkpoints, head, found.keys, tuple(parsed.records)
