@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sovet.cli.edge import EXIT_ERROR
-from sovet.errors import InputError, SovetError
+from sovet.errors import InputError, SovetError, says
 from sovet.i18n import gettext, refusal, translate
 
 if TYPE_CHECKING:
@@ -60,19 +60,26 @@ def read_populations(path: Path) -> dict[str, int]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file: {exc}", source=source) from None
+        raise InputError(
+            says("cannot read the file: {exc}", exc=exc), source=source
+        ) from None
     reader = csv.reader(text.splitlines(), strict=True)
     try:
         header = [cell.strip().lower() for cell in next(reader)]
     except StopIteration:
         raise InputError(
-            "empty file: a header name,population is required", source=source
+            says("empty file: a header name,population is required"), source=source
         ) from None
     except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", source=source, line=1) from None
+        raise InputError(
+            says("malformed CSV: {exc}", exc=exc), source=source, line=1
+        ) from None
     if header != ["name", "population"]:
         raise InputError(
-            f"the header must be name,population, not {','.join(header)}",
+            says(
+                "the header must be name,population, not {header}",
+                header=",".join(header),
+            ),
             source=source,
             line=1,
         )
@@ -84,30 +91,39 @@ def read_populations(path: Path) -> dict[str, int]:
                 continue
             if len(row) != 2:
                 raise InputError(
-                    f"expected 2 fields (name,population), found {len(row)}",
+                    says(
+                        "expected 2 fields (name,population), found {count}",
+                        count=len(row),
+                    ),
                     source=source,
                     line=line,
                 )
             name, raw = row[0].strip(), row[1].strip()
             if not name:
-                raise InputError("empty unit name", source=source, line=line)
+                raise InputError(says("empty unit name"), source=source, line=line)
             if name in units:
                 raise InputError(
-                    f"unit {name!r} appears twice", source=source, line=line
+                    says("unit {name!r} appears twice", name=name),
+                    source=source,
+                    line=line,
                 )
             if not raw.isascii() or not raw.isdigit():
                 raise InputError(
-                    f"population of {name!r} is not a whole number ≥ 0: {raw!r}",
+                    says(
+                        "population of {name!r} is not a whole number ≥ 0: {raw!r}",
+                        name=name,
+                        raw=raw,
+                    ),
                     source=source,
                     line=line,
                 )
             units[name] = int(raw)
     except csv.Error as exc:
         raise InputError(
-            f"malformed CSV: {exc}", source=source, line=reader.line_num
+            says("malformed CSV: {exc}", exc=exc), source=source, line=reader.line_num
         ) from None
     if not units:
-        raise InputError("no units after the header", source=source)
+        raise InputError(says("no units after the header"), source=source)
     return units
 
 

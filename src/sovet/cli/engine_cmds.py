@@ -306,8 +306,11 @@ def init(
             chosen, source = load_constitution_file(constitution), str(constitution)
         else:
             raise InputError(
-                "give exactly one of --preset NAME or --constitution FILE "
-                f"(presets: {', '.join(available_presets())})",
+                says(
+                    "give exactly one of --preset NAME or --constitution FILE "
+                    "(presets: {presets})",
+                    presets=", ".join(available_presets()),
+                ),
                 source="init",
             )
         stack.enter_context(boot.removed_if_refused(db))

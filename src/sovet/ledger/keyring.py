@@ -317,15 +317,31 @@ def follow_keys(
         where = max(st.size, 1)
         label = f"key record {count} ({st.kind} at size {st.size})"
         if st.size < last_size:
-            raise ChainBroken(where, f"{label} goes back from size {last_size}")
+            raise ChainBroken(
+                where,
+                says(
+                    "{label} goes back from size {last_size}",
+                    label=label,
+                    last_size=last_size,
+                ),
+            )
         body = body_at(st.size)
         if body is None:
-            raise ChainBroken(where, f"{label}: the log holds fewer events")
+            raise ChainBroken(
+                where, says("{label}: the log holds fewer events", label=label)
+            )
         if body != st.body:
             raise ChainBroken(
                 where,
-                f"{label} states root {st.root_hash}, head {st.head_hash}; the log "
-                f"gives root {body.root_hash}, head {body.head_hash}",
+                says(
+                    "{label} states root {root}, head {head}; the log "
+                    "gives root {log_root}, head {log_head}",
+                    label=label,
+                    root=st.root_hash,
+                    head=st.head_hash,
+                    log_root=body.root_hash,
+                    log_head=body.head_hash,
+                ),
             )
         message = st.message()
         if not verify_signature(
@@ -333,19 +349,35 @@ def follow_keys(
         ) or not verify_signature(st.key, message, _raw(record.countersignature)):
             raise ChainBroken(
                 where,
-                f"{label}: a signature does not verify (signed by "
-                f"{st.authority}, countersigned by {st.key})",
+                says(
+                    "{label}: a signature does not verify (signed by "
+                    "{authority}, countersigned by {key})",
+                    label=label,
+                    authority=st.authority,
+                    key=st.key,
+                ),
             )
         current = eras[-1].key if eras else None
         if st.kind == CERTIFICATE:
             if current is not None and st.key != current:
                 raise ChainBroken(
-                    where, f"{label} certifies {st.key}, but {current} signs then"
+                    where,
+                    says(
+                        "{label} certifies {key}, but {current} signs then",
+                        label=label,
+                        key=st.key,
+                        current=current,
+                    ),
                 )
             if root is not None and st.authority != root:
                 raise ChainBroken(
                     where,
-                    f"{label} is by the root {st.authority}; the log's root is {root}",
+                    says(
+                        "{label} is by the root {authority}; the log's root is {root}",
+                        label=label,
+                        authority=st.authority,
+                        root=root,
+                    ),
                 )
             root = st.authority
             if current is None:
@@ -357,7 +389,13 @@ def follow_keys(
                 current = old
             if old != current:
                 raise ChainBroken(
-                    where, f"{label} hands over from {old}, but {current} signs then"
+                    where,
+                    says(
+                        "{label} hands over from {old}, but {current} signs then",
+                        label=label,
+                        old=old,
+                        current=current,
+                    ),
                 )
             if st.authority == old:
                 how = says(
@@ -372,11 +410,24 @@ def follow_keys(
             else:
                 raise ChainBroken(
                     where,
-                    f"{label} is signed by {st.authority}: neither the old key "
-                    f"{old} nor the log's root key ({root or 'none certified'})",
+                    says(
+                        "{label} is signed by {authority}: neither the old key {old} "
+                        "nor the log's root key ({root})",
+                        label=label,
+                        authority=st.authority,
+                        old=old,
+                        root=root or says("none certified"),
+                    ),
                 )
             if any(era.key == st.key for era in eras) or st.key == root:
-                raise ChainBroken(where, f"{label}: the new key {st.key} signed before")
+                raise ChainBroken(
+                    where,
+                    says(
+                        "{label}: the new key {key} signed before",
+                        label=label,
+                        key=st.key,
+                    ),
+                )
             eras[-1] = Era(current, eras[-1].start, st.size, eras[-1].how)
             eras.append(Era(st.key, st.size, None, how))
         last_size = st.size
@@ -397,11 +448,17 @@ def era_problem(history: KeyHistory, size: int, key: str) -> str | None:
     if era is None or era.covers(size):
         return None
     if era.end is not None and size > era.end:
-        return (
-            f"checkpoint of {size} events is signed by {key}, rotated away from "
-            f"at size {era.end}"
+        return says(
+            "checkpoint of {size} events is signed by {key}, rotated "
+            "away from at size {end}",
+            size=size,
+            key=key,
+            end=era.end,
         )
-    return (
-        f"checkpoint of {size} events is signed by {key}, which signs only from "
-        f"size {era.start}"
+    return says(
+        "checkpoint of {size} events is signed by {key}, which signs "
+        "only from size {start}",
+        size=size,
+        key=key,
+        start=era.start,
     )

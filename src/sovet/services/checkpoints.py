@@ -32,6 +32,7 @@ from sovet.errors import (
     InputError,
     LedgerError,
     StorageError,
+    says,
 )
 from sovet.ledger.chain import canonical_event
 from sovet.ledger.checkpoint import (
@@ -94,8 +95,12 @@ def check_checkpoints(
         if checkpoint.size > len(events):
             raise ChainBroken(
                 len(events) + 1,
-                f"missing: a signed checkpoint covers {checkpoint.size} events, "
-                f"the log holds {len(events)}",
+                says(
+                    "missing: a signed checkpoint covers {size} events, the log "
+                    "holds {count}",
+                    size=checkpoint.size,
+                    count=len(events),
+                ),
             )
         for event in events[tree.size : checkpoint.size]:
             tree.append(canonical_event(event))
@@ -116,8 +121,12 @@ def _grow(
         if event.seq != tree.size + 1 or event.prev_hash != head:
             raise ChainBroken(
                 event.seq,
-                f"refusing to sign: event {event.seq} does not follow event "
-                f"{tree.size} (seq or prev_hash); run `sovet verify`",
+                says(
+                    "refusing to sign: event {seq} does not follow event {size} "
+                    "(seq or prev_hash); run `sovet verify`",
+                    seq=event.seq,
+                    size=tree.size,
+                ),
             )
         tree.append(canonical_event(event))
         head = event.hash
@@ -135,8 +144,13 @@ def _resume(uow: UnitOfWork, latest: CheckpointRecord | None) -> CompactRange:
     if cp.size and (not found or found[0].hash != cp.head_hash):
         raise ChainBroken(
             cp.size,
-            f"refusing to sign: the log no longer ends its latest checkpoint "
-            f"({cp.size} events, head {cp.head_hash}); run `sovet verify`",
+            says(
+                "refusing to sign: the log no longer ends its latest "
+                "checkpoint ({size} events, head {head_hash}); run `sovet "
+                "verify`",
+                size=cp.size,
+                head_hash=cp.head_hash,
+            ),
         )
     if latest.peaks is not None:
         try:
@@ -149,8 +163,11 @@ def _resume(uow: UnitOfWork, latest: CheckpointRecord | None) -> CompactRange:
     if tree.size != cp.size or tree.root().hex() != cp.root_hash:
         raise ChainBroken(
             max(cp.size, 1),
-            f"refusing to sign: the log's first {cp.size} events do not give "
-            "the latest checkpoint's root; run `sovet verify`",
+            says(
+                "refusing to sign: the log's first {size} events do not give "
+                "the latest checkpoint's root; run `sovet verify`",
+                size=cp.size,
+            ),
         )
     return tree
 
@@ -208,19 +225,23 @@ def parse_checkpoint_json(value: object, *, source: str) -> CheckpointRecord:
     """A checkpoint in ``checkpoint_json``'s form (``InputError`` naming the key
     otherwise); its signature is not checked here (``checkpoint_problem``)."""
     if not isinstance(value, Mapping):
-        raise InputError("a checkpoint is a JSON object", source=source)
+        raise InputError(says("a checkpoint is a JSON object"), source=source)
     for key in _JSON_KEYS:
         if key not in value:
-            raise InputError("missing from the checkpoint", source=source, key=key)
+            raise InputError(
+                says("missing from the checkpoint"), source=source, key=key
+            )
     size = value["size"]
     if type(size) is not int or not 0 < size <= MAX_PROOF_SIZE:
-        raise InputError("not a positive count of events", source=source, key="size")
+        raise InputError(
+            says("not a positive count of events"), source=source, key="size"
+        )
     for key in ("root", "head", "public_key", "signature"):
         if not isinstance(value[key], str):
-            raise InputError("not a hex string", source=source, key=key)
+            raise InputError(says("not a hex string"), source=source, key=key)
     appended_at = value.get("appended_at")
     if appended_at is not None and not isinstance(appended_at, str):
-        raise InputError("not a time", source=source, key="appended_at")
+        raise InputError(says("not a time"), source=source, key="appended_at")
     signed = SignedCheckpoint(
         size, value["root"], value["head"], value["signature"], value["public_key"]
     )
@@ -238,7 +259,9 @@ def check_extends(
     """
     problem = checkpoint_problem(kept, verify_signature)
     if problem is not None:
-        raise ChainBroken(max(kept.size, 1), f"the kept checkpoint: {problem}")
+        raise ChainBroken(
+            max(kept.size, 1), says("the kept checkpoint: {problem}", problem=problem)
+        )
     tree, head = CompactRange(), GENESIS_HASH
     with uow:
         for event in uow.events.read(limit=kept.size):
@@ -247,16 +270,27 @@ def check_extends(
     if tree.size < kept.size:
         raise ChainBroken(
             tree.size + 1,
-            f"missing: the kept checkpoint covers {kept.size} events, "
-            f"the log holds {tree.size} (its tail was deleted)",
+            says(
+                "missing: the kept checkpoint covers {size} events, the log "
+                "holds {held} (its tail was deleted)",
+                size=kept.size,
+                held=tree.size,
+            ),
         )
     if tree.root().hex() != kept.root_hash or head != kept.head_hash:
         raise ChainBroken(
             kept.size,
-            f"the log does not extend the kept checkpoint of {kept.size} events: "
-            f"its first {kept.size} events give root {tree.root().hex()}, head "
-            f"{head}; the checkpoint states root {kept.root_hash}, head "
-            f"{kept.head_hash} (history rewritten)",
+            says(
+                "the log does not extend the kept checkpoint of {size} "
+                "events: its first {size} events give root {log_root}, head "
+                "{head}; the checkpoint states root {root_hash}, head "
+                "{head_hash} (history rewritten)",
+                size=kept.size,
+                log_root=tree.root().hex(),
+                head=head,
+                root_hash=kept.root_hash,
+                head_hash=kept.head_hash,
+            ),
         )
 
 
@@ -275,13 +309,15 @@ def consistency_proof(uow: UnitOfWork, first: int, second: int) -> list[str]:
     pairs), keyed by the head they were computed on.
     """
     if first < 1:
-        raise InputError("must be at least 1 (RFC 9162: no proof from 0)", key="from")
+        raise InputError(
+            says("must be at least 1 (RFC 9162: no proof from 0)"), key="from"
+        )
     if second < first:
-        raise InputError(f"must be at least from ({first})", key="to")
+        raise InputError(says("must be at least from ({first})", first=first), key="to")
     with uow:
         size, head = uow.events.head()
         if second > size:
-            raise InputError(f"the log holds {size} events", key="to")
+            raise InputError(says("the log holds {size} events", size=size), key="to")
         key = (head, first, second)
         with _PROOFS_LOCK:
             if key in _PROOFS:
@@ -306,10 +342,11 @@ class CheckpointPolicy:
 
     def __post_init__(self) -> None:
         if self.every_events < 1:
-            raise InputError("must be at least 1", key="checkpoint_every_events")
+            raise InputError(says("must be at least 1"), key="checkpoint_every_events")
         if not 0 < self.every_seconds <= 86_400:
             raise InputError(
-                "must be above 0 and at most a day", key="checkpoint_every_seconds"
+                says("must be above 0 and at most a day"),
+                key="checkpoint_every_seconds",
             )
 
 
@@ -378,7 +415,7 @@ class Checkpointer:
                     continue
                 except ChainBroken as error:
                     self.last_error = error
-                    log.error("refusing to sign a checkpoint: %s", error)
+                    log.error(says("refusing to sign a checkpoint: %s"), error)
                     return None
                 except Exception as error:  # a server's signer must go on
                     self.last_error = error

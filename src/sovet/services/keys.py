@@ -186,8 +186,14 @@ def _refuse_untrusted(
         rotated = " (nor rotated to from one)" if in_history else ""
         raise ChainBroken(
             max(checkpoint.size, 1),
-            f"checkpoint of {checkpoint.size} events is signed by {signer}, "
-            f"not by a pinned key{rotated} ({trusted})",
+            says(
+                "checkpoint of {size} events is signed by {signer}, not by a "
+                "pinned key{rotated} ({trusted})",
+                size=checkpoint.size,
+                signer=signer,
+                rotated=rotated,
+                trusted=trusted,
+            ),
         )
     signers = {checkpoint.public_key for checkpoint in checkpoints}
     direct = tuple(a for a in anchors if a.key in signers and a not in chained)
@@ -266,10 +272,16 @@ def check_signing_key(uow: UnitOfWork, public_key: str, *, source: str) -> None:
     )
     what = "was rotated away from" if retired else "is not this log's signing key"
     raise InputError(
-        f"the key file holds {public_key}, which {what}; the log is signed by "
-        f"{current} now. Put that key's file in place (a rotation that stopped "
-        "half-way leaves it in the key file's '.next'), or rotate with the root key "
-        "(`sovet key rotate --root FILE`)",
+        says(
+            "the key file holds {public_key}, which {what}; the log is "
+            "signed by {current} now. Put that key's file in place (a "
+            "rotation that stopped half-way leaves it in the key file's "
+            "'.next'), or rotate with the root key (`sovet key rotate "
+            "--root FILE`)",
+            public_key=public_key,
+            what=what,
+            current=current,
+        ),
         source=source,
     )
 
@@ -300,16 +312,24 @@ def certify(
         events, _, history = _state(uow, verify_signature)
         if history.current is not None and key != history.current:
             raise InputError(
-                f"the key file holds {key}, but the log is signed by "
-                f"{history.current}: certify the key that signs"
+                says(
+                    "the key file holds {key}, but the log is signed by "
+                    "{current}: certify the key that signs",
+                    key=key,
+                    current=history.current,
+                )
             )
         if history.root is not None and history.root != root_key:
             raise InputError(
-                f"this log's root key is {history.root}; a certificate by "
-                f"{root_key} would be refused"
+                says(
+                    "this log's root key is {root}; a certificate by {root_key} "
+                    "would be refused",
+                    root=history.root,
+                    root_key=root_key,
+                )
             )
         if root_key == key:
-            raise InputError("the root key must not be the signing key")
+            raise InputError(says("the root key must not be the signing key"))
         if history.root == root_key and any(
             r.statement.kind == CERTIFICATE and r.statement.key == key
             for r in uow.key_records.list()
@@ -340,7 +360,7 @@ def rotate(
     signed by ``new`` (unless the head is signed already).
     """
     if (old is None) == (root is None):
-        raise InputError("a rotation is signed by the old key or by the root key")
+        raise InputError(says("a rotation is signed by the old key or by the root key"))
     new_key = new.public_key_hex()
     with uow:
         events, checkpoints, history = _state(uow, verify_signature)
@@ -348,13 +368,18 @@ def rotate(
             authority: Signer = root
             if history.root is None or history.current is None:
                 raise InputError(
-                    "no root key has certified this log's signing key "
-                    "(`sovet key certify --root FILE`): only the old key can rotate"
+                    says(
+                        "no root key has certified this log's signing key (`sovet "
+                        "key certify --root FILE`): only the old key can rotate"
+                    )
                 )
             if root.public_key_hex() != history.root:
                 raise InputError(
-                    f"the root key given is {root.public_key_hex()}; this log's "
-                    f"root key is {history.root}"
+                    says(
+                        "the root key given is {given}; this log's root key is {root}",
+                        given=root.public_key_hex(),
+                        root=history.root,
+                    )
                 )
             old_key = history.current
         else:
@@ -362,11 +387,17 @@ def rotate(
             authority, old_key = old, old.public_key_hex()
             if history.current is not None and old_key != history.current:
                 raise InputError(
-                    f"the key file holds {old_key}, but the log is signed by "
-                    f"{history.current}; rotate with the root key instead"
+                    says(
+                        "the key file holds {old_key}, but the log is signed by "
+                        "{current}; rotate with the root key instead",
+                        old_key=old_key,
+                        current=history.current,
+                    )
                 )
         if new_key in history.all_keys() or new_key == old_key:
-            raise InputError(f"the new key {new_key} has been used before")
+            raise InputError(
+                says("the new key {new_key} has been used before", new_key=new_key)
+            )
         body = checkpoint_body(events)
         statement = KeyStatement.rotation(
             body,

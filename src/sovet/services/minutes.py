@@ -81,7 +81,7 @@ then a candidate's id (or ``quota``, ``non-transferable``, ``total``), the
 stage (empty for the quota), the figure as the count report writes it, and
 the candidate's outcome."""
 
-PDF_MISSING = (
+PDF_MISSING = says(
     "--format pdf needs WeasyPrint, which is not installed: "
     "pip install 'sovet[pdf]' (it also needs the Pango libraries, "
     "Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"

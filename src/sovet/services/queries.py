@@ -118,7 +118,9 @@ def check_time(at: str, *, key: str = "--at") -> str:
         parse_at(at)
     except ValueError:
         raise InputError(
-            f"{at!r} is not an ISO 8601 date or date-time (e.g. 1917-11-18)",
+            says(
+                "{at!r} is not an ISO 8601 date or date-time (e.g. 1917-11-18)", at=at
+            ),
             source=key,
         ) from None
     return at
@@ -171,7 +173,8 @@ def check_public_key(value: str, *, key: str = "--public-key") -> str:
     text = value.strip().lower()
     if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
         raise InputError(
-            f"{value!r} is not an Ed25519 public key (64 hex digits)", source=key
+            says("{value!r} is not an Ed25519 public key (64 hex digits)", value=value),
+            source=key,
         )
     return text
 
@@ -190,7 +193,7 @@ def read_pins(key_file: Path) -> tuple[str, ...]:
         return ()
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(
-            f"cannot read the pinned keys: {error}", source=str(path)
+            says("cannot read the pinned keys: {error}", error=error), source=str(path)
         ) from error
     return tuple(check_public_key(line, key=str(path)) for line in text.split() if line)
 
@@ -205,6 +208,6 @@ def write_pins(key_file: Path, keys: Iterable[str]) -> None:
         )
     except OSError as error:
         raise InputError(
-            f"cannot write the pinned keys: {error.strerror}",
+            says("cannot write the pinned keys: {strerror}", strerror=error.strerror),
             source=str(pins_path(key_file)),
         ) from error

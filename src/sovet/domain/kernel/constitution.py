@@ -47,7 +47,7 @@ from sovet.domain.kernel.choices import (
     VacancyFilledBy,
 )
 from sovet.domain.kernel.convert import dataclass_from_plain, to_plain
-from sovet.errors import ConstitutionError
+from sovet.errors import ConstitutionError, says
 
 __all__ = [
     "DATED_PARAMETERS",
@@ -398,12 +398,14 @@ class Constitution:
         built: Self = dataclass_from_plain(cls, data, key="", fail=fail)
         _check_ranges(built, "", fail)
         if not built.levels:
-            fail("at least one level is needed", "levels")
+            fail(says("at least one level is needed"), "levels")
         if not built.recall.recall_anytime:
             fail(
-                "SR-9: recall is possible at any time; to restrict it set "
-                "recall.recall_cooldown_days (days after taking the seat or a "
-                "failed attempt)",
+                says(
+                    "SR-9: recall is possible at any time; to restrict it set "
+                    "recall.recall_cooldown_days (days after taking the seat or "
+                    "a failed attempt)"
+                ),
                 "recall.recall_anytime",
             )
         for key, start in built.in_force.items():
@@ -412,11 +414,14 @@ class Constitution:
             except ValueError:
                 valid = False
             if not valid:
-                fail(f"{start!r} is not an ISO date (YYYY-MM-DD)", f"in_force.{key}")
+                fail(
+                    says("{start!r} is not an ISO date (YYYY-MM-DD)", start=start),
+                    f"in_force.{key}",
+                )
         try:
             zone_offset(built.records.timezone)
         except ValueError as error:
-            fail(f"SR-28: {error}", "records.timezone")
+            fail(says("SR-28: {error}", error=error), "records.timezone")
         return built
 
     def to_mapping(self) -> dict[str, Any]:
@@ -435,13 +440,41 @@ def _check_ranges(obj: object, prefix: str, fail: Any) -> None:
         meta = f.metadata
         if "choices" in meta and value not in meta["choices"]:
             allowed = ", ".join(repr(c) for c in meta["choices"])
-            fail(f"{value!r} is not allowed; choose one of {allowed}", key)
+            fail(
+                says(
+                    "{value!r} is not allowed; choose one of {allowed}",
+                    value=value,
+                    allowed=allowed,
+                ),
+                key,
+            )
         if "items" in meta:
             for item in value:
                 if item not in meta["items"]:
                     allowed = ", ".join(repr(c) for c in meta["items"])
-                    fail(f"{item!r} is not allowed; each must be one of {allowed}", key)
+                    fail(
+                        says(
+                            "{item!r} is not allowed; each must be one of {allowed}",
+                            item=item,
+                            allowed=allowed,
+                        ),
+                        key,
+                    )
         if "min" in meta and value < meta["min"]:
-            fail(f"{value} is below the minimum {meta['min']}", key)
+            fail(
+                says(
+                    "{value} is below the minimum {minimum}",
+                    value=value,
+                    minimum=meta["min"],
+                ),
+                key,
+            )
         if "max" in meta and value > meta["max"]:
-            fail(f"{value} is above the maximum {meta['max']}", key)
+            fail(
+                says(
+                    "{value} is above the maximum {maximum}",
+                    value=value,
+                    maximum=meta["max"],
+                ),
+                key,
+            )

@@ -156,7 +156,8 @@ def event_from_stored(stored: StoredEvent) -> DomainEvent:
     cls = EVENTS.get(stored.type)
     if cls is None:
         raise ScenarioError(
-            f"unknown event type {stored.type!r}", source=f"event {stored.seq}"
+            says("unknown event type {type!r}", type=stored.type),
+            source=f"event {stored.seq}",
         )
 
     def fail(reason: str, key: str) -> NoReturn:
@@ -197,13 +198,19 @@ def command_from_mapping(
     name = data.get("command")
     if not isinstance(name, str) or name not in COMMANDS:
         known = ", ".join(sorted(COMMANDS))
-        fail(f"unknown command {name!r} (known: {known})", "command")
+        fail(
+            says("unknown command {name!r} (known: {known})", name=name, known=known),
+            "command",
+        )
     fields = {k: v for k, v in data.items() if k != "command"}
     built: Command = dataclass_from_plain(COMMANDS[name], fields, key="", fail=fail)
     try:
         parse_at(built.at)
     except ValueError:
-        fail(f"'at' must be an ISO 8601 date or date-time, got {built.at!r}", "at")
+        fail(
+            says("'at' must be an ISO 8601 date or date-time, got {at!r}", at=built.at),
+            "at",
+        )
     return built
 
 
