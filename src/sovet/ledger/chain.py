@@ -372,9 +372,13 @@ def _verify(events: Iterator[StoredEvent]) -> tuple[int, str]:
         seq = event.seq
         if seq != last_seq + 1:
             if seq <= last_seq:
-                what = "duplicated or out of order"
+                what = says("duplicated or out of order")
             else:
-                what = f"events {last_seq + 1}…{seq - 1} are missing"
+                what = says(
+                    "events {first}…{last} are missing",
+                    first=last_seq + 1,
+                    last=seq - 1,
+                )
             raise ChainBroken(
                 seq,
                 says(

@@ -315,7 +315,12 @@ def follow_keys(
         count += 1
         st = record.statement
         where = max(st.size, 1)
-        label = f"key record {count} ({st.kind} at size {st.size})"
+        label = says(
+            "key record {count} ({kind} at size {size})",
+            count=count,
+            kind=st.kind,
+            size=st.size,
+        )
         if st.size < last_size:
             raise ChainBroken(
                 where,

@@ -415,7 +415,7 @@ class Checkpointer:
                     continue
                 except ChainBroken as error:
                     self.last_error = error
-                    log.error(says("refusing to sign a checkpoint: %s"), error)
+                    log.error("refusing to sign a checkpoint: %s", error)
                     return None
                 except Exception as error:  # a server's signer must go on
                     self.last_error = error

@@ -183,7 +183,7 @@ def _refuse_untrusted(
         if (in_history and chained) or (not in_history and signer in keys):
             continue
         trusted = ", ".join(sorted(keys)) or "none"
-        rotated = " (nor rotated to from one)" if in_history else ""
+        rotated = says(" (nor rotated to from one)") if in_history else ""
         raise ChainBroken(
             max(checkpoint.size, 1),
             says(
@@ -270,7 +270,11 @@ def check_signing_key(uow: UnitOfWork, public_key: str, *, source: str) -> None:
     retired = any(
         public_key in (r.statement.key, r.statement.previous) for r in records
     )
-    what = "was rotated away from" if retired else "is not this log's signing key"
+    what = (
+        says("was rotated away from")
+        if retired
+        else says("is not this log's signing key")
+    )
     raise InputError(
         says(
             "the key file holds {public_key}, which {what}; the log is "
