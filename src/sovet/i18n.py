@@ -148,4 +148,7 @@ def refusal(error: BaseException) -> str:
         return f"{error.rule}: {translate(error.message)}"
     if isinstance(error, InputError | ChainBroken):
         return str(error).removesuffix(error.reason) + translate(error.reason)
-    return translate(getattr(error, "message", None) or str(error))
+    said = getattr(error, "message", None)
+    if said is None and len(error.args) == 1 and isinstance(error.args[0], Says):
+        said = error.args[0]  # SovetError(says(…)): Exception keeps the sentence
+    return translate(said or str(error))

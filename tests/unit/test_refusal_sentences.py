@@ -37,6 +37,8 @@ def _calls() -> Iterator[tuple[str, str, frozenset[str]]]:
                 assert isinstance(first, ast.Constant), f"{path}:{node.lineno}"
                 assert isinstance(first.value, str), f"{path}:{node.lineno}"
                 names = frozenset(k.arg for k in node.keywords if k.arg)
+                if any(k.arg is None for k in node.keywords):  # says(t, **values)
+                    names = frozenset(_fields(first.value))
                 where = f"{path.relative_to(SRC)}:{node.lineno}"
                 yield where, first.value, names
 
@@ -142,3 +144,25 @@ def test_the_current_language_is_the_default() -> None:
     finally:
         i18n.use(i18n.DEFAULT)
     assert i18n.translate(said) == "the log is empty"
+
+
+def test_refusal_keeps_the_rule_and_the_place_and_says_the_sentence() -> None:
+    from sovet.errors import ChainBroken, InputError, LedgerError
+
+    violation = RuleViolation(
+        "SR-4", says("{person!r} is already registered", person="p")
+    )
+    bad = InputError(says("empty"), source="m.csv", line=3, key="name")
+    broken = ChainBroken(7, says("the log is empty"))
+    ledger = LedgerError(says("not a hex string"))
+    try:
+        i18n.use("sv")
+        assert i18n.refusal(violation) == "SR-4: 'p' är redan registrerad"
+        assert i18n.refusal(bad) == "m.csv, line 3, key 'name': tom"
+        assert i18n.refusal(broken) == "event 7: loggen är tom"
+        assert i18n.refusal(ledger) == "inte en hexsträng"
+    finally:
+        i18n.use(i18n.DEFAULT)
+    assert i18n.refusal(violation) == str(violation)
+    assert i18n.refusal(bad) == str(bad)
+    assert i18n.refusal(broken) == str(broken)

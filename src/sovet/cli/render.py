@@ -70,7 +70,7 @@ def render_error(console: Console, error: SovetError) -> None:
         body = escape(refusal(error))
     else:
         title = type(error).__name__
-        body = escape(translate(getattr(error, "message", None) or str(error)))
+        body = escape(refusal(error))
     console.print(f"[bold red]{escape(title)}:[/bold red] {body}", soft_wrap=True)
 
 

@@ -222,14 +222,19 @@ def check_ballot(
         )
     most = shape.max_marks(seats, len(candidates))
     if len(choices) > most:
+        told = {"method": method, "seats": seats, "rule": rule, "count": len(choices)}
         raise BallotRefused(
             "SR-7",
-            says(
-                "{method} for {seats} seat(s): {rule}; this ballot has {count}",
-                method=method,
-                seats=seats,
-                rule=rule,
-                count=len(choices),
+            (
+                says(
+                    "{method} for {seats} seat: {rule}; this ballot has {count}",
+                    **told,
+                )
+                if seats == 1
+                else says(
+                    "{method} for {seats} seats: {rule}; this ballot has {count}",
+                    **told,
+                )
             ),
             len(choices),
         )
