@@ -39,15 +39,13 @@ from sovet.ledger.checkpoint import (
     sign_checkpoint,
 )
 from sovet.ledger.envelope import StoredEvent
+from sovet.ledger.key_history import KeyHistory, era_problem, follow_keys
 from sovet.ledger.keyring import (
     CERTIFICATE,
-    KeyHistory,
     KeyRecord,
     KeyRecordLike,
     KeyStatement,
-    era_problem,
     fingerprint,
-    follow_keys,
 )
 from sovet.ports import Checkpoint, Signer, UnitOfWork
 from sovet.services.checkpoints import check_checkpoints
