@@ -150,3 +150,25 @@ def test_a_translation_is_used() -> None:
     assert i18n.translations("sv").gettext("Who governs") == "Vem styr"
     assert i18n.translations("ru").gettext("Who governs") == "Кто правит"
     assert i18n.translations("en").gettext("Who governs") == "Who governs"
+
+
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    """Babel reads no call inside an f-string: ``f"{_('x')}"`` would never be
+    extracted, so it would stay English while the test above passes."""
+    import ast
+
+    markers = {"_", "gettext", "ngettext", "says"}
+    hidden = []
+    for path in sorted((ROOT / "src" / "sovet").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in markers
+                ):
+                    hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert not hidden, f"marked inside an f-string (not extracted): {hidden}"

@@ -225,7 +225,8 @@ def apportion_command(
             tie_break=None if seed is None else TieBreak(seed=seed),
         )
     except SovetError as exc:
-        err.print(f"[red]{gettext('error:')}[/red] {escape(refusal(exc))}")
+        label = escape(gettext("error:"))
+        err.print(f"[red]{label}[/red] {escape(refusal(exc))}")
         raise typer.Exit(EXIT_REFUSED) from None
     if output is OutputFormat.json:
         typer.echo(json.dumps(apportionment_json(result), ensure_ascii=False))
@@ -271,7 +272,8 @@ def _print_text(result: Apportionment, populations: dict[str, int]) -> None:
         )
     console.print(table)
     for note in result.notes:
-        console.print(f"{gettext('note:')} {escape(translate(note))}")
+        label = gettext("note:")
+        console.print(f"{escape(label)} {escape(translate(note))}")
     for tie in result.ties:
         line = gettext("tie for seat {seat} among {names}: {chosen} by {how} ({note})")
         told = {

@@ -81,7 +81,8 @@ def count_command(
         _say(f"[red]{refused}[/red]", refusal(exc))
         raise typer.Exit(EXIT_REFUSED) from None
     for note in ballots.notes:
-        _say(f"[yellow]{gettext('note:')}[/yellow]", translate(note))
+        label = gettext("note:")
+        _say(f"[yellow]{label}[/yellow]", translate(note))
     report = count_report(result)
     if output is OutputFormat.json:
         typer.echo(dumps_exact(report.to_json()))

@@ -76,13 +76,17 @@ def show(
     if output is Format.json:
         print_json({"public_key": public, "fingerprint": fingerprint(public)})
         return
-    _show(public, fingerprint(public))
-    console.print(f"{_('key file:'):<13}{path}", soft_wrap=True)
+    _show(public, fingerprint(public), path)
 
 
-def _show(public: str, fingerprint: str) -> None:
-    console.print(f"{_('public key:'):<13}{public}", soft_wrap=True)
-    console.print(f"{_('fingerprint:'):<13}{fingerprint}", soft_wrap=True)
+def _show(public: str, fingerprint: str, path: Path | None = None) -> None:
+    """The key in aligned lines: each label padded to the longest, plus a space."""
+    rows = [(_("public key:"), public), (_("fingerprint:"), fingerprint)]
+    if path is not None:
+        rows.append((_("key file:"), str(path)))
+    width = max(len(label) for label, _value in rows) + 1
+    for label, value in rows:
+        console.print(f"{label:<{width}}{value}", soft_wrap=True)
 
 
 @key.command("init-root")

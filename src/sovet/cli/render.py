@@ -142,7 +142,8 @@ def _offices_table(offices: Iterable[Mapping[str, Any]]) -> Table:
 
 
 def _vacant() -> str:
-    return f"[red]{escape(gettext('vacant'))}[/red]"
+    vacant = escape(gettext("vacant"))
+    return f"[red]{vacant}[/red]"
 
 
 def render_legitimacy(
@@ -194,7 +195,8 @@ def render_legitimacy(
             console.print(f"{head} [red]{escape(names)}[/red]")
     ends = answer.get("ends_when") or []
     if ends:
-        console.print(f"[bold]{escape(gettext('ends when (SR-26):'))}[/bold]")
+        head = escape(gettext("ends when (SR-26):"))
+        console.print(f"[bold]{head}[/bold]")
         for line in ends:
             console.print(f"  – {escape(str(line))}")
     render_chain(console, answer)
@@ -214,6 +216,12 @@ def render_legitimacy(
                 f"       [cyan]{escape(str(item.get('type')))}[/cyan] — "
                 f"{escape(str(item.get('summary')))}"
             )
+
+
+def _said(value: object) -> str:
+    """A value of an answer as text: a sentence (``errors.says``) in the
+    reader's language, anything else as it is."""
+    return translate(value) if isinstance(value, str) else str(value)
 
 
 def chain_lines(answer: Mapping[str, Any]) -> list[str]:
@@ -250,7 +258,7 @@ def chain_lines(answer: Mapping[str, Any]) -> list[str]:
                 body=item.get("body"),
                 seq=item.get("since_seq"),
                 rule=item.get("rule"),
-                then=translate(str(item.get("replacement"))),
+                then=_said(item.get("replacement")),
             )
         )
     for item in answer.get("by_elections") or []:
@@ -336,19 +344,19 @@ def render_legitimacy_change(
     recorded, hypothetical = escape(_governs(before)), escape(_governs(after))
     head = escape(_("recorded on {date}:").format(date=when))
     console.print(f"[bold]{head}[/bold] {recorded}")
-    console.print(
-        f"[bold magenta]{escape(_('HYPOTHETICAL:'))}[/bold magenta] {hypothetical}"
-    )
+    head = escape(_("HYPOTHETICAL:"))
+    console.print(f"[bold magenta]{head}[/bold magenta] {hypothetical}")
     lines = explanation.get("lines") or []
     if explanation.get("changed"):
-        console.print(f"[magenta]{escape(_('what would change:'))}[/magenta]")
+        head = escape(_("what would change:"))
+        console.print(f"[magenta]{head}[/magenta]")
     elif lines:
         head = escape(_("what would happen (legitimacy unchanged):"))
         console.print(f"[magenta]{head}[/magenta]")
     for line in lines:
-        console.print(f"  – {escape(translate(str(line)))}")
+        console.print(f"  – {escape(_said(line))}")
     if not explanation.get("changed"):
-        reason = escape(translate(str(explanation.get("reason") or "")))
+        reason = escape(_said(explanation.get("reason") or ""))
         head = escape(_("no change in legitimacy:"))
         console.print(f"[magenta]{head}[/magenta] {reason}")
 
