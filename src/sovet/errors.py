@@ -24,10 +24,18 @@ enforce (``SR-n`` from RULES.md) and the offending value::
     ├── NotAuthorized            lacking the role, scope or membership
     └── Throttled                too many requests (``retry_after``)
 
+A refusal's sentence is written with ``says(template, **params)``: a ``str``
+(the English sentence, so ``str(error)`` and ``.message`` read as before) that
+keeps its template and values, so an edge can say it in the user's language
+(``sovet.i18n.translate``) while the rule id and the values stay as they are.
+
 A leaf: it imports nothing of sovet, and every layer may import it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "SECURITY_RULE",
@@ -46,12 +54,50 @@ __all__ = [
     "NotFound",
     "QuorumNotMet",
     "RuleViolation",
+    "Says",
     "ScenarioError",
     "SovetError",
     "StorageError",
     "Throttled",
     "UnknownCountingMethod",
+    "joined",
+    "says",
 ]
+
+
+class Says(str):
+    """An English sentence made from ``template`` (``str.format`` syntax) and
+    ``params``; both are kept so the sentence can be said in another language."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, /, **params: Any) -> Says:
+        said = super().__new__(cls, template.format(**params))
+        said.template = template
+        said.params = params
+        return said
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle and copy keep the template
+        return (_said, (self.template, self.params))
+
+
+def says(template: str, /, **params: Any) -> Says:
+    """The sentence ``template`` with ``params`` filled in (marked for translation:
+    ``make messages`` extracts ``template``; values are never translated)."""
+    return Says(template, **params)
+
+
+def joined(separator: str, items: Iterable[object]) -> Says:
+    """``separator.join(items)`` that keeps each item a sentence of its own (an
+    item made with ``says`` is said in the reader's language, the rest as is)."""
+    escaped = separator.replace("{", "{{").replace("}", "}}")
+    parts = {f"item{index}": item for index, item in enumerate(items)}
+    return Says(escaped.join("{" + name + "}" for name in parts), **parts)
+
+
+def _said(template: str, params: dict[str, Any]) -> Says:
+    return Says(template, **params)
 
 
 class SovetError(Exception):
@@ -89,11 +135,12 @@ class UnknownCountingMethod(RuleViolation):
     """SR-7: the constitution or the command names no registered counting method."""
 
     def __init__(self, name: str, known: tuple[str, ...]) -> None:
-        super().__init__(
-            "SR-7",
-            f"unknown counting method {name!r}; known methods: {', '.join(known)}",
-            name,
+        message = says(
+            "unknown counting method {name!r}; known methods: {known}",
+            name=name,
+            known=", ".join(known),
         )
+        super().__init__("SR-7", message, name)
 
 
 class InputError(SovetError):

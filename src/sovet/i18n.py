@@ -18,6 +18,9 @@ from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
+
+from sovet.errors import ChainBroken, InputError, RuleViolation, Says
 
 __all__ = [
     "DEFAULT",
@@ -28,7 +31,9 @@ __all__ = [
     "language",
     "negotiate",
     "ngettext",
+    "refusal",
     "supported",
+    "translate",
     "translations",
     "use",
 ]
@@ -115,3 +120,35 @@ def gettext(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of a message for ``n``, in the current language."""
     return translations(_current.get()).ngettext(singular, plural, n)
+
+
+def translate(text: str, lang: str | None = None) -> str:
+    """A refusal's sentence (``errors.says``) in ``lang`` (default: the current
+    language); values (ids, numbers, dates) are filled in as they are, and a
+    sentence given as a value is said in the same language. Any other text is
+    returned unchanged."""
+    if not isinstance(text, Says):
+        return text
+    lang = lang or _current.get()
+    params: dict[str, Any] = {
+        name: translate(value, lang) if isinstance(value, Says) else value
+        for name, value in text.params.items()
+    }
+    template = translations(lang).gettext(text.template)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):  # a catalogue that lost a placeholder
+        return text.template.format(**params)
+
+
+def refusal(error: BaseException) -> str:
+    """``str(error)`` with its sentence in the current language: the rule id,
+    the file and line, the event number stay as they are."""
+    if isinstance(error, RuleViolation):
+        return f"{error.rule}: {translate(error.message)}"
+    if isinstance(error, InputError | ChainBroken):
+        return str(error).removesuffix(error.reason) + translate(error.reason)
+    said = getattr(error, "message", None)
+    if said is None and len(error.args) == 1 and isinstance(error.args[0], Says):
+        said = error.args[0]  # SovetError(says(…)): Exception keeps the sentence
+    return translate(said or str(error))

@@ -158,7 +158,7 @@ def test_a_dry_run_shows_what_would_be_written_and_writes_nothing(
     assert output.startswith("DRY RUN")
     assert f"#{before + 1} K. Ortiz registered" in output
     assert f"#{before + 2} ortiz on the register of plant-a" in output
-    assert "would register 1 members, 2 events" in output
+    assert "would register 1 member, 2 events" in output
     assert _events(db) == before
     code, output = _invoke(
         "members",

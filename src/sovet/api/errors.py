@@ -36,6 +36,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sovet import i18n
 from sovet.errors import (
     BallotRefused,
     ChainBroken,
@@ -160,15 +161,26 @@ def _validation_message(error: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def error_body(error: BaseException) -> dict[str, Any]:
+def error_body(error: BaseException, lang: str | None = None) -> dict[str, Any]:
     """``{"error": {"rule", "field", "message"}}`` for ``error`` (design §4).
 
     ``rule`` is the SR-n rule a refusal enforces, else ``null``; ``field`` is
     the request field at fault where known, else ``null``. Neither ever names a
-    section of a document.
+    section of a document. ``message`` is English in every language (scripts
+    read it); for a request in another shipped language (``lang``) the body
+    adds ``"localized": {"lang", "message"}``, the sentence in that language.
     """
     rule, message = _rule_and_message(error)
-    return {"error": {"rule": rule, "field": _field_of(error), "message": message}}
+    body: dict[str, Any] = {"rule": rule, "field": _field_of(error), "message": message}
+    if lang is not None and lang != i18n.DEFAULT:
+        body["localized"] = {"lang": lang, "message": i18n.translate(message, lang)}
+    return {"error": body}
+
+
+def request_language(request: Request) -> str:
+    """The language a request asks for: ``?lang=``, else ``Accept-Language``."""
+    chosen = i18n.supported(request.query_params.get("lang"))
+    return chosen or i18n.negotiate(request.headers.get("accept-language"))
 
 
 async def handle_exception(request: Request, error: Exception) -> JSONResponse:
@@ -186,7 +198,8 @@ async def handle_exception(request: Request, error: Exception) -> JSONResponse:
     if web_error is not None and not request.url.path.startswith("/api"):
         response: JSONResponse = await web_error(request, error, status, headers)
         return response
-    return JSONResponse(error_body(error), status_code=status, headers=headers)
+    body = error_body(error, request_language(request))
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:

@@ -51,7 +51,7 @@ from sovet.ballots.common import (
     whole,
 )
 from sovet.counting.types import Profile
-from sovet.errors import BallotFileError
+from sovet.errors import BallotFileError, says
 
 __all__ = ["BallotFile", "read_blt", "write_blt"]
 
@@ -84,20 +84,34 @@ class _Reader:
     def header(self) -> tuple[int, int]:
         raw = self.next_content()
         if raw is None:
-            raise self.error("empty file: expected the line 'candidates seats'", 1)
+            raise self.error(
+                says("empty file: expected the line 'candidates seats'"), 1
+            )
         parts = decode(raw, self.source, self.line).split()
         numbers = [whole(p, 9) for p in parts]
         if len(numbers) != 2 or numbers[0] is None or numbers[1] is None:
             raise self.error(
-                f"first line must be 'candidates seats' (two whole numbers), "
-                f"not {_show(raw)}"
+                says(
+                    "first line must be 'candidates seats' (two whole numbers), "
+                    "not {raw}",
+                    raw=_show(raw),
+                )
             )
         n, seats = numbers[0], numbers[1]
         if not 1 <= n <= MAX_CANDIDATES:
-            raise self.error(f"candidates must be between 1 and {MAX_CANDIDATES}")
+            raise self.error(
+                says(
+                    "candidates must be between 1 and {most}",
+                    most=MAX_CANDIDATES,
+                )
+            )
         if not 1 <= seats <= n:
             raise self.error(
-                f"seats must be between 1 and {n} (candidates), not {seats}"
+                says(
+                    "seats must be between 1 and {n} (candidates), not {seats}",
+                    n=n,
+                    seats=seats,
+                )
             )
         return n, seats
 
@@ -107,8 +121,12 @@ class _Reader:
             value = whole(token[1:], 9) if token.startswith(b"-") else None
             if value is None or not 1 <= value <= n:
                 raise self.error(
-                    f"withdrawn line: {_show(token)} is not -1 … -{n} "
-                    "(a withdrawn candidate's number, negated)"
+                    says(
+                        "withdrawn line: {token} is not -1 … -{n} (a withdrawn "
+                        "candidate's number, negated)",
+                        token=_show(token),
+                        n=n,
+                    )
                 )
             out.add(value - 1)
         return frozenset(out)
@@ -133,7 +151,7 @@ class _Reader:
             self.line += len(block)
             self.advance(self.handle.tell())
             block = self.handle.readlines(BLOCK_HINT)
-        raise self.error("no end-of-ballots line '0' before the end of the file")
+        raise self.error(says("no end-of-ballots line '0' before the end of the file"))
 
     def names(self, tail: list[bytes], n: int) -> tuple[list[str], str]:
         names: list[str] = []
@@ -151,20 +169,30 @@ class _Reader:
             text = _unquote(decode(raw, self.source, self.line).strip())
             if len(names) < n:
                 if not text:
-                    raise self.error("a candidate name is empty")
+                    raise self.error(says("a candidate name is empty"))
                 if text in names:
-                    raise self.error(f"candidate name {text!r} appears twice")
+                    raise self.error(
+                        says("candidate name {text!r} appears twice", text=text)
+                    )
                 names.append(text)
             elif title is None:
                 title = text
             else:
                 raise self.error(
-                    f"unexpected line after the title: {_show(raw)} "
-                    f"(expected {n} names and a title after the '0' line)"
+                    says(
+                        "unexpected line after the title: {raw} (expected {n} names "
+                        "and a title after the '0' line)",
+                        raw=_show(raw),
+                        n=n,
+                    )
                 )
         if len(names) < n:
             raise self.error(
-                f"expected {n} candidate names after the '0' line, found {len(names)}"
+                says(
+                    "expected {n} candidate names after the '0' line, found {count}",
+                    n=n,
+                    count=len(names),
+                )
             )
         if title is None:
             self.notes.append("no title line: the title is empty")
@@ -190,7 +218,7 @@ def read_blt(path: str | Path, *, progress: bool = False) -> BallotFile:
             withdrawn = reader.withdrawn(first, n)
             first = reader.next_content()
         if first is None:
-            raise reader.error("no ballots and no end-of-ballots line '0'")
+            raise reader.error(says("no ballots and no end-of-ballots line '0'"))
         grouped, start, tail = reader.ballot_lines(first)
         names, title = reader.names(tail, n)
     profile = _parse_ballots(grouped, n, names, withdrawn, reader, path, start)
@@ -231,7 +259,9 @@ def _parse_ballots(
             key, weight, why = _slow_ballot(tokens, n)
         except ValueError as exc:
             line = first_line_of(path, raw, start)
-            raise reader.error(f"{exc}: {_show(raw)}", line) from None
+            raise reader.error(
+                says("{exc}: {raw}", exc=exc, raw=_show(raw)), line
+            ) from None
         weight *= int(copies[i])
         if why:
             truncated[why] += weight
@@ -308,12 +338,13 @@ def write_blt(ballot_file: BallotFile, path: str | Path) -> None:
     target = str(path)
     if ballot_file.seats is None:
         raise BallotFileError(
-            "BLT needs a seat count; this ballot file has none", source=target
+            says("BLT needs a seat count; this ballot file has none"), source=target
         )
     for text in (*ballot_file.candidates, ballot_file.title):
         if "\n" in text or "\r" in text:
             raise BallotFileError(
-                f"{text!r} has a line break: BLT cannot hold it", source=target
+                says("{text!r} has a line break: BLT cannot hold it", text=text),
+                source=target,
             )
     profile = ballot_file.profile
     try:
@@ -330,7 +361,7 @@ def write_blt(ballot_file: BallotFile, path: str | Path) -> None:
                 out.write('"' + text.replace('"', '""') + '"\n')
     except OSError as exc:
         raise BallotFileError(
-            f"cannot write: {exc.strerror or exc}", source=target
+            says("cannot write: {why}", why=exc.strerror or exc), source=target
         ) from None
 
 

@@ -18,7 +18,7 @@ from typing import BinaryIO
 import numpy as np
 
 from sovet.counting.types import Profile
-from sovet.errors import BallotFileError
+from sovet.errors import BallotFileError, says
 
 __all__ = [
     "BLOCK_HINT",
@@ -77,7 +77,9 @@ def decode(raw: bytes, source: str, line: int) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BallotFileError(
-            f"not UTF-8 text (byte {exc.start}): save the file as UTF-8",
+            says(
+                "not UTF-8 text (byte {start}): save the file as UTF-8", start=exc.start
+            ),
             source=source,
             line=line,
         ) from None
@@ -89,7 +91,7 @@ def open_ballots(path: str | Path) -> BinaryIO:
         return Path(path).open("rb")
     except OSError as exc:
         raise BallotFileError(
-            f"cannot open: {exc.strerror or exc}", source=str(path)
+            says("cannot open: {why}", why=exc.strerror or exc), source=str(path)
         ) from None
 
 
@@ -147,7 +149,10 @@ def check_total(total: int, source: str) -> None:
     """Refuse a file whose ballots weigh more than int64 tallies can hold."""
     if total >= MAX_TOTAL:
         raise BallotFileError(
-            f"the ballots weigh {total} in all, more than a count can hold",
+            says(
+                "the ballots weigh {total} in all, more than a count can hold",
+                total=total,
+            ),
             source=source,
         )
 

@@ -38,7 +38,7 @@ from sovet.ballots.common import (
     progress_bar,
     whole,
 )
-from sovet.errors import BallotFileError
+from sovet.errors import BallotFileError, says
 
 __all__ = ["read_csv_ballots"]
 
@@ -74,16 +74,18 @@ def read_csv_ballots(path: str | Path, *, progress: bool = False) -> BallotFile:
                     advance(handle.tell())
         except csv.Error as exc:
             raise BallotFileError(
-                f"not valid CSV: {exc}", source=source, line=reader.line_num
+                says("not valid CSV: {exc}", exc=exc),
+                source=source,
+                line=reader.line_num,
             ) from None
         except UnicodeDecodeError:
             raise BallotFileError(
-                "not UTF-8 text: save the file as UTF-8",
+                says("not UTF-8 text: save the file as UTF-8"),
                 source=source,
                 line=reader.line_num + 1,
             ) from None
     if header is None:
-        raise BallotFileError("empty file: no ballots", source=source)
+        raise BallotFileError(says("empty file: no ballots"), source=source)
     if _is_scot_elex(header):
         return _read_numbered(header, rows, first_line, source)
     return _read_named(header, rows, first_line, source)
@@ -116,7 +118,7 @@ def _read_named(
     if _is_header(first):
         lowered = [c.lower() for c in first]
         if lowered.count("weight") > 1:
-            raise BallotFileError("two 'weight' columns", source=source, line=1)
+            raise BallotFileError(says("two 'weight' columns"), source=source, line=1)
         weight_col = lowered.index("weight") if "weight" in lowered else None
     else:
         rows[tuple(first)] += 1
@@ -130,7 +132,7 @@ def _read_named(
             cell = names.pop(weight_col) if weight_col < len(names) else ""
             if cell and whole(cell) is None:
                 raise BallotFileError(
-                    f"weight {cell!r} is not a whole number ≥ 0",
+                    says("weight {cell!r} is not a whole number ≥ 0", cell=cell),
                     source=source,
                     line=first_line[cells],
                     key="weight",
@@ -142,7 +144,7 @@ def _read_named(
         ballots.append((ranking, weight * copies))
     candidates = tuple(sorted({n for ranking, _ in ballots for n in ranking}))
     if not candidates:
-        raise BallotFileError("no candidate names in any ballot", source=source)
+        raise BallotFileError(says("no candidate names in any ballot"), source=source)
     index = {name: i for i, name in enumerate(candidates)}
     grouped: dict[tuple[int, ...], int] = {}
     for ranking, weight in ballots:
@@ -178,8 +180,12 @@ def _read_numbered(
     n, seats = int(first[0]), int(first[1])
     if not 1 <= n <= MAX_CANDIDATES or not 1 <= seats <= n:
         raise BallotFileError(
-            f"first row must be 'candidates,seats' with 1 ≤ seats ≤ candidates, "
-            f"not {n},{seats}",
+            says(
+                "first row must be 'candidates,seats' with 1 ≤ seats ≤ "
+                "candidates, not {n},{seats}",
+                n=n,
+                seats=seats,
+            ),
             source=source,
             line=1,
         )
@@ -195,14 +201,19 @@ def _read_numbered(
             index = whole(number, 9)
             if index is None or not 1 <= index <= n or len(cells) < 2:
                 raise BallotFileError(
-                    f"bad candidate row {head!r}", source=source, line=line
+                    says("bad candidate row {head!r}", head=head),
+                    source=source,
+                    line=line,
                 )
             names[index] = cells[1]
             continue
         if whole(head) is None:
             if title or len([c for c in cells if c]) != 1:
                 raise BallotFileError(
-                    f"expected 'count,c1,c2,…', not {','.join(cells)[:60]!r}",
+                    says(
+                        "expected 'count,c1,c2,…', not {cells!r}",
+                        cells=",".join(cells)[:60],
+                    ),
                     source=source,
                     line=line,
                 )
@@ -213,7 +224,7 @@ def _read_numbered(
             value = whole(cell, 9) if cell else 0
             if cell and (value is None or not 1 <= value <= n):
                 raise BallotFileError(
-                    f"{cell!r} is not a candidate number 1 … {n}",
+                    says("{cell!r} is not a candidate number 1 … {n}", cell=cell, n=n),
                     source=source,
                     line=line,
                 )
@@ -227,12 +238,15 @@ def _read_numbered(
     missing = [i for i in range(1, n + 1) if i not in names]
     if missing:
         raise BallotFileError(
-            f"no 'Candidate {missing[0]}' row naming candidate {missing[0]}",
+            says(
+                "no 'Candidate {missing}' row naming candidate {missing}",
+                missing=missing[0],
+            ),
             source=source,
         )
     candidates = tuple(names[i] for i in range(1, n + 1))
     if len(set(candidates)) != n:
-        raise BallotFileError("two candidates have the same name", source=source)
+        raise BallotFileError(says("two candidates have the same name"), source=source)
     profile = build_profile(candidates, grouped, frozenset(), source)
     text = tuple(f"{k} ballot(s) have {why}" for why, k in notes.items())
     return BallotFile(title, candidates, seats, frozenset(), profile, source, text)

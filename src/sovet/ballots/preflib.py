@@ -34,7 +34,7 @@ from sovet.ballots.common import (
     progress_bar,
     whole,
 )
-from sovet.errors import BallotFileError
+from sovet.errors import BallotFileError, says
 
 __all__ = ["PREFLIB_SUFFIXES", "read_preflib"]
 
@@ -47,7 +47,10 @@ def read_preflib(path: str | Path, *, progress: bool = False) -> BallotFile:
     suffix = Path(path).suffix.lower()
     if suffix not in PREFLIB_SUFFIXES:
         raise BallotFileError(
-            f"not a PrefLib ordinal file ({', '.join(PREFLIB_SUFFIXES)})",
+            says(
+                "not a PrefLib ordinal file ({suffixes})",
+                suffixes=", ".join(PREFLIB_SUFFIXES),
+            ),
             source=source,
         )
     meta: dict[str, str] = {}
@@ -78,7 +81,8 @@ def read_preflib(path: str | Path, *, progress: bool = False) -> BallotFile:
     bad = [i for i in names if not 1 <= i <= m]
     if bad:
         raise BallotFileError(
-            f"ALTERNATIVE NAME {bad[0]} is outside 1 … {m}", source=source
+            says("ALTERNATIVE NAME {bad} is outside 1 … {m}", bad=bad[0], m=m),
+            source=source,
         )
     notes: list[str] = []
     missing = [i for i in range(1, m + 1) if i not in names]
@@ -86,7 +90,9 @@ def read_preflib(path: str | Path, *, progress: bool = False) -> BallotFile:
         notes.append(f"{len(missing)} alternative(s) without a name: named by number")
     candidates = tuple(names.get(i, f"Alternative {i}") for i in range(1, m + 1))
     if len(set(candidates)) != m:
-        raise BallotFileError("two alternatives have the same name", source=source)
+        raise BallotFileError(
+            says("two alternatives have the same name"), source=source
+        )
     rankings: dict[tuple[int, ...], int] = {}
     ties_allowed = suffix in (".toi", ".toc")
     truncated = dropped = 0
@@ -98,7 +104,11 @@ def read_preflib(path: str | Path, *, progress: bool = False) -> BallotFile:
         except ValueError as exc:
             where = first_line_of(path, raw, start)
             raise BallotFileError(
-                f"{exc}: {raw.decode('utf-8', 'replace').strip()[:60]!r}",
+                says(
+                    "{exc}: {text!r}",
+                    exc=exc,
+                    text=raw.decode("utf-8", "replace").strip()[:60],
+                ),
                 source=source,
                 line=where,
             ) from None
@@ -113,7 +123,11 @@ def read_preflib(path: str | Path, *, progress: bool = False) -> BallotFile:
     voters = None if declared is None else whole(declared.strip(), 18)
     if voters is not None and voters != total:
         raise BallotFileError(
-            f"# NUMBER VOTERS says {voters} but the orders total {total}",
+            says(
+                "# NUMBER VOTERS says {voters} but the orders total {total}",
+                voters=voters,
+                total=total,
+            ),
             source=source,
         )
     if truncated:
@@ -141,13 +155,18 @@ def _metadata(
         index = whole(number, 9)
         if index is None:
             raise BallotFileError(
-                f"'# ALTERNATIVE NAME i:' needs a number, not {number!r}",
+                says(
+                    "'# ALTERNATIVE NAME i:' needs a number, not {number!r}",
+                    number=number,
+                ),
                 source=source,
                 line=line,
             )
         if index in names:
             raise BallotFileError(
-                f"alternative {index} is named twice", source=source, line=line
+                says("alternative {index} is named twice", index=index),
+                source=source,
+                line=line,
             )
         names[index] = value
     else:
@@ -158,14 +177,20 @@ def _alternatives(meta: dict[str, str], source: str) -> int:
     value = meta.get("NUMBER ALTERNATIVES")
     if value is None:
         raise BallotFileError(
-            "no '# NUMBER ALTERNATIVES:' line (PrefLib 2022 metadata is required)",
+            says(
+                "no '# NUMBER ALTERNATIVES:' line (PrefLib 2022 metadata is required)"
+            ),
             source=source,
         )
     m = whole(value, 9)
     if m is None or not 1 <= m <= MAX_CANDIDATES:
         raise BallotFileError(
-            f"'# NUMBER ALTERNATIVES:' must be a whole number 1 … {MAX_CANDIDATES}, "
-            f"not {value!r}",
+            says(
+                "'# NUMBER ALTERNATIVES:' must be a whole number 1 … "
+                "{most}, not {value!r}",
+                most=MAX_CANDIDATES,
+                value=value,
+            ),
             source=source,
         )
     return m

@@ -8,7 +8,7 @@ from sovet.ballots.blt import read_blt
 from sovet.ballots.common import BallotFile
 from sovet.ballots.csv_ballots import read_csv_ballots
 from sovet.ballots.preflib import PREFLIB_SUFFIXES, read_preflib
-from sovet.errors import BallotFileError
+from sovet.errors import BallotFileError, says
 
 __all__ = ["BALLOT_SUFFIXES", "read_ballots"]
 
@@ -25,7 +25,10 @@ def read_ballots(path: str | Path, *, progress: bool = False) -> BallotFile:
     if suffix == ".csv":
         return read_csv_ballots(path, progress=progress)
     raise BallotFileError(
-        f"unknown ballot file type {suffix or '(no suffix)'!r}: "
-        f"expected one of {', '.join(BALLOT_SUFFIXES)}",
+        says(
+            "unknown ballot file type {suffix!r}: expected one of {suffixes}",
+            suffix=suffix or says("(no suffix)"),
+            suffixes=", ".join(BALLOT_SUFFIXES),
+        ),
         source=str(path),
     )

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sovet.cli.edge import EXIT_ERROR
-from sovet.errors import InputError, SovetError
+from sovet.errors import InputError, SovetError, says
+from sovet.i18n import gettext, refusal, translate
 
 if TYPE_CHECKING:
     from sovet.counting.apportionment import Apportionment
@@ -59,19 +60,26 @@ def read_populations(path: Path) -> dict[str, int]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file: {exc}", source=source) from None
+        raise InputError(
+            says("cannot read the file: {exc}", exc=exc), source=source
+        ) from None
     reader = csv.reader(text.splitlines(), strict=True)
     try:
         header = [cell.strip().lower() for cell in next(reader)]
     except StopIteration:
         raise InputError(
-            "empty file: a header name,population is required", source=source
+            says("empty file: a header name,population is required"), source=source
         ) from None
     except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", source=source, line=1) from None
+        raise InputError(
+            says("malformed CSV: {exc}", exc=exc), source=source, line=1
+        ) from None
     if header != ["name", "population"]:
         raise InputError(
-            f"the header must be name,population, not {','.join(header)}",
+            says(
+                "the header must be name,population, not {header}",
+                header=",".join(header),
+            ),
             source=source,
             line=1,
         )
@@ -83,30 +91,39 @@ def read_populations(path: Path) -> dict[str, int]:
                 continue
             if len(row) != 2:
                 raise InputError(
-                    f"expected 2 fields (name,population), found {len(row)}",
+                    says(
+                        "expected 2 fields (name,population), found {count}",
+                        count=len(row),
+                    ),
                     source=source,
                     line=line,
                 )
             name, raw = row[0].strip(), row[1].strip()
             if not name:
-                raise InputError("empty unit name", source=source, line=line)
+                raise InputError(says("empty unit name"), source=source, line=line)
             if name in units:
                 raise InputError(
-                    f"unit {name!r} appears twice", source=source, line=line
+                    says("unit {name!r} appears twice", name=name),
+                    source=source,
+                    line=line,
                 )
             if not raw.isascii() or not raw.isdigit():
                 raise InputError(
-                    f"population of {name!r} is not a whole number ≥ 0: {raw!r}",
+                    says(
+                        "population of {name!r} is not a whole number ≥ 0: {raw!r}",
+                        name=name,
+                        raw=raw,
+                    ),
                     source=source,
                     line=line,
                 )
             units[name] = int(raw)
     except csv.Error as exc:
         raise InputError(
-            f"malformed CSV: {exc}", source=source, line=reader.line_num
+            says("malformed CSV: {exc}", exc=exc), source=source, line=reader.line_num
         ) from None
     if not units:
-        raise InputError("no units after the header", source=source)
+        raise InputError(says("no units after the header"), source=source)
     return units
 
 
@@ -208,7 +225,8 @@ def apportion_command(
             tie_break=None if seed is None else TieBreak(seed=seed),
         )
     except SovetError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        label = escape(gettext("error:"))
+        err.print(f"[red]{label}[/red] {escape(refusal(exc))}")
         raise typer.Exit(EXIT_REFUSED) from None
     if output is OutputFormat.json:
         typer.echo(json.dumps(apportionment_json(result), ensure_ascii=False))
@@ -226,13 +244,23 @@ def _print_text(result: Apportionment, populations: dict[str, int]) -> None:
 
     console = Console()
     total = sum(populations.values())
-    divisor = "none" if result.divisor is None else format_fraction(result.divisor)
-    table = Table(
-        title=f"{result.method}: {result.seats} seat(s), divisor {divisor}",
-        title_justify="left",
-    )
-    for heading in ("unit", "population", "seats", "% population", "% seats"):
-        table.add_column(heading, justify="left" if heading == "unit" else "right")
+    none = gettext("none")
+    divisor = none if result.divisor is None else format_fraction(result.divisor)
+    title = gettext("{method}: {seats} seat(s), divisor {divisor}")
+    told: dict[str, object] = {
+        "method": result.method,
+        "seats": result.seats,
+        "divisor": divisor,
+    }
+    table = Table(title=escape(title.format(**told)), title_justify="left")
+    table.add_column(gettext("unit"), justify="left")
+    for heading in (
+        gettext("population"),
+        gettext("seats"),
+        gettext("% population"),
+        gettext("% seats"),
+    ):
+        table.add_column(heading, justify="right")
     for name, pop in populations.items():
         got = result.allocation[name]
         table.add_row(
@@ -244,12 +272,16 @@ def _print_text(result: Apportionment, populations: dict[str, int]) -> None:
         )
     console.print(table)
     for note in result.notes:
-        console.print(f"note: {escape(note)}")
+        label = gettext("note:")
+        console.print(f"{escape(label)} {escape(translate(note))}")
     for tie in result.ties:
-        console.print(
-            f"tie for seat {tie.round} among {escape(', '.join(tie.candidates))}: "
-            f"{escape(tie.chosen)} by {tie.resolved_by} ({escape(tie.note)})"
-        )
+        line = gettext("tie for seat {seat} among {names}: {chosen} by {how} ({note})")
+        told = {
+            "seat": tie.round,
+            "names": ", ".join(tie.candidates),
+        }
+        told |= {"chosen": tie.chosen, "how": tie.resolved_by, "note": tie.note}
+        console.print(escape(line.format(**told)))
 
 
 def register(app: typer.Typer) -> None:

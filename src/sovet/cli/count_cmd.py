@@ -18,6 +18,7 @@ import typer
 
 from sovet.cli.edge import EXIT_ERROR
 from sovet.errors import SovetError
+from sovet.i18n import gettext, refusal, translate
 
 if TYPE_CHECKING:
     from sovet.counting.report import CountReport
@@ -72,15 +73,16 @@ def count_command(
         ballots = read_ballots(file, progress=True)
         n = seats if seats is not None else ballots.seats if info.multi_winner else 1
         if n is None:
-            raise typer.BadParameter(
-                f"{file} carries no seat count: give --seats", param_hint="--seats"
-            )
+            said = gettext("{file} carries no seat count: give --seats")
+            raise typer.BadParameter(said.format(file=file), param_hint="--seats")
         result = info.func(ballots.profile, seats=n, tie_break=TieBreak(seed=seed))
     except SovetError as exc:
-        _say("[red]error:[/red]", str(exc))
+        refused = gettext("error:")
+        _say(f"[red]{refused}[/red]", refusal(exc))
         raise typer.Exit(EXIT_REFUSED) from None
     for note in ballots.notes:
-        _say("[yellow]note:[/yellow]", note)
+        label = gettext("note:")
+        _say(f"[yellow]{label}[/yellow]", translate(note))
     report = count_report(result)
     if output is OutputFormat.json:
         typer.echo(dumps_exact(report.to_json()))
@@ -107,14 +109,19 @@ def _print_text(report: CountReport, title: str) -> None:
     if not console.is_terminal:
         console = Console(width=_WIDE)
     result = report.result
-    quota = "none" if result.quota is None else report.number(result.quota)
-    console.print(
-        f"[bold]{escape(title or 'Count')}[/bold] — {escape(result.method)}, "
-        f"{result.seats} seat(s), quota {quota}"
-    )
+    quota = gettext("none") if result.quota is None else report.number(result.quota)
+    head = escape(title or gettext("Count"))
+    told: dict[str, object] = {
+        "method": result.method,
+        "seats": result.seats,
+        "quota": quota,
+    }
+    line = gettext("{method}, {seats} seat(s), quota {quota}").format(**told)
+    console.print(f"[bold]{head}[/bold] — {escape(line)}")
     for table in count_tables(report, console.width):
         console.print(table)
-    console.print(f"Elected: {escape(', '.join(result.elected) or 'none')}")
+    elected = ", ".join(result.elected) or gettext("none")
+    console.print(escape(gettext("Elected: {names}").format(names=elected)))
     for tie in result.ties:
         console.print(escape(report.tie_text(tie)))
 

@@ -23,7 +23,9 @@ from sovet.cli.options import (
     KeyFileOption,
     print_json,
 )
-from sovet.errors import InputError, RuleViolation
+from sovet.errors import InputError, RuleViolation, Says, says
+from sovet.i18n import gettext as _
+from sovet.i18n import ngettext
 
 if TYPE_CHECKING:
     from sovet.cli.render import Narrator
@@ -52,21 +54,26 @@ class _Skips:
         self.total += 1
 
     def flush(self, narrator: Narrator) -> None:
+        from rich.markup import escape
+
         run, self.run = self.run, []
         if not run:
             return
         narrator.flush()
         first, last = run[0], run[-1]
         steps = (
-            f"step {first.step.number}"
+            _("step {n}").format(n=first.step.number)
             if len(run) == 1
-            else f"steps {first.step.number}–{last.step.number}"
+            else _("steps {first}–{last}").format(
+                first=first.step.number, last=last.step.number
+            )
         )
         low, high = first.first_seq, last.last_seq
-        events = "no events" if high < low else f"events #{low}–#{high}"
-        if high == low:
-            events = f"event #{low}"
-        console.print(f"[dim]{steps}: already applied ({events}), skipped[/dim]")
+        events = _("events #{low}–#{high}").format(low=low, high=high)
+        if high <= low:
+            events = _("no events") if high < low else _("event #{seq}").format(seq=low)
+        line = _("{steps}: already applied ({events}), skipped")
+        console.print(f"[dim]{escape(line.format(steps=steps, events=events))}[/dim]")
 
 
 def _run_file(
@@ -108,6 +115,7 @@ def _apply(
 ) -> tuple[list[AppliedStep], int]:
     """Run (or with ``dry``, try on a copy) a scenario; the steps applied and
     the number skipped as already applied."""
+    from rich.markup import escape
     from rich.progress import Progress
 
     from sovet.cli.query_cmds import narrate_step
@@ -133,7 +141,8 @@ def _apply(
     try:
         if progress and total is not None and total > PROGRESS_FROM:
             with Progress(console=errors, transient=True) as bar:
-                task = bar.add_task(f"applying {scenario.name}", total=total)
+                doing = _("applying {file}").format(file=scenario.name)
+                task = bar.add_task(escape(doing), total=total)
                 for item in runner:
                     if isinstance(item, SkippedStep):
                         skips.total += 1
@@ -156,7 +165,8 @@ def _apply(
         hint = _adoption_hint(services, refused) if services is not None else None
         if hint is None:
             raise
-        violation = RuleViolation(refused.rule, refused.violation.message + hint)
+        message = Says("{message}{hint}", message=refused.violation.message, hint=hint)
+        violation = RuleViolation(refused.rule, message)
         raise StepRefused(refused.step, str(scenario), violation) from None
     finally:
         skips.flush(narrator)
@@ -188,10 +198,12 @@ def _adoption_hint(services: Services, refused: StepRefused) -> str | None:
     first = refused.step.command.at
     if moment(first) >= moment(adopted.at):
         return None
-    return (
-        f"; the constitution was adopted at {adopted.at}, after this step: "
-        f"adopt it earlier with `sovet init --at {first[:10]}`, or let `sovet run` "
-        "adopt the scenario's preset in a new database"
+    return says(
+        "; the constitution was adopted at {adopted}, after this step: adopt it "
+        "earlier with `sovet init --at {first}`, or let `sovet run` adopt the "
+        "scenario's preset in a new database",
+        adopted=adopted.at,
+        first=first[:10],
     )
 
 
@@ -208,6 +220,8 @@ def demo(
     its own database ``<db stem>-counterfactual.db``. The output ends with the
     historical answer for 5 (18) Nov 1917.
     """
+    from rich.markup import escape
+
     from sovet.cli import render
     from sovet.services import bootstrap as boot
     from sovet.services.demo import DEMO_PRESET, demo_branches
@@ -234,10 +248,12 @@ def demo(
                 )
                 applied += steps
                 if text and quiet:
-                    console.print(
-                        f"(the {len(steps)} steps of {scenario.name} shown above, "
-                        f"applied again to {branch.db})"
-                    )
+                    again = ngettext(
+                        "(the {n} step of {file} shown above, applied again to {db})",
+                        "(the {n} steps of {file} shown above, applied again to {db})",
+                        len(steps),
+                    ).format(n=len(steps), file=scenario.name, db=branch.db)
+                    console.print(escape(again))
             at = branch.at or applied[-1].step.command.at
             answer = legitimacy_at(services.uow(), at, cache=services.cache)
             result[branch.key] = {
@@ -250,7 +266,8 @@ def demo(
     if not text:
         print_json(result)
         return
-    console.rule(f"[bold]The answer, from the historical log in {db}[/bold]")
+    head = _("The answer, from the historical log in {db}").format(db=db)
+    console.rule(f"[bold]{escape(head)}[/bold]")
     render.render_legitimacy(console, result["history"]["legitimacy"])
 
 
@@ -277,6 +294,8 @@ def init(
     ``<db>.key`` (mode 0600); keep it private, and back it up with the database.
     A refused ``init`` on a new path leaves no database or key behind.
     """
+    from rich.markup import escape
+
     from sovet.cli.render import format_date
     from sovet.presets.loader import (
         available_presets,
@@ -293,8 +312,11 @@ def init(
             chosen, source = load_constitution_file(constitution), str(constitution)
         else:
             raise InputError(
-                "give exactly one of --preset NAME or --constitution FILE "
-                f"(presets: {', '.join(available_presets())})",
+                says(
+                    "give exactly one of --preset NAME or --constitution FILE "
+                    "(presets: {presets})",
+                    presets=", ".join(available_presets()),
+                ),
                 source="init",
             )
         stack.enter_context(boot.removed_if_refused(db))
@@ -303,9 +325,16 @@ def init(
         events = adopt_constitution(
             services.uow(), chosen, source=source, at=when, cache=services.cache
         )
+        done = _("initialised {db}: constitution {source} adopted {date} (event {seq})")
         console.print(
-            f"initialised {services.location}: constitution [bold]{source}[/bold] "
-            f"adopted {format_date(when)} (event {events[-1].seq})"
+            escape(
+                done.format(
+                    db=services.location,
+                    source=source,
+                    date=format_date(when),
+                    seq=events[-1].seq,
+                )
+            )
         )
 
 
@@ -342,6 +371,8 @@ def run(
     written. The file is read before the database is opened; a run refused
     before any step was applied to a new path leaves no database or key behind.
     """
+    from rich.markup import escape
+
     from sovet.config import Settings
     from sovet.services import bootstrap as boot
     from sovet.services.scenario import read_scenario
@@ -352,10 +383,8 @@ def run(
             location = db or Settings().db
             exists = boot.is_url(location) or Path(location).exists()
             services = stack.enter_context(boot.bootstrap(db)) if exists else None
-            console.print(
-                "[bold magenta]DRY RUN[/bold magenta] — applied to a copy of the "
-                "log; nothing is written"
-            )
+            said = _("applied to a copy of the log; nothing is written")
+            console.print(f"[bold magenta]DRY RUN[/bold magenta] — {escape(said)}")
         else:
             stack.enter_context(boot.removed_if_refused(db))
             services = stack.enter_context(
@@ -373,20 +402,24 @@ def run(
         )
         count = sum(len(a.events) for a in applied)
         seqs = [e.seq for a in applied for e in a.events]
-        span = f" (#{seqs[0]}–#{seqs[-1]})" if seqs else ""
-        also = f"; {skipped} already applied, skipped" if skipped else ""
+        told: dict[str, object] = {
+            "steps": ngettext("{n} step", "{n} steps", len(applied)).format(
+                n=len(applied)
+            ),
+            "events": ngettext("{n} event", "{n} events", count).format(n=count),
+            "span": f" (#{seqs[0]}–#{seqs[-1]})" if seqs else "",
+            "also": _("; {n} already applied, skipped").format(n=skipped)
+            if skipped
+            else "",
+        }
         if dry_run_:
-            console.print(
-                f"would apply {len(applied)} steps, {count} events{span}{also}; "
-                "nothing written"
-            )
+            said = _("would apply {steps}, {events}{span}{also}; nothing written")
         elif applied:
-            console.print(
-                f"applied {len(applied)} steps, {count} events{span}{also}; "
-                "checkpoint signed"
-            )
+            said = _("applied {steps}, {events}{span}{also}; checkpoint signed")
         else:
-            console.print(f"nothing to apply: all {skipped} steps already applied")
+            said = _("nothing to apply: all {n} steps already applied")
+            told = {"n": str(skipped)}
+        console.print(escape(said.format(**told)))
 
 
 def register(app: typer.Typer) -> None:

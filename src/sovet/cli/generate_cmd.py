@@ -13,6 +13,7 @@ import typer
 
 from sovet.cli.edge import console, edge, errors
 from sovet.cli.options import DbOption, Format, FormatOption, print_json
+from sovet.i18n import gettext as _
 
 __all__ = ["register"]
 
@@ -76,12 +77,19 @@ def generate_cmd(
     if output is Format.json:
         print_json(summary)
         return
-    console.print(
-        f"{result.events:,} events written to {services.location} in {elapsed:.1f} s "
-        f"({result.events / max(elapsed, 1e-9):,.0f} events/s): {plan.members:,} "
-        f"members, {plan.councils:,} councils, {plan.recalls:,} recall(s); head "
-        f"{result.head[1][:16]}… (seed {plan.seed})"
+    said = _(
+        "{events:,} events written to {db} in {seconds:.1f} s ({rate:,.0f} events/s): "
+        "{members:,} members, {councils:,} councils, {recalls:,} recall(s); head "
+        "{head}… (seed {seed})"
     )
+    told: dict[str, object] = {
+        "events": result.events,
+        "db": services.location,
+        "seconds": elapsed,
+    }
+    told |= {"rate": result.events / max(elapsed, 1e-9), "members": plan.members}
+    told |= {"councils": plan.councils, "recalls": plan.recalls, "seed": plan.seed}
+    console.print(said.format(**told, head=result.head[1][:16]))
 
 
 def register(app: typer.Typer) -> None:

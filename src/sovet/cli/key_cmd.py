@@ -26,7 +26,8 @@ import typer
 
 from sovet.cli.edge import console, edge
 from sovet.cli.options import DbOption, Format, FormatOption, KeyFileOption, print_json
-from sovet.errors import InputError
+from sovet.errors import InputError, says
+from sovet.i18n import gettext as _
 
 # Each command imports the services it uses in its body (a lean start-up).
 
@@ -75,9 +76,17 @@ def show(
     if output is Format.json:
         print_json({"public_key": public, "fingerprint": fingerprint(public)})
         return
-    console.print(f"public key:  {public}", soft_wrap=True)
-    console.print(f"fingerprint: {fingerprint(public)}", soft_wrap=True)
-    console.print(f"key file:    {path}", soft_wrap=True)
+    _show(public, fingerprint(public), path)
+
+
+def _show(public: str, fingerprint: str, path: Path | None = None) -> None:
+    """The key in aligned lines: each label padded to the longest, plus a space."""
+    rows = [(_("public key:"), public), (_("fingerprint:"), fingerprint)]
+    if path is not None:
+        rows.append((_("key file:"), str(path)))
+    width = max(len(label) for label, _value in rows) + 1
+    for label, value in rows:
+        console.print(f"{label:<{width}}{value}", soft_wrap=True)
 
 
 @key.command("init-root")
@@ -102,14 +111,11 @@ def init_root(
 
     with edge():
         public = boot.create_key(out).public_key_hex()
-    console.print(f"root key written to {out}", soft_wrap=True)
-    console.print(f"public key:  {public}", soft_wrap=True)
-    console.print(f"fingerprint: {fingerprint(public)}", soft_wrap=True)
-    console.print(
-        "keep it offline; certify the signing key with "
-        f"`sovet key certify --root {out} --db …`",
-        soft_wrap=True,
-    )
+    console.print(_("root key written to {file}").format(file=out), soft_wrap=True)
+    _show(public, fingerprint(public))
+    then = _("keep it offline; certify the signing key with {command}")
+    command = f"`sovet key certify --root {out} --db …`"
+    console.print(then.format(command=command), soft_wrap=True)
 
 
 @key.command("certify")
@@ -135,15 +141,15 @@ def certify(
         )
     signing = services.signer.public_key_hex()
     if record is None:
-        console.print(
-            f"already certified: {signing} by root {root_signer.public_key_hex()}"
-        )
+        said = _("already certified: {key} by root {root}")
+        console.print(said.format(key=signing, root=root_signer.public_key_hex()))
         return
-    console.print(
-        f"root key {record.statement.authority} certified the signing key "
-        f"{signing} at size {record.statement.size}",
-        soft_wrap=True,
-    )
+    said = _("root key {root} certified the signing key {key} at size {size}")
+    told: dict[str, object] = {
+        "root": record.statement.authority,
+        "size": record.statement.size,
+    }
+    console.print(said.format(**told, key=signing), soft_wrap=True)
 
 
 @key.command("rotate")
@@ -177,14 +183,17 @@ def rotate(
 
     with edge() as stack:
         if len(reason) > MAX_REASON:
-            raise InputError(f"at most {MAX_REASON} characters", source="--reason")
+            refused = says("at most {n} characters", n=MAX_REASON)
+            raise InputError(refused, source="--reason")
         path = _key_file(db, key_file)
         staged = boot.next_key_path(path)
         if staged.exists():
             raise InputError(
-                "a rotation stopped half-way left this file: if `sovet verify` "
-                "names its key as the signing key, move it over the key file; "
-                "otherwise delete it, then rotate again",
+                says(
+                    "a rotation stopped half-way left this file: if `sovet verify` "
+                    "names its key as the signing key, move it over the key file; "
+                    "otherwise delete it, then rotate again"
+                ),
                 source=str(staged),
             )
         root_signer = boot.load_key(root) if root is not None else None
@@ -211,19 +220,24 @@ def rotate(
         boot.install_next_key(path)
     st = record.statement
     by = (
-        "the old key" if st.authority == st.previous else f"the root key {st.authority}"
+        _("the old key")
+        if st.authority == st.previous
+        else _("the root key {key}").format(key=st.authority)
     )
-    console.print(
-        f"rotated the signing key at size {st.size}: {st.previous} -> {st.key}, "
-        f"signed by {by}",
-        soft_wrap=True,
+    said = _("rotated the signing key at size {size}: {old} -> {new}, signed by {by}")
+    told: dict[str, object] = {
+        "size": st.size,
+        "old": st.previous,
+        "new": st.key,
+        "by": by,
+    }
+    console.print(said.format(**told), soft_wrap=True)
+    said = _(
+        "the key file {file} now holds the new key (fingerprint {fingerprint}): "
+        "back it up, and restart any server of this database"
     )
-    console.print(
-        f"the key file {path} now holds the new key (fingerprint "
-        f"{fingerprint(st.key)}): back it up, and restart any server of this "
-        "database",
-        soft_wrap=True,
-    )
+    told = {"file": path, "fingerprint": fingerprint(st.key)}
+    console.print(said.format(**told), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

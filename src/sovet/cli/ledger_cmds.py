@@ -18,7 +18,9 @@ import typer
 
 from sovet.cli.edge import EXIT_UNAUTHENTICATED, console, edge
 from sovet.cli.options import DbOption, KeyFileOption
-from sovet.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError, says
+from sovet.i18n import gettext as _
+from sovet.i18n import ngettext, translate
 
 if TYPE_CHECKING:
     from sovet.services.keys import Verification
@@ -40,22 +42,28 @@ KeyOption = Annotated[
 
 def _print_keys(found: Verification) -> None:
     for anchor in found.trusted:
-        console.print(
-            f"  trusted key {anchor.key} ({anchor.describe()})", soft_wrap=True
+        line = _("trusted key {key} ({why})").format(
+            key=anchor.key, why=translate(anchor.describe())
         )
+        console.print(f"  {line}", soft_wrap=True)
     for key in found.keys:
-        console.print(f"  signed by {key} ({found.why(key)})", soft_wrap=True)
+        line = _("signed by {key} ({why})").format(
+            key=key, why=translate(found.why(key))
+        )
+        console.print(f"  {line}", soft_wrap=True)
     for era in found.history.eras[1:]:
-        console.print(f"  key {era.key}: {era.how}", soft_wrap=True)
+        line = _("key {key}: {how}").format(key=era.key, how=translate(era.how))
+        console.print(f"  {line}", soft_wrap=True)
     if found.history.root is not None:
-        console.print(
-            f"  root key {found.history.root} certified the signing key",
-            soft_wrap=True,
-        )
+        line = _("root key {key} certified the signing key")
+        console.print(f"  {line.format(key=found.history.root)}", soft_wrap=True)
     if found.unsigned:
-        console.print(
-            f"  {found.unsigned} events after the latest checkpoint are not signed yet"
+        line = ngettext(
+            "{n} event after the latest checkpoint is not signed yet",
+            "{n} events after the latest checkpoint are not signed yet",
+            found.unsigned,
         )
+        console.print(f"  {line.format(n=found.unsigned)}")
 
 
 AgainstOption = Annotated[
@@ -113,9 +121,15 @@ def verify(
             if given and kept.public_key not in given:
                 raise ChainBroken(
                     kept.size,
-                    f"{against} is signed by {kept.public_key}, not the key given",
+                    says(
+                        "{file} is signed by {key}, not the key given",
+                        file=str(against),
+                        key=kept.public_key,
+                    ),
                 )
-            extra.append(Anchor(kept.public_key, "the checkpoint given", str(against)))
+            extra.append(
+                Anchor(kept.public_key, says("the checkpoint given"), str(against))
+            )
         found = verify_database(services, sorted(given), extra)
         if kept is not None:
             check_extends(services.uow(), kept, services.verify_signature)
@@ -124,43 +138,48 @@ def verify(
 
             report = deep_check(services.uow(), services.verify_signature)
     if not found.authenticated:
-        signers = ", ".join(found.keys) or "nobody"
-        where = services.key_file or "SOVET_KEY_FILE (not set)"
-        console.print(
-            f"consistent, signer not authenticated: {found.events} events, "
-            f"{found.checkpoints} checkpoints signed by {signers}; no key to trust "
-            f"(no readable key file at {where}, no pinned key, no --public-key)",
-            soft_wrap=True,
+        signers = ", ".join(found.keys) or _("nobody")
+        where = services.key_file or _("SOVET_KEY_FILE (not set)")
+        line = _(
+            "consistent, signer not authenticated: {events} events, {checkpoints} "
+            "checkpoints signed by {signers}; no key to trust (no readable key "
+            "file at {where}, no pinned key, no --public-key)"
         )
+        told: dict[str, object] = {
+            "events": found.events,
+            "checkpoints": found.checkpoints,
+        }
+        console.print(line.format(**told, signers=signers, where=where), soft_wrap=True)
         raise typer.Exit(EXIT_UNAUTHENTICATED)
-    console.print(
-        f"ok {found.events} events ({found.checkpoints} signed checkpoints verified)"
-    )
+    line = _("ok {events} events ({checkpoints} signed checkpoints verified)")
+    console.print(line.format(events=found.events, checkpoints=found.checkpoints))
     _print_keys(found)
     if kept is not None:
-        console.print(
-            f"  extends the checkpoint of {kept.size} events in {against} "
-            f"(signed by {kept.public_key})",
-            soft_wrap=True,
-        )
+        line = _("extends the checkpoint of {size} events in {file} (signed by {key})")
+        told = {
+            "size": kept.size,
+            "file": against,
+            "key": kept.public_key,
+        }
+        console.print(f"  {line.format(**told)}", soft_wrap=True)
     if deep:
         start = (
-            "no snapshot serves the head (a cold start folds the log)"
+            _("no snapshot serves the head (a cold start folds the log)")
             if report.started_from is None
-            else f"the snapshot at {report.started_from} events and the events "
-            "after it give the fold of the whole log"
+            else _(
+                "the snapshot at {size} events and the events after it give the "
+                "fold of the whole log"
+            ).format(size=report.started_from)
         )
-        console.print(
-            f"  refolded the log: {report.compared} snapshot(s) equal the fold up "
-            f"to them; {start}"
-            + (
-                f"; {report.other_format} of another format (rebuilt at the next "
-                "signing)"
-                if report.other_format
-                else ""
-            ),
-            soft_wrap=True,
-        )
+        refolded = _(
+            "refolded the log: {compared} snapshot(s) equal the fold up to them; "
+            "{start}"
+        ).format(compared=report.compared, start=start)
+        if report.other_format:
+            refolded += _(
+                "; {count} of another format (rebuilt at the next signing)"
+            ).format(count=report.other_format)
+        console.print(f"  {refolded}", soft_wrap=True)
 
 
 def export(
@@ -179,9 +198,9 @@ def export(
                 count = export_log(services.uow(), services.signer, out)
         except OSError as error:
             raise InputError(
-                f"cannot write: {error.strerror}", source=str(file)
+                says("cannot write: {why}", why=error.strerror), source=str(file)
             ) from error
-    console.print(f"exported {count} events to {file}")
+    console.print(_("exported {count} events to {file}").format(count=count, file=file))
 
 
 def import_(
@@ -221,21 +240,24 @@ def import_(
         services.require_key()
         report = store_export(verified, services.uow())
         write_pins(boot.key_path(services.location, key_file=key_file), verified.keys)
-    console.print(
-        f"imported {report.events} events, {report.checkpoints} checkpoints; "
-        f"head {report.head_hash}"
-    )
+    line = _("imported {events} events, {checkpoints} checkpoints; head {head}")
+    told: dict[str, object] = {
+        "events": report.events,
+        "checkpoints": report.checkpoints,
+    }
+    console.print(line.format(**told, head=report.head_hash))
     for key in verified.keys:
-        console.print(f"  checkpoints signed by {key} (pinned)", soft_wrap=True)
+        line = _("checkpoints signed by {key} (pinned)").format(key=key)
+        console.print(f"  {line}", soft_wrap=True)
     signing = current_key(verified.key_records)
     if signing is not None and signing != services.public_key:
-        console.print(
-            f"  the log is signed by {signing} now; this database's key file "
-            f"{services.key_file} holds another key: put the signing key's file "
-            "there before writing, or rotate with the root key "
-            "(`sovet key rotate --root FILE`)",
-            soft_wrap=True,
+        line = _(
+            "the log is signed by {key} now; this database's key file {file} holds "
+            "another key: put the signing key's file there before writing, or "
+            "rotate with the root key (`sovet key rotate --root FILE`)"
         )
+        told = {"key": signing, "file": services.key_file}
+        console.print(f"  {line.format(**told)}", soft_wrap=True)
 
 
 def checkpoint(db: DbOption = None, key_file: KeyFileOption = None) -> None:
@@ -248,8 +270,7 @@ def checkpoint(db: DbOption = None, key_file: KeyFileOption = None) -> None:
         services.require_key()
         signed = sign_head(services.uow(), services.signer)
     if signed is None:
-        console.print("nothing to sign: the head is already checkpointed (or empty)")
+        console.print(_("nothing to sign: the head is already checkpointed (or empty)"))
     else:
-        console.print(
-            f"signed checkpoint of {signed.size} events, root {signed.root_hash}"
-        )
+        line = _("signed checkpoint of {size} events, root {root}")
+        console.print(line.format(size=signed.size, root=signed.root_hash))

@@ -16,6 +16,7 @@ import typer
 
 from sovet.cli.edge import console, edge
 from sovet.cli.options import DbOption, Format, FormatOption, print_json
+from sovet.i18n import gettext, ngettext
 from sovet.services.member_columns import COLUMNS, OPTIONAL
 
 # The command imports the services it uses in its body (a lean start-up).
@@ -97,22 +98,27 @@ def import_(
         print_json({"dry_run": dry_run, "rows": [item.to_json() for item in done]})
         return
     if dry_run:
-        console.print(
-            "[bold magenta]DRY RUN[/bold magenta] — checked on the database, "
-            "rolled back; nothing is written"
-        )
+        said = gettext("checked on the database, rolled back; nothing is written")
+        console.print(f"[bold magenta]DRY RUN[/bold magenta] — {escape(said)}")
     for item in done:
         lines = describe_events(item.events)
-        console.print(
-            f"[bold]line {item.row.line}[/bold]  {escape(item.row.cells['person'])}"
-        )
+        head = escape(gettext("line {n}").format(n=item.row.line))
+        console.print(f"[bold]{head}[/bold]  {escape(item.row.cells['person'])}")
         for event, line in zip(item.events, lines, strict=True):
             console.print(f"      • #{event.seq} {escape(line)}")
     seqs = [e.seq for item in done for e in item.events]
     span = f" (#{seqs[0]}–#{seqs[-1]})" if seqs else ""
-    verb = "would register" if dry_run else "registered"
-    tail = "nothing written" if dry_run else "checkpoint signed"
-    console.print(f"{verb} {len(done)} members, {len(seqs)} events{span}; {tail}")
+    told: dict[str, object] = {
+        "members": ngettext("{n} member", "{n} members", len(done)).format(n=len(done)),
+        "events": ngettext("{n} event", "{n} events", len(seqs)).format(n=len(seqs)),
+        "span": span,
+    }
+    said = (
+        gettext("would register {members}, {events}{span}; nothing written")
+        if dry_run
+        else gettext("registered {members}, {events}{span}; checkpoint signed")
+    )
+    console.print(escape(said.format(**told)))
 
 
 def register(app: typer.Typer) -> None:

@@ -16,7 +16,8 @@ import typer
 
 from sovet.cli.edge import console, edge
 from sovet.cli.options import DbOption
-from sovet.errors import InputError
+from sovet.errors import InputError, says
+from sovet.i18n import gettext
 
 __all__ = ["minutes", "register"]
 
@@ -77,14 +78,16 @@ def minutes(
             out.write_bytes(data)
         except OSError as error:
             raise InputError(
-                f"cannot write the minutes: {error.strerror}", source=str(out)
+                says("cannot write the minutes: {why}", why=error.strerror),
+                source=str(out),
             ) from error
-    console.print(
-        f"wrote the minutes of {report.name} ({len(report.acts)} acts, "
-        f"{len(report.motions)} motions, {len(report.elections)} count sheets) "
-        f"to {out}",
-        markup=False,
+    said = gettext(
+        "wrote the minutes of {name} ({acts} acts, {motions} motions, {sheets} "
+        "count sheets) to {file}"
     )
+    told: dict[str, object] = {"acts": len(report.acts), "motions": len(report.motions)}
+    told |= {"sheets": len(report.elections), "name": report.name, "file": out}
+    console.print(said.format(**told), markup=False)
 
 
 def register(app: typer.Typer) -> None:

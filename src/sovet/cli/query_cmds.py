@@ -148,7 +148,12 @@ def whatif(
     if output is Format.json:
         print_json(result.to_json())
     else:
-        console.rule("[bold magenta]HYPOTHETICAL steps (on a copy)[/bold magenta]")
+        from rich.markup import escape
+
+        from sovet.i18n import gettext
+
+        head = escape(gettext("HYPOTHETICAL steps (on a copy)"))
+        console.rule(f"[bold magenta]{head}[/bold magenta]")
         narrator = render.Narrator(console)
         for item in result.applied:
             narrate_step(narrator, item)

@@ -18,7 +18,7 @@ import typer
 
 from sovet.cli.edge import console, edge
 from sovet.cli.options import Format, FormatOption, print_json
-from sovet.errors import InputError
+from sovet.errors import InputError, says
 
 if TYPE_CHECKING:
     from sovet.services.reference import CommandDoc
@@ -86,7 +86,11 @@ def commands(
             if found is None:
                 known = ", ".join(doc.name for doc in command_reference())
                 raise InputError(
-                    f"no command {name!r}; the commands are: {known}",
+                    says(
+                        "no command {name!r}; the commands are: {known}",
+                        name=name,
+                        known=known,
+                    ),
                     source="commands",
                 )
             docs = [found]

@@ -15,7 +15,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from sovet.errors import ChainBroken, InputError, RuleViolation, SovetError
-from sovet.i18n import gettext
+from sovet.i18n import gettext, refusal, translate
+from sovet.i18n import gettext as _
 
 if TYPE_CHECKING:
     from sovet.ledger.envelope import StoredEvent
@@ -50,21 +51,26 @@ def render_error(console: Console, error: SovetError) -> None:
     """One clean message for a refused command: the rule id (or file/line) first.
 
     Printed with soft wrapping, so a message stays one line a script can grep.
+    The sentence is in the user's language; ``refused (SR-n):``, the rule id
+    and the values are the same in every language (scripts read them).
     """
     if isinstance(error, RuleViolation):
         title = f"refused ({error.rule})"
-        body = escape(error.message)
+        body = escape(translate(error.message))
         if error.value is not None:
-            body += f" [dim](offending value: {escape(repr(error.value))})[/dim]"
+            offending = gettext("offending value: {value}").format(
+                value=repr(error.value)
+            )
+            body += f" [dim]({escape(offending)})[/dim]"
     elif isinstance(error, ChainBroken):
-        title = f"verification failed at event {error.seq}"
-        body = escape(error.reason)
+        title = gettext("verification failed at event {seq}").format(seq=error.seq)
+        body = escape(translate(error.reason))
     elif isinstance(error, InputError):
-        title = "bad input"
-        body = escape(str(error))
+        title = gettext("bad input")
+        body = escape(refusal(error))
     else:
         title = type(error).__name__
-        body = escape(str(error))
+        body = escape(refusal(error))
     console.print(f"[bold red]{escape(title)}:[/bold red] {body}", soft_wrap=True)
 
 
@@ -136,7 +142,8 @@ def _offices_table(offices: Iterable[Mapping[str, Any]]) -> Table:
 
 
 def _vacant() -> str:
-    return f"[red]{escape(gettext('vacant'))}[/red]"
+    vacant = escape(gettext("vacant"))
+    return f"[red]{vacant}[/red]"
 
 
 def render_legitimacy(
@@ -188,7 +195,8 @@ def render_legitimacy(
             console.print(f"{head} [red]{escape(names)}[/red]")
     ends = answer.get("ends_when") or []
     if ends:
-        console.print(f"[bold]{escape(gettext('ends when (SR-26):'))}[/bold]")
+        head = escape(gettext("ends when (SR-26):"))
+        console.print(f"[bold]{head}[/bold]")
         for line in ends:
             console.print(f"  – {escape(str(line))}")
     render_chain(console, answer)
@@ -210,6 +218,12 @@ def render_legitimacy(
             )
 
 
+def _said(value: object) -> str:
+    """A value of an answer as text: a sentence (``errors.says``) in the
+    reader's language, anything else as it is."""
+    return translate(value) if isinstance(value, str) else str(value)
+
+
 def chain_lines(answer: Mapping[str, Any]) -> list[str]:
     """What recalls did, as plain lines: the majority, the vacant seats, the
     by-elections due and the aggregate mark (the answer's ``majority``,
@@ -217,33 +231,58 @@ def chain_lines(answer: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
     held = answer.get("majority")
     if held:
-        bloc = " + ".join(str(b) for b in held.get("bloc") or []) or "the bloc"
+        bloc = " + ".join(str(b) for b in held.get("bloc") or []) or _("the bloc")
         verdict = (
-            "keeps its majority"
+            _("keeps its majority")
             if held.get("holds")
-            else ("has LOST its majority (SR-27)")
+            else _("has LOST its majority (SR-27)")
+        )
+        text = _(
+            "majority: {bloc} hold {held} of {seated} seated decisive delegates "
+            "at {body}: it {verdict}"
         )
         lines.append(
-            f"majority: {bloc} hold {held.get('held')} of {held.get('seated')} "
-            f"seated decisive delegates at {held.get('body')}: it {verdict}"
+            text.format(
+                bloc=bloc,
+                held=held.get("held"),
+                seated=held.get("seated"),
+                body=held.get("body"),
+                verdict=verdict,
+            )
         )
     for item in answer.get("vacancies") or []:
+        text = _("vacant: {person}'s seat at {body} since event {seq} ({rule}); {then}")
         lines.append(
-            f"vacant: {item.get('person')}'s seat at {item.get('body')} since "
-            f"event {item.get('since_seq')} ({item.get('rule')}); "
-            f"{item.get('replacement')}"
+            text.format(
+                person=item.get("person"),
+                body=item.get("body"),
+                seq=item.get("since_seq"),
+                rule=item.get("rule"),
+                then=_said(item.get("replacement")),
+            )
         )
     for item in answer.get("by_elections") or []:
-        due = f", to be held by {item.get('due')}" if item.get("due") else ""
+        due = _(", to be held by {due}").format(due=item.get("due"))
+        text = _(
+            "by-election due: {person}'s seat in {constituency} ({body}) since "
+            "event {seq}{due} (SR-10)"
+        )
         lines.append(
-            f"by-election due: {item.get('person')}'s seat in "
-            f"{item.get('constituency')} ({item.get('body')}) since event "
-            f"{item.get('since_seq')}{due} (SR-10)"
+            text.format(
+                person=item.get("person"),
+                constituency=item.get("constituency"),
+                body=item.get("body"),
+                seq=item.get("since_seq"),
+                due=due if item.get("due") else "",
+            )
         )
     if answer.get("aggregate"):
         lines.append(
-            "aggregate: seats are recorded as counts per faction, not by person "
-            "(the sources give no names), so a recall is not followed up the chain"
+            _(
+                "aggregate: seats are recorded as counts per faction, not by "
+                "person (the sources give no names), so a recall is not followed "
+                "up the chain"
+            )
         )
     return lines
 
@@ -257,14 +296,15 @@ def render_chain(console: Console, answer: Mapping[str, Any]) -> None:
 
 def render_seats(console: Console, person: str, at: str, found: Sequence[Any]) -> None:
     """``sovet seats``: each seat or office with the event that gave it."""
-    console.rule(f"[bold]Seats of {escape(person)} on {escape(format_date(at))}[/bold]")
+    head = _("Seats of {person} on {date}").format(person=person, date=format_date(at))
+    console.rule(f"[bold]{escape(head)}[/bold]")
     if not found:
-        console.print("no seat and no office")
+        console.print(escape(_("no seat and no office")))
         return
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("body")
-    table.add_column("role")
-    table.add_column("since (event)")
+    table.add_column(_("body"))
+    table.add_column(_("role"))
+    table.add_column(_("since (event)"))
     for line in found:
         since = line.since
         given = f"{since.seq}: {since.summary}" if since is not None else ""
@@ -275,8 +315,8 @@ def render_seats(console: Console, person: str, at: str, found: Sequence[Any]) -
 def _governs(answer: Mapping[str, Any]) -> str:
     government = answer.get("government")
     if not government:
-        return "no legitimate government"
-    bloc = ", ".join(str(b) for b in answer.get("bloc") or []) or "no faction"
+        return _("no legitimate government")
+    bloc = ", ".join(str(b) for b in answer.get("bloc") or []) or _("no faction")
     return f"{government.get('name')} ({bloc})"
 
 
@@ -290,26 +330,35 @@ def render_legitimacy_change(
     seats, majorities, offices, who may act — or why nothing would."""
     console.print(
         Panel(
-            "HYPOTHETICAL — these commands were applied to a copy of the log; "
-            "the database is untouched.",
+            escape(
+                _(
+                    "HYPOTHETICAL — these commands were applied to a copy of the "
+                    "log; the database is untouched."
+                )
+            ),
             border_style="magenta",
             expand=False,
         )
     )
     when = format_date(str(after.get("at", "")))
     recorded, hypothetical = escape(_governs(before)), escape(_governs(after))
-    console.print(f"[bold]recorded[/bold] on {escape(when)}: {recorded}")
-    console.print(f"[bold magenta]HYPOTHETICAL:[/bold magenta] {hypothetical}")
+    head = escape(_("recorded on {date}:").format(date=when))
+    console.print(f"[bold]{head}[/bold] {recorded}")
+    head = escape(_("HYPOTHETICAL:"))
+    console.print(f"[bold magenta]{head}[/bold magenta] {hypothetical}")
     lines = explanation.get("lines") or []
     if explanation.get("changed"):
-        console.print("[magenta]what would change:[/magenta]")
+        head = escape(_("what would change:"))
+        console.print(f"[magenta]{head}[/magenta]")
     elif lines:
-        console.print("[magenta]what would happen (legitimacy unchanged):[/magenta]")
+        head = escape(_("what would happen (legitimacy unchanged):"))
+        console.print(f"[magenta]{head}[/magenta]")
     for line in lines:
-        console.print(f"  – {escape(str(line))}")
+        console.print(f"  – {escape(_said(line))}")
     if not explanation.get("changed"):
-        reason = escape(str(explanation.get("reason") or ""))
-        console.print(f"[magenta]no change in legitimacy:[/magenta] {reason}")
+        reason = escape(_said(explanation.get("reason") or ""))
+        head = escape(_("no change in legitimacy:"))
+        console.print(f"[magenta]{head}[/magenta] {reason}")
 
 
 _INVISIBLE = {
@@ -346,4 +395,4 @@ def render_log(
         )
         console.print(f"         {_visible(summaries.get(event.seq, ''))}")
     if not shown:
-        console.print("no events in that range")
+        console.print(escape(_("no events in that range")))

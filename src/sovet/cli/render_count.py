@@ -23,6 +23,7 @@ from sovet.counting.report import (
     format_number,
 )
 from sovet.counting.types import CountResult, Round
+from sovet.i18n import gettext as _
 
 __all__ = [
     "EXACT_DECIMALS",
@@ -63,7 +64,7 @@ def count_tables(count: CountResult | CountReport, width: int) -> list[Table]:
             for text in (
                 *(format_number(v, d) + " *" for v in r.tallies.values()),
                 *_transfer_text(r, numbers, d).splitlines(),
-                f"Stage {r.number}",
+                _("Stage {n}").format(n=r.number),
             )
         ),
         default=10,
@@ -92,32 +93,33 @@ def count_table(
     d = result.decimals
     rounds = result.rounds[stages or slice(None)]
     table = Table(title=title or None, show_lines=False)
-    table.add_column("Candidate", no_wrap=True)
+    table.add_column(_("Candidate"), no_wrap=True)
     for stage in rounds:
-        table.add_column(f"Stage {stage.number}", justify="right", no_wrap=True)
+        head = _("Stage {n}").format(n=stage.number)
+        table.add_column(head, justify="right", no_wrap=True)
     numbers = {name: i for i, name in enumerate(result.candidates, 1)}
-    table.add_row("Transfer", *(_transfer_text(r, numbers, d) for r in rounds))
+    table.add_row(_("Transfer"), *(_transfer_text(r, numbers, d) for r in rounds))
     table.add_section()
     for name in result.candidates:
         cells: list[Text | str] = []
         for stage in rounds:
             cells.append(_cell(name, stage, d))
-        mark = " (elected)" if name in result.elected else ""
+        mark = _(" (elected)") if name in result.elected else ""
         table.add_row(f"{numbers[name]:>2} {name}{mark}", *cells)
     table.add_section()
     table.add_row(
-        "Non-transferable",
+        _("Non-transferable"),
         *(report.number(report.non_transferable(r)) for r in rounds),
     )
-    table.add_row("Total", *(report.number(report.total(r)) for r in rounds))
+    table.add_row(_("Total"), *(report.number(report.total(r)) for r in rounds))
     return table
 
 
 def _transfer_text(stage: Round, numbers: Mapping[str, int], d: int | None) -> str:
     t = stage.transferred
     if t is None:
-        return "first prefs" if stage.number == 1 else ""
-    kind = {"surplus": "surplus", "exclusion": "excl.", "elimination": "excl."}
+        return _("first prefs") if stage.number == 1 else ""
+    kind = {"surplus": _("surplus"), "exclusion": _("excl."), "elimination": _("excl.")}
     return (
         f"{kind.get(t.kind, t.kind)} #{numbers[t.source]}\n{format_number(t.value, d)}"
     )
@@ -125,7 +127,7 @@ def _transfer_text(stage: Round, numbers: Mapping[str, int], d: int | None) -> s
 
 def _cell(name: str, stage: Round, decimals: int | None) -> Text:
     if name in stage.excluded:
-        return Text("excluded", style="dim")
+        return Text(_("excluded"), style="dim")
     value = stage.tallies.get(name)
     if value is None:
         return Text("–", style="dim")

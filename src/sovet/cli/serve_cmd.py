@@ -21,7 +21,8 @@ import typer
 
 from sovet.cli.edge import console, edge, errors
 from sovet.cli.options import DbOption, KeyFileOption
-from sovet.errors import InputError
+from sovet.errors import InputError, says
+from sovet.i18n import gettext as _
 from sovet.services.authz import ROLES, SCOPES
 
 if TYPE_CHECKING:
@@ -53,11 +54,13 @@ def first_start_hint(services: Services) -> str | None:
     """How to create the first administrator, while there is none (DESIGN §6)."""
     if _accounts(services).has_administrator():
         return None
-    return (
-        "No administrator yet. Create the first one with:\n"
-        f"  sovet admin create-user NAME --role administrator --db {services.location}"
-        "\n(you will be asked for a password; there is no default password)"
+    command = (
+        f"sovet admin create-user NAME --role administrator --db {services.location}"
     )
+    return _(
+        "No administrator yet. Create the first one with:\n  {command}\n(you will "
+        "be asked for a password; there is no default password)"
+    ).format(command=command)
 
 
 def serve(
@@ -124,8 +127,10 @@ def serve(
         )
         if workers > 1 and not boot.is_url(db or settings.db):
             raise InputError(
-                "--workers above 1 needs a PostgreSQL database: a SQLite file "
-                "keeps the throttles in one process's memory",
+                says(
+                    "--workers above 1 needs a PostgreSQL database: a SQLite file "
+                    "keeps the throttles in one process's memory"
+                ),
                 key="--workers",
             )
         services = stack.enter_context(
@@ -142,11 +147,13 @@ def serve(
             "proxy_headers": bool(forwarded_allow_ips),
             "forwarded_allow_ips": forwarded_allow_ips or None,
         }
-        where = f"sovet serving {services.location} on http://{host}:{port}/"
-        signing = (
-            f"signing a checkpoint at least every {policy.every_events} events "
-            f"and within {policy.every_seconds:g} s of a write, and at shutdown"
+        where = _("sovet serving {db} on {url}").format(
+            db=services.location, url=f"http://{host}:{port}/"
         )
+        signing = _(
+            "signing a checkpoint at least every {events} events and within "
+            "{seconds:g} s of a write, and at shutdown"
+        ).format(events=policy.every_events, seconds=policy.every_seconds)
         if workers == 1:
             app = create_app(services, checkpoints=policy)
             console.print(where)
@@ -162,7 +169,7 @@ def serve(
                 "SOVET_CHECKPOINT_EVERY_SECONDS": str(policy.every_seconds),
             }
         )
-        console.print(f"{where} ({workers} workers)")
+        console.print(_("{where} ({n} workers)").format(where=where, n=workers))
         console.print(signing)
         _run_uvicorn(
             "sovet.server:app_from_environment",
@@ -208,7 +215,7 @@ def create_user(
                 password = sys.stdin.readline().rstrip("\n")
             except UnicodeDecodeError as error:
                 raise InputError(
-                    "the password on stdin is not UTF-8", key="password"
+                    says("the password on stdin is not UTF-8"), key="password"
                 ) from error
         else:
             password = typer.prompt(
@@ -217,14 +224,22 @@ def create_user(
         services = stack.enter_context(boot.bootstrap(db, create=True))
         accounts = _accounts(services)
         if role not in ROLES:
-            raise InputError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+            refused = says(
+                "unknown role {role!r} (known: {roles})",
+                role=role,
+                roles=", ".join(ROLES),
+            )
+            raise InputError(refused)
         accounts.grant_check(role, body)  # before the account exists
         accounts.create_account(name, password, person=person)
         accounts.grant(name, role, body)
         where = (
-            f" in {body}" if body and role not in ("administrator", "auditor") else ""
+            _(" in {body}").format(body=body)
+            if body and role not in ("administrator", "auditor")
+            else ""
         )
-        console.print(f"created {name} ({role}{where})")
+        said = _("created {name} ({role}{where})")
+        console.print(said.format(name=name, role=role, where=where))
 
 
 def grant(
@@ -239,7 +254,12 @@ def grant(
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         _accounts(services).grant(name, role, body)
-        console.print(f"granted {role} to {name}" + (f" in {body}" if body else ""))
+        said = (
+            _("granted {role} to {name} in {body}")
+            if body
+            else _("granted {role} to {name}")
+        )
+        console.print(said.format(role=role, name=name, body=body))
 
 
 def token(
@@ -268,7 +288,7 @@ def _password(password_stdin: bool) -> str:
             return sys.stdin.readline().rstrip("\n")
         except UnicodeDecodeError as error:
             raise InputError(
-                "the password on stdin is not UTF-8", key="password"
+                says("the password on stdin is not UTF-8"), key="password"
             ) from error
     return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
@@ -287,7 +307,7 @@ def set_password(
         password = _password(password_stdin)
         services = stack.enter_context(boot.bootstrap(db))
         _accounts(services).set_password(name, password)
-        console.print(f"password of {name} set; its sessions ended")
+        console.print(_("password of {name} set; its sessions ended").format(name=name))
 
 
 def disable(name: NameArgument, db: DbOption = None) -> None:
@@ -297,7 +317,9 @@ def disable(name: NameArgument, db: DbOption = None) -> None:
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         _accounts(services).disable(name)
-        console.print(f"{name} disabled; its sessions and tokens ended")
+        console.print(
+            _("{name} disabled; its sessions and tokens ended").format(name=name)
+        )
 
 
 def enable(name: NameArgument, db: DbOption = None) -> None:
@@ -307,7 +329,7 @@ def enable(name: NameArgument, db: DbOption = None) -> None:
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         _accounts(services).enable(name)
-        console.print(f"{name} enabled")
+        console.print(_("{name} enabled").format(name=name))
 
 
 def revoke_token(
@@ -324,7 +346,7 @@ def revoke_token(
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         gone = _accounts(services).revoke_tokens(name, label=label)
-        console.print(f"revoked {gone} token(s) of {name}")
+        console.print(_("revoked {n} token(s) of {name}").format(n=gone, name=name))
 
 
 def revoke(
@@ -339,8 +361,9 @@ def revoke(
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         gone = _accounts(services).revoke_role(name, role, body)
-        where = f" in {body}" if body else ""
-        console.print(f"revoked {role}{where} from {name} ({gone} binding(s))")
+        said = _("revoked {role}{where} from {name} ({n} binding(s))")
+        where = _(" in {body}").format(body=body) if body else ""
+        console.print(said.format(role=role, where=where, name=name, n=gone))
 
 
 def reset_link(name: NameArgument, db: DbOption = None) -> None:
@@ -354,7 +377,8 @@ def reset_link(name: NameArgument, db: DbOption = None) -> None:
     with edge() as stack:
         services = stack.enter_context(boot.bootstrap(db))
         token = _accounts(services).reset_link(name)
-        errors.print(f"{name}: open /reset on the server and give this one-time code")
+        said = _("{name}: open /reset on the server and give this one-time code")
+        errors.print(said.format(name=name))
         typer.echo(token)
 
 

@@ -19,7 +19,8 @@ from typing import Annotated
 import typer
 
 from sovet.cli.edge import console, edge
-from sovet.errors import InputError
+from sovet.errors import InputError, says
+from sovet.i18n import gettext as _
 
 # The command imports what it uses in its body (a lean start-up).
 
@@ -46,13 +47,16 @@ def _get(url: str) -> object:
         raise InputError(f"HTTP {error.code}: {detail}", source=url) from None
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
-        raise InputError(f"cannot reach the server: {reason}", source=url) from None
+        said = says("cannot reach the server: {reason}", reason=reason)
+        raise InputError(said, source=url) from None
     if len(body) > MAX_ANSWER:
-        raise InputError(f"the answer exceeds {MAX_ANSWER} bytes", source=url)
+        said = says("the answer exceeds {n} bytes", n=MAX_ANSWER)
+        raise InputError(said, source=url)
     try:
         value: object = json.loads(body)
     except ValueError as error:
-        raise InputError(f"the answer is not JSON: {error}", source=url) from None
+        said = says("the answer is not JSON: {error}", error=error)
+        raise InputError(said, source=url) from None
     return value
 
 
@@ -61,7 +65,8 @@ def _base(url: str) -> str:
 
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError("give the server's http:// or https:// address", source=url)
+        said = says("give the server's http:// or https:// address")
+        raise InputError(said, source=url)
     return url.rstrip("/")
 
 
@@ -107,29 +112,35 @@ def witness_command(
         )
     cp = report.latest.checkpoint
     if report.first_use:
-        console.print(
-            f"trust on first use: no key was pinned, so the server's key {report.key} "
-            f"is trusted and pinned in {store / KEY_FILE}; check it with the "
-            "organisation (`sovet key show`), or give --public-key",
-            soft_wrap=True,
+        said = _(
+            "trust on first use: no key was pinned, so the server's key {key} is "
+            "trusted and pinned in {file}; check it with the organisation "
+            "(`sovet key show`), or give --public-key"
         )
+        told: dict[str, object] = {"key": report.key, "file": store / KEY_FILE}
+        console.print(said.format(**told), soft_wrap=True)
     else:
-        console.print(f"signature checked against the pinned key {report.key}")
+        said = _("signature checked against the pinned key {key}")
+        console.print(said.format(key=report.key))
     if report.previous is None:
-        console.print(f"no checkpoint kept before in {store}")
+        console.print(_("no checkpoint kept before in {store}").format(store=store))
     elif report.previous.checkpoint.size == cp.size:
-        console.print(f"consistent: the same checkpoint of {cp.size} events as kept")
+        said = _("consistent: the same checkpoint of {size} events as kept")
+        console.print(said.format(size=cp.size))
     else:
-        before = report.previous.checkpoint.size
-        console.print(
-            f"consistent: {cp.size} events extend the {before} kept "
-            "(RFC 9162 consistency proof checked)"
+        said = _(
+            "consistent: {size} events extend the {before} kept (RFC 9162 "
+            "consistency proof checked)"
         )
-    where = f"kept in {report.stored}" if report.stored else "already kept"
-    console.print(
-        f"ok checkpoint of {cp.size} events, root {cp.root_hash}, {where}",
-        soft_wrap=True,
+        console.print(said.format(size=cp.size, before=report.previous.checkpoint.size))
+    where = (
+        _("kept in {file}").format(file=report.stored)
+        if report.stored
+        else _("already kept")
     )
+    said = _("ok checkpoint of {size} events, root {root}, {where}")
+    told = {"size": cp.size, "root": cp.root_hash, "where": where}
+    console.print(said.format(**told), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

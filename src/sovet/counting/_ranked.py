@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sovet.counting.types import Profile, TieBreak, TieHow, TieKind, TieRecord
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "BoolArray",
@@ -43,15 +43,28 @@ def check_seats(profile: Profile, seats: int, method: str, *, multi: bool) -> in
     """SR-7: refuse a seat number the method cannot fill; return the candidates."""
     standing = len(profile.candidates) - len(profile.withdrawn)
     if seats < 1:
-        raise RuleViolation("SR-7", f"{method}: seats must be at least 1", seats)
+        raise RuleViolation(
+            "SR-7", says("{method}: seats must be at least 1", method=method), seats
+        )
     if not multi and seats != 1:
         raise RuleViolation(
-            "SR-7", f"{method} is a single-winner method; got seats={seats}", seats
+            "SR-7",
+            says(
+                "{method} is a single-winner method; got seats={seats}",
+                method=method,
+                seats=seats,
+            ),
+            seats,
         )
     if seats > standing:
         raise RuleViolation(
             "SR-7",
-            f"{method}: {seats} seats but only {standing} candidates standing",
+            says(
+                "{method}: {seats} seats but only {standing} candidates standing",
+                method=method,
+                seats=seats,
+                standing=standing,
+            ),
             seats,
         )
     return standing
@@ -183,7 +196,11 @@ class TieBreaker:
             unknown = sorted(set(self.order) - set(self.names))
             if unknown:
                 raise RuleViolation(
-                    "SR-7", f"tie-break order names unknown candidates {unknown}"
+                    "SR-7",
+                    says(
+                        "tie-break order names unknown candidates {unknown}",
+                        unknown=unknown,
+                    ),
                 )
         self.records: list[TieRecord] = []
 

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sovet.counting.types import Profile, TieBreak, TieKind, TieRecord
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "BoolArray",
@@ -35,9 +35,13 @@ BoolArray = npt.NDArray[np.bool_]
 def check_stv_seats(profile: Profile, seats: int, method: str) -> None:
     """SR-7: an STV count needs at least one seat and at least one candidate."""
     if seats < 1:
-        raise RuleViolation("SR-7", f"{method}: seats must be at least 1", seats)
+        raise RuleViolation(
+            "SR-7", says("{method}: seats must be at least 1", method=method), seats
+        )
     if len(profile.candidates) - len(profile.withdrawn) < 1:
-        raise RuleViolation("SR-7", f"{method}: no candidate is standing", seats)
+        raise RuleViolation(
+            "SR-7", says("{method}: no candidate is standing", method=method), seats
+        )
 
 
 def next_continuing(

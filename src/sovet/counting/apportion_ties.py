@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sovet.counting.types import TieBreak, TieRecord
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["TieBreaker"]
 
@@ -36,8 +36,15 @@ class TieBreaker:
         if self.tie_break is None:
             raise RuleViolation(
                 "SR-14",
-                f"tie for {k} seat(s) from seat {seat} among {', '.join(names)} "
-                f"({what}); declare a tie-break (a lot with a seed, or an order)",
+                says(
+                    "tie for {k} seat(s) from seat {seat} among {names} "
+                    "({what}); declare a tie-break (a lot with a seed, or an "
+                    "order)",
+                    k=k,
+                    seat=seat,
+                    names=", ".join(names),
+                    what=what,
+                ),
                 names,
             )
         order = self.tie_break.order

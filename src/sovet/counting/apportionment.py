@@ -40,6 +40,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from sovet.counting.apportion_checks import (
+    check_count,
+    check_in_blocks,
+    check_populations,
+    check_share,
+)
 from sovet.counting.apportion_ties import TieBreaker
 from sovet.counting.divisor_methods import DIVISOR_METHODS, highest_averages
 from sovet.counting.fixed_ratio import (
@@ -49,7 +55,7 @@ from sovet.counting.fixed_ratio import (
 )
 from sovet.counting.largest_remainder import LR_QUOTAS, largest_remainder
 from sovet.counting.types import TieBreak, TieRecord
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["APPORTIONMENT_METHODS", "Apportionment", "apportion", "format_fraction"]
 
@@ -84,54 +90,6 @@ def format_fraction(value: Fraction, places: int = 2) -> str:
     return text
 
 
-def _count(name: str, value: object, rule: str = "SR-14") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RuleViolation(
-            rule, f"{name} must be a whole number ≥ 0, not {value!r}", value
-        )
-    return value
-
-
-def _share(name: str, value: object) -> Fraction | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | Fraction):
-        raise RuleViolation(
-            "SR-14", f"{name} must be an exact Fraction, not {value!r}", value
-        )
-    share = Fraction(value)
-    if not 0 <= share <= 1:
-        raise RuleViolation("SR-14", f"{name} {share} is not a share in [0, 1]", value)
-    return share
-
-
-def _check_populations(populations: Mapping[str, int]) -> dict[str, int]:
-    if not populations:
-        raise RuleViolation("SR-14", "no units to apportion seats to", populations)
-    checked: dict[str, int] = {}
-    for name, pop in populations.items():
-        if not isinstance(name, str) or not name.strip():
-            raise RuleViolation("SR-14", f"unit name {name!r} is empty", name)
-        if isinstance(pop, bool) or not isinstance(pop, int):
-            raise RuleViolation(
-                "SR-14", f"population of {name!r} is not a whole number: {pop!r}", pop
-            )
-        if pop < 0:
-            raise RuleViolation(
-                "SR-14", f"population of {name!r} is negative: {pop}", pop
-            )
-        checked[name] = pop
-    return checked
-
-
-def _in_blocks(name: str, value: int, unit: int, rule: str = "SR-14") -> int:
-    if value % unit:
-        raise RuleViolation(
-            rule, f"{name} {value} is not a multiple of seat_unit {unit}", value
-        )
-    return value // unit
-
-
 def _eligible(
     pops: dict[str, int],
     threshold: Fraction | None,
@@ -142,7 +100,9 @@ def _eligible(
     unknown = [name for name in coalitions if name not in pops]
     if unknown:
         raise RuleViolation(
-            "SR-14", f"coalition(s) {', '.join(unknown)} name no unit", tuple(unknown)
+            "SR-14",
+            says("coalition(s) {unknown} name no unit", unknown=", ".join(unknown)),
+            tuple(unknown),
         )
     total = sum(pops.values())
     eligible: dict[str, int] = {}
@@ -203,12 +163,19 @@ def _house(
     """Apportion a house of ``house`` blocks with base and minimum blocks."""
     n = len(pops)
     if house and not n:
-        raise RuleViolation("SR-14", "no unit is eligible for seats", house)
+        raise RuleViolation("SR-14", says("no unit is eligible for seats"), house)
     if n * max(base, minimum) > house:
         raise RuleViolation(
             "SR-14",
-            f"{house} seat(s) cannot give {n} unit(s) {max(base, minimum)} each "
-            f"(base {base}, minimum {minimum})",
+            says(
+                "{house} seat(s) cannot give {n} unit(s) {each} each (base "
+                "{base}, minimum {minimum})",
+                house=house,
+                n=n,
+                each=max(base, minimum),
+                base=base,
+                minimum=minimum,
+            ),
             house,
         )
     rest = house - n * base
@@ -257,24 +224,31 @@ def apportion(
     if method not in APPORTIONMENT_METHODS:
         raise RuleViolation(
             "SR-14",
-            f"unknown apportionment method {method!r}; known methods: "
-            f"{', '.join(APPORTIONMENT_METHODS)}",
+            says(
+                "unknown apportionment method {method!r}; known methods: {methods}",
+                method=method,
+                methods=", ".join(APPORTIONMENT_METHODS),
+            ),
             method,
         )
-    pops = _check_populations(populations)
-    unit = _count("seat_unit", seat_unit)
+    pops = check_populations(populations)
+    unit = check_count("seat_unit", seat_unit)
     if unit < 1:
-        raise RuleViolation("SR-14", "seat_unit must be at least 1", seat_unit)
-    base = _in_blocks("base_seats", _count("base_seats", base_seats), unit)
-    minimum = _in_blocks("min_per_unit", _count("min_per_unit", min_per_unit), unit)
+        raise RuleViolation("SR-14", says("seat_unit must be at least 1"), seat_unit)
+    base = check_in_blocks("base_seats", check_count("base_seats", base_seats), unit)
+    minimum = check_in_blocks(
+        "min_per_unit", check_count("min_per_unit", min_per_unit), unit
+    )
     cap_blocks = None
     if cap is not None:
-        cap_blocks = _in_blocks("cap", _count("cap", cap, "SR-13"), unit, "SR-13")
+        cap_blocks = check_in_blocks(
+            "cap", check_count("cap", cap, "SR-13"), unit, "SR-13"
+        )
     notes: list[str] = []
     eligible = _eligible(
         pops,
-        _share("threshold", threshold),
-        _share("coalition_threshold", coalition_threshold),
+        check_share("threshold", threshold),
+        check_share("coalition_threshold", coalition_threshold),
         coalitions or {},
         notes,
     )
@@ -295,13 +269,18 @@ def apportion(
     else:
         if seats is None:
             raise RuleViolation(
-                "SR-14", f"method {method!r} needs a house size (seats)"
+                "SR-14",
+                says("method {method!r} needs a house size (seats)", method=method),
             )
         if ratio is not None:
             raise RuleViolation(
-                "SR-14", f"a ratio applies to fixed-ratio only, not {method!r}", ratio
+                "SR-14",
+                says(
+                    "a ratio applies to fixed-ratio only, not {method!r}", method=method
+                ),
+                ratio,
             )
-        house = _in_blocks("seats", _count("seats", seats), unit)
+        house = check_in_blocks("seats", check_count("seats", seats), unit)
         if cap_blocks is not None and cap_blocks < house:
             notes.append(f"cap {cap}: the house is reduced from {seats} to {cap}")
             house = cap_blocks
@@ -346,18 +325,26 @@ def _fixed_ratio(
     """SR-12: blocks = base + round(p / (ratio × seat_unit)), at least the minimum."""
     if seats is not None:
         raise RuleViolation(
-            "SR-12", "fixed-ratio takes a ratio, not a house size (seats)", seats
+            "SR-12", says("fixed-ratio takes a ratio, not a house size (seats)"), seats
         )
     if ratio is None:
-        raise RuleViolation("SR-12", "fixed-ratio needs a ratio (population per seat)")
+        raise RuleViolation(
+            "SR-12", says("fixed-ratio needs a ratio (population per seat)")
+        )
     if isinstance(ratio, bool) or not isinstance(ratio, int | Fraction) or ratio <= 0:
         raise RuleViolation(
-            "SR-12", f"ratio must be an exact number > 0, not {ratio!r}", ratio
+            "SR-12",
+            says("ratio must be an exact number > 0, not {ratio!r}", ratio=ratio),
+            ratio,
         )
     if rounding not in ROUNDINGS:
         raise RuleViolation(
             "SR-12",
-            f"unknown rounding {rounding!r}; use one of {', '.join(ROUNDINGS)}",
+            says(
+                "unknown rounding {rounding!r}; use one of {roundings}",
+                rounding=rounding,
+                roundings=", ".join(ROUNDINGS),
+            ),
             rounding,
         )
     per_block = Fraction(ratio) * unit
@@ -377,8 +364,12 @@ def _fixed_ratio(
     if len(pops) * max(base, minimum) > cap:
         raise RuleViolation(
             "SR-13",
-            f"cap {cap * unit} cannot give {len(pops)} unit(s) "
-            f"{max(base, minimum) * unit} seat(s) each",
+            says(
+                "cap {cap} cannot give {count} unit(s) {each} seat(s) each",
+                cap=cap * unit,
+                count=len(pops),
+                each=max(base, minimum) * unit,
+            ),
             cap * unit,
         )
     blocks, divisor = _house(equivalent, pops, cap, base, minimum, False, ties, notes)

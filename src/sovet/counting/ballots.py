@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sovet.errors import BallotRefused
+from sovet.errors import BallotRefused, says
 
 __all__ = [
     "CLOSED_LIST",
@@ -93,19 +93,23 @@ class BallotShape:
     def describe(self, seats: int, candidates: int) -> str:
         """The rule as a refusal states it ("a ballot marks one candidate")."""
         if self.kind == "ranking":
-            return "a ballot ranks candidates (1, 2, 3 …), each at most once"
+            return says("a ballot ranks candidates (1, 2, 3 …), each at most once")
+        if self.kind == "list" and self.preferences:
+            return says(
+                "a ballot chooses one list, with preference votes for candidates on it"
+            )
         if self.kind == "list":
-            return "a ballot chooses one list" + (
-                ", with preference votes for candidates on it"
-                if self.preferences
-                else " (its lists are closed: no preference votes)"
+            return says(
+                "a ballot chooses one list (its lists are closed: no preference votes)"
             )
         most = self.max_marks(seats, candidates)
         if most == 1:
-            return "a ballot marks one candidate"
+            return says("a ballot marks one candidate")
         if self.most == "seats":
-            return f"a ballot marks 1 to {most} candidates (one for each seat)"
-        return "a ballot marks any number of candidates, at least one"
+            return says(
+                "a ballot marks 1 to {most} candidates (one for each seat)", most=most
+            )
+        return says("a ballot marks any number of candidates, at least one")
 
     def to_json(self, seats: int, candidates: int) -> dict[str, object]:
         """The declaration as the API publishes it for one election."""
@@ -144,7 +148,11 @@ class MarkedBallot:
     preferences: tuple[str, ...] = ()
 
 
-_NOUN = {"marks": "marks", "ranking": "a ranking", "list": "a list"}
+_NOUN = {
+    "marks": says("marks"),
+    "ranking": says("a ranking"),
+    "list": says("a list"),
+}
 
 
 def check_ballot(
@@ -164,20 +172,29 @@ def check_ballot(
     if ballot.kind != shape.kind:
         raise BallotRefused(
             "SR-7",
-            f"{method} counts {_NOUN[shape.kind]}, not {_NOUN[ballot.kind]}: {rule}",
+            says(
+                "{method} counts {wanted}, not {given}: {rule}",
+                method=method,
+                wanted=_NOUN[shape.kind],
+                given=_NOUN[ballot.kind],
+                rule=rule,
+            ),
             ballot.kind,
         )
     choices = list(ballot.choices)
     if not choices:
         blank = {
-            "marks": "a ballot without a mark",
-            "ranking": "an empty ranking",
-            "list": "a ballot without a list",
+            "marks": says("a ballot without a mark"),
+            "ranking": says("an empty ranking"),
+            "list": says("a ballot without a list"),
         }[ballot.kind]
         raise BallotRefused(
             "SR-7",
-            f"{blank} is not a ballot: blank ballots are not counted here (no "
-            "constitution parameter provides for them)",
+            says(
+                "{blank} is not a ballot: blank ballots are not counted here "
+                "(no constitution parameter provides for them)",
+                blank=blank,
+            ),
             (),
         )
     named = (*choices, *ballot.preferences)
@@ -186,27 +203,48 @@ def check_ballot(
         strangers = ", ".join(repr(c) for c in unknown)
         raise BallotRefused(
             "SR-7",
-            f"the ballot names {strangers}, not standing in this election",
+            says(
+                "the ballot names {strangers}, not standing in this election",
+                strangers=strangers,
+            ),
             unknown,
         )
     if len(set(choices)) != len(choices):
         repeated = sorted({c for c in choices if choices.count(c) > 1})
         raise BallotRefused(
             "SR-7",
-            f"the ballot names {', '.join(map(repr, repeated))} more than once: {rule}",
+            says(
+                "the ballot names {names} more than once: {rule}",
+                names=", ".join(map(repr, repeated)),
+                rule=rule,
+            ),
             tuple(repeated),
         )
     most = shape.max_marks(seats, len(candidates))
     if len(choices) > most:
+        told = {"method": method, "seats": seats, "rule": rule, "count": len(choices)}
         raise BallotRefused(
             "SR-7",
-            f"{method} for {seats} seat{'' if seats == 1 else 's'}: {rule}; this "
-            f"ballot has {len(choices)}",
+            (
+                says(
+                    "{method} for {seats} seat: {rule}; this ballot has {count}",
+                    **told,
+                )
+                if seats == 1
+                else says(
+                    "{method} for {seats} seats: {rule}; this ballot has {count}",
+                    **told,
+                )
+            ),
             len(choices),
         )
     if ballot.preferences and not (shape.kind == "list" and shape.preferences):
         raise BallotRefused(
-            "SR-7", f"{method} takes no preference votes: {rule}", ballot.preferences
+            "SR-7",
+            says(
+                "{method} takes no preference votes: {rule}", method=method, rule=rule
+            ),
+            ballot.preferences,
         )
     if shape.kind == "ranking":
         return tuple(choices)

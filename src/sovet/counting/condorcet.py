@@ -28,7 +28,7 @@ from sovet.counting._ranked import (
 from sovet.counting.ballots import RANKING
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["ranked_pairs", "schulze", "schulze_strengths"]
 
@@ -99,7 +99,11 @@ def _tie_ranking(names: tuple[str, ...], tie_break: TieBreak) -> tuple[list[int]
         unknown = sorted(set(tie_break.order) - set(names))
         if unknown:
             raise RuleViolation(
-                "SR-7", f"tie-break order names unknown candidates {unknown}"
+                "SR-7",
+                says(
+                    "tie-break order names unknown candidates {unknown}",
+                    unknown=unknown,
+                ),
             )
         if len(set(tie_break.order)) == len(names):
             return [names.index(x) for x in tie_break.order], "order"

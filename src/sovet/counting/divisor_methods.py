@@ -31,7 +31,7 @@ from fractions import Fraction
 from math import isqrt
 
 from sovet.counting.apportion_ties import TieBreaker
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "DIVISOR_METHODS",
@@ -179,12 +179,18 @@ def highest_averages(
     lists every seat (a count sheet needs them all).
     """
     if method not in DIVISOR_METHODS:
-        raise RuleViolation("SR-14", f"unknown divisor method {method!r}", method)
+        raise RuleViolation(
+            "SR-14", says("unknown divisor method {method!r}", method=method), method
+        )
     held = {name: (start or {}).get(name, 0) for name in populations}
     left = house - sum(held.values())
     if left < 0:
         raise RuleViolation(
-            "SR-14", f"house of {house} is smaller than the seats already held", house
+            "SR-14",
+            says(
+                "house of {house} is smaller than the seats already held", house=house
+            ),
+            house,
         )
     if not stepwise:
         for name, extra in _sure_seats(populations, held, left, method).items():
@@ -202,7 +208,9 @@ def highest_averages(
     while left > 0:
         if not heap:
             raise RuleViolation(
-                "SR-14", f"{left} seat(s) left but no unit has a population", left
+                "SR-14",
+                says("{left} seat(s) left but no unit has a population", left=left),
+                left,
             )
         top = heap[0][0]
         group: list[tuple[_Key, int, str]] = []

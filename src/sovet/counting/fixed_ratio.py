@@ -16,7 +16,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Literal
 
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["EQUIVALENT_DIVISOR_METHOD", "ROUNDINGS", "Rounding", "round_ratio"]
 
@@ -42,6 +42,10 @@ def round_ratio(population: int, ratio: Fraction, rounding: str) -> int:
         return half_up.numerator // half_up.denominator
     raise RuleViolation(
         "SR-12",
-        f"unknown rounding {rounding!r}; use one of {', '.join(ROUNDINGS)}",
+        says(
+            "unknown rounding {rounding!r}; use one of {roundings}",
+            rounding=rounding,
+            roundings=", ".join(ROUNDINGS),
+        ),
         rounding,
     )

@@ -23,7 +23,7 @@ from fractions import Fraction
 from itertools import groupby
 
 from sovet.counting.apportion_ties import TieBreaker
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["LR_QUOTAS", "RemainderRun", "largest_remainder", "lr_quota"]
 
@@ -38,7 +38,7 @@ def lr_quota(name: str, total: int, house: int) -> Fraction:
         return Fraction(total // (house + 1) + 1)
     if name == "hagenbach-bischoff":
         return Fraction(total, house + 1)
-    raise RuleViolation("SR-14", f"unknown quota {name!r}", name)
+    raise RuleViolation("SR-14", says("unknown quota {name!r}", name=name), name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +57,23 @@ def largest_remainder(
 ) -> RemainderRun:
     """SR-14: apportion ``house`` seats by full quotas, then largest remainders."""
     if quota_name not in LR_QUOTAS:
-        raise RuleViolation("SR-14", f"unknown quota {quota_name!r}", quota_name)
+        raise RuleViolation(
+            "SR-14",
+            says("unknown quota {quota_name!r}", quota_name=quota_name),
+            quota_name,
+        )
     zero = dict.fromkeys(populations, 0)
     if house == 0:
         return RemainderRun(zero, None, dict(zero), {}, ())
     total = sum(populations.values())
     if total == 0:
         raise RuleViolation(
-            "SR-14", f"{house} seat(s) to apportion but the total population is 0", 0
+            "SR-14",
+            says(
+                "{house} seat(s) to apportion but the total population is 0",
+                house=house,
+            ),
+            0,
         )
     quota = lr_quota(quota_name, total, house)
     full = {name: int(pop // quota) for name, pop in populations.items()}
@@ -91,8 +100,16 @@ def largest_remainder(
     if left > len(ranked):
         raise RuleViolation(
             "SR-14",
-            f"the {quota_name} quota {quota} leaves {left} seats for {len(ranked)} "
-            f"unit(s) with a population: house {house} too large for the quota",
+            says(
+                "the {quota_name} quota {quota} leaves {left} seats for "
+                "{count} unit(s) with a population: house {house} too large "
+                "for the quota",
+                quota_name=quota_name,
+                quota=quota,
+                left=left,
+                count=len(ranked),
+                house=house,
+            ),
             house,
         )
     order: list[str] = []

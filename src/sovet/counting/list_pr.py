@@ -29,7 +29,7 @@ from sovet.counting.divisor_methods import highest_averages, published_divisor
 from sovet.counting.largest_remainder import largest_remainder
 from sovet.counting.registry import counting_method
 from sovet.counting.types import CountResult, Profile, Round, TieBreak, TieKind
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["dhondt", "hare", "party_votes", "sainte_lague", "sainte_lague_14"]
 
@@ -50,7 +50,9 @@ def party_votes(profile: Profile) -> dict[str, int]:
 def _check_seats(seats: int) -> None:
     if isinstance(seats, bool) or not isinstance(seats, int) or seats < 0:
         raise RuleViolation(
-            "SR-14", f"seats must be a whole number ≥ 0: {seats!r}", seats
+            "SR-14",
+            says("seats must be a whole number ≥ 0: {seats!r}", seats=seats),
+            seats,
         )
 
 

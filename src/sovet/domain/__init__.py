@@ -26,6 +26,7 @@ listed below, so a missing or renamed module fails at import.
 from sovet.domain.bodies import ladder, registration
 from sovet.domain.congress import (
     apportion_delegates,
+    committee_places,
     composition,
     credentials,
     delegates,
@@ -49,6 +50,7 @@ from sovet.domain.government import (
     formation,
     holds,
     legitimacy,
+    offices,
     resignations,
 )
 from sovet.domain.kernel import corrections, motions, sittings, votes
@@ -101,7 +103,9 @@ RULE_MODULES = (
     composition,
     delegates,
     executive,
+    committee_places,
     formation,
+    offices,
     coalition,
     demands,
     expiry,

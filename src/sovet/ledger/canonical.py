@@ -29,7 +29,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sovet.errors import CanonicalEncodingError
+from sovet.errors import CanonicalEncodingError, says
 from sovet.ledger.envelope import JSONValue
 
 __all__ = ["MAX_DEPTH", "canonical_json", "canonical_parsed", "parse_canonical"]
@@ -54,20 +54,33 @@ def _check(value: object, path: str, depth: int) -> None:
     """Walk ``value``; raise at the first thing with no canonical form."""
     if depth > MAX_DEPTH:
         raise CanonicalEncodingError(
-            f"{path}: nested deeper than {MAX_DEPTH} levels (or a cycle)"
+            says(
+                "{path}: nested deeper than {depth} levels (or a cycle)",
+                path=path,
+                depth=MAX_DEPTH,
+            )
         )
     if value is None or isinstance(value, (bool, int, str)):
         return
     if isinstance(value, float):
         raise CanonicalEncodingError(
-            f"{path}: floats have no canonical form (got {value!r}); "
-            "use an integer or a string such as '1/3'"
+            says(
+                "{path}: floats have no canonical form (got {value!r}); use "
+                "an integer or a string such as '1/3'",
+                path=path,
+                value=value,
+            )
         )
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise CanonicalEncodingError(
-                    f"{path}: object keys must be strings (got {_kind(key)} {key!r})"
+                    says(
+                        "{path}: object keys must be strings (got {kind} {key!r})",
+                        path=path,
+                        kind=_kind(key),
+                        key=key,
+                    )
                 )
             _check(item, f"{path}.{key}", depth + 1)
         return
@@ -76,8 +89,12 @@ def _check(value: object, path: str, depth: int) -> None:
             _check(item, f"{path}[{index}]", depth + 1)
         return
     raise CanonicalEncodingError(
-        f"{path}: {_kind(value)} has no canonical JSON form "
-        "(use null, bool, int, str, list or a string-keyed object)"
+        says(
+            "{path}: {kind} has no canonical JSON form (use null, bool, "
+            "int, str, list or a string-keyed object)",
+            path=path,
+            kind=_kind(value),
+        )
     )
 
 
@@ -88,7 +105,12 @@ def _find_bad_text(value: object, path: str) -> None:
             value.encode("utf-8")
         except UnicodeEncodeError as e:
             raise CanonicalEncodingError(
-                f"{path}: string is not valid Unicode ({e.reason} at index {e.start})"
+                says(
+                    "{path}: string is not valid Unicode ({reason} at index {start})",
+                    path=path,
+                    reason=e.reason,
+                    start=e.start,
+                )
             ) from e
     elif isinstance(value, Mapping):
         for key, item in value.items():
@@ -134,7 +156,7 @@ def _canonical(value: JSONValue, path: str) -> tuple[bytes, str]:
     try:
         text = _ENCODER.encode(value)
     except ValueError as e:  # an integer beyond Python's int-to-str digit limit
-        raise CanonicalEncodingError(f"{path}: {e}") from e
+        raise CanonicalEncodingError(says("{path}: {e}", path=path, e=e)) from e
     try:
         return text.encode("utf-8"), text
     except UnicodeEncodeError:
@@ -162,12 +184,17 @@ def canonical_parsed(value: JSONValue, *, path: str = "$") -> tuple[bytes, JSONV
 
 def _refuse_float(text: str) -> Any:
     raise CanonicalEncodingError(
-        f"number {text} is not an integer; canonical JSON carries integers only"
+        says(
+            "number {text} is not an integer; canonical JSON carries integers only",
+            text=text,
+        )
     )
 
 
 def _refuse_constant(text: str) -> Any:
-    raise CanonicalEncodingError(f"{text} is not JSON (canonical JSON has no NaN)")
+    raise CanonicalEncodingError(
+        says("{text} is not JSON (canonical JSON has no NaN)", text=text)
+    )
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -176,7 +203,9 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise CanonicalEncodingError(f"duplicate object key {key!r}")
+                raise CanonicalEncodingError(
+                    says("duplicate object key {key!r}", key=key)
+                )
             seen.add(key)
     return result
 
@@ -193,7 +222,11 @@ def parse_canonical(data: bytes) -> JSONValue:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise CanonicalEncodingError(
-            f"invalid UTF-8 at byte {e.start}: {e.reason}"
+            says(
+                "invalid UTF-8 at byte {start}: {reason}",
+                start=e.start,
+                reason=e.reason,
+            )
         ) from e
     try:
         value = json.loads(
@@ -204,13 +237,20 @@ def parse_canonical(data: bytes) -> JSONValue:
         )
     except json.JSONDecodeError as e:
         raise CanonicalEncodingError(
-            f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}"
+            says(
+                "not JSON: {msg} at line {lineno}, column {colno}",
+                msg=e.msg,
+                lineno=e.lineno,
+                colno=e.colno,
+            )
         ) from e
     except (ValueError, RecursionError) as e:
-        raise CanonicalEncodingError(f"not acceptable JSON: {e}") from e
+        raise CanonicalEncodingError(says("not acceptable JSON: {e}", e=e)) from e
     if canonical_json(value) != data:
         raise CanonicalEncodingError(
-            "valid JSON but not in canonical form "
-            "(whitespace, key order, escapes or number form differ)"
+            says(
+                "valid JSON but not in canonical form (whitespace, key "
+                "order, escapes or number form differ)"
+            )
         )
     return value

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sovet.errors import CanonicalEncodingError, ChainBroken
+from sovet.errors import CanonicalEncodingError, ChainBroken, says
 from sovet.ledger.canonical import canonical_json, canonical_parsed
 from sovet.ledger.envelope import (
     ENVELOPE_V1,
@@ -97,7 +97,7 @@ def appended_stamp(when: datetime) -> str:
 
 def _parse_stamp(text: object, seq: int) -> datetime:
     if not isinstance(text, str):
-        raise ChainBroken(seq, "a v2 event has no appended_at")
+        raise ChainBroken(seq, says("a v2 event has no appended_at"))
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
@@ -105,8 +105,11 @@ def _parse_stamp(text: object, seq: int) -> datetime:
     if value is None or value.tzinfo is None or appended_stamp(value) != text:
         raise ChainBroken(
             seq,
-            f"appended_at {text!r} is not a UTC time to the microsecond "
-            "(YYYY-MM-DDTHH:MM:SS.ffffff+00:00)",
+            says(
+                "appended_at {text!r} is not a UTC time to the microsecond "
+                "(YYYY-MM-DDTHH:MM:SS.ffffff+00:00)",
+                text=text,
+            ),
         )
     return value
 
@@ -127,19 +130,25 @@ def _check_order(seq: int, event: EventContent, last: str | None) -> str | None:
     """The chain's ``last`` appended_at after ``event``; refuse what breaks order."""
     if event.envelope == ENVELOPE_V1:
         if last is not None:
-            raise ChainBroken(seq, "a v1 event cannot follow a v2 event")
+            raise ChainBroken(seq, says("a v1 event cannot follow a v2 event"))
         if event.appended_at is not None:
-            raise ChainBroken(seq, "a v1 event has no appended_at")
+            raise ChainBroken(seq, says("a v1 event has no appended_at"))
         return None
     if event.envelope != ENVELOPE_V2:
-        raise ChainBroken(seq, f"unknown envelope version {event.envelope!r}")
+        raise ChainBroken(
+            seq, says("unknown envelope version {envelope!r}", envelope=event.envelope)
+        )
     stamp = event.appended_at
     when = _parse_stamp(stamp, seq)
     if last is not None and when <= _parse_stamp(last, seq):
         raise ChainBroken(
             seq,
-            f"appended_at {stamp} is not after the previous event's ({last}): "
-            "the log's times only move forward",
+            says(
+                "appended_at {stamp} is not after the previous event's "
+                "({last}): the log's times only move forward",
+                stamp=stamp,
+                last=last,
+            ),
         )
     return stamp
 
@@ -186,7 +195,9 @@ def _assemble(event: EventContent, payload: bytes, command: bytes) -> bytes:
     """``canonical_event`` from an already canonical payload (keys in sorted order)."""
     seq, version = event.seq, event.version
     if type(seq) is not int or type(version) is not int:
-        raise CanonicalEncodingError(f"event {seq}: seq and version must be integers")
+        raise CanonicalEncodingError(
+            says("event {seq}: seq and version must be integers", seq=seq)
+        )
     v1 = event.envelope == ENVELOPE_V1
     texts = [("stream_id", event.stream_id), ("type", event.type)]
     texts.append(("recorded_at" if v1 else "effective_at", event.effective_at))
@@ -194,7 +205,9 @@ def _assemble(event: EventContent, payload: bytes, command: bytes) -> bytes:
         texts.append(("appended_at", event.appended_at))  # type: ignore[arg-type]
     for name, text in texts:
         if not isinstance(text, str):
-            raise CanonicalEncodingError(f"event {seq}.{name}: must be a string")
+            raise CanonicalEncodingError(
+                says("event {seq}.{name}: must be a string", seq=seq, name=name)
+            )
     encode = _ENCODE_STRING
     try:
         tail = (
@@ -211,7 +224,7 @@ def _assemble(event: EventContent, payload: bytes, command: bytes) -> bytes:
         ).encode()
     except UnicodeEncodeError as e:
         raise CanonicalEncodingError(
-            f"event {seq}: stream_id, type or a time is not valid Unicode"
+            says("event {seq}: stream_id, type or a time is not valid Unicode", seq=seq)
         ) from e
     return head + command + middle + payload + tail
 
@@ -225,7 +238,10 @@ def _command_bytes(command: Mapping[str, JSONValue] | None, seq: int) -> bytes:
 def event_hash(prev_hash: str, event: EventContent) -> str:
     """``sha256(raw prev_hash ‖ canonical_event(event))`` as lowercase hex."""
     if not _HEX64.fullmatch(prev_hash):
-        raise ChainBroken(event.seq, f"prev_hash {prev_hash!r} is not 64 hex digits")
+        raise ChainBroken(
+            event.seq,
+            says("prev_hash {prev_hash!r} is not 64 hex digits", prev_hash=prev_hash),
+        )
     return _hash(prev_hash, canonical_event(event))
 
 
@@ -240,7 +256,10 @@ def link(
 ) -> StoredEvent:
     """The stored form of ``event`` at ``seq``/``version``, linked to ``prev_hash``."""
     if not _HEX64.fullmatch(prev_hash):
-        raise ChainBroken(seq, f"prev_hash {prev_hash!r} is not 64 hex digits")
+        raise ChainBroken(
+            seq,
+            says("prev_hash {prev_hash!r} is not 64 hex digits", prev_hash=prev_hash),
+        )
     stored, _ = link_batch(
         [event],
         head=(seq - 1, prev_hash),
@@ -353,25 +372,46 @@ def _verify(events: Iterator[StoredEvent]) -> tuple[int, str]:
         seq = event.seq
         if seq != last_seq + 1:
             if seq <= last_seq:
-                what = "duplicated or out of order"
+                what = says("duplicated or out of order")
             else:
-                what = f"events {last_seq + 1}…{seq - 1} are missing"
+                what = says(
+                    "events {first}…{last} are missing",
+                    first=last_seq + 1,
+                    last=seq - 1,
+                )
             raise ChainBroken(
                 seq,
-                f"seq {seq} follows seq {last_seq}: {what} (expected {last_seq + 1})",
+                says(
+                    "seq {seq} follows seq {last_seq}: {what} (expected {expected})",
+                    seq=seq,
+                    last_seq=last_seq,
+                    what=what,
+                    expected=last_seq + 1,
+                ),
             )
         expected_version = versions.get(event.stream_id, 0) + 1
         if event.version != expected_version:
             raise ChainBroken(
                 seq,
-                f"stream {event.stream_id!r} version {event.version} does not follow "
-                f"version {expected_version - 1} (expected {expected_version})",
+                says(
+                    "stream {stream_id!r} version {version} does not follow "
+                    "version {previous} (expected {expected_version})",
+                    stream_id=event.stream_id,
+                    version=event.version,
+                    previous=expected_version - 1,
+                    expected_version=expected_version,
+                ),
             )
         if event.prev_hash != prev:
             raise ChainBroken(
                 seq,
-                f"prev_hash {event.prev_hash} is not the hash of event {last_seq} "
-                f"({prev})",
+                says(
+                    "prev_hash {prev_hash} is not the hash of event {last_seq} "
+                    "({prev})",
+                    prev_hash=event.prev_hash,
+                    last_seq=last_seq,
+                    prev=prev,
+                ),
             )
         last_appended = _check_order(seq, event, last_appended)
         try:
@@ -379,12 +419,18 @@ def _verify(events: Iterator[StoredEvent]) -> tuple[int, str]:
             command = _command_bytes(event.command, seq)
             digest = _hash(prev, _assemble(event, payload, command))
         except CanonicalEncodingError as e:
-            raise ChainBroken(seq, f"content has no canonical form: {e}") from e
+            raise ChainBroken(
+                seq, says("content has no canonical form: {e}", e=e)
+            ) from e
         if event.hash != digest:
             raise ChainBroken(
                 seq,
-                f"hash {event.hash} does not match its content (computed {digest}): "
-                "the event was altered",
+                says(
+                    "hash {hash} does not match its content (computed {digest}): "
+                    "the event was altered",
+                    hash=event.hash,
+                    digest=digest,
+                ),
             )
         versions[event.stream_id] = expected_version
         last_seq = seq

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from sovet.errors import says
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import canonical_event
 from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
@@ -197,34 +198,53 @@ def checkpoint_problem(
     """
     cp = checkpoint
     if type(cp.size) is not int or cp.size < 0:
-        return f"checkpoint size {cp.size!r} is not a count of events"
+        return says("checkpoint size {size!r} is not a count of events", size=cp.size)
     for name in ("root_hash", "head_hash"):
         value = getattr(cp, name)
         if not isinstance(value, str) or not _HEX64.fullmatch(value):
-            return f"checkpoint {name} {value!r} is not 64 lowercase hex digits"
+            return says(
+                "checkpoint {name} {value!r} is not 64 lowercase hex digits",
+                name=name,
+                value=value,
+            )
     if trusted_key is not None and cp.public_key != trusted_key:
-        return (
-            f"checkpoint signed by key {cp.public_key}, not the trusted {trusted_key}"
+        return says(
+            "checkpoint signed by key {public_key}, not the trusted {trusted_key}",
+            public_key=cp.public_key,
+            trusted_key=trusted_key,
         )
     snapshot = getattr(cp, "snapshot", None)
     if snapshot is not None and (
         not isinstance(snapshot, str) or not _HEX64.fullmatch(snapshot)
     ):
-        return f"checkpoint snapshot {snapshot!r} is not 64 lowercase hex digits"
+        return says(
+            "checkpoint snapshot {snapshot!r} is not 64 lowercase hex digits",
+            snapshot=snapshot,
+        )
     try:
         signature = bytes.fromhex(cp.signature)
     except (ValueError, TypeError):
-        return f"checkpoint signature {cp.signature!r} is not hex"
+        return says(
+            "checkpoint signature {signature!r} is not hex", signature=cp.signature
+        )
     body = CheckpointBody(cp.size, cp.root_hash, cp.head_hash, snapshot)
     if not verify_signature(cp.public_key, body.message(), signature):
-        return (
-            f"checkpoint at size {cp.size}: signature does not verify "
-            f"under key {cp.public_key}"
+        return says(
+            "checkpoint at size {size}: signature does not verify under "
+            "key {public_key}",
+            size=cp.size,
+            public_key=cp.public_key,
         )
     if expected is not None and expected.log_part() != body.log_part():
-        return (
-            f"checkpoint states size {cp.size}, root {cp.root_hash}, head "
-            f"{cp.head_hash}; the log gives size {expected.size}, root "
-            f"{expected.root_hash}, head {expected.head_hash}"
+        return says(
+            "checkpoint states size {size}, root {root}, head "
+            "{head}; the log gives size {log_size}, root "
+            "{log_root}, head {log_head}",
+            size=cp.size,
+            root=cp.root_hash,
+            head=cp.head_hash,
+            log_size=expected.size,
+            log_root=expected.root_hash,
+            log_head=expected.head_hash,
         )
     return None

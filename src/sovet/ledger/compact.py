@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from sovet.errors import LedgerError
+from sovet.errors import LedgerError, says
 from sovet.ledger.merkle import HASH_SIZE, leaf_hash, node_hash, root
 
 __all__ = ["CompactRange", "consistency_proof", "consistency_ranges"]
@@ -38,14 +38,21 @@ class CompactRange:
 
     def __init__(self, size: int = 0, peaks: Sequence[bytes] = ()) -> None:
         if type(size) is not int or size < 0:
-            raise LedgerError(f"a compact range's size {size!r} is not a count")
+            raise LedgerError(
+                says("a compact range's size {size!r} is not a count", size=size)
+            )
         if len(peaks) != size.bit_count():
             raise LedgerError(
-                f"a compact range of {size} leaves has {size.bit_count()} peaks, "
-                f"not {len(peaks)}"
+                says(
+                    "a compact range of {size} leaves has {bit_count} peaks, not "
+                    "{count}",
+                    size=size,
+                    bit_count=size.bit_count(),
+                    count=len(peaks),
+                )
             )
         if any(len(p) != HASH_SIZE for p in peaks):
-            raise LedgerError("a compact range's peaks are 32-byte hashes")
+            raise LedgerError(says("a compact range's peaks are 32-byte hashes"))
         self._size = size
         self._peaks = [bytes(p) for p in peaks]
 
@@ -66,7 +73,7 @@ class CompactRange:
     def append_hash(self, leaf: bytes) -> None:
         """Append a leaf given by its leaf *hash* (``merkle.leaf_hash``)."""
         if len(leaf) != HASH_SIZE:
-            raise LedgerError("a leaf hash is 32 bytes")
+            raise LedgerError(says("a leaf hash is 32 bytes"))
         peaks, low, merged = self._peaks, self._size, leaf
         while low & 1:  # the last peak has the new leaf's height: merge them
             merged = node_hash(peaks.pop(), merged)
@@ -103,7 +110,9 @@ class CompactRange:
         try:
             raw = [bytes.fromhex(p) for p in peaks]
         except (TypeError, ValueError) as error:
-            raise LedgerError(f"a compact range's peaks are not hex: {error}") from None
+            raise LedgerError(
+                says("a compact range's peaks are not hex: {error}", error=error)
+            ) from None
         return cls(size, raw)
 
     def __eq__(self, other: object) -> bool:
@@ -123,8 +132,12 @@ def consistency_ranges(m: int, n: int) -> list[tuple[int, int]]:
     in the proof's order (``merkle.MerkleTree.consistency_proof``'s recursion)."""
     if not 0 < m <= n:
         raise LedgerError(
-            f"a consistency proof needs 0 < m <= n (m={m}, n={n}); "
-            "RFC 9162 defines none from the empty tree"
+            says(
+                "a consistency proof needs 0 < m <= n (m={m}, n={n}); RFC "
+                "9162 defines none from the empty tree",
+                m=m,
+                n=n,
+            )
         )
     lo, hi, complete = 0, n, True
     tail: list[tuple[int, int]] = []
@@ -163,6 +176,8 @@ def consistency_proof(m: int, n: int, leaves: Iterator[bytes]) -> list[bytes]:
             if position == end:
                 break
         if position != end:
-            raise LedgerError(f"the log holds {position} leaves, not {n}")
+            raise LedgerError(
+                says("the log holds {position} leaves, not {n}", position=position, n=n)
+            )
         roots[index] = tree.root()
     return roots

@@ -23,40 +23,36 @@ record's statement, with the tag ``sovet-key/v1``::
     {"head_hash", "kind": "rotation", "new_key", "old_key", "reason",
      "root_hash", "signed_by", "size", "tag"}
 
-``follow_keys`` walks the records in order and gives the log's key history:
-the *eras* (each key, from the size it took over at to the size it handed
-over at, both included) and the root. A checkpoint must be signed inside its
-key's era (``era_problem``): a key rotated away from signs nothing after its
-rotation, a new key nothing before. Which key a verifier *trusts* is decided
-outside this pure module (``sovet.services.keys``). The record's ``signature``
-is by ``signed_by`` (a certificate: ``root_key``), its ``countersignature`` by
-the key it installs (``signing_key`` or ``new_key``); both are hex.
+``follow_keys`` (in ``ledger.key_history``) walks the records in order and gives
+the log's key history: the *eras* (each key, from the size it took over at to
+the size it handed over at, both included) and the root. A checkpoint must be
+signed inside its key's era (``era_problem``): a key rotated away from signs
+nothing after its rotation, a new key nothing before. Which key a verifier
+*trusts* is decided outside this pure module (``sovet.services.keys``). The
+record's ``signature`` is by ``signed_by`` (a certificate: ``root_key``), its
+``countersignature`` by the key it installs (``signing_key`` or ``new_key``);
+both are hex.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sovet.errors import ChainBroken
 from sovet.ledger.canonical import canonical_json
-from sovet.ledger.checkpoint import CheckpointBody, SignatureCheck
+from sovet.ledger.checkpoint import CheckpointBody
 
 __all__ = [
     "CERTIFICATE",
     "KEY_TAG",
     "ROTATION",
-    "Era",
-    "KeyHistory",
     "KeyRecord",
     "KeyRecordLike",
     "KeyStatement",
-    "era_problem",
     "fingerprint",
-    "follow_keys",
 ]
 
 KEY_TAG = "sovet-key/v1"
@@ -251,151 +247,3 @@ class KeyRecord:
             if not isinstance(signature, str) or not _HEX128.fullmatch(signature):
                 raise ValueError("a key record's signatures are 128 hex digits")
         return cls(statement, str(signatures[0]), str(signatures[1]))
-
-
-@dataclass(frozen=True, slots=True)
-class Era:
-    """One signing key's turn: checkpoints of sizes ``start`` … ``end`` (None: on)."""
-
-    key: str
-    start: int
-    end: int | None
-    how: str
-    """How the key came to sign: "the log's first key" or the rotation."""
-
-    def covers(self, size: int) -> bool:
-        """May this key sign a checkpoint of ``size`` events?"""
-        return self.start <= size and (self.end is None or size <= self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class KeyHistory:
-    """The signing keys in turn, and the log's root key (if certified)."""
-
-    eras: tuple[Era, ...] = ()
-    root: str | None = None
-    records: int = 0
-
-    @property
-    def current(self) -> str | None:
-        """The key that signs now (``None`` before any key record)."""
-        return self.eras[-1].key if self.eras else None
-
-    def all_keys(self) -> set[str]:
-        """Every key of the history: the signing keys and the root."""
-        found = {era.key for era in self.eras}
-        return found | ({self.root} if self.root else set())
-
-    def era_of(self, key: str) -> Era | None:
-        """The era of ``key``, or ``None`` when it never held one."""
-        return next((era for era in self.eras if era.key == key), None)
-
-
-def follow_keys(
-    records: Iterable[KeyRecordLike],
-    verify_signature: SignatureCheck,
-    body_at: Callable[[int], CheckpointBody | None],
-) -> KeyHistory:
-    """Walk the key records in order; the history, or ``ChainBroken`` at the first
-    record that does not hold.
-
-    ``body_at(size)`` is the body of the log's first ``size`` events (``None``
-    when the log is shorter). A record holds when: its size does not go back;
-    it states the log as it is at that size; its signature verifies under its
-    authority and its countersignature under its key; a certificate's key is
-    the one signing then and its root is the log's root (or the first); a
-    rotation hands over from the key signing then, is signed by that key or by
-    the log's root, and its new key never signed before.
-    """
-    eras: list[Era] = []
-    root: str | None = None
-    last_size = 0
-    count = 0
-    for record in records:
-        count += 1
-        st = record.statement
-        where = max(st.size, 1)
-        label = f"key record {count} ({st.kind} at size {st.size})"
-        if st.size < last_size:
-            raise ChainBroken(where, f"{label} goes back from size {last_size}")
-        body = body_at(st.size)
-        if body is None:
-            raise ChainBroken(where, f"{label}: the log holds fewer events")
-        if body != st.body:
-            raise ChainBroken(
-                where,
-                f"{label} states root {st.root_hash}, head {st.head_hash}; the log "
-                f"gives root {body.root_hash}, head {body.head_hash}",
-            )
-        message = st.message()
-        if not verify_signature(
-            st.authority, message, _raw(record.signature)
-        ) or not verify_signature(st.key, message, _raw(record.countersignature)):
-            raise ChainBroken(
-                where,
-                f"{label}: a signature does not verify (signed by "
-                f"{st.authority}, countersigned by {st.key})",
-            )
-        current = eras[-1].key if eras else None
-        if st.kind == CERTIFICATE:
-            if current is not None and st.key != current:
-                raise ChainBroken(
-                    where, f"{label} certifies {st.key}, but {current} signs then"
-                )
-            if root is not None and st.authority != root:
-                raise ChainBroken(
-                    where,
-                    f"{label} is by the root {st.authority}; the log's root is {root}",
-                )
-            root = st.authority
-            if current is None:
-                eras.append(Era(st.key, 0, None, "the log's first key"))
-        else:
-            old = str(st.previous)
-            if current is None:
-                eras.append(Era(old, 0, None, "the log's first key"))
-                current = old
-            if old != current:
-                raise ChainBroken(
-                    where, f"{label} hands over from {old}, but {current} signs then"
-                )
-            if st.authority == old:
-                how = f"rotated in at size {st.size}, signed by the old key"
-            elif root is not None and st.authority == root:
-                how = f"rotated in at size {st.size}, signed by the root key {root}"
-            else:
-                raise ChainBroken(
-                    where,
-                    f"{label} is signed by {st.authority}: neither the old key "
-                    f"{old} nor the log's root key ({root or 'none certified'})",
-                )
-            if any(era.key == st.key for era in eras) or st.key == root:
-                raise ChainBroken(where, f"{label}: the new key {st.key} signed before")
-            eras[-1] = Era(current, eras[-1].start, st.size, eras[-1].how)
-            eras.append(Era(st.key, st.size, None, how))
-        last_size = st.size
-    return KeyHistory(tuple(eras), root, count)
-
-
-def _raw(signature: str) -> bytes:
-    try:
-        return bytes.fromhex(signature)
-    except (ValueError, TypeError):
-        return b""
-
-
-def era_problem(history: KeyHistory, size: int, key: str) -> str | None:
-    """Why a checkpoint of ``size`` events by ``key`` falls outside the key's era
-    (``None`` when it does not, or the key is not in the history)."""
-    era = history.era_of(key)
-    if era is None or era.covers(size):
-        return None
-    if era.end is not None and size > era.end:
-        return (
-            f"checkpoint of {size} events is signed by {key}, rotated away from "
-            f"at size {era.end}"
-        )
-    return (
-        f"checkpoint of {size} events is signed by {key}, which signs only from "
-        f"size {era.start}"
-    )

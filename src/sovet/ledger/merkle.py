@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from sovet.errors import LedgerError
+from sovet.errors import LedgerError, says
 
 __all__ = [
     "HASH_SIZE",
@@ -92,13 +92,25 @@ class MerkleTree:
         """
         height = (end - start - 1).bit_length()
         if start % (1 << height) or (end != self.size and end - start != 1 << height):
-            raise LedgerError(f"range [{start}, {end}) is not a subtree of the tree")
+            raise LedgerError(
+                says(
+                    "range [{start}, {end}) is not a subtree of the tree",
+                    start=start,
+                    end=end,
+                )
+            )
         return self.node(height, start >> height)
 
     def inclusion_proof(self, index: int) -> list[bytes]:
         """RFC 9162 §2.1.3.1 PATH(index, D[0:size]), leaf to root."""
         if not 0 <= index < self.size:
-            raise LedgerError(f"leaf index {index} is outside a tree of {self.size}")
+            raise LedgerError(
+                says(
+                    "leaf index {index} is outside a tree of {size}",
+                    index=index,
+                    size=self.size,
+                )
+            )
         proof: list[bytes] = []
         for height in range(len(self.levels) - 1):
             sibling = index ^ 1
@@ -112,8 +124,12 @@ class MerkleTree:
         n = self.size
         if not 0 < m <= n:
             raise LedgerError(
-                f"a consistency proof needs 0 < m <= n (m={m}, n={n}); "
-                "RFC 9162 defines none from the empty tree"
+                says(
+                    "a consistency proof needs 0 < m <= n (m={m}, n={n}); RFC "
+                    "9162 defines none from the empty tree",
+                    m=m,
+                    n=n,
+                )
             )
         lo, hi, complete = 0, n, True
         tail: list[bytes] = []

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from sovet.errors import InputError
+from sovet.errors import InputError, says
 from sovet.files import read_text
 from sovet.presets.loader import MAX_TOML_BYTES, parse_toml
 
@@ -62,33 +62,39 @@ def parse_display(text: str, source: str) -> Display:
     unknown = sorted(set(data) - {"display"})
     if unknown:
         raise InputError(
-            "unknown table; expected [display]", source=source, key=unknown[0]
+            says("unknown table; expected [display]"), source=source, key=unknown[0]
         )
     table = data.get("display", {})
     if not isinstance(table, dict):
-        raise InputError("must be a table", source=source, key="display")
+        raise InputError(says("must be a table"), source=source, key="display")
     extra = sorted(set(table) - {"factions"})
     if extra:
         raise InputError(
-            "unknown setting; expected factions",
+            says("unknown setting; expected factions"),
             source=source,
             key=f"display.{extra[0]}",
         )
     factions = table.get("factions", {})
     if not isinstance(factions, dict):
-        raise InputError("must be a table", source=source, key="display.factions")
+        raise InputError(says("must be a table"), source=source, key="display.factions")
     colours: dict[str, str] = {}
     for key, value in factions.items():
         where = f"display.factions.{key}"
         if not isinstance(value, str) or not _COLOUR.fullmatch(value):
             raise InputError(
-                f"{value!r} is not a colour written #rrggbb", source=source, key=where
+                says("{value!r} is not a colour written #rrggbb", value=value),
+                source=source,
+                key=where,
             )
         ratio = contrast(value)
         if ratio < _MIN_CONTRAST:
             raise InputError(
-                f"{value} has a contrast of {ratio:.2f}:1 against the white page; "
-                "a faction's colour needs 3:1 (WCAG 1.4.11)",
+                says(
+                    "{value} has a contrast of {ratio:.2f}:1 against the white "
+                    "page; a faction's colour needs 3:1 (WCAG 1.4.11)",
+                    value=value,
+                    ratio=ratio,
+                ),
                 source=source,
                 key=where,
             )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sovet.domain.kernel.constitution import Constitution
-from sovet.errors import ConstitutionError, InputError
+from sovet.errors import ConstitutionError, InputError, says
 from sovet.files import MAX_TOML_BYTES, read_text
 
 __all__ = [
@@ -48,7 +48,11 @@ def preset_file(name: str, filename: str = CONSTITUTION_FILE) -> Path:
     """The path of ``filename`` in preset ``name`` (unknown preset → error)."""
     if name not in available_presets():
         raise ConstitutionError(
-            f"unknown preset {name!r}; presets: {', '.join(available_presets())}",
+            says(
+                "unknown preset {name!r}; presets: {presets}",
+                name=name,
+                presets=", ".join(available_presets()),
+            ),
             source="--preset",
         )
     return _root() / name / filename

@@ -79,6 +79,7 @@ from sovet.errors import (
     DuplicateEntry,
     NotFound,
     RuleViolation,
+    says,
 )
 from sovet.ledger.envelope import StoredEvent
 from sovet.ledger.merkle import MerkleTree, verify_inclusion
@@ -244,8 +245,10 @@ def cast_ballot(
     if not isinstance(ballot, MarkedBallot) and not ballot:
         raise BallotRefused(
             "SR-7",
-            "an empty ballot is not a ballot: blank ballots are not counted here "
-            "(no constitution parameter provides for them)",
+            says(
+                "an empty ballot is not a ballot: blank ballots are not "
+                "counted here (no constitution parameter provides for them)"
+            ),
             (),
         )
     receipts: list[str] = []
@@ -304,7 +307,7 @@ def _read(services: Services, seq: int) -> StoredEvent:
     with services.uow() as uow:
         found = list(uow.events.read(after_seq=seq - 1, limit=1))
     if not found:
-        raise NotFound("SR-7", f"event {seq} is not in the log", seq)
+        raise NotFound("SR-7", says("event {seq} is not in the log", seq=seq), seq)
     return found[0]
 
 
@@ -319,7 +322,9 @@ def _published(services: Services, rec: ElectionRecord) -> tuple[Any, ...]:
     counted = next(r for r in rec.refs if r.type == "ElectionCounted")
     closed = rec.published
     if closed is None:
-        raise NotFound("SR-7", f"{rec.id!r} has no published ballots", rec.id)
+        raise NotFound(
+            "SR-7", says("{id!r} has no published ballots", id=rec.id), rec.id
+        )
     count = event_from_stored(_read(services, counted.seq))
     batch = event_from_stored(_read(services, closed.seq))
     if not isinstance(count, ElectionCounted) or not isinstance(batch, PollClosed):
@@ -399,8 +404,11 @@ def _receipt(
     if rec is None:
         raise NotFound(
             "SR-7",
-            f"no published ballot has the receipt {receipt!r} (ballots are "
-            "published when the poll closes)",
+            says(
+                "no published ballot has the receipt {receipt!r} (ballots "
+                "are published when the poll closes)",
+                receipt=receipt,
+            ),
             receipt,
         )
     _count, batch, _counted, closed = _published(services, rec)

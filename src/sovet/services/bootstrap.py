@@ -52,7 +52,7 @@ from sovet.adapters.sql import SqlUnitOfWork, check_durability, make_engine, mig
 from sovet.adapters.sql.engine import make_read_only_engine
 from sovet.adapters.sql.throttle_store import SqlThrottleStorage
 from sovet.config import Settings
-from sovet.errors import InputError, StorageError
+from sovet.errors import InputError, StorageError, says
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ports import Clock, Signer, UnitOfWork
 from sovet.services.key_files import (
@@ -188,7 +188,7 @@ def remove_database(db: str) -> None:
     """Delete a SQLite database, its WAL files and its key (``demo`` starts fresh)."""
     if is_url(db):
         raise InputError(
-            "refusing to delete a server database; use a SQLite path", source=db
+            says("refusing to delete a server database; use a SQLite path"), source=db
         )
     for suffix in DATABASE_FILES:
         with contextlib.suppress(FileNotFoundError):
@@ -286,8 +286,10 @@ def bootstrap(
     location = db or settings.db
     if not is_url(location) and not create and not Path(location).exists():
         raise InputError(
-            "no database here; create one with `sovet init`, `sovet run` "
-            "or `sovet demo`",
+            says(
+                "no database here; create one with `sovet init`, `sovet run` "
+                "or `sovet demo`"
+            ),
             source=location,
         )
     path = configured_key(location, settings, key_file=key_file)
@@ -327,8 +329,10 @@ def open_read_only(db: str | None = None, *, key_file: str | None = None) -> Ser
     location = db or settings.db
     if not is_url(location) and not Path(location).exists():
         raise InputError(
-            "no database here; create one with `sovet init`, `sovet run` "
-            "or `sovet demo`",
+            says(
+                "no database here; create one with `sovet init`, `sovet run` "
+                "or `sovet demo`"
+            ),
             source=location,
         )
     path = configured_key(location, settings, key_file=key_file)
@@ -352,13 +356,13 @@ def open_read_only(db: str | None = None, *, key_file: str | None = None) -> Ser
         raise StorageError(f"cannot read the database: {error}") from error
     if not found:
         close()
-        raise InputError("not a sovet database: it holds no log", source=location)
+        raise InputError(says("not a sovet database: it holds no log"), source=location)
     return Services(
         location=location,
         uow=lambda: SqlUnitOfWork(engine),
         signer=NoSigner(
             public,
-            "the database is opened read-only: nothing is signed or written",
+            says("the database is opened read-only: nothing is signed or written"),
         ),
         close=close,
         engine=engine,

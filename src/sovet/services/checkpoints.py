@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sovet.adapters.signing import verify_ed25519
 from sovet.domain import FederationState
@@ -34,6 +33,7 @@ from sovet.errors import (
     LedgerError,
     SovetError,
     StorageError,
+    says,
 )
 from sovet.ledger.chain import canonical_event
 from sovet.ledger.checkpoint import (
@@ -47,6 +47,11 @@ from sovet.ledger.checkpoint import (
 from sovet.ledger.compact import CompactRange
 from sovet.ledger.envelope import GENESIS_HASH, StoredEvent
 from sovet.ports import Checkpoint, Clock, Signer, UnitOfWork
+from sovet.services.checkpoint_json import (
+    MAX_PROOF_SIZE,
+    checkpoint_json,
+    parse_checkpoint_json,
+)
 from sovet.services.consistency import consistency_proof
 from sovet.services.snapshotting import (
     SnapshotPolicy,
@@ -78,11 +83,6 @@ DEFAULT_EVERY_SECONDS = 10.0
 """… and within this many seconds of any write (issue 9: at most 10 s)."""
 DEFAULT_SNAPSHOTS = SnapshotPolicy()
 """When the store's writers take a snapshot as they sign (``snapshotting``)."""
-MAX_PROOF_SIZE = 2**63 - 1
-"""The largest tree size a consistency proof is asked for (SQL ``BIGINT``)."""
-
-_JSON_KEYS = ("size", "root", "head", "public_key", "signature")
-"""The keys a checkpoint in JSON must have (``appended_at`` may be null)."""
 
 
 def check_checkpoints(
@@ -104,8 +104,12 @@ def check_checkpoints(
         if checkpoint.size > len(events):
             raise ChainBroken(
                 len(events) + 1,
-                f"missing: a signed checkpoint covers {checkpoint.size} events, "
-                f"the log holds {len(events)}",
+                says(
+                    "missing: a signed checkpoint covers {size} events, the log "
+                    "holds {count}",
+                    size=checkpoint.size,
+                    count=len(events),
+                ),
             )
         for event in events[tree.size : checkpoint.size]:
             tree.append(canonical_event(event))
@@ -126,8 +130,12 @@ def _grow(
         if event.seq != tree.size + 1 or event.prev_hash != head:
             raise ChainBroken(
                 event.seq,
-                f"refusing to sign: event {event.seq} does not follow event "
-                f"{tree.size} (seq or prev_hash); run `sovet verify`",
+                says(
+                    "refusing to sign: event {seq} does not follow event {size} "
+                    "(seq or prev_hash); run `sovet verify`",
+                    seq=event.seq,
+                    size=tree.size,
+                ),
             )
         tree.append(canonical_event(event))
         head = event.hash
@@ -145,8 +153,13 @@ def _resume(uow: UnitOfWork, latest: CheckpointRecord | None) -> CompactRange:
     if cp.size and (not found or found[0].hash != cp.head_hash):
         raise ChainBroken(
             cp.size,
-            f"refusing to sign: the log no longer ends its latest checkpoint "
-            f"({cp.size} events, head {cp.head_hash}); run `sovet verify`",
+            says(
+                "refusing to sign: the log no longer ends its latest "
+                "checkpoint ({size} events, head {head_hash}); run `sovet "
+                "verify`",
+                size=cp.size,
+                head_hash=cp.head_hash,
+            ),
         )
     if latest.peaks is not None:
         try:
@@ -159,8 +172,11 @@ def _resume(uow: UnitOfWork, latest: CheckpointRecord | None) -> CompactRange:
     if tree.size != cp.size or tree.root().hex() != cp.root_hash:
         raise ChainBroken(
             max(cp.size, 1),
-            f"refusing to sign: the log's first {cp.size} events do not give "
-            "the latest checkpoint's root; run `sovet verify`",
+            says(
+                "refusing to sign: the log's first {size} events do not give "
+                "the latest checkpoint's root; run `sovet verify`",
+                size=cp.size,
+            ),
         )
     return tree
 
@@ -244,54 +260,6 @@ def latest_checkpoint(uow: UnitOfWork) -> CheckpointRecord | None:
         return uow.checkpoints.latest()
 
 
-def checkpoint_json(record: CheckpointRecord) -> dict[str, Any]:
-    """The checkpoint as ``GET /api/checkpoints/latest`` and witnesses give it:
-    ``size``, ``root``, ``head``, ``public_key``, ``signature`` (hex) and
-    ``appended_at`` (when it was made; ``null`` when not recorded), and for a
-    version-2 checkpoint ``snapshot`` (the snapshot's SHA-256, signed too)."""
-    cp = record.checkpoint
-    return {
-        "size": cp.size,
-        "root": cp.root_hash,
-        "head": cp.head_hash,
-        "public_key": cp.public_key,
-        "signature": cp.signature,
-        "appended_at": record.appended_at,
-        **({} if cp.snapshot is None else {"snapshot": cp.snapshot}),
-    }
-
-
-def parse_checkpoint_json(value: object, *, source: str) -> CheckpointRecord:
-    """A checkpoint in ``checkpoint_json``'s form (``InputError`` naming the key
-    otherwise); its signature is not checked here (``checkpoint_problem``)."""
-    if not isinstance(value, Mapping):
-        raise InputError("a checkpoint is a JSON object", source=source)
-    for key in _JSON_KEYS:
-        if key not in value:
-            raise InputError("missing from the checkpoint", source=source, key=key)
-    size = value["size"]
-    if type(size) is not int or not 0 < size <= MAX_PROOF_SIZE:
-        raise InputError("not a positive count of events", source=source, key="size")
-    for key in ("root", "head", "public_key", "signature"):
-        if not isinstance(value[key], str):
-            raise InputError("not a hex string", source=source, key=key)
-    appended_at = value.get("appended_at")
-    if appended_at is not None and not isinstance(appended_at, str):
-        raise InputError("not a time", source=source, key="appended_at")
-    snapshot = value.get("snapshot")
-    if snapshot is not None and not isinstance(snapshot, str):
-        raise InputError("not a hex string", source=source, key="snapshot")
-    signed = SignedCheckpoint(
-        size,
-        value["root"],
-        value["head"],
-        value["signature"],
-        value["public_key"],
-        snapshot,
-    )
-    return CheckpointRecord(signed, appended_at)
-
-
 def check_extends(
     uow: UnitOfWork, kept: Checkpoint, verify_signature: SignatureCheck
 ) -> None:
@@ -303,7 +271,9 @@ def check_extends(
     """
     problem = checkpoint_problem(kept, verify_signature)
     if problem is not None:
-        raise ChainBroken(max(kept.size, 1), f"the kept checkpoint: {problem}")
+        raise ChainBroken(
+            max(kept.size, 1), says("the kept checkpoint: {problem}", problem=problem)
+        )
     tree, head = CompactRange(), GENESIS_HASH
     with uow:
         for event in uow.events.read(limit=kept.size):
@@ -312,16 +282,27 @@ def check_extends(
     if tree.size < kept.size:
         raise ChainBroken(
             tree.size + 1,
-            f"missing: the kept checkpoint covers {kept.size} events, "
-            f"the log holds {tree.size} (its tail was deleted)",
+            says(
+                "missing: the kept checkpoint covers {size} events, the log "
+                "holds {held} (its tail was deleted)",
+                size=kept.size,
+                held=tree.size,
+            ),
         )
     if tree.root().hex() != kept.root_hash or head != kept.head_hash:
         raise ChainBroken(
             kept.size,
-            f"the log does not extend the kept checkpoint of {kept.size} events: "
-            f"its first {kept.size} events give root {tree.root().hex()}, head "
-            f"{head}; the checkpoint states root {kept.root_hash}, head "
-            f"{kept.head_hash} (history rewritten)",
+            says(
+                "the log does not extend the kept checkpoint of {size} "
+                "events: its first {size} events give root {log_root}, head "
+                "{head}; the checkpoint states root {root_hash}, head "
+                "{head_hash} (history rewritten)",
+                size=kept.size,
+                log_root=tree.root().hex(),
+                head=head,
+                root_hash=kept.root_hash,
+                head_hash=kept.head_hash,
+            ),
         )
 
 
@@ -335,10 +316,11 @@ class CheckpointPolicy:
 
     def __post_init__(self) -> None:
         if self.every_events < 1:
-            raise InputError("must be at least 1", key="checkpoint_every_events")
+            raise InputError(says("must be at least 1"), key="checkpoint_every_events")
         if not 0 < self.every_seconds <= 86_400:
             raise InputError(
-                "must be above 0 and at most a day", key="checkpoint_every_seconds"
+                says("must be above 0 and at most a day"),
+                key="checkpoint_every_seconds",
             )
 
 

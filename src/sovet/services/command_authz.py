@@ -19,7 +19,7 @@ from typing import Literal
 
 from sovet.domain import Command, FederationState
 from sovet.domain.kernel.messages import Declaration, Reach
-from sovet.errors import NotAuthorized, NotFound
+from sovet.errors import NotAuthorized, NotFound, says
 from sovet.services.authz import Principal, check_role, check_scope
 
 __all__ = ["RESOLVERS", "authorize_command", "body_of", "may_issue"]
@@ -51,35 +51,35 @@ def _government(state: FederationState, ref: str) -> str:
 def _offer(state: FederationState, ref: str) -> str:
     offer = state.offers.get(ref)
     if offer is None:
-        raise NotFound("SR-23", f"no offer {ref!r}", ref)
+        raise NotFound("SR-23", says("no offer {ref!r}", ref=ref), ref)
     return _government(state, offer.government)
 
 
 def _constituency(state: FederationState, ref: str) -> str:
     found = state.constituencies.get(ref)
     if found is None:
-        raise NotFound("SR-6", f"no constituency {ref!r}", ref)
+        raise NotFound("SR-6", says("no constituency {ref!r}", ref=ref), ref)
     return found.council
 
 
 def _election(state: FederationState, ref: str) -> str:
     found = state.elections.get(ref)
     if found is None:
-        raise NotFound("SR-7", f"no election {ref!r}", ref)
+        raise NotFound("SR-7", says("no election {ref!r}", ref=ref), ref)
     return _constituency(state, found.constituency)
 
 
 def _hold(state: FederationState, ref: str) -> str:
     found = state.holds.get(ref)
     if found is None:
-        raise NotFound("SR-29", f"no hold {ref!r}", ref)
+        raise NotFound("SR-29", says("no hold {ref!r}", ref=ref), ref)
     return found.body
 
 
 def _petition(state: FederationState, ref: str) -> str:
     found = state.petitions.get(ref)
     if found is None:
-        raise NotFound("SR-10", f"no recall petition {ref!r}", ref)
+        raise NotFound("SR-10", says("no recall petition {ref!r}", ref=ref), ref)
     return _constituency(state, found.constituency)
 
 

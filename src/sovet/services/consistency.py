@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from sovet.errors import InputError
+from sovet.errors import InputError, says
 from sovet.ledger.chain import canonical_event
 from sovet.ledger.compact import consistency_proof as streamed_proof
 from sovet.ports import UnitOfWork
@@ -29,13 +29,15 @@ def consistency_proof(uow: UnitOfWork, first: int, second: int) -> list[str]:
     pairs), keyed by the head they were computed on.
     """
     if first < 1:
-        raise InputError("must be at least 1 (RFC 9162: no proof from 0)", key="from")
+        raise InputError(
+            says("must be at least 1 (RFC 9162: no proof from 0)"), key="from"
+        )
     if second < first:
-        raise InputError(f"must be at least from ({first})", key="to")
+        raise InputError(says("must be at least from ({first})", first=first), key="to")
     with uow:
         size, head = uow.events.head()
         if second > size:
-            raise InputError(f"the log holds {size} events", key="to")
+            raise InputError(says("the log holds {size} events", size=size), key="to")
         key = (head, first, second)
         with _PROOFS_LOCK:
             if key in _PROOFS:

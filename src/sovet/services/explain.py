@@ -31,17 +31,17 @@ from sovet.domain.congress.authority import Act, who_may_act
 from sovet.domain.elections.seats import latest_sessions
 from sovet.domain.government.chain_report import seats
 from sovet.domain.kernel.calendar import moment
-from sovet.errors import NotFound
+from sovet.errors import NotFound, joined, says
 from sovet.ledger.envelope import JSONValue, StoredEvent
 
 __all__ = ["Explanation", "explain", "state_at"]
 
 ACTS: tuple[tuple[Act, str], ...] = (
-    ("approve", "approve a government"),
-    ("convene", "convene the congress"),
-    ("withdraw", "withdraw the government"),
-    ("fill", "fill a vacant office"),
-    ("fill_committee", "fill a vacant committee place"),
+    ("approve", says("approve a government")),
+    ("convene", says("convene the congress")),
+    ("withdraw", says("withdraw the government")),
+    ("fill", says("fill a vacant office")),
+    ("fill_committee", says("fill a vacant committee place")),
 )
 """The acts whose authority the explanation compares (SR-15…SR-30)."""
 
@@ -226,11 +226,17 @@ def _lines(
     acting: list[dict[str, JSONValue]],
 ) -> list[str]:
     lines: list[str] = []
-    by_person: dict[str, list[str]] = {}
+    by_person: dict[tuple[object, object], list[str]] = {}
     for item in seat_diff:
-        key = f"{item['person']} {item['change']}"
-        by_person.setdefault(key, []).append(f"{item['role']} of {item['body']}")
-    lines += [f"{who}: {', '.join(what)}" for who, what in by_person.items()]
+        key = (item["person"], item["change"])
+        place = says("{role} of {body}", role=item["role"], body=item["body"])
+        by_person.setdefault(key, []).append(place)
+    for (who, change), what in by_person.items():
+        places = joined(", ", what)
+        if change == "gains":
+            lines.append(says("{person} gains: {places}", person=who, places=places))
+        else:
+            lines.append(says("{person} loses: {places}", person=who, places=places))
     for item in majorities:
         was, now = item["before"], item["after"]
         assert isinstance(was, dict)
@@ -240,16 +246,31 @@ def _lines(
             for f in dict.fromkeys([*was, *now])
             if was.get(f, 0) != now.get(f, 0)
         ]
-        lines.append(f"seated decisive delegates at {item['body']}: {', '.join(parts)}")
+        lines.append(
+            says(
+                "seated decisive delegates at {body}: {parts}",
+                body=item["body"],
+                parts=", ".join(parts),
+            )
+        )
     for item in offices:
         lines.append(
-            f"{item['office']}: {item['before'] or 'none'} → "
-            f"{item['after'] or 'vacant'}"
+            says(
+                "{office}: {before} → {after}",
+                office=item["office"],
+                before=item["before"] or says("none"),
+                after=item["after"] or says("vacant"),
+            )
         )
     for item in acting:
         lines.append(
-            f"who may {item['act']} for {item['body']}: {item['before']} → "
-            f"{item['after']}"
+            says(
+                "who may {act} for {body}: {before} → {after}",
+                act=item["act"],
+                body=item["body"],
+                before=item["before"],
+                after=item["after"],
+            )
         )
     return lines
 
@@ -263,31 +284,52 @@ def _context(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
         new.get("seated"),
     ):
         verdict = (
-            "keeps its majority"
+            says("keeps its majority")
             if new.get("holds")
-            else "has lost its majority (SR-27)"
+            else says("has lost its majority (SR-27)")
             if old.get("holds", True)
-            else "still has no majority (SR-27)"
+            else says("still has no majority (SR-27)")
         )
         lines.append(
-            f"the governing bloc holds {new.get('held')} of {new.get('seated')} at "
-            f"{new.get('body')} (was {old.get('held')} of {old.get('seated')}): it "
-            f"{verdict}"
+            says(
+                "the governing bloc holds {held} of {seated} at {body} (was {was} of "
+                "{was_seated}): it {verdict}",
+                held=new.get("held"),
+                seated=new.get("seated"),
+                body=new.get("body"),
+                was=old.get("held"),
+                was_seated=old.get("seated"),
+                verdict=verdict,
+            )
         )
-    for key, words in (("vacancies", "vacant"), ("by_elections", "by-election due")):
+    for key, words in (
+        ("vacancies", says("vacant")),
+        ("by_elections", says("by-election due")),
+    ):
         olds = before.get(key) or []
         for item in after.get(key) or []:
             if item not in olds:
-                place = item.get("constituency") or item.get("body")
+                told = {"words": words, "person": item.get("person")}
+                told["place"] = item.get("constituency") or item.get("body")
                 lines.append(
-                    f"{words}: {item.get('person')}'s seat at {place}"
-                    + (f" — {item['replacement']}" if item.get("replacement") else "")
+                    says(
+                        "{words}: {person}'s seat at {place} — {replacement}",
+                        **told,
+                        replacement=item["replacement"],
+                    )
+                    if item.get("replacement")
+                    else says("{words}: {person}'s seat at {place}", **told)
                 )
         news = after.get(key) or []
         for item in olds:
             if item not in news:
                 place = item.get("constituency") or item.get("body")
-                lines.append(f"filled: {item.get('person')}'s seat at {place}")
+                said = says(
+                    "filled: {person}'s seat at {place}",
+                    person=item.get("person"),
+                    place=place,
+                )
+                lines.append(said)
     return lines
 
 
@@ -295,27 +337,33 @@ def _reason(
     after: FederationState, answer: Mapping[str, Any], events: list[StoredEvent]
 ) -> str:
     """Why nothing that legitimacy rests on changed."""
-    notes: list[str] = []
+    notes: list[str] = []  # sentences (errors.says), said in the reader's language
     vacated = {str(e.payload.get("person")) for e in events if e.type == "SeatVacated"}
     for event in events:
         if event.type == "DeputyRecalled":
             deputy = str(event.payload.get("deputy"))
             name = after.display_name(deputy) or deputy
             if deputy not in vacated:
-                notes.append(f"the recalled deputy {name} held no seat above")
+                said = says("the recalled deputy {name} held no seat above", name=name)
+                notes.append(said)
     if not notes:
         kinds = ", ".join(dict.fromkeys(e.type for e in events)) or "nothing"
         notes.append(
-            f"the steps recorded {kinds}, which moves no seat above the councils, "
-            "no majority, no office and no authority"
+            says(
+                "the steps recorded {kinds}, which moves no seat above the councils, "
+                "no majority, no office and no authority",
+                kinds=kinds,
+            )
         )
     held = answer.get("majority")
     if held:
-        keeps = "keeps" if held.get("holds") else "still holds only"
+        told = {"held": held.get("held"), "seated": held.get("seated")}
+        told["body"] = held.get("body")
         notes.append(
-            f"the bloc {keeps} {held.get('held')} of {held.get('seated')} at "
-            f"{held.get('body')}"
+            says("the bloc keeps {held} of {seated} at {body}", **told)
+            if held.get("holds")
+            else says("the bloc still holds only {held} of {seated} at {body}", **told)
         )
     elif not answer.get("government"):
-        notes.append("no government is in office either way")
-    return "; ".join(notes)
+        notes.append(says("no government is in office either way"))
+    return joined("; ", notes)

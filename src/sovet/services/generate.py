@@ -48,7 +48,7 @@ from sovet.domain.government.formation import Nomination, SubmitGovernmentList
 from sovet.domain.kernel.motions import CloseMotion, ProposeMotion
 from sovet.domain.kernel.votes import VoteByCount
 from sovet.domain.recall.recalls import OrderReElection, PetitionRecall
-from sovet.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError, says
 from sovet.ledger.chain import link_batch
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent
 from sovet.ports import UnitOfWork
@@ -87,7 +87,9 @@ class Plan:
 def plan_for(scale: float, *, seed: int = 1917, batch: int = 20_000) -> Plan:
     """The default federation (1M members, 10k councils) times ``scale``."""
     if not 0 < scale <= 1:
-        raise InputError(f"--scale must lie in (0, 1], got {scale}", key="scale")
+        raise InputError(
+            says("--scale must lie in (0, 1], got {scale}", scale=scale), key="scale"
+        )
     councils = max(2, round(10_000 * scale))
     members = max(councils * 8, round(1_000_000 * scale))
     return Plan(members, councils, max(1, round(2_000 * scale)), seed, batch)
@@ -135,8 +137,10 @@ class BatchWriter:
         with uow() as unit:
             if unit.events.head()[0] != 0:
                 raise InputError(
-                    "sovet generate writes a new federation: the database already "
-                    "holds events",
+                    says(
+                        "sovet generate writes a new federation: the database "
+                        "already holds events"
+                    ),
                     key="db",
                 )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sovet.adapters.sql.engine import create_private
 from sovet.config import Settings
-from sovet.errors import InputError
+from sovet.errors import InputError, says
 
 __all__ = [
     "MIN_SECRET",
@@ -29,7 +29,7 @@ __all__ = [
     "server_secret",
 ]
 
-NO_SERVER_KEY = (
+NO_SERVER_KEY = says(
     "a PostgreSQL database's signing key must be configured: set SOVET_KEY_FILE "
     "or give --key-file (sovet never takes a key from the current folder)"
 )
@@ -73,8 +73,12 @@ def install_next_key(key_file: Path) -> None:
             os.close(folder)
     except OSError as error:
         raise InputError(
-            f"the log now names the key in {staged}, but it could not be moved "
-            f"into place ({error.strerror}): move it there by hand",
+            says(
+                "the log now names the key in {staged}, but it could not be "
+                "moved into place ({strerror}): move it there by hand",
+                staged=staged,
+                strerror=error.strerror,
+            ),
             source=str(key_file),
         ) from error
 
@@ -106,8 +110,11 @@ def secret_path(db: str, settings: Settings | None = None) -> Path:
         return Path(settings.secret_file)
     if not settings.key_file:
         raise InputError(
-            "a PostgreSQL server's secret needs SOVET_SECRET, SOVET_SECRET_FILE or "
-            "SOVET_KEY_FILE (kept beside the key); never the current folder",
+            says(
+                "a PostgreSQL server's secret needs SOVET_SECRET, "
+                "SOVET_SECRET_FILE or SOVET_KEY_FILE (kept beside the key); "
+                "never the current folder"
+            ),
             source="SOVET_SECRET_FILE",
         )
     key = Path(settings.key_file)
@@ -126,7 +133,10 @@ def server_secret(db: str, settings: Settings | None = None) -> bytes:
     if settings.secret is not None:
         if len(settings.secret) < MIN_SECRET:
             raise InputError(
-                f"SOVET_SECRET must be at least {MIN_SECRET} characters",
+                says(
+                    "SOVET_SECRET must be at least {least} characters",
+                    least=MIN_SECRET,
+                ),
                 source="SOVET_SECRET",
             )
         return settings.secret.encode("utf-8")
@@ -145,11 +155,15 @@ def server_secret(db: str, settings: Settings | None = None) -> bytes:
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise InputError(
-            f"cannot read or create the server secret: {reason}", source=str(path)
+            says("cannot read or create the server secret: {reason}", reason=reason),
+            source=str(path),
         ) from error
     if len(found) < MIN_SECRET:
         raise InputError(
-            f"the server secret is shorter than {MIN_SECRET} characters",
+            says(
+                "the server secret is shorter than {least} characters",
+                least=MIN_SECRET,
+            ),
             source=str(path),
         )
     return found.encode("ascii")

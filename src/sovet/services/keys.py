@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sovet.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError, Says, says
 from sovet.ledger import chain
 from sovet.ledger.checkpoint import (
     CheckpointBody,
@@ -39,15 +39,13 @@ from sovet.ledger.checkpoint import (
     sign_checkpoint,
 )
 from sovet.ledger.envelope import StoredEvent
+from sovet.ledger.key_history import KeyHistory, era_problem, follow_keys
 from sovet.ledger.keyring import (
     CERTIFICATE,
-    KeyHistory,
     KeyRecord,
     KeyRecordLike,
     KeyStatement,
-    era_problem,
     fingerprint,
-    follow_keys,
 )
 from sovet.ports import Checkpoint, Signer, UnitOfWork
 from sovet.services.checkpoints import check_checkpoints
@@ -77,7 +75,9 @@ class Anchor:
 
     def describe(self) -> str:
         """``why``, with ``where`` when known."""
-        return f"{self.why}, {self.where}" if self.where else self.why
+        if self.where:
+            return Says("{why}, {where}", why=self.why, where=self.where)
+        return self.why
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +114,14 @@ class Verification:
                 return anchor.why
         era = self.history.era_of(key)
         if era is not None and self.trusted:
-            return f"{era.how}; the key history is trusted via {self.trusted[0].key}"
+            return says(
+                "{how}; the key history is trusted via {key}",
+                how=era.how,
+                key=self.trusted[0].key,
+            )
         if era is not None:
             return era.how
-        return "not authenticated"
+        return says("not authenticated")
 
     def to_json(self) -> dict[str, Any]:
         """The answer as JSON (``GET /api/verify``)."""
@@ -177,11 +181,17 @@ def _refuse_untrusted(
         if (in_history and chained) or (not in_history and signer in keys):
             continue
         trusted = ", ".join(sorted(keys)) or "none"
-        rotated = " (nor rotated to from one)" if in_history else ""
+        rotated = says(" (nor rotated to from one)") if in_history else ""
         raise ChainBroken(
             max(checkpoint.size, 1),
-            f"checkpoint of {checkpoint.size} events is signed by {signer}, "
-            f"not by a pinned key{rotated} ({trusted})",
+            says(
+                "checkpoint of {size} events is signed by {signer}, not by a "
+                "pinned key{rotated} ({trusted})",
+                size=checkpoint.size,
+                signer=signer,
+                rotated=rotated,
+                trusted=trusted,
+            ),
         )
     signers = {checkpoint.public_key for checkpoint in checkpoints}
     direct = tuple(a for a in anchors if a.key in signers and a not in chained)
@@ -258,12 +268,22 @@ def check_signing_key(uow: UnitOfWork, public_key: str, *, source: str) -> None:
     retired = any(
         public_key in (r.statement.key, r.statement.previous) for r in records
     )
-    what = "was rotated away from" if retired else "is not this log's signing key"
+    what = (
+        says("was rotated away from")
+        if retired
+        else says("is not this log's signing key")
+    )
     raise InputError(
-        f"the key file holds {public_key}, which {what}; the log is signed by "
-        f"{current} now. Put that key's file in place (a rotation that stopped "
-        "half-way leaves it in the key file's '.next'), or rotate with the root key "
-        "(`sovet key rotate --root FILE`)",
+        says(
+            "the key file holds {public_key}, which {what}; the log is "
+            "signed by {current} now. Put that key's file in place (a "
+            "rotation that stopped half-way leaves it in the key file's "
+            "'.next'), or rotate with the root key (`sovet key rotate "
+            "--root FILE`)",
+            public_key=public_key,
+            what=what,
+            current=current,
+        ),
         source=source,
     )
 
@@ -294,16 +314,24 @@ def certify(
         events, _, history = _state(uow, verify_signature)
         if history.current is not None and key != history.current:
             raise InputError(
-                f"the key file holds {key}, but the log is signed by "
-                f"{history.current}: certify the key that signs"
+                says(
+                    "the key file holds {key}, but the log is signed by "
+                    "{current}: certify the key that signs",
+                    key=key,
+                    current=history.current,
+                )
             )
         if history.root is not None and history.root != root_key:
             raise InputError(
-                f"this log's root key is {history.root}; a certificate by "
-                f"{root_key} would be refused"
+                says(
+                    "this log's root key is {root}; a certificate by {root_key} "
+                    "would be refused",
+                    root=history.root,
+                    root_key=root_key,
+                )
             )
         if root_key == key:
-            raise InputError("the root key must not be the signing key")
+            raise InputError(says("the root key must not be the signing key"))
         if history.root == root_key and any(
             r.statement.kind == CERTIFICATE and r.statement.key == key
             for r in uow.key_records.list()
@@ -334,7 +362,7 @@ def rotate(
     signed by ``new`` (unless the head is signed already).
     """
     if (old is None) == (root is None):
-        raise InputError("a rotation is signed by the old key or by the root key")
+        raise InputError(says("a rotation is signed by the old key or by the root key"))
     new_key = new.public_key_hex()
     with uow:
         events, checkpoints, history = _state(uow, verify_signature)
@@ -342,13 +370,18 @@ def rotate(
             authority: Signer = root
             if history.root is None or history.current is None:
                 raise InputError(
-                    "no root key has certified this log's signing key "
-                    "(`sovet key certify --root FILE`): only the old key can rotate"
+                    says(
+                        "no root key has certified this log's signing key (`sovet "
+                        "key certify --root FILE`): only the old key can rotate"
+                    )
                 )
             if root.public_key_hex() != history.root:
                 raise InputError(
-                    f"the root key given is {root.public_key_hex()}; this log's "
-                    f"root key is {history.root}"
+                    says(
+                        "the root key given is {given}; this log's root key is {root}",
+                        given=root.public_key_hex(),
+                        root=history.root,
+                    )
                 )
             old_key = history.current
         else:
@@ -356,11 +389,17 @@ def rotate(
             authority, old_key = old, old.public_key_hex()
             if history.current is not None and old_key != history.current:
                 raise InputError(
-                    f"the key file holds {old_key}, but the log is signed by "
-                    f"{history.current}; rotate with the root key instead"
+                    says(
+                        "the key file holds {old_key}, but the log is signed by "
+                        "{current}; rotate with the root key instead",
+                        old_key=old_key,
+                        current=history.current,
+                    )
                 )
         if new_key in history.all_keys() or new_key == old_key:
-            raise InputError(f"the new key {new_key} has been used before")
+            raise InputError(
+                says("the new key {new_key} has been used before", new_key=new_key)
+            )
         body = checkpoint_body(events)
         statement = KeyStatement.rotation(
             body,

@@ -19,7 +19,7 @@ from datetime import UTC, timedelta
 from sovet.config import Settings
 from sovet.domain import Command, FederationState
 from sovet.domain.kernel.calendar import parse_at
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 from sovet.services.bootstrap import Services
 
 __all__ = ["check_late_entry", "live_at"]
@@ -42,9 +42,13 @@ def live_at(services: Services, at: str | None) -> str:
     if when > now + skew:
         raise RuleViolation(
             "SR-28",
-            f"'at' {at} is in the future (the server's time is "
-            f"{now.isoformat(timespec='seconds')} UTC): a live act takes effect "
-            "now, or at a time already past",
+            says(
+                "'at' {at} is in the future (the server's time is "
+                "{now} UTC): a live act takes effect now, or at a time "
+                "already past",
+                at=at,
+                now=now.isoformat(timespec="seconds"),
+            ),
             at,
         )
     return at
@@ -66,8 +70,12 @@ def check_late_entry(
     if when < now - timedelta(days=days):
         raise RuleViolation(
             "SR-28",
-            f"a late entry may be dated at most {days} days back "
-            f"(records.late_entry_days); {command.at} is earlier: the operator "
-            "enters older minutes through a scenario file",
+            says(
+                "a late entry may be dated at most {days} days back "
+                "(records.late_entry_days); {at} is earlier: the operator "
+                "enters older minutes through a scenario file",
+                days=days,
+                at=command.at,
+            ),
             command.at,
         )

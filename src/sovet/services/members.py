@@ -31,7 +31,7 @@ from sovet.domain import Command, decide, evolve
 from sovet.domain.bodies.registration import RegisterPerson
 from sovet.domain.franchise.electorate import RegisterElector
 from sovet.domain.kernel.calendar import parse_at
-from sovet.errors import InputError, RuleViolation
+from sovet.errors import InputError, RuleViolation, Says, says
 from sovet.ledger.envelope import NewEvent, StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.services.handlers import StateCache, to_new_events
@@ -65,7 +65,13 @@ class RowRefused(RuleViolation):
     ) -> None:
         super().__init__(
             violation.rule,
-            f"{source}, line {line}, column {column}: {violation.message}",
+            Says(  # the place keeps its shape in every language; the sentence not
+                "{source}, line {line}, column {column}: {message}",
+                source=source,
+                line=line,
+                column=column,
+                message=violation.message,
+            ),
             violation.value,
         )
         self.line = line
@@ -123,25 +129,36 @@ def read_members(text: str, *, source: str) -> list[MemberRow]:
         header = [cell.strip() for cell in next(reader)]
     except StopIteration:
         raise InputError(
-            "the file is empty: a header row is needed", source=source
+            says("the file is empty: a header row is needed"), source=source
         ) from None
     except csv.Error as e:
-        raise InputError(f"not CSV: {e}", source=source, line=1) from e
+        raise InputError(says("not CSV: {e}", e=e), source=source, line=1) from e
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InputError(
-            f"no column {missing[0]!r} (the columns are {', '.join(COLUMNS)}, "
-            f"and optionally {', '.join(OPTIONAL)})",
+            says(
+                "no column {missing!r} (the columns are {columns}, and "
+                "optionally {optional})",
+                missing=missing[0],
+                columns=", ".join(COLUMNS),
+                optional=", ".join(OPTIONAL),
+            ),
             source=source,
             line=1,
             key=missing[0],
         )
     for column in header:
         if column not in COLUMNS + OPTIONAL or header.count(column) > 1:
-            why = "twice" if header.count(column) > 1 else "unknown"
+            why = says("twice") if header.count(column) > 1 else says("unknown")
             raise InputError(
-                f"{why} column {column!r} (the columns are {', '.join(COLUMNS)}, "
-                f"and optionally {', '.join(OPTIONAL)})",
+                says(
+                    "{why} column {column!r} (the columns are {columns}, and "
+                    "optionally {optional})",
+                    why=why,
+                    column=column,
+                    columns=", ".join(COLUMNS),
+                    optional=", ".join(OPTIONAL),
+                ),
                 source=source,
                 line=1,
                 key=column,
@@ -155,7 +172,11 @@ def read_members(text: str, *, source: str) -> list[MemberRow]:
                 continue
             if len(cells) != len(header):
                 raise InputError(
-                    f"{len(cells)} cells in a row of {len(header)} columns",
+                    says(
+                        "{cells} cells in a row of {columns} columns",
+                        cells=len(cells),
+                        columns=len(header),
+                    ),
                     source=source,
                     line=line,
                 )
@@ -164,10 +185,15 @@ def read_members(text: str, *, source: str) -> list[MemberRow]:
             )
             for column in _REQUIRED_CELLS:
                 if not row.cells[column]:
-                    raise InputError("empty", source=source, line=line, key=column)
+                    raise InputError(
+                        says("empty"), source=source, line=line, key=column
+                    )
             if not _iso_day(row.cells["birth_date"]):
                 raise InputError(
-                    f"{row.cells['birth_date']!r} is not a date (YYYY-MM-DD)",
+                    says(
+                        "{birth_date!r} is not a date (YYYY-MM-DD)",
+                        birth_date=row.cells["birth_date"],
+                    ),
                     source=source,
                     line=line,
                     key="birth_date",
@@ -178,7 +204,9 @@ def read_members(text: str, *, source: str) -> list[MemberRow]:
                     parse_at(when)
                 except ValueError:
                     raise InputError(
-                        f"{when!r} is not an ISO 8601 date or date-time",
+                        says(
+                            "{when!r} is not an ISO 8601 date or date-time", when=when
+                        ),
                         source=source,
                         line=line,
                         key="at",
@@ -186,7 +214,11 @@ def read_members(text: str, *, source: str) -> list[MemberRow]:
             person = row.cells["person"]
             if person in first_line:
                 raise InputError(
-                    f"{person!r} is already on line {first_line[person]}",
+                    says(
+                        "{person!r} is already on line {first_line}",
+                        person=person,
+                        first_line=first_line[person],
+                    ),
                     source=source,
                     line=line,
                     key="person",
@@ -194,9 +226,11 @@ def read_members(text: str, *, source: str) -> list[MemberRow]:
             first_line[person] = line
             rows.append(row)
     except csv.Error as e:
-        raise InputError(f"not CSV: {e}", source=source, line=reader.line_num) from e
+        raise InputError(
+            says("not CSV: {e}", e=e), source=source, line=reader.line_num
+        ) from e
     if not rows:
-        raise InputError("no members: the file has a header only", source=source)
+        raise InputError(says("no members: the file has a header only"), source=source)
     return rows
 
 
@@ -280,8 +314,12 @@ def import_members(
                 name = registered.get(row.cells["person"])
                 if name is not None and name != row.cells["name"]:
                     raise InputError(
-                        f"{row.cells['person']!r} is registered as {name!r}, "
-                        f"not {row.cells['name']!r}",
+                        says(
+                            "{person!r} is registered as {name!r}, not {given!r}",
+                            person=row.cells["person"],
+                            name=name,
+                            given=row.cells["name"],
+                        ),
                         source=source,
                         line=row.line,
                         key="name",

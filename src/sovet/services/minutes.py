@@ -42,7 +42,7 @@ from sovet.domain import event_from_stored, summary
 from sovet.domain.kernel.assembly import Assembly
 from sovet.domain.kernel.calendar import display
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import InputError, NotFound
+from sovet.errors import InputError, NotFound, says
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.minutes_sheets import (
     Act,
@@ -81,7 +81,7 @@ then a candidate's id (or ``quota``, ``non-transferable``, ``total``), the
 stage (empty for the quota), the figure as the count report writes it, and
 the candidate's outcome."""
 
-PDF_MISSING = (
+PDF_MISSING = says(
     "--format pdf needs WeasyPrint, which is not installed: "
     "pip install 'sovet[pdf]' (it also needs the Pango libraries, "
     "Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
@@ -210,9 +210,11 @@ def find_session(state: FederationState, key: str) -> Assembly:
         sessions = [a for a in state.assemblies.values() if a.body == key]
         if sessions:
             return max(sessions, key=lambda a: a.made_by.seq)
-        raise NotFound("SR-15", f"body {key!r} has held no session", key)
+        raise NotFound("SR-15", says("body {key!r} has held no session", key=key), key)
     raise NotFound(
-        "SR-15", f"unknown session or body {key!r} (a session id or a body id)", key
+        "SR-15",
+        says("unknown session or body {key!r} (a session id or a body id)", key=key),
+        key,
     )
 
 
@@ -241,7 +243,7 @@ def build_minutes(state: FederationState, key: str) -> Minutes:
     """The minutes of session ``key`` (or of body ``key``'s latest session)."""
     session = find_session(state, key)
     if state.head is None:  # pragma: no cover - a session implies events
-        raise NotFound("SR-15", "the log is empty", key)
+        raise NotFound("SR-15", says("the log is empty"), key)
     name = state.display_name
     own = [m for m in state.motions.values() if m.assembly == session.id]
     own.sort(key=lambda m: m.proposed.seq)

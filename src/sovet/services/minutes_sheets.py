@@ -20,7 +20,7 @@ from sovet.domain.elections.polling import ElectionRecord
 from sovet.domain.kernel.assembly import Assembly
 from sovet.domain.kernel.messages import EventRef
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import NotFound
+from sovet.errors import NotFound, says
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.results import ElectionReport, election_report_from
 
@@ -145,12 +145,14 @@ def counted_election(
 
     def read(seq: int) -> StoredEvent:
         if seq not in every:  # pragma: no cover - the state folded this log
-            raise NotFound("SR-7", f"event {seq} is not in the log", seq)
+            raise NotFound("SR-7", says("event {seq} is not in the log", seq=seq), seq)
         return every[seq]
 
     found = election_report_from(read, record)
     if found is None:  # pragma: no cover - only counted elections come here
-        raise NotFound("SR-7", f"election {record.id!r} is not counted", record.id)
+        raise NotFound(
+            "SR-7", says("election {id!r} is not counted", id=record.id), record.id
+        )
     report = found.report
     result = report.result
     name = state.display_name

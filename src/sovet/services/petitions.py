@@ -19,7 +19,7 @@ from sovet.domain.recall.petitions import (
     SignRecallPetition,
     petition_progress,
 )
-from sovet.errors import NotAuthorized, NotEligible
+from sovet.errors import NotAuthorized, NotEligible, says
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.authz import Principal
 from sovet.services.ballots import BallotUnit, state_now, transact
@@ -58,8 +58,12 @@ def open_petition(
         ):
             raise NotEligible(
                 "SR-9",
-                f"{opener!r} is not an elector of {constituency!r}: only its "
-                "voters recall its deputy",
+                says(
+                    "{opener!r} is not an elector of {constituency!r}: only its "
+                    "voters recall its deputy",
+                    opener=opener,
+                    constituency=constituency,
+                ),
                 opener,
             )
         return OpenRecallPetition(

@@ -28,7 +28,7 @@ from sovet.domain import FederationState, event_from_stored, summary
 from sovet.domain.government.chain_report import SeatLine, seats
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import moment, parse_at
-from sovet.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError, says
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import Checkpoint, UnitOfWork
@@ -132,7 +132,9 @@ def check_time(at: str, *, key: str = "--at") -> str:
         parse_at(at)
     except ValueError:
         raise InputError(
-            f"{at!r} is not an ISO 8601 date or date-time (e.g. 1917-11-18)",
+            says(
+                "{at!r} is not an ISO 8601 date or date-time (e.g. 1917-11-18)", at=at
+            ),
             source=key,
         ) from None
     return at
@@ -161,7 +163,9 @@ def verify_log(
     With ``pinned``, every checkpoint must also be signed by one of those keys
     (or by a key rotated to from one of them).
     """
-    anchors = None if pinned is None else [Anchor(key, "pinned") for key in pinned]
+    anchors = (
+        None if pinned is None else [Anchor(key, says("pinned")) for key in pinned]
+    )
     found = verify(uow, verify_signature, anchors)
     return VerifyReport(found.events, found.head_hash, found.checkpoints, found.keys)
 
@@ -183,7 +187,8 @@ def check_public_key(value: str, *, key: str = "--public-key") -> str:
     text = value.strip().lower()
     if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
         raise InputError(
-            f"{value!r} is not an Ed25519 public key (64 hex digits)", source=key
+            says("{value!r} is not an Ed25519 public key (64 hex digits)", value=value),
+            source=key,
         )
     return text
 
@@ -202,7 +207,7 @@ def read_pins(key_file: Path) -> tuple[str, ...]:
         return ()
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(
-            f"cannot read the pinned keys: {error}", source=str(path)
+            says("cannot read the pinned keys: {error}", error=error), source=str(path)
         ) from error
     return tuple(check_public_key(line, key=str(path)) for line in text.split() if line)
 
@@ -217,6 +222,6 @@ def write_pins(key_file: Path, keys: Iterable[str]) -> None:
         )
     except OSError as error:
         raise InputError(
-            f"cannot write the pinned keys: {error.strerror}",
+            says("cannot write the pinned keys: {strerror}", strerror=error.strerror),
             source=str(pins_path(key_file)),
         ) from error

@@ -42,7 +42,7 @@ from sovet.domain import event_from_stored
 from sovet.domain.elections.conduct import count_profile, stages_of
 from sovet.domain.elections.polling import ElectionCounted, ElectionRecord
 from sovet.domain.elections.polls import PollClosed, parse_key, ranking_key
-from sovet.errors import ChainBroken, NotFound
+from sovet.errors import ChainBroken, NotFound, says
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.bootstrap import Services
 
@@ -114,7 +114,7 @@ def _read(services: Services, seq: int) -> StoredEvent:
     with services.uow() as uow:
         found = list(uow.events.read(after_seq=seq - 1, limit=1))
     if not found:
-        raise NotFound("SR-7", f"event {seq} is not in the log", seq)
+        raise NotFound("SR-7", says("event {seq} is not in the log", seq=seq), seq)
     return found[0]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sovet.domain import Command, command_from_mapping
 from sovet.domain.bodies.registration import AdoptConstitution
-from sovet.errors import RuleViolation, ScenarioError
+from sovet.errors import RuleViolation, Says, ScenarioError, says
 from sovet.files import MAX_TOML_BYTES, read_text
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import UnitOfWork
@@ -78,7 +78,14 @@ class StepRefused(RuleViolation):
         where = f"{source}, line {step.line}" if step.line else source
         super().__init__(
             violation.rule,
-            f"step {step.number} ({step.name}, {where}) refused: {violation.message}",
+            # the step's shape stays the same in every language; its sentence does not
+            Says(
+                "step {number} ({name}, {where}) refused: {message}",
+                number=step.number,
+                name=step.name,
+                where=where,
+                message=violation.message,
+            ),
             violation.value,
         )
         self.step = step
@@ -109,23 +116,28 @@ def read_scenario(path: Path) -> Scenario:
     unknown = sorted(key for key in data if key != "step" and key not in _METADATA)
     if unknown:
         raise ScenarioError(
-            "unknown top-level key (a scenario is [[step]] tables and metadata: "
-            f"{', '.join(_METADATA)})",
+            says(
+                "unknown top-level key (a scenario is [[step]] tables and "
+                "metadata: {metadata})",
+                metadata=", ".join(_METADATA),
+            ),
             source=source,
             key=unknown[0],
         )
     for key in ("preset", "title"):
         if not isinstance(data.get(key, ""), str):
-            raise ScenarioError("must be a string", source=source, key=key)
+            raise ScenarioError(says("must be a string"), source=source, key=key)
     raw = data.get("step")
     if not isinstance(raw, list) or not raw:
-        raise ScenarioError("no [[step]] tables", source=source, key="step")
+        raise ScenarioError(says("no [[step]] tables"), source=source, key="step")
     lines = _step_lines(text)
     steps: list[Step] = []
     for index, table in enumerate(raw):
         line = lines[index] if len(lines) == len(raw) else None
         if not isinstance(table, Mapping):
-            raise ScenarioError("a step must be a table", source=source, line=line)
+            raise ScenarioError(
+                says("a step must be a table"), source=source, line=line
+            )
         command = command_from_mapping(table, source=source, line=line)
         steps.append(Step(index + 1, line, command, str(table.get("command"))))
     return Scenario(source, steps, data.get("preset"), data.get("title"))
@@ -148,9 +160,11 @@ def steps_to_run(
         first = scenario.steps[0].command
         if empty and not isinstance(first, AdoptConstitution):
             raise ScenarioError(
-                "this database has no constitution yet: name one with "
-                'preset = "…" at the top of the scenario, `sovet run --preset '
-                "NAME`, or `sovet init` first",
+                says(
+                    "this database has no constitution yet: name one with preset "
+                    '= "…" at the top of the scenario, `sovet run --preset '
+                    "NAME`, or `sovet init` first"
+                ),
                 source=scenario.source,
                 key="preset",
             )
@@ -161,8 +175,12 @@ def steps_to_run(
             current.constitution.name != constitution.name
         ):
             raise ScenarioError(
-                f"written for preset {scenario.preset!r}, but this database is "
-                f"governed by {current.constitution.name!r}",
+                says(
+                    "written for preset {preset!r}, but this database is "
+                    "governed by {name!r}",
+                    preset=scenario.preset,
+                    name=current.constitution.name,
+                ),
                 source=scenario.source,
                 key="preset",
             )

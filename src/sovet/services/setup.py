@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from sovet.domain import Constitution, event_from_stored
 from sovet.domain.bodies.registration import AdoptConstitution
-from sovet.errors import InputError
+from sovet.errors import InputError, says
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.services.handlers import StateCache, execute
@@ -37,8 +37,10 @@ def adopt_constitution(
     with uow:
         if uow.events.head()[0] != 0:
             raise InputError(
-                "the database already holds events; init needs an empty one "
-                "(its constitution is adopted as the log's first act)",
+                says(
+                    "the database already holds events; init needs an empty one "
+                    "(its constitution is adopted as the log's first act)"
+                ),
                 source="init",
             )
         return execute(uow, command, cache=cache)

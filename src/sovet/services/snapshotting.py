@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sovet.domain import FederationState, fold
 from sovet.domain.government.legitimacy import time_index
 from sovet.domain.kernel.calendar import moment
-from sovet.errors import ChainBroken
+from sovet.errors import ChainBroken, says
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import SnapshotInfo, UnitOfWork
@@ -237,25 +237,34 @@ def deep_check(uow: UnitOfWork, verify_signature: SignatureCheck) -> DeepReport:
             if info.size > len(events):
                 raise ChainBroken(
                     len(events) + 1,
-                    f"a snapshot covers {info.size} events, the log holds "
-                    f"{len(events)}",
+                    says(
+                        "a snapshot covers {size} events, the log holds {held}",
+                        size=info.size,
+                        held=len(events),
+                    ),
                 )
             data = checked_bytes(uow, info, verify_signature, keys)
             if data is None:
                 raise ChainBroken(
                     info.size,
-                    f"the snapshot at {info.size} events does not give the "
-                    "SHA-256 a checkpoint of that size signs (edited, or its "
-                    "checkpoint is missing or unsigned); rebuild it with "
-                    "`sovet checkpoint`",
+                    says(
+                        "the snapshot at {size} events does not give the "
+                        "SHA-256 a checkpoint of that size signs (edited, or its "
+                        "checkpoint is missing or unsigned); rebuild it with "
+                        "`sovet checkpoint`",
+                        size=info.size,
+                    ),
                 )
             stored = decode(data).state
             refold = fold(events[: info.size])
             if stored != refold:
                 raise ChainBroken(
                     info.size,
-                    f"the snapshot at {info.size} events differs from the fold "
-                    "of the log up to there",
+                    says(
+                        "the snapshot at {size} events differs from the fold "
+                        "of the log up to there",
+                        size=info.size,
+                    ),
                 )
             compared += 1
         whole = fold(events)
@@ -263,8 +272,11 @@ def deep_check(uow: UnitOfWork, verify_signature: SignatureCheck) -> DeepReport:
         if found is not None and fold_from_snapshot(*found) != whole:
             raise ChainBroken(
                 len(events),
-                f"the snapshot at {found[0].size} events with the events after "
-                "it does not give the fold of the whole log",
+                says(
+                    "the snapshot at {size} events with the events after "
+                    "it does not give the fold of the whole log",
+                    size=found[0].size,
+                ),
             )
     started = None if found is None else found[0].size
     return DeepReport(compared, other, started)

@@ -42,7 +42,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from sovet.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError, says
 from sovet.ledger import chain
 from sovet.ledger.checkpoint import SignatureCheck, SignedCheckpoint
 from sovet.ledger.envelope import ENVELOPE_V1, GENESIS_HASH, StoredEvent
@@ -207,7 +207,9 @@ def _fields(
 ) -> dict[str, Any]:
     missing = [key for key in keys if key not in row]
     if missing:
-        raise InputError("missing field", source=source, line=line, key=missing[0])
+        raise InputError(
+            says("missing field"), source=source, line=line, key=missing[0]
+        )
     return {key: row[key] for key in keys}
 
 
@@ -231,24 +233,31 @@ def _parse(lines: Iterable[str], source: str) -> _Parsed:
             row = json.loads(text)
         except json.JSONDecodeError as error:
             raise InputError(
-                f"not JSON: {error.msg}", source=source, line=number
+                says("not JSON: {msg}", msg=error.msg), source=source, line=number
             ) from error
         except RecursionError as error:
             raise InputError(
-                "not acceptable JSON: nested too deeply", source=source, line=number
+                says("not acceptable JSON: nested too deeply"),
+                source=source,
+                line=number,
             ) from error
         except ValueError as error:  # e.g. an integer of more than 4,300 digits
             raise InputError(
-                f"not acceptable JSON: {error}", source=source, line=number
+                says("not acceptable JSON: {error}", error=error),
+                source=source,
+                line=number,
             ) from error
         if not isinstance(row, dict):
             raise InputError(
-                "each line must be a JSON object", source=source, line=number
+                says("each line must be a JSON object"), source=source, line=number
             )
         if header is None:
             if row.get("format") not in READ_FORMATS:
                 raise InputError(
-                    f"not a sovet log export (expected format {FORMAT!r})",
+                    says(
+                        "not a sovet log export (expected format {format!r})",
+                        format=FORMAT,
+                    ),
                     source=source,
                     line=number,
                     key="format",
@@ -269,17 +278,17 @@ def _parse(lines: Iterable[str], source: str) -> _Parsed:
                 records.append(KeyRecord.from_json(row))
             except ValueError as error:
                 raise InputError(
-                    f"not a key record: {error}",
+                    says("not a key record: {error}", error=error),
                     source=source,
                     line=number,
                     key="statement",
                 ) from error
         else:
             raise InputError(
-                "unknown line kind", source=source, line=number, key="kind"
+                says("unknown line kind"), source=source, line=number, key="kind"
             )
     if header is None:
-        raise InputError("empty export", source=source)
+        raise InputError(says("empty export"), source=source)
     return _Parsed(header, events, checkpoints, records)
 
 
@@ -306,7 +315,7 @@ def _header_keys(header: dict[str, Any], source: str) -> set[str]:
     ):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise InputError(
-                "the header's keys must be hex strings",
+                says("the header's keys must be hex strings"),
                 source=source,
                 line=1,
                 key=key,
@@ -334,12 +343,13 @@ def verify_export(
     count, head = chain.verify(events)
     if header.get("events") != count or header.get("head_hash") != head:
         raise ChainBroken(
-            count, "the header's event count or head hash does not match the events"
+            count,
+            says("the header's event count or head hash does not match the events"),
         )
     check_signers(checkpoints, _header_keys(header, source))
     anchors = None
     if pinned is not None:
-        anchors = [Anchor(key, "the key given") for key in pinned]
+        anchors = [Anchor(key, says("the key given")) for key in pinned]
     found = verify_lists(events, checkpoints, parsed.records, verify_signature, anchors)
     return VerifiedExport(
         source, events, checkpoints, head, found.keys, tuple(parsed.records)
@@ -352,7 +362,10 @@ def store_export(verified: VerifiedExport, uow: UnitOfWork) -> ImportReport:
     with uow:
         if uow.events.head()[0] != 0:
             raise InputError(
-                "the target database already holds events; import needs an empty one",
+                says(
+                    "the target database already holds events; import needs an "
+                    "empty one"
+                ),
                 source=verified.source,
             )
         # Stored exactly as exported: envelope, both times and the command.
@@ -365,7 +378,8 @@ def store_export(verified: VerifiedExport, uow: UnitOfWork) -> ImportReport:
                 copy.hash,
             ):
                 raise ChainBroken(
-                    original.seq, "the stored copy does not reproduce the exported hash"
+                    original.seq,
+                    says("the stored copy does not reproduce the exported hash"),
                 )
         for checkpoint in verified.checkpoints:
             uow.checkpoints.add(checkpoint)

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from sovet.errors import says
 from sovet.services.bootstrap import Services
 from sovet.services.keys import Anchor, Verification, verify
 from sovet.services.queries import check_public_key, pins_path, read_pins
 
 __all__ = ["GIVEN", "anchors_for", "verify_database"]
 
-GIVEN = "the key given"
+GIVEN = says("the key given")
 
 
 def anchors_for(
@@ -36,11 +37,11 @@ def anchors_for(
     if not keys:
         if services.public_key is not None:
             where = f"key file {services.key_file}" if services.key_file else None
-            keys.append(Anchor(services.public_key, "this database's key", where))
+            keys.append(Anchor(services.public_key, says("this database's key"), where))
         if services.key_file is not None:
             pins = f"pins file {pins_path(services.key_file)}"
             for key in read_pins(services.key_file):
-                keys.append(Anchor(key, "pinned at import", pins))
+                keys.append(Anchor(key, says("pinned at import"), pins))
     unique: dict[str, Anchor] = {}
     for anchor in (*keys, *extra):
         unique.setdefault(anchor.key, anchor)

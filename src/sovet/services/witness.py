@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sovet.errors import ChainBroken, InputError
+from sovet.errors import ChainBroken, InputError, says
 from sovet.files import read_text
 from sovet.ledger.checkpoint import CheckpointRecord, SignatureCheck, checkpoint_problem
 from sovet.ledger.merkle import verify_consistency
@@ -77,7 +77,9 @@ def read_checkpoint_file(path: Path) -> CheckpointRecord:
     try:
         value = json.loads(text)
     except ValueError as error:
-        raise InputError(f"not JSON: {error}", source=str(path)) from None
+        raise InputError(
+            says("not JSON: {error}", error=error), source=str(path)
+        ) from None
     return parse_checkpoint_json(value, source=str(path))
 
 
@@ -96,18 +98,25 @@ def kept_checkpoints(folder: Path) -> list[tuple[int, Path]]:
 def parse_proof(value: object, first: int, second: int, *, source: str) -> list[bytes]:
     """The hashes of a consistency answer (``first`` → ``second``)."""
     if not isinstance(value, dict):
-        raise InputError("a consistency proof is a JSON object", source=source)
+        raise InputError(says("a consistency proof is a JSON object"), source=source)
     if value.get("from") != first or value.get("to") != second:
         raise InputError(
-            f"the proof is for {value.get('from')!r}→{value.get('to')!r}, "
-            f"not {first}→{second}",
+            says(
+                "the proof is for {start!r}→{end!r}, not {first}→{second}",
+                start=value.get("from"),
+                end=value.get("to"),
+                first=first,
+                second=second,
+            ),
             source=source,
         )
     proof = value.get("proof")
     if not isinstance(proof, list) or len(proof) > MAX_PROOF_HASHES:
-        raise InputError("not a list of hashes", source=source, key="proof")
+        raise InputError(says("not a list of hashes"), source=source, key="proof")
     if not all(isinstance(h, str) and _HEX64.fullmatch(h) for h in proof):
-        raise InputError("a hash is not 64 hex digits", source=source, key="proof")
+        raise InputError(
+            says("a hash is not 64 hex digits"), source=source, key="proof"
+        )
     return [bytes.fromhex(h) for h in proof]
 
 
@@ -123,8 +132,13 @@ def _pinned(
         key = check_public_key(given)
         if stored is not None and stored != key:
             raise InputError(
-                f"{path} pins the key {stored}, not the key given ({key}); "
-                "use another folder for another log",
+                says(
+                    "{path} pins the key {stored}, not the key given ({key}); "
+                    "use another folder for another log",
+                    path=path,
+                    stored=stored,
+                    key=key,
+                ),
                 source="--public-key",
             )
         return key, False
@@ -140,7 +154,9 @@ def _write(path: Path, text: str) -> None:
         aside.write_text(text, encoding="utf-8")
         os.replace(aside, path)
     except OSError as error:
-        raise InputError(f"cannot write: {error.strerror}", source=str(path)) from error
+        raise InputError(
+            says("cannot write: {strerror}", strerror=error.strerror), source=str(path)
+        ) from error
 
 
 def witness(
@@ -158,7 +174,9 @@ def witness(
     key, first_use = _pinned(folder, public_key, latest)
     problem = checkpoint_problem(cp, verify_signature, trusted_key=key)
     if problem is not None:
-        raise ChainBroken(cp.size, f"the server's latest checkpoint: {problem}")
+        raise ChainBroken(
+            cp.size, says("the server's latest checkpoint: {problem}", problem=problem)
+        )
     kept = kept_checkpoints(folder)
     previous = read_checkpoint_file(kept[-1][1]) if kept else None
     stored_path: Path | None = folder / f"checkpoint-{cp.size}.json"
@@ -167,17 +185,27 @@ def witness(
         if cp.size < old.size:
             raise ChainBroken(
                 cp.size + 1,
-                f"the log shrank: the server's latest checkpoint covers {cp.size} "
-                f"events, the one kept in {kept[-1][1]} covers {old.size} "
-                "(its tail was deleted, or the checkpoints were)",
+                says(
+                    "the log shrank: the server's latest checkpoint covers "
+                    "{size} events, the one kept in {kept} covers {kept_size} (its "
+                    "tail was deleted, or the checkpoints were)",
+                    size=cp.size,
+                    kept=kept[-1][1],
+                    kept_size=old.size,
+                ),
             )
         if cp.size == old.size:
             if (cp.root_hash, cp.head_hash) != (old.root_hash, old.head_hash):
                 raise ChainBroken(
                     cp.size,
-                    f"two checkpoints of {cp.size} events differ: the server's "
-                    f"root {cp.root_hash}, the kept one's {old.root_hash} "
-                    "(history rewritten)",
+                    says(
+                        "two checkpoints of {size} events differ: the server's root "
+                        "{root}, the kept one's {kept_root} (history "
+                        "rewritten)",
+                        size=cp.size,
+                        root=cp.root_hash,
+                        kept_root=old.root_hash,
+                    ),
                 )
             stored_path = None
         else:
@@ -193,15 +221,21 @@ def witness(
             ):
                 raise ChainBroken(
                     old.size,
-                    f"the server's checkpoint of {cp.size} events does not extend "
-                    f"the one of {old.size} kept in {kept[-1][1]}: the consistency "
-                    "proof fails (history rewritten)",
+                    says(
+                        "the server's checkpoint of {size} events does not extend "
+                        "the one of {kept_size} kept in {kept}: the consistency proof "
+                        "fails (history rewritten)",
+                        size=cp.size,
+                        kept_size=old.size,
+                        kept=kept[-1][1],
+                    ),
                 )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputError(
-            f"cannot create the folder: {error.strerror}", source=str(folder)
+            says("cannot create the folder: {strerror}", strerror=error.strerror),
+            source=str(folder),
         ) from error
     if first_use or not (folder / KEY_FILE).exists():
         _write(folder / KEY_FILE, key + "\n")

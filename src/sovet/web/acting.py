@@ -30,7 +30,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from sovet.api.routes.commands import run_command, validated
 from sovet.domain import COMMANDS, FederationState
-from sovet.errors import InputError, NotAuthorized, NotFound, SovetError
+from sovet.errors import InputError, NotAuthorized, NotFound, SovetError, says
 from sovet.services.authz import Principal
 from sovet.services.checkpoints import sign_head
 from sovet.services.command_authz import may_issue
@@ -173,10 +173,10 @@ def _shown_form(
 ) -> Form:
     """The form of ``name`` as ``principal``'s page showed it (its fixed fields)."""
     if name not in web_commands():
-        raise NotFound("", f"there is no form for {name!r}", name)
+        raise NotFound("", says("there is no form for {name!r}", name=name), name)
     declared = COMMANDS[name].declaration
     if not on_page(name, body):
-        raise NotFound("", f"{name} is not issued on this page", name)
+        raise NotFound("", says("{name} is not issued on this page", name=name), name)
     if body is not None:
         state.body(body)
     allowed = may_issue(principal, declared, body)
@@ -286,7 +286,9 @@ def _councils(state: FederationState, constituencies: set[str]) -> set[str]:
         record = state.constituencies.get(key)
         if record is None:
             raise NotFound(
-                "SR-6", f"there is no constituency {key!r}: register it first", key
+                "SR-6",
+                says("there is no constituency {key!r}: register it first", key=key),
+                key,
             )
         found.add(record.council)
     return found

@@ -15,6 +15,7 @@ import re
 from markupsafe import Markup
 
 from sovet.errors import InputError, RuleViolation
+from sovet.i18n import translate
 from sovet.web.handbook import rule_url
 
 __all__ = ["DONE", "N_", "plain", "rule_link", "rule_of"]
@@ -53,22 +54,22 @@ def _listed(found: re.Match[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
-def plain(error: BaseException) -> str:
+def plain(error: BaseException, lang: str | None = None) -> str:
     """The refusal in one sentence, for a person.
 
     The engine's message without the rule id in front, without the names of
     internal documents ("DESIGN §6"), with Python's lists and tuples of names
     written as lists of names, starting with a capital letter and ending with
-    a full stop.
+    a full stop; the engine's sentence in ``lang`` (default: the current one).
     """
     if isinstance(error, RuleViolation):
-        text = error.message
+        text = translate(error.message, lang)
     elif isinstance(error, InputError) and error.line is not None:
         column = f", column {error.key}" if error.key else ""
         where = f"in {error.source}" if error.source else "in the file"
-        text = f"{where}, line {error.line}{column}: {error.reason}"
+        text = f"{where}, line {error.line}{column}: {translate(error.reason, lang)}"
     elif isinstance(error, InputError):
-        text = error.reason
+        text = translate(error.reason, lang)
     else:
         text = getattr(error, "message", None) or str(error)
     text = _DOC_ALONE.sub("", str(text))

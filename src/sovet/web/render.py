@@ -88,6 +88,7 @@ def page(
         "gettext": words.gettext,
         "ngettext": words.ngettext,
         "_": words.gettext,
+        "plain": lambda error: plain(error, lang),
         "request": request,
         "at": at,
         "link": _link(at),

@@ -22,13 +22,11 @@ from sovet.errors import ChainBroken
 from sovet.ledger.chain import link_batch
 from sovet.ledger.checkpoint import CheckpointBody, checkpoint_body
 from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ledger.key_history import KeyHistory, era_problem, follow_keys
 from sovet.ledger.keyring import (
-    KeyHistory,
     KeyRecord,
     KeyStatement,
-    era_problem,
     fingerprint,
-    follow_keys,
 )
 
 

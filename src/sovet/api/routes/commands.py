@@ -28,7 +28,7 @@ from sovet.api.deps import ApiContext, Caller, Ctx
 from sovet.api.schemas import command_model
 from sovet.domain import COMMANDS, Command, command_from_mapping, summary
 from sovet.domain import event_from_stored as _event
-from sovet.errors import ConcurrencyConflict, InputError
+from sovet.errors import ConcurrencyConflict, InputError, says
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.authz import Principal
 from sovet.services.command_authz import authorize_command
@@ -68,7 +68,9 @@ def validated(name: str, fields: dict[str, Any]) -> dict[str, Any]:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise InputError(f"{where}: {first['msg']}", key=where or None) from None
+        raise InputError(
+            says("{where}: {first}", where=where, first=first["msg"]), key=where or None
+        ) from None
     return body.model_dump(mode="json", exclude_unset=True)
 
 
@@ -144,8 +146,11 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     twice = sorted({key for key in keys if keys.count(key) > 1})
     if twice:
         raise InputError(
-            f"the key {twice[0]!r} appears twice in one object: a command must "
-            "say one thing",
+            says(
+                "the key {twice!r} appears twice in one object: a command "
+                "must say one thing",
+                twice=twice[0],
+            ),
             key=twice[0],
         )
     return dict(pairs)

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import Ctx, MaybePrincipal, Reader
 from sovet.api.schemas import AnyJson, Text
-from sovet.errors import NotFound
+from sovet.errors import NotFound, says
 from sovet.ledger.envelope import JSONValue
 from sovet.services.checkpoints import (
     MAX_PROOF_SIZE,
@@ -192,7 +192,7 @@ async def checkpoint_latest(ctx: Ctx, _who: MaybePrincipal) -> dict[str, Any]:
     it (``sovet witness``); ``sovet verify --against`` checks a log against it."""
     record = await run_in_threadpool(latest_checkpoint, ctx.services.uow())
     if record is None:
-        raise NotFound("DESIGN §3", "the log has no signed checkpoint yet")
+        raise NotFound("DESIGN §3", says("the log has no signed checkpoint yet"))
     return checkpoint_json(record)
 
 

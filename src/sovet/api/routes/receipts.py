@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from sovet.api.deps import Ctx, MaybePrincipal
 from sovet.api.errors import Gone
 from sovet.api.schemas import Text
-from sovet.errors import InputError
+from sovet.errors import InputError, says
 from sovet.services.ballots import verify_receipt
 
 __all__ = ["router"]
@@ -46,7 +46,7 @@ async def check_receipt(
     """DESIGN §6: the inclusion proof of the ballot with ``receipt``."""
     receipt = query.receipt
     if len(receipt) != 64 or any(c not in "0123456789abcdef" for c in receipt):
-        raise InputError("a receipt is 64 lowercase hex digits", key="receipt")
+        raise InputError(says("a receipt is 64 lowercase hex digits"), key="receipt")
     return await run_in_threadpool(
         lambda: verify_receipt(ctx.services, receipt, election=query.election)
     )

@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "CITY_DIRECT_LEVELS_1918",
@@ -159,21 +159,34 @@ def check_ec_size(
     ``city_deputies`` (the council's size).
     """
     if size < 1:
-        raise RuleViolation("SR-3", f"an executive committee of {size} members", size)
+        raise RuleViolation(
+            "SR-3", says("an executive committee of {size} members", size=size), size
+        )
     if city_deputies is not None:
         least, most = city_ec_bounds(city_deputies, capital=capital)
         if not least <= size <= most:
             raise RuleViolation(
                 "SR-3",
-                f"a city council of {city_deputies} deputies elects an EC of "
-                f"{least}–{most}, not {size}",
+                says(
+                    "a city council of {city_deputies} deputies elects an EC of "
+                    "{least}–{most}, not {size}",
+                    city_deputies=city_deputies,
+                    least=least,
+                    most=most,
+                    size=size,
+                ),
                 size,
             )
         return
     if level in ec_max_size and size > ec_max_size[level]:
         raise RuleViolation(
             "SR-3",
-            f"the {level} EC may have at most {ec_max_size[level]} members, not {size}",
+            says(
+                "the {level} EC may have at most {ec_max_size} members, not {size}",
+                level=level,
+                ec_max_size=ec_max_size[level],
+                size=size,
+            ),
             size,
         )
 
@@ -216,12 +229,20 @@ def council_size(
     meet as an assembly. Ratios round down before the bounds apply.
     """
     if population < 0:
-        raise RuleViolation("SR-6", f"negative population {population}", population)
+        raise RuleViolation(
+            "SR-6",
+            says("negative population {population}", population=population),
+            population,
+        )
     if not city and population >= settlement_max_population:
         raise RuleViolation(
             "SR-6",
-            f"a settlement of {population} inhabitants is a city "
-            f"(settlements are under {settlement_max_population})",
+            says(
+                "a settlement of {population} inhabitants is a city "
+                "(settlements are under {settlement_max_population})",
+                population=population,
+                settlement_max_population=settlement_max_population,
+            ),
             population,
         )
     if population < assembly_instead_below:
@@ -234,7 +255,9 @@ def council_size(
 def term_end(elected_on: date, *, months: int = 3) -> date:
     """SR-6: the day a deputy's term ends (3 months; a missing day rolls back)."""
     if months < 0:
-        raise RuleViolation("SR-6", f"negative deputy term {months}", months)
+        raise RuleViolation(
+            "SR-6", says("negative deputy term {months}", months=months), months
+        )
     month0 = elected_on.month - 1 + months
     year, month = elected_on.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(elected_on.day, monthrange(year, month)[1]))

@@ -25,7 +25,7 @@ from sovet.domain.kernel.messages import (
 )
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import ConstitutionError, RuleViolation
+from sovet.errors import ConstitutionError, RuleViolation, says
 
 __all__ = [
     "BODY_KINDS",
@@ -154,24 +154,36 @@ class BodyRegistered(DomainEvent):
 @decides(RegisterBody)
 def _register_body(state: FederationState, cmd: RegisterBody) -> list[DomainEvent]:
     if cmd.body in state.bodies:
-        raise RuleViolation("SR-2", f"body {cmd.body!r} already exists", cmd.body)
+        raise RuleViolation(
+            "SR-2", says("body {body!r} already exists", body=cmd.body), cmd.body
+        )
     if cmd.kind not in BODY_KINDS:
         raise RuleViolation(
             "SR-2",
-            f"unknown kind {cmd.kind!r}; one of {', '.join(BODY_KINDS)}",
+            says(
+                "unknown kind {kind!r}; one of {kinds}",
+                kind=cmd.kind,
+                kinds=", ".join(BODY_KINDS),
+            ),
             cmd.kind,
         )
     if cmd.level not in state.constitution.levels:
         levels = ", ".join(state.constitution.levels)
         raise RuleViolation(
             "SR-2",
-            f"level {cmd.level!r} is not a level of this constitution ({levels})",
+            says(
+                "level {level!r} is not a level of this constitution ({levels})",
+                level=cmd.level,
+                levels=levels,
+            ),
             cmd.level,
         )
     if cmd.parent is not None:
         state.body(cmd.parent)
     if cmd.population < 0:
-        raise RuleViolation("SR-2", "population cannot be negative", cmd.population)
+        raise RuleViolation(
+            "SR-2", says("population cannot be negative"), cmd.population
+        )
     return [
         BodyRegistered(
             at=cmd.at,
@@ -238,11 +250,13 @@ def _register_faction(
 ) -> list[DomainEvent]:
     if cmd.faction in state.factions:
         raise RuleViolation(
-            "SR-18", f"faction {cmd.faction!r} already exists", cmd.faction
+            "SR-18",
+            says("faction {faction!r} already exists", faction=cmd.faction),
+            cmd.faction,
         )
     if not state.constitution.centralism.factions_allowed:
         raise RuleViolation(
-            "SR-32", "this constitution allows no factions", cmd.faction
+            "SR-32", says("this constitution allows no factions"), cmd.faction
         )
     if cmd.leadership is not None:
         state.body(cmd.leadership)
@@ -298,7 +312,11 @@ class PersonRegistered(DomainEvent):
 @decides(RegisterPerson)
 def _register_person(state: FederationState, cmd: RegisterPerson) -> list[DomainEvent]:
     if cmd.person in state.persons:
-        raise RuleViolation("SR-4", f"person {cmd.person!r} already exists", cmd.person)
+        raise RuleViolation(
+            "SR-4",
+            says("person {person!r} already exists", person=cmd.person),
+            cmd.person,
+        )
     if cmd.faction is not None:
         state.faction(cmd.faction)
     for body in cmd.bodies:
@@ -360,20 +378,28 @@ def _record_composition(
     body = state.body(cmd.body)
     if body.kind != "council":
         raise RuleViolation(
-            "SR-6", f"{cmd.body!r} is a {body.kind}, not a council", cmd.body
+            "SR-6",
+            says("{body!r} is a {kind}, not a council", body=cmd.body, kind=body.kind),
+            cmd.body,
         )
     if not state.constitution.chain.aggregate:
         raise RuleViolation(
             "SR-6",
-            f"{state.constitution.name!r} counts seats by person (chain.aggregate "
-            f"= false): {body.name}'s deputies by faction are those seated in its "
-            "constituencies, not a recorded composition",
+            says(
+                "{federation!r} counts seats by person (chain.aggregate = false): "
+                "{body}'s deputies by faction are those seated in its "
+                "constituencies, not a recorded composition",
+                federation=state.constitution.name,
+                body=body.name,
+            ),
             cmd.body,
         )
     for faction, seats in cmd.composition.items():
         state.faction(faction)
         if seats < 0:
-            raise RuleViolation("SR-6", f"negative seats for {faction!r}", seats)
+            raise RuleViolation(
+                "SR-6", says("negative seats for {faction!r}", faction=faction), seats
+            )
     return [
         CouncilCompositionRecorded(
             at=cmd.at, body=cmd.body, composition=dict(cmd.composition)

@@ -37,7 +37,7 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.errors import NotFound, RuleViolation
+from sovet.errors import NotFound, RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -155,25 +155,41 @@ def _apportion(state: FederationState, cmd: ApportionCongress) -> list[DomainEve
     body = state.body(cmd.congress)
     if body.kind != "congress":
         raise RuleViolation(
-            "SR-12", f"{cmd.congress!r} is a {body.kind}, not a congress", cmd.congress
+            "SR-12",
+            says(
+                "{congress!r} is a {kind}, not a congress",
+                congress=cmd.congress,
+                kind=body.kind,
+            ),
+            cmd.congress,
         )
     try:
         date.fromisoformat(cmd.snapshot)
     except ValueError:
         raise RuleViolation(
-            "SR-14", f"snapshot {cmd.snapshot!r} is not an ISO date", cmd.snapshot
+            "SR-14",
+            says("snapshot {snapshot!r} is not an ISO date", snapshot=cmd.snapshot),
+            cmd.snapshot,
         ) from None
     if cmd.snapshot > cmd.at[:10]:
         raise RuleViolation(
             "SR-14",
-            f"snapshot {cmd.snapshot} lies after the act ({cmd.at})",
+            says(
+                "snapshot {snapshot} lies after the act ({at})",
+                snapshot=cmd.snapshot,
+                at=cmd.at,
+            ),
             cmd.snapshot,
         )
     levels = state.constitution.levels
     params = state.constitution.apportionment
     for unit in cmd.units:
         if unit.name not in state.bodies:
-            raise NotFound("SR-12", f"unknown sending body {unit.name!r}", unit.name)
+            raise NotFound(
+                "SR-12",
+                says("unknown sending body {name!r}", name=unit.name),
+                unit.name,
+            )
         sender = state.bodies[unit.name]
         check_sends_to(
             sender.level,

@@ -33,7 +33,7 @@ from sovet.counting.apportionment import Apportionment, apportion
 from sovet.counting.fixed_ratio import EQUIVALENT_DIVISOR_METHOD, ROUNDINGS, Rounding
 from sovet.counting.types import TieBreak
 from sovet.domain.kernel.constitution import ApportionmentParams
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "ANY_KIND",
@@ -94,8 +94,13 @@ def congress_rule(params: ApportionmentParams, level: str, top: bool) -> Congres
         if params.basis_city != params.basis_province:
             raise RuleViolation(
                 "SR-14",
-                f"method {params.method!r} apportions all senders on one basis, "
-                f"not {params.basis_city!r} and {params.basis_province!r}",
+                says(
+                    "method {method!r} apportions all senders on one basis, not "
+                    "{basis_city!r} and {basis_province!r}",
+                    method=params.method,
+                    basis_city=params.basis_city,
+                    basis_province=params.basis_province,
+                ),
                 params.basis_province,
             )
         group = DelegateGroup(
@@ -166,12 +171,24 @@ class SendingUnit:
         """SR-12/SR-14: the figure the group's basis asks for; refused if missing."""
         if basis not in BASES:
             raise RuleViolation(
-                "SR-14", f"unknown basis {basis!r}; bases: {', '.join(BASES)}", basis
+                "SR-14",
+                says(
+                    "unknown basis {basis!r}; bases: {bases}",
+                    basis=basis,
+                    bases=", ".join(BASES),
+                ),
+                basis,
             )
         value = cast("int | None", getattr(self, basis))
         if value is None or value < 0:
             raise RuleViolation(
-                "SR-12", f"{self.name!r} carries no valid {basis} figure", self.name
+                "SR-12",
+                says(
+                    "{name!r} carries no valid {basis} figure",
+                    name=self.name,
+                    basis=basis,
+                ),
+                self.name,
             )
         return value
 
@@ -192,7 +209,9 @@ class DelegateApportionment:
 
 def _rounding(value: str) -> Rounding:
     if value not in ROUNDINGS:
-        raise RuleViolation("SR-12", f"unknown rounding {value!r}", value)
+        raise RuleViolation(
+            "SR-12", says("unknown rounding {value!r}", value=value), value
+        )
     return value  # narrowed by the membership test
 
 
@@ -212,14 +231,18 @@ def apportion_senders(
     units = list(units)
     names = [u.name for u in units]
     if len(set(names)) != len(names):
-        raise RuleViolation("SR-12", f"duplicate sending units in {names}", names)
+        raise RuleViolation(
+            "SR-12", says("duplicate sending units in {names}", names=names), names
+        )
     kinds = {g.kind for g in rule.groups}
     stray = sorted(
         u.name for u in units if ANY_KIND not in kinds and u.kind not in kinds
     )
     if stray:
         raise RuleViolation(
-            "SR-12", f"units of no sending group for this congress: {stray}", stray
+            "SR-12",
+            says("units of no sending group for this congress: {stray}", stray=stray),
+            stray,
         )
     one_capped = len(rule.groups) == 1 and rule.cap_rule == "divisor"
     groups: dict[str, Apportionment] = {}
@@ -250,8 +273,13 @@ def apportion_senders(
     if room > rule.cap:
         raise RuleViolation(
             "SR-13",
-            f"cap {rule.cap} cannot give {len(allocation)} sender(s) their "
-            f"minimum or base seats ({room} in all)",
+            says(
+                "cap {cap} cannot give {count} sender(s) their minimum or "
+                "base seats ({room} in all)",
+                cap=rule.cap,
+                count=len(allocation),
+                room=room,
+            ),
             rule.cap,
         )
     if rule.cap_rule == "truncate":
@@ -311,7 +339,9 @@ def _divisor_cap(
     if len(ratios) != len(rule.groups) or len(shared) != 1:
         raise RuleViolation(
             "SR-13",
-            "a divisor cap joins fixed-ratio groups with one rounding and minimum",
+            says(
+                "a divisor cap joins fixed-ratio groups with one rounding and minimum"
+            ),
             cap,
         )
     rounding, minimum, base, unit = shared.pop()
@@ -340,7 +370,12 @@ def check_mandates(
     if credentialed > allowed:
         raise RuleViolation(
             "SR-12",
-            f"{sender!r} may credential {allowed} decisive mandates, "
-            f"not {credentialed}",
+            says(
+                "{sender!r} may credential {allowed} decisive mandates, not "
+                "{credentialed}",
+                sender=sender,
+                allowed=allowed,
+                credentialed=credentialed,
+            ),
             credentialed,
         )

@@ -33,7 +33,7 @@ from typing import Literal
 from sovet.domain.kernel.assembly import Assembly
 from sovet.domain.kernel.calendar import display
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "SESSION_ACTS",
@@ -151,8 +151,8 @@ def who_may_act(state: FederationState, body: str, act: Act) -> str:
     if names:
         return " or ".join(names)
     if act == "convene":
-        return "only councils holding the required share of the population"
-    return f"the next congress of {_name(state, body)}, once convened"
+        return says("only councils holding the required share of the population")
+    return says("the next congress of {body}, once convened", body=_name(state, body))
 
 
 def check_act(state: FederationState, actor: Assembly, act: Act) -> None:
@@ -170,8 +170,13 @@ def check_act(state: FederationState, actor: Assembly, act: Act) -> None:
     rule = _RULE[act] if actor.id in _candidates(found) else "SR-27"
     raise RuleViolation(
         rule,
-        f"{actor.name} may not {_VERB[act]}: {_why(state, found, actor.id)}; "
-        f"{who_may_act(state, actor.body, act)} may",
+        says(
+            "{name} may not {act}: {why}; {who} may",
+            name=actor.name,
+            act=_VERB[act],
+            why=_why(state, found, actor.id),
+            who=who_may_act(state, actor.body, act),
+        ),
         actor.id,
     )
 
@@ -183,24 +188,28 @@ def check_convener(state: FederationState, body: str, convened_by: str) -> None:
         return
     raise RuleViolation(
         "SR-15",
-        f"{_name(state, convened_by)} may not convene {_name(state, body)}: "
-        f"{_why(state, found, convened_by)}; {who_may_act(state, body, 'convene')} "
-        "may",
+        says(
+            "{convener} may not convene {body}: {why}; {who} may",
+            convener=_name(state, convened_by),
+            body=_name(state, body),
+            why=_why(state, found, convened_by),
+            who=who_may_act(state, body, "convene"),
+        ),
         convened_by,
     )
 
 
 _VERB: dict[Act, str] = {
-    "convene": "convene the congress",
-    "form": "form a government",
-    "approve": "approve a government",
-    "confirm": "confirm a government",
-    "elect_committee": "elect an executive committee",
-    "withdraw": "withdraw the government",
-    "fill": "fill a vacant office",
-    "rename": "rename the government",
-    "recall_officer": "recall an officer",
-    "fill_committee": "fill a vacant place on the committee",
+    "convene": says("convene the congress"),
+    "form": says("form a government"),
+    "approve": says("approve a government"),
+    "confirm": says("confirm a government"),
+    "elect_committee": says("elect an executive committee"),
+    "withdraw": says("withdraw the government"),
+    "fill": says("fill a vacant office"),
+    "rename": says("rename the government"),
+    "recall_officer": says("recall an officer"),
+    "fill_committee": says("fill a vacant place on the committee"),
 }
 
 
@@ -221,24 +230,29 @@ def _why(state: FederationState, found: Authority, actor: str) -> str:
     acting = state.assemblies.get(actor)
     if acting is not None and acting.kind == "congress":
         if latest is not None and acting.id != latest.id:
-            return f"{latest.name} has convened since"
+            return says("{congress} has convened since", congress=latest.name)
         if acting.closed_at is not None:
-            return f"it closed on {display(acting.closed_at)}"
-        return "a congress in session does not do that"
+            return says("it closed on {date}", date=display(acting.closed_at))
+        return says("a congress in session does not do that")
     if acting is not None and acting.kind == "executive_committee":
         if latest is not None and acting.congress != latest.id:
-            return (
-                f"its mandate ended when {latest.name} convened on "
-                f"{display(latest.opened_at)} (SR-20, SR-26)"
+            return says(
+                "its mandate ended when {congress} convened on {date} (SR-20, SR-26)",
+                congress=latest.name,
+                date=display(latest.opened_at),
             )
         if acting.closed_at is not None:
-            return f"it was replaced on {display(acting.closed_at)} (SR-20)"
+            return says(
+                "it was replaced on {date} (SR-20)", date=display(acting.closed_at)
+            )
         if found.in_session:
-            return f"{latest.name if latest else 'the congress'} is in session"
-        return "a committee does not do that"
+            if latest is None:
+                return says("the congress is in session")
+            return says("{congress} is in session", congress=latest.name)
+        return says("a committee does not do that")
     if actor in state.bodies and state.bodies[actor].kind == "executive_committee":
-        return (
+        return says(
             "a committee registered without an election acts only until a "
             "congress elects one"
         )
-    return "it is neither the latest congress nor the committee it elected"
+    return says("it is neither the latest congress nor the committee it elected")

@@ -27,7 +27,7 @@ from sovet.domain.kernel.messages import (
 )
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "CredentialsReported",
@@ -95,24 +95,35 @@ def _report(state: FederationState, cmd: ReportCredentials) -> list[DomainEvent]
     if not state.constitution.chain.aggregate:
         raise RuleViolation(
             "SR-17",
-            f"{state.constitution.name!r} counts seats by person (chain.aggregate = "
-            "false): a report of counts seats nobody; credential the delegates by "
-            "name (credential_delegates with persons)",
+            says(
+                "{name!r} counts seats by person (chain.aggregate = false): "
+                "a report of counts seats nobody; credential the delegates "
+                "by name (credential_delegates with persons)",
+                name=state.constitution.name,
+            ),
             cmd.congress,
         )
     consultative = cmd.consultative or {}
     if consultative and "consultative" not in state.constitution.congress.vote_kinds:
         raise RuleViolation(
-            "SR-17", "this constitution has no consultative delegates", consultative
+            "SR-17",
+            says("this constitution has no consultative delegates"),
+            consultative,
         )
     for table in (cmd.decisive, consultative):
         for faction, count in table.items():
             state.faction(faction)
             if count < 0:
-                raise RuleViolation("SR-17", f"negative count for {faction!r}", count)
+                raise RuleViolation(
+                    "SR-17",
+                    says("negative count for {faction!r}", faction=faction),
+                    count,
+                )
     decisive = sum(cmd.decisive.values())
     if decisive < 1:
-        raise RuleViolation("SR-17", "a report needs at least one decisive delegate", 0)
+        raise RuleViolation(
+            "SR-17", says("a report needs at least one decisive delegate"), 0
+        )
     for sender in cmd.senders:
         state.body(sender)
     session = state.assemblies[cmd.congress]
@@ -120,8 +131,13 @@ def _report(state: FederationState, cmd: ReportCredentials) -> list[DomainEvent]
     if apportioned is not None and decisive > apportioned:
         raise RuleViolation(
             "SR-12",
-            f"the report seats {decisive} decisive delegates; {session.name} "
-            f"was apportioned {apportioned}",
+            says(
+                "the report seats {decisive} decisive delegates; {name} was "
+                "apportioned {apportioned}",
+                decisive=decisive,
+                name=session.name,
+                apportioned=apportioned,
+            ),
             decisive,
         )
     if apportioned is not None and len(cmd.senders) == 1:
@@ -196,14 +212,25 @@ def _walk_out(state: FederationState, cmd: RecordWalkOut) -> list[DomainEvent]:
     if cmd.count < 1 or cmd.count > present:
         raise RuleViolation(
             "SR-19",
-            f"{cmd.count} cannot walk out: {present} {cmd.faction} present",
+            says(
+                "{count} cannot walk out: {present} {faction} present",
+                count=cmd.count,
+                present=present,
+                faction=cmd.faction,
+            ),
             cmd.count,
         )
     for person in cmd.persons:
         delegate = session.delegates.get(person)
         if delegate is None or not delegate.present or delegate.faction != cmd.faction:
             raise RuleViolation(
-                "SR-19", f"{person!r} is not a present {cmd.faction} delegate", person
+                "SR-19",
+                says(
+                    "{person!r} is not a present {faction} delegate",
+                    person=person,
+                    faction=cmd.faction,
+                ),
+                person,
             )
     return [
         DelegatesWalkedOut(

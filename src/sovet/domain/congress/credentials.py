@@ -52,7 +52,7 @@ from sovet.domain.kernel.messages import (
 )
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "AppointCredentialsCommission",
@@ -103,7 +103,7 @@ def _appoint(
     session = open_congress(state, cmd.congress, "SR-17")
     if session.credentials_committee is not None:
         raise RuleViolation(
-            "SR-17", "the credentials commission already exists", cmd.congress
+            "SR-17", says("the credentials commission already exists"), cmd.congress
         )
     for person in cmd.members:
         state.person(person)
@@ -186,23 +186,36 @@ def _credential(state: FederationState, cmd: CredentialDelegates) -> list[Domain
     if cmd.kind not in state.constitution.congress.vote_kinds:
         kinds = ", ".join(state.constitution.congress.vote_kinds)
         raise RuleViolation(
-            "SR-17", f"vote kind {cmd.kind!r} is not one of {kinds}", cmd.kind
+            "SR-17",
+            says(
+                "vote kind {kind!r} is not one of {kinds}", kind=cmd.kind, kinds=kinds
+            ),
+            cmd.kind,
         )
     count = _count(state, cmd)
     for sender in cmd.senders:
         state.body(sender)
     if len(set(cmd.persons)) < len(cmd.persons):
-        raise RuleViolation("SR-17", "a person is named twice", cmd.persons)
+        raise RuleViolation("SR-17", says("a person is named twice"), cmd.persons)
     sent: dict[str, str] = {}
     for person in cmd.persons:
         record = state.person(person)
         if person in session.delegates:
-            raise RuleViolation("SR-17", f"{person!r} is already credentialed", person)
+            raise RuleViolation(
+                "SR-17",
+                says("{person!r} is already credentialed", person=person),
+                person,
+            )
         if not state.constitution.chain.aggregate:
             if record.faction and record.faction != cmd.faction:
                 raise RuleViolation(
                     "SR-17",
-                    f"{person!r} belongs to {record.faction!r}, not {cmd.faction!r}",
+                    says(
+                        "{person!r} belongs to {belongs!r}, not {faction!r}",
+                        person=person,
+                        belongs=record.faction,
+                        faction=cmd.faction,
+                    ),
                     person,
                 )
             sent[person] = _sender(state, person, cmd.senders)
@@ -230,31 +243,43 @@ def _count(state: FederationState, cmd: CredentialDelegates) -> int:
         if not named:
             raise RuleViolation(
                 "SR-17",
-                f"name the delegates: {state.constitution.name!r} counts seats by "
-                "person (chain.aggregate = false), so credentials list their persons",
+                says(
+                    "name the delegates: {name!r} counts seats by person "
+                    "(chain.aggregate = false), so credentials list their persons",
+                    name=state.constitution.name,
+                ),
                 cmd.count,
             )
         if cmd.count is not None and cmd.count != named:
             raise RuleViolation(
                 "SR-17",
-                f"count {cmd.count} is not the {named} persons named; the count is "
-                "derived from them",
+                says(
+                    "count {count} is not the {named} persons named; the count "
+                    "is derived from them",
+                    count=cmd.count,
+                    named=named,
+                ),
                 cmd.count,
             )
         return named
     count = named if cmd.count is None else cmd.count
     if count < 1 or named > count:
         raise RuleViolation(
-            "SR-17", f"count {count} must be ≥ 1 and ≥ the named persons", count
+            "SR-17",
+            says("count {count} must be ≥ 1 and ≥ the named persons", count=count),
+            count,
         )
     return count
 
 
 _CHOSEN_FROM = {
-    "council": "under this constitution a council sends delegates from its seated "
-    "deputies",
-    "delegate_election": "under this constitution a council sends delegates from "
-    "the electors on its register, by a delegate election",
+    "council": says(
+        "under this constitution a council sends delegates from its seated deputies"
+    ),
+    "delegate_election": says(
+        "under this constitution a council sends delegates from the electors on "
+        "its register, by a delegate election"
+    ),
 }
 """The constitution's ``chain.delegates_chosen_by``, as a refusal explains it."""
 
@@ -264,23 +289,31 @@ def _sender(state: FederationState, person: str, senders: tuple[str, ...]) -> st
     if not senders:
         raise RuleViolation(
             "SR-12",
-            f"name the body that sends {person!r}: a delegate is sent by a council "
-            "or a lower congress",
+            says(
+                "name the body that sends {person!r}: a delegate is sent by "
+                "a council or a lower congress",
+                person=person,
+            ),
             person,
         )
     found = sender_seat(state, person, senders)
     if found is None:
         chosen = state.constitution.chain.delegates_chosen_by
         seat = (
-            "a seated deputy of"
+            says("a seated deputy of")
             if chosen == "council"
-            else "an elector on the register of"
+            else says("an elector on the register of")
         )
         raise RuleViolation(
             "SR-12",
-            f"{state.display_name(person) or person} is not {seat} "
-            f"{' or '.join(senders)} (or a delegate of it, for a congress), so it "
-            f"cannot send them: {_CHOSEN_FROM[chosen]}",
+            says(
+                "{person} is not {seat} {senders} (or a delegate of it, for a "
+                "congress), so it cannot send them: {chosen}",
+                person=state.display_name(person) or person,
+                seat=seat,
+                senders=" or ".join(senders),
+                chosen=_CHOSEN_FROM[chosen],
+            ),
             person,
         )
     return found[0]
@@ -309,8 +342,10 @@ def _split(
     if not cmd.senders:
         raise RuleViolation(
             "SR-12",
-            f"{session.name} has an apportionment: decisive credentials name "
-            "their sender",
+            says(
+                "{name} has an apportionment: decisive credentials name their sender",
+                name=session.name,
+            ),
             count,
         )
     if len(cmd.senders) == 1:
@@ -329,8 +364,12 @@ def _split(
     if left:
         raise RuleViolation(
             "SR-12",
-            f"{', '.join(cmd.senders)} have {count - left} decisive mandates "
-            f"left, not {count}",
+            says(
+                "{senders} have {left} decisive mandates left, not {count}",
+                senders=", ".join(cmd.senders),
+                left=count - left,
+                count=count,
+            ),
             count,
         )
     return split

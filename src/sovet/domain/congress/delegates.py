@@ -34,7 +34,7 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.errors import NotFound, RuleViolation
+from sovet.errors import NotFound, RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -53,8 +53,11 @@ def check_delegate_recall(by_body: str, sending_body: str | None) -> None:
     if sending_body is None or by_body != sending_body:
         raise RuleViolation(
             "SR-11",
-            f"a delegate sent by {sending_body or 'no recorded body'!r} cannot be "
-            f"replaced by {by_body!r}",
+            says(
+                "a delegate sent by {sender!r} cannot be replaced by {by_body!r}",
+                sender=sending_body or says("no recorded body"),
+                by_body=by_body,
+            ),
             by_body,
         )
 
@@ -117,11 +120,19 @@ def _latest_session(state: FederationState, congress: str) -> Assembly:
     session = state.assembly(congress)
     latest = state.latest_congress(session.body)
     if session.kind != "congress" or latest is None:
-        raise RuleViolation("SR-11", f"{congress!r} is no congress session", congress)
+        raise RuleViolation(
+            "SR-11",
+            says("{congress!r} is no congress session", congress=congress),
+            congress,
+        )
     if latest.id != session.id:
         raise RuleViolation(
             "SR-11",
-            f"the delegates' seats of {session.name} ended when {latest.name} convened",
+            says(
+                "the delegates' seats of {session} ended when {latest} convened",
+                session=session.name,
+                latest=latest.name,
+            ),
             congress,
         )
     return session
@@ -138,8 +149,11 @@ def _replace(state: FederationState, cmd: ReplaceDelegate) -> list[DomainEvent]:
     if old is None and vacancy is None:
         raise NotFound(
             "SR-11",
-            f"{cmd.delegate!r} is no delegate of {session.name} and left no vacant "
-            "seat there",
+            says(
+                "{delegate!r} is no delegate of {name} and left no vacant seat there",
+                delegate=cmd.delegate,
+                name=session.name,
+            ),
             cmd.delegate,
         )
     sender = old.sender if old is not None else vacancy.sender if vacancy else None
@@ -148,16 +162,22 @@ def _replace(state: FederationState, cmd: ReplaceDelegate) -> list[DomainEvent]:
     new = state.person(cmd.replacement)
     if cmd.replacement in session.delegates:
         raise RuleViolation(
-            "SR-11", f"{cmd.replacement!r} is already a delegate", cmd.replacement
+            "SR-11",
+            says("{replacement!r} is already a delegate", replacement=cmd.replacement),
+            cmd.replacement,
         )
     if not state.constitution.chain.aggregate and (
         sender_seat(state, cmd.replacement, (cmd.by_body,)) is None
     ):
         raise RuleViolation(
             "SR-12",
-            f"{new.name} holds no seat in {cmd.by_body!r} that it could send them "
-            "through (a delegate is chosen from those who hold a seat in the "
-            "sending body)",
+            says(
+                "{name} holds no seat in {by_body!r} that it could send them "
+                "through (a delegate is chosen from those who hold a seat in "
+                "the sending body)",
+                name=new.name,
+                by_body=cmd.by_body,
+            ),
             cmd.replacement,
         )
     held = old if old is not None else vacancy
@@ -258,24 +278,38 @@ class DelegateInstructed(DomainEvent):
 def _instruct(state: FederationState, cmd: InstructDelegate) -> list[DomainEvent]:
     session = state.assembly(cmd.congress)
     if session.closed_at is not None:
-        raise RuleViolation("SR-11", f"{session.name} has closed", cmd.congress)
+        raise RuleViolation(
+            "SR-11", says("{name} has closed", name=session.name), cmd.congress
+        )
     state.body(cmd.by_body)
     delegate = session.delegates.get(cmd.delegate)
     if delegate is None:
         raise NotFound(
-            "SR-11", f"{cmd.delegate!r} is no delegate of {session.name}", cmd.delegate
+            "SR-11",
+            says(
+                "{delegate!r} is no delegate of {name}",
+                delegate=cmd.delegate,
+                name=session.name,
+            ),
+            cmd.delegate,
         )
     check_delegate_recall(cmd.by_body, delegate.sender)
     motion = state.motion(cmd.motion)
     if motion.assembly != cmd.congress or motion.status != "open":
         raise RuleViolation(
             "SR-11",
-            f"motion {cmd.motion!r} is not open in {session.name}",
+            says(
+                "motion {motion!r} is not open in {name}",
+                motion=cmd.motion,
+                name=session.name,
+            ),
             cmd.motion,
         )
     if cmd.choice not in ("yes", "no", "abstain"):
         raise RuleViolation(
-            "SR-11", f"instruction {cmd.choice!r} is not yes, no or abstain", cmd.choice
+            "SR-11",
+            says("instruction {choice!r} is not yes, no or abstain", choice=cmd.choice),
+            cmd.choice,
         )
     return [
         DelegateInstructed(

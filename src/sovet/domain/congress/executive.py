@@ -35,8 +35,6 @@ from sovet.domain.elections.seats import delegate_seat
 from sovet.domain.kernel.assembly import (
     Assembly,
     DelegateRecord,
-    MotionRecord,
-    leave_committee,
     require_quorum,
 )
 from sovet.domain.kernel.messages import (
@@ -48,10 +46,9 @@ from sovet.domain.kernel.messages import (
     command,
     event,
 )
-from sovet.domain.kernel.motions import ProposeMotion, motion_kind
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "ChairElected",
@@ -117,28 +114,38 @@ def _elect(state: FederationState, cmd: ElectExecutiveCommittee) -> list[DomainE
     check_act(state, session, "elect_committee")
     require_quorum(state, session)
     if cmd.executive in state.assemblies:
-        raise RuleViolation("SR-20", f"{cmd.executive!r} already exists", cmd.executive)
+        raise RuleViolation(
+            "SR-20",
+            says("{executive!r} already exists", executive=cmd.executive),
+            cmd.executive,
+        )
     members = dict(cmd.members or {})
     composition = _composition(state, cmd, members)
     _check_size(state, session.body, sum(composition.values()), cmd.at)
     for faction, seats in composition.items():
         state.faction(faction)
         if seats < 0:
-            raise RuleViolation("SR-20", f"negative seats for {faction!r}", seats)
+            raise RuleViolation(
+                "SR-20", says("negative seats for {faction!r}", faction=faction), seats
+            )
     for person, faction in members.items():
         state.person(person)
         if composition.get(faction, 0) < sum(
             1 for f in members.values() if f == faction
         ):
             raise RuleViolation(
-                "SR-20", f"more named {faction} members than seats", person
+                "SR-20",
+                says("more named {faction} members than seats", faction=faction),
+                person,
             )
     if not state.constitution.chain.aggregate:
         for person, faction in members.items():
             _check_member(state, session, person, faction)
     if cmd.chair is not None and cmd.chair not in members:
         raise RuleViolation(
-            "SR-20", f"chair {cmd.chair!r} is not a named member", cmd.chair
+            "SR-20",
+            says("chair {chair!r} is not a named member", chair=cmd.chair),
+            cmd.chair,
         )
     return [
         ExecutiveCommitteeElected(
@@ -163,22 +170,30 @@ def _composition(
     if state.constitution.chain.aggregate:
         if cmd.composition is None and not named:
             raise RuleViolation(
-                "SR-20", "give the members or the composition", cmd.executive
+                "SR-20", says("give the members or the composition"), cmd.executive
             )
         return dict(cmd.composition) if cmd.composition is not None else named
     if not named:
         raise RuleViolation(
             "SR-20",
-            f"name the members: {state.constitution.name!r} counts seats by person "
-            "(chain.aggregate = false), so the committee is elected by name",
+            says(
+                "name the members: {name!r} counts seats by person "
+                "(chain.aggregate = false), so the committee is elected by "
+                "name",
+                name=state.constitution.name,
+            ),
             cmd.executive,
         )
     given = {f: n for f, n in (cmd.composition or {}).items() if n}
     if cmd.composition is not None and given != named:
         raise RuleViolation(
             "SR-20",
-            f"composition {given} is not that of the members named ({named}); the "
-            "seats per faction are derived from them",
+            says(
+                "composition {given} is not that of the members named "
+                "({named}); the seats per faction are derived from them",
+                given=given,
+                named=named,
+            ),
             given,
         )
     return named
@@ -193,15 +208,24 @@ def _check_member(
     if record.faction and record.faction != faction:
         raise RuleViolation(
             "SR-20",
-            f"{person!r} belongs to {record.faction!r}, not {faction!r}",
+            says(
+                "{person!r} belongs to {belongs!r}, not {faction!r}",
+                person=person,
+                belongs=record.faction,
+                faction=faction,
+            ),
             person,
         )
     chain = state.constitution.chain
     if chain.ec_from_delegates and delegate_seat(state, person, congress.id) is None:
         raise RuleViolation(
             "SR-20",
-            f"{record.name} is no delegate of {congress.name}: a place on its "
-            "committee is given to its delegates (chain.ec_from_delegates)",
+            says(
+                "{person} is no delegate of {congress}: a place on its committee "
+                "is given to its delegates (chain.ec_from_delegates)",
+                person=record.name,
+                congress=congress.name,
+            ),
             person,
         )
 
@@ -214,7 +238,13 @@ def _check_size(state: FederationState, body: str, size: int, at: str) -> None:
         limit = max(size, 1)
     if size < 1 or size > limit:
         raise RuleViolation(
-            "SR-20", f"executive committee of {size} members; allowed 1…{limit}", size
+            "SR-20",
+            says(
+                "executive committee of {size} members; allowed 1…{limit}",
+                size=size,
+                limit=limit,
+            ),
+            size,
         )
     if constitution.binds("councils.ec_max_size", at):
         check_ec_size(
@@ -293,7 +323,9 @@ def _chair(state: FederationState, cmd: ElectExecutiveChair) -> list[DomainEvent
     ec = state.assembly(cmd.executive)
     if ec.kind != "executive_committee" or ec.closed_at is not None:
         raise RuleViolation(
-            "SR-20", f"{cmd.executive!r} is not a sitting committee", cmd.executive
+            "SR-20",
+            says("{executive!r} is not a sitting committee", executive=cmd.executive),
+            cmd.executive,
         )
     state.person(cmd.chair)
     return [ChairElected(at=cmd.at, executive=cmd.executive, chair=cmd.chair)]
@@ -316,122 +348,3 @@ def current_executive(state: FederationState, body: str) -> Assembly | None:
         ):
             return assembly
     return None
-
-
-def _check_recall_member(
-    state: FederationState, assembly: Assembly, cmd: ProposeMotion
-) -> None:
-    """SR-20: the congress that elected a committee recalls one of its members."""
-    committee = state.assemblies.get(cmd.subject or "")
-    if committee is None or committee.kind != "executive_committee":
-        raise RuleViolation(
-            "SR-20", f"{cmd.subject!r} is not an elected committee", cmd.subject
-        )
-    if committee.congress != assembly.id or committee.closed_at is not None:
-        raise RuleViolation(
-            "SR-20",
-            f"only the congress that elected {committee.name}, while it sits, "
-            "recalls its members",
-            assembly.id,
-        )
-    check_act(state, assembly, "elect_committee")
-    if cmd.person is None or cmd.person not in committee.delegates:
-        raise RuleViolation(
-            "SR-20",
-            f"{cmd.person!r} holds no named place on {committee.name}",
-            cmd.person,
-        )
-
-
-def _recall_member(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
-    committee = state.assemblies[motion.subject or ""]
-    who = state.display_name(motion.person or "") or motion.person
-    leave_committee(
-        committee,
-        motion.person or "",
-        rule="SR-20",
-        cause=f"{who} recalled by {state.assemblies[motion.assembly].name}",
-        ref=ref,
-    )
-
-
-motion_kind("recall_committee_member", "SR-20")((_check_recall_member, _recall_member))
-
-
-def _check_fill_place(
-    state: FederationState, assembly: Assembly, cmd: ProposeMotion
-) -> None:
-    """SR-20: the electing congress (while it sits) or the committee itself
-    (once it has closed) fills a vacant place with a person holding the seat
-    below."""
-    committee = state.assemblies.get(cmd.subject or "")
-    if committee is None or committee.kind != "executive_committee":
-        raise RuleViolation(
-            "SR-20", f"{cmd.subject!r} is not an elected committee", cmd.subject
-        )
-    if committee.closed_at is not None:
-        raise RuleViolation(
-            "SR-20", f"{committee.name} has been replaced", committee.id
-        )
-    only_congress = state.constitution.chain.committee_place_filled_by == (
-        "electing_body"
-    )
-    fillers = (
-        (committee.congress,)
-        if only_congress
-        else (
-            committee.congress,
-            committee.id,
-        )
-    )
-    if assembly.id not in fillers:
-        raise RuleViolation(
-            "SR-20",
-            f"{assembly.name} does not fill places on {committee.name}: the congress "
-            "that elected it does"
-            + ("" if only_congress else ", or the committee itself once it has closed")
-            + f" (chain.committee_place_filled_by = "
-            f"{state.constitution.chain.committee_place_filled_by!r})",
-            assembly.id,
-        )
-    check_act(state, assembly, "fill_committee")
-    if not committee.open_vacancies():
-        raise RuleViolation(
-            "SR-20", f"{committee.name} has no vacant place", committee.id
-        )
-    if cmd.person is None:
-        raise RuleViolation("SR-20", "name the person who fills the place", None)
-    record = state.person(cmd.person)
-    if cmd.person in committee.delegates:
-        raise RuleViolation(
-            "SR-20", f"{record.name} already sits on {committee.name}", cmd.person
-        )
-    if not state.constitution.chain.aggregate:
-        _check_member(
-            state,
-            state.assemblies[committee.congress or ""],
-            cmd.person,
-            record.faction or "",
-        )
-
-
-def _fill_place(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
-    committee = state.assemblies[motion.subject or ""]
-    person = motion.person or ""
-    faction = state.persons[person].faction or ""
-    committee.delegates[person] = DelegateRecord(
-        person,
-        faction,
-        "decisive",
-        committee.congress,
-        ref=ref,
-        basis=delegate_seat(state, person, committee.congress or "") or (),
-    )
-    committee.seated[faction] = committee.seated.get(faction, 0) + 1
-    for vacancy in committee.open_vacancies():
-        vacancy.filled_by, vacancy.filled = person, ref
-        break
-    committee.credentials.append(ref)
-
-
-motion_kind("fill_committee_place", "SR-20")((_check_fill_place, _fill_place))

@@ -27,7 +27,7 @@ from sovet.domain.kernel.messages import (
 )
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "CloseCongress",
@@ -106,8 +106,13 @@ def _check_convener(state: FederationState, cmd: ConveneCongress) -> None:
         if total == 0 or Fraction(held, total) < share_needed:
             raise RuleViolation(
                 "SR-15",
-                f"councils demanding the congress hold {held} of {total} population; "
-                f"at least {share_needed} is needed",
+                says(
+                    "councils demanding the congress hold {held} of {total} "
+                    "population; at least {share_needed} is needed",
+                    held=held,
+                    total=total,
+                    share_needed=share_needed,
+                ),
                 held,
             )
         return
@@ -119,22 +124,30 @@ def _convene(state: FederationState, cmd: ConveneCongress) -> list[DomainEvent]:
     body = state.body(cmd.body)
     if body.kind != "congress":
         raise RuleViolation(
-            "SR-15", f"{cmd.body!r} is a {body.kind}, not a congress", cmd.body
+            "SR-15",
+            says("{body!r} is a {kind}, not a congress", body=cmd.body, kind=body.kind),
+            cmd.body,
         )
     if cmd.congress in state.assemblies:
         raise RuleViolation(
-            "SR-15", f"session {cmd.congress!r} already exists", cmd.congress
+            "SR-15",
+            says("session {congress!r} already exists", congress=cmd.congress),
+            cmd.congress,
         )
     latest = state.latest_congress(cmd.body)
     if latest is not None and cmd.number <= latest.number:
         raise RuleViolation(
             "SR-15",
-            f"session number {cmd.number} is not after {latest.number}",
+            says(
+                "session number {number} is not after {latest}",
+                number=cmd.number,
+                latest=latest.number,
+            ),
             cmd.number,
         )
     if cmd.apportioned < 0:
         raise RuleViolation(
-            "SR-16", "apportioned votes cannot be negative", cmd.apportioned
+            "SR-16", says("apportioned votes cannot be negative"), cmd.apportioned
         )
     _check_convener(state, cmd)
     apportioned = cmd.apportioned or apportioned_total(state, cmd.body) or 0
@@ -173,11 +186,19 @@ def open_congress(state: FederationState, congress_id: str, rule: str) -> Assemb
     session = state.assembly(congress_id)
     if session.kind != "congress":
         raise RuleViolation(
-            rule, f"{congress_id!r} is not a congress session", congress_id
+            rule,
+            says("{congress_id!r} is not a congress session", congress_id=congress_id),
+            congress_id,
         )
     if session.closed_at is not None:
         raise RuleViolation(
-            rule, f"{session.name} closed on {session.closed_at}", congress_id
+            rule,
+            says(
+                "{name} closed on {closed_at}",
+                name=session.name,
+                closed_at=session.closed_at,
+            ),
+            congress_id,
         )
     return session
 
@@ -192,7 +213,10 @@ def credentials_open(state: FederationState, congress_id: str) -> Assembly:
     ):
         raise RuleViolation(
             "SR-17",
-            f"{session.name} has no credentials commission yet; credentials come first",
+            says(
+                "{name} has no credentials commission yet; credentials come first",
+                name=session.name,
+            ),
             congress_id,
         )
     return session

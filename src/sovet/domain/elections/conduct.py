@@ -32,7 +32,7 @@ from sovet.domain.franchise.eligibility import (
     Roll,
     require_eligible,
 )
-from sovet.errors import NotEligible, RuleViolation
+from sovet.errors import NotEligible, RuleViolation, joined, says
 
 __all__ = [
     "Ballot",
@@ -88,16 +88,22 @@ def check_conduct(
     if conduct.day_set_by != council:
         raise RuleViolation(
             "SR-7",
-            f"the polling day is set by the council {council!r}, "
-            f"not by {conduct.day_set_by!r}",
+            says(
+                "the polling day is set by the council {council!r}, not by "
+                "{day_set_by!r}",
+                council=council,
+                day_set_by=conduct.day_set_by,
+            ),
             conduct.day_set_by,
         )
     if not commission_required:
         return
     if not conduct.commission:
-        raise RuleViolation("SR-7", "the election has no election commission", ())
+        raise RuleViolation("SR-7", says("the election has no election commission"), ())
     if not conduct.council_representative:
-        raise RuleViolation("SR-7", "no representative of the council attended", None)
+        raise RuleViolation(
+            "SR-7", says("no representative of the council attended"), None
+        )
     signed = set(conduct.minutes_signed_by)
     unsigned = conduct.council_representative not in signed or not (
         signed & set(conduct.commission)
@@ -105,8 +111,10 @@ def check_conduct(
     if minutes and unsigned:
         raise RuleViolation(
             "SR-7",
-            "the minutes must be signed by the commission and the council's "
-            "representative",
+            says(
+                "the minutes must be signed by the commission and the "
+                "council's representative"
+            ),
             tuple(conduct.minutes_signed_by),
         )
 
@@ -124,14 +132,17 @@ def check_candidates(
     for person in candidates:
         if person.id in seen:
             raise RuleViolation(
-                "SR-7", f"candidate {person.id!r} listed twice", person.id
+                "SR-7", says("candidate {id!r} listed twice", id=person.id), person.id
             )
         seen.add(person.id)
         if person.id in barred:
             raise NotEligible(
                 "SR-10",
-                f"candidate {person.id!r} was recalled from this seat and "
-                "recalled deputies may not stand",
+                says(
+                    "candidate {id!r} was recalled from this seat and recalled "
+                    "deputies may not stand",
+                    id=person.id,
+                ),
                 person.id,
             )
         require_eligible(person, params, polling_day, role="candidate")
@@ -185,9 +196,12 @@ def _profile(
         if ballot.voter not in voters:
             entry = roll.entry(ballot.voter)
             why = (
-                "; ".join(str(r) for r in entry.reasons)
+                joined("; ", (r.said() for r in entry.reasons))
                 if entry
-                else f"not on the roll of {roll.constituency!r}"
+                else says(
+                    "not on the roll of {constituency!r}",
+                    constituency=roll.constituency,
+                )
             )
             rule = (
                 "SR-5"
@@ -195,10 +209,14 @@ def _profile(
                 else "SR-4"
             )
             raise NotEligible(
-                rule, f"ballot of {ballot.voter!r} refused: {why}", ballot.voter
+                rule,
+                says("ballot of {voter!r} refused: {why}", voter=ballot.voter, why=why),
+                ballot.voter,
             )
         if ballot.voter in voted:
-            raise RuleViolation("SR-7", f"{ballot.voter!r} voted twice", ballot.voter)
+            raise RuleViolation(
+                "SR-7", says("{voter!r} voted twice", voter=ballot.voter), ballot.voter
+            )
         voted.add(ballot.voter)
         if ballot.ranking:
             marked = MarkedBallot(shape.kind, tuple(ballot.ranking))
@@ -212,9 +230,17 @@ def tally_profile(candidates: Sequence[str], tallies: Mapping[str, int]) -> Prof
     index = {name: i for i, name in enumerate(candidates)}
     unknown = sorted(set(tallies) - set(index))
     if unknown:
-        raise RuleViolation("SR-7", f"tallies for non-candidates {unknown}", unknown)
+        raise RuleViolation(
+            "SR-7",
+            says("tallies for non-candidates {unknown}", unknown=unknown),
+            unknown,
+        )
     if any(n < 0 for n in tallies.values()):
-        raise RuleViolation("SR-7", f"negative tallies {dict(tallies)}", dict(tallies))
+        raise RuleViolation(
+            "SR-7",
+            says("negative tallies {tallies}", tallies=dict(tallies)),
+            dict(tallies),
+        )
     return Profile.from_ballots(
         candidates, (([index[c]], n) for c, n in tallies.items())
     )
@@ -226,14 +252,28 @@ def count_profile(
     """SR-7: count ``profile`` by the registered method ``method``."""
     info = get_method(method)
     if seats < 1:
-        raise RuleViolation("SR-7", f"an election for {seats} seats", seats)
+        raise RuleViolation(
+            "SR-7", says("an election for {seats} seats", seats=seats), seats
+        )
     if seats > 1 and not info.multi_winner:
         raise RuleViolation(
-            "SR-7", f"method {method!r} elects one, not {seats} seats", method
+            "SR-7",
+            says(
+                "method {method!r} elects one, not {seats} seats",
+                method=method,
+                seats=seats,
+            ),
+            method,
         )
     if seats > len(profile.candidates):
         raise RuleViolation(
-            "SR-7", f"{seats} seats for {len(profile.candidates)} candidates", seats
+            "SR-7",
+            says(
+                "{seats} seats for {count} candidates",
+                seats=seats,
+                count=len(profile.candidates),
+            ),
+            seats,
         )
     return info.func(profile, seats=seats, tie_break=tie_break or TieBreak())
 
@@ -253,7 +293,11 @@ def count_election(
     if roll.constituency != constituency:
         raise RuleViolation(
             "SR-7",
-            f"the roll of {roll.constituency!r} is not the roll of {constituency!r}",
+            says(
+                "the roll of {roll!r} is not the roll of {constituency!r}",
+                roll=roll.constituency,
+                constituency=constituency,
+            ),
             roll.constituency,
         )
     profile, cast = _profile(candidates, ballots, roll, method=method, seats=seats)
@@ -312,7 +356,9 @@ def verify_election(
     both = report.confirmed & report.contested
     if both:
         raise RuleViolation(
-            "SR-8", f"seats both confirmed and contested: {sorted(both)}", sorted(both)
+            "SR-8",
+            says("seats both confirmed and contested: {both}", both=sorted(both)),
+            sorted(both),
         )
     covered = report.confirmed | report.contested
     if covered != set(elected):
@@ -320,21 +366,30 @@ def verify_election(
         extra = sorted(covered - set(elected))
         raise RuleViolation(
             "SR-8",
-            f"the report must cover the elected deputies (missing {missing}, "
-            f"not elected {extra})",
+            says(
+                "the report must cover the elected deputies (missing "
+                "{missing}, not elected {extra})",
+                missing=missing,
+                extra=extra,
+            ),
             (tuple(missing), tuple(extra)),
         )
     undecided = sorted(report.contested - set(decisions))
     if undecided:
         raise RuleViolation(
             "SR-8",
-            f"the council has not decided contested seats {undecided}",
+            says(
+                "the council has not decided contested seats {undecided}",
+                undecided=undecided,
+            ),
             undecided,
         )
     stray = sorted(set(decisions) - report.contested)
     if stray:
         raise RuleViolation(
-            "SR-8", f"decisions on seats nobody contested: {stray}", stray
+            "SR-8",
+            says("decisions on seats nobody contested: {stray}", stray=stray),
+            stray,
         )
     seated = tuple(d for d in elected if d in report.confirmed or decisions.get(d))
     unconfirmed = tuple(d for d in elected if d not in seated)
@@ -361,7 +416,12 @@ def check_annulment(
     if annulling_level != above:
         raise RuleViolation(
             "SR-8",
-            f"an election of a {council_level} council is annulled by the "
-            f"{above or 'final instance'} body, not by a {annulling_level} body",
+            says(
+                "an election of a {council_level} council is annulled by the "
+                "{above} body, not by a {annulling_level} body",
+                council_level=council_level,
+                above=above or says("final instance"),
+                annulling_level=annulling_level,
+            ),
             annulling_level,
         )

@@ -36,7 +36,7 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -180,14 +180,26 @@ class ConstituencyRegistered(DomainEvent):
 def _register(state: FederationState, cmd: RegisterConstituency) -> list[DomainEvent]:
     body = state.body(cmd.council)
     if body.kind != "council":
-        raise RuleViolation("SR-6", f"{cmd.council!r} is a {body.kind}", cmd.council)
+        raise RuleViolation(
+            "SR-6",
+            says("{council!r} is a {kind}", council=cmd.council, kind=body.kind),
+            cmd.council,
+        )
     if cmd.constituency in state.constituencies:
         raise RuleViolation(
-            "SR-6", f"constituency {cmd.constituency!r} exists", cmd.constituency
+            "SR-6",
+            says("constituency {constituency!r} exists", constituency=cmd.constituency),
+            cmd.constituency,
         )
     if cmd.seats < 1 or cmd.electorate < 0:
         raise RuleViolation(
-            "SR-6", f"{cmd.seats} seats, electorate {cmd.electorate}", cmd.seats
+            "SR-6",
+            says(
+                "{seats} seats, electorate {electorate}",
+                seats=cmd.seats,
+                electorate=cmd.electorate,
+            ),
+            cmd.seats,
         )
     if body.population > 0:
         p = state.constitution.councils
@@ -205,16 +217,26 @@ def _register(state: FederationState, cmd: RegisterConstituency) -> list[DomainE
         if size.assembly:
             raise RuleViolation(
                 "SR-6",
-                f"{body.name} ({body.population} inhabitants) meets as a general "
-                "assembly of voters, not a council of deputies",
+                says(
+                    "{name} ({population} inhabitants) meets as a general "
+                    "assembly of voters, not a council of deputies",
+                    name=body.name,
+                    population=body.population,
+                ),
                 body.population,
             )
         total = council_seats(state, cmd.council) + cmd.seats
         if total > size.deputies:
             raise RuleViolation(
                 "SR-6",
-                f"{body.name} has {size.deputies} deputies for {body.population} "
-                f"inhabitants; constituencies would hold {total}",
+                says(
+                    "{name} has {deputies} deputies for {population} "
+                    "inhabitants; constituencies would hold {total}",
+                    name=body.name,
+                    deputies=size.deputies,
+                    population=body.population,
+                    total=total,
+                ),
                 total,
             )
     return [
@@ -341,10 +363,16 @@ def _seat(state: FederationState, cmd: SeatDeputy) -> list[DomainEvent]:
     person = state.person(cmd.person)
     if record.vacant < 1:
         raise RuleViolation(
-            "SR-8", f"{cmd.constituency!r} has no vacant seat", cmd.constituency
+            "SR-8",
+            says("{constituency!r} has no vacant seat", constituency=cmd.constituency),
+            cmd.constituency,
         )
     if any(cmd.person in c.holders for c in state.constituencies.values()):
-        raise RuleViolation("SR-8", f"{cmd.person!r} already holds a seat", cmd.person)
+        raise RuleViolation(
+            "SR-8",
+            says("{person!r} already holds a seat", person=cmd.person),
+            cmd.person,
+        )
     faction = person.faction or ""
     if cmd.counted and state.bodies[record.council].composition.get(
         faction, 0
@@ -357,8 +385,13 @@ def _seat(state: FederationState, cmd: SeatDeputy) -> list[DomainEvent]:
     ):
         raise RuleViolation(
             "SR-8",
-            f"the recorded composition of {record.council!r} has no uncounted "
-            f"{faction!r} deputy left for {cmd.person!r}",
+            says(
+                "the recorded composition of {council!r} has no uncounted "
+                "{faction!r} deputy left for {person!r}",
+                council=record.council,
+                faction=faction,
+                person=cmd.person,
+            ),
             cmd.person,
         )
     return [

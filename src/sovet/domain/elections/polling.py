@@ -43,7 +43,7 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.errors import NotEligible, RuleViolation
+from sovet.errors import NotEligible, RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.counting.types import CountResult
@@ -180,35 +180,61 @@ class ElectionCalled(InConstituency):
 @decides(CallElection)
 def _call(state: FederationState, cmd: CallElection) -> list[DomainEvent]:
     if cmd.election in state.elections:
-        raise RuleViolation("SR-7", f"election {cmd.election!r} exists", cmd.election)
+        raise RuleViolation(
+            "SR-7",
+            says("election {election!r} exists", election=cmd.election),
+            cmd.election,
+        )
     record = state.constituency(cmd.constituency)
     params = state.constitution
     method = cmd.method or params.councils.counting_method
     if cmd.seats > 1 and not get_method(method).multi_winner:
         raise RuleViolation(
-            "SR-7", f"{method!r} fills one seat, not {cmd.seats}", method
+            "SR-7",
+            says(
+                "{method!r} fills one seat, not {seats}", method=method, seats=cmd.seats
+            ),
+            method,
         )
     if cmd.seats > len(set(cmd.candidates)):
         raise RuleViolation(
-            "SR-7", f"{len(cmd.candidates)} candidates for {cmd.seats} seats", cmd.seats
+            "SR-7",
+            says(
+                "{count} candidates for {seats} seats",
+                count=len(cmd.candidates),
+                seats=cmd.seats,
+            ),
+            cmd.seats,
         )
     if not 1 <= cmd.seats <= _open_seats(state, cmd.constituency):
         raise RuleViolation(
             "SR-7",
-            f"{cmd.seats} seat(s) called; {cmd.constituency!r} has "
-            f"{_open_seats(state, cmd.constituency)} open",
+            says(
+                "{seats} seat(s) called; {constituency!r} has {open} open",
+                seats=cmd.seats,
+                constituency=cmd.constituency,
+                open=_open_seats(state, cmd.constituency),
+            ),
             cmd.seats,
         )
     day = polling_date(cmd.polling_day)
     if day < polling_date(cmd.at):
-        raise RuleViolation("SR-7", f"polling day {day} lies before the call", day)
+        raise RuleViolation(
+            "SR-7", says("polling day {day} lies before the call", day=day), day
+        )
     due = by_election_due(state, record)  # once overdue, the sooner the better
     if due is not None and polling_date(cmd.at).isoformat() <= due < day.isoformat():
         raise RuleViolation(
             "SR-10",
-            f"the by-election in {cmd.constituency!r} must be held by {due} "
-            f"(chain.by_election_within_days = "
-            f"{params.chain.by_election_within_days}), not on {day}",
+            says(
+                "the by-election in {constituency!r} must be held by {due} "
+                "(chain.by_election_within_days = "
+                "{by_election_within_days}), not on {day}",
+                constituency=cmd.constituency,
+                due=due,
+                by_election_within_days=params.chain.by_election_within_days,
+                day=day,
+            ),
             day.isoformat(),
         )
     check_conduct(
@@ -221,7 +247,9 @@ def _call(state: FederationState, cmd: CallElection) -> list[DomainEvent]:
     for pid in cmd.candidates:
         candidates[pid] = state.person(pid).faction or ""
         if pid not in state.electors:
-            raise NotEligible("SR-4", f"candidate {pid!r} is on no register", pid)
+            raise NotEligible(
+                "SR-4", says("candidate {pid!r} is on no register", pid=pid), pid
+            )
     barred = () if params.recall.recalled_may_stand else record.barred
     check_candidates(
         [state.electors[p] for p in cmd.candidates],
@@ -314,16 +342,26 @@ def _countable(
     day, and its minutes are signed as its conduct requires."""
     rec = state.election(cmd.election)
     if rec.status != "called":
-        raise RuleViolation("SR-7", f"{cmd.election!r} is {rec.status}", rec.status)
+        raise RuleViolation(
+            "SR-7",
+            says("{election!r} is {status}", election=cmd.election, status=rec.status),
+            rec.status,
+        )
     if rec.poll:
         raise RuleViolation(
             "SR-7",
-            f"{cmd.election!r} is a secret poll ({rec.poll}); it is counted at close",
+            says(
+                "{election!r} is a secret poll ({poll}); it is counted at close",
+                election=cmd.election,
+                poll=rec.poll,
+            ),
             cmd.election,
         )
     if polling_date(cmd.at) < polling_date(rec.polling_day):
         raise RuleViolation(
-            "SR-7", f"count before polling day {rec.polling_day}", cmd.at
+            "SR-7",
+            says("count before polling day {polling_day}", polling_day=rec.polling_day),
+            cmd.at,
         )
     signed = Conduct(
         rec.conduct.day_set_by,
@@ -346,19 +384,30 @@ def _count(state: FederationState, cmd: CountElection) -> list[DomainEvent]:
     candidates = tuple(rec.candidates)
     roll = roll_of(state, rec.constituency, rec.polling_day)
     if cmd.tallies and cmd.ballots:
-        raise RuleViolation("SR-7", "give ballots or tallies, not both", cmd.election)
+        raise RuleViolation(
+            "SR-7", says("give ballots or tallies, not both"), cmd.election
+        )
     result: CountResult
     if cmd.tallies:
         if roll.entries:
             raise RuleViolation(
                 "SR-7",
-                f"{rec.constituency!r} has a register: count named ballots",
+                says(
+                    "{constituency!r} has a register: count named ballots",
+                    constituency=rec.constituency,
+                ),
                 cmd.election,
             )
         cast, registered = sum(cmd.tallies.values()), constituency.electorate
         if cast > registered:
             raise RuleViolation(
-                "SR-7", f"{cast} votes for an electorate of {registered}", cast
+                "SR-7",
+                says(
+                    "{cast} votes for an electorate of {registered}",
+                    cast=cast,
+                    registered=registered,
+                ),
+                cast,
             )
         profile = tally_profile(candidates, cmd.tallies)
         result = count_profile(rec.method, profile, seats=rec.seats)

@@ -49,7 +49,7 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.errors import NotEligible, RuleViolation
+from sovet.errors import NotEligible, RuleViolation, joined, says
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.merkle import MerkleTree
 
@@ -101,7 +101,9 @@ def parse_key(key: str) -> tuple[str, ...]:
     except ValueError:
         value = None
     if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
-        raise RuleViolation("SR-7", f"stored ranking {key!r} is not a list", key)
+        raise RuleViolation(
+            "SR-7", says("stored ranking {key!r} is not a list", key=key), key
+        )
     return tuple(value)
 
 
@@ -123,10 +125,16 @@ def check_ranking(
     ballot (a method that is not ranked) is returned as a sorted set."""
     unknown = sorted({c for c in ranking if c not in candidates})
     if unknown:
-        raise RuleViolation("SR-7", f"ballot names non-candidates {unknown}", unknown)
+        raise RuleViolation(
+            "SR-7",
+            says("ballot names non-candidates {unknown}", unknown=unknown),
+            unknown,
+        )
     if len(set(ranking)) != len(ranking):
         raise RuleViolation(
-            "SR-7", f"ballot repeats a candidate: {list(ranking)}", tuple(ranking)
+            "SR-7",
+            says("ballot repeats a candidate: {ranking}", ranking=list(ranking)),
+            tuple(ranking),
         )
     return tuple(ranking) if get_method(method).ranked else tuple(sorted(ranking))
 
@@ -224,9 +232,15 @@ class PollClosed(InConstituency):
 def _open_record(state: FederationState, election: str) -> ElectionRecord:
     rec = state.election(election)
     if rec.poll != "open":
-        when = "has not opened" if not rec.poll else "is closed"
+        when = says("has not opened") if not rec.poll else says("is closed")
         raise RuleViolation(
-            "SR-7", f"the poll of {election!r} {when}: no vote now", rec.poll
+            "SR-7",
+            says(
+                "the poll of {election!r} {when}: no vote now",
+                election=election,
+                when=when,
+            ),
+            rec.poll,
         )
     return rec
 
@@ -237,15 +251,23 @@ def _open(state: FederationState, cmd: OpenPoll) -> list[DomainEvent]:
     if rec.status != "called" or rec.poll:
         raise RuleViolation(
             "SR-7",
-            f"{cmd.election!r} is {rec.status} (poll {rec.poll or 'never opened'}); "
-            "only a called election opens its poll, once",
+            says(
+                "{election!r} is {status} (poll {poll}); only a called "
+                "election opens its poll, once",
+                election=cmd.election,
+                status=rec.status,
+                poll=rec.poll or says("never opened"),
+            ),
             rec.status,
         )
     if polling_date(cmd.at) < polling_date(rec.polling_day):
         raise RuleViolation(
             "SR-7",
-            f"the poll opens on the polling day {rec.polling_day} set by the "
-            "council, not before",
+            says(
+                "the poll opens on the polling day {polling_day} set by the "
+                "council, not before",
+                polling_day=rec.polling_day,
+            ),
             cmd.at,
         )
     return [PollOpened(at=cmd.at, election=cmd.election, constituency=rec.constituency)]
@@ -272,17 +294,29 @@ def _vote(state: FederationState, cmd: RecordVoteCast) -> list[DomainEvent]:
     rec = _open_record(state, cmd.election)
     if cmd.member in rec.voters:
         raise RuleViolation(
-            "SR-7", f"{cmd.member!r} has already voted in {cmd.election!r}", cmd.member
+            "SR-7",
+            says(
+                "{member!r} has already voted in {election!r}",
+                member=cmd.member,
+                election=cmd.election,
+            ),
+            cmd.member,
         )
     roll = _roll_of_one(state, rec.constituency, cmd.member, rec.polling_day)
     if cmd.member not in roll.voters:
         entry = roll.entry(cmd.member)
         why = (
-            "; ".join(str(r) for r in entry.reasons)
+            joined("; ", (r.said() for r in entry.reasons))
             if entry
-            else f"not on the roll of {rec.constituency!r}"
+            else says(
+                "not on the roll of {constituency!r}", constituency=rec.constituency
+            )
         )
-        raise NotEligible("SR-4", f"{cmd.member!r} may not vote: {why}", cmd.member)
+        raise NotEligible(
+            "SR-4",
+            says("{member!r} may not vote: {why}", member=cmd.member, why=why),
+            cmd.member,
+        )
     return [
         VoteCast(
             at=cmd.at,
@@ -297,26 +331,34 @@ def _check_batch(rec: ElectionRecord, cmd: ClosePoll) -> Counter[str]:
     if len(cmd.ballots) != len(rec.voters):
         raise RuleViolation(
             "SR-7",
-            f"the ballot box holds {len(cmd.ballots)} ballots for "
-            f"{len(rec.voters)} recorded voters",
+            says(
+                "the ballot box holds {ballots} ballots for {voters} recorded voters",
+                ballots=len(cmd.ballots),
+                voters=len(rec.voters),
+            ),
             len(cmd.ballots),
         )
     receipts = [b.receipt for b in cmd.ballots]
     if len(set(receipts)) != len(receipts):
-        raise RuleViolation("SR-7", "two ballots share a receipt", cmd.election)
+        raise RuleViolation("SR-7", says("two ballots share a receipt"), cmd.election)
     candidates = tuple(rec.candidates)
     keys: Counter[str] = Counter()
     for ballot in cmd.ballots:
         ranking = check_ranking(ballot.ranking, candidates, rec.method)
         if ranking != ballot.ranking:
             raise RuleViolation(
-                "SR-7", f"approval ballot {list(ballot.ranking)} is not sorted", ranking
+                "SR-7",
+                says(
+                    "approval ballot {ranking} is not sorted",
+                    ranking=list(ballot.ranking),
+                ),
+                ranking,
             )
         keys[ranking_key(ranking)] += 1
     if cmd.grouped and dict(keys) != dict(cmd.grouped):
         raise RuleViolation(
             "SR-7",
-            "the grouped profile does not match the published batch",
+            says("the grouped profile does not match the published batch"),
             cmd.election,
         )
     return keys

@@ -32,7 +32,7 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -84,13 +84,19 @@ class ElectionVerified(InConstituency):
 def _verify(state: FederationState, cmd: VerifyElection) -> list[DomainEvent]:
     rec = state.election(cmd.election)
     if rec.status != "counted":
-        raise RuleViolation("SR-8", f"{cmd.election!r} is {rec.status}", rec.status)
+        raise RuleViolation(
+            "SR-8",
+            says("{election!r} is {status}", election=cmd.election, status=rec.status),
+            rec.status,
+        )
     report = CredentialsReport(frozenset(cmd.confirmed), frozenset(cmd.contested))
     done = verify_election(rec.elected, report, cmd.decisions)
     sitting = {p for c in state.constituencies.values() for p in c.holders}
     double = sorted(set(done.seated) & sitting)
     if double:
-        raise RuleViolation("SR-8", f"{double} already hold a seat", double)
+        raise RuleViolation(
+            "SR-8", says("{double} already hold a seat", double=double), double
+        )
     return [
         ElectionVerified(
             at=cmd.at,
@@ -151,7 +157,9 @@ def _annul(state: FederationState, cmd: AnnulElection) -> list[DomainEvent]:
     rec = state.election(cmd.election)
     if rec.status == "annulled":
         raise RuleViolation(
-            "SR-8", f"{cmd.election!r} is already annulled", cmd.election
+            "SR-8",
+            says("{election!r} is already annulled", election=cmd.election),
+            cmd.election,
         )
     council = state.body(state.constituency(rec.constituency).council)
     by = state.body(cmd.by_body)
@@ -161,8 +169,11 @@ def _annul(state: FederationState, cmd: AnnulElection) -> list[DomainEvent]:
         if not final:
             raise RuleViolation(
                 "SR-8",
-                f"only the national executive committee annuls elections, "
-                f"not {by.id!r}",
+                says(
+                    "only the national executive committee annuls elections, not "
+                    "{id!r}",
+                    id=by.id,
+                ),
                 by.id,
             )
     elif by.id != council.parent:

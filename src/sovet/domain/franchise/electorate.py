@@ -31,7 +31,7 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.errors import NotFound, RuleViolation
+from sovet.errors import NotFound, RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -88,7 +88,9 @@ def _day(value: str | None, key: str) -> date | None:
         return date.fromisoformat(value[:10])
     except ValueError:
         raise RuleViolation(
-            "SR-5", f"{key} {value!r} is not an ISO date", value
+            "SR-5",
+            says("{key} {value!r} is not an ISO date", key=key, value=value),
+            value,
         ) from None
 
 
@@ -144,14 +146,26 @@ class ElectorRegistered(DomainEvent):
 def _register(state: FederationState, cmd: RegisterElector) -> list[DomainEvent]:
     state.person(cmd.person)
     if cmd.person in state.electors:
-        raise RuleViolation("SR-4", f"{cmd.person!r} is already registered", cmd.person)
+        raise RuleViolation(
+            "SR-4",
+            says("{person!r} is already registered", person=cmd.person),
+            cmd.person,
+        )
     if cmd.constituency not in state.constituencies:
         raise NotFound(
-            "SR-4", f"unknown constituency {cmd.constituency!r}", cmd.constituency
+            "SR-4",
+            says(
+                "unknown constituency {constituency!r}", constituency=cmd.constituency
+            ),
+            cmd.constituency,
         )
     born = _day(cmd.birth_date, "birth_date")
     if born is None or born > polling_date(cmd.at):
-        raise RuleViolation("SR-4", f"birth date {cmd.birth_date!r} is invalid", born)
+        raise RuleViolation(
+            "SR-4",
+            says("birth date {birth_date!r} is invalid", birth_date=cmd.birth_date),
+            born,
+        )
     for exclusion in cmd.exclusions:
         exclusion.mark()
     return [
@@ -205,7 +219,11 @@ class ExclusionRecorded(DomainEvent):
 @decides(RecordExclusion)
 def _exclude(state: FederationState, cmd: RecordExclusion) -> list[DomainEvent]:
     if cmd.person not in state.electors:
-        raise NotFound("SR-5", f"{cmd.person!r} is not on any register", cmd.person)
+        raise NotFound(
+            "SR-5",
+            says("{person!r} is not on any register", person=cmd.person),
+            cmd.person,
+        )
     cmd.exclusion.mark()
     return [ExclusionRecorded(at=cmd.at, person=cmd.person, exclusion=cmd.exclusion)]
 
@@ -272,7 +290,11 @@ class VotingAgeLowered(DomainEvent):
 def _lower(state: FederationState, cmd: LowerVotingAge) -> list[DomainEvent]:
     council = state.body(cmd.council)
     if council.kind != "council":
-        raise RuleViolation("SR-4", f"{cmd.council!r} is not a council", cmd.council)
+        raise RuleViolation(
+            "SR-4",
+            says("{council!r} is not a council", council=cmd.council),
+            cmd.council,
+        )
     central = False
     if cmd.approved_by is not None:
         approver = state.body(cmd.approved_by)
@@ -284,15 +306,23 @@ def _lower(state: FederationState, cmd: LowerVotingAge) -> list[DomainEvent]:
         if not central:
             raise RuleViolation(
                 "SR-4",
-                f"{cmd.approved_by!r} is not a central body ({top} congress or "
-                "its executive committee)",
+                says(
+                    "{approved_by!r} is not a central body ({top} congress or "
+                    "its executive committee)",
+                    approved_by=cmd.approved_by,
+                    top=top,
+                ),
                 cmd.approved_by,
             )
     franchise = state.constitution.franchise
     if cmd.min_age >= franchise.min_age:
         raise RuleViolation(
             "SR-4",
-            f"{cmd.min_age} does not lower the voting age of {franchise.min_age}",
+            says(
+                "{lower} does not lower the voting age of {min_age}",
+                lower=cmd.min_age,
+                min_age=franchise.min_age,
+            ),
             cmd.min_age,
         )
     effective_min_age(

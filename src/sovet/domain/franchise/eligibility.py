@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from sovet.errors import NotEligible, RuleViolation
+from sovet.errors import NotEligible, RuleViolation, Says, joined, says
 
 __all__ = [
     "CATEGORIES_1918",
@@ -114,8 +114,17 @@ class Reason:
     code: str
     detail: str
 
+    def said(self) -> Says:
+        """The reason as one sentence (its detail in the reader's language)."""
+        return Says(
+            "{rule} {code}: {detail}",
+            rule=self.rule,
+            code=self.code,
+            detail=self.detail,
+        )
+
     def __str__(self) -> str:
-        return f"{self.rule} {self.code}: {self.detail}"
+        return str(self.said())
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +144,9 @@ class Eligibility:
 def age_on(birth_date: date, day: date) -> int:
     """SR-4: completed years of age on ``day`` (a 29 Feb birthday falls on 1 Mar)."""
     if day < birth_date:
-        raise RuleViolation("SR-4", f"polling day {day} precedes birth", birth_date)
+        raise RuleViolation(
+            "SR-4", says("polling day {day} precedes birth", day=day), birth_date
+        )
     before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
     return day.year - birth_date.year - int(before_birthday)
 
@@ -151,11 +162,18 @@ def effective_min_age(
     if local_min_age is None or local_min_age >= params.min_age:
         return params.min_age
     if local_min_age < 0:
-        raise RuleViolation("SR-4", f"minimum age {local_min_age} < 0", local_min_age)
+        raise RuleViolation(
+            "SR-4",
+            says("minimum age {local_min_age} < 0", local_min_age=local_min_age),
+            local_min_age,
+        )
     if needs_approval and not centrally_approved:
         raise RuleViolation(
             "SR-4",
-            f"lowering the voting age to {local_min_age} needs central approval",
+            says(
+                "lowering the voting age to {local_min_age} needs central approval",
+                local_min_age=local_min_age,
+            ),
             local_min_age,
         )
     return local_min_age
@@ -177,14 +195,27 @@ def eligibility(
     age = age_on(person.birth_date, polling_day)
     if age < needed:
         reasons.append(
-            Reason("SR-4", "age", f"{age} on {polling_day.isoformat()}, needs {needed}")
+            Reason(
+                "SR-4",
+                "age",
+                says(
+                    "{age} on {day}, needs {needed}",
+                    age=age,
+                    day=polling_day.isoformat(),
+                    needed=needed,
+                ),
+            )
         )
     if params.eligible_categories and not (
         person.categories & frozenset(params.eligible_categories)
     ):
         held = ", ".join(sorted(person.categories)) or "none"
         reasons.append(
-            Reason("SR-4", "category", f"no eligible category (holds: {held})")
+            Reason(
+                "SR-4",
+                "category",
+                says("no eligible category (holds: {held})", held=held),
+            )
         )
     excluded = frozenset(params.excluded_categories)
     for mark in person.marks:
@@ -195,7 +226,13 @@ def eligibility(
                 until = mark.until.isoformat() if mark.until else "…"
                 span = f" [{since}, {until})"
             note = f" ({mark.note})" if mark.note else ""
-            reasons.append(Reason("SR-5", mark.category, f"excluded{span}{note}"))
+            reasons.append(
+                Reason(
+                    "SR-5",
+                    mark.category,
+                    says("excluded{span}{note}", span=span, note=note),
+                )
+            )
     return Eligibility(not reasons, tuple(reasons))
 
 
@@ -205,9 +242,16 @@ def require_eligible(
     """SR-4/SR-5: raise ``NotEligible`` citing the rule and reasons unless eligible."""
     verdict = eligibility(person, params, polling_day)
     if not verdict.ok:
-        why = "; ".join(str(r) for r in verdict.reasons)
+        why = joined("; ", (r.said() for r in verdict.reasons))
         raise NotEligible(
-            verdict.rule, f"{role} {person.id!r} has no franchise: {why}", person.id
+            verdict.rule,
+            says(
+                "{role} {id!r} has no franchise: {why}",
+                role=role,
+                id=person.id,
+                why=why,
+            ),
+            person.id,
         )
 
 
@@ -274,4 +318,6 @@ def polling_date(at: str) -> date:
     try:
         return date.fromisoformat(at[:10])
     except ValueError:
-        raise RuleViolation("SR-4", f"{at!r} is not an ISO date", at) from None
+        raise RuleViolation(
+            "SR-4", says("{at!r} is not an ISO date", at=at), at
+        ) from None

@@ -29,6 +29,7 @@ from sovet.domain.elections.seats import latest_sessions, seat_name, seats_of
 from sovet.domain.kernel.assembly import Assembly, Vacancy
 from sovet.domain.kernel.messages import EventRef
 from sovet.domain.kernel.state import FederationState
+from sovet.errors import says
 
 __all__ = [
     "SeatLine",
@@ -84,26 +85,32 @@ def _replacement(state: FederationState, assembly: Assembly, vacancy: Vacancy) -
     if assembly.kind == "congress":
         if vacancy.sender is None:
             body = _name(state, assembly.body)
-            return f"nobody: no sender is recorded; the next {body} seats anew"
+            return says(
+                "nobody: no sender is recorded; the next {body} seats anew", body=body
+            )
         sender = _name(state, vacancy.sender)
-        return f"{sender} sends a replacement (replace_delegate, SR-11)"
+        return says(
+            "{sender} sends a replacement (replace_delegate, SR-11)", sender=sender
+        )
     found = authority(state, assembly.body)
     if found.committee is None or found.committee.id != assembly.id:
-        latest = found.congress.name if found.congress else "the next congress"
-        return (
-            f"nobody: {assembly.name} no longer acts; {latest} elects the next "
-            "committee (SR-20)"
+        latest = found.congress.name if found.congress else says("the next congress")
+        return says(
+            "nobody: {body} no longer acts; {latest} elects the next committee (SR-20)",
+            body=assembly.name,
+            latest=latest,
         )
     only_congress = (
         state.constitution.chain.committee_place_filled_by == "electing_body"
     )
     if only_congress and not found.in_session:
-        return (
-            f"nobody until the next {_name(state, assembly.body)} elects a committee "
-            "(chain.committee_place_filled_by = electing_body, SR-20)"
+        return says(
+            "nobody until the next {body} elects a committee "
+            "(chain.committee_place_filled_by = electing_body, SR-20)",
+            body=_name(state, assembly.body),
         )
     who = who_may_act(state, assembly.body, "fill_committee")
-    return f"{who} fills it (fill_committee_place, SR-20)"
+    return says("{who} fills it (fill_committee_place, SR-20)", who=who)
 
 
 def by_elections(state: FederationState) -> list[dict[str, Any]]:

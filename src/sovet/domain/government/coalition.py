@@ -28,7 +28,7 @@ from sovet.domain.kernel.messages import (
 )
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "AcceptOffer",
@@ -97,7 +97,9 @@ class OfferMade(DomainEvent):
 @decides(OfferSeats)
 def _offer(state: FederationState, cmd: OfferSeats) -> list[DomainEvent]:
     if cmd.offer in state.offers:
-        raise RuleViolation("SR-23", f"offer {cmd.offer!r} already exists", cmd.offer)
+        raise RuleViolation(
+            "SR-23", says("offer {offer!r} already exists", offer=cmd.offer), cmd.offer
+        )
     gov = state.governments.get(cmd.government)
     if gov is None:
         # SEED: the invitation may come before the list goes to the congress.
@@ -105,31 +107,49 @@ def _offer(state: FederationState, cmd: OfferSeats) -> list[DomainEvent]:
         if not any(majority_faction(state, a) == cmd.by_faction for a in sittings):
             raise RuleViolation(
                 "SR-23",
-                f"{cmd.by_faction!r} is not the majority of a sitting congress",
+                says(
+                    "{by_faction!r} is not the majority of a sitting congress",
+                    by_faction=cmd.by_faction,
+                ),
                 cmd.by_faction,
             )
     elif gov.status == "ended":
-        raise RuleViolation("SR-23", f"{gov.name} has ended", cmd.government)
+        raise RuleViolation(
+            "SR-23", says("{name} has ended", name=gov.name), cmd.government
+        )
     elif cmd.by_faction != gov.nominated_by:
         raise RuleViolation(
             "SR-23",
-            f"only the majority ({gov.nominated_by}) offers seats, "
-            f"not {cmd.by_faction}",
+            says(
+                "only the majority ({nominated_by}) offers seats, not {by_faction}",
+                nominated_by=gov.nominated_by,
+                by_faction=cmd.by_faction,
+            ),
             cmd.by_faction,
         )
     state.faction(cmd.to_faction)
     if cmd.to_faction == cmd.by_faction:
-        raise RuleViolation("SR-23", "an offer goes to another faction", cmd.to_faction)
+        raise RuleViolation(
+            "SR-23", says("an offer goes to another faction"), cmd.to_faction
+        )
     for person in cmd.persons:
         if state.person(person).faction != cmd.to_faction:
             raise RuleViolation(
-                "SR-23", f"{person!r} is not of {cmd.to_faction}", person
+                "SR-23",
+                says(
+                    "{person!r} is not of {to_faction}",
+                    person=person,
+                    to_faction=cmd.to_faction,
+                ),
+                person,
             )
     if cmd.titles and len(cmd.titles) != len(cmd.offices):
-        raise RuleViolation("SR-23", "name one title per office (or none)", cmd.titles)
+        raise RuleViolation(
+            "SR-23", says("name one title per office (or none)"), cmd.titles
+        )
     if cmd.offices and len(cmd.offices) != len(cmd.persons):
         raise RuleViolation(
-            "SR-23", "name one office per person (or none)", cmd.offices
+            "SR-23", says("name one office per person (or none)"), cmd.offices
         )
     return [
         OfferMade(
@@ -162,13 +182,27 @@ def _offer_made(state: FederationState, evt: OfferMade, ref: EventRef) -> None:
 def _open_offer(state: FederationState, offer_id: str, at: str) -> OfferRecord:
     offer = state.offers.get(offer_id)
     if offer is None:
-        raise RuleViolation("SR-23", f"unknown offer {offer_id!r}", offer_id)
+        raise RuleViolation(
+            "SR-23", says("unknown offer {offer_id!r}", offer_id=offer_id), offer_id
+        )
     if offer.status != "open":
-        raise RuleViolation("SR-23", f"offer {offer_id!r} is {offer.status}", offer_id)
+        raise RuleViolation(
+            "SR-23",
+            says(
+                "offer {offer_id!r} is {status}", offer_id=offer_id, status=offer.status
+            ),
+            offer_id,
+        )
     days = state.constitution.coalition.offer_expires_days
     if days and parse_at(at) > parse_at(offer.made.at) + timedelta(days=days):
         raise RuleViolation(
-            "SR-23", f"offer {offer_id!r} expired after {days} days", at
+            "SR-23",
+            says(
+                "offer {offer_id!r} expired after {days} days",
+                offer_id=offer_id,
+                days=days,
+            ),
+            at,
         )
     return offer
 
@@ -268,16 +302,22 @@ def _accept(state: FederationState, cmd: AcceptOffer) -> list[DomainEvent]:
     if cmd.changes:
         raise RuleViolation(
             "SR-24",
-            "an acceptance that changes the list or the programme is a counter-demand "
-            f"(SR-25), not an acceptance: {'; '.join(cmd.changes)}",
+            says(
+                "an acceptance that changes the list or the programme is a "
+                "counter-demand (SR-25), not an acceptance: {changes}",
+                changes="; ".join(cmd.changes),
+            ),
             cmd.changes,
         )
     committed = cmd.subordinate_to_majority and cmd.carry_out_programme
     if state.constitution.coalition.commitment_required and not committed:
         raise RuleViolation(
             "SR-24",
-            "acceptance needs the commitment to subordinate to the majority and to "
-            "carry out the programme the congress approved",
+            says(
+                "acceptance needs the commitment to subordinate to the "
+                "majority and to carry out the programme the congress "
+                "approved"
+            ),
             {
                 "subordinate": cmd.subordinate_to_majority,
                 "programme": cmd.carry_out_programme,
@@ -285,7 +325,7 @@ def _accept(state: FederationState, cmd: AcceptOffer) -> list[DomainEvent]:
         )
     gov = state.government(offer.government)
     if gov.status == "ended":
-        raise RuleViolation("SR-23", f"{gov.name} has ended", gov.id)
+        raise RuleViolation("SR-23", says("{name} has ended", name=gov.name), gov.id)
     return [
         OfferAccepted(
             at=cmd.at,
@@ -345,7 +385,9 @@ class CommitmentWithdrawn(DomainEvent):
 def _withdraw(state: FederationState, cmd: WithdrawCommitment) -> list[DomainEvent]:
     offer = state.offers.get(cmd.offer)
     if offer is None or offer.status != "accepted":
-        raise RuleViolation("SR-24", f"no accepted offer {cmd.offer!r}", cmd.offer)
+        raise RuleViolation(
+            "SR-24", says("no accepted offer {offer!r}", offer=cmd.offer), cmd.offer
+        )
     return [CommitmentWithdrawn(at=cmd.at, offer=cmd.offer, reason=cmd.reason)]
 
 

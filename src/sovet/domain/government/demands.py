@@ -22,7 +22,7 @@ from sovet.domain.kernel.messages import (
 from sovet.domain.kernel.motions import ProposeMotion, motion_kind
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["DemandRecorded", "RecordDemand"]
 
@@ -72,7 +72,9 @@ class DemandRecorded(DomainEvent):
 def _demand(state: FederationState, cmd: RecordDemand) -> list[DomainEvent]:
     if cmd.demand in state.demands:
         raise RuleViolation(
-            "SR-25", f"demand {cmd.demand!r} already exists", cmd.demand
+            "SR-25",
+            says("demand {demand!r} already exists", demand=cmd.demand),
+            cmd.demand,
         )
     if (
         cmd.addressed_to not in state.bodies
@@ -105,9 +107,15 @@ def _check_adopt(
 ) -> None:
     demand = state.demands.get(cmd.subject or "")
     if demand is None:
-        raise RuleViolation("SR-25", f"unknown demand {cmd.subject!r}", cmd.subject)
+        raise RuleViolation(
+            "SR-25",
+            says("unknown demand {subject!r}", subject=cmd.subject),
+            cmd.subject,
+        )
     if demand.adopted_by is not None:
-        raise RuleViolation("SR-25", f"demand {demand.id!r} already adopted", demand.id)
+        raise RuleViolation(
+            "SR-25", says("demand {id!r} already adopted", id=demand.id), demand.id
+        )
 
 
 def _adopt(state: FederationState, motion: MotionRecord, _ref: EventRef) -> None:

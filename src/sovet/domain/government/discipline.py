@@ -30,7 +30,7 @@ from sovet.domain.kernel.messages import (
 from sovet.domain.kernel.motions import MOTION_KINDS, MotionKind, ProposeMotion
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "ActAgainstDecision",
@@ -42,7 +42,9 @@ __all__ = [
 def _decision(state: FederationState, decision: str, rule: str) -> DecisionRecord:
     record = state.decisions.get(decision)
     if record is None:
-        raise RuleViolation(rule, f"no binding decision {decision!r}", decision)
+        raise RuleViolation(
+            rule, says("no binding decision {decision!r}", decision=decision), decision
+        )
     return record
 
 
@@ -62,7 +64,13 @@ def _bound(state: FederationState, person: str, record: DecisionRecord) -> None:
     )
     if not bound:
         raise RuleViolation(
-            "SR-31", f"{person!r} is not bound by {record.motion!r}", person
+            "SR-31",
+            says(
+                "{person!r} is not bound by {motion!r}",
+                person=person,
+                motion=record.motion,
+            ),
+            person,
         )
 
 
@@ -107,7 +115,7 @@ class DissentDeclared(DomainEvent):
 def _dissent(state: FederationState, cmd: DeclareDissent) -> list[DomainEvent]:
     if not state.constitution.dissent.dissent_declaration:
         raise RuleViolation(
-            "SR-31", "this constitution has no dissent declarations", cmd.decision
+            "SR-31", says("this constitution has no dissent declarations"), cmd.decision
         )
     record = _decision(state, cmd.decision, "SR-31")
     state.person(cmd.person)
@@ -160,13 +168,20 @@ def _act(state: FederationState, cmd: ActAgainstDecision) -> list[DomainEvent]:
     state.person(cmd.person)
     _bound(state, cmd.person, record)
     if cmd.act not in _ACTS:
-        raise RuleViolation("SR-31", f"act {cmd.act!r} is not one of {_ACTS}", cmd.act)
+        raise RuleViolation(
+            "SR-31",
+            says("act {act!r} is not one of {acts}", act=cmd.act, acts=_ACTS),
+            cmd.act,
+        )
     tolerant = state.constitution.dissent.public_criticism_after_decision
     if cmd.act == "public_criticism" and tolerant != "breach" and not cmd.disruptive:
         raise RuleViolation(
             "SR-31",
-            "non-disruptive public criticism is allowed after a decision here "
-            "(public_criticism_after_decision = allowed_if_not_disruptive): no breach",
+            says(
+                "non-disruptive public criticism is allowed after a decision "
+                "here (public_criticism_after_decision = "
+                "allowed_if_not_disruptive): no breach"
+            ),
             cmd.act,
         )
     act = cmd.description or cmd.act.replace("_", " ")
@@ -199,8 +214,13 @@ def _check_decision(
     ):
         raise RuleViolation(
             "SR-32",
-            f"{assembly.name} is bound by {higher.name}'s decision {cmd.subject!r}: a "
-            "lower body cannot set it aside",
+            says(
+                "{assembly} is bound by {higher}'s decision {subject!r}: a lower "
+                "body cannot set it aside",
+                assembly=assembly.name,
+                higher=higher.name,
+                subject=cmd.subject,
+            ),
             cmd.subject,
         )
 

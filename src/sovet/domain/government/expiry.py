@@ -24,7 +24,7 @@ from sovet.domain.kernel.messages import (
 )
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["ExpiryEventRecorded", "RecordExpiryEvent"]
 
@@ -67,14 +67,21 @@ class ExpiryEventRecorded(DomainEvent):
 def _record(state: FederationState, cmd: RecordExpiryEvent) -> list[DomainEvent]:
     body = state.body(cmd.body)
     if body.kind != "congress":
-        raise RuleViolation("SR-26", f"{cmd.body!r} is not a congress body", cmd.body)
+        raise RuleViolation(
+            "SR-26", says("{body!r} is not a congress body", body=cmd.body), cmd.body
+        )
     allowed = state.constitution.expiry.expiry_events
     if cmd.condition in _DERIVED or cmd.condition not in allowed:
         listed = ", ".join(c for c in allowed if c not in _DERIVED) or "none"
         raise RuleViolation(
             "SR-26",
-            f"{cmd.condition!r} cannot be recorded here (recordable: {listed}; the "
-            "others follow from congress and committee decisions)",
+            says(
+                "{condition!r} cannot be recorded here (recordable: "
+                "{listed}; the others follow from congress and committee "
+                "decisions)",
+                condition=cmd.condition,
+                listed=listed,
+            ),
             cmd.condition,
         )
     return [

@@ -32,7 +32,7 @@ from sovet.domain.kernel.messages import (
 from sovet.domain.kernel.motions import ProposeMotion, motion_kind
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "GovernmentListSubmitted",
@@ -128,8 +128,12 @@ def _forming_assembly(state: FederationState, assembly_id: str, act: Act) -> Ass
         if body is not None:
             raise RuleViolation(
                 "SR-1",
-                f"{body.name} is a {body.kind}: only a congress of councils or the "
-                "executive committee it elected creates a government",
+                says(
+                    "{name} is a {kind}: only a congress of councils or the "
+                    "executive committee it elected creates a government",
+                    name=body.name,
+                    kind=body.kind,
+                ),
                 assembly_id,
             )
     assembly = state.assembly(assembly_id)
@@ -137,8 +141,12 @@ def _forming_assembly(state: FederationState, assembly_id: str, act: Act) -> Ass
     if assembly.kind not in allowed:
         raise RuleViolation(
             "SR-21",
-            f"a government is formed by {' or '.join(allowed)} here, not by "
-            f"{assembly.kind} {assembly.name}",
+            says(
+                "a government is formed by {allowed} here, not by {kind} {name}",
+                allowed=" or ".join(allowed),
+                kind=assembly.kind,
+                name=assembly.name,
+            ),
             assembly_id,
         )
     check_act(state, assembly, act)  # a closed or superseded one is refused here
@@ -162,8 +170,13 @@ def _check_nominator(state: FederationState, assembly: Assembly, faction: str) -
         return
     raise RuleViolation(
         "SR-21",
-        f"{faction!r} is not the majority faction of {congress.name} "
-        f"(majority: {majority or 'none; bloc led by ' + str(largest)})",
+        says(
+            "{faction!r} is not the majority faction of {name} (majority: {majority})",
+            faction=faction,
+            name=congress.name,
+            majority=majority
+            or says("none; bloc led by {largest}", largest=str(largest)),
+        ),
         faction,
     )
 
@@ -173,15 +186,22 @@ def _submit(state: FederationState, cmd: SubmitGovernmentList) -> list[DomainEve
     assembly = _forming_assembly(state, cmd.assembly, "form")
     if cmd.government in state.governments:
         raise RuleViolation(
-            "SR-21", f"{cmd.government!r} already exists", cmd.government
+            "SR-21",
+            says("{government!r} already exists", government=cmd.government),
+            cmd.government,
         )
     _check_nominator(state, assembly, cmd.nominated_by)
     for offer in state.offers.values():
         if offer.government == cmd.government and offer.by_faction != cmd.nominated_by:
             raise RuleViolation(
                 "SR-23",
-                f"the list's offer {offer.id!r} came from {offer.by_faction}, "
-                f"not the nominating majority {cmd.nominated_by}",
+                says(
+                    "the list's offer {id!r} came from {by_faction}, not the "
+                    "nominating majority {nominated_by}",
+                    id=offer.id,
+                    by_faction=offer.by_faction,
+                    nominated_by=cmd.nominated_by,
+                ),
                 offer.id,
             )
     seen: set[str] = set()
@@ -189,13 +209,17 @@ def _submit(state: FederationState, cmd: SubmitGovernmentList) -> list[DomainEve
     for nomination in cmd.offices:
         if nomination.office in seen:
             raise RuleViolation(
-                "SR-21", f"office {nomination.office!r} twice", nomination.office
+                "SR-21",
+                says("office {office!r} twice", office=nomination.office),
+                nomination.office,
             )
         seen.add(nomination.office)
         if nomination.person is not None:
             factions[nomination.person] = state.person(nomination.person).faction or ""
     if not seen:
-        raise RuleViolation("SR-21", "a government list needs at least one office", 0)
+        raise RuleViolation(
+            "SR-21", says("a government list needs at least one office"), 0
+        )
     return [
         GovernmentListSubmitted(
             at=cmd.at,
@@ -230,7 +254,11 @@ def _submitted(
 
 def _subject(state: FederationState, cmd: ProposeMotion) -> GovernmentRecord:
     if cmd.subject is None:
-        raise RuleViolation("SR-21", f"motion {cmd.motion!r} names no government", None)
+        raise RuleViolation(
+            "SR-21",
+            says("motion {motion!r} names no government", motion=cmd.motion),
+            None,
+        )
     return state.government(cmd.subject)
 
 
@@ -238,7 +266,13 @@ def _of_body(assembly: Assembly, gov_body: str, rule: str) -> None:
     """The acting assembly must belong to the government's congress body."""
     if assembly.body != gov_body:
         raise RuleViolation(
-            rule, f"{assembly.name} is not a body of {gov_body!r}", assembly.id
+            rule,
+            says(
+                "{name} is not a body of {gov_body!r}",
+                name=assembly.name,
+                gov_body=gov_body,
+            ),
+            assembly.id,
         )
 
 
@@ -248,7 +282,13 @@ def _check_approve(
     gov = _subject(state, cmd)
     if gov.status != "proposed" or gov.assembly != assembly.id:
         raise RuleViolation(
-            "SR-21", f"{gov.name} is not a list before {assembly.name}", gov.id
+            "SR-21",
+            says(
+                "{government} is not a list before {assembly}",
+                government=gov.name,
+                assembly=assembly.name,
+            ),
+            gov.id,
         )
     _forming_assembly(state, assembly.id, "approve")
     require_majority(state, electing_congress(state, assembly), gov)
@@ -267,8 +307,13 @@ def require_majority(
         names = " + ".join(state.display_name(f) or f for f in bloc)
         raise RuleViolation(
             "SR-18",
-            f"{names} hold {held} of {total} seats at {congress.name}: no "
-            "governing majority",
+            says(
+                "{names} hold {held} of {total} seats at {name}: no governing majority",
+                names=names,
+                held=held,
+                total=total,
+                name=congress.name,
+            ),
             held,
         )
 
@@ -317,7 +362,13 @@ def _in_office(
 ) -> GovernmentRecord:
     gov = _subject(state, cmd)
     if gov.status != "approved":
-        raise RuleViolation(rule, f"{gov.name} is not in office ({gov.status})", gov.id)
+        raise RuleViolation(
+            rule,
+            says(
+                "{name} is not in office ({status})", name=gov.name, status=gov.status
+            ),
+            gov.id,
+        )
     _of_body(assembly, government_body(state, gov), rule)
     check_act(state, assembly, act)
     return gov
@@ -329,7 +380,7 @@ def _check_confirm(
     gov = _in_office(state, assembly, cmd, "SR-26", "confirm")
     if assembly.kind != "congress" or gov.assembly == assembly.id:
         raise RuleViolation(
-            "SR-26", "only the next congress confirms a government", assembly.id
+            "SR-26", says("only the next congress confirms a government"), assembly.id
         )
     require_majority(state, assembly, gov)
 
@@ -357,84 +408,3 @@ def _withdraw(state: FederationState, motion: MotionRecord, ref: EventRef) -> No
 
 
 motion_kind("withdraw_government", "SR-22")((_check_withdraw, _withdraw))
-
-
-def _check_recall(
-    state: FederationState, assembly: Assembly, cmd: ProposeMotion
-) -> None:
-    gov = _in_office(state, assembly, cmd, "SR-22", "recall_officer")
-    office = gov.offices.get(cmd.office or "")
-    if office is None or office.person is None:
-        raise RuleViolation(
-            "SR-22", f"no holder of office {cmd.office!r} to recall", cmd.office
-        )
-
-
-def _vacate(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
-    office = state.governments[motion.subject or ""].offices[motion.office or ""]
-    office.person = None
-    office.faction = None
-    office.offer = None
-    office.vacated = ref
-
-
-motion_kind("recall_officer", "SR-22")((_check_recall, _vacate))
-
-
-def _check_fill(state: FederationState, assembly: Assembly, cmd: ProposeMotion) -> None:
-    gov = _in_office(state, assembly, cmd, "SR-30", "fill")
-    if cmd.person is None or cmd.office is None:
-        raise RuleViolation("SR-30", "fill_vacancy needs an office and a person", None)
-    state.person(cmd.person)
-    office = gov.offices.get(cmd.office)
-    if office is not None and office.person is not None:
-        raise RuleViolation("SR-30", f"office {cmd.office!r} is not vacant", cmd.office)
-    forming = state.assemblies[gov.assembly]
-    if state.constitution.government.vacancy_filled_by == "forming_body":
-        # The forming body itself; once a forming congress has closed, the
-        # committee it elected acts for it (SR-20).
-        acts_for = forming.kind == "congress" and forming.closed_at is not None
-        if assembly.id != forming.id and not (
-            acts_for and assembly.congress == forming.id
-        ):
-            raise RuleViolation(
-                "SR-30",
-                f"only {forming.name}, the forming body, fills vacancies"
-                + (
-                    " (or the committee it elected, now that it has closed)"
-                    if acts_for
-                    else ""
-                ),
-                assembly.id,
-            )
-
-
-def _fill(state: FederationState, motion: MotionRecord, ref: EventRef) -> None:
-    gov = state.governments[motion.subject or ""]
-    person = motion.person or ""
-    faction = state.persons[person].faction
-    office = gov.offices.setdefault(
-        motion.office or "", OfficeRecord(motion.office or "", None, None)
-    )
-    office.person, office.faction, office.since, office.vacated = (
-        person,
-        faction,
-        ref,
-        None,
-    )
-
-
-motion_kind("fill_vacancy", "SR-30")((_check_fill, _fill))
-
-
-def _check_rename(
-    state: FederationState, assembly: Assembly, cmd: ProposeMotion
-) -> None:
-    _in_office(state, assembly, cmd, "SR-21", "rename")
-
-
-def _rename(state: FederationState, motion: MotionRecord, _ref: EventRef) -> None:
-    state.governments[motion.subject or ""].name = motion.text
-
-
-motion_kind("rename_government", "SR-21")((_check_rename, _rename))

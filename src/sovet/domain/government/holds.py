@@ -45,7 +45,7 @@ from sovet.domain.kernel.messages import (
 )
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "BreachRecorded",
@@ -108,9 +108,13 @@ class HoldPlaced(DomainEvent):
 def _place(state: FederationState, cmd: PlaceHold) -> list[DomainEvent]:
     state.body(cmd.body)
     if cmd.hold in state.holds:
-        raise RuleViolation("SR-29", f"hold {cmd.hold!r} already exists", cmd.hold)
+        raise RuleViolation(
+            "SR-29", says("hold {hold!r} already exists", hold=cmd.hold), cmd.hold
+        )
     if not cmd.until or not cmd.persons:
-        raise RuleViolation("SR-29", "a hold names persons and organisations", cmd.hold)
+        raise RuleViolation(
+            "SR-29", says("a hold names persons and organisations"), cmd.hold
+        )
     for org in cmd.until:
         state.body(org)
     for person in cmd.persons:
@@ -172,7 +176,11 @@ def _position(state: FederationState, cmd: RecordPosition) -> list[DomainEvent]:
     if hold is None or cmd.organisation not in hold.until:
         raise RuleViolation(
             "SR-29",
-            f"{cmd.organisation!r} is not awaited by {cmd.hold!r}",
+            says(
+                "{organisation!r} is not awaited by {hold!r}",
+                organisation=cmd.organisation,
+                hold=cmd.hold,
+            ),
             cmd.organisation,
         )
     events: list[DomainEvent] = [

@@ -25,7 +25,7 @@ from sovet.domain.kernel.messages import (
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
 from sovet.domain.recall.leaving import delegate_session, seats_given_up
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "BreachRecorded",
@@ -175,15 +175,24 @@ def _check_held(state: FederationState, cmd: Resign) -> None:
         office = gov.offices.get(cmd.office)
         if office is None or office.person != cmd.person:
             raise RuleViolation(
-                "SR-30", f"{cmd.person!r} does not hold {cmd.office!r}", cmd.office
+                "SR-30",
+                says(
+                    "{person!r} does not hold {office!r}",
+                    person=cmd.person,
+                    office=cmd.office,
+                ),
+                cmd.office,
             )
     elif _is_committee(state, cmd.body):
         committee = state.assemblies[cmd.body]
         if committee.closed_at is not None or cmd.person not in committee.delegates:
             raise RuleViolation(
                 "SR-20",
-                f"{cmd.person!r} holds no named place on the sitting committee "
-                f"{committee.name}",
+                says(
+                    "{person!r} holds no named place on the sitting committee {name}",
+                    person=cmd.person,
+                    name=committee.name,
+                ),
                 cmd.person,
             )
     elif delegate_session(state, cmd.person, cmd.body) is not None:
@@ -191,12 +200,22 @@ def _check_held(state: FederationState, cmd: Resign) -> None:
     elif cmd.body in state.assemblies:
         raise RuleViolation(
             "SR-17",
-            f"{cmd.person!r} holds no delegate's seat at {cmd.body!r} now",
+            says(
+                "{person!r} holds no delegate's seat at {body!r} now",
+                person=cmd.person,
+                body=cmd.body,
+            ),
             cmd.person,
         )
     elif cmd.person not in state.body(cmd.body).members:
         raise RuleViolation(
-            "SR-29", f"{cmd.person!r} is not a member of {cmd.body!r}", cmd.person
+            "SR-29",
+            says(
+                "{person!r} is not a member of {body!r}",
+                person=cmd.person,
+                body=cmd.body,
+            ),
+            cmd.person,
         )
 
 
@@ -207,8 +226,13 @@ def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
     if waiting is not None:
         raise RuleViolation(
             "SR-29",
-            f"{cmd.person!r}'s resignation from {cmd.body!r} is already pending "
-            f"under hold {waiting.hold!r}",
+            says(
+                "{person!r}'s resignation from {body!r} is already pending "
+                "under hold {hold!r}",
+                person=cmd.person,
+                body=cmd.body,
+                hold=waiting.hold,
+            ),
             waiting.hold,
         )
     hold = _active_hold(state, cmd.person, cmd.body)
@@ -222,7 +246,12 @@ def _resign(state: FederationState, cmd: Resign) -> list[DomainEvent]:
     if effect == "block":
         raise RuleViolation(
             "SR-29",
-            f"{cmd.person!r} is held by {hold.id!r} until {waited} decide",
+            says(
+                "{person!r} is held by {id!r} until {waited} decide",
+                person=cmd.person,
+                id=hold.id,
+                waited=waited,
+            ),
             hold.id,
         )
     if effect == "refer":  # the member stays until the hold ends: no breach

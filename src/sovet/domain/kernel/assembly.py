@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from sovet.domain.kernel.messages import EventRef
-from sovet.errors import QuorumNotMet
+from sovet.errors import QuorumNotMet, RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -27,6 +27,7 @@ __all__ = [
     "MotionStatus",
     "Vacancy",
     "leave_committee",
+    "open_assembly",
     "require_quorum",
     "vacate_seat",
 ]
@@ -177,8 +178,11 @@ def require_quorum(state: FederationState, assembly: Assembly) -> None:
         if basis == 0:
             raise QuorumNotMet(
                 "SR-16",
-                f"{assembly.name} has no apportioned decisive votes on record; "
-                "quorum_basis 'apportioned' cannot be checked",
+                says(
+                    "{name} has no apportioned decisive votes on record; "
+                    "quorum_basis 'apportioned' cannot be checked",
+                    name=assembly.name,
+                ),
                 0,
             )
     else:
@@ -187,11 +191,18 @@ def require_quorum(state: FederationState, assembly: Assembly) -> None:
     need = params.quorum_share * basis
     ok = present > need if params.quorum_strict else present >= need and present > 0
     if not ok:
-        relation = "more than" if params.quorum_strict else "at least"
+        relation = says("more than") if params.quorum_strict else says("at least")
         raise QuorumNotMet(
             "SR-16",
-            f"{assembly.name} is inquorate: {present} present, {relation} "
-            f"{params.quorum_share} of {basis} needed",
+            says(
+                "{name} is inquorate: {present} present, {relation} "
+                "{quorum_share} of {basis} needed",
+                name=assembly.name,
+                present=present,
+                relation=relation,
+                quorum_share=params.quorum_share,
+                basis=basis,
+            ),
             present,
         )
 
@@ -229,3 +240,29 @@ def leave_committee(
     or recall); the committee keeps its size, one seat fewer filled, until the
     electing congress or the committee fills the place (``Vacancy``)."""
     vacate_seat(committee, person, rule=rule, cause=cause, ref=ref)
+
+
+def open_assembly(state: FederationState, assembly_id: str) -> Assembly:
+    """SR-19/SR-27: the assembly, if it is in session (a superseded one never acts)."""
+    assembly = state.assembly(assembly_id)
+    if assembly.closed_at is None:
+        return assembly
+    superseded = any(
+        other.body == assembly.body
+        and other.kind == assembly.kind
+        and other.made_by.seq > assembly.made_by.seq
+        for other in state.assemblies.values()
+    )
+    if superseded:
+        raise RuleViolation(
+            "SR-27",
+            says(
+                "{name} has been superseded: power passes only through the "
+                "current congress or its executive committee",
+                name=assembly.name,
+            ),
+            assembly_id,
+        )
+    raise RuleViolation(
+        "SR-19", says("{name} is not in session", name=assembly.name), assembly_id
+    )

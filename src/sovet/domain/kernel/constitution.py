@@ -16,14 +16,11 @@ the group; ``from_mapping``/``to_mapping`` pick it up.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from fractions import Fraction
 from typing import Any, NoReturn, Self
 
-from sovet.domain.kernel.calendar import zone_offset
 from sovet.domain.kernel.choices import (
     AnnulBy,
     ApportionmentMethod,
@@ -46,6 +43,7 @@ from sovet.domain.kernel.choices import (
     Rounding,
     VacancyFilledBy,
 )
+from sovet.domain.kernel.constitution_checks import check_constitution
 from sovet.domain.kernel.convert import dataclass_from_plain, to_plain
 from sovet.errors import ConstitutionError
 
@@ -396,52 +394,10 @@ class Constitution:
             raise ConstitutionError(reason, source=source, key=key)
 
         built: Self = dataclass_from_plain(cls, data, key="", fail=fail)
-        _check_ranges(built, "", fail)
-        if not built.levels:
-            fail("at least one level is needed", "levels")
-        if not built.recall.recall_anytime:
-            fail(
-                "SR-9: recall is possible at any time; to restrict it set "
-                "recall.recall_cooldown_days (days after taking the seat or a "
-                "failed attempt)",
-                "recall.recall_anytime",
-            )
-        for key, start in built.in_force.items():
-            try:
-                valid = date.fromisoformat(start).isoformat() == start
-            except ValueError:
-                valid = False
-            if not valid:
-                fail(f"{start!r} is not an ISO date (YYYY-MM-DD)", f"in_force.{key}")
-        try:
-            zone_offset(built.records.timezone)
-        except ValueError as error:
-            fail(f"SR-28: {error}", "records.timezone")
+        check_constitution(built, fail)
         return built
 
     def to_mapping(self) -> dict[str, Any]:
         """The plain (TOML/JSON-safe) form; ``from_mapping`` reads it back."""
         plain: dict[str, Any] = to_plain(self)
         return plain
-
-
-def _check_ranges(obj: object, prefix: str, fail: Any) -> None:
-    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
-        value = getattr(obj, f.name)
-        key = f"{prefix}{f.name}"
-        if dataclasses.is_dataclass(value):
-            _check_ranges(value, f"{key}.", fail)
-            continue
-        meta = f.metadata
-        if "choices" in meta and value not in meta["choices"]:
-            allowed = ", ".join(repr(c) for c in meta["choices"])
-            fail(f"{value!r} is not allowed; choose one of {allowed}", key)
-        if "items" in meta:
-            for item in value:
-                if item not in meta["items"]:
-                    allowed = ", ".join(repr(c) for c in meta["items"])
-                    fail(f"{item!r} is not allowed; each must be one of {allowed}", key)
-        if "min" in meta and value < meta["min"]:
-            fail(f"{value} is below the minimum {meta['min']}", key)
-        if "max" in meta and value > meta["max"]:
-            fail(f"{value} is above the maximum {meta['max']}", key)

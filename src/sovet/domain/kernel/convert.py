@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any, Literal, NoReturn, Union
 
+from sovet.errors import says
+
 __all__ = ["Fail", "dataclass_from_plain", "from_plain", "parse_fraction", "to_plain"]
 
 Fail = Callable[[str, str], NoReturn]
@@ -80,7 +82,14 @@ def _compile(hint: Any) -> Decoder:
         def literal(value: object, key: str, fail: Fail) -> Any:
             if value not in args:
                 choices = ", ".join(repr(a) for a in args)
-                fail(f"{value!r} is not allowed; choose one of {choices}", key)
+                fail(
+                    says(
+                        "{value!r} is not allowed; choose one of {choices}",
+                        value=value,
+                        choices=choices,
+                    ),
+                    key,
+                )
             return value
 
         return literal
@@ -90,7 +99,7 @@ def _compile(hint: Any) -> Decoder:
 
         def sequence(value: object, key: str, fail: Fail) -> Any:
             if type(value) is not list and not isinstance(value, list | tuple):
-                fail(f"expected a list, got {value!r}", key)
+                fail(says("expected a list, got {value!r}", value=value), key)
             if not value:
                 return ()
             if strings and all(type(v) is str for v in value):
@@ -113,12 +122,12 @@ def _compile(hint: Any) -> Decoder:
                 ):
                     return dict(value)  # the common case, checked in one pass
             elif not isinstance(value, Mapping):
-                fail(f"expected a table, got {value!r}", key)
+                fail(says("expected a table, got {value!r}", value=value), key)
             item = _decoder(value_hint)
             out: dict[str, Any] = {}
             for k, v in value.items():
                 if not isinstance(k, str):
-                    fail(f"table keys must be strings, got {k!r}", key)
+                    fail(says("table keys must be strings, got {key!r}", key=k), key)
                 out[k] = item(v, f"{key}.{k}", fail)
             return out
 
@@ -128,7 +137,14 @@ def _compile(hint: Any) -> Decoder:
 
         def nested(value: object, key: str, fail: Fail) -> Any:
             if not isinstance(value, Mapping):
-                fail(f"expected a table for {cls.__name__}, got {value!r}", key)
+                fail(
+                    says(
+                        "expected a table for {kind}, got {value!r}",
+                        kind=cls.__name__,
+                        value=value,
+                    ),
+                    key,
+                )
             return dataclass_from_plain(cls, value, key=key, fail=fail)
 
         return nested
@@ -158,7 +174,10 @@ def _union(hint: Any, args: tuple[Any, ...]) -> Decoder:
         for candidate in inner:
             if _matches(value, candidate):
                 return _decoder(candidate)(value, key, fail)
-        fail(f"expected {_type_name(hint)}, got {value!r}", key)
+        fail(
+            says("expected {hint}, got {value!r}", hint=_type_name(hint), value=value),
+            key,
+        )
 
     return either
 
@@ -169,7 +188,12 @@ def _scalar(hint: Any) -> Decoder:
         def fraction(value: object, key: str, fail: Fail) -> Any:
             frac = parse_fraction(value)
             if frac is None:
-                fail(f'expected a fraction such as "1/3", got {value!r}', key)
+                fail(
+                    says(
+                        'expected a fraction such as "1/3", got {value!r}', value=value
+                    ),
+                    key,
+                )
             return frac
 
         return fraction
@@ -177,7 +201,7 @@ def _scalar(hint: Any) -> Decoder:
 
         def boolean(value: object, key: str, fail: Fail) -> Any:
             if not isinstance(value, bool):
-                fail(f"expected true or false, got {value!r}", key)
+                fail(says("expected true or false, got {value!r}", value=value), key)
             return value
 
         return boolean
@@ -187,7 +211,7 @@ def _scalar(hint: Any) -> Decoder:
             if type(value) is not int and (
                 isinstance(value, bool) or not isinstance(value, int)
             ):
-                fail(f"expected an integer, got {value!r}", key)
+                fail(says("expected an integer, got {value!r}", value=value), key)
             return value
 
         return integer
@@ -195,13 +219,13 @@ def _scalar(hint: Any) -> Decoder:
 
         def string(value: object, key: str, fail: Fail) -> Any:
             if type(value) is not str and not isinstance(value, str):
-                fail(f"expected a string, got {value!r}", key)
+                fail(says("expected a string, got {value!r}", value=value), key)
             return value
 
         return string
 
     def unsupported(_value: object, key: str, fail: Fail) -> Any:
-        fail(f"unsupported field type {_type_name(hint)}", key)
+        fail(says("unsupported field type {hint}", hint=_type_name(hint)), key)
 
     return unsupported
 
@@ -241,7 +265,14 @@ def dataclass_from_plain(
         for name in data:
             if name not in known and name not in skip:
                 listed = ", ".join(sorted(known))
-                fail(f"unknown key {name!r} (known: {listed})", f"{prefix}{name}")
+                fail(
+                    says(
+                        "unknown key {name!r} (known: {listed})",
+                        name=name,
+                        listed=listed,
+                    ),
+                    f"{prefix}{name}",
+                )
     if extra:
         data = {**data, **extra}
     kwargs: dict[str, Any] = {}
@@ -250,7 +281,7 @@ def dataclass_from_plain(
         value = get(name, _MISSING)
         if value is _MISSING:
             if required:
-                fail(f"missing key {name!r}", f"{prefix}{name}")
+                fail(says("missing key {name!r}", name=name), f"{prefix}{name}")
             continue
         # A value of exactly the field's scalar type (or None where the field
         # is ``X | None``) needs no decoding.

@@ -39,7 +39,7 @@ from sovet.domain.kernel.state import (
     VoidRecord,
     voided_seqs,
 )
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 from sovet.ledger.envelope import ENVELOPE_V1, StoredEvent
 
 __all__ = [
@@ -135,30 +135,39 @@ def act_of(log: Sequence[StoredEvent], seq: int) -> list[StoredEvent]:
     for act in acts(by_seq):
         if act[0].seq <= seq <= act[-1].seq:
             return act
-    raise RuleViolation("SR-28", f"no event {seq} in the log", seq)
+    raise RuleViolation("SR-28", says("no event {seq} in the log", seq=seq), seq)
 
 
 @decides(AnnulEntry)
 def _annul(state: FederationState, cmd: AnnulEntry) -> list[DomainEvent]:
     state.body(cmd.body)
     if not cmd.reason.strip():
-        raise RuleViolation("SR-28", "a correction needs a reason", cmd.reason)
+        raise RuleViolation("SR-28", says("a correction needs a reason"), cmd.reason)
     if cmd.entry in state.voided:
         raise RuleViolation(
-            "SR-28", f"the entry at seq {cmd.entry} is already void", cmd.entry
+            "SR-28",
+            says("the entry at seq {entry} is already void", entry=cmd.entry),
+            cmd.entry,
         )
     act = act_of(state.log, cmd.entry)
     if act[0].type in VOID_TYPES:
         raise RuleViolation(
             "SR-28",
-            f"seq {cmd.entry} is a {act[0].type}; annul the entry that caused it",
+            says(
+                "seq {entry} is a {type}; annul the entry that caused it",
+                entry=cmd.entry,
+                type=act[0].type,
+            ),
             cmd.entry,
         )
     if act[0].type == "ConstitutionAdopted":
         raise RuleViolation(
             "SR-28",
-            f"seq {cmd.entry} adopts the constitution, which no correction annuls "
-            "(everything rests on it); adopt a new one",
+            says(
+                "seq {entry} adopts the constitution, which no correction "
+                "annuls (everything rests on it); adopt a new one",
+                entry=cmd.entry,
+            ),
             cmd.entry,
         )
     return [

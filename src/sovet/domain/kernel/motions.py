@@ -25,6 +25,7 @@ from typing import Annotated, get_args
 from sovet.domain.kernel.assembly import (
     Assembly,
     MotionRecord,
+    open_assembly,
     require_quorum,
 )
 from sovet.domain.kernel.choices import DecisionBasis, DecisionMajority
@@ -41,7 +42,7 @@ from sovet.domain.kernel.messages import (
 from sovet.domain.kernel.motion_kinds import MOTION_KINDS, MotionKind, motion_kind
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = [
     "MOTION_KINDS",
@@ -136,51 +137,44 @@ class MotionProposed(DomainEvent):
         return f"{self.n(self.assembly)}: motion ({self.kind}) «{self.text}»"
 
 
-def _open_assembly(state: FederationState, assembly_id: str) -> Assembly:
-    assembly = state.assembly(assembly_id)
-    if assembly.closed_at is None:
-        return assembly
-    superseded = any(
-        other.body == assembly.body
-        and other.kind == assembly.kind
-        and other.made_by.seq > assembly.made_by.seq
-        for other in state.assemblies.values()
-    )
-    if superseded:
-        raise RuleViolation(
-            "SR-27",
-            f"{assembly.name} has been superseded: power passes only through the "
-            "current congress or its executive committee",
-            assembly_id,
-        )
-    raise RuleViolation("SR-19", f"{assembly.name} is not in session", assembly_id)
-
-
 @decides(ProposeMotion)
 def _propose(state: FederationState, cmd: ProposeMotion) -> list[DomainEvent]:
     if cmd.motion in state.motions:
         raise RuleViolation(
-            "SR-19", f"motion {cmd.motion!r} already exists", cmd.motion
+            "SR-19",
+            says("motion {motion!r} already exists", motion=cmd.motion),
+            cmd.motion,
         )
-    assembly = _open_assembly(state, cmd.assembly)
+    assembly = open_assembly(state, cmd.assembly)
     kind = MOTION_KINDS.get(cmd.kind)
     if kind is None:
         known = ", ".join(sorted(MOTION_KINDS))
         raise RuleViolation(
-            "SR-19", f"unknown motion kind {cmd.kind!r} ({known})", cmd.kind
+            "SR-19",
+            says("unknown motion kind {kind!r} ({known})", kind=cmd.kind, known=known),
+            cmd.kind,
         )
     params = state.constitution.majority
     majority = cmd.majority or params.decision_majority
     basis = cmd.basis or params.decision_basis
     if majority not in _MAJORITIES or basis not in _BASES:
         raise RuleViolation(
-            "SR-19", f"unknown majority {majority!r} of {basis!r}", majority
+            "SR-19",
+            says(
+                "unknown majority {majority!r} of {basis!r}",
+                majority=majority,
+                basis=basis,
+            ),
+            majority,
         )
     if _MAJORITIES.index(majority) < _MAJORITIES.index(params.decision_majority):
         raise RuleViolation(
             "SR-19",
-            f"{majority!r} is weaker than the constitution's "
-            f"{params.decision_majority!r}",
+            says(
+                "{majority!r} is weaker than the constitution's {decision_majority!r}",
+                majority=majority,
+                decision_majority=params.decision_majority,
+            ),
             majority,
         )
     kind.check(state, assembly, cmd)
@@ -222,9 +216,15 @@ def open_motion(
     motion = state.motion(motion_id)
     if motion.status != "open":
         raise RuleViolation(
-            "SR-19", f"motion {motion_id!r} is already {motion.status}", motion_id
+            "SR-19",
+            says(
+                "motion {motion_id!r} is already {status}",
+                motion_id=motion_id,
+                status=motion.status,
+            ),
+            motion_id,
         )
-    assembly = _open_assembly(state, motion.assembly)
+    assembly = open_assembly(state, motion.assembly)
     require_quorum(state, assembly)
     return motion, assembly
 
@@ -372,14 +372,16 @@ def _unrecorded(
     if not state.constitution.government.allow_unrecorded_tally:
         raise RuleViolation(
             "SR-19",
-            "this constitution requires recorded vote counts "
-            "(government.allow_unrecorded_tally = false)",
+            says(
+                "this constitution requires recorded vote counts "
+                "(government.allow_unrecorded_tally = false)"
+            ),
             cmd.motion,
         )
     motion, assembly = open_motion(state, cmd.motion)
     if cast_so_far(motion):
         raise RuleViolation(
-            "SR-19", f"{motion.id!r} already has recorded votes", motion.id
+            "SR-19", says("{id!r} already has recorded votes", id=motion.id), motion.id
         )
     for faction in cmd.supported_by:
         state.faction(faction)
@@ -390,8 +392,14 @@ def _unrecorded(
     ):
         raise RuleViolation(
             "SR-19",
-            f"the supporting factions hold {held} of {present} present "
-            f"({seated} seated): not the required {motion.majority} majority",
+            says(
+                "the supporting factions hold {held} of {present} present "
+                "({seated} seated): not the required {majority} majority",
+                held=held,
+                present=present,
+                seated=seated,
+                majority=motion.majority,
+            ),
             held,
         )
     recheck(state, motion, assembly, cmd.at)

@@ -25,7 +25,7 @@ from sovet.domain.kernel.messages import (
     DomainEvent,
     EventRef,
 )
-from sovet.errors import RuleViolation, ScenarioError
+from sovet.errors import RuleViolation, ScenarioError, says
 from sovet.ledger.envelope import NewEvent, StoredEvent
 
 if TYPE_CHECKING:
@@ -86,21 +86,27 @@ def decide(state: FederationState, cmd: Command) -> list[DomainEvent]:
     except ValueError:
         raise RuleViolation(
             "SR-28",
-            f"'at' must be an ISO 8601 date or date-time, got {cmd.at!r}",
+            says("'at' must be an ISO 8601 date or date-time, got {at!r}", at=cmd.at),
             cmd.at,
         ) from None
     last = state.last_at
     if last is not None and when < parse_at(last, zone) and not cmd.late:
         raise RuleViolation(
             "SR-28",
-            f"acts are recorded in time order: {cmd.at} is before the last act "
-            f"({last}); enter it as a late entry (late = true) to have it checked "
-            "against the state at its own time",
+            says(
+                "acts are recorded in time order: {at} is before the last "
+                "act ({last}); enter it as a late entry (late = true) to "
+                "have it checked against the state at its own time",
+                at=cmd.at,
+                last=last,
+            ),
             cmd.at,
         )
     decider = _DECIDERS.get(type(cmd))
     if decider is None:
-        raise RuleViolation("SR-28", f"no rule decides {type(cmd).__name__}", cmd)
+        raise RuleViolation(
+            "SR-28", says("no rule decides {command}", command=type(cmd).__name__), cmd
+        )
     return [_named(state, evt) for evt in decider(state, cmd)]
 
 
@@ -150,7 +156,8 @@ def event_from_stored(stored: StoredEvent) -> DomainEvent:
     cls = EVENTS.get(stored.type)
     if cls is None:
         raise ScenarioError(
-            f"unknown event type {stored.type!r}", source=f"event {stored.seq}"
+            says("unknown event type {type!r}", type=stored.type),
+            source=f"event {stored.seq}",
         )
 
     def fail(reason: str, key: str) -> NoReturn:
@@ -191,13 +198,19 @@ def command_from_mapping(
     name = data.get("command")
     if not isinstance(name, str) or name not in COMMANDS:
         known = ", ".join(sorted(COMMANDS))
-        fail(f"unknown command {name!r} (known: {known})", "command")
+        fail(
+            says("unknown command {name!r} (known: {known})", name=name, known=known),
+            "command",
+        )
     fields = {k: v for k, v in data.items() if k != "command"}
     built: Command = dataclass_from_plain(COMMANDS[name], fields, key="", fail=fail)
     try:
         parse_at(built.at)
     except ValueError:
-        fail(f"'at' must be an ISO 8601 date or date-time, got {built.at!r}", "at")
+        fail(
+            says("'at' must be an ISO 8601 date or date-time, got {at!r}", at=built.at),
+            "at",
+        )
     return built
 
 

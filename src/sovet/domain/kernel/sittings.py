@@ -26,7 +26,7 @@ from sovet.domain.kernel.messages import (
 )
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["CloseSitting", "ConveneSitting", "SittingClosed", "SittingConvened"]
 
@@ -91,19 +91,29 @@ class SittingClosed(DomainEvent):
 def _convene(state: FederationState, cmd: ConveneSitting) -> list[DomainEvent]:
     body = state.body(cmd.body)
     if cmd.sitting in state.assemblies:
-        raise RuleViolation("SR-19", f"{cmd.sitting!r} already exists", cmd.sitting)
+        raise RuleViolation(
+            "SR-19",
+            says("{sitting!r} already exists", sitting=cmd.sitting),
+            cmd.sitting,
+        )
     if body.kind == "congress":
         raise RuleViolation(
             "SR-15",
-            f"{body.name} is a congress: it sits when convened (convene_congress)",
+            says(
+                "{name} is a congress: it sits when convened (convene_congress)",
+                name=body.name,
+            ),
             cmd.body,
         )
     members = {p: f for p, f in body.members.items() if p in state.persons}
     if not members:
         raise RuleViolation(
             "SR-19",
-            f"{body.name} has no members on record to vote by name "
-            "(register_person … bodies)",
+            says(
+                "{name} has no members on record to vote by name "
+                "(register_person … bodies)",
+                name=body.name,
+            ),
             cmd.body,
         )
     return [
@@ -147,7 +157,9 @@ def _close(state: FederationState, cmd: CloseSitting) -> list[DomainEvent]:
     sitting = state.assembly(cmd.sitting)
     if sitting.kind != "sitting" or sitting.closed_at is not None:
         raise RuleViolation(
-            "SR-19", f"{cmd.sitting!r} is not an open sitting", cmd.sitting
+            "SR-19",
+            says("{sitting!r} is not an open sitting", sitting=cmd.sitting),
+            cmd.sitting,
         )
     return [SittingClosed(at=cmd.at, sitting=cmd.sitting, body=sitting.body)]
 

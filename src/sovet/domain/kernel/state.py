@@ -36,7 +36,7 @@ from sovet.domain.kernel.calendar import moment
 from sovet.domain.kernel.constitution import Constitution
 from sovet.domain.kernel.messages import EventRef
 from sovet.domain.kernel.registry import evolve
-from sovet.errors import NotFound
+from sovet.errors import NotFound, says
 from sovet.ledger.envelope import StoredEvent
 
 if TYPE_CHECKING:
@@ -273,7 +273,23 @@ def _get(table: dict[str, _T], key: str, kind: str) -> _T:
         return table[key]
     except KeyError:
         rule = _RULE_OF_KIND[kind]
-        raise NotFound(rule, f"unknown {kind} {key!r}", key) from None
+        raise NotFound(
+            rule, says("unknown {kind} {key!r}", kind=_WORD[kind], key=key), key
+        ) from None
+
+
+_WORD = {
+    "body": says("body"),
+    "faction": says("faction"),
+    "person": says("person"),
+    "congress or executive committee": says("congress or executive committee"),
+    "motion": says("motion"),
+    "government": says("government"),
+    "constituency": says("constituency"),
+    "election": says("election"),
+    "recall petition": says("recall petition"),
+}
+"""The kinds of ``_RULE_OF_KIND`` as a refusal names them, in the reader's language."""
 
 
 def voided_seqs(events: Iterable[StoredEvent]) -> frozenset[int]:

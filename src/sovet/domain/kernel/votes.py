@@ -28,7 +28,7 @@ from sovet.domain.kernel.messages import (
 from sovet.domain.kernel.motions import cast_so_far, open_motion
 from sovet.domain.kernel.registry import decides, evolves
 from sovet.domain.kernel.state import FederationState
-from sovet.errors import RuleViolation
+from sovet.errors import RuleViolation, says
 
 __all__ = ["VoteByCount", "VoteByName", "VotesCast", "check_instructions"]
 
@@ -84,21 +84,35 @@ def _vote_by_name(state: FederationState, cmd: VoteByName) -> list[DomainEvent]:
     motion, assembly = open_motion(state, cmd.motion)
     for person, choice in cmd.votes.items():
         if choice not in ("yes", "no", "abstain"):
-            raise RuleViolation("SR-19", f"vote {choice!r} of {person!r}", choice)
+            raise RuleViolation(
+                "SR-19",
+                says("vote {choice!r} of {person!r}", choice=choice, person=person),
+                choice,
+            )
         delegate = assembly.delegates.get(person)
         if delegate is None or delegate.kind != "decisive":
             raise RuleViolation(
                 "SR-17",
-                f"{person!r} holds no decisive credential in {assembly.name}",
+                says(
+                    "{person!r} holds no decisive credential in {name}",
+                    person=person,
+                    name=assembly.name,
+                ),
                 person,
             )
         if not delegate.present:
             raise RuleViolation(
-                "SR-19", f"{person!r} walked out of {assembly.name}", person
+                "SR-19",
+                says(
+                    "{person!r} walked out of {name}", person=person, name=assembly.name
+                ),
+                person,
             )
         if person in motion.votes:
             raise RuleViolation(
-                "SR-19", f"{person!r} already voted on {motion.id!r}", person
+                "SR-19",
+                says("{person!r} already voted on {id!r}", person=person, id=motion.id),
+                person,
             )
         check_instructions(
             choice,
@@ -126,8 +140,13 @@ def _check_room(assembly: Assembly, motion: MotionRecord, extra: int) -> None:
     if cast_so_far(motion) + extra > present:
         raise RuleViolation(
             "SR-19",
-            f"{cast_so_far(motion) + extra} votes on {motion.id!r} but only "
-            f"{present} decisive delegates present",
+            says(
+                "{votes} votes on {motion!r} but only {present} decisive delegates "
+                "present",
+                votes=cast_so_far(motion) + extra,
+                motion=motion.id,
+                present=present,
+            ),
             extra,
         )
 
@@ -137,7 +156,7 @@ def _vote_by_count(state: FederationState, cmd: VoteByCount) -> list[DomainEvent
     motion, assembly = open_motion(state, cmd.motion)
     if min(cmd.yes, cmd.no, cmd.abstain) < 0 or cmd.yes + cmd.no + cmd.abstain == 0:
         raise RuleViolation(
-            "SR-19", "counts must be non-negative, not all zero", cmd.yes
+            "SR-19", says("counts must be non-negative, not all zero"), cmd.yes
         )
     _check_room(assembly, motion, cmd.yes + cmd.no + cmd.abstain)
     return [
@@ -169,6 +188,10 @@ def check_instructions(
     if imperative_mandate and instructions is not None and choice != instructions:
         raise RuleViolation(
             "SR-11",
-            f"vote {choice!r} goes against the binding instruction {instructions!r}",
+            says(
+                "vote {choice!r} goes against the binding instruction {instructions!r}",
+                choice=choice,
+                instructions=instructions,
+            ),
             choice,
         )

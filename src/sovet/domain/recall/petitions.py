@@ -35,14 +35,18 @@ from sovet.domain.kernel.messages import (
     event,
 )
 from sovet.domain.kernel.registry import decides, evolves
-from sovet.domain.recall.recall_rules import PetitionCheck, check_cooldown, petition_met
+from sovet.domain.recall.recall_rules import (
+    PetitionCheck,
+    check_cooldown,
+    holder_of,
+    petition_met,
+)
 from sovet.domain.recall.recalls import (
     RecallDemanded,
     RecallVoteCalled,
-    holder_of,
     recall_events,
 )
-from sovet.errors import NotEligible, RuleViolation
+from sovet.errors import NotEligible, RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -206,12 +210,18 @@ class RecallPetitionSigned(_PetitionEvent):
 @decides(OpenRecallPetition)
 def _open(state: FederationState, cmd: OpenRecallPetition) -> list[DomainEvent]:
     if cmd.petition in state.petitions:
-        raise RuleViolation("SR-10", f"petition {cmd.petition!r} exists", cmd.petition)
+        raise RuleViolation(
+            "SR-10",
+            says("petition {petition!r} exists", petition=cmd.petition),
+            cmd.petition,
+        )
     record = state.constituency(cmd.constituency)
     holder = holder_of(state, cmd.constituency, cmd.deputy)
     if cmd.deputy in record.pending:
         raise RuleViolation(
-            "SR-10", f"a recall of {cmd.deputy!r} is already pending", cmd.deputy
+            "SR-10",
+            says("a recall of {deputy!r} is already pending", deputy=cmd.deputy),
+            cmd.deputy,
         )
     if any(
         p.status == "open"
@@ -220,7 +230,9 @@ def _open(state: FederationState, cmd: OpenRecallPetition) -> list[DomainEvent]:
         for p in state.petitions.values()
     ):
         raise RuleViolation(
-            "SR-10", f"a petition against {cmd.deputy!r} is already open", cmd.deputy
+            "SR-10",
+            says("a petition against {deputy!r} is already open", deputy=cmd.deputy),
+            cmd.deputy,
         )
     failed = record.failed_recalls.get(cmd.deputy)
     check_cooldown(
@@ -232,8 +244,11 @@ def _open(state: FederationState, cmd: OpenRecallPetition) -> list[DomainEvent]:
     if not roll_of(state, cmd.constituency, cmd.at).entries:
         raise RuleViolation(
             "SR-10",
-            f"{cmd.constituency!r} has no register of electors to sign against; "
-            "use petition_recall with a count of signatures",
+            says(
+                "{constituency!r} has no register of electors to sign "
+                "against; use petition_recall with a count of signatures",
+                constituency=cmd.constituency,
+            ),
             cmd.constituency,
         )
     return [
@@ -251,17 +266,33 @@ def _sign(state: FederationState, cmd: SignRecallPetition) -> list[DomainEvent]:
     rec = state.petition(cmd.petition)
     if rec.status != "open":
         raise RuleViolation(
-            "SR-10", f"petition {cmd.petition!r} is {rec.status}", rec.status
+            "SR-10",
+            says(
+                "petition {petition!r} is {status}",
+                petition=cmd.petition,
+                status=rec.status,
+            ),
+            rec.status,
         )
     if cmd.member in rec.signers:
         raise RuleViolation(
-            "SR-10", f"{cmd.member!r} has already signed {cmd.petition!r}", cmd.member
+            "SR-10",
+            says(
+                "{member!r} has already signed {petition!r}",
+                member=cmd.member,
+                petition=cmd.petition,
+            ),
+            cmd.member,
         )
     roll = roll_of(state, rec.constituency, cmd.at)
     if cmd.member not in roll.voters:
         raise NotEligible(
             "SR-10",
-            f"{cmd.member!r} is not an elector on the roll of {rec.constituency!r}",
+            says(
+                "{member!r} is not an elector on the roll of {constituency!r}",
+                member=cmd.member,
+                constituency=rec.constituency,
+            ),
             cmd.member,
         )
     holder = holder_of(state, rec.constituency, rec.deputy)

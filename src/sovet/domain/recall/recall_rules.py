@@ -9,10 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from sovet.domain.franchise.eligibility import Roll
-from sovet.errors import RuleViolation
+from sovet.errors import NotFound, RuleViolation, says
+
+if TYPE_CHECKING:
+    from sovet.domain.elections.deputies import SeatHolder
+    from sovet.domain.kernel.state import FederationState
 
 __all__ = [
     "RECALL_MODES",
@@ -23,6 +27,7 @@ __all__ = [
     "check_cooldown",
     "check_mode",
     "check_petition",
+    "holder_of",
     "more_than",
     "passes",
     "petition_met",
@@ -58,13 +63,18 @@ def check_mode(params: RecallParams, *expected: str) -> None:
     """SR-10: refuse a recall step the constitution's recall mode does not have."""
     if params.recall_mode not in RECALL_MODES:
         raise RuleViolation(
-            "SR-10", f"unknown recall mode {params.recall_mode!r}", params.recall_mode
+            "SR-10",
+            says("unknown recall mode {recall_mode!r}", recall_mode=params.recall_mode),
+            params.recall_mode,
         )
     if params.recall_mode not in expected:
         raise RuleViolation(
             "SR-10",
-            f"the recall mode is {params.recall_mode!r}; this step belongs to "
-            f"{' or '.join(expected)}",
+            says(
+                "the recall mode is {recall_mode!r}; this step belongs to {expected}",
+                recall_mode=params.recall_mode,
+                expected=" or ".join(expected),
+            ),
             params.recall_mode,
         )
 
@@ -90,13 +100,19 @@ def check_cooldown(
     taking the seat or after a failed attempt has not yet run out."""
     if at < seated_on:
         raise RuleViolation(
-            "SR-9", f"recall on {at} before the deputy took the seat ({seated_on})", at
+            "SR-9",
+            says(
+                "recall on {at} before the deputy took the seat ({seated_on})",
+                at=at,
+                seated_on=seated_on,
+            ),
+            at,
         )
     if cooldown_days <= 0:
         return
     for start, what in (
-        (seated_on, "taking the seat"),
-        (last_failed_attempt, "the last failed recall"),
+        (seated_on, says("taking the seat")),
+        (last_failed_attempt, says("the last failed recall")),
     ):
         if start is None:
             continue
@@ -104,8 +120,15 @@ def check_cooldown(
         if at < ends:
             raise RuleViolation(
                 "SR-9",
-                f"recall on {at} is within the {cooldown_days}-day cool-down after "
-                f"{what} on {start} (open again on {ends})",
+                says(
+                    "recall on {at} is within the {cooldown_days}-day cool-down "
+                    "after {what} on {start} (open again on {ends})",
+                    at=at,
+                    cooldown_days=cooldown_days,
+                    what=what,
+                    start=start,
+                    ends=ends,
+                ),
                 at,
             )
 
@@ -148,8 +171,11 @@ def petition_met(check: PetitionCheck, params: RecallParams) -> bool:
     if params.recall_basis == "votes_cast":
         raise RuleViolation(
             "SR-10",
-            "a petition is measured against the electorate, not votes cast "
-            f"(recall_mode {params.recall_mode!r})",
+            says(
+                "a petition is measured against the electorate, not votes "
+                "cast (recall_mode {recall_mode!r})",
+                recall_mode=params.recall_mode,
+            ),
             params.recall_basis,
         )
     return passes(
@@ -168,8 +194,14 @@ def recall_vote_passes(
     if min(yes, no, blank) < 0 or yes + no + blank > registered:
         raise RuleViolation(
             "SR-10",
-            f"recall vote figures yes={yes} no={no} blank={blank} do not fit a "
-            f"roll of {registered}",
+            says(
+                "recall vote figures yes={yes} no={no} blank={blank} do not "
+                "fit a roll of {registered}",
+                yes=yes,
+                no=no,
+                blank=blank,
+                registered=registered,
+            ),
             (yes, no, blank),
         )
     if not at_least(yes + no + blank, registered, params.turnout_floor):
@@ -178,3 +210,19 @@ def recall_vote_passes(
     return passes(
         yes, whole, params.recall_threshold, strict=params.recall_threshold_strict
     )
+
+
+def holder_of(state: FederationState, constituency: str, deputy: str) -> SeatHolder:
+    """SR-9: the seat ``deputy`` holds in ``constituency``, or ``NotFound``."""
+    record = state.constituency(constituency)
+    if deputy not in record.holders:
+        raise NotFound(
+            "SR-9",
+            says(
+                "{deputy!r} holds no seat of {constituency!r}",
+                deputy=deputy,
+                constituency=constituency,
+            ),
+            deputy,
+        )
+    return record.holders[deputy]

@@ -60,11 +60,12 @@ from sovet.domain.recall.recall_rules import (
     check_cooldown,
     check_mode,
     check_petition,
+    holder_of,
     petition_met,
     recall_vote_passes,
 )
 from sovet.domain.recall.refill import ByElectionScheduled, refill_events
-from sovet.errors import NotFound, RuleViolation
+from sovet.errors import RuleViolation, says
 
 if TYPE_CHECKING:
     from sovet.domain.kernel.state import FederationState
@@ -213,14 +214,6 @@ class DeputyRecalled(_RecallEvent):
         )
 
 
-def holder_of(state: FederationState, constituency: str, deputy: str) -> SeatHolder:
-    """SR-9: the seat ``deputy`` holds in ``constituency``, or ``NotFound``."""
-    record = state.constituency(constituency)
-    if deputy not in record.holders:
-        raise NotFound("SR-9", f"{deputy!r} holds no seat of {constituency!r}", deputy)
-    return record.holders[deputy]
-
-
 def _holder(state: FederationState, cmd: _RecallStep) -> SeatHolder:
     return holder_of(state, cmd.constituency, cmd.deputy)
 
@@ -280,7 +273,9 @@ def _petition(state: FederationState, cmd: PetitionRecall) -> list[DomainEvent]:
     record = state.constituencies[cmd.constituency]
     if cmd.deputy in record.pending:
         raise RuleViolation(
-            "SR-10", f"a recall of {cmd.deputy!r} is already pending", cmd.deputy
+            "SR-10",
+            says("a recall of {deputy!r} is already pending", deputy=cmd.deputy),
+            cmd.deputy,
         )
     check_cooldown(
         polling_date(cmd.at),
@@ -297,29 +292,43 @@ def _petition(state: FederationState, cmd: PetitionRecall) -> list[DomainEvent]:
         if roll.entries or cmd.signers:
             raise RuleViolation(
                 "SR-10",
-                f"{cmd.constituency!r} has a register: petition with named signers",
+                says(
+                    "{constituency!r} has a register: petition with named signers",
+                    constituency=cmd.constituency,
+                ),
                 cmd.signatures,
             )
         if not 0 <= cmd.signatures <= record.electorate:
             raise RuleViolation(
                 "SR-10",
-                f"{cmd.signatures} signatures for an electorate of {record.electorate}",
+                says(
+                    "{signatures} signatures for an electorate of {electorate}",
+                    signatures=cmd.signatures,
+                    electorate=record.electorate,
+                ),
                 cmd.signatures,
             )
         check = PetitionCheck(cmd.signatures, record.electorate)
     else:
         check = check_petition(cmd.signers, roll)
     if check.signed < 1 or not petition_met(check, params):
-        strict = "more than" if params.recall_threshold_strict else "at least"
         need = (
-            f"at least {params.recall_petition_share}"
+            says("at least {share}", share=params.recall_petition_share)
             if params.recall_mode == "recall_vote"
-            else f"{strict} {params.recall_threshold}"
+            else says("more than {share}", share=params.recall_threshold)
+            if params.recall_threshold_strict
+            else says("at least {share}", share=params.recall_threshold)
         )
         raise RuleViolation(
             "SR-10",
-            f"the petition has {check.signed} valid signatures of {check.registered} "
-            f"registered voters; {params.recall_mode} needs {need}",
+            says(
+                "the petition has {signed} valid signatures of {registered} "
+                "registered voters; {recall_mode} needs {need}",
+                signed=check.signed,
+                registered=check.registered,
+                recall_mode=params.recall_mode,
+                need=need,
+            ),
             check.signed,
         )
     if params.recall_mode in ("re_election", "recall_vote"):
@@ -350,14 +359,22 @@ def _order(state: FederationState, cmd: OrderReElection) -> list[DomainEvent]:
     if by.id != record.council:
         raise RuleViolation(
             "SR-10",
-            f"re-election in {cmd.constituency!r} is ordered by its council "
-            f"{record.council!r} or a congress, not {by.id!r}",
+            says(
+                "re-election in {constituency!r} is ordered by its council "
+                "{council!r} or a congress, not {id!r}",
+                constituency=cmd.constituency,
+                council=record.council,
+                id=by.id,
+            ),
             by.id,
         )
     if record.pending.get(cmd.deputy) != "re_election":
         raise RuleViolation(
             "SR-10",
-            f"no demand of the electorate for the re-election of {cmd.deputy!r}",
+            says(
+                "no demand of the electorate for the re-election of {deputy!r}",
+                deputy=cmd.deputy,
+            ),
             cmd.deputy,
         )
     return _recalled(state, cmd, holder, f"ordered by {by.id} on the voters' demand")
@@ -370,7 +387,9 @@ def _vote(state: FederationState, cmd: HoldRecallVote) -> list[DomainEvent]:
     holder = _holder(state, cmd)
     if state.constituencies[cmd.constituency].pending.get(cmd.deputy) != "recall_vote":
         raise RuleViolation(
-            "SR-10", f"no recall vote on {cmd.deputy!r} was called", cmd.deputy
+            "SR-10",
+            says("no recall vote on {deputy!r} was called", deputy=cmd.deputy),
+            cmd.deputy,
         )
     registered = _registered(state, cmd.constituency, cmd.at)
     if recall_vote_passes(
