@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import NamedTuple, Protocol, Self
 
 from sovet.ledger.checkpoint import CheckpointRecord
-from sovet.ledger.envelope import JSONValue, NewEvent, StoredEvent
+from sovet.ledger.envelope import EventRow, JSONValue, NewEvent, StoredEvent
 from sovet.ledger.keyring import KeyRecord
 
 __all__ = [
@@ -97,6 +97,17 @@ class EventStore(Protocol):
         self, after_seq: int = 0, limit: int | None = None
     ) -> Iterator[StoredEvent]:
         """Events with ``seq > after_seq`` in order, at most ``limit`` of them."""
+        ...
+
+    def read_rows(
+        self, after_seq: int = 0, upto_seq: int | None = None
+    ) -> Iterator[EventRow]:
+        """What the fold uses of the events ``after_seq < seq <= upto_seq``, in
+        order (``envelope.EventRow``: no envelope object, no JSON parsed)."""
+        ...
+
+    def read_rows_at(self, seqs: Sequence[int]) -> Iterator[EventRow]:
+        """The rows of the events ``seqs`` in the order given."""
         ...
 
     def head(self) -> tuple[int, str]:

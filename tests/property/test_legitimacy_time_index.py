@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from sovet.domain import FederationState, evolve, fold
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import moment, parse_at
+from sovet.domain.kernel.replay import rows_of
 from sovet.domain.kernel.timeline import TimeIndex
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.bootstrap import in_memory
@@ -174,8 +175,8 @@ def test_a_log_out_of_time_order_is_not_indexed() -> None:
         late.prev_hash,
         late.hash,
     )
-    assert TimeIndex.build([*log[:2], moved], lambda s: len(s.log)) is None
-    assert TimeIndex.build(log, lambda s: len(s.log)) is not None
+    assert TimeIndex.build(rows_of([*log[:2], moved]), lambda s: s.size) is None
+    assert TimeIndex.build(rows_of(log), lambda s: s.size) is not None
 
 
 def test_every_act_of_the_1917_log_one_per_minute() -> None:

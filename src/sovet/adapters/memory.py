@@ -25,7 +25,13 @@ from sovet.errors import ConcurrencyConflict, StorageError
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import link_batch
 from sovet.ledger.checkpoint import CheckpointRecord, SignedCheckpoint
-from sovet.ledger.envelope import GENESIS_HASH, JSONValue, NewEvent, StoredEvent
+from sovet.ledger.envelope import (
+    GENESIS_HASH,
+    EventRow,
+    JSONValue,
+    NewEvent,
+    StoredEvent,
+)
 from sovet.ledger.keyring import KeyRecord
 from sovet.ports import Checkpoint
 
@@ -135,6 +141,43 @@ class InMemoryEventStore:
             self._new_events[first:last], self._new_payloads[first:last], strict=True
         ):
             yield _with_payload(event, payload)
+
+    def read_rows(
+        self, after_seq: int = 0, upto_seq: int | None = None
+    ) -> Iterator[EventRow]:
+        """The fold's rows of the events ``after_seq < seq <= upto_seq``."""
+        limit = None if upto_seq is None else max(upto_seq - after_seq, 0)
+        return self._rows(after_seq, limit)
+
+    def read_rows_at(self, seqs: Sequence[int]) -> Iterator[EventRow]:
+        """The rows of the events ``seqs``, in the order given."""
+        size = self._base + len(self._new_events)
+        for seq in seqs:
+            if not 0 < seq <= size:
+                raise StorageError(f"event {seq} is not in the log")
+            yield next(self._rows(seq - 1, 1))
+
+    def _rows(self, after: int, limit: int | None) -> Iterator[EventRow]:
+        base, start = self._base, max(after, 0)
+        stop = base + len(self._new_events)
+        if limit is not None:
+            stop = min(stop, start + limit)
+        for i in range(start, stop):
+            if i < base:
+                event, payload = self._events[i], self._payloads[i]
+            else:
+                event, payload = (
+                    self._new_events[i - base],
+                    self._new_payloads[i - base],
+                )
+            yield (
+                event.seq,
+                event.type,
+                payload.decode("utf-8"),
+                event.effective_at,
+                event.hash,
+                event.appended_at,
+            )
 
     def head(self) -> tuple[int, str]:
         """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)``."""

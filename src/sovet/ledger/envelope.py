@@ -32,6 +32,7 @@ __all__ = [
     "ENVELOPE_V1",
     "ENVELOPE_V2",
     "GENESIS_HASH",
+    "EventRow",
     "JSONValue",
     "NewEvent",
     "StoredEvent",
@@ -39,6 +40,11 @@ __all__ = [
 
 JSONValue: TypeAlias = Any
 """A value with a canonical JSON form (see ``sovet.ledger.canonical``)."""
+
+EventRow: TypeAlias = tuple[int, str, str, str, str, str | None]
+"""What a fold uses of a stored event: ``(seq, type, payload JSON text,
+effective_at, hash, appended_at)`` — a plain tuple, as the database gives it,
+without an envelope object or the parsed command (issue 13)."""
 
 GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of the first event: 32 zero bytes, hex-encoded."""

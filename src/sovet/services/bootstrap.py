@@ -55,6 +55,7 @@ from sovet.config import Settings
 from sovet.errors import InputError, StorageError, says
 from sovet.ledger.checkpoint import SignatureCheck
 from sovet.ports import Clock, Signer, UnitOfWork
+from sovet.services.handlers import FreshUnits
 from sovet.services.key_files import (
     NO_SERVER_KEY,
     configured_key,
@@ -150,6 +151,8 @@ class Services:
     """Opened by ``open_read_only``: nothing can be written or signed."""
 
     def __post_init__(self) -> None:
+        if self.cache.source is None:
+            self.cache.source = FreshUnits(self.uow)  # its state keeps no event
         if self.cache.cold is None:
             self.cache.cold = SnapshotLoader(
                 self.uow, self.verify_signature, self.trusted_keys()

@@ -25,23 +25,69 @@ from sovet.domain import (
     to_new_event,
 )
 from sovet.domain.kernel.calendar import moment
+from sovet.domain.kernel.replay import LogSource, Selection, fold_source
 from sovet.domain.kernel.state import VOID_TYPES
-from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ledger.envelope import GENESIS_HASH, EventRow, NewEvent, StoredEvent
 from sovet.ports import EventStore, UnitOfWork
 from sovet.services import late
 from sovet.services.projector import project
 
-__all__ = ["StateCache", "execute", "to_new_events"]
+__all__ = ["FreshUnits", "OpenStore", "StateCache", "execute", "to_new_events"]
+
+
+class OpenStore:
+    """A ``replay.LogSource`` over an open store (the unit's transaction)."""
+
+    def __init__(self, events: EventStore) -> None:
+        self._events = events
+
+    def rows(self, upto: int) -> Iterator[EventRow]:
+        """The rows of the events ``seq <= upto``."""
+        return self._events.read_rows(0, upto)
+
+    def rows_at(self, seqs: Sequence[int]) -> Iterator[EventRow]:
+        """The rows of the events ``seqs``, in that order."""
+        return self._events.read_rows_at(seqs)
+
+    def events(self, upto: int) -> Iterator[StoredEvent]:
+        """The stored events ``seq <= upto``."""
+        return self._events.read(0, limit=upto)
+
+
+class FreshUnits:
+    """A ``replay.LogSource`` reading the log in a unit of work of its own per
+    read: what a cached state reads its events again through (issue 13)."""
+
+    def __init__(self, uow: Callable[[], UnitOfWork]) -> None:
+        self._uow = uow
+
+    def rows(self, upto: int) -> Iterator[EventRow]:
+        """The rows of the events ``seq <= upto``."""
+        with self._uow() as unit:
+            yield from unit.events.read_rows(0, upto)
+
+    def rows_at(self, seqs: Sequence[int]) -> Iterator[EventRow]:
+        """The rows of the events ``seqs``, in that order."""
+        with self._uow() as unit:
+            yield from unit.events.read_rows_at(seqs)
+
+    def events(self, upto: int) -> Iterator[StoredEvent]:
+        """The stored events ``seq <= upto``."""
+        with self._uow() as unit:
+            yield from unit.events.read(0, limit=upto)
 
 
 class StateCache:
     """The folded state at a known head ``(seq, hash)``, caught up incrementally.
 
     The cache is only advanced after a commit and dropped on any failure, so it
-    always equals the fold of a committed prefix of the log.
+    always equals the fold of a committed prefix of the log. With a ``source``
+    (the services' own cache: ``FreshUnits``) its state holds no event and
+    reads them again through it; without one it keeps them.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, source: LogSource | None = None) -> None:
+        self.source = source
         self._seq = 0
         self._hash = GENESIS_HASH
         self._state: FederationState | None = None
@@ -67,7 +113,7 @@ class StateCache:
                 self.advance(state, newer[-1])
                 return state
         warm = None if self.cold is None or seq == 0 else self.cold(seq)
-        state = fold(events.read()) if warm is None else warm
+        state = self.fold(events) if warm is None else self.attached(warm, seq)
         self._state, self._seq, self._hash = state, seq, head
         return state
 
@@ -75,6 +121,24 @@ class StateCache:
         """The cached state (``None``: none yet), at the head it last caught up
         with; only for a single-threaded caller (a writer signing its work)."""
         return self._state
+
+    def attached(self, state: FederationState, upto: int) -> FederationState:
+        """A state loaded from a snapshot, reading its events again through the
+        cache's source when it keeps none (a snapshot holds no event)."""
+        if self.source is not None and state.kept is None:
+            state.source = self.source
+            if state.selection is None:
+                state.selection = Selection(upto)
+        return state
+
+    def fold(self, events: EventStore) -> FederationState:
+        """The fold of the whole log of ``events``: from its rows, holding no
+        event, when the cache has a source; else keeping them."""
+        if self.source is None:
+            return fold(events.read())
+        state = fold_source(OpenStore(events), Selection(events.head()[0]))
+        state.source = self.source
+        return state
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -194,7 +258,7 @@ def _execute_rechecked(
         stored += _append(
             uow, to_new_events(late.void_events(voids, command.at, by), command.at)
         )
-        final = fold(uow.events.read())
+        final = cache.fold(uow.events)
         project(uow.projections, final, stored)
         with cache.mutating():
             uow.commit()

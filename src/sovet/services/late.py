@@ -122,7 +122,7 @@ def plan(full: FederationState, command: Command) -> Plan:
     correction on the whole log.
     """
     key = _key(full.zone)
-    log = sorted(full.log, key=key)
+    log = sorted(full.events(), key=key)  # read again from the store
     if isinstance(command, AnnulEntry):
         events = decide(full, command)
         annulled = frozenset(getattr(events[0], "seqs", ()))

@@ -248,16 +248,17 @@ def build_minutes(state: FederationState, key: str) -> Minutes:
     own = [m for m in state.motions.values() if m.assembly == session.id]
     own.sort(key=lambda m: m.proposed.seq)
     motion_ids = {m.id for m in own}
-    acts = tuple(_act(e) for e in state.log if _belongs(e, session.id, motion_ids))
+    log = state.events()  # read again from the store (issue 13)
+    acts = tuple(_act(e) for e in log if _belongs(e, session.id, motion_ids))
     by_seq = {a.seq: a for a in acts}
-    every = {e.seq: e for e in state.log}
+    every = {e.seq: e for e in log}
 
     def act_at(seq: int) -> Act:
         return by_seq.get(seq) or _act(every[seq])
 
     dissent_acts = {
         (str(e.payload.get("decision")), str(e.payload.get("person"))): by_seq[e.seq]
-        for e in state.log
+        for e in log
         if e.type == "DissentDeclared" and e.seq in by_seq
     }
     factions = dict.fromkeys([*session.seated, *session.consultative, *session.absent])

@@ -46,11 +46,13 @@ from sovet.domain import FederationState
 from sovet.domain.government import legitimacy as legitimacy_module
 from sovet.domain.government.legitimacy import Legitimacy
 from sovet.domain.kernel.calendar import moment
+from sovet.domain.kernel.replay import Selection
 from sovet.domain.kernel.state import VOID_TYPES, domain_order, voided_seqs
 from sovet.domain.kernel.timeline import TimeIndex
 from sovet.ledger.checkpoint import SignatureCheck, checkpoint_problem
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import SnapshotInfo, UnitOfWork
+from sovet.services.handlers import FreshUnits
 from sovet.services.snapshot_index import evolve_tail, kept_indexes
 
 __all__ = [
@@ -279,9 +281,13 @@ def fold_from_snapshot(
 def encode(snapshot: Snapshot) -> bytes:
     """The snapshot's stored bytes: its state without the events it holds
     (``log``, read back from the store when needed) nor cached indexes."""
-    shell = copy.copy(snapshot.state)
-    if hasattr(shell, "log"):
-        shell.log = []
+    shell = copy.copy(snapshot.state)  # without its source (``__getstate__``)
+    kept = snapshot.state.kept
+    if kept is not None:  # its events stay in the store, read again by seq
+        shell.kept = None
+        shell.reordered = shell.reordered or any(
+            a.seq > b.seq for a, b in zip(kept, kept[1:], strict=False)
+        )
     if hasattr(shell, "time_indexes"):  # kept when they cover exactly its events
         shell.time_indexes = kept_indexes(snapshot.state, snapshot.size)
     body = {
@@ -320,9 +326,11 @@ def decode(data: bytes) -> Snapshot:
 
 def attach_log(snapshot: Snapshot, uow: UnitOfWork) -> Snapshot:
     """Give the snapshot's state its events, read from ``uow`` when asked."""
-    if hasattr(snapshot.state, "log"):
-        reader = _log_reader(uow, snapshot.size, snapshot.zone)
-        snapshot.state.log = LazyLog(reader, snapshot.size)
+    state = snapshot.state
+    if state.kept is None:  # it reads its events again from the store (issue 13)
+        state.source = FreshUnits(lambda: uow)
+        if state.selection is None:
+            state.selection = Selection(snapshot.size)
     return snapshot
 
 

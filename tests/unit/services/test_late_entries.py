@@ -19,7 +19,7 @@ from sovet.domain.government.legitimacy import legitimacy
 from sovet.errors import RuleViolation
 from sovet.ledger.chain import verify
 from sovet.ledger.envelope import StoredEvent
-from sovet.services.handlers import StateCache, execute
+from sovet.services.handlers import FreshUnits, StateCache, execute
 from sovet.services.projector import rows
 from sovet.services.replay import replayed_projections, snapshot
 
@@ -46,9 +46,16 @@ def _log(uow: InMemoryUnitOfWork) -> list[StoredEvent]:
         return list(uow.events.read())
 
 
-@pytest.fixture
-def built(uow: InMemoryUnitOfWork, federation: list[Command]) -> StateCache:
-    cache = StateCache()
+@pytest.fixture(params=["kept", "read again"])
+def built(
+    uow: InMemoryUnitOfWork, federation: list[Command], request: Any
+) -> StateCache:
+    """The cache keeping its events, or (as the services') reading them again
+    from the store (issue 13)."""
+    if request.param == "kept":
+        cache = StateCache()
+    else:
+        cache = StateCache(FreshUnits(lambda: InMemoryUnitOfWork(uow.database)))
     for command in federation:
         execute(uow, command, cache=cache)
     return cache
@@ -59,7 +66,16 @@ def _consistent(uow: InMemoryUnitOfWork, cache: StateCache) -> None:
     assert verify(log)[0] == len(log)
     with uow:
         live = cache.current(uow.events)
-    assert fold(log) == live
+    kept = fold(log)
+    assert kept == live
+    assert [e.seq for e in live.events()] == [e.seq for e in kept.events()]
+    if cache.source is not None:
+        assert live.kept is None
+        for at in ("2024-01-03", "2024-02-08", "2024-02-09", "2030-01-01"):
+            assert live.as_of(at) == kept.as_of(at), at
+            assert legitimacy(live, at).to_json() == legitimacy(kept, at).to_json()
+        for stamp in sorted({e.appended_at for e in log if e.appended_at}):
+            assert live.as_known_at(stamp) == kept.as_known_at(stamp), stamp
     assert rows(live) == replayed_projections(uow)
     with uow:
         assert snapshot(uow.projections) == replayed_projections(uow)

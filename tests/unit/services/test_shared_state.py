@@ -136,11 +136,11 @@ def test_concurrent_commands_and_reads_see_whole_commands_only(
                     assert state.head is not None
                     first = sorted(state.persons)
                     registered = sum(
-                        1 for e in state.log if e.type == "PersonRegistered"
+                        1 for e in state.events() if e.type == "PersonRegistered"
                     )
                     assert sorted(state.persons) == first
                     assert len(first) == registered
-                    assert state.head[0] == len(state.log)
+                    assert state.head[0] == state.size
                     seen.append(state.head[0])
         except BaseException as error:  # pragma: no cover - reported below
             failures.append(error)

@@ -32,7 +32,7 @@ from sovet.errors import (
 )
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.chain import link_batch
-from sovet.ledger.envelope import GENESIS_HASH, NewEvent, StoredEvent
+from sovet.ledger.envelope import GENESIS_HASH, EventRow, NewEvent, StoredEvent
 
 __all__ = ["READ_BATCH", "SqlEventStore"]
 
@@ -330,6 +330,57 @@ class SqlEventStore:
         finally:
             cursor.close()
         self._sqlite_done = True
+
+    def read_rows(
+        self, after_seq: int = 0, upto_seq: int | None = None
+    ) -> Iterator[EventRow]:
+        """What the fold uses of the events ``after_seq < seq <= upto_seq``, in
+        order: ``(seq, type, payload text, effective_at, hash, appended_at)``
+        tuples as the driver gives them (no envelope, no JSON parsed)."""
+        where, params = "seq > ?", [after_seq]
+        if upto_seq is not None:
+            where, params = f"{where} AND seq <= ?", [after_seq, upto_seq]
+        return self._rows(where, params)
+
+    def read_rows_at(self, seqs: Sequence[int]) -> Iterator[EventRow]:
+        """The rows of the events ``seqs``, in the order given (missing ones
+        raise ``StorageError``): the fold reads a log out of seq order so."""
+        for i in range(0, len(seqs), _IN_CHUNK):
+            chunk = seqs[i : i + _IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            found = {r[0]: r for r in self._rows(f"seq IN ({marks})", list(chunk))}
+            for seq in chunk:
+                row = found.get(seq)
+                if row is None:
+                    raise StorageError(f"event {seq} is not in the log")
+                yield row
+
+    def _rows(self, where: str, params: list[int]) -> Iterator[EventRow]:
+        sql = (
+            "SELECT seq, type, payload, recorded_at, hash, appended_at "
+            f"FROM {events.name} WHERE {where} ORDER BY seq"
+        )
+        if self._conn.dialect.name != "sqlite":
+            sql = sql.replace("?", "%s")
+            result = self._conn.exec_driver_sql(sql, tuple(params))
+            try:
+                while batch := result.fetchmany(READ_BATCH):
+                    yield from (tuple(r) for r in batch)
+            finally:
+                result.close()
+            return
+        cursor = self._conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(READ_BATCH):
+                yield from rows
+        except sqlite3.OperationalError as e:
+            raise StorageError(
+                f"the database refused the read ({e}): `sovet verify` names "
+                "the damaged event"
+            ) from e
+        finally:
+            cursor.close()
 
     def head(self) -> tuple[int, str]:
         """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)``."""

@@ -32,6 +32,7 @@ from sovet.domain.government.records import GovernmentRecord
 from sovet.domain.kernel.assembly import Assembly
 from sovet.domain.kernel.calendar import display, moment
 from sovet.domain.kernel.messages import EventRef
+from sovet.domain.kernel.replay import ordered_rows
 from sovet.domain.kernel.state import FederationState
 from sovet.domain.kernel.timeline import TimeIndex
 
@@ -123,7 +124,7 @@ def index_answer(body: str | None) -> Callable[[FederationState], _Undated]:
 def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | None:
     kept = state.time_indexes.get(body)
     index = kept if isinstance(kept, TimeIndex) else None
-    if index is not None and index.covered == len(state.log):
+    if index is not None and index.covered == state.size:
         return index
 
     def evaluate(folded: FederationState) -> _Undated:
@@ -132,10 +133,10 @@ def _index(state: FederationState, body: str | None) -> TimeIndex[_Undated] | No
     # Extending evaluates the live state, which is the fold of its log when its
     # constitution came from the log (a state built with another one is not).
     if index is not None and state.constitution_ref is not None:
-        index = index.extend(state.log, state, evaluate)
-    if index is None or index.covered != len(state.log):
+        index = index.extend(state, evaluate)
+    if index is None or index.covered != state.size:
         index = TimeIndex.build(
-            state.log, evaluate, voided=state.voided, zone=state.zone
+            ordered_rows(state), evaluate, voided=state.voided, zone=state.zone
         )
     state.time_indexes[body] = index
     return index

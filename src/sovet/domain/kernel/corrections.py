@@ -149,7 +149,7 @@ def _annul(state: FederationState, cmd: AnnulEntry) -> list[DomainEvent]:
             says("the entry at seq {entry} is already void", entry=cmd.entry),
             cmd.entry,
         )
-    act = act_of(state.log, cmd.entry)
+    act = act_of(state.events(), cmd.entry)
     if act[0].type in VOID_TYPES:
         raise RuleViolation(
             "SR-28",

@@ -10,10 +10,12 @@ The fold applies events in the domain's order of acts — effective time, then
 log sequence (``EventRef.order``) — which is the log's order unless a late
 entry was appended after acts dated later; it skips the events that a void
 names (``ActVoided``, ``EntryAnnulled``: ``kernel.corrections``), keeping them
-in ``log`` with the rest. Every record keeps the ``EventRef`` (seq, hash) of
-the events that made it, for proofs (SR-28). The state also keeps the stored
-events it has seen (references, not copies), so ``as_of(T)`` can refold the
-prefix of the log up to T (acts are in time order, see ``registry.decide``).
+in its count with the rest. Every record keeps the ``EventRef`` (seq, hash) of
+the events that made it, for proofs (SR-28). A state folded from the store
+(``replay.fold_source``) holds no event: ``as_of(T)``, ``as_known_at``, the
+time index and ``events()`` read the log again through its ``source`` and
+``selection`` (issue 13); one folded from a list of stored events
+(``replay.fold``, tests, scratch states) keeps them in ``kept``.
 
 Records are plain mutable dataclasses that live beside the rules that own
 them (``bodies.records``, ``kernel.assembly``, ``government.records``, and the
@@ -24,20 +26,18 @@ fields with defaults. Lookups that fail raise ``NotFound`` naming the kind and t
 from __future__ import annotations
 
 import copy
-import gc
 import itertools
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sovet.domain.kernel.assembly import Assembly, DecisionRecord, MotionRecord
 from sovet.domain.kernel.calendar import moment
 from sovet.domain.kernel.constitution import Constitution
 from sovet.domain.kernel.messages import EventRef
-from sovet.domain.kernel.registry import evolve
 from sovet.errors import NotFound, says
-from sovet.ledger.envelope import StoredEvent
+from sovet.ledger.envelope import EventRow, StoredEvent
 
 if TYPE_CHECKING:
     from sovet.domain.bodies.records import BodyRecord, FactionRecord, PersonRecord
@@ -54,9 +54,11 @@ if TYPE_CHECKING:
         OfferRecord,
         ResignationRecord,
     )
+    from sovet.domain.kernel.replay import LogSource, Selection
     from sovet.domain.recall.petitions import PetitionRecord
 
 __all__ = [
+    "RECENT",
     "VOID_TYPES",
     "FederationState",
     "VoidRecord",
@@ -64,6 +66,10 @@ __all__ = [
     "fold",
     "voided_seqs",
 ]
+
+RECENT = 256
+"""How many of the last events recorded a state remembers as ``(seq, type,
+effective_at)`` (the time index extends itself from them)."""
 
 VOID_TYPES = frozenset({"ActVoided", "EntryAnnulled"})
 """The event types that void earlier events (``kernel.corrections``)."""
@@ -108,7 +114,25 @@ class FederationState:
     voided: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
     last_at: str | None = None
     head: tuple[int, str] | None = None
-    log: list[StoredEvent] = field(default_factory=list, compare=False, repr=False)
+    size: int = field(default=0, compare=False, repr=False)
+    """How many events were recorded (applied or skipped as void)."""
+    upto: int = field(default=0, compare=False, repr=False)
+    """The highest seq the state's selection reads (its head, or its parent's)."""
+    appended: str | None = field(default=None, compare=False, repr=False)
+    """The ``appended_at`` of the newest event recorded (``None``: all v1)."""
+    kept: list[StoredEvent] | None = field(
+        default_factory=list, compare=False, repr=False
+    )
+    """The stored events recorded, in fold order; ``None`` with a ``source``."""
+    source: LogSource | None = field(default=None, compare=False, repr=False)
+    """Where the state reads its events again (``replay.LogSource``)."""
+    selection: Selection | None = field(default=None, compare=False, repr=False)
+    """Which of the source's events the state folded (``replay.Selection``)."""
+    reordered: bool = field(default=False, compare=False, repr=False)
+    """True when its fold order is not the source's seq order (late entries)."""
+    recent: deque[tuple[int, str, str]] = field(
+        default_factory=lambda: deque(maxlen=RECENT), compare=False, repr=False
+    )
     time_indexes: dict[str | None, object] = field(
         default_factory=dict, compare=False, repr=False
     )  # legitimacy's ``timeline.TimeIndex`` per body, rebuilt when the log grows
@@ -139,22 +163,66 @@ class FederationState:
 
     def record(self, stored: StoredEvent, *, applied: bool = True) -> None:
         """Note that ``stored`` was applied (called by ``registry.evolve``), or
-        skipped as void (``applied=False``): it stays in ``log``."""
+        skipped as void (``applied=False``): it counts in ``size`` (and stays in
+        ``kept`` when the state keeps its events)."""
+        seq = stored.seq
+        self.note(
+            (
+                seq,
+                stored.type,
+                "",
+                stored.effective_at,
+                stored.hash,
+                stored.appended_at,
+            ),
+            applied=applied,
+        )
+        if seq > self.upto:
+            self.upto = seq
+        self.recent.append((seq, stored.type, stored.effective_at))
+        if self.kept is not None:
+            self.kept.append(stored)
+
+    def note(self, row: EventRow, *, applied: bool = True) -> None:
+        """``record`` for an event applied from its row (``registry.apply_row``;
+        a fold from rows sets ``upto`` itself and leaves ``recent`` alone)."""
+        seq = row[0]
         if applied:
-            self.last_at = stored.effective_at
-        if self.head is None or stored.seq > self.head[0]:
-            self.head = (stored.seq, stored.hash)
-        self.log.append(stored)
+            self.last_at = row[3]
+        head = self.head
+        if head is None or seq > head[0]:
+            self.head = (seq, row[4])
+            if row[5] is not None:
+                self.appended = row[5]
+        self.size += 1
+
+    def events(self) -> Sequence[StoredEvent]:
+        """The stored events this state folded, in the order it folded them:
+        the ones it keeps, or read again from its source (with commands)."""
+        if self.kept is not None:
+            return self.kept
+        return _replay.events_of(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled and deep-copied without its ``source`` (a store's reader)."""
+        found = {name: getattr(self, name) for name in _FIELDS}
+        found["source"] = None
+        return found
+
+    def __setstate__(self, found: dict[str, Any]) -> None:
+        for name, value in found.items():
+            object.__setattr__(self, name, value)
 
     def copy(self) -> FederationState:
         """An independent copy (for ``whatif``); records are copied, events shared."""
-        log = self.log
-        self.log = []
+        kept = self.kept
+        self.kept = None
         try:
             twin = copy.deepcopy(self)
         finally:
-            self.log = log
-        twin.log = list(log)
+            self.kept = kept
+        twin.kept = None if kept is None else list(kept)
+        twin.source = self.source
         return twin
 
     def as_of(self, at: str) -> FederationState:
@@ -162,16 +230,22 @@ class FederationState:
         (the voids known to this state apply, whatever their own time)."""
         zone = self.zone
         limit = moment(at, end_of_day=True, zone=zone)
-        prefix = [e for e in self.log if moment(e.effective_at, zone=zone) <= limit]
-        return fold(prefix, voided=self.voided)
+        if self.kept is None and self.source is not None:
+            return _replay.refold(self, until=limit)
+        kept = self.kept or []
+        prefix = [e for e in kept if moment(e.effective_at, zone=zone) <= limit]
+        return _replay.fold(prefix, voided=self.voided)
 
     def as_known_at(self, known: str) -> FederationState:
         """SR-28, the other time: the state as the records stood at ``known`` —
         the fold of the events appended by then (``appended_at``; v1 events,
         which carry none, always), their voids included, no later ones. Itself
         when every event was appended by then."""
-        zone = self.zone
-        limit = moment(known, end_of_day=True, zone=zone)
+        limit = moment(known, end_of_day=True, zone=self.zone)
+        if self.appended is None or moment(self.appended) <= limit:
+            return self
+        if self.kept is None and self.source is not None:
+            return _replay.refold(self, known=limit)
         seen: dict[str, bool] = {}
 
         def kept(stored: StoredEvent) -> bool:
@@ -183,10 +257,7 @@ class FederationState:
                 found = seen[stamp] = moment(stamp) <= limit
             return found
 
-        known_log = [e for e in self.log if kept(e)]
-        if len(known_log) == len(self.log):
-            return self
-        return fold(known_log)
+        return _replay.fold([e for e in self.kept or [] if kept(e)])
 
     def display_name(self, key: str) -> str | None:
         """The name of the person, faction, body, session or government ``key``."""
@@ -292,75 +363,13 @@ _WORD = {
 """The kinds of ``_RULE_OF_KIND`` as a refusal names them, in the reader's language."""
 
 
-def voided_seqs(events: Iterable[StoredEvent]) -> frozenset[int]:
-    """The seqs the log's voids name; a void that a later one voids does not
-    count (annulling a late entry brings back what it voided), so the voids
-    are read from the newest back."""
-    voids = [e for e in events if e.type in VOID_TYPES]
-    voided: set[int] = set()
-    for void in sorted(voids, key=lambda e: e.seq, reverse=True):
-        if void.seq in voided:
-            continue
-        seqs = void.payload.get("seqs", [])
-        voided.update(s for s in seqs if type(s) is int)
-    return frozenset(voided)
+_FIELDS = tuple(f.name for f in fields(FederationState))
 
-
-def _zone_of(events: Sequence[StoredEvent]) -> str:
-    """The ``records.timezone`` of the log's latest constitution (else UTC)."""
-    for stored in reversed(events):
-        if stored.type == "ConstitutionAdopted":
-            found = stored.payload.get("constitution", {})
-            zone = found.get("records", {}).get("timezone", "UTC")
-            return zone if isinstance(zone, str) else "UTC"
-    return "UTC"
-
-
-def domain_order(events: Sequence[StoredEvent], zone: str) -> Sequence[StoredEvent]:
-    """``events`` by (effective time, seq): as given when already in that order."""
-    seen: dict[str, datetime] = {}
-
-    def key(stored: StoredEvent) -> datetime:
-        at = stored.effective_at
-        found = seen.get(at)
-        if found is None:
-            found = seen[at] = moment(at, zone=zone)
-        return found
-
-    last: datetime | None = None
-    last_seq = 0
-    for stored in events:
-        when = key(stored)
-        if last is not None and (when < last or stored.seq < last_seq):
-            return sorted(events, key=lambda e: (key(e), e.seq))
-        last, last_seq = when, stored.seq
-    return events
-
-
-def fold(
-    events: Iterable[StoredEvent], *, voided: frozenset[int] | None = None
-) -> FederationState:
-    """SR-28: the state the events make, applied from an empty state in the
-    domain's order, voided events skipped (``voided``: else the events' own).
-
-    The cyclic garbage collector is paused meanwhile: a replay allocates
-    millions of objects that live on (records, refs), which would otherwise
-    trigger full collections over an ever larger heap (a third of the time of
-    a million-event replay); evolving makes no reference cycles to reclaim.
-    """
-    log = events if isinstance(events, list) else list(events)
-    skip = voided_seqs(log) if voided is None else voided
-    state = FederationState()
-    state.voided = skip
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for stored in domain_order(log, _zone_of(log)):
-            if stored.seq in skip:
-                state.record(stored, applied=False)
-            else:
-                evolve(state, stored)
-    finally:
-        if was_enabled:
-            gc.enable()
-    return state
+# The fold lives beside the state (it builds states); imported last, as the
+# two modules need each other.
+from sovet.domain.kernel import replay as _replay  # noqa: E402
+from sovet.domain.kernel.replay import (  # noqa: E402
+    domain_order,
+    fold,
+    voided_seqs,
+)

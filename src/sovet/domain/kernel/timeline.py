@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
 from sovet.domain.kernel.calendar import moment
-from sovet.domain.kernel.registry import evolve
+from sovet.domain.kernel.registry import apply_row
 from sovet.domain.kernel.state import VOID_TYPES, FederationState
-from sovet.ledger.envelope import StoredEvent
+from sovet.ledger.envelope import EventRow
 
 __all__ = ["QUIET_EVENTS", "TimeIndex"]
 
@@ -57,28 +57,32 @@ class TimeIndex(Generic[A]):
     @classmethod
     def build(
         cls,
-        log: Sequence[StoredEvent],
+        rows: Iterable[EventRow],
         evaluate: Callable[[FederationState], A],
         *,
         voided: frozenset[int] = frozenset(),
         zone: str = "UTC",
     ) -> TimeIndex[A] | None:
-        """Fold ``log`` once, evaluating after each group; ``None`` if unordered.
+        """Fold ``rows`` once, evaluating after each group; ``None`` if unordered.
 
-        ``log`` is in the domain's order (a state's ``log``); the ``voided``
-        events are skipped as the fold skips them."""
-        state = FederationState()
+        ``rows`` are in the domain's order (a state's ``replay.ordered_rows``);
+        the ``voided`` events are skipped as the fold skips them."""
+        state = FederationState(kept=None)  # evaluated, never refolded
         state.voided = voided
         before = evaluate(state)
         moments: list[datetime] = []
         answers: list[A] = []
         current: datetime | None = None
         answer, changed = before, False
+        seen: dict[str, datetime] = {}
         was_enabled = gc.isenabled()
         gc.disable()  # as in ``fold``: no full collections over the growing heap
         try:
-            for stored in log:
-                when = moment(stored.effective_at, zone=zone)
+            for row in rows:
+                at = row[3]
+                when = seen.get(at)
+                if when is None:
+                    when = seen[at] = moment(at, zone=zone)
                 if current is not None and when != current:
                     if when < current:
                         return None
@@ -87,32 +91,34 @@ class TimeIndex(Generic[A]):
                     answers.append(answer)
                     changed = False
                 current = when
-                if stored.seq in voided:
-                    state.record(stored, applied=False)
+                if row[0] in voided:
+                    state.note(row, applied=False)
                     continue
-                evolve(state, stored)
-                changed = changed or stored.type not in QUIET_EVENTS
+                apply_row(state, row)
+                changed = changed or row[1] not in QUIET_EVENTS
         finally:
             if was_enabled:
                 gc.enable()
         if current is not None:
             moments.append(current)
             answers.append(evaluate(state) if changed else answer)
-        return cls(tuple(moments), tuple(answers), len(log), before)
+        return cls(tuple(moments), tuple(answers), state.size, before)
 
     def extend(
         self,
-        log: Sequence[StoredEvent],
         live: FederationState,
         evaluate: Callable[[FederationState], A],
     ) -> TimeIndex[A] | None:
-        """The index after the events ``log`` gained since, when they are acts of
-        one moment (a command just applied): their group's answer is that of
-        ``live``, the state folded from all of ``log``. ``None`` otherwise."""
-        new = log[self.covered :]
-        if any(e.seq in live.voided or e.type in VOID_TYPES for e in new):
+        """The index after the events ``live`` recorded since (its ``recent``),
+        when they are acts of one moment (a command just applied): their
+        group's answer is that of ``live``. ``None`` otherwise."""
+        count = live.size - self.covered
+        if count <= 0 or count > len(live.recent):
             return None
-        moments = {moment(e.effective_at, zone=live.zone) for e in new}
+        new = list(live.recent)[-count:]
+        if any(seq in live.voided or type_ in VOID_TYPES for seq, type_, _ in new):
+            return None
+        moments = {moment(at, zone=live.zone) for _, _, at in new}
         if len(moments) != 1:
             return None
         when = moments.pop()
@@ -120,13 +126,13 @@ class TimeIndex(Generic[A]):
         if last is not None and when < last:
             return None
         previous = self.answers[-1] if self.answers else self.before
-        quiet = all(e.type in QUIET_EVENTS for e in new)
+        quiet = all(type_ in QUIET_EVENTS for _, type_, _ in new)
         answer = previous if quiet else evaluate(live)
         if when == last:
             answers = (*self.answers[:-1], answer)
-            return TimeIndex(self.moments, answers, len(log), self.before)
+            return TimeIndex(self.moments, answers, live.size, self.before)
         return TimeIndex(
-            (*self.moments, when), (*self.answers, answer), len(log), self.before
+            (*self.moments, when), (*self.answers, answer), live.size, self.before
         )
 
     def at(self, limit: datetime) -> A:
