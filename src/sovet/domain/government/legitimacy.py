@@ -99,6 +99,10 @@ def legitimacy(state: FederationState, at: str, body: str | None = None) -> Legi
     """
     zone = state.zone
     limit = moment(at, end_of_day=True, zone=zone)
+    if state.first_at is not None and moment(state.first_at, zone=zone) > limit:
+        empty = FederationState(kept=None)  # before the first act: no fold
+        empty.voided = state.voided
+        return _dated(_undated(empty, body), at)
     if state.last_at is not None and moment(state.last_at, zone=zone) > limit:
         index = _index(state, body)
         if index is not None:

@@ -112,6 +112,7 @@ class FederationState:
     constitution_ref: EventRef | None = None
     voids: list[VoidRecord] = field(default_factory=list)
     voided: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+    first_at: str | None = field(default=None, compare=False, repr=False)
     last_at: str | None = None
     head: tuple[int, str] | None = None
     size: int = field(default=0, compare=False, repr=False)
@@ -189,6 +190,8 @@ class FederationState:
         seq = row[0]
         if applied:
             self.last_at = row[3]
+            if self.first_at is None:
+                self.first_at = row[3]
         head = self.head
         if head is None or seq > head[0]:
             self.head = (seq, row[4])
