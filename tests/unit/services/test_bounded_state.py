@@ -15,7 +15,7 @@ import inspect
 import json
 import pickle
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -52,7 +52,10 @@ def _history() -> tuple[StoredEvent, ...]:
     return tuple(scenario_1917(counterfactual=True).events)
 
 
-LOGS = {"1917": _history, "generated": _generated}
+LOGS: dict[str, Callable[[], tuple[StoredEvent, ...]]] = {
+    "1917": _history,
+    "generated": _generated,
+}
 
 
 def _services(log: tuple[StoredEvent, ...]) -> Services:
@@ -89,9 +92,7 @@ def _reachable(root: object) -> Iterator[object]:
 
 
 def _events_in(state: FederationState) -> list[object]:
-    return [
-        o for o in _reachable(state) if isinstance(o, StoredEvent | DomainEvent)
-    ]
+    return [o for o in _reachable(state) if isinstance(o, StoredEvent | DomainEvent)]
 
 
 @pytest.mark.parametrize("name", sorted(LOGS))
@@ -127,7 +128,11 @@ def test_proofs_name_the_events_of_the_store(name: str) -> None:
     for ref in proof:
         assert ref is not NO_REF
         stored = by_seq[ref.seq]
-        assert (ref.hash, ref.type, ref.at) == (stored.hash, stored.type, stored.effective_at)
+        assert (ref.hash, ref.type, ref.at) == (
+            stored.hash,
+            stored.type,
+            stored.effective_at,
+        )
         assert ref.summary == summary(event_from_stored(stored))
 
 

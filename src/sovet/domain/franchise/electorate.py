@@ -186,7 +186,7 @@ def _registered(state: FederationState, evt: ElectorRegistered, _ref: EventRef) 
         evt.person,
         date.fromisoformat(evt.birth_date),
         frozenset(evt.categories),
-        tuple(e.mark() for e in evt.exclusions),
+        tuple(e.mark() for e in evt.exclusions) if evt.exclusions else (),
         evt.constituency,
     )
 

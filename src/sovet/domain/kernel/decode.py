@@ -25,7 +25,7 @@ from sovet.domain.kernel.convert import dataclass_from_plain, parse_fraction
 from sovet.domain.kernel.messages import DomainEvent
 from sovet.errors import ScenarioError
 
-__all__ = ["decode_payload"]
+__all__ = ["decode_payload", "prefix", "spliced_decoder"]
 
 _Decode = Callable[[str], DomainEvent]
 _DECODERS: dict[type[DomainEvent], _Decode | None] = {}
@@ -54,7 +54,18 @@ def _decoder(cls: type[DomainEvent]) -> _Decode | None:
     return built
 
 
-def _prefix(at: str) -> str:
+def _refuse(_text: str) -> DomainEvent:
+    raise msgspec.DecodeError("no msgspec decoder for this class")
+
+
+def spliced_decoder(cls: type[DomainEvent]) -> Callable[[str], DomainEvent]:
+    """msgspec's decoder of ``cls`` for ``prefix(at) + text[1:]`` (one that always
+    raises ``msgspec.MsgspecError`` for a class msgspec cannot describe): the
+    fold's inner loop; on any error it calls ``decode_payload``."""
+    return _decoder(cls) or _refuse
+
+
+def prefix(at: str) -> str:
     """``{"at":"…",`` for the envelope time ``at`` (one text per distinct time)."""
     found = _PREFIX.get(at)
     if found is None:
@@ -71,7 +82,7 @@ def decode_payload(cls: type[DomainEvent], text: str, at: str, seq: int) -> Doma
     decode = _decoder(cls)
     if decode is not None and text.startswith("{"):
         body = text[1:]
-        joined = _prefix(at)[:-1] + "}" if body == "}" else _prefix(at) + body
+        joined = prefix(at)[:-1] + "}" if body == "}" else prefix(at) + body
         try:
             return decode(joined)
         except msgspec.ValidationError:

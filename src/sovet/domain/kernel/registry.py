@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from sovet.domain.kernel.calendar import display, parse_at
 from sovet.domain.kernel.convert import dataclass_from_plain, to_plain
-from sovet.domain.kernel.decode import decode_payload
+from sovet.domain.kernel.decode import decode_payload, spliced_decoder
 from sovet.domain.kernel.messages import (
     COMMANDS,
     EVENTS,
@@ -42,6 +42,7 @@ __all__ = [
     "event_from_stored",
     "evolve",
     "evolves",
+    "row_plan",
     "summary",
     "to_new_event",
 ]
@@ -156,10 +157,7 @@ def apply_row(state: FederationState, row: EventRow) -> FederationState:
     evolver that takes no ref (its parameter named ``_ref``) gets no
     ``EventRef`` or summary built for it."""
     seq, type_, text, at, digest, appended = row
-    plan = _ROW_PLANS.get(type_)
-    if plan is None:
-        plan = _row_plan(type_, seq)
-    cls, evolver, wants_ref = plan
+    cls, _, evolver, wants_ref = row_plan(type_, seq)
     evt = decode_payload(cls, text, at, seq)
     if wants_ref:
         evolver(state, evt, EventRef(seq, digest, type_, summary(evt), at, appended))
@@ -172,18 +170,26 @@ def apply_row(state: FederationState, row: EventRow) -> FederationState:
 NO_REF = EventRef(0, "", "", "", "")
 """What an evolver that declares its ref unused (``_ref``) is given."""
 
-_ROW_PLANS: dict[str, tuple[type[DomainEvent], Evolver, bool]] = {}
+RowPlan = tuple[type[DomainEvent], Callable[[str], Any], Evolver, bool]
+"""How to apply a row of one type: its class, msgspec's decoder of the payload
+with ``at`` spliced in (``decode.spliced``), its evolver, whether it takes a ref."""
+
+_ROW_PLANS: dict[str, RowPlan] = {}
 
 
-def _row_plan(type_: str, seq: int) -> tuple[type[DomainEvent], Evolver, bool]:
-    cls = EVENTS.get(type_)
-    if cls is None:
-        raise ScenarioError(
-            says("unknown event type {type!r}", type=type_), source=f"event {seq}"
-        )
-    evolver = _EVOLVERS[cls]
-    plan = (cls, evolver, not takes_no_ref(evolver))
-    _ROW_PLANS[type_] = plan
+def row_plan(type_: str, seq: int) -> RowPlan:
+    """The ``RowPlan`` of event type ``type_`` (``ScenarioError`` if unknown)."""
+    plan = _ROW_PLANS.get(type_)
+    if plan is None:
+        cls = EVENTS.get(type_)
+        if cls is None:
+            raise ScenarioError(
+                says("unknown event type {type!r}", type=type_),
+                source=f"event {seq}",
+            )
+        evolver = _EVOLVERS[cls]
+        plan = (cls, spliced_decoder(cls), evolver, not takes_no_ref(evolver))
+        _ROW_PLANS[type_] = plan
     return plan
 
 

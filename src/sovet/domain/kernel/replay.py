@@ -25,8 +25,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+import msgspec
+
 from sovet.domain.kernel.calendar import moment
-from sovet.domain.kernel.registry import apply_row, evolve
+from sovet.domain.kernel.decode import decode_payload, prefix
+from sovet.domain.kernel.messages import EventRef
+from sovet.domain.kernel.registry import (
+    NO_REF,
+    RowPlan,
+    apply_row,
+    evolve,
+    row_plan,
+    summary,
+)
 from sovet.domain.kernel.state import VOID_TYPES, FederationState
 from sovet.ledger.canonical import canonical_json
 from sovet.ledger.envelope import EventRow, StoredEvent
@@ -223,31 +234,63 @@ def _in_order(
 ) -> bool:
     """Apply ``rows`` while they come in the domain's order; ``False`` (the
     state then half-made) at the first that does not, or at a void when the
-    voids are the log's own (they may name events already applied)."""
+    voids are the log's own (they may name events already applied).
+
+    The fold's inner loop (issue 13): ``registry.apply_row`` and
+    ``FederationState.note`` written out, the state's head, times and size
+    set once at the end (no evolver reads them)."""
     picky = selection.until is not None or selection.known is not None
     skip = state.voided
-    zone, seen = state.zone, dict[str, datetime]()
+    zone = state.zone
+    seen: dict[str, tuple[datetime, str]] = {}
+    plans: dict[str, RowPlan] = {}
     last: datetime | None = None
+    count, first, final, appended = 0, None, None, state.appended
+    head_seq, head_hash = state.head if state.head is not None else (0, "")
     for row in rows:
-        seq, type_, _, at, _, appended = row
-        if picky and not selection.keeps(at, appended):
+        seq, type_, text, at, digest, stamp = row
+        if picky and not selection.keeps(at, stamp):
             continue
-        when = seen.get(at)
-        if when is None:
-            when = seen[at] = moment(at, zone=zone)
+        found = seen.get(at)
+        if found is None:
+            found = seen[at] = (moment(at, zone=zone), prefix(at))
+        when = found[0]
         if last is not None and when < last:
             return False
+        count += 1
+        head_seq, head_hash = seq, digest
+        if stamp is not None:
+            appended = stamp
+        last = when
+        if seq in skip:
+            continue
+        plan = plans.get(type_)
+        if plan is None:
+            plan = plans[type_] = row_plan(type_, seq)
+        cls, decode, evolver, wants_ref = plan
         if voided is None and type_ in VOID_TYPES:
             return False
-        if seq in skip:
-            state.note(row, applied=False)
+        try:
+            evt = decode(found[1] + text[1:])
+        except msgspec.MsgspecError:
+            evt = decode_payload(cls, text, at, seq)  # names what is wrong
+        if wants_ref:
+            evolver(state, evt, EventRef(seq, digest, type_, summary(evt), at, stamp))
         else:
-            apply_row(state, row)
-        last = when
+            evolver(state, evt, NO_REF)
+        final = at
+        if first is None:
+            first = at
         if type_ == "ConstitutionAdopted" and state.zone != zone:
-            if state.size > 1:
+            if count > 1:
                 return False  # the events before were ordered in another zone
             zone, seen, last = state.zone, {}, moment(at, zone=state.zone)
+    state.size += count
+    if count:
+        state.head, state.appended = (head_seq, head_hash), appended
+    if final is not None:
+        state.last_at = final
+        state.first_at = state.first_at or first
     return True
 
 
