@@ -45,6 +45,7 @@ from sovet.domain import fold
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import parse_at
 from sovet.ledger.envelope import NewEvent, StoredEvent
+from sovet.services.handlers import FreshUnits, StateCache
 
 DEFAULT_PG = "postgresql+psycopg://127.0.0.1:5432/test"
 BATCH = 20_000
@@ -183,17 +184,18 @@ def bench_append(db: str, count: int, pg: str | None) -> list[dict[str, Any]]:
 
 
 def replay_child(location: str, queries: int, profile: bool) -> dict[str, Any]:
-    """Replay (``fold(store.read())``, as the services do); then the read alone;
-    then legitimacy at ``queries`` random T."""
+    """Replay as the services do (``StateCache.fold``: the store's rows, no
+    event kept); then the read alone; then legitimacy at ``queries`` random T."""
     result: dict[str, Any] = {}
     engine = make_engine(location)
+    cache = StateCache(FreshUnits(lambda: SqlUnitOfWork(engine)))
     started, cpu = time.perf_counter(), time.process_time()
     with engine.connect() as conn:
-        state = fold(SqlEventStore(conn).read())
+        state = cache.fold(SqlEventStore(conn))
     replay_s = time.perf_counter() - started
     replay_cpu = time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    count = len(state.log)
+    count = state.size
     started, cpu = time.perf_counter(), time.process_time()
     with engine.connect() as conn:
         events = sum(1 for _ in SqlEventStore(conn).read())
@@ -211,8 +213,8 @@ def replay_child(location: str, queries: int, profile: bool) -> dict[str, Any]:
     }
     if queries:
         rng = random.Random(20261126)
-        first = parse_at(state.log[0].recorded_at)
-        last = parse_at(state.log[-1].recorded_at)
+        first = parse_at(state.first_at or "")
+        last = parse_at(state.last_at or "")
         span = int((last - first).total_seconds())
         times = [
             (first + timedelta(seconds=rng.randrange(span))).isoformat()

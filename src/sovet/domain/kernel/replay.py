@@ -23,7 +23,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import msgspec
 
@@ -32,7 +32,6 @@ from sovet.domain.kernel.decode import decode_payload, prefix
 from sovet.domain.kernel.messages import EventRef
 from sovet.domain.kernel.registry import (
     NO_REF,
-    RowPlan,
     apply_row,
     evolve,
     row_plan,
@@ -242,8 +241,8 @@ def _in_order(
     picky = selection.until is not None or selection.known is not None
     skip = state.voided
     zone = state.zone
-    seen: dict[str, tuple[datetime, str]] = {}
-    plans: dict[str, RowPlan] = {}
+    seen: dict[str, tuple[datetime, str, str]] = {}
+    plans: dict[str, tuple[Any, ...]] = {}
     last: datetime | None = None
     count, first, final, appended = 0, None, None, state.appended
     head_seq, head_hash = state.head if state.head is not None else (0, "")
@@ -253,8 +252,8 @@ def _in_order(
             continue
         found = seen.get(at)
         if found is None:
-            found = seen[at] = (moment(at, zone=zone), prefix(at))
-        when = found[0]
+            found = seen[at] = (moment(at, zone=zone), prefix(at), at)
+        when, at = found[0], found[2]  # one text per distinct time, kept in refs
         if last is not None and when < last:
             return False
         count += 1
@@ -265,9 +264,9 @@ def _in_order(
         if seq in skip:
             continue
         plan = plans.get(type_)
-        if plan is None:
-            plan = plans[type_] = row_plan(type_, seq)
-        cls, decode, evolver, wants_ref = plan
+        if plan is None:  # the type's first text, kept in every ref of it
+            plan = plans[type_] = (*row_plan(type_, seq), type_)
+        cls, decode, evolver, wants_ref, type_ = plan
         if voided is None and type_ in VOID_TYPES:
             return False
         try:
