@@ -378,3 +378,42 @@ class EventStoreContract:
         with make_uow() as uow:
             assert verify(uow.events.read())[0] == 2_000
             assert uow.events.stream_version("s7") == 40
+
+    def test_rows_are_the_events_as_the_fold_reads_them(
+        self, make_uow: UowFactory
+    ) -> None:
+        with make_uow() as uow:
+            uow.events.append(
+                [
+                    NewEvent("a", "PayloadKept", PAYLOAD, "1917-11-08"),
+                    _event("b", 2),
+                    NewEvent("a", "Empty", {}, "1917-11-09T10:00:00+03:00"),
+                    _event("c", 4),
+                ]
+            )
+            uow.commit()
+        with make_uow() as uow:
+            events = list(uow.events.read())
+            rows = list(uow.events.read_rows())
+            window = list(uow.events.read_rows(1, 3))
+        assert rows == [
+            (
+                e.seq,
+                e.type,
+                canonical_json(e.payload).decode("utf-8"),
+                e.effective_at,
+                e.hash,
+                e.appended_at,
+            )
+            for e in events
+        ]
+        assert window == rows[1:3]
+
+    def test_rows_by_seq_come_in_the_order_asked(self, make_uow: UowFactory) -> None:
+        with make_uow() as uow:
+            uow.events.append([_event("s", n) for n in range(5)])
+            uow.commit()
+        with make_uow() as uow:
+            assert [r[0] for r in uow.events.read_rows_at([4, 1, 5, 2])] == [4, 1, 5, 2]
+            with pytest.raises(StorageError, match="event 9"):
+                list(uow.events.read_rows_at([1, 9]))
