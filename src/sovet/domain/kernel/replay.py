@@ -261,14 +261,15 @@ def _in_order(
         if stamp is not None:
             appended = stamp
         last = when
-        if seq in skip:
+        if skip and seq in skip:
             continue
         plan = plans.get(type_)
         if plan is None:  # the type's first text, kept in every ref of it
-            plan = plans[type_] = (*row_plan(type_, seq), type_)
-        cls, decode, evolver, wants_ref, type_ = plan
-        if voided is None and type_ in VOID_TYPES:
-            return False
+            if voided is None and type_ in VOID_TYPES:
+                return False
+            adopts = type_ == "ConstitutionAdopted"
+            plan = plans[type_] = (*row_plan(type_, seq), type_, adopts)
+        cls, decode, evolver, wants_ref, type_, adopts = plan
         try:
             evt = decode(found[1] + text[1:])
         except msgspec.MsgspecError:
@@ -280,7 +281,7 @@ def _in_order(
         final = at
         if first is None:
             first = at
-        if type_ == "ConstitutionAdopted" and state.zone != zone:
+        if adopts and state.zone != zone:
             if count > 1:
                 return False  # the events before were ordered in another zone
             zone, seen, last = state.zone, {}, moment(at, zone=state.zone)
