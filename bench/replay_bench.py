@@ -87,7 +87,7 @@ class _Listed:
     def rows_at(self, seqs: Any) -> Any:
         return (self._rows[s - 1] for s in seqs)
 
-    def events(self, upto: int) -> Any:
+    def events(self, upto: int, after: int = 0) -> Any:
         raise NotImplementedError
 
 

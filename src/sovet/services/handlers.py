@@ -49,9 +49,9 @@ class OpenStore:
         """The rows of the events ``seqs``, in that order."""
         return self._events.read_rows_at(seqs)
 
-    def events(self, upto: int) -> Iterator[StoredEvent]:
-        """The stored events ``seq <= upto``."""
-        return self._events.read(0, limit=upto)
+    def events(self, upto: int, after: int = 0) -> Iterator[StoredEvent]:
+        """The stored events ``after < seq <= upto``."""
+        return self._events.read(after, limit=max(upto - after, 0))
 
 
 class FreshUnits:
@@ -71,10 +71,10 @@ class FreshUnits:
         with self._uow() as unit:
             yield from unit.events.read_rows_at(seqs)
 
-    def events(self, upto: int) -> Iterator[StoredEvent]:
-        """The stored events ``seq <= upto``."""
+    def events(self, upto: int, after: int = 0) -> Iterator[StoredEvent]:
+        """The stored events ``after < seq <= upto``."""
         with self._uow() as unit:
-            yield from unit.events.read(0, limit=upto)
+            yield from unit.events.read(after, limit=max(upto - after, 0))
 
 
 class StateCache:

@@ -248,13 +248,18 @@ def build_minutes(state: FederationState, key: str) -> Minutes:
     own = [m for m in state.motions.values() if m.assembly == session.id]
     own.sort(key=lambda m: m.proposed.seq)
     motion_ids = {m.id for m in own}
-    log = state.events()  # read again from the store (issue 13)
+    # Read again from the store (issue 13), from the act that opened the
+    # session on: what refers to a session comes after it in the log.
+    log = state.events(after=session.made_by.seq - 1)
     acts = tuple(_act(e) for e in log if _belongs(e, session.id, motion_ids))
     by_seq = {a.seq: a for a in acts}
     every = {e.seq: e for e in log}
 
     def act_at(seq: int) -> Act:
-        return by_seq.get(seq) or _act(every[seq])
+        found = by_seq.get(seq)
+        if found is None and seq not in every:
+            every.update((e.seq, e) for e in state.events())  # an earlier one
+        return found or _act(every[seq])
 
     dissent_acts = {
         (str(e.payload.get("decision")), str(e.payload.get("person"))): by_seq[e.seq]

@@ -66,8 +66,8 @@ class LogSource(Protocol):
         """The rows of the events ``seqs`` in the order given."""
         ...
 
-    def events(self, upto: int) -> Iterator[StoredEvent]:
-        """The stored events ``seq <= upto`` in seq order (with commands)."""
+    def events(self, upto: int, after: int = 0) -> Iterator[StoredEvent]:
+        """The stored events ``after < seq <= upto`` in seq order (with commands)."""
         ...
 
 
@@ -355,16 +355,17 @@ def refold(
     return fold_source(source, narrowed, voided=state.voided if known is None else None)
 
 
-def events_of(state: FederationState) -> list[StoredEvent]:
-    """The stored events ``state`` folded, read again, in the order it folded them."""
+def events_of(state: FederationState, after: int = 0) -> list[StoredEvent]:
+    """The stored events ``state`` folded, read again, in the order it folded
+    them (those with ``seq > after``)."""
     source, selection = state.source, state.selection
     if source is None or selection is None:
-        return list(state.kept or [])
+        return [e for e in state.kept or [] if e.seq > after]
     full = Selection(state.upto, selection.until, selection.known, selection.zone)
     picky = full.until is not None or full.known is not None
     picked = [
         e
-        for e in source.events(full.upto)
+        for e in source.events(full.upto, after)
         if not picky or full.keeps(e.effective_at, e.appended_at)
     ]
     return list(domain_order(picked, state.zone))

@@ -199,12 +199,12 @@ class FederationState:
                 self.appended = row[5]
         self.size += 1
 
-    def events(self) -> Sequence[StoredEvent]:
-        """The stored events this state folded, in the order it folded them:
-        the ones it keeps, or read again from its source (with commands)."""
-        if self.kept is not None:
+    def events(self, after: int = 0) -> Sequence[StoredEvent]:
+        """The stored events this state folded (``seq > after``), in the order
+        it folded them: the ones it keeps, or read again from its source."""
+        if self.kept is not None and after == 0:
             return self.kept
-        return _replay.events_of(self)
+        return _replay.events_of(self, after)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled and deep-copied without its ``source`` (a store's reader)."""
