@@ -4,7 +4,8 @@ Checked on the source with ``ast``: every import of ``sovet.domain`` and
 ``sovet.ledger`` is the standard library, the pure core itself or the
 ``sovet.errors`` leaf; ``sovet.counting``
 may add numpy, ``sovet.domain`` msgspec (the fold's payload decoder, issue 13:
-it parses text it is given, no I/O); none of them imports an I/O module or calls ``now()``/``today()``.
+it parses text it is given, no I/O); none of them imports an I/O module or
+calls ``now()``/``today()``.
 """
 
 from __future__ import annotations
