@@ -336,9 +336,11 @@ def _register_person(state: FederationState, cmd: RegisterPerson) -> list[Domain
 def _person_registered(
     state: FederationState, evt: PersonRegistered, ref: EventRef
 ) -> None:
-    state.persons[evt.person] = PersonRecord(evt.person, evt.name, evt.faction, ref)
+    known = state.factions.get(evt.faction) if evt.faction else None
+    faction = evt.faction if known is None else known.id  # one text per faction
+    state.persons[evt.person] = PersonRecord(evt.person, evt.name, faction, ref)
     for body in evt.bodies:
-        state.bodies[body].members[evt.person] = evt.faction or ""
+        state.bodies[body].members[evt.person] = faction or ""
 
 
 @command(resource="bodies", issuers=Issuers(SECRETARY, field="body"))

@@ -192,12 +192,17 @@ def _registered(state: FederationState, evt: ElectorRegistered, _ref: EventRef) 
         categories = frozenset(evt.categories)
         if len(_CATEGORIES) < 4096:
             _CATEGORIES[evt.categories] = categories
-    state.electors[evt.person] = Person(
-        evt.person,
+    # The ids' texts of the records already held (one object per id, not one
+    # per event: a million-elector state is a fifth smaller, issue 13).
+    person = state.persons.get(evt.person)
+    seat = state.constituencies.get(evt.constituency)
+    key = evt.person if person is None else person.id
+    state.electors[key] = Person(
+        key,
         date.fromisoformat(evt.birth_date),
         categories,
         tuple(e.mark() for e in evt.exclusions) if evt.exclusions else (),
-        evt.constituency,
+        evt.constituency if seat is None else seat.id,
     )
 
 
