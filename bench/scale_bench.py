@@ -41,9 +41,9 @@ from sovet.adapters.sql.engine import make_engine
 from sovet.adapters.sql.event_store import SqlEventStore
 from sovet.adapters.sql.migrate import migrate
 from sovet.adapters.sql.uow import SqlUnitOfWork
-from sovet.domain.kernel.replay import Selection, fold_source
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import parse_at
+from sovet.domain.kernel.replay import Selection, fold_source
 from sovet.ledger.envelope import NewEvent, StoredEvent
 from sovet.services.handlers import FreshUnits, OpenStore, StateCache
 
