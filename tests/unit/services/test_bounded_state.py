@@ -185,3 +185,7 @@ def test_a_pickled_state_leaves_its_source_behind() -> None:
     assert again.source is None
     assert again == state
     assert again.size == state.size
+    with pytest.raises(RuntimeError, match="no source"):
+        again.as_of("1917-11-08")  # never an empty answer
+    again.source = state.source
+    assert again.as_of("1917-11-08") == state.as_of("1917-11-08")

@@ -348,7 +348,7 @@ def refold(
     state knows) or ``known`` (appended, with their own voids), read again."""
     source, selection = state.source, state.selection
     if source is None or selection is None:
-        raise ValueError("this state keeps its events: refold them instead")
+        raise _sourceless()
     zone = state.zone if until is not None else selection.zone
     base = Selection(state.upto, selection.until, selection.known, zone)
     narrowed = base.narrowed(until=until, known=known)
@@ -360,7 +360,9 @@ def events_of(state: FederationState, after: int = 0) -> list[StoredEvent]:
     them (those with ``seq > after``)."""
     source, selection = state.source, state.selection
     if source is None or selection is None:
-        return [e for e in state.kept or [] if e.seq > after]
+        if state.kept is None:
+            raise _sourceless()
+        return [e for e in state.kept if e.seq > after]
     full = Selection(state.upto, selection.until, selection.known, selection.zone)
     picky = full.until is not None or full.known is not None
     picked = [
@@ -369,3 +371,10 @@ def events_of(state: FederationState, after: int = 0) -> list[StoredEvent]:
         if not picky or full.keeps(e.effective_at, e.appended_at)
     ]
     return list(domain_order(picked, state.zone))
+
+
+def _sourceless() -> RuntimeError:
+    return RuntimeError(
+        "this state holds no events and has no source to read them again from "
+        "(one unpickled or deep-copied: set its source, a replay.LogSource)"
+    )

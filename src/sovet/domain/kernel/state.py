@@ -233,7 +233,7 @@ class FederationState:
         (the voids known to this state apply, whatever their own time)."""
         zone = self.zone
         limit = moment(at, end_of_day=True, zone=zone)
-        if self.kept is None and self.source is not None:
+        if self.kept is None:
             return _replay.refold(self, until=limit)
         kept = self.kept or []
         prefix = [e for e in kept if moment(e.effective_at, zone=zone) <= limit]
@@ -247,7 +247,7 @@ class FederationState:
         limit = moment(known, end_of_day=True, zone=self.zone)
         if self.appended is None or moment(self.appended) <= limit:
             return self
-        if self.kept is None and self.source is not None:
+        if self.kept is None:
             return _replay.refold(self, known=limit)
         seen: dict[str, bool] = {}
 
