@@ -13,11 +13,13 @@ import shutil
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from sovet.domain import FederationState, fold
+from sovet.domain import FederationState
+from sovet.domain.kernel.replay import LogSource, Selection, fold_source
 from sovet.ledger.envelope import StoredEvent
 from sovet.server import create_app
 from sovet.services import ballots, handlers, petitions
@@ -296,18 +298,24 @@ def test_approval_ballot_by_checkboxes(client: TestClient) -> None:
     assert "Count sheet" in sheet
 
 
+def _no_list_fold(_events: Iterable[StoredEvent]) -> FederationState:
+    raise AssertionError("the services' cache folded a list of stored events")
+
+
 def test_the_web_and_the_api_read_one_fold_per_process(
     client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 10 (finding 3): no second fold of the log for the web or ballots."""
+    """Issue 10 (finding 3): no second fold of the log for the web or ballots
+    (the services fold the store's rows: ``fold_source``, issue 13)."""
     folds: list[int] = []
-    real = fold
+    real = fold_source
 
-    def counted(events: Iterable[StoredEvent]) -> FederationState:
+    def counted(source: LogSource, selection: Selection, **kw: Any) -> FederationState:
         folds.append(1)
-        return real(events)
+        return real(source, selection, **kw)
 
-    monkeypatch.setattr(handlers, "fold", counted)
+    monkeypatch.setattr(handlers, "fold", _no_list_fold)
+    monkeypatch.setattr(handlers, "fold_source", counted)
     services.cache.invalidate()
     for path in ("/api/bodies", "/", "/elections/e1", "/federation", "/api/members"):
         assert client.get(path).status_code == 200, path
