@@ -160,24 +160,12 @@ class InMemoryEventStore:
     def _rows(self, after: int, limit: int | None) -> Iterator[EventRow]:
         base, start = self._base, max(after, 0)
         stop = base + len(self._new_events)
-        if limit is not None:
-            stop = min(stop, start + limit)
+        stop = stop if limit is None else min(stop, start + limit)
         for i in range(start, stop):
-            if i < base:
-                event, payload = self._events[i], self._payloads[i]
-            else:
-                event, payload = (
-                    self._new_events[i - base],
-                    self._new_payloads[i - base],
-                )
-            yield (
-                event.seq,
-                event.type,
-                payload.decode("utf-8"),
-                event.effective_at,
-                event.hash,
-                event.appended_at,
-            )
+            new = i >= base
+            e = self._new_events[i - base] if new else self._events[i]
+            text = (self._new_payloads[i - base] if new else self._payloads[i]).decode()
+            yield e.seq, e.type, text, e.effective_at, e.hash, e.appended_at
 
     def head(self) -> tuple[int, str]:
         """``(seq, hash)`` of the last event, or ``(0, GENESIS_HASH)``."""

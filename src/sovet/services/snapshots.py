@@ -31,6 +31,7 @@ import dataclasses
 import gc
 import hashlib
 import io
+import itertools
 import operator
 import pickle
 import re
@@ -286,7 +287,7 @@ def encode(snapshot: Snapshot) -> bytes:
     if kept is not None:  # its events stay in the store, read again by seq
         shell.kept = None
         shell.reordered = shell.reordered or any(
-            a.seq > b.seq for a, b in zip(kept, kept[1:], strict=False)
+            a.seq > b.seq for a, b in itertools.pairwise(kept)
         )
     if hasattr(shell, "time_indexes"):  # kept when they cover exactly its events
         shell.time_indexes = kept_indexes(snapshot.state, snapshot.size)

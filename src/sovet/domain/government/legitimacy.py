@@ -92,17 +92,13 @@ def _national(state: FederationState) -> str | None:
 def legitimacy(state: FederationState, at: str, body: str | None = None) -> Legitimacy:
     """SR-28: the legitimate government of ``body`` (default: the top congress).
 
-    For a T before the state's last act the answer is that of the state folded
-    from the events recorded up to T, looked up in the state's time index
-    (``timeline.TimeIndex``, built on the first such question and rebuilt when
-    the log has grown) or, for a log out of time order, refolded.
-    """
+    Before its last act, that of the events up to T: from the state's time index
+    (``timeline.TimeIndex``: built on the first such question, rebuilt when the
+    log grew; not needed before the first act) or refolded."""
     zone = state.zone
     limit = moment(at, end_of_day=True, zone=zone)
     if state.first_at is not None and moment(state.first_at, zone=zone) > limit:
-        empty = FederationState(kept=None)  # before the first act: no fold
-        empty.voided = state.voided
-        return _dated(_undated(empty, body), at)
+        return _dated(_undated(FederationState(kept=None), body), at)  # no act yet
     if state.last_at is not None and moment(state.last_at, zone=zone) > limit:
         index = _index(state, body)
         if index is not None:
