@@ -36,7 +36,6 @@ import operator
 import pickle
 import re
 import sys
-import threading
 import zlib
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -58,7 +57,6 @@ from sovet.services.snapshot_index import evolve_tail, kept_indexes
 
 __all__ = [
     "FORMAT",
-    "LazyLog",
     "Snapshot",
     "attach_log",
     "decode",
@@ -158,64 +156,6 @@ class Snapshot:
     zone: str
 
 
-class LazyLog(list[StoredEvent]):
-    """The state's ``log`` after a snapshot: the events it holds are read from
-    the store (``load``, in the domain's order) only when something reads the
-    log (a question at an earlier time); events appended meanwhile (the tail)
-    stay after them. Its length is known without reading them."""
-
-    def __init__(self, load: Callable[[], list[StoredEvent]], size: int) -> None:
-        super().__init__()
-        self._load: Callable[[], list[StoredEvent]] | None = load
-        self._size = size
-        self._lock = threading.Lock()
-
-    def _fill(self) -> None:
-        if self._load is None:
-            return
-        with self._lock:
-            if self._load is not None:
-                prefix = self._load()
-                list.__setitem__(self, slice(0, 0), prefix)
-                self._load = None
-
-    def __iter__(self) -> Any:
-        self._fill()
-        return super().__iter__()
-
-    def __len__(self) -> int:  # known without reading the events
-        if self._load is not None:
-            with self._lock:
-                if self._load is not None:
-                    return self._size + super().__len__()
-        return super().__len__()
-
-    def __getitem__(self, index: Any) -> Any:
-        if self._load is not None and isinstance(index, slice):
-            start, stop, step = index.start or 0, index.stop, index.step
-            if step in (None, 1) and start >= self._size and (stop or start) >= start:
-                with self._lock:  # the events after the snapshot (the time index)
-                    if self._load is not None:
-                        end = None if stop is None else stop - self._size
-                        return list.__getitem__(self, slice(start - self._size, end))
-        self._fill()
-        return super().__getitem__(index)
-
-    def __reversed__(self) -> Any:
-        self._fill()
-        return super().__reversed__()
-
-    def __contains__(self, item: object) -> bool:
-        self._fill()
-        return super().__contains__(item)
-
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        return (list, (list(self),))
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> list[StoredEvent]:
-        return copy.deepcopy(list(self), memo)
-
-
 def _latest(
     events: Iterable[StoredEvent], zone: str, start: datetime | None = None
 ) -> tuple[datetime | None, datetime | None]:
@@ -281,7 +221,8 @@ def fold_from_snapshot(
 
 def encode(snapshot: Snapshot) -> bytes:
     """The snapshot's stored bytes: its state without the events it holds
-    (``log``, read back from the store when needed) nor cached indexes."""
+    (``kept``: read again by seq from the store through its source) nor
+    cached indexes."""
     shell = copy.copy(snapshot.state)  # without its source (``__getstate__``)
     kept = snapshot.state.kept
     if kept is not None:  # its events stay in the store, read again by seq
@@ -308,8 +249,8 @@ def encode(snapshot: Snapshot) -> bytes:
 
 def decode(data: bytes) -> Snapshot:
     """The snapshot in ``data`` — only ever bytes whose SHA-256 a trusted
-    checkpoint signs (``checked_bytes``); its ``log`` is empty until
-    ``attach_log`` (``ValueError`` for bytes of another shape)."""
+    checkpoint signs (``checked_bytes``); it reads its events again only once
+    ``attach_log`` gave it a source (``ValueError`` for bytes of another shape)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -353,17 +294,6 @@ def extend(snapshot: Snapshot, tail: Sequence[StoredEvent]) -> Snapshot:
 def digest(data: bytes) -> str:
     """The SHA-256 (hex) a checkpoint signs for ``data``."""
     return hashlib.sha256(data).hexdigest()
-
-
-def _log_reader(
-    uow: UnitOfWork, size: int, zone: str
-) -> Callable[[], list[StoredEvent]]:
-    def read() -> list[StoredEvent]:
-        with uow:
-            events = list(uow.events.read(limit=size))
-        return list(domain_order(events, zone))
-
-    return read
 
 
 def checked_bytes(

@@ -289,25 +289,3 @@ def test_on_sqlite_a_read_only_process_starts_from_the_snapshot(
         assert _loader(reader).loaded == signed.size
         report = deep_check(reader.uow(), reader.verify_signature)
         assert (report.compared, report.started_from) == (1, signed.size)
-
-
-def test_a_lazy_log_reads_its_events_only_when_asked(db: InMemoryDatabase) -> None:
-    events = _log(db)[:5]
-    reads: list[int] = []
-
-    def load() -> list[Any]:
-        reads.append(1)
-        return events[:3]
-
-    log = snapshot_module.LazyLog(load, 3)
-    log.append(events[3])
-    log.append(events[4])
-    assert len(log) == 5
-    assert log[3:] == events[3:]  # the events after the snapshot
-    assert log[4:5] == events[4:5]
-    assert reads == []
-    assert log[2:] == events[2:]
-    assert reads == [1]
-    assert list(log) == events
-    assert len(log) == 5
-    assert reads == [1]
