@@ -11,6 +11,7 @@ Adapters (``sovet.adapters``) implement them. Storage errors live here::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import NamedTuple, Protocol, Self
@@ -26,6 +27,8 @@ __all__ = [
     "Clock",
     "EventStore",
     "KeyRecordStore",
+    "PersonalRecord",
+    "PersonalStore",
     "ProjectionStore",
     "Signer",
     "SnapshotInfo",
@@ -243,6 +246,37 @@ class KeyRecordStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PersonalRecord:
+    """A member's personal data (v2 logs, issue 10 finding 9), kept off the
+    chain and erasable: ``data`` is the record the chain's commitment covers
+    (``services.personal``), ``secret`` the member's HMAC key (hex)."""
+
+    person: str
+    secret: str
+    data: Mapping[str, JSONValue]
+
+
+class PersonalStore(Protocol):
+    """The erasable table of personal data, written in the unit's transaction."""
+
+    def get(self, person: str) -> PersonalRecord | None:
+        """The member's record, or ``None`` (never kept, or erased)."""
+        ...
+
+    def put(self, record: PersonalRecord) -> None:
+        """Store or replace the member's record."""
+        ...
+
+    def erase(self, person: str) -> bool:
+        """Remove the member's record and secret; ``False`` if there was none."""
+        ...
+
+    def all(self) -> list[PersonalRecord]:
+        """Every record, by person id."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back on exit unless ``commit()`` was called."""
 
@@ -257,6 +291,8 @@ class UnitOfWork(Protocol):
     def key_records(self) -> KeyRecordStore: ...
     @property
     def snapshots(self) -> SnapshotStore: ...
+    @property
+    def personal(self) -> PersonalStore: ...
 
     def __enter__(self) -> Self: ...
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
+from sovet.adapters.memory_personal import InMemoryPersonalStore
 from sovet.adapters.memory_snapshots import InMemorySnapshotStore
 from sovet.errors import ConcurrencyConflict, StorageError
 from sovet.ledger.canonical import canonical_json
@@ -373,6 +374,7 @@ class InMemoryUnitOfWork:
     checkpoints: InMemoryCheckpointStore
     key_records: InMemoryKeyRecordStore
     snapshots: InMemorySnapshotStore
+    personal: InMemoryPersonalStore
 
     def __init__(self, database: InMemoryDatabase | None = None) -> None:
         self.database = database or InMemoryDatabase()
@@ -387,6 +389,7 @@ class InMemoryUnitOfWork:
             self.checkpoints = db.checkpoints._fork()
             self.key_records = db.key_records._fork()
             self.snapshots = db.snapshots._fork()
+            self.personal = db.personal._fork()
 
     def __enter__(self) -> Self:
         if self._depth == 0:
@@ -429,6 +432,7 @@ class InMemoryUnitOfWork:
             db.checkpoints._merge(self.checkpoints)
             db.key_records._merge(self.key_records)
             db.snapshots._merge(self.snapshots)
+            db.personal._merge(self.personal)
             self._begin()
 
     def rollback(self) -> None:
@@ -446,3 +450,4 @@ class InMemoryDatabase:
         self.checkpoints = InMemoryCheckpointStore()
         self.key_records = InMemoryKeyRecordStore()
         self.snapshots = InMemorySnapshotStore()
+        self.personal = InMemoryPersonalStore()

@@ -41,7 +41,7 @@ from sovet.domain.elections import (
     seats,
     verification,
 )
-from sovet.domain.franchise import electorate, eligibility
+from sovet.domain.franchise import electorate, eligibility, verdicts
 from sovet.domain.government import (
     coalition,
     demands,
@@ -87,6 +87,7 @@ RULE_MODULES = (
     registration,
     electorate,
     eligibility,
+    verdicts,
     conduct,
     deputies,
     polling,

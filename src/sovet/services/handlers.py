@@ -29,7 +29,7 @@ from sovet.domain.kernel.replay import LogSource, Selection, fold_source
 from sovet.domain.kernel.state import VOID_TYPES
 from sovet.ledger.envelope import GENESIS_HASH, EventRow, NewEvent, StoredEvent
 from sovet.ports import EventStore, UnitOfWork
-from sovet.services import late
+from sovet.services import late, personal
 from sovet.services.projector import project
 
 __all__ = ["FreshUnits", "OpenStore", "StateCache", "execute", "to_new_events"]
@@ -216,7 +216,10 @@ def execute(
         return _execute_rechecked(uow, command, cache)
     with cache.writing(), uow:
         state = cache.current(uow.events)
-        new = to_new_events(decide(state, command), command.at, command)
+        command = personal.redact(uow, state, command)  # v2: data off the chain
+        decided = decide(state, command)
+        decided += personal.follow_ups(uow, state, decided)
+        new = to_new_events(decided, command.at, command)
         stored = _append(uow, new)  # a refusal here left the state untouched
         with cache.mutating():  # readers wait from the first change to the commit
             for event in stored:
@@ -247,7 +250,9 @@ def _execute_rechecked(
     The cached state is not changed in place: the new one is a fresh fold."""
     with cache.writing(), uow:
         full = cache.current(uow.events)
+        command = personal.redact(uow, full, command)  # v2: data off the chain
         planned = late.plan(full, command)
+        planned.events += personal.follow_ups(uow, planned.state, planned.events)
         stored = _append(uow, to_new_events(planned.events, command.at, command))
         state = planned.state  # a fold of its own, not the cached state
         if planned.apply_entry:

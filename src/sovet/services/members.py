@@ -36,6 +36,7 @@ from sovet.ledger.envelope import NewEvent, StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.services.handlers import StateCache, to_new_events
 from sovet.services.member_columns import COLUMNS, OPTIONAL
+from sovet.services.personal import follow_ups, redact
 from sovet.services.projector import project
 from sovet.services.setup import describe_events
 
@@ -310,6 +311,9 @@ def import_members(
         state = cache.current(uow.events)
         try:
             registered = {key: person.name for key, person in state.persons.items()}
+            for kept in uow.personal.all():  # v2: names off the chain
+                if kept.person in registered and "name" in kept.data:
+                    registered[kept.person] = str(kept.data["name"])
             for row in rows:
                 name = registered.get(row.cells["person"])
                 if name is not None and name != row.cells["name"]:
@@ -327,11 +331,13 @@ def import_members(
                 events: list[StoredEvent] = []
                 for command in _commands(row, at, registered):
                     try:
-                        decided = decide(state, command)
+                        issued = redact(uow, state, command)
+                        decided = decide(state, issued)
                     except RuleViolation as violation:
                         column = _column(row, command, violation)
                         raise RowRefused(source, row.line, column, violation) from None
-                    stored = _append(uow, to_new_events(decided, command.at, command))
+                    decided += follow_ups(uow, state, decided)
+                    stored = _append(uow, to_new_events(decided, issued.at, issued))
                     for event in stored:
                         state = evolve(state, event)
                     project(uow.projections, state, stored)

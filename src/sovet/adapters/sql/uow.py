@@ -20,6 +20,7 @@ from sovet.adapters.memory import utc_now
 from sovet.adapters.sql.engine import is_busy
 from sovet.adapters.sql.event_store import SqlEventStore
 from sovet.adapters.sql.key_records import SqlKeyRecordStore
+from sovet.adapters.sql.personal import SqlPersonalStore
 from sovet.adapters.sql.projections import SqlCheckpointStore, SqlProjectionStore
 from sovet.adapters.sql.snapshot_store import SqlSnapshotStore
 from sovet.errors import ConcurrencyConflict, StorageError
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     checkpoints: SqlCheckpointStore
     key_records: SqlKeyRecordStore
     snapshots: SqlSnapshotStore
+    personal: SqlPersonalStore
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
         self.engine = engine
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
             self.checkpoints = SqlCheckpointStore(conn)
             self.key_records = SqlKeyRecordStore(conn)
             self.snapshots = SqlSnapshotStore(conn)
+            self.personal = SqlPersonalStore(conn)
         self._depth += 1
         return self
 

@@ -26,6 +26,7 @@ __all__ = [
     "Eligibility",
     "ExclusionMark",
     "FranchiseParams",
+    "FranchiseSpan",
     "Person",
     "Reason",
     "Roll",
@@ -96,14 +97,35 @@ class ExclusionMark:
 
 
 @dataclass(frozen=True, slots=True)
+class FranchiseSpan:
+    """SR-4/SR-5: a recorded verdict on ``[since, until)``: the rules that deny
+    the franchise there (none: the person holds it). ``None`` bounds are open."""
+
+    since: date | None = None
+    until: date | None = None
+    rules: tuple[str, ...] = ()
+
+    def covers(self, day: date) -> bool:
+        """Whether ``day`` falls in the span."""
+        started = self.since is None or self.since <= day
+        return started and (self.until is None or day < self.until)
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
-    """A person as the franchise sees them (SR-4/SR-5)."""
+    """A person as the franchise sees them (SR-4/SR-5).
+
+    A person of a v1 log carries the facts (birth date, categories, marks); one
+    of a v2 log carries only the ``verdict`` the service recorded from them
+    (``franchise.verdicts``), with ``birth_date`` ``None``.
+    """
 
     id: str
-    birth_date: date
+    birth_date: date | None
     categories: frozenset[str] = frozenset()
     marks: tuple[ExclusionMark, ...] = ()
     constituency: str | None = None
+    verdict: tuple[FranchiseSpan, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +212,8 @@ def eligibility(
 
     ``min_age`` overrides the constitution's age (see ``effective_min_age``).
     """
+    if person.verdict is not None or person.birth_date is None:
+        return _by_verdict(person.verdict or (), polling_day)
     reasons: list[Reason] = []
     needed = params.min_age if min_age is None else min_age
     age = age_on(person.birth_date, polling_day)
@@ -234,6 +258,22 @@ def eligibility(
                 )
             )
     return Eligibility(not reasons, tuple(reasons))
+
+
+def _by_verdict(spans: tuple[FranchiseSpan, ...], day: date) -> Eligibility:
+    """SR-4/SR-5 from a recorded verdict: no ground, only the rules that deny."""
+    for span in spans:
+        if span.covers(day):
+            return Eligibility(
+                not span.rules,
+                tuple(
+                    Reason(rule, "verdict", f"no franchise on {day} (recorded verdict)")
+                    for rule in span.rules
+                ),
+            )
+    return Eligibility(
+        False, (Reason("SR-4", "verdict", f"no verdict recorded for {day}"),)
+    )
 
 
 def require_eligible(
