@@ -218,7 +218,7 @@ def execute(
         state = cache.current(uow.events)
         command = personal.redact(uow, state, command)  # v2: data off the chain
         decided = decide(state, command)
-        decided += personal.follow_ups(uow, state, decided)
+        decided = personal.follow_ups(uow, state, decided)
         new = to_new_events(decided, command.at, command)
         stored = _append(uow, new)  # a refusal here left the state untouched
         with cache.mutating():  # readers wait from the first change to the commit
@@ -252,7 +252,7 @@ def _execute_rechecked(
         full = cache.current(uow.events)
         command = personal.redact(uow, full, command)  # v2: data off the chain
         planned = late.plan(full, command)
-        planned.events += personal.follow_ups(uow, planned.state, planned.events)
+        planned.events = personal.follow_ups(uow, planned.state, planned.events)
         stored = _append(uow, to_new_events(planned.events, command.at, command))
         state = planned.state  # a fold of its own, not the cached state
         if planned.apply_entry:

@@ -336,7 +336,7 @@ def import_members(
                     except RuleViolation as violation:
                         column = _column(row, command, violation)
                         raise RowRefused(source, row.line, column, violation) from None
-                    decided += follow_ups(uow, state, decided)
+                    decided = follow_ups(uow, state, decided)
                     stored = _append(uow, to_new_events(decided, issued.at, issued))
                     for event in stored:
                         state = evolve(state, event)

@@ -219,10 +219,12 @@ def _named(value: object) -> Iterator[str]:
 def follow_ups(
     uow: UnitOfWork, state: FederationState, events: Sequence[DomainEvent]
 ) -> list[DomainEvent]:
-    """The events ``events`` make necessary in the same act: new verdicts, and
-    the names of new candidates and office holders."""
+    """``events`` and what they make necessary in the same act: new verdicts,
+    and the names of new candidates and office holders (published by
+    ``NamePublished`` and shown in the event that gives the office)."""
     extra: list[DomainEvent] = []
     published: set[str] = set()
+    named: list[DomainEvent] = []
     for evt in events:
         if isinstance(evt, VotingAgeLowered):
             places = [
@@ -237,22 +239,20 @@ def follow_ups(
             ages = {c: _council_age(state, c) for c in state.constituencies}
             people = list(state.electors.values())
             extra += _rejudged(uow, people, params, ages, evt.at, "constitution")
+        names: dict[str, str] = {}
         for field in OFFICE_FIELDS.get(type(evt).__name__, ()):
             for person in _named(getattr(evt, field, None)):
                 record = state.persons.get(person)
                 found = uow.personal.get(person)
                 name = found.data.get("name") if found else None
-                if (
-                    record
-                    and record.name == person
-                    and name
-                    and person not in published
-                ):
-                    published.add(person)
-                    extra.append(
-                        NamePublished(at=evt.at, person=person, name=str(name))
-                    )
-    return extra
+                if record and record.name == person and name:
+                    names[person] = str(name)
+        for person, name in names.items():
+            if person not in published:
+                published.add(person)
+                extra.append(NamePublished(at=evt.at, person=person, name=name))
+        named.append(replace(evt, names={**evt.names, **names}) if names else evt)
+    return named + extra
 
 
 def erase(uow: UnitOfWork, person: str) -> None:
