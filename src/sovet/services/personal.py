@@ -123,7 +123,21 @@ def _exclusion(item: Exclusion) -> dict[str, Any]:
 
 def redact(uow: UnitOfWork, state: FederationState, command: Command) -> Command:
     """The v2 form of ``command`` (itself if it carries no personal data),
-    its data kept in ``uow.personal``; refused as the v1 command would be."""
+    its data kept in ``uow.personal``; refused as the v1 command would be.
+    A verdict is only ever written from data the service holds: an
+    ``enrol_elector`` or ``record_verdict`` from outside is refused."""
+    if isinstance(command, EnrolElector | RecordVerdict):
+        plain = (
+            "register_elector"
+            if isinstance(command, EnrolElector)
+            else ("record_exclusion")
+        )
+        raise RuleViolation(
+            "SR-4",
+            f"{command.command_name} is written by the service from the personal "
+            f"data; issue {plain}",
+            command.command_name,
+        )
     if isinstance(command, RegisterPerson) and not command.bodies:
         decide(state, command)
         record = _record(uow.personal, command.person)

@@ -27,6 +27,8 @@ RULE_ID = re.compile(r"\bSR-\d+\b")
 NO_RULE = {
     "adopt_constitution": "it records the constitution itself, the source of "
     "every rule's parameters, not an act under one rule",
+    "publish_name": "it makes a name public; no rule prescribes it (the "
+    "franchise verdict is enrol_elector, SR-4/SR-5)",
     "register_person": "a register entry that every rule reads; no rule "
     "prescribes it (the franchise facts are register_elector, SR-4/SR-5)",
 }

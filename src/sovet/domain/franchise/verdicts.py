@@ -162,7 +162,7 @@ class EnrolElector(Command):
     person: Annotated[str, "the id of a registered person"]
     constituency: Annotated[str, "the id of the constituency whose register"]
     commitment: Annotated[
-        str, "HMAC-SHA256 (hex) of the personal record under the member's secret"
+        str, "the HMAC-SHA256 (hex) of the personal record under the member's secret"
     ]
     verdict: Annotated[
         tuple[VerdictSpan, ...], "SR-4/SR-5: the spans of the franchise, in order"
@@ -225,7 +225,7 @@ class RecordVerdict(Command):
     a voting age lowered); ``record_exclusion`` is converted to this."""
 
     person: Annotated[str, "the id of a person on a register of electors"]
-    commitment: Annotated[str, "HMAC-SHA256 (hex) of the personal record now"]
+    commitment: Annotated[str, "the HMAC-SHA256 (hex) of the personal record now"]
     verdict: Annotated[
         tuple[VerdictSpan, ...], "SR-4/SR-5: the spans of the franchise, in order"
     ]
@@ -279,7 +279,7 @@ def _recorded(state: FederationState, evt: VerdictRecorded, _ref: EventRef) -> N
     state.electors[evt.person] = replace(person, verdict=spans_of(evt.verdict))
 
 
-@command(resource="members", issuers=Issuers(SECRETARY))
+@command(resource="members", issuers=Issuers(ADMINISTRATOR))
 class PublishName(Command):
     """Put the name of a candidate or an office holder on the chain (v2: names
     of members who hold no office stay in the erasable table)."""
