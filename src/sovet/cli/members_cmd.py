@@ -1,4 +1,6 @@
-"""``sovet members import FILE.csv``: register a membership list, all or nothing.
+"""``sovet members import FILE.csv``: register a membership list, all or nothing;
+``sovet members erase PERSON`` and ``sovet members data FILE``: the erasable
+personal data of a v2 log (``services.personal``).
 
 The file's columns, the checks and the all-or-nothing unit are
 ``sovet.services.members``'s. A refusal is one message naming the file, the
@@ -25,7 +27,8 @@ __all__ = ["members", "register"]
 
 members = typer.Typer(
     name="members",
-    help="Membership lists: register members from a file.",
+    help="Membership lists: register members from a file; erase or export "
+    "their personal data.",
     no_args_is_help=True,
 )
 
@@ -121,7 +124,48 @@ def import_(
     console.print(escape(said.format(**told)))
 
 
+def erase(
+    person: Annotated[str, typer.Argument(help="The id of the member.")],
+    db: DbOption = None,
+) -> None:
+    """Erase a member's personal data and secret (name, birth date, categories,
+    exclusions). The chain keeps only the commitment and the verdict: it stays
+    verifiable and every answer stays the same."""
+    from sovet.services import bootstrap as boot
+    from sovet.services.personal import erase as erase_data
+
+    with edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        erase_data(services.uow(), person)
+    console.print(f"erased the personal data of {person}; the log is unchanged")
+
+
+def data(
+    file: Annotated[Path, typer.Argument(help="Where to write the JSON (mode 0600).")],
+    db: DbOption = None,
+) -> None:
+    """Write the personal data kept off the chain, with each member's secret and
+    commitment: for the role-holder and `tools/verify_export.py --personal`.
+    Never publish it."""
+    import json
+    import os
+
+    from sovet.services import bootstrap as boot
+    from sovet.services.personal import data_export
+
+    with edge() as stack:
+        services = stack.enter_context(boot.bootstrap(db))
+        found = data_export(services.uow())
+    text = json.dumps(found, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    console.print(f"wrote the personal data of {len(found['records'])} members")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``members`` group to the ``sovet`` app."""
     members.command("import")(import_)
+    members.command("erase")(erase)
+    members.command("data")(data)
     app.add_typer(members)

@@ -54,13 +54,19 @@ from sovet.ledger.canonical import canonical_json
 from sovet.ports import PersonalRecord, PersonalStore, UnitOfWork
 
 __all__ = [
+    "DATA_FORMAT",
     "OFFICE_FIELDS",
     "commitment",
+    "data_export",
     "erase",
     "follow_ups",
     "judge",
     "redact",
 ]
+
+DATA_FORMAT = "sovet-personal/1"
+"""The format of ``data_export``: what ``tools/verify_export.py --personal``
+reads to check eligibility itself."""
 
 OFFICE_FIELDS: dict[str, tuple[str, ...]] = {
     "ElectionCalled": ("candidates",),
@@ -275,3 +281,22 @@ def erase(uow: UnitOfWork, person: str) -> None:
         if not uow.personal.erase(person):
             raise InputError(f"no personal data is kept for {person!r}", key="person")
         uow.commit()
+
+
+def data_export(uow: UnitOfWork) -> dict[str, Any]:
+    """Every kept record with its secret and commitment (for the role-holder
+    and the independent verifier; never public)."""
+    with uow:
+        records = uow.personal.all()
+    return {
+        "format": DATA_FORMAT,
+        "records": [
+            {
+                "person": r.person,
+                "secret": r.secret,
+                "record": dict(r.data),
+                "commitment": commitment(r),
+            }
+            for r in records
+        ],
+    }
