@@ -59,7 +59,14 @@ speed. It checks, in order, and stops at the first failure:
    approved by the latest session of the national congress (or the executive it
    elected), not ended since; with ``--legitimacy`` it must be the one named in
    that ``sovet legitimacy --format json`` answer;
-7. with ``--against``, a checkpoint an observer kept (the JSON of
+7. every franchise verdict of a v2 log (``ElectorEnrolled``,
+   ``VerdictRecorded``: SR-4/SR-5, the personal data kept off the chain): judged
+   at the voting age the log gives (the council's lowered age, else the
+   constitution's); with ``--personal`` (the file ``sovet members data``
+   writes) each member's latest verdict is recomputed from their record, whose
+   HMAC-SHA256 under the member's secret must be the commitment on the chain;
+   a verdict without data (none given, or erased) is counted as taken on trust;
+8. with ``--against``, a checkpoint an observer kept (the JSON of
    ``GET /api/checkpoints/latest``, or a file ``sovet witness`` kept: ``size``,
    ``root``, ``head``, ``public_key``, ``signature``): its signature (by
    ``--key`` when given), and that the export extends it — at least ``size``
@@ -74,11 +81,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import hmac
 import json
 import re
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -1102,6 +1110,117 @@ class Federation:
         return gov, f"{name} ({gov}), approved at event {seq}"
 
 
+# --- eligibility off the chain (SR-4/SR-5, issue 10 finding 9) ------------
+
+
+def coming_of_age(birth: date, years: int) -> date:
+    """SR-4: the first day of ``years`` completed years (29 Feb → 1 Mar)."""
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:
+        return date(birth.year + years, 3, 1)
+
+
+def _denied(record: Json, franchise: Json, min_age: int, day: date) -> list[str]:
+    """SR-4/SR-5: the rules that deny ``record`` the franchise on ``day``."""
+    rules = []
+    eligible = set(franchise.get("eligible_categories", []))
+    if day < coming_of_age(date.fromisoformat(record["birth_date"]), min_age) or (
+        eligible and not eligible & set(record.get("categories", []))
+    ):
+        rules.append("SR-4")
+    excluded = set(franchise.get("excluded_categories", []))
+    for mark in record.get("exclusions", []):
+        since, until = mark.get("since"), mark.get("until")
+        started = since is None or date.fromisoformat(since[:10]) <= day
+        ended = until is not None and day >= date.fromisoformat(until[:10])
+        if mark["category"] in excluded and started and not ended:
+            rules.append("SR-5")
+            break
+    return rules
+
+
+def verdict_of(record: Json, franchise: Json, min_age: int) -> list[Json]:
+    """SR-4/SR-5: the spans of a personal record's franchise, judged from the
+    day of registration on (``franchise.verdicts.franchise_spans``)."""
+    floor = date.fromisoformat(record["registered"])
+    cuts = {coming_of_age(date.fromisoformat(record["birth_date"]), min_age)}
+    excluded = set(franchise.get("excluded_categories", []))
+    for mark in record.get("exclusions", []):
+        if mark["category"] in excluded:
+            cuts |= {
+                date.fromisoformat(mark[k][:10])
+                for k in ("since", "until")
+                if mark.get(k)
+            }
+    days = sorted(d for d in cuts if d > floor)
+    spans: list[Json] = []
+    for since, until in zip([None, *days], [*days, None], strict=True):
+        rules = _denied(record, franchise, min_age, since or floor)
+        end = until.isoformat() if until else None
+        if spans and spans[-1]["rules"] == rules:
+            spans[-1]["until"] = end
+        else:
+            start = since.isoformat() if since else None
+            spans.append({"since": start, "until": end, "rules": rules})
+    return spans
+
+
+class Electorate:
+    """The verdicts on the chain, checked against the personal data if given."""
+
+    def __init__(self) -> None:
+        self.franchise: Json = {"min_age": 18}
+        self.council_of: dict[str, str] = {}
+        self.age_of: dict[str, int] = {}
+        self.latest: dict[str, tuple[Json, Json, int]] = {}  # verdict, franchise, age
+
+    def apply(self, event: Json) -> None:
+        """Follow the franchise, the voting ages and every recorded verdict."""
+        kind, p = event["type"], event["payload"]
+        where = f"event {event['seq']} ({kind})"
+        if kind == "ConstitutionAdopted":
+            self.franchise = p["constitution"].get("franchise", self.franchise)
+        elif kind == "ConstituencyRegistered":
+            self.council_of[p["constituency"]] = p["council"]
+        elif kind == "VotingAgeLowered":
+            self.age_of[p["council"]] = p["min_age"]
+        elif kind == "ElectorEnrolled":
+            self._verdict(p, p["constituency"], where)
+        elif kind == "VerdictRecorded":
+            if p["person"] not in self.latest:
+                raise Failure(f"{where}: {p['person']!r} is not enrolled")
+            self._verdict(p, self.latest[p["person"]][0]["constituency"], where)
+
+    def _verdict(self, p: Json, constituency: str, where: str) -> None:
+        council = self.council_of.get(constituency, "")
+        age = self.age_of.get(council, self.franchise["min_age"])
+        if p["min_age"] != age:
+            raise Failure(f"{where}: judged at age {p['min_age']}, the log says {age}")
+        self.latest[p["person"]] = (
+            {**p, "constituency": constituency},
+            self.franchise,
+            age,
+        )
+
+    def check(self, data: Json | None) -> tuple[int, int]:
+        """Recompute each latest verdict whose data are given: (checked, trusted)."""
+        given = {r["person"]: r for r in (data or {}).get("records", [])}
+        checked = 0
+        for person, (verdict, franchise, age) in sorted(self.latest.items()):
+            found = given.get(person)
+            if found is None:
+                continue
+            key = bytes.fromhex(found["secret"])
+            mac = hmac.new(key, canonical(found["record"]), hashlib.sha256).hexdigest()
+            if mac != verdict["commitment"]:
+                raise Failure(f"personal data of {person!r}: not the record committed")
+            if verdict_of(found["record"], franchise, age) != verdict["verdict"]:
+                raise Failure(f"{person!r}: the verdict on the chain is not the data's")
+            checked += 1
+        return checked, len(self.latest) - checked
+
+
 # --- the command line -------------------------------------------------------
 
 
@@ -1110,11 +1229,13 @@ def verify(
     key: str | None,
     legitimacy: Path | None,
     against: Path | None = None,
+    personal: Path | None = None,
 ) -> dict[str, Json]:
     """Every check, in one pass; a summary, or ``Failure`` at the first bad thing."""
     kept = read_against(against) if against is not None else None
     header: dict[str, Json] = {}
     chain, elections, federation = Chain(), Elections(), Federation()
+    electorate = Electorate()
     acts: list[Json] = []  # the events, applied once the voids are known
     held: list[Json] = []  # the checkpoints, checked once the key records are read
     keys = Keys()
@@ -1141,6 +1262,9 @@ def verify(
     chain.check_header(header)
     for row in in_effect(acts):
         federation.apply(row)
+        electorate.apply(row)
+    data = json.loads(personal.read_text(encoding="utf-8")) if personal else None
+    verdicts_checked, verdicts_trusted = electorate.check(data)
     stated = header.get("public_key")
     if key not in (None, stated) and key not in keys.all_keys():
         raise Failure(f"header: key {stated}, not the key {key}")
@@ -1157,6 +1281,8 @@ def verify(
         if named != mine:
             raise Failure(f"government: the log gives {mine!r}, the answer {named!r}")
     return {
+        "verdicts_checked": verdicts_checked,
+        "verdicts_trusted": verdicts_trusted,
         "events": chain.count,
         "head_hash": chain.head,
         "checkpoints": checkpoints,
@@ -1195,10 +1321,17 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="a kept checkpoint (GET /api/checkpoints/latest) the log must extend",
     )
+    parser.add_argument(
+        "--personal",
+        type=Path,
+        help="personal data (`sovet members data`) to check the verdicts with",
+    )
     parser.add_argument("--json", action="store_true", help="the summary as JSON")
     args = parser.parse_args(argv)
     try:
-        summary = verify(args.file, args.key, args.legitimacy, args.against)
+        summary = verify(
+            args.file, args.key, args.legitimacy, args.against, args.personal
+        )
     except OSError as e:
         print(f"cannot read: {e}", file=sys.stderr)
         return 2
@@ -1218,7 +1351,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{_rotations(summary)}; "
             f"{summary['elections_recounted']} election(s) recounted, "
             f"{summary['elections_not_recountable']} not recountable; "
-            f"{summary['recalls']} recall(s) re-derived; government in force: "
+            f"{summary['recalls']} recall(s) re-derived; "
+            f"{summary['verdicts_checked']} franchise verdict(s) recomputed from "
+            f"the personal data, {summary['verdicts_trusted']} taken on trust "
+            "(no data given, or erased); government in force: "
             f"{summary['government_account']}"
             + (
                 f"; extends the kept checkpoint of {summary['extends']} events"
