@@ -72,7 +72,8 @@ def test_postgres_needs_a_configured_key_and_verify_only_reads(
     with open_read_only(schema_url) as services:
         with services.uow() as uow:
             steps = read_scenario(preset_file("union", "scenario_example.toml")).steps
-            assert uow.events.head()[0] == len(steps) + 1  # with the adoption
+            acts = [e for e in uow.events.read() if e.command is not None]
+            assert len(acts) == len(steps) + 1  # with the adoption
         assert services.engine is not None
         with services.engine.connect() as connection:
             read_only = connection.execute(text("SHOW transaction_read_only"))
