@@ -104,7 +104,12 @@ categories = ["member"]
 command = "record_exclusion"
 at = "2026-01-07"
 person = "m-quill"
-exclusion = { category = "in_arrears", since = "2026-01-07", until = "2026-09-01", note = "owes eleven months of dues" }
+
+[step.exclusion]
+category = "in_arrears"
+since = "2026-01-07"
+until = "2026-09-01"
+note = "owes eleven months of dues"
 
 [[step]]
 command = "call_election"
@@ -114,7 +119,11 @@ constituency = "dock-a"
 seats = 1
 polling_day = "2026-02-01"
 candidates = ["m-marsh"]
-conduct = { day_set_by = "local-7", commission = ["returning officer"], council_representative = "steward" }
+
+[step.conduct]
+day_set_by = "local-7"
+commission = ["returning officer"]
+council_representative = "steward"
 """
 SECRETS = (
     "Zebulon Quill",
