@@ -343,3 +343,36 @@ def test_the_verifier_refuses_data_that_are_not_the_committed_record(
     assert bad.returncode == 1
     assert "m-quill" in bad.stderr
     assert "not the record committed" in bad.stderr
+
+
+def test_late_entries_are_stored_redacted_and_recheck_from_the_verdict(
+    db: str, tmp_path: Path
+) -> None:
+    late = tmp_path / "late.toml"
+    late.write_text(
+        '[[step]]\ncommand = "register_person"\nat = "2026-01-07T09:00"\n'
+        'late = true\nperson = "m-late"\nname = "Lavinia Latimer"\n\n'
+        '[[step]]\ncommand = "register_elector"\nat = "2026-01-07T10:00"\n'
+        'late = true\nperson = "m-late"\nbirth_date = "1966-06-06"\n'
+        'constituency = "dock-a"\ncategories = ["member"]\n\n'
+        '[[step]]\ncommand = "record_exclusion"\nat = "2026-01-07T11:00"\n'
+        'late = true\nperson = "m-marsh"\n'
+        'exclusion = { category = "in_arrears", since = "2026-01-07" }\n',
+        encoding="utf-8",
+    )
+    _ok("run", str(late), "--db", db)
+    export = tmp_path / "log.jsonl"
+    _ok("export", "--db", db, str(export))
+    text = export.read_text(encoding="utf-8")
+    assert "1966-06-06" not in text
+    assert "Lavinia Latimer" not in text
+    rows = [json.loads(line) for line in text.splitlines()]
+    commands = [r["command"]["command"] for r in rows if r.get("command")]
+    assert "enrol_elector" in commands
+    assert "record_verdict" in commands
+    assert "register_elector" not in commands
+    # The candidate in arrears since before the call: the call, re-checked from
+    # its stored command against the recorded verdict, is voided (SR-5).
+    voids = [r["payload"] for r in rows if r.get("type") == "ActVoided"]
+    assert [(v["summary"], v["rule"]) for v in voids] == [("ElectionCalled", "SR-5")]
+    _ok("verify", "--db", db)

@@ -61,12 +61,17 @@ def steps_from(data: Sequence[Mapping[str, object]], *, source: str) -> list[Ste
 
 
 def copy_log(uow: UnitOfWork, copy: UnitOfWork) -> UnitOfWork:
-    """Fill the empty ``copy`` (e.g. an in-memory unit) with ``uow``'s log."""
+    """Fill the empty ``copy`` (e.g. an in-memory unit) with ``uow``'s log and
+    the personal data a v2 command is judged from (never written back)."""
     with uow:
         events = list(uow.events.read())
-    if events:
+        kept = uow.personal.all()
+    if events or kept:
         with copy:
-            copy.events.append([e.as_new() for e in events])
+            if events:
+                copy.events.append([e.as_new() for e in events])
+            for record in kept:
+                copy.personal.put(record)
             copy.commit()
     return copy
 
