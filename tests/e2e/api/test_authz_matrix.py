@@ -167,6 +167,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/bodies"): PUBLIC,
     ("GET", "/api/bodies/{body}"): PUBLIC,
     ("GET", "/api/members"): PUBLIC,
+    ("GET", "/api/members/personal-data"): ADMIN_ONLY,
+    ("POST", "/api/members/{person}/erase"): ADMIN_ONLY,  # none kept: 4xx, not 403
     ("GET", "/api/congress"): PUBLIC,
     ("GET", "/api/government"): PUBLIC,
     ("GET", "/api/constituencies"): PUBLIC,
