@@ -376,3 +376,19 @@ def test_late_entries_are_stored_redacted_and_recheck_from_the_verdict(
     voids = [r["payload"] for r in rows if r.get("type") == "ActVoided"]
     assert [(v["summary"], v["rule"]) for v in voids] == [("ElectionCalled", "SR-5")]
     _ok("verify", "--db", db)
+
+
+def test_a_verdict_from_outside_is_refused(db: str, tmp_path: Path) -> None:
+    forged = tmp_path / "forged.toml"
+    forged.write_text(
+        '[[step]]\ncommand = "register_person"\nat = "2026-01-09"\n'
+        'person = "m-forged"\nname = "F"\n\n'
+        '[[step]]\ncommand = "enrol_elector"\nat = "2026-01-09"\n'
+        'person = "m-forged"\nconstituency = "dock-a"\ncommitment = "00"\n'
+        "min_age = 16\nverdict = [{}]\n",
+        encoding="utf-8",
+    )
+    refused = runner.invoke(app, ["run", str(forged), "--db", db])
+    assert refused.exit_code != 0
+    assert "SR-4" in refused.output
+    assert "issue register_elector" in refused.output

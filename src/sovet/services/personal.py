@@ -133,15 +133,11 @@ def redact(uow: UnitOfWork, state: FederationState, command: Command) -> Command
     A verdict is only ever written from data the service holds: an
     ``enrol_elector`` or ``record_verdict`` from outside is refused."""
     if isinstance(command, EnrolElector | RecordVerdict):
-        plain = (
-            "register_elector"
-            if isinstance(command, EnrolElector)
-            else ("record_exclusion")
-        )
+        plain = {EnrolElector: "register_elector", RecordVerdict: "record_exclusion"}
         raise RuleViolation(
             "SR-4",
             f"{command.command_name} is written by the service from the personal "
-            f"data; issue {plain}",
+            f"data; issue {plain[type(command)]}",
             command.command_name,
         )
     if isinstance(command, RegisterPerson) and not command.bodies:
