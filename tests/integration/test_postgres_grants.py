@@ -30,6 +30,7 @@ PRIVATE = (
     "web_sessions",
     "api_tokens",
     "security_log",
+    "personal_data",
 )
 
 
