@@ -129,7 +129,8 @@ def _exclusion(item: Exclusion) -> dict[str, Any]:
 
 def redact(uow: UnitOfWork, state: FederationState, command: Command) -> Command:
     """The v2 form of ``command`` (itself if it carries no personal data),
-    its data kept in ``uow.personal``; refused as the v1 command would be.
+    its data kept in ``uow.personal``; refused as the v1 command would be (its
+    decider runs first, except ``register_person``'s, which ignores the name).
     A verdict is only ever written from data the service holds: an
     ``enrol_elector`` or ``record_verdict`` from outside is refused."""
     if isinstance(command, EnrolElector | RecordVerdict):
@@ -141,7 +142,6 @@ def redact(uow: UnitOfWork, state: FederationState, command: Command) -> Command
             command.command_name,
         )
     if isinstance(command, RegisterPerson) and not command.bodies:
-        decide(state, command)
         record = _record(uow.personal, command.person)
         uow.personal.put(replace(record, data={**record.data, "name": command.name}))
         return replace(command, name=command.person)

@@ -21,6 +21,8 @@ from sqlalchemy import (
     inspect,
     select,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sovet.adapters.sql.schema import metadata
 from sovet.errors import StorageError
@@ -46,6 +48,8 @@ class SqlPersonalStore:
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
         self._present: bool | None = None
+        self._known: dict[str, PersonalRecord | None] = {}
+        """What this transaction read or wrote (an import reads each row twice)."""
 
     def _exists(self) -> bool:
         if self._present is None:
@@ -54,6 +58,8 @@ class SqlPersonalStore:
 
     def get(self, person: str) -> PersonalRecord | None:
         """The member's record, or ``None``."""
+        if person in self._known:
+            return self._known[person]
         if not self._exists():
             return None
         row = self._conn.execute(
@@ -61,7 +67,9 @@ class SqlPersonalStore:
                 personal_data.c.person == person
             )
         ).first()
-        return None if row is None else PersonalRecord(person, row[0], _load(row[1]))
+        found = None if row is None else PersonalRecord(person, row[0], _load(row[1]))
+        self._known[person] = found
+        return found
 
     def put(self, record: PersonalRecord) -> None:
         """Store or replace the member's record."""
@@ -70,14 +78,18 @@ class SqlPersonalStore:
                 "this database has no personal_data table (not migrated)"
             )
         text = canonical_json(dict(record.data)).decode()
+        row = {"person": record.person, "secret": record.secret, "record": text}
+        dialect = self._conn.dialect.name
+        upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(
+            personal_data
+        ).values(**row)
         self._conn.execute(
-            delete(personal_data).where(personal_data.c.person == record.person)
-        )
-        self._conn.execute(
-            personal_data.insert().values(
-                person=record.person, secret=record.secret, record=text
+            upsert.on_conflict_do_update(
+                index_elements=[personal_data.c.person],
+                set_={"secret": record.secret, "record": text},
             )
         )
+        self._known[record.person] = record
 
     def erase(self, person: str) -> bool:
         """Remove the member's record and secret."""
@@ -86,6 +98,7 @@ class SqlPersonalStore:
         gone = self._conn.execute(
             delete(personal_data).where(personal_data.c.person == person)
         )
+        self._known[person] = None
         return bool(gone.rowcount)
 
     def all(self) -> list[PersonalRecord]:
