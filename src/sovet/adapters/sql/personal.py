@@ -82,12 +82,16 @@ class SqlPersonalStore:
         dialect = self._conn.dialect.name
         upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(
             personal_data
-        ).values(**row)
+        )
         self._conn.execute(
             upsert.on_conflict_do_update(
                 index_elements=[personal_data.c.person],
-                set_={"secret": record.secret, "record": text},
-            )
+                set_={
+                    "secret": upsert.excluded.secret,
+                    "record": upsert.excluded.record,
+                },
+            ),
+            row,
         )
         self._known[record.person] = record
 
