@@ -85,12 +85,12 @@ def test_step_numbers_and_log_entries_line_up(tmp_path: Path) -> None:
         elif found := SEQ.match(line):
             groups[-1][2].append(int(found[1]))
     steps = [n for first, last, _ in groups for n in range(first, last + 1)]
-    seqs = [seq for _, _, found in groups for seq in found]
+    seqs = [seq for _, _, listed in groups for seq in listed]
     acts = _acts(db)
     assert steps == list(range(N + 1))
     assert seqs == list(range(1, _events(db) + 1))  # every event, in order
-    for first, last, found in groups:  # each line's steps: as many acts
-        assert len(set(found) & set(acts)) == last - first + 1, (first, last)
+    for first, last, listed in groups:  # each line's steps: as many acts
+        assert len(set(listed) & set(acts)) == last - first + 1, (first, last)
     at = str(_acts(db)[CONVENE])
     log = runner.invoke(app, ["log", "--db", str(db), "--from", at, "--limit", "1"])
     assert f"#{at} 2025 Union Convention convened" in output
