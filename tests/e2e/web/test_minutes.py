@@ -81,7 +81,7 @@ def test_the_csv_has_one_row_per_act_in_log_order_with_the_logs_hashes(
     acts = rows[1:]
     seqs = [int(r[0]) for r in acts]
     assert seqs == sorted(seqs)
-    assert (seqs[0], seqs[-1]) == (47, 62)  # convened … closed
+    assert (seqs[0], seqs[-1]) == (47, 71)  # convened … closed (names published)
     with bootstrap(str(demo_dir / "demo.db")) as services:
         log = {e.seq: e for e in log_page(services.uow(), limit=200).events}
     for seq, digest, time, kind, summary in acts:

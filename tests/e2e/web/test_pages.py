@@ -98,7 +98,7 @@ def test_home_on_18_november_is_the_second_congress_government(
     html = history.get("/", params={"at": "1917-11-18"}).text
     assert "Council of People&#39;s Commissars" in html
     assert "Second All-Russian Congress of Soviets" in html
-    assert 'href="/log?start=60&amp;at=1917-11-18#seq-60"' in html
+    assert 'href="/log?start=69&amp;at=1917-11-18#seq-69"' in html
     assert "vacant" in html
     before = history.get("/", params={"at": "1917-11-07"}).text
     assert "No government is legitimately in office" in before
