@@ -1,7 +1,8 @@
 """Issue 5 item 17: injection and log forging.
 
 Names with SQL metacharacters, NUL, CR/LF, Unicode line separators and
-right-to-left overrides are stored verbatim (SQLite and PostgreSQL), the chain
+right-to-left overrides are stored verbatim (SQLite and PostgreSQL: in the
+personal data, and on the log once published, finding 9 of issue 10), the chain
 verifies, the export keeps one event per line and the independent verifier
 passes; ``sovet log`` shows each such character escaped, so no name can start a
 line of its own or reorder one; the security log keeps a hostile login name as
@@ -14,8 +15,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -26,6 +28,7 @@ from sovet.adapters.sql import SqlUnitOfWork
 from sovet.api.throttle import Limits
 from sovet.cli.app import app
 from sovet.domain.bodies.registration import RegisterPerson
+from sovet.domain.franchise.verdicts import PublishName
 from sovet.errors import InputError
 from sovet.services.bootstrap import bootstrap
 from sovet.services.handlers import execute
@@ -45,19 +48,36 @@ HOSTILE = {
 
 
 def _register(engine: Engine) -> None:
+    """Each hostile name registered (kept off the log) and published on it."""
     for i, (kind, name) in enumerate(HOSTILE.items()):
+        person = f"p{i}-{kind}"
         execute(
             SqlUnitOfWork(engine),
-            RegisterPerson(at="1918-01-01", person=f"p{i}-{kind}", name=name),
+            RegisterPerson(at="1918-01-01", person=person, name=name),
         )
+        execute(
+            SqlUnitOfWork(engine),
+            PublishName(at="1918-01-01", person=person, name=name),
+        )
+
+
+def _published(events: Iterable[Any]) -> list[str]:
+    return [
+        e["payload"]["name"] if isinstance(e, dict) else e.payload["name"]
+        for e in events
+        if (e.get("type") if isinstance(e, dict) else e.type) == "NamePublished"
+    ]
 
 
 def test_hostile_names_are_stored_verbatim_and_the_chain_holds(engine: Engine) -> None:
     _register(engine)
     stored = read(engine)
-    assert [e.payload["name"] for e in stored] == list(HOSTILE.values())
+    assert _published(stored) == list(HOSTILE.values())
+    with SqlUnitOfWork(engine) as uow:
+        kept = [r.data["name"] for r in uow.personal.all()]
+    assert sorted(kept) == sorted(HOSTILE.values())
     report = verify_log(SqlUnitOfWork(engine), verify_ed25519)
-    assert report.events == len(HOSTILE)
+    assert report.events == 2 * len(HOSTILE)
 
 
 def test_an_id_with_nul_is_refused_cleanly_on_every_backend(engine: Engine) -> None:
@@ -91,8 +111,8 @@ def test_the_export_keeps_one_event_per_line_and_verifies(
     lines = out.read_bytes().split(b"\n")
     assert lines[-1] == b""
     rows = [json.loads(line) for line in lines[:-1]]
-    assert len(rows) == 1 + len(HOSTILE) + 1  # header, events, one checkpoint
-    assert [r["payload"]["name"] for r in rows[1:-1]] == list(HOSTILE.values())
+    assert len(rows) == 1 + 2 * len(HOSTILE) + 1  # header, events, one checkpoint
+    assert _published(rows[1:-1]) == list(HOSTILE.values())
     done = subprocess.run(
         [sys.executable, str(VERIFIER), str(out)],
         capture_output=True,
@@ -104,7 +124,7 @@ def test_the_export_keeps_one_event_per_line_and_verifies(
     copy = str(tmp_path / "copy.db")
     assert CliRunner().invoke(app, ["import", str(out), "--db", copy]).exit_code == 0
     with bootstrap(copy) as services, services.uow() as uow:
-        names = [e.payload["name"] for e in uow.events.read()]
+        names = _published(uow.events.read())
     assert names == list(HOSTILE.values())
 
 

@@ -141,6 +141,12 @@ def redact(uow: UnitOfWork, state: FederationState, command: Command) -> Command
             f"data; issue {plain[type(command)]}",
             command.command_name,
         )
+    personal = (RegisterPerson, RegisterElector, RecordExclusion)
+    if isinstance(command, personal) and "\x00" in command.person:
+        raise InputError(
+            f"person {command.person!r} contains NUL, which cannot be stored",
+            key="person",
+        )
     if isinstance(command, RegisterPerson) and not command.bodies:
         record = _record(uow.personal, command.person)
         uow.personal.put(replace(record, data={**record.data, "name": command.name}))
