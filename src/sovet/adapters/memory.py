@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
+from sovet.adapters.memory_keys import InMemoryKeyRecordStore
 from sovet.adapters.memory_personal import InMemoryPersonalStore
 from sovet.adapters.memory_snapshots import InMemorySnapshotStore
 from sovet.errors import ConcurrencyConflict, StorageError
@@ -33,7 +34,6 @@ from sovet.ledger.envelope import (
     NewEvent,
     StoredEvent,
 )
-from sovet.ledger.keyring import KeyRecord
 from sovet.ports import Checkpoint
 
 __all__ = [
@@ -330,35 +330,6 @@ class InMemoryCheckpointStore:
 
     def lock_signing(self) -> None:
         """Nothing to lock: a unit's commit refuses a second checkpoint of a size."""
-
-
-class InMemoryKeyRecordStore:
-    """The signing key's certificates and rotations, append-only, in order."""
-
-    def __init__(self) -> None:
-        self._items: list[KeyRecord] = []
-        self._base = 0
-
-    def _fork(self) -> InMemoryKeyRecordStore:
-        copy = InMemoryKeyRecordStore()
-        copy._items = self._items.copy()
-        copy._base = len(self._items)
-        return copy
-
-    def _clash(self, work: InMemoryKeyRecordStore) -> bool:
-        """True when another unit added records since ``work`` began."""
-        return len(self._items) != work._base and len(work._items) > work._base
-
-    def _merge(self, work: InMemoryKeyRecordStore) -> None:
-        self._items.extend(work._items[work._base :])
-
-    def add(self, record: KeyRecord) -> None:
-        """Store a record after the others."""
-        self._items.append(record)
-
-    def list(self) -> list[KeyRecord]:
-        """All records, in the order they were added."""
-        return list(self._items)
 
 
 class InMemoryUnitOfWork:

@@ -3,7 +3,7 @@
 See ``adapters.sql.personal.personal_data``; the table must match it exactly.
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0010 (0010_snapshots landed first)
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
