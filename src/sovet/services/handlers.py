@@ -31,7 +31,7 @@ from sovet.ports import EventStore, UnitOfWork
 from sovet.services import late
 from sovet.services.projector import project
 
-__all__ = ["StateCache", "execute", "to_new_events"]
+__all__ = ["StateCache", "append_new", "execute", "to_new_events"]
 
 
 class StateCache:
@@ -72,6 +72,13 @@ class StateCache:
         """Be the cache's one writer for the block (``SharedState`` locks; here
         a single-threaded caller needs nothing)."""
         yield
+
+    def check_writable(self) -> None:
+        """Refuse a write this thread cannot make now (nothing to refuse here)."""
+
+    def writing_here(self) -> bool:
+        """Whether this thread is in a ``writing()`` block (never known here)."""
+        return False
 
     @contextlib.contextmanager
     def mutating(self) -> Iterator[None]:
@@ -144,7 +151,7 @@ def execute(
     with cache.writing(), uow:
         state = cache.current(uow.events)
         new = to_new_events(decide(state, command), command.at, command)
-        stored = _append(uow, new)  # a refusal here left the state untouched
+        stored = append_new(uow, new)  # a refusal here left the state untouched
         with cache.mutating():  # readers wait from the first change to the commit
             for event in stored:
                 state = evolve(state, event)
@@ -155,7 +162,7 @@ def execute(
     return stored
 
 
-def _append(uow: UnitOfWork, new: Sequence[NewEvent]) -> list[StoredEvent]:
+def append_new(uow: UnitOfWork, new: Sequence[NewEvent]) -> list[StoredEvent]:
     if not new:
         return []
     expected = {
@@ -175,14 +182,14 @@ def _execute_rechecked(
     with cache.writing(), uow:
         full = cache.current(uow.events)
         planned = late.plan(full, command)
-        stored = _append(uow, to_new_events(planned.events, command.at, command))
+        stored = append_new(uow, to_new_events(planned.events, command.at, command))
         state = planned.state  # a fold of its own, not the cached state
         if planned.apply_entry:
             for event in stored:
                 state = evolve(state, event)
         voids = late.recheck(state, planned.later, planned.skip)
         by = stored[0].seq if stored else uow.events.head()[0]
-        stored += _append(
+        stored += append_new(
             uow, to_new_events(late.void_events(voids, command.at, by), command.at)
         )
         final = fold(uow.events.read())

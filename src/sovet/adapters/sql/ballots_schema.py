@@ -24,6 +24,8 @@ the failures worth another attempt (SQLSTATE 40001 / 40P01, SQLite busy).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Self
 
 from sqlalchemy import (
@@ -220,6 +222,13 @@ class SqlBallotUnitOfWork(SqlUnitOfWork):
             conn.exec_driver_sql("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
         elif conn.dialect.name == "sqlite":
             conn.exec_driver_sql("DELETE FROM votes_cast WHERE 0")
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A ``SAVEPOINT``: the block's writes are rolled back alone when it
+        raises (the transaction goes on), released when it ends."""
+        with self._connection().begin_nested():
+            yield
 
     def retryable(self, error: BaseException) -> bool:
         """Whether ``error`` is a serialization failure, deadlock or busy log."""
