@@ -125,6 +125,11 @@ class GroupCommitter(Generic[U]):
         """Called after each group's commit, before any job is answered, with
         the events of each job it committed (tests and benches observe it)."""
 
+    def busy(self) -> bool:
+        """Whether a group is running (or about to)."""
+        with self._lock:
+            return self._leading
+
     def queued(self) -> int:
         """How many jobs wait for a group."""
         with self._lock:
