@@ -25,7 +25,7 @@ from sovet.domain.bodies.registration import RegisterPerson
 from sovet.errors import DuplicateEntry, RuleViolation
 from sovet.ledger.chain import verify
 from sovet.ledger.envelope import StoredEvent
-from sovet.services import group_commit
+from sovet.services import group_commit, handlers
 from sovet.services.ballots import (
     CastReceipt,
     ballot_units,
@@ -92,6 +92,10 @@ def register(services: Services, person: str) -> Callable[[], object]:
     return lambda: transact(services, lambda _u, _s: command)
 
 
+def _queued(gc: GroupCommitter[Any], n: int) -> Callable[[], bool]:
+    return lambda: gc.queued() == n
+
+
 def in_one_group(
     services: Services, acts: list[Callable[[], object]]
 ) -> tuple[list[object], list[int]]:
@@ -115,7 +119,7 @@ def in_one_group(
         for i, act in enumerate(acts):
             threads.append(threading.Thread(target=run, args=(i, act)))
             threads[-1].start()
-            wait_until(lambda n=i + 1: gc.queued() == n)  # in the order started
+            wait_until(_queued(gc, i + 1))  # in the order started
     for thread in threads:
         thread.join(HANG)
     gc.on_commit.clear()
@@ -208,7 +212,7 @@ def test_a_refused_act_in_a_group_leaves_the_others_committed(
 def test_a_failing_group_is_tried_act_by_act_and_fails_only_its_culprit(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = group_commit.append_new
+    real = handlers.append_new
 
     def broken(uow: Any, new: Any) -> list[StoredEvent]:
         if any(e.payload.get("member") == "v3" for e in new):
@@ -216,7 +220,7 @@ def test_a_failing_group_is_tried_act_by_act_and_fails_only_its_culprit(
         return real(uow, new)
 
     monkeypatch.setattr(group_commit, "append_new", broken)
-    monkeypatch.setattr("sovet.services.handlers.append_new", broken)
+    monkeypatch.setattr(handlers, "append_new", broken)
     outcomes, sizes = in_one_group(
         services, [cast(services, f"v{i}") for i in range(6)]
     )
