@@ -21,11 +21,12 @@ from typing import Any
 import pytest
 
 import sovet.counting.irv  # registers "irv"
+from sovet.adapters.memory import InMemoryEventStore
+from sovet.adapters.sql.event_store import SqlEventStore
 from sovet.domain.bodies.registration import RegisterPerson
 from sovet.errors import DuplicateEntry, RuleViolation
 from sovet.ledger.chain import verify
 from sovet.ledger.envelope import StoredEvent
-from sovet.services import group_commit, handlers
 from sovet.services.ballots import (
     CastReceipt,
     ballot_units,
@@ -212,15 +213,16 @@ def test_a_refused_act_in_a_group_leaves_the_others_committed(
 def test_a_failing_group_is_tried_act_by_act_and_fails_only_its_culprit(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = handlers.append_new
+    for store in (InMemoryEventStore, SqlEventStore):
 
-    def broken(uow: Any, new: Any) -> list[StoredEvent]:
-        if any(e.payload.get("member") == "v3" for e in new):
-            raise OSError("the disk refused v3's event")
-        return real(uow, new)
+        def broken(
+            self: Any, new: Any, *args: Any, real: Any = store.append, **kw: Any
+        ) -> Any:
+            if any(e.payload.get("member") == "v3" for e in new):
+                raise OSError("the disk refused v3's event")
+            return real(self, new, *args, **kw)
 
-    monkeypatch.setattr(group_commit, "append_new", broken)
-    monkeypatch.setattr(handlers, "append_new", broken)
+        monkeypatch.setattr(store, "append", broken)
     outcomes, sizes = in_one_group(
         services, [cast(services, f"v{i}") for i in range(6)]
     )

@@ -46,7 +46,7 @@ from sovet.errors import ConcurrencyConflict, DuplicateEntry
 from sovet.ledger.envelope import NewEvent, StoredEvent
 from sovet.ports import UnitOfWork
 from sovet.services import late
-from sovet.services.handlers import StateCache, append_new, execute, to_new_events
+from sovet.services.handlers import StateCache, execute, to_new_events
 from sovet.services.projector import project
 
 __all__ = ["GroupCommitter", "GroupUnit", "Job", "committer_for"]
@@ -223,7 +223,9 @@ class GroupCommitter(Generic[U]):
                     if isinstance(new, _Late):
                         alone.append(job)
                         continue
-                    stored = append_new(uow, new)
+                    # The log is locked (``lock_log``) and the state is at
+                    # its head: no other writer can move a stream meanwhile.
+                    stored = uow.events.append(new)
                     for event in stored:
                         state = evolve(state, event)
                     done.append((job, stored))

@@ -1,11 +1,13 @@
 """``SqlEventStore``: the hash-chained log on SQLAlchemy Core (SQLite, PostgreSQL).
 
-Append reads the head and the streams' versions inside the unit's transaction,
-links the batch (``ledger.chain.link_batch``) and writes it with one
-``executemany`` INSERT. A lost race surfaces as ``ConcurrencyConflict``: the
-database's ``PRIMARY KEY(seq)`` or ``UNIQUE(stream_id, version)`` rejects the
-second writer (``IntegrityError``), or SQLite reports the log locked by another
-writer. The adapter never updates or deletes an event.
+Append reads the head and the streams' versions inside the unit's transaction
+(once: later appends of the same transaction go on from its own, until
+``forget`` at its commit or rollback), links the batch
+(``ledger.chain.link_batch``) and writes it with one ``executemany`` INSERT. A
+lost race surfaces as ``ConcurrencyConflict``: the database's
+``PRIMARY KEY(seq)`` or ``UNIQUE(stream_id, version)`` rejects the second writer
+(``IntegrityError``), or SQLite reports the log locked by another writer. The
+adapter never updates or deletes an event.
 """
 
 from __future__ import annotations
@@ -160,6 +162,8 @@ class SqlEventStore:
         self._sqlite_done = False
         self.failed = False
         """Set when an append failed: the transaction must not be committed."""
+        self._tail: tuple[tuple[int, str], str | None] | None = None
+        self._appended: dict[str, int] = {}
 
     def _insert_sql(self) -> str:
         mark = self._mark()
@@ -169,6 +173,11 @@ class SqlEventStore:
 
     def _mark(self) -> str:
         return "?" if self._conn.dialect.paramstyle == "qmark" else "%s"
+
+    def forget(self) -> None:
+        """Forget this transaction's own appends (its unit committed or rolled
+        back): the next append reads the head and the versions again."""
+        self._tail, self._appended = None, {}
 
     def _versions(self, streams: set[str]) -> dict[str, int]:
         """Each stream's last version, one index seek per stream.
@@ -207,11 +216,15 @@ class SqlEventStore:
         try:
             streams = {event.stream_id for event in events_}
             streams.update(expected_versions or {})
-            versions = self._versions(streams) if streams else {}
+            known = self._appended
+            versions = {s: known[s] for s in streams if s in known}
+            unknown = streams - versions.keys()
+            if unknown:
+                versions.update(self._versions(unknown))
             check_expected_versions(expected_versions, versions)
             if not events_:
                 return []
-            head, last_appended = self._head_and_appended()
+            head, last_appended = self._tail or self._head_and_appended()
             stored, payloads = link_batch(
                 events_,
                 head=head,
@@ -242,6 +255,7 @@ class SqlEventStore:
             self._conn.exec_driver_sql(self._insert_sql(), rows)
         except IntegrityError as e:
             self.failed = True
+            self.forget()
             raise ConcurrencyConflict(
                 "another writer appended first (PRIMARY KEY(seq) or "
                 "UNIQUE(stream_id, version) rejected this append); "
@@ -249,6 +263,7 @@ class SqlEventStore:
             ) from e
         except OperationalError as e:
             self.failed = True
+            self.forget()
             if is_busy(e.orig):
                 raise ConcurrencyConflict(
                     "another writer holds the log (SQLite busy); nothing was written"
@@ -256,7 +271,14 @@ class SqlEventStore:
             raise StorageError(f"the database refused the append: {e.orig}") from e
         except DBAPIError as e:
             self.failed = True
+            self.forget()
             raise StorageError(f"the database refused the append: {e.orig}") from e
+        # Within this transaction the head and these versions are its own (a
+        # SQLite writer holds the file; a PostgreSQL rival's INSERT of the same
+        # seq or version fails): later appends need not read them again.
+        self._tail = (stored[-1].seq, stored[-1].hash), stored[-1].appended_at
+        for linked in stored:
+            self._appended[linked.stream_id] = linked.version
         return stored
 
     def read(
