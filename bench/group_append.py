@@ -38,9 +38,8 @@ from typing import Any
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.group_http import _elections
+from bench.group_http import town
 from bench.scale_bench import DEFAULT_PG, _drop_pg, _pg_schema, machine
-from tests.unit.services.ballot_world import town_with_election
 
 from sovet.services.ballots import ballot_units, cast_ballot
 from sovet.services.bootstrap import Services, bootstrap
@@ -82,8 +81,7 @@ def bare(services: Services, tag: str, electors: int, threads: int) -> float:
 def runs(services: Services, location: str, args: argparse.Namespace) -> list[Any]:
     """Paired rounds on one database; one election per sovet run."""
     levels = [int(t) for t in args.threads.split(",")]
-    town_with_election(services, electors=args.electors)
-    _elections(location, args.rounds * len(levels) * 2)
+    town(location, args.electors, args.rounds * len(levels) * 2)
     assert services.engine is not None
     with services.engine.begin() as conn:
         conn.execute(text("CREATE TABLE bare_votes (voter text, ranking text)"))

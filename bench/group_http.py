@@ -36,7 +36,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.scale_bench import DEFAULT_PG, _drop_pg, _pg_schema, machine
-from bench.scale_http import RANKINGS, _free_port, _stop, load, prepare
+from bench.scale_http import PASSWORD, RANKINGS, _free_port, _stop, load
 from bench.scale_http import serve as serve_one
 
 HERE = Path(__file__).resolve().parents[1]
@@ -64,30 +64,51 @@ def _start(
     raise RuntimeError(f"the {kind} server did not start")
 
 
-def _elections(location: str, count: int) -> None:
-    """Elections ``e2`` … ``e<count>`` beside ``e1``; every poll open."""
+def town(location: str, voters: int, elections: int) -> None:
+    """The h8 town with ``putilov`` of ``elections`` seats and its electors
+    ``v0`` …; elections ``e1`` … ``e<elections>`` of one seat each, all open."""
+    from tests.unit.services.ballot_world import ServiceWorld
     from tests.world import CONDUCT
 
     from sovet.domain.elections.polling import CallElection
     from sovet.services.ballots import open_poll
     from sovet.services.bootstrap import bootstrap
-    from sovet.services.handlers import execute
 
-    with bootstrap(location) as services:
-        for k in range(2, count + 1):
-            command = CallElection(
-                at="1917-11-01",
-                election=f"e{k}",
-                constituency="putilov",
-                seats=1,
-                polling_day="1917-11-05",
-                candidates=("a", "b", "c"),
-                conduct=CONDUCT,
-                method="irv",
+    with bootstrap(location, create=True) as services:
+        flow = ServiceWorld(services)
+        flow.town(electors=voters, seats=elections)
+        for k in range(1, elections + 1):
+            flow.run(
+                CallElection(
+                    at="1917-11-01",
+                    election=f"e{k}",
+                    constituency="putilov",
+                    seats=1,
+                    polling_day="1917-11-05",
+                    candidates=("a", "b", "c"),
+                    conduct=CONDUCT,
+                    method="irv",
+                )
             )
-            execute(services.uow(), command, cache=services.cache)
-        for k in range(1, count + 1):
+        for k in range(1, elections + 1):
             open_poll(services, f"e{k}")
+
+
+def accounts(location: str, voters: int) -> list[dict[str, str]]:
+    """One account (argon2id) and bearer token per elector: their headers."""
+    from sovet.services.accounts import open_accounts
+    from sovet.services.bootstrap import bootstrap
+
+    heads = []
+    with bootstrap(location) as services:
+        found = open_accounts(services)
+        for i in range(voters):
+            name = f"v{i}"
+            found.create_account(name, PASSWORD, person=name)
+            found.grant(name, "member", "petrograd")
+            token = found.issue_token(name, ("read", "ballots:cast"))
+            heads.append({"Authorization": f"Bearer {token}"})
+    return heads
 
 
 def sovet_run(
@@ -149,8 +170,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as keys:
             os.environ["SOVET_KEY_FILE"] = str(Path(keys) / "bench.key")
             began = time.perf_counter()
-            _secretary, heads = prepare(location, args.voters)
-            _elections(location, args.rounds * len(levels) * len(trees))
+            town(location, args.voters, args.rounds * len(levels) * len(trees))
+            heads = accounts(location, args.voters)
             report["prepare_s"] = round(time.perf_counter() - began, 1)
             election = 0
             for round_ in range(args.rounds):

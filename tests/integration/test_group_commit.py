@@ -31,6 +31,7 @@ from sovet.services.ballots import (
     CastReceipt,
     ballot_units,
     cast_ballot,
+    close_poll,
     election_view,
     open_poll,
     transact,
@@ -194,19 +195,27 @@ def test_a_refused_act_in_a_group_leaves_the_others_committed(
         cast(services, "nobody"),  # its voter row is written, then the rule refuses
         register(services, "v2"),  # v2 is registered already
         cast(services, "v2"),
+        # reads and empties the box (the rows before it written first), then
+        # the rule refuses the minutes: the box is as it was
+        lambda: close_poll(services, "e1", (), at="1917-11-06"),
+        cast(services, "v3"),
     ]
     outcomes, sizes = in_one_group(services, acts)
-    assert sizes == [1, 3]  # the pilot; then v0, v1, v2 in one transaction
+    assert sizes == [1, 4]  # the pilot; then v0, v1, v2, v3 in one transaction
     assert isinstance(outcomes[0], CastReceipt)
     assert isinstance(outcomes[1], CastReceipt)
     assert isinstance(outcomes[2], DuplicateEntry)
     assert isinstance(outcomes[3], RuleViolation)
     assert isinstance(outcomes[4], RuleViolation)
     assert isinstance(outcomes[5], CastReceipt)
-    assert voters(services) == {"v0", "v1", "v2"}
+    assert isinstance(outcomes[6], RuleViolation)
+    assert "minutes" in str(outcomes[6])
+    assert isinstance(outcomes[7], CastReceipt)
+    assert voters(services) == {"v0", "v1", "v2", "v3"}
+    assert election_view(services, "e1")["poll"] == "open"
     with ballot_units(services)() as uow:
         assert not uow.ballots.has_voted("e1", "nobody")  # its savepoint undone
-        assert len(uow.ballots.ballots("e1")) == 3
+        assert len(uow.ballots.ballots("e1")) == 4
     verify(log(services))
 
 

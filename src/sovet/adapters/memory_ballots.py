@@ -157,6 +157,9 @@ class InMemoryBallotUnitOfWork(InMemoryUnitOfWork):
     def lock_log(self) -> None:
         """Nothing to lock: the commit checks the head under the database lock."""
 
+    def defer_writes(self) -> None:
+        """Nothing to hold back: the rows are written at the commit anyway."""
+
     @contextlib.contextmanager
     def savepoint(self) -> Iterator[None]:
         """The ballot rows the block adds are dropped alone when it raises

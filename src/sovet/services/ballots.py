@@ -73,11 +73,7 @@ from sovet.domain.elections.polls import (
     ranking_key,
     receipt_of,
 )
-from sovet.errors import (
-    BallotRefused,
-    ChainBroken,
-    NotFound,
-)
+from sovet.errors import BallotRefused, ChainBroken, DuplicateEntry, NotFound
 from sovet.ledger.envelope import StoredEvent
 from sovet.ledger.merkle import MerkleTree, verify_inclusion
 from sovet.ports import BallotStore
@@ -233,6 +229,10 @@ def cast_ballot(
 
     def build(uow: BallotUnit, state: FederationState) -> Command:
         rec = state.election(election)
+        if member in rec.voters:  # the log's VoteCast, committed with its row
+            raise DuplicateEntry(
+                f"SR-7: {member!r} has already voted in {election!r} (one ballot each)"
+            )
         shape = get_method(rec.method).ballot
         marked = (
             ballot

@@ -66,6 +66,10 @@ class GroupUnit(UnitOfWork, Protocol):
         """Whether ``error`` is a transient conflict worth another attempt."""
         ...
 
+    def defer_writes(self) -> None:
+        """Hold the transaction's inserts until they are needed or committed."""
+        ...
+
     def savepoint(self) -> AbstractContextManager[None]:
         """A block whose writes are undone, alone, when it raises."""
         ...
@@ -215,6 +219,7 @@ class GroupCommitter(Generic[U]):
             if len(group) == 1:
                 return self._single(uow, state, group[0])
             every: list[StoredEvent] = []
+            uow.defer_writes()  # one INSERT per table at the commit
             with cache.mutating():  # readers wait from the first change to the commit
                 for job in group:
                     new = _decided(uow, state, job)

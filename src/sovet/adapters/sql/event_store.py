@@ -164,6 +164,9 @@ class SqlEventStore:
         """Set when an append failed: the transaction must not be committed."""
         self._tail: tuple[tuple[int, str], str | None] | None = None
         self._appended: dict[str, int] = {}
+        self.deferring = False
+        """Hold appended rows until ``flush`` (a group's one INSERT at commit)."""
+        self._pending: list[tuple[Any, ...]] = []
 
     def _insert_sql(self) -> str:
         mark = self._mark()
@@ -177,7 +180,40 @@ class SqlEventStore:
     def forget(self) -> None:
         """Forget this transaction's own appends (its unit committed or rolled
         back): the next append reads the head and the versions again."""
-        self._tail, self._appended = None, {}
+        self._tail, self._appended, self._pending = None, {}, []
+        self.deferring = False
+
+    def flush(self) -> None:
+        """Write the rows held back (``deferring``) with one ``executemany``."""
+        rows, self._pending = self._pending, []
+        if rows:
+            self._write(rows)
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+        # One DBAPI executemany; SQLAlchemy's per-row parameter handling
+        # would cost as much as the INSERT itself.
+        try:
+            self._conn.exec_driver_sql(self._insert_sql(), rows)
+        except IntegrityError as e:
+            self.failed = True
+            self.forget()
+            raise ConcurrencyConflict(
+                "another writer appended first (PRIMARY KEY(seq) or "
+                "UNIQUE(stream_id, version) rejected this append); "
+                "nothing was written"
+            ) from e
+        except OperationalError as e:
+            self.failed = True
+            self.forget()
+            if is_busy(e.orig):
+                raise ConcurrencyConflict(
+                    "another writer holds the log (SQLite busy); nothing was written"
+                ) from e
+            raise StorageError(f"the database refused the append: {e.orig}") from e
+        except DBAPIError as e:
+            self.failed = True
+            self.forget()
+            raise StorageError(f"the database refused the append: {e.orig}") from e
 
     def _versions(self, streams: set[str]) -> dict[str, int]:
         """Each stream's last version, one index seek per stream.
@@ -250,9 +286,10 @@ class SqlEventStore:
                 )
                 for e, p in zip(stored, payloads, strict=True)
             ]
-            # One DBAPI executemany; SQLAlchemy's per-row parameter handling
-            # would cost as much as the INSERT itself.
-            self._conn.exec_driver_sql(self._insert_sql(), rows)
+            if self.deferring:
+                self._pending += rows
+            else:
+                self._write(rows)
         except IntegrityError as e:
             self.failed = True
             self.forget()
@@ -359,6 +396,7 @@ class SqlEventStore:
 
     def _head_and_appended(self) -> tuple[tuple[int, str], str | None]:
         """The head and its ``appended_at`` (None when empty or v1)."""
+        self.flush()
         row = self._conn.execute(
             select(events.c.seq, events.c.hash, events.c.appended_at)
             .order_by(events.c.seq.desc())

@@ -83,6 +83,7 @@ class SqlUnitOfWork:
             raise StorageError(
                 "an append in this unit failed; its transaction was rolled back"
             )
+        self.events.flush()
         self.events.forget()
         try:
             conn.commit()
