@@ -10,7 +10,8 @@ One fresh PostgreSQL schema holds the h8 town (``putilov``) with one account
 and bearer token per elector and one open election per run (``e1``, ``e2``
 …); each sovet run casts one ballot per elector into its own election.
 ``--before`` names a checkout whose ``src`` the "before" server runs (e.g. an
-archive of the previous commit); the "after" server runs this tree's ``src``.
+archive of the previous commit); the "after" server runs ``--after``'s (default
+this tree's).
 The bare server (``bench/scale_http.py``'s: one ``INSERT`` per request,
 SQLAlchemy pool of 20) writes to a table of another schema. Every server is
 uvicorn in its own process; an httpx ``AsyncClient`` keeps ``--concurrency``
@@ -147,6 +148,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default="16,32,64")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--before", type=Path, help="a checkout to run as 'before'")
+    parser.add_argument("--after", type=Path, help="a checkout to run as 'after'")
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -154,7 +156,7 @@ def main() -> None:
         return
     pg = (args.pg or DEFAULT_PG).replace("postgresql://", "postgresql+psycopg://", 1)
     levels = [int(c) for c in args.concurrency.split(",")]
-    trees: dict[str, Path | None] = {"after": HERE / "src"}
+    trees: dict[str, Path | None] = {"after": (args.after or HERE).resolve() / "src"}
     if args.before is not None:
         trees["before"] = args.before.resolve() / "src"
     report: dict[str, Any] = {
