@@ -133,17 +133,23 @@ class SqlBallotStore:
         return self._uow.connection()
 
     def write(self, rows: list[tuple[Table, dict[str, str]]]) -> None:
-        """INSERT held-back rows, one ``executemany`` per table run."""
-        start = 0
+        """INSERT held-back rows, one multi-row statement per table run."""
+        conn, start = self._uow.connection(), 0
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         while start < len(rows):
             table = rows[start][0]
             end = start
             while end < len(rows) and rows[end][0] is table:
                 end += 1
+            names = [c.name for c in table.columns]
+            one = f"({', '.join([mark] * len(names))})"
+            sql = (
+                f"INSERT INTO {table.name} ({', '.join(names)}) "
+                f"VALUES {', '.join([one] * (end - start))}"
+            )
+            values = tuple(row[n] for _t, row in rows[start:end] for n in names)
             try:
-                self._uow.connection().execute(
-                    insert(table), [row for _t, row in rows[start:end]]
-                )
+                conn.exec_driver_sql(sql, values)
             except IntegrityError as e:
                 raise DuplicateEntry(
                     f"a second vote or signature among the acts committed together "
