@@ -14,7 +14,10 @@ jobs), opens ONE unit of work, queues for the head of the log
 2. appends the accepted job's events (each its own chained event, its own
    seq and hash) and applies them to the state in place.
 
-Then it projects once, commits once and only then answers every job: a job's
+The unit holds its inserts back (``defer_writes``): the ballot rows and the
+events of the whole group go in with one statement per table at the commit,
+and a savepoint costs nothing until a job needs the database. Then it
+projects once, commits once and only then answers every job: a job's
 events are acknowledged after the commit that holds them, never before. Jobs
 that arrived meanwhile form the next group, led by the first of them, so a
 group never waits for a timer: under load the queue fills while the leader
