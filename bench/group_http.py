@@ -43,16 +43,38 @@ from bench.scale_http import serve as serve_one
 HERE = Path(__file__).resolve().parents[1]
 
 
+def serve_counted(location: str, port: int, groups: str) -> None:
+    """A sovet server (child process) that writes the size of every group it
+    committed to ``groups`` (one per line) when stopped."""
+    import uvicorn
+
+    from sovet.api.throttle import Limits
+    from sovet.server import create_app
+    from sovet.services.ballots import ballot_units
+    from sovet.services.bootstrap import bootstrap
+    from sovet.services.group_commit import committer_for
+
+    services = bootstrap(location)
+    sizes: list[int] = []
+    committer = committer_for(services.cache, lambda: ballot_units(services))
+    committer.on_commit.append(lambda done: sizes.append(len(done)))
+    roomy = Limits(requests_per_minute=10**7, refusals=10**7)
+    app = create_app(services, limits=roomy)
+    try:
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    finally:
+        Path(groups).write_text("".join(f"{n}\n" for n in sizes))
+
+
 def _start(
-    kind: str, location: str, src: Path | None
+    kind: str, location: str, src: Path | None, groups: str = ""
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = f"{src}{os.pathsep}{HERE}"
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--serve", kind, location, str(port)], env=env
-    )
+    serving = [kind, location, str(port)] + ([groups] if groups else [])
+    child = subprocess.Popen([sys.executable, __file__, "--serve", *serving], env=env)
     base = f"http://127.0.0.1:{port}"
     probe = f"{base}/docs" if kind == "bare" else f"{base}/api/openapi.json"
     for _ in range(600):
@@ -118,17 +140,28 @@ def sovet_run(
     election: str,
     heads: list[dict[str, str]],
     concurrency: int,
+    counted: bool = False,
 ) -> dict[str, Any]:
-    """Start a sovet server from ``src``, cast every elector's ballot, stop it."""
-    server, base = _start("sovet", location, src)
-    try:
-        casts = [
-            (h, {"ranking": RANKINGS[i % len(RANKINGS)]}) for i, h in enumerate(heads)
-        ]
-        url = f"{base}/api/elections/{election}/ballots"
-        return asyncio.run(load(url, casts, concurrency))
-    finally:
-        _stop(server)
+    """Start a sovet server from ``src``, cast every elector's ballot, stop it
+    (``counted``: the sizes of the groups it committed, from a server that has
+    group commit)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        groups = str(Path(tmp) / "groups") if counted else ""
+        server, base = _start("sovet", location, src, groups)
+        try:
+            casts = [
+                (h, {"ranking": RANKINGS[i % len(RANKINGS)]})
+                for i, h in enumerate(heads)
+            ]
+            url = f"{base}/api/elections/{election}/ballots"
+            found = asyncio.run(load(url, casts, concurrency))
+        finally:
+            _stop(server)
+        if counted:
+            sizes = [int(n) for n in Path(groups).read_text().split()]
+            found["transactions"] = len(sizes)
+            found["largest_group"] = max(sizes, default=0)
+        return found
 
 
 def bare_run(base: str, voters: int, concurrency: int, tag: str) -> dict[str, Any]:
@@ -149,8 +182,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--before", type=Path, help="a checkout to run as 'before'")
     parser.add_argument("--after", type=Path, help="a checkout to run as 'after'")
-    parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve and len(args.serve) == 4:
+        serve_counted(args.serve[1], int(args.serve[2]), args.serve[3])
+        return
     if args.serve:
         serve_one(args.serve[0], args.serve[1], int(args.serve[2]))
         return
@@ -199,7 +235,12 @@ def main() -> None:
                         elif kind in trees:
                             election += 1
                             run[kind] = sovet_run(
-                                location, trees[kind], f"e{election}", heads, level
+                                location,
+                                trees[kind],
+                                f"e{election}",
+                                heads,
+                                level,
+                                counted=kind == "after",
                             )
                     for kind in trees:
                         run[f"{kind}_over_bare"] = round(
