@@ -229,10 +229,6 @@ def cast_ballot(
 
     def build(uow: BallotUnit, state: FederationState) -> Command:
         rec = state.election(election)
-        if member in rec.voters:  # the log's VoteCast, committed with its row
-            raise DuplicateEntry(
-                f"SR-7: {member!r} has already voted in {election!r} (one ballot each)"
-            )
         shape = get_method(rec.method).ballot
         marked = (
             ballot
@@ -242,6 +238,10 @@ def cast_ballot(
         candidates = tuple(rec.candidates)
         row = check_ballot(rec.method, shape, marked, candidates, rec.seats)
         row = check_ranking(row, candidates, rec.method)
+        if member in rec.voters:  # the log's VoteCast, committed with its row
+            raise DuplicateEntry(
+                f"SR-7: {member!r} has already voted in {election!r} (one ballot each)"
+            )
         uow.ballots.record_voter(election, member)
         ballot_id, key = secrets.token_hex(16), ranking_key(row)
         receipts.append(receipt_of(election, ballot_id, key))
