@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     """``SOVET_CHECKPOINT_EVERY_EVENTS``: the server signs at least every N events."""
     checkpoint_every_seconds: float = 10.0
     """``SOVET_CHECKPOINT_EVERY_SECONDS``: … and within S seconds of any write."""
+    group_commit_max: int = 64
+    """``SOVET_GROUP_COMMIT_MAX``: at most this many concurrent live acts share
+    one transaction (``services.group_commit``; 1 commits each alone)."""
     display_file: str | None = None
     """``SOVET_DISPLAY_FILE``: the organisation's display settings (a TOML file
     with ``[display.factions]`` colours, ``sovet.presets.display``); read once."""

@@ -11,8 +11,10 @@ same one first (as PostgreSQL's UNIQUE constraints do).
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sovet.adapters.memory import InMemoryDatabase, InMemoryUnitOfWork
@@ -109,6 +111,20 @@ class InMemoryBallotStore:
         rows = self._tables.signatures | set(self._signatures)
         return sum(1 for p, _ in rows if p == petition)
 
+    def mark(self) -> InMemoryBallotStore:
+        """A copy of this unit's own rows (``undo`` goes back to it)."""
+        copy = InMemoryBallotStore(self._tables)
+        copy._voters = list(self._voters)
+        copy._ballots = list(self._ballots)
+        copy._signatures = list(self._signatures)
+        copy._cleared = set(self._cleared)
+        return copy
+
+    def undo(self, mark: InMemoryBallotStore) -> None:
+        """Back to the rows of ``mark`` (a savepoint rolled back)."""
+        self._voters, self._ballots = mark._voters, mark._ballots
+        self._signatures, self._cleared = mark._signatures, mark._cleared
+
     def check(self) -> None:
         """Raise ``DuplicateEntry`` if a committed row now clashes with ours."""
         for election, member in self._voters:
@@ -140,6 +156,20 @@ class InMemoryBallotUnitOfWork(InMemoryUnitOfWork):
 
     def lock_log(self) -> None:
         """Nothing to lock: the commit checks the head under the database lock."""
+
+    def defer_writes(self) -> None:
+        """Nothing to hold back: the rows are written at the commit anyway."""
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """The ballot rows the block adds are dropped alone when it raises
+        (the block appends no events: ``services.group_commit``)."""
+        mark = self.ballots.mark()
+        try:
+            yield
+        except BaseException:
+            self.ballots.undo(mark)
+            raise
 
     def retryable(self, error: BaseException) -> bool:
         """In memory only ``ConcurrencyConflict`` is worth a retry (none here)."""

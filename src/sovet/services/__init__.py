@@ -6,6 +6,9 @@
   ``in_memory()`` for tests. The only module here that imports adapters.
 - ``handlers`` — ``execute(uow, command, cache=)``: fold (cached by head),
   decide, append with expected versions, project, commit; all or nothing.
+- ``group_commit`` — a process's live acts (ballots, signatures, API and web
+  commands, through ``ballots.transact``) committed in groups: each its own
+  chained event, each answered after the commit that holds it.
 - ``projector`` / ``replay`` — projection rows (governments, congresses,
   seats) and their rebuild from the log.
 - ``scenario`` — TOML scenarios: ``read_scenario``, ``steps_to_run`` (adopts

@@ -34,19 +34,20 @@ Limits — what a database administrator could still correlate, and what we do:
   could demand it). The receipt is a hash over a secret random id and the
   ranking, so nobody else can link it to the voter.
 
-Concurrency: casting is one transaction — the ``votes_cast`` row, the ballot
-and the ``VoteCast`` event, all or nothing. On PostgreSQL it runs at
-SERIALIZABLE behind a lock on the log's head; serialization failures (40001),
-deadlocks and head-of-log conflicts are retried ``ATTEMPTS`` times with jittered
+Concurrency: a cast is all or nothing — the ``votes_cast`` row, the ballot
+and the ``VoteCast`` event. Concurrent casts share a transaction
+(``services.group_commit``: each in its own savepoint, each its own chained
+event, each answered after the commit). On PostgreSQL it runs at SERIALIZABLE
+behind a lock on the log's head; serialization failures (40001), deadlocks
+and head-of-log conflicts are retried ``ATTEMPTS`` times with jittered
 exponential back-off, then reported as ``ConcurrencyConflict`` (409). A second
-ballot of one member is a ``DuplicateEntry`` (409), never retried.
+ballot of one member is a ``DuplicateEntry`` (409), never retried, and takes
+nothing from the other casts of its group.
 """
 
 from __future__ import annotations
 
-import random
 import secrets
-import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -75,17 +76,15 @@ from sovet.domain.elections.polls import (
 from sovet.errors import (
     BallotRefused,
     ChainBroken,
-    ConcurrencyConflict,
     DuplicateEntry,
     NotFound,
-    RuleViolation,
     says,
 )
 from sovet.ledger.envelope import StoredEvent
 from sovet.ledger.merkle import MerkleTree, verify_inclusion
-from sovet.ports import BallotStore, UnitOfWork
+from sovet.ports import BallotStore
 from sovet.services.bootstrap import Services
-from sovet.services.handlers import execute
+from sovet.services.group_commit import GroupUnit, committer_for
 from sovet.services.live import live_at
 from sovet.services.results import election_report
 
@@ -100,6 +99,7 @@ __all__ = [
     "election_ballot",
     "election_council",
     "election_view",
+    "groups_possible",
     "open_poll",
     "state_now",
     "transact",
@@ -108,22 +108,14 @@ __all__ = [
 
 ATTEMPTS = 12
 """How many times a conflicting transaction is tried before a 409."""
-_BACKOFF = 0.005  # seconds; doubled per attempt (capped), with full jitter
 
 
-class BallotUnit(UnitOfWork, Protocol):
-    """A unit of work that also writes the ballot tables (``ports.BallotStore``)."""
+class BallotUnit(GroupUnit, Protocol):
+    """A unit of work that also writes the ballot tables (``ports.BallotStore``),
+    with the log lock, savepoints and retry test of ``group_commit.GroupUnit``."""
 
     @property
     def ballots(self) -> BallotStore: ...
-
-    def lock_log(self) -> None:
-        """Queue for the head of the log (first statement of the transaction)."""
-        ...
-
-    def retryable(self, error: BaseException) -> bool:
-        """Whether ``error`` is a transient conflict worth another attempt."""
-        ...
 
 
 def ballot_units(services: Services) -> Callable[[], BallotUnit]:
@@ -138,43 +130,32 @@ def ballot_units(services: Services) -> Callable[[], BallotUnit]:
     raise TypeError(f"no ballot tables for {type(probe).__name__}")
 
 
+def groups_possible(services: Services) -> bool:
+    """Whether ``services`` stores the ballot tables, so its acts can be
+    committed in groups (``transact``)."""
+    return isinstance(services.uow(), SqlUnitOfWork | InMemoryUnitOfWork)
+
+
 def transact(
     services: Services,
     build: Callable[[BallotUnit, FederationState], Command],
     *,
     attempts: int = ATTEMPTS,
 ) -> list[StoredEvent]:
-    """Run ``build`` (which may write ballot rows) and its command in one unit.
+    """Run ``build`` (which may write ballot rows) and its command in one unit,
+    shared with the process's other live acts (``group_commit``); the events
+    are returned once committed.
 
-    ``build`` runs holding the head of the log: a live act takes its time
-    there (``live_at``), so acts queued behind each other stay in time order.
+    ``build`` runs holding the head of the log, on the state that holds the
+    acts committed before it (and the earlier ones of its group): a live act
+    takes its time there (``live_at``), so acts queued behind each other stay
+    in time order.
 
     Retries transient conflicts; ``RuleViolation`` and ``DuplicateEntry`` end
     at once; after ``attempts`` a ``ConcurrencyConflict`` says it gave up.
     """
-    units, cache = ballot_units(services), services.cache
-    for attempt in range(1, attempts + 1):
-        uow = units()
-        try:
-            # The process's writer first, then the log's head: one order, no deadlock.
-            with cache.writing(), uow:
-                uow.lock_log()
-                command = build(uow, cache.current(uow.events))
-                return execute(uow, command, cache=cache)
-        except (RuleViolation, DuplicateEntry):
-            raise
-        except Exception as error:
-            # A failure after the state changed has dropped it (``mutating``).
-            transient = isinstance(error, ConcurrencyConflict) or uow.retryable(error)
-            if not transient:
-                raise
-            if attempt == attempts:
-                raise ConcurrencyConflict(
-                    f"the database stayed busy after {attempts} attempts "
-                    f"({error}); nothing was written, try again"
-                ) from error
-            time.sleep(random.uniform(0, _BACKOFF * 2 ** min(attempt, 6)))
-    raise AssertionError("unreachable")
+    committer = committer_for(services.cache, lambda: ballot_units(services))
+    return committer.submit(build, attempts=attempts)
 
 
 def open_poll(
@@ -265,6 +246,10 @@ def cast_ballot(
         candidates = tuple(rec.candidates)
         row = check_ballot(rec.method, shape, marked, candidates, rec.seats)
         row = check_ranking(row, candidates, rec.method)
+        if member in rec.voters:  # the log's VoteCast, committed with its row
+            raise DuplicateEntry(
+                f"SR-7: {member!r} has already voted in {election!r} (one ballot each)"
+            )
         uow.ballots.record_voter(election, member)
         ballot_id, key = secrets.token_hex(16), ranking_key(row)
         receipts.append(receipt_of(election, ballot_id, key))

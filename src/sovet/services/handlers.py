@@ -32,7 +32,15 @@ from sovet.ports import EventStore, UnitOfWork
 from sovet.services import late, personal
 from sovet.services.projector import project
 
-__all__ = ["FreshUnits", "OpenStore", "StateCache", "execute", "to_new_events"]
+__all__ = [
+    "FreshUnits",
+    "OpenStore",
+    "StateCache",
+    "append_new",
+    "decided_events",
+    "execute",
+    "to_new_events",
+]
 
 
 class OpenStore:
@@ -146,6 +154,13 @@ class StateCache:
         a single-threaded caller needs nothing)."""
         yield
 
+    def check_writable(self) -> None:
+        """Refuse a write this thread cannot make now (nothing to refuse here)."""
+
+    def writing_here(self) -> bool:
+        """Whether this thread is in a ``writing()`` block (never known here)."""
+        return False
+
     @contextlib.contextmanager
     def mutating(self) -> Iterator[None]:
         """Change the state in place for the block; forgotten if it fails."""
@@ -216,11 +231,8 @@ def execute(
         return _execute_rechecked(uow, command, cache)
     with cache.writing(), uow:
         state = cache.current(uow.events)
-        command = personal.redact(uow, state, command)  # v2: data off the chain
-        decided = decide(state, command)
-        decided = personal.follow_ups(uow, state, decided)
-        new = to_new_events(decided, command.at, command)
-        stored = _append(uow, new)  # a refusal here left the state untouched
+        new = decided_events(uow, state, command)
+        stored = append_new(uow, new)  # a refusal here left the state untouched
         with cache.mutating():  # readers wait from the first change to the commit
             for event in stored:
                 state = evolve(state, event)
@@ -231,7 +243,21 @@ def execute(
     return stored
 
 
-def _append(uow: UnitOfWork, new: Sequence[NewEvent]) -> list[StoredEvent]:
+def decided_events(
+    uow: UnitOfWork, state: FederationState, command: Command
+) -> list[NewEvent]:
+    """What ``command`` writes when decided on ``state``: the one path of every
+    live act, alone (``execute``) or in a group (``group_commit``). A command
+    carrying personal data is redacted first (``personal.redact``: the data go
+    to the erasable table, the chain gets the verdict) and the verdicts it
+    changes follow it (``personal.follow_ups``)."""
+    command = personal.redact(uow, state, command)  # v2: data off the chain
+    decided = personal.follow_ups(uow, state, decide(state, command))
+    return to_new_events(decided, command.at, command)
+
+
+def append_new(uow: UnitOfWork, new: Sequence[NewEvent]) -> list[StoredEvent]:
+    """Append ``new``, each stream expected at its current version."""
     if not new:
         return []
     expected = {
@@ -253,14 +279,14 @@ def _execute_rechecked(
         command = personal.redact(uow, full, command)  # v2: data off the chain
         planned = late.plan(full, command)
         planned.events = personal.follow_ups(uow, planned.state, planned.events)
-        stored = _append(uow, to_new_events(planned.events, command.at, command))
+        stored = append_new(uow, to_new_events(planned.events, command.at, command))
         state = planned.state  # a fold of its own, not the cached state
         if planned.apply_entry:
             for event in stored:
                 state = evolve(state, event)
         voids = late.recheck(state, planned.later, planned.skip)
         by = stored[0].seq if stored else uow.events.head()[0]
-        stored += _append(
+        stored += append_new(
             uow, to_new_events(late.void_events(voids, command.at, by), command.at)
         )
         final = cache.fold(uow.events)

@@ -118,7 +118,20 @@ class SharedState(StateCache):
         """Be this process's one writer (commands, catching up) for the block."""
         self._refuse_in_snapshot()
         with self._writer:
-            yield
+            depth = getattr(self._local, "writing", 0)
+            self._local.writing = depth + 1
+            try:
+                yield
+            finally:
+                self._local.writing = depth
+
+    def check_writable(self) -> None:
+        """Refuse (``RuntimeError``) a write from a thread holding a snapshot."""
+        self._refuse_in_snapshot()
+
+    def writing_here(self) -> bool:
+        """Whether this thread is in a ``writing()`` block."""
+        return bool(getattr(self._local, "writing", 0))
 
     @contextlib.contextmanager
     def mutating(self) -> Iterator[None]:

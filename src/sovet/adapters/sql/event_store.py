@@ -1,20 +1,20 @@
 """``SqlEventStore``: the hash-chained log on SQLAlchemy Core (SQLite, PostgreSQL).
 
-Append reads the head and the streams' versions inside the unit's transaction,
-links the batch (``ledger.chain.link_batch``) and writes it with one
-``executemany`` INSERT. A lost race surfaces as ``ConcurrencyConflict``: the
-database's ``PRIMARY KEY(seq)`` or ``UNIQUE(stream_id, version)`` rejects the
-second writer (``IntegrityError``), or SQLite reports the log locked by another
-writer. The adapter never updates or deletes an event.
+Append reads the head and the streams' versions inside the unit's transaction
+(once: later appends of the same transaction go on from its own, until
+``forget`` at its commit or rollback), links the batch
+(``ledger.chain.link_batch``) and writes it with one ``executemany`` INSERT. A
+lost race surfaces as ``ConcurrencyConflict``: the database's
+``PRIMARY KEY(seq)`` or ``UNIQUE(stream_id, version)`` rejects the second writer
+(``IntegrityError``), or SQLite reports the log locked by another writer. The
+adapter never updates or deletes an event.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
-from json.scanner import make_scanner
 from typing import Any
 
 from sqlalchemy import Connection, LargeBinary, cast, func, select
@@ -22,10 +22,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sovet.adapters.memory import check_expected_versions, utc_now
 from sovet.adapters.sql.engine import is_busy
+from sovet.adapters.sql.event_rows import stored_events
 from sovet.adapters.sql.schema import events
 from sovet.errors import (
-    CanonicalEncodingError,
-    ChainBroken,
     ConcurrencyConflict,
     InputError,
     StorageError,
@@ -66,24 +65,6 @@ _TEXT = {
 _LENIENT_COLUMNS = tuple(
     cast(c, LargeBinary) if c.name in _TEXT else c for c in _COLUMNS
 )
-_DECODER: Any = json.JSONDecoder()
-_SCAN = make_scanner(_DECODER)
-
-
-def _undamaged(row: Sequence[Any]) -> tuple[Any, ...]:
-    """Text read as bytes, decoded with undecodable bytes kept as surrogates."""
-    return tuple(
-        v.decode("utf-8", "surrogateescape") if isinstance(v, bytes) else v for v in row
-    )
-
-
-def _check_canonical(seq: int, payload: str, value: object) -> None:
-    try:
-        same = canonical_json(value) == payload.encode("utf-8", "surrogateescape")
-    except CanonicalEncodingError as e:
-        raise ChainBroken(seq, f"stored payload has no canonical form: {e}") from e
-    if not same:
-        raise ChainBroken(seq, "stored payload text is not in canonical form")
 
 
 def _no_nul(text: str, key: str) -> None:
@@ -92,60 +73,6 @@ def _no_nul(text: str, key: str) -> None:
         raise InputError(
             "a NUL character (0x00) cannot be stored in an id or type", key=key
         )
-
-
-_SHARED: dict[str, str] = {}
-"""Repeated short texts (event types, times) shared by the events read."""
-_SHARED_MAX = 65_536
-
-
-def _shared(text: str) -> str:
-    """One object per distinct text (a million-event log repeats a few hundred)."""
-    found = _SHARED.get(text)
-    if found is None:
-        if len(_SHARED) >= _SHARED_MAX:
-            _SHARED.clear()
-        found = _SHARED[text] = text
-    return found
-
-
-def _events(batch: Sequence[Any], lenient: bool) -> Iterator[StoredEvent]:
-    shared, last = _shared, ""
-    for raw in batch:
-        row = _undamaged(raw) if lenient else raw
-        seq, stream, version, type_, payload, at, prev, digest = row[:8]
-        appended, envelope, command_text = row[8:]
-        value = _json(seq, payload, "payload")
-        command = None if command_text is None else _json(seq, command_text, "command")
-        if prev == last:
-            prev = last  # the previous event's hash object, not a second copy
-        last = digest
-        yield StoredEvent(
-            seq,
-            stream,
-            version,
-            shared(type_),
-            value,
-            shared(at),
-            prev,
-            digest,
-            appended,
-            envelope,
-            command,
-        )
-
-
-def _json(seq: int, text: str, what: str) -> Any:
-    """The value of a stored JSON column, refused unless canonical."""
-    try:
-        value, end = _SCAN(text, 0)
-    except (ValueError, StopIteration) as e:
-        raise ChainBroken(seq, f"stored {what} is not JSON") from e
-    if end != len(text):
-        raise ChainBroken(seq, f"stored {what} has text after its JSON")
-    if "\\u" in text:  # \u001F parses as \u001f: check the text
-        _check_canonical(seq, text, value)
-    return value
 
 
 class SqlEventStore:
@@ -160,6 +87,11 @@ class SqlEventStore:
         self._sqlite_done = False
         self.failed = False
         """Set when an append failed: the transaction must not be committed."""
+        self._tail: tuple[tuple[int, str], str | None] | None = None
+        self._appended: dict[str, int] = {}
+        self.deferring = False
+        """Hold appended rows until ``flush`` (a group's one INSERT at commit)."""
+        self._pending: list[tuple[Any, ...]] = []
 
     def _insert_sql(self) -> str:
         mark = self._mark()
@@ -169,6 +101,44 @@ class SqlEventStore:
 
     def _mark(self) -> str:
         return "?" if self._conn.dialect.paramstyle == "qmark" else "%s"
+
+    def forget(self) -> None:
+        """Forget this transaction's own appends (its unit committed or rolled
+        back): the next append reads the head and the versions again."""
+        self._tail, self._appended, self._pending = None, {}, []
+        self.deferring = False
+
+    def flush(self) -> None:
+        """Write the rows held back (``deferring``) with one ``executemany``."""
+        rows, self._pending = self._pending, []
+        if rows:
+            self._write(rows)
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+        # One DBAPI executemany; SQLAlchemy's per-row parameter handling
+        # would cost as much as the INSERT itself.
+        try:
+            self._conn.exec_driver_sql(self._insert_sql(), rows)
+        except IntegrityError as e:
+            self.failed = True
+            self.forget()
+            raise ConcurrencyConflict(
+                "another writer appended first (PRIMARY KEY(seq) or "
+                "UNIQUE(stream_id, version) rejected this append); "
+                "nothing was written"
+            ) from e
+        except OperationalError as e:
+            self.failed = True
+            self.forget()
+            if is_busy(e.orig):
+                raise ConcurrencyConflict(
+                    "another writer holds the log (SQLite busy); nothing was written"
+                ) from e
+            raise StorageError(f"the database refused the append: {e.orig}") from e
+        except DBAPIError as e:
+            self.failed = True
+            self.forget()
+            raise StorageError(f"the database refused the append: {e.orig}") from e
 
     def _versions(self, streams: set[str]) -> dict[str, int]:
         """Each stream's last version, one index seek per stream.
@@ -207,11 +177,15 @@ class SqlEventStore:
         try:
             streams = {event.stream_id for event in events_}
             streams.update(expected_versions or {})
-            versions = self._versions(streams) if streams else {}
+            known = self._appended
+            versions = {s: known[s] for s in streams if s in known}
+            unknown = streams - versions.keys()
+            if unknown:
+                versions.update(self._versions(unknown))
             check_expected_versions(expected_versions, versions)
             if not events_:
                 return []
-            head, last_appended = self._head_and_appended()
+            head, last_appended = self._tail or self._head_and_appended()
             stored, payloads = link_batch(
                 events_,
                 head=head,
@@ -237,11 +211,13 @@ class SqlEventStore:
                 )
                 for e, p in zip(stored, payloads, strict=True)
             ]
-            # One DBAPI executemany; SQLAlchemy's per-row parameter handling
-            # would cost as much as the INSERT itself.
-            self._conn.exec_driver_sql(self._insert_sql(), rows)
+            if self.deferring:
+                self._pending += rows
+            else:
+                self._write(rows)
         except IntegrityError as e:
             self.failed = True
+            self.forget()
             raise ConcurrencyConflict(
                 "another writer appended first (PRIMARY KEY(seq) or "
                 "UNIQUE(stream_id, version) rejected this append); "
@@ -249,6 +225,7 @@ class SqlEventStore:
             ) from e
         except OperationalError as e:
             self.failed = True
+            self.forget()
             if is_busy(e.orig):
                 raise ConcurrencyConflict(
                     "another writer holds the log (SQLite busy); nothing was written"
@@ -256,7 +233,14 @@ class SqlEventStore:
             raise StorageError(f"the database refused the append: {e.orig}") from e
         except DBAPIError as e:
             self.failed = True
+            self.forget()
             raise StorageError(f"the database refused the append: {e.orig}") from e
+        # Within this transaction the head and these versions are its own (a
+        # SQLite writer holds the file; a PostgreSQL rival's INSERT of the same
+        # seq or version fails): later appends need not read them again.
+        self._tail = (stored[-1].seq, stored[-1].hash), stored[-1].appended_at
+        for linked in stored:
+            self._appended[linked.stream_id] = linked.version
         return stored
 
     def read(
@@ -275,7 +259,7 @@ class SqlEventStore:
         last, count, lenient = after_seq, 0, False
         if self._conn.dialect.name == "sqlite":
             for rows in self._sqlite_batches(after_seq, limit):
-                yield from _events(rows, False)
+                yield from stored_events(rows, False)
                 last, count = rows[-1][0], count + len(rows)
             if self._sqlite_done:
                 return
@@ -292,7 +276,7 @@ class SqlEventStore:
                     query, execution_options={"yield_per": READ_BATCH}
                 )
                 for batch in result.partitions(READ_BATCH):
-                    yield from _events(batch, lenient)
+                    yield from stored_events(batch, lenient)
                     last, count = batch[-1][0], count + len(batch)
                 return
             except OperationalError as e:
@@ -388,6 +372,7 @@ class SqlEventStore:
 
     def _head_and_appended(self) -> tuple[tuple[int, str], str | None]:
         """The head and its ``appended_at`` (None when empty or v1)."""
+        self.flush()
         row = self._conn.execute(
             select(events.c.seq, events.c.hash, events.c.appended_at)
             .order_by(events.c.seq.desc())

@@ -85,9 +85,12 @@ class SqlUnitOfWork:
         if self.events.failed:
             conn.rollback()
             self.events.failed = False
+            self.events.forget()
             raise StorageError(
                 "an append in this unit failed; its transaction was rolled back"
             )
+        self.events.flush()
+        self.events.forget()
         try:
             conn.commit()
         except IntegrityError as e:
@@ -106,3 +109,4 @@ class SqlUnitOfWork:
         conn = self._connection()
         conn.rollback()
         self.events.failed = False
+        self.events.forget()

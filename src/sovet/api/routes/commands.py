@@ -26,11 +26,20 @@ from starlette.concurrency import run_in_threadpool
 
 from sovet.api.deps import ApiContext, Caller, Ctx
 from sovet.api.schemas import command_model
-from sovet.domain import COMMANDS, Command, command_from_mapping, summary
+from sovet.domain import (
+    COMMANDS,
+    Command,
+    FederationState,
+    command_from_mapping,
+    summary,
+)
 from sovet.domain import event_from_stored as _event
 from sovet.errors import ConcurrencyConflict, InputError, says
 from sovet.ledger.envelope import StoredEvent
+from sovet.services import late
 from sovet.services.authz import Principal
+from sovet.services.ballots import groups_possible, transact
+from sovet.services.bootstrap import Services
 from sovet.services.command_authz import authorize_command
 from sovet.services.handlers import execute
 from sovet.services.live import check_late_entry, live_at
@@ -105,10 +114,32 @@ def run_command(
         # ``at`` as sent: a live act is timed holding the log's head.
         stored = side(services, principal, command, at=fields.get("at"))
         return _answer(ctx, name, stored)
+    if late.needs_recheck(command) or not groups_possible(services):
+        return _answer(ctx, name, _run_alone(services, principal, build, scope))
+
+    def job(_unit: object, state: FederationState) -> Command:
+        # Authorised and decided on the same state (holding the earlier acts
+        # of its group); a live act timed when its turn comes, so acts queued
+        # behind each other stay in time order.
+        command = build()
+        authorize_command(principal, state, command, scope=scope)
+        check_late_entry(services, state, command)
+        return command
+
+    return _answer(ctx, name, transact(services, job))
+
+
+def _run_alone(
+    services: Services,
+    principal: Principal,
+    build: Callable[[], Command],
+    scope: str,
+) -> list[StoredEvent]:
+    """A late entry or a correction (it refolds the state), or a store without
+    the ballot tables: alone, as the process's one writer, tried again when
+    another process appended first."""
     cache = services.cache
     for attempt in range(1, RETRIES + 1):
-        # The process's one writer: authorised and decided on the same state,
-        # a live act timed once it holds it (acts queued here stay in order).
         with cache.writing():
             command = build()
             uow = services.uow()
@@ -117,12 +148,11 @@ def run_command(
             authorize_command(principal, state, command, scope=scope)
             check_late_entry(services, state, command)
             try:
-                stored = execute(services.uow(), command, cache=cache)
-                break
+                return execute(services.uow(), command, cache=cache)
             except ConcurrencyConflict:
                 if attempt == RETRIES:
                     raise
-    return _answer(ctx, name, stored)
+    raise AssertionError("unreachable")
 
 
 def _answer(ctx: ApiContext, name: str, stored: list[StoredEvent]) -> dict[str, Any]:
