@@ -15,7 +15,7 @@ import re
 from markupsafe import Markup
 
 from sovet.errors import InputError, RuleViolation
-from sovet.i18n import translate
+from sovet.i18n import gettext, translate
 from sovet.web.handbook import rule_url
 
 __all__ = ["DONE", "N_", "plain", "rule_link", "rule_of"]
@@ -77,7 +77,7 @@ def plain(error: BaseException, lang: str | None = None) -> str:
     text = _DOC_ANYWHERE.sub(" ", text).strip()
     text = _SEQUENCE.sub(_listed, text)
     if not text:
-        return "This was refused."
+        return gettext("This was refused.")
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -93,6 +93,6 @@ def rule_link(rule: str) -> Markup:
     url = rule_url(rule)
     if url is None:
         return Markup("{rule}").format(rule=rule)
-    return Markup('<a class="rule" href="{url}">rule {rule}</a>').format(
-        url=url, rule=rule
+    return Markup('<a class="rule" href="{url}">{word} {rule}</a>').format(
+        url=url, word=gettext("rule"), rule=rule
     )
