@@ -157,9 +157,8 @@ def congress(request: Request, session_id: str, at: At = None) -> HTMLResponse:
     parts = views.session_slices(moment_.state, session)
     consultative = views.slices(moment_.state, session.consultative)
     noun = views.seated_noun(session)
-    picture = svg.seats_picture(
-        parts, title=f"{session.name}: {gettext(noun)}", noun=noun
-    )
+    title = session.name + ": " + gettext(noun)
+    picture = svg.seats_picture(parts, title=title, noun=noun)
     return page(
         request,
         "congress.html",

@@ -205,10 +205,11 @@ def stage_chart(
                 f'height="{h:.1f}" fill="{escape(colour)}" stroke="#fff">'
                 f"<title>{escape(name)}: {_num(votes)}</title></rect>"
             )
+        said = gettext("stage {stage}").format(stage=stage.label)
         parts.append(
             f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 16}" '
             f'text-anchor="middle" font-size="12" fill="#111">'
-            f"{escape(gettext('stage {stage}').format(stage=stage.label))}</text></g>"
+            f"{escape(said)}</text></g>"
         )
     parts.append('<g class="legend">')
     y0 = float(height + 10)
