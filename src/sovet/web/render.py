@@ -41,7 +41,9 @@ env.policies["ext.i18n.trimmed"] = True  # msgids without layout whitespace
 env.install_null_translations()  # type: ignore[attr-defined]  # added by the extension
 env.filters["day"] = said_day
 env.filters["short"] = lambda digest: f"{digest[:12]}…" if digest else ""
-env.globals.update(plain=plain, rule_of=rule_of, rule_link=rule_link, word=word)
+env.globals.update(
+    plain=plain, rule_of=rule_of, rule_link=rule_link, word=word, said=i18n.translate
+)
 
 
 LANG_COOKIE = "lang"

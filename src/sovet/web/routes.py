@@ -26,7 +26,7 @@ from markupsafe import Markup
 from sovet.domain.government.legitimacy import legitimacy
 from sovet.domain.kernel.calendar import moment
 from sovet.errors import ChainBroken, SovetError
-from sovet.i18n import gettext
+from sovet.i18n import gettext, translate
 from sovet.ledger.keyring import fingerprint
 from sovet.ports import Checkpoint
 from sovet.services.keys import Anchor, Verification
@@ -270,7 +270,11 @@ def _audit_page(
         latest_trusted=report is not None and report.authenticated,
         checkpoints=len(checkpoints),
         organisation=[
-            {"key": a.key, "fingerprint": fingerprint(a.key), "why": a.describe()}
+            {
+                "key": a.key,
+                "fingerprint": fingerprint(a.key),
+                "why": translate(a.describe()),
+            }
             for a in anchors
         ],
         eras=report.history.eras if report is not None else (),
