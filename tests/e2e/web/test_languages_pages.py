@@ -237,7 +237,7 @@ def test_json_and_ids_do_not_change_with_the_language(services: Services) -> Non
         # translation may only be added beside them
         refused = client.get("/api/elections/nope").json()["error"]
         answers[lang].append(
-            json.dumps({k: refused[k] for k in ("rule", "field", "message")})
+            json.dumps({k: refused[k] for k in ("rule", "field", "message")}).encode()
         )
     assert answers["sv"] == answers["en"]
     assert answers["ru"] == answers["en"]
