@@ -14,6 +14,7 @@ import re
 
 from markupsafe import Markup
 
+from sovet import i18n
 from sovet.errors import InputError, RuleViolation
 from sovet.i18n import gettext, translate
 from sovet.web.handbook import rule_url
@@ -65,9 +66,16 @@ def plain(error: BaseException, lang: str | None = None) -> str:
     if isinstance(error, RuleViolation):
         text = translate(error.message, lang)
     elif isinstance(error, InputError) and error.line is not None:
-        column = f", column {error.key}" if error.key else ""
-        where = f"in {error.source}" if error.source else "in the file"
-        text = f"{where}, line {error.line}{column}: {translate(error.reason, lang)}"
+        words = i18n.translations(lang or i18n.language())
+        where = error.source or words.gettext("the file")
+        if error.key:
+            said = words.gettext("in {source}, line {line}, column {column}: {reason}")
+        else:
+            said = words.gettext("in {source}, line {line}: {reason}")
+        reason = translate(error.reason, lang)
+        text = said.format(
+            source=where, line=error.line, column=error.key, reason=reason
+        )
     elif isinstance(error, InputError):
         text = translate(error.reason, lang)
     else:
