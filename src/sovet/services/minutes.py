@@ -38,9 +38,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from sovet import i18n
 from sovet.domain import event_from_stored, summary
 from sovet.domain.kernel.assembly import Assembly
-from sovet.domain.kernel.calendar import display
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import InputError, NotFound, says
 from sovet.ledger.envelope import StoredEvent
@@ -50,6 +50,7 @@ from sovet.services.minutes_sheets import (
     counted_election,
     elections_of_period,
 )
+from sovet.services.words import said_day, word
 
 __all__ = [
     "CSV_COLUMNS",
@@ -97,8 +98,14 @@ _env = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
-_env.filters["day"] = lambda at: display(at) if at else ""
+_env.policies["ext.i18n.trimmed"] = True  # msgids without layout whitespace
+_env.install_gettext_callables(  # type: ignore[attr-defined]  # the extension's
+    i18n.gettext, i18n.ngettext, newstyle=False
+)
+_env.filters["day"] = said_day
+_env.globals["word"] = word
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,8 +375,9 @@ def to_csv(minutes: Minutes) -> str:
 
 
 def to_html(minutes: Minutes) -> str:
-    """The minutes as a standalone HTML document (also the PDF's source)."""
-    return _env.get_template("minutes.html").render(m=minutes)
+    """The minutes as a standalone HTML document (also the PDF's source), in
+    the current language (``i18n.use``); the CSV stays English: it is data."""
+    return _env.get_template("minutes.html").render(m=minutes, lang=i18n.language())
 
 
 def to_pdf(minutes: Minutes) -> bytes:

@@ -21,6 +21,7 @@ from sovet.domain.kernel.assembly import Assembly
 from sovet.domain.kernel.messages import EventRef
 from sovet.domain.kernel.state import FederationState
 from sovet.errors import NotFound, says
+from sovet.i18n import gettext
 from sovet.ledger.envelope import StoredEvent
 from sovet.services.results import ElectionReport, election_report_from
 
@@ -46,12 +47,20 @@ class Act:
 
 @dataclass(frozen=True, slots=True)
 class SheetRow:
-    """One row of a count sheet: its id, label, a figure per stage, outcome."""
+    """One row of a count sheet: its id, label, a figure per stage, outcome.
+
+    ``label``, ``cells`` and ``outcome`` are data (the CSV's, in English);
+    ``shown``, ``shown_cells`` and ``said`` are the same in the reader's
+    language, for the HTML and PDF.
+    """
 
     key: str
     label: str
     cells: tuple[str, ...]
     outcome: str = ""
+    shown: str = ""
+    shown_cells: tuple[str, ...] = ()
+    said: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,13 +135,26 @@ def _last(record: ElectionRecord, kind: str) -> EventRef | None:
     return next((r for r in reversed(record.refs) if r.type == kind), None)
 
 
-def _outcome(found: ElectionReport, candidate: str) -> str:
+def _outcome(found: ElectionReport, candidate: str) -> tuple[str, str]:
+    """The candidate's outcome as data (English) and as said to the reader."""
     report = found.report
     if candidate in report.elected_at:
-        return f"elected at stage {report.elected_at[candidate]}"
+        stage = report.elected_at[candidate]
+        said = gettext("elected at stage {stage}").format(stage=stage)
+        return f"elected at stage {stage}", said
     if candidate in report.excluded_at:
-        return f"excluded at stage {report.excluded_at[candidate]}"
-    return "elected" if candidate in report.result.elected else "not elected"
+        stage = report.excluded_at[candidate]
+        said = gettext("excluded at stage {stage}").format(stage=stage)
+        return f"excluded at stage {stage}", said
+    if candidate in report.result.elected:
+        return "elected", gettext("elected")
+    return "not elected", gettext("not elected")
+
+
+def _row(key: str, label: str, cells: tuple[str, ...], shown: str) -> SheetRow:
+    """A fixed row (transfer, non-transferable, total) with its label said."""
+    said = tuple(gettext("not recorded") if c == "not recorded" else c for c in cells)
+    return SheetRow(key, label, cells, shown=shown, shown_cells=said)
 
 
 def counted_election(
@@ -161,28 +183,40 @@ def counted_election(
         return name(candidate) or candidate
 
     transfers = []
+    said = []
     for stage in report.rounds:
         moved = stage.transferred
         if moved is not None:
             kind = "Surplus of" if moved.kind == "surplus" else "Exclusion of"
-            transfers.append(
-                f"{kind} {label(moved.source)}: {report.number(moved.value)}"
+            source, value = label(moved.source), report.number(moved.value)
+            transfers.append(f"{kind} {source}: {value}")
+            shown = (
+                gettext("Surplus of {source}: {value}")
+                if moved.kind == "surplus"
+                else gettext("Exclusion of {source}: {value}")
             )
+            said.append(shown.format(source=source, value=value))
         else:
-            transfers.append("First preferences" if stage.number == 1 else "")
+            first = stage.number == 1
+            transfers.append("First preferences" if first else "")
+            said.append(gettext("First preferences") if first else "")
     known = report.stages_known
+
+    def candidate_row(c: str) -> SheetRow:
+        cells = tuple(report.cell(c, stage) for stage in report.rounds)
+        outcome, outcome_said = _outcome(found, c)
+        return SheetRow(c, label(c), cells, outcome, label(c), cells, outcome_said)
+
     rows = [
-        SheetRow("transfer", "Transfer", tuple(transfers)),
-        *(
-            SheetRow(
-                c,
-                label(c),
-                tuple(report.cell(c, stage) for stage in report.rounds),
-                _outcome(found, c),
-            )
-            for c in result.candidates
-        ),
         SheetRow(
+            "transfer",
+            "Transfer",
+            tuple(transfers),
+            shown=gettext("Transfer"),
+            shown_cells=tuple(said),
+        ),
+        *(candidate_row(c) for c in result.candidates),
+        _row(
             "non-transferable",
             "Non-transferable",
             tuple(
@@ -191,14 +225,16 @@ def counted_election(
                 else "not recorded"
                 for stage in report.rounds
             ),
+            gettext("Non-transferable"),
         ),
-        SheetRow(
+        _row(
             "total",
             "Total",
             tuple(
                 report.number(report.total(stage)) if known else ""
                 for stage in report.rounds
             ),
+            gettext("Total"),
         ),
     ]
     verified = _last(record, "ElectionVerified")

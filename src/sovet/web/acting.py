@@ -31,6 +31,7 @@ from starlette.datastructures import FormData, UploadFile
 from sovet.api.routes.commands import run_command, validated
 from sovet.domain import COMMANDS, FederationState
 from sovet.errors import InputError, NotAuthorized, NotFound, SovetError, says
+from sovet.i18n import gettext
 from sovet.services.authz import Principal
 from sovet.services.checkpoints import sign_head
 from sovet.services.command_authz import may_issue
@@ -103,7 +104,9 @@ def body_page(
         return error_page(request, error, at)
     state = moment_.state
     parts = views.council_slices(state, record)
-    picture = svg.seats_picture(parts, title=f"{record.name}: seats by faction")
+    picture = svg.seats_picture(
+        parts, title=gettext("{body}: seats by faction").format(body=record.name)
+    )
     principal = viewer(request).principal
     forms = forms_for(state, principal, body_id) if at is None else []
     return page(
@@ -147,7 +150,7 @@ def federation_page(
     except SovetError as error:
         return error_page(request, error, at)
     roots = views.federation(moment_.state, None if full else TREE_LIMIT)
-    picture = svg.federation_tree(roots, title="The federation of bodies")
+    picture = svg.federation_tree(roots, title=gettext("The federation of bodies"))
     principal = viewer(request).principal
     return page(
         request,
@@ -201,7 +204,7 @@ async def _issue(request: Request, name: str, body: str | None) -> Response:
         principal = require(request, form)
         context = context_of(request)
         if context is None:  # ``require`` refuses without accounts
-            raise NotAuthorized("accounts are not set up here")
+            raise NotAuthorized(gettext("accounts are not set up here"))
         shown = await run_in_threadpool(
             views.read,
             services,
@@ -313,24 +316,33 @@ async def _upload(request: Request, form: FormData) -> Response:
         principal = require(request, form)
         if not _uploaders(principal):
             raise NotAuthorized(
-                f"{principal.name!r} is neither an administrator nor a secretary: "
-                "only they register members"
+                gettext(
+                    "{name} is neither an administrator nor a secretary: "
+                    "only they register members"
+                ).format(name=repr(principal.name))
             )
     except SovetError as error:
         return error_page(request, error, None)
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InputError("choose a CSV file of members to upload", key="file")
+            raise InputError(
+                gettext("choose a CSV file of members to upload"), key="file"
+            )
         raw = await upload.read(MAX_CSV_BYTES + 1)
         if len(raw) > MAX_CSV_BYTES:
             raise InputError(
-                f"the file is larger than {MAX_CSV_BYTES:,} bytes", key="file"
+                gettext("the file is larger than {size} bytes").format(
+                    size=f"{MAX_CSV_BYTES:,}"
+                ),
+                key="file",
             )
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise InputError("the file is not UTF-8 text", key="file") from None
+            raise InputError(
+                gettext("the file is not UTF-8 text"), key="file"
+            ) from None
         source = upload.filename[:100]
         rows = read_members(text, source=source)
         if not principal.has_role("administrator"):
@@ -343,8 +355,10 @@ async def _upload(request: Request, form: FormData) -> Response:
             )
             if foreign:
                 raise NotAuthorized(
-                    f"{principal.name!r} is not secretary of {', '.join(foreign)}: "
-                    "a secretary registers only their own council's members"
+                    gettext(
+                        "{name} is not secretary of {councils}: a secretary "
+                        "registers only their own council's members"
+                    ).format(name=repr(principal.name), councils=", ".join(foreign))
                 )
         at = (typed.get("at") or [""])[0].strip()
         when = at or services.clock.now().isoformat(timespec="seconds")

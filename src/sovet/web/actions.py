@@ -29,6 +29,7 @@ from sovet.counting.methods import get_method
 from sovet.domain import FederationState
 from sovet.domain.elections.polling import ElectionRecord
 from sovet.errors import InputError, NotAuthorized, SovetError
+from sovet.i18n import gettext
 from sovet.ledger.envelope import StoredEvent
 from sovet.services import ballots, petitions
 from sovet.services.authz import Principal, check_role, check_scope
@@ -51,8 +52,10 @@ router = APIRouter(include_in_schema=False)
 def _person(principal: Principal) -> str:
     if not principal.person:
         raise NotAuthorized(
-            f"the account {principal.name!r} is not linked to a member, so it "
-            "cannot vote or sign; an administrator links accounts to members"
+            gettext(
+                "the account {name} is not linked to a member, so it cannot vote "
+                "or sign; an administrator links accounts to members"
+            ).format(name=repr(principal.name))
         )
     return principal.person
 
@@ -195,8 +198,10 @@ async def close_poll(request: Request, election_id: str) -> Response:
     try:
         if not signed:
             raise InputError(
-                "tick who signed the minutes: the election commission and the "
-                "council's representative (rule SR-7)",
+                gettext(
+                    "tick who signed the minutes: the election commission and the "
+                    "council's representative (rule SR-7)"
+                ),
                 key="signed",
             )
         events = await run_in_threadpool(
@@ -261,8 +266,10 @@ def receipt_form(request: Request, at: At = None) -> HTMLResponse:
         return error_page(
             request,
             Gone(
-                "receipts are checked with the form on this page, never in the "
-                "address: an access log would pair your address with your receipt"
+                gettext(
+                    "receipts are checked with the form on this page, never in the "
+                    "address: an access log would pair your address with your receipt"
+                )
             ),
             at,
         )
@@ -296,7 +303,8 @@ async def check_receipt(request: Request) -> HTMLResponse:
         text = entered.strip().lower()
         if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
             raise InputError(
-                "a receipt is 64 hexadecimal characters (0-9, a-f)", key="receipt"
+                gettext("a receipt is 64 hexadecimal characters (0-9, a-f)"),
+                key="receipt",
             )
         found = await run_in_threadpool(
             lambda: ballots.verify_receipt(services, text, election=election)

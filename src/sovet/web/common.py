@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from sovet import i18n
 from sovet.api.errors import Gone
 from sovet.errors import (
     BallotRefused,
@@ -18,8 +19,9 @@ from sovet.errors import (
     SovetError,
     Throttled,
 )
+from sovet.i18n import gettext
 from sovet.services.bootstrap import Services
-from sovet.web.render import page
+from sovet.web.render import language_of, page
 
 __all__ = [
     "STATIC",
@@ -101,10 +103,15 @@ async def web_error(
 
     A server fault (5xx) shows no detail (it is in the server's log).
     """
+    i18n.use(language_of(request))
     at = request.query_params.get("at")
-    refusal = error if status < 500 else SovetError("the server could not answer")
+    refusal = (
+        error if status < 500 else SovetError(gettext("the server could not answer"))
+    )
     if status == 404 and not isinstance(error, SovetError):
-        refusal = SovetError(f"there is no page at {request.url.path}")
+        refusal = SovetError(
+            gettext("there is no page at {path}").format(path=request.url.path)
+        )
     elif not isinstance(refusal, SovetError):
         refusal = SovetError(str(getattr(error, "detail", None) or error))
     response = page(

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal, Union
 
+from sovet.services.words import N_
+
 __all__ = [
     "DATES",
     "FRESH",
@@ -61,19 +63,20 @@ Ref = Literal[
 ]
 
 TOPICS: dict[str, str] = {
-    "bodies": "Bodies and people",
-    "members": "Members",
-    "constituencies": "Elections, deputies and recalls",
-    "polls": "Elections, deputies and recalls",
-    "petitions": "Elections, deputies and recalls",
-    "congress": "Congress and credentials",
-    "motions": "Sittings, motions and votes",
-    "government": "Executive and officers",
-    "coalition": "Offers and acceptances",
-    "holds": "Holds, resignations and dissent",
-    "demands": "Demands",
+    "bodies": N_("Bodies and people"),
+    "members": N_("Members"),
+    "constituencies": N_("Elections, deputies and recalls"),
+    "polls": N_("Elections, deputies and recalls"),
+    "petitions": N_("Elections, deputies and recalls"),
+    "congress": N_("Congress and credentials"),
+    "motions": N_("Sittings, motions and votes"),
+    "government": N_("Executive and officers"),
+    "coalition": N_("Offers and acceptances"),
+    "holds": N_("Holds, resignations and dissent"),
+    "demands": N_("Demands"),
 }
-"""The heading each resource's forms are grouped under, in page order."""
+"""The heading each resource's forms are grouped under, in page order (in
+English: ``forms`` says it in the reader's language)."""
 
 REFS: dict[str, Ref] = {
     "person": "person",

@@ -12,6 +12,7 @@ from typing import Any
 
 from sovet.domain import COMMANDS
 from sovet.errors import InputError
+from sovet.i18n import gettext
 from sovet.web.form_fields import Field, Form, optional, scalar
 
 __all__ = ["entered", "fields_of"]
@@ -23,14 +24,19 @@ def _read(kind: str, text: str, name: str) -> Any:
             return int(text)
         except ValueError:
             raise InputError(
-                f"{name} must be a whole number, not {text!r}", key=name
+                gettext("{name} must be a whole number, not {text}").format(
+                    name=name, text=repr(text)
+                ),
+                key=name,
             ) from None
     if kind == "bool":
         if text in ("true", "yes", "on"):
             return True
         if text in ("false", "no"):
             return False
-        raise InputError(f"{name}: choose yes or no", key=name)
+        raise InputError(
+            gettext("{name}: choose yes or no").format(name=name), key=name
+        )
     return text
 
 
@@ -38,7 +44,12 @@ def _json(text: str, name: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(f"{name} is not valid JSON: {error.msg}", key=name) from None
+        raise InputError(
+            gettext("{name} is not valid JSON: {reason}").format(
+                name=name, reason=error.msg
+            ),
+            key=name,
+        ) from None
 
 
 def _rows(spec: Field, cls: type, text: str) -> list[dict[str, Any]]:
@@ -50,8 +61,14 @@ def _rows(spec: Field, cls: type, text: str) -> list[dict[str, Any]]:
         cells = [cell.strip() for cell in line.split(";")]
         if len(cells) > len(spec.columns):
             raise InputError(
-                f"{spec.name}, line {number}: at most {len(spec.columns)} columns "
-                f"({'; '.join(spec.columns)})",
+                gettext(
+                    "{name}, line {line}: at most {count} columns ({columns})"
+                ).format(
+                    name=spec.name,
+                    line=number,
+                    count=len(spec.columns),
+                    columns="; ".join(spec.columns),
+                ),
                 key=spec.name,
             )
         row: dict[str, Any] = {}

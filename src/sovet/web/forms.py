@@ -31,8 +31,13 @@ from sovet.domain import COMMANDS, FederationState
 from sovet.domain.kernel.messages import Declaration, Reach, descriptions
 from sovet.domain.kernel.motions import MOTION_KINDS
 from sovet.errors import SovetError
+from sovet.i18n import gettext
 from sovet.services.authz import Principal
 from sovet.services.command_authz import RESOLVERS, may_issue
+from sovet.services.words import word
+from sovet.web.form_catalogue import label as _name_label
+from sovet.web.form_catalogue import said as _said
+from sovet.web.form_catalogue import said_label as _label
 from sovet.web.form_fields import (
     DATES,
     FRESH,
@@ -84,10 +89,6 @@ def web_commands() -> list[str]:
         for name, cls in COMMANDS.items()
         if name == cls.command_name and not cls.declaration.issuers.service_only
     )
-
-
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
 
 
 def _named(state: FederationState, key: str) -> Option:
@@ -168,11 +169,11 @@ def _options(pool: _Pool, ref: Ref, *, acting: bool, reach: Reach) -> list[Optio
     if ref == "method":
         return [(key, key) for key in sorted(COUNTING_METHODS)]
     if ref == "motion_kind":
-        return [(key, _label(key)) for key in sorted(MOTION_KINDS)]
+        return [(key, word(key)) for key in sorted(MOTION_KINDS)]
     if ref == "vote":
-        return [("yes", "yes"), ("no", "no"), ("abstain", "abstain")]
+        return [(key, word(key)) for key in ("yes", "no", "abstain")]
     if ref == "yes_no":
-        return [("true", "confirmed"), ("false", "refused")]
+        return [("true", gettext("confirmed")), ("false", gettext("refused"))]
     keys = _collection(state, ref)
     if acting and pool.body is not None:
         keys = [key for key in keys if _belongs(state, reach, key, pool.body)]
@@ -209,10 +210,11 @@ def _field(
     value_ref = VALUES.get((command, item.name))
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
+    about = _said(about)
     common: dict[str, Any] = {"name": key, "label": label, "help": about}
     if item.name in DATES and hint is str:
         if item.name == "at":
-            about = f"{about}. Leave it empty for now."
+            about = gettext("{about}. Leave it empty for now.").format(about=about)
         return Field(**{**common, "help": about}, widget="date", required=required)
     if hint is bool:
         # Always sent (unticked is False), ticked at first when the default is True.
@@ -256,12 +258,12 @@ def _field(
         columns = tuple(f.name for f in dataclasses.fields(row))
         described = descriptions(row)
         parts = "; ".join(columns)
-        text = (
-            f"{about}. One per line: {parts} "
+        text = gettext(
+            "{about}. One per line: {columns} "
             "(lists inside a column separated by commas)"
-        )
+        ).format(about=about, columns=parts)
         if described:
-            text += ". " + "; ".join(f"{k}: {v}" for k, v in described.items())
+            text += ". " + "; ".join(f"{k}: {_said(v)}" for k, v in described.items())
         return Field(
             **{**common, "help": text},
             widget="rows",
@@ -295,7 +297,12 @@ def _field(
                 kind=scalar(value),
             )
         return Field(
-            **{**common, "help": f'{about} (JSON, e.g. {{"key": 1}})'},
+            **{
+                **common,
+                "help": gettext("{about} (JSON, e.g. {example})").format(
+                    about=about, example='{"key": 1}'
+                ),
+            },
             widget="json",
             required=required,
             kind="Any",
@@ -318,7 +325,7 @@ def _field(
         )
         return Field(**common, widget="group", required=required, subfields=subfields)
     return Field(
-        **{**common, "help": f"{about} (JSON)"},
+        **{**common, "help": gettext("{about} (JSON)").format(about=about)},
         widget="json",
         required=required,
         kind="Any",
@@ -353,11 +360,11 @@ def form_for(
                 Field(
                     item.name,
                     _label(item.name),
-                    about,
+                    _said(about),
                     "fixed",
                     True,
                     value=self_person,
-                    shown=f"you ({shown})",
+                    shown=gettext("you ({name})").format(name=shown),
                 )
             )
             continue
@@ -376,8 +383,8 @@ def form_for(
     return Form(
         command=name,
         title=_label(name),
-        help=declared.summary,
-        topic=TOPICS.get(declared.resource, _label(declared.resource)),
+        help=_said(declared.summary),
+        topic=gettext(TOPICS.get(declared.resource, _name_label(declared.resource))),
         fields=tuple(ordered),
         acting_as_self=self_person is not None,
         anchor=f"do-{name}",
@@ -427,7 +434,7 @@ def forms_for(
         form = form_for(state, name, body, self_person=self_person, pool=pool)
         if _usable(form):
             found.append(form)
-    order = list(dict.fromkeys(TOPICS.values()))
+    order = [gettext(topic) for topic in dict.fromkeys(TOPICS.values())]
     return sorted(
         found,
         key=lambda f: (

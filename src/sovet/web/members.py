@@ -27,6 +27,7 @@ from sovet.api.deps import (
 )
 from sovet.api.origin import same_origin
 from sovet.errors import NotAuthenticated, SovetError
+from sovet.i18n import gettext
 from sovet.web import views
 from sovet.web.common import At, error_page, services_of
 from sovet.web.messages import plain
@@ -65,7 +66,7 @@ async def login(request: Request) -> Response:
             request,
             "login.html",
             status=503,
-            error="Accounts are not set up here.",
+            error=gettext("Accounts are not set up here."),
             name=name,
         )
     address = client_address(request)
@@ -74,7 +75,7 @@ async def login(request: Request) -> Response:
         await context.logins.acheck(f"addr:{address}")
         await context.logins.acheck(f"login:{name}@{address}")
         if not name or not password:
-            raise NotAuthenticated("give your account name and password")
+            raise NotAuthenticated(gettext("give your account name and password"))
         session = await run_in_threadpool(
             context.accounts.login,
             name,
@@ -116,7 +117,7 @@ def password_form(request: Request) -> HTMLResponse:
     who = viewer(request)
     if who.principal is None:
         return error_page(
-            request, NotAuthenticated("log in to change your password"), None
+            request, NotAuthenticated(gettext("log in to change your password")), None
         )
     return page(request, "password.html", error=None, viewer=who)
 
@@ -167,7 +168,11 @@ async def reset(request: Request) -> Response:
     context = context_of(request)
     if context is None:
         return page(
-            request, "reset.html", status=503, error="no accounts here", done=None
+            request,
+            "reset.html",
+            status=503,
+            error=gettext("no accounts here"),
+            done=None,
         )
     form = await request.form()
     address = client_address(request)
@@ -193,7 +198,9 @@ def me(request: Request, at: At = None) -> HTMLResponse:
     """SR-4…SR-10: my constituency, my deputies, elections and petitions there."""
     who = viewer(request)
     if who.principal is None:
-        return error_page(request, NotAuthenticated("log in to see your page"), at)
+        return error_page(
+            request, NotAuthenticated(gettext("log in to see your page")), at
+        )
     try:
         moment_ = views.state_at(services_of(request), at)
     except SovetError as error:

@@ -14,8 +14,9 @@ import re
 
 from markupsafe import Markup
 
+from sovet import i18n
 from sovet.errors import InputError, RuleViolation
-from sovet.i18n import translate
+from sovet.i18n import gettext, translate
 from sovet.web.handbook import rule_url
 
 __all__ = ["DONE", "N_", "plain", "rule_link", "rule_of"]
@@ -65,9 +66,16 @@ def plain(error: BaseException, lang: str | None = None) -> str:
     if isinstance(error, RuleViolation):
         text = translate(error.message, lang)
     elif isinstance(error, InputError) and error.line is not None:
-        column = f", column {error.key}" if error.key else ""
-        where = f"in {error.source}" if error.source else "in the file"
-        text = f"{where}, line {error.line}{column}: {translate(error.reason, lang)}"
+        words = i18n.translations(lang or i18n.language())
+        where = error.source or words.gettext("the file")
+        if error.key:
+            said = words.gettext("in {source}, line {line}, column {column}: {reason}")
+        else:
+            said = words.gettext("in {source}, line {line}: {reason}")
+        reason = translate(error.reason, lang)
+        text = said.format(
+            source=where, line=error.line, column=error.key, reason=reason
+        )
     elif isinstance(error, InputError):
         text = translate(error.reason, lang)
     else:
@@ -77,7 +85,7 @@ def plain(error: BaseException, lang: str | None = None) -> str:
     text = _DOC_ANYWHERE.sub(" ", text).strip()
     text = _SEQUENCE.sub(_listed, text)
     if not text:
-        return "This was refused."
+        return gettext("This was refused.")
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -93,6 +101,6 @@ def rule_link(rule: str) -> Markup:
     url = rule_url(rule)
     if url is None:
         return Markup("{rule}").format(rule=rule)
-    return Markup('<a class="rule" href="{url}">rule {rule}</a>').format(
-        url=url, rule=rule
+    return Markup('<a class="rule" href="{url}">{word} {rule}</a>').format(
+        url=url, word=gettext("rule"), rule=rule
     )

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from sovet.api.headers import POLICY
 from sovet.errors import InputError, SovetError
+from sovet.i18n import gettext
 from sovet.services.minutes import FORMATS, build_minutes, to_csv, to_html, to_pdf
 from sovet.web import views
 from sovet.web.common import error_page, install_error_pages, services_of
@@ -48,7 +49,10 @@ def minutes(request: Request, name: str) -> Response:
     if not session or suffix not in FORMATS:
         return error_page(
             request,
-            InputError("ask for /minutes/SESSION.html, .pdf or .csv", source="minutes"),
+            InputError(
+                gettext("ask for /minutes/SESSION.html, .pdf or .csv"),
+                source="minutes",
+            ),
             None,
         )
     try:

@@ -21,11 +21,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from sovet import i18n
-from sovet.domain.kernel.calendar import display
+from sovet.services.words import said_day, word
 from sovet.web.messages import DONE, plain, rule_link, rule_of
 from sovet.web.session import viewer
 
-__all__ = ["LANG_COOKIE", "TEMPLATES", "env", "language_of", "page"]
+__all__ = ["LANG_COOKIE", "TEMPLATES", "env", "language_of", "page", "use_language"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -39,9 +39,11 @@ env = Environment(
 )
 env.policies["ext.i18n.trimmed"] = True  # msgids without layout whitespace
 env.install_null_translations()  # type: ignore[attr-defined]  # added by the extension
-env.filters["day"] = lambda at: display(at) if at else ""
+env.filters["day"] = said_day
 env.filters["short"] = lambda digest: f"{digest[:12]}…" if digest else ""
-env.globals.update(plain=plain, rule_of=rule_of, rule_link=rule_link)
+env.globals.update(
+    plain=plain, rule_of=rule_of, rule_link=rule_link, word=word, said=i18n.translate
+)
 
 
 LANG_COOKIE = "lang"
@@ -56,6 +58,15 @@ def language_of(request: Request) -> str:
         or i18n.supported(request.cookies.get(LANG_COOKIE))
         or i18n.negotiate(request.headers.get("accept-language"))
     )
+
+
+async def use_language(request: Request) -> None:
+    """Router dependency: the reader's language for the request's messages.
+
+    Async, so it runs in the request's own context: the handler (even one run
+    in a worker thread) and its refusals then speak the page's language.
+    """
+    i18n.use(language_of(request))
 
 
 def _link(at: str | None) -> Callable[..., str]:
@@ -80,6 +91,7 @@ def page(
     """Render ``template`` as a page for whoever is signed in (``session.viewer``)."""
     who = viewer(request)
     lang = language_of(request)
+    i18n.use(lang)  # what Python helpers say while the page renders
     words = i18n.translations(lang)
     done = DONE.get(request.query_params.get("done", ""))
     values: dict[str, Any] = {

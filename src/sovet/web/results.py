@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sovet.counting.report import CountReport
 from sovet.counting.types import Round
 from sovet.domain import FederationState
+from sovet.i18n import gettext
 from sovet.services.results import ElectionReport
 from sovet.web.svg import StageBar
 from sovet.web.views import candidate_colours
@@ -51,12 +52,16 @@ class CountSheet:
         recorded) or "not elected"."""
         report = self.report
         if candidate in report.elected_at:
-            return f"elected at stage {report.elected_at[candidate]}"
+            return gettext("elected at stage {stage}").format(
+                stage=report.elected_at[candidate]
+            )
         if candidate in report.excluded_at:
-            return f"excluded at stage {report.excluded_at[candidate]}"
+            return gettext("excluded at stage {stage}").format(
+                stage=report.excluded_at[candidate]
+            )
         if candidate in report.result.elected:
-            return "elected"
-        return "not elected"
+            return gettext("elected")
+        return gettext("not elected")
 
 
 def count_sheet(state: FederationState, found: ElectionReport) -> CountSheet:

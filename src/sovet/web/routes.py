@@ -24,14 +24,16 @@ from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingRes
 from markupsafe import Markup
 
 from sovet.domain.government.legitimacy import legitimacy
-from sovet.domain.kernel.calendar import display, moment
+from sovet.domain.kernel.calendar import moment
 from sovet.errors import ChainBroken, SovetError
+from sovet.i18n import gettext, translate
 from sovet.ledger.keyring import fingerprint
 from sovet.ports import Checkpoint
 from sovet.services.keys import Anchor, Verification
 from sovet.services.queries import check_time, log_page
 from sovet.services.transfer import export_lines
 from sovet.services.trust import anchors_for, verify_database
+from sovet.services.words import said_day
 from sovet.web import (
     acting,
     actions,
@@ -51,11 +53,14 @@ from sovet.web.common import (
     install_error_pages,
     services_of,
 )
-from sovet.web.render import page
+from sovet.web.render import page, use_language
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(install_error_pages)])
+router = APIRouter(
+    include_in_schema=False,
+    dependencies=[Depends(use_language), Depends(install_error_pages)],
+)
 
 
 @router.get("/static/{name}")
@@ -152,7 +157,8 @@ def congress(request: Request, session_id: str, at: At = None) -> HTMLResponse:
     parts = views.session_slices(moment_.state, session)
     consultative = views.slices(moment_.state, session.consultative)
     noun = views.seated_noun(session)
-    picture = svg.seats_picture(parts, title=f"{session.name}: {noun}", noun=noun)
+    title = session.name + ": " + gettext(noun)
+    picture = svg.seats_picture(parts, title=title, noun=noun)
     return page(
         request,
         "congress.html",
@@ -165,7 +171,7 @@ def congress(request: Request, session_id: str, at: At = None) -> HTMLResponse:
         noun=noun,
         majority=svg.majority(sum(p.seats for p in parts)),
         picture=picture,
-        opened=display(session.opened_at),
+        opened=said_day(session.opened_at),
     )
 
 
@@ -264,7 +270,11 @@ def _audit_page(
         latest_trusted=report is not None and report.authenticated,
         checkpoints=len(checkpoints),
         organisation=[
-            {"key": a.key, "fingerprint": fingerprint(a.key), "why": a.describe()}
+            {
+                "key": a.key,
+                "fingerprint": fingerprint(a.key),
+                "why": translate(a.describe()),
+            }
             for a in anchors
         ],
         eras=report.history.eras if report is not None else (),

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from sovet.i18n import gettext, ngettext
+
 __all__ = [
     "CHAR_WIDTH",
     "HEMICYCLE_FROM",
@@ -107,17 +109,31 @@ def hemicycle_seats(seats: int) -> list[Seat]:
     return placed
 
 
+def counted(total: int, noun: str) -> str:
+    """``total`` seats, members or decisive delegates, in the reader's language."""
+    if noun == "members":
+        text = ngettext("{count} member", "{count} members", total)
+    elif noun == "decisive delegates":
+        text = ngettext(
+            "{count} decisive delegate", "{count} decisive delegates", total
+        )
+    else:
+        text = ngettext("{count} seat", "{count} seats", total)
+    return text.format(count=total)
+
+
 def _opening(
     kind: str, view: str, title: str, total: int, noun: str, slices: Sequence[Slice]
 ) -> list[str]:
     need = majority(total)
     desc = ", ".join(f"{s.name}: {s.seats}" for s in slices if s.seats)
-    tail = f"; a majority is {need}" if total else ""
+    tail = gettext("; a majority is {need}").format(need=need) if total else ""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="seats {kind}" role="img" '
         f'viewBox="{view}" aria-labelledby="{kind}-title {kind}-desc">',
         f'<title id="{kind}-title">{escape(title)}</title>',
-        f'<desc id="{kind}-desc">{total} {escape(noun)}{tail}. {escape(desc)}</desc>',
+        f'<desc id="{kind}-desc">{escape(counted(total, noun))}{escape(tail)}. '
+        f"{escape(desc)}</desc>",
     ]
 
 
@@ -164,6 +180,7 @@ def hemicycle(
         parts.append("</g>")
         cursor += piece.seats
     if total:
+        label = gettext("majority {need} of {total}").format(need=need, total=total)
         before = positions[need - 1].angle
         after = positions[need].angle if need < total else 0.0
         angle = (before + after) / 2
@@ -176,7 +193,7 @@ def hemicycle(
         )
         parts.append(
             f'<text x="{half:.1f}" y="{cy + 18:.1f}" text-anchor="middle" '
-            f'font-size="14" fill="#111">majority {need} of {total}</text>'
+            f'font-size="14" fill="#111">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -197,7 +214,9 @@ def seat_rows(
     total = sum(s.seats for s in slices if s.seats > 0)
     columns = max(min(total, per_row), 1)
     rows = max(math.ceil(total / columns), 1)
-    label = f"majority {majority(total)} of {total}"
+    label = gettext("majority {need} of {total}").format(
+        need=majority(total), total=total
+    )
     # one width for every small body, so a seat is drawn the same size on each
     width = max(per_row * _PITCH, len(label) * 14 * CHAR_WIDTH) + 20
     left = 10.0
@@ -231,7 +250,7 @@ def seat_rows(
         )
         parts.append(
             f'<text x="{left:.1f}" y="{height - 8}" '
-            f'font-size="14" fill="#111">{label}</text>'
+            f'font-size="14" fill="#111">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from html import escape
 
+from sovet.i18n import gettext, ngettext
 from sovet.web.seats import (
     CHAR_WIDTH,
     HEMICYCLE_FROM,
@@ -131,6 +132,11 @@ def _num(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):.2f}"
 
 
+def _shown(name: str) -> str:
+    """A legend entry as shown: a candidate's name, or "exhausted" translated."""
+    return gettext("exhausted") if name == "exhausted" else name
+
+
 def stage_chart(
     stages: Sequence[StageBar],
     colours: Mapping[str, str],
@@ -160,19 +166,25 @@ def stage_chart(
     if any(s.exhausted > 0 for s in stages):
         named.append("exhausted")
     size, step, text_x = 14, 18, float(left + 20)
-    legend = [(n, wrap(n, width - text_x - 10, size)) for n in named]
+    stages_desc = ngettext(
+        "{count} stage; each bar is one stage, stacked by candidate; "
+        "grey is exhausted.",
+        "{count} stages; each bar is one stage, stacked by candidate; "
+        "grey is exhausted.",
+        len(stages),
+    ).format(count=len(stages))
+    tallest = gettext("votes (tallest bar: {votes})").format(votes=_num(top))
+    legend = [(n, wrap(_shown(n), width - text_x - 10, size)) for n in named]
     full = height + 10 + sum(len(lines) * step + 6 for _, lines in legend)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="stage-chart" role="img" '
         f'viewBox="0 0 {width} {full}" width="{width}" height="{full}" '
         f'aria-labelledby="sc-title sc-desc">',
         f'<title id="sc-title">{escape(title)}</title>',
-        f'<desc id="sc-desc">{len(stages)} stages; each bar is one stage, '
-        f"stacked by candidate; grey is exhausted.</desc>",
+        f'<desc id="sc-desc">{escape(stages_desc)}</desc>',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" '
         f'y2="{height - bottom}" stroke="#333"/>',
-        f'<text x="{left}" y="14" font-size="12" fill="#111">votes '
-        f"(tallest bar: {escape(_num(top))})</text>",
+        f'<text x="{left}" y="14" font-size="12" fill="#111">{escape(tallest)}</text>',
     ]
     for i, (stage, total) in enumerate(zip(stages, totals, strict=True)):
         x = left + i * slot + (slot - bar_w) / 2
@@ -193,10 +205,11 @@ def stage_chart(
                 f'height="{h:.1f}" fill="{escape(colour)}" stroke="#fff">'
                 f"<title>{escape(name)}: {_num(votes)}</title></rect>"
             )
+        said = gettext("stage {stage}").format(stage=stage.label)
         parts.append(
             f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 16}" '
             f'text-anchor="middle" font-size="12" fill="#111">'
-            f"stage {escape(stage.label)}</text></g>"
+            f"{escape(said)}</text></g>"
         )
     parts.append('<g class="legend">')
     y0 = float(height + 10)
@@ -247,13 +260,17 @@ def federation_tree(roots: Sequence[TreeNode], *, title: str, width: int = 760) 
     heights = [max(34, 18 + len(lines) * step) for lines in labels]
     tops = [10 + sum(heights[:i]) for i in range(len(rows))]
     height = max(10 + sum(heights), 40)
+    bodies_desc = ngettext(
+        "{count} body; children are indented under the body they belong to.",
+        "{count} bodies; children are indented under the body they belong to.",
+        len(rows),
+    ).format(count=len(rows))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="federation-tree" '
         f'role="img" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="ft-title ft-desc">',
         f'<title id="ft-title">{escape(title)}</title>',
-        f'<desc id="ft-desc">{len(rows)} bodies; children are indented under the '
-        f"body they belong to.</desc>",
+        f'<desc id="ft-desc">{escape(bodies_desc)}</desc>',
     ]
     index = {id(node): i for i, (_, node) in enumerate(rows)}
     for i, (depth, node) in enumerate(rows):

@@ -23,11 +23,13 @@ from sovet.config import Settings
 from sovet.domain import FederationState
 from sovet.domain.bodies.records import BodyRecord
 from sovet.domain.kernel.assembly import Assembly
-from sovet.domain.kernel.calendar import display
+from sovet.i18n import gettext
 from sovet.presets.display import load_display
 from sovet.services.bootstrap import Services
 from sovet.services.queries import check_time
+from sovet.services.words import said_day
 from sovet.web.common import services_of
+from sovet.web.messages import N_
 from sovet.web.svg import Slice, TreeNode, faction_colours
 
 __all__ = [
@@ -111,11 +113,13 @@ def state_at(services: Services, at: str | None) -> Moment:
         check_time(at, key="at")
     with services.cache.snapshot(services.uow) as state:
         if not at:
-            label = "now"
+            label = gettext("now")
             if state.last_at is not None:
-                label = f"now (log up to {display(state.last_at)})"
+                label = gettext("now (log up to {day})").format(
+                    day=said_day(state.last_at)
+                )
             return Moment(state, None, label)
-        return Moment(services.cache.as_of(state, at), at, display(at))
+        return Moment(services.cache.as_of(state, at), at, said_day(at))
 
 
 def faction_palette(
@@ -249,15 +253,17 @@ def _trim(nodes: list[TreeNode], limit: int) -> None:
     if len(nodes) > limit:
         hidden = len(nodes) - limit
         del nodes[limit:]
-        nodes.append(TreeNode("more", f"… and {hidden} more", "more"))
+        nodes.append(
+            TreeNode("more", gettext("… and {count} more").format(count=hidden), "more")
+        )
 
 
 def seated_noun(session: Assembly) -> str:
     """What a session's seated are called: an executive committee's and a
     sitting's are members (SR-20); a congress's, decisive delegates (SR-17)."""
     if session.kind in ("executive_committee", "sitting"):
-        return "members"
-    return "decisive delegates"
+        return N_("members")
+    return N_("decisive delegates")
 
 
 def sessions(state: FederationState) -> list[Assembly]:

@@ -24,6 +24,7 @@ from sovet.counting.ballots import BallotShape, MarkedBallot
 from sovet.counting.methods import get_method
 from sovet.domain.recall.petitions import petition_progress
 from sovet.errors import InputError, SovetError
+from sovet.i18n import gettext
 from sovet.services.results import election_report
 from sovet.web import results, svg, views
 from sovet.web.common import At, error_page, services_of
@@ -95,16 +96,28 @@ def ballot_from_form(
         if not raw:
             continue
         if not raw.isdigit() or int(raw) < 1:
-            raise InputError(f"rank {raw!r} is not a whole number from 1", key=field)
+            raise InputError(
+                gettext("rank {raw} is not a whole number from 1").format(
+                    raw=repr(raw)
+                ),
+                key=field,
+            )
         if int(raw) in ranks:
-            raise InputError(f"rank {raw} is given twice", key=field)
+            raise InputError(
+                gettext("rank {raw} is given twice").format(raw=raw), key=field
+            )
         ranks[int(raw)] = candidate
     if not ranks:
-        raise InputError("number at least one candidate (1 = first choice)", key="rank")
+        raise InputError(
+            gettext("number at least one candidate (1 = first choice)"), key="rank"
+        )
     order = sorted(ranks)
     if order != list(range(1, len(order) + 1)):
         raise InputError(
-            f"ranks must run 1, 2, 3 … without gaps; got {order}", key="rank"
+            gettext("ranks must run 1, 2, 3 … without gaps; got {order}").format(
+                order=order
+            ),
+            key="rank",
         )
     return MarkedBallot("ranking", tuple(ranks[n] for n in order))
 
@@ -154,7 +167,9 @@ def election_page(
         picture = svg.stage_chart(
             results.stage_bars(sheet),
             results.bar_colours(sheet),
-            title=f"Votes at each stage of the count of {record.id}",
+            title=gettext("Votes at each stage of the count of {election}").format(
+                election=record.id
+            ),
         )
     candidates = [(c, state.display_name(c) or c) for c in record.candidates]
     constituency = state.constituencies.get(record.constituency)

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from sovet.errors import ScenarioError, SovetError
+from sovet.i18n import gettext
 from sovet.presets.loader import parse_toml
 from sovet.services.authz import check_scope
 from sovet.services.queries import check_time
@@ -49,12 +50,16 @@ async def whatif(request: Request) -> HTMLResponse:
         check_scope(principal, "read")
         check_time(when, key="at")
         if len(text) > MAX_STEPS_TEXT:
-            raise ScenarioError("the steps are too long", source="steps")
+            raise ScenarioError(gettext("the steps are too long"), source="steps")
         raw = parse_toml(text, "steps", ScenarioError).get("step")
         if not isinstance(raw, list) or not raw:
-            raise ScenarioError("no [[step]] tables", source="steps", key="step")
+            raise ScenarioError(
+                gettext("no [[step]] tables"), source="steps", key="step"
+            )
         if not all(isinstance(item, dict) for item in raw):
-            raise ScenarioError("a step must be a table", source="steps", key="step")
+            raise ScenarioError(
+                gettext("a step must be a table"), source="steps", key="step"
+            )
         steps = steps_from(raw, source="steps")
         result = await run_in_threadpool(
             what_if,

@@ -301,7 +301,9 @@ def test_an_act_is_confirmed_with_the_events_it_appended(services: Services) -> 
         "/federation", "register_faction", faction="unity", name="Unity Slate"
     )
     assert "Done: the act is recorded in the log." in page
-    assert re.search(r"#\d+</a> [^<]*faction Unity Slate registered", page)
+    # the log's own summary, marked as English on every page
+    summary = r'<span class="summary" lang="en">[^<]*faction Unity Slate registered'
+    assert re.search(r"#\d+</a> " + summary, page)
 
 
 def test_members_upload_registers_the_file_all_or_nothing(services: Services) -> None:
