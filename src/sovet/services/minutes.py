@@ -262,11 +262,20 @@ def build_minutes(state: FederationState, key: str) -> Minutes:
     by_seq = {a.seq: a for a in acts}
     every = {e.seq: e for e in log}
 
+    def event_at(seq: int) -> StoredEvent | None:
+        """The event ``seq``, read again from the store if it is earlier."""
+        if seq not in every:
+            every.update((e.seq, e) for e in state.events())  # an earlier one
+        return every.get(seq)
+
     def act_at(seq: int) -> Act:
         found = by_seq.get(seq)
-        if found is None and seq not in every:
-            every.update((e.seq, e) for e in state.events())  # an earlier one
-        return found or _act(every[seq])
+        if found is not None:
+            return found
+        event = event_at(seq)
+        if event is None:  # pragma: no cover - the state folded this log
+            raise NotFound("SR-7", says("event {seq} is not in the log", seq=seq), seq)
+        return _act(event)
 
     dissent_acts = {
         (str(e.payload.get("decision")), str(e.payload.get("person"))): by_seq[e.seq]
@@ -344,7 +353,7 @@ def build_minutes(state: FederationState, key: str) -> Minutes:
         credentials=tuple(act_at(seq) for seq in credential_seqs),
         motions=tuple(motions),
         elections=tuple(
-            counted_election(state, record, act_at, every)
+            counted_election(state, record, act_at, event_at)
             for record in elections_of_period(state, session)
         ),
     )

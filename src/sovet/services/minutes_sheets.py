@@ -13,7 +13,7 @@ total, the quota — every figure written by ``CountReport.number``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sovet.domain.elections.polling import ElectionRecord
@@ -161,14 +161,17 @@ def counted_election(
     state: FederationState,
     record: ElectionRecord,
     act_at: Callable[[int], Act],
-    every: Mapping[int, StoredEvent],
+    event_at: Callable[[int], StoredEvent | None],
 ) -> CountedElection:
-    """SR-7/SR-8: ``record``'s count sheet, from the one count report."""
+    """SR-7/SR-8: ``record``'s count sheet, from the one count report; its
+    events come from ``event_at`` (which reads earlier ones from the store:
+    an election of the period was counted before the session opened)."""
 
     def read(seq: int) -> StoredEvent:
-        if seq not in every:  # pragma: no cover - the state folded this log
+        found = event_at(seq)
+        if found is None:  # pragma: no cover - the state folded this log
             raise NotFound("SR-7", says("event {seq} is not in the log", seq=seq), seq)
-        return every[seq]
+        return found
 
     found = election_report_from(read, record)
     if found is None:  # pragma: no cover - only counted elections come here
