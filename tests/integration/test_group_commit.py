@@ -266,3 +266,28 @@ def test_the_chain_verifies_and_one_vote_each_after_concurrent_groups(
     count, head = verify(events)
     assert (count, head) == (events[-1].seq, events[-1].hash)
     assert election_view(services, "e1")["voted"] == len(electors)
+
+
+def named(services: Services, person: str, name: str) -> Callable[[], object]:
+    command = RegisterPerson(at=DAY, person=person, name=name, faction="bolsheviks")
+    return lambda: transact(services, lambda _u, _s: command)
+
+
+def test_a_grouped_act_keeps_personal_data_off_the_chain(services: Services) -> None:
+    """A person registered in a group is decided as one registered alone: the
+    name goes to the erasable table, the chain carries the id (issue 10,
+    finding 9; ``handlers.decided_events`` is the one path of both)."""
+    names = {f"z{i}": f"Zinaida Secretname {i}" for i in range(3)}
+    acts = [named(services, p, n) for p, n in names.items()]
+    outcomes, sizes = in_one_group(services, acts)
+    assert sizes == [1, 3], outcomes
+    written = [
+        e for e in log(services) if e.stream_id in {f"person:{p}" for p in names}
+    ]
+    assert len(written) == 3
+    assert not any("Secretname" in str((e.payload, e.command)) for e in written)
+    with services.uow() as uow:
+        kept = {p: uow.personal.get(p) for p in names}
+    assert all(
+        r is not None and r.data.get("name") == names[p] for p, r in kept.items()
+    )
