@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+import re
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
@@ -122,6 +123,19 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, n)
 
 
+_DAY = re.compile(r"\b(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+"""A day as ``calendar.display`` writes it ("4 Nov (17 Nov) 1917"): its month is
+a word, said in the reader's language (the catalogue's month abbreviations)."""
+
+
+def _day(value: object, lang: str) -> object:
+    """``value`` with the months of the days it writes in ``lang``."""
+    if not isinstance(value, str) or lang == DEFAULT:
+        return value
+    said = translations(lang).gettext
+    return _DAY.sub(lambda found: f"{found.group(1)} {said(found.group(2))}", value)
+
+
 def translate(text: str, lang: str | None = None) -> str:
     """A refusal's sentence (``errors.says``) in ``lang`` (default: the current
     language); values (ids, numbers, dates) are filled in as they are, and a
@@ -131,7 +145,7 @@ def translate(text: str, lang: str | None = None) -> str:
         return text
     lang = lang or _current.get()
     params: dict[str, Any] = {
-        name: translate(value, lang) if isinstance(value, Says) else value
+        name: translate(value, lang) if isinstance(value, Says) else _day(value, lang)
         for name, value in text.params.items()
     }
     template = translations(lang).gettext(text.template)

@@ -40,6 +40,28 @@ def test_lang_option_translates_the_answer(demo: Path) -> None:
     assert swedish.exit_code == russian.exit_code == english.exit_code == 0
 
 
+def test_the_answers_warnings_and_ends_are_said_in_the_language(demo: Path) -> None:
+    """SR-26…SR-30 sentences of the answer (vacant offices, an unrecorded count,
+    what ends the mandate) and its dates speak the CLI's language; names stay."""
+    args = ["legitimacy", "--db", str(demo), "--at", "1918-01-10"]
+    english = runner.invoke(app, args, env={"SOVET_LANG": ""}).output
+    swedish = runner.invoke(app, ["--lang", "sv", *args]).output
+    russian = runner.invoke(app, ["--lang", "ru", *args]).output
+    flat = {
+        k: " ".join(v.split())
+        for k, v in [("en", english), ("sv", swedish), ("ru", russian)]
+    }
+    assert "vacant since 4 Nov (17 Nov) 1917 by the resignation of" in flat["en"]
+    assert "vakant sedan 4 nov. (17 nov.) 1917 genom" in flat["sv"]
+    assert "вакантен с 4 нояб. (17 нояб.) 1917 после отставки" in flat["ru"]
+    assert "new elections to the councils are completed (SR-26)" in flat["en"]
+    assert "nya val till råden är genomförda (SR-26)" in flat["sv"]
+    assert "завершены новые выборы в Советы (SR-26)" in flat["ru"]
+    for said in (flat["sv"], flat["ru"]):
+        assert "has no recorded count in the sources" not in said
+        assert "Second All-Russian Congress of Soviets" in said  # names stay
+
+
 def test_json_is_the_same_in_every_language(demo: Path) -> None:
     args = ["legitimacy", "--db", str(demo), "--at", "1917-11-08", "--format", "json"]
     answers = {

@@ -40,11 +40,11 @@ def format_date(value: str) -> str:
 
     Before Russia's calendar change (14 Feb 1918 N.S.) the Julian (O.S.) date
     comes first and the Gregorian in brackets; later dates are Gregorian only
-    (``domain.calendar.display``).
+    (``domain.calendar.display``), the months in the CLI's language.
     """
-    from sovet.domain.kernel.calendar import display
+    from sovet.services.words import said_day
 
-    return display(value)
+    return said_day(value)
 
 
 def render_error(console: Console, error: SovetError) -> None:
@@ -128,9 +128,8 @@ class Narrator:
 
 def _offices_table(offices: Iterable[Mapping[str, Any]]) -> Table:
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("office")
-    table.add_column("person")
-    table.add_column("faction")
+    for header in (gettext("Office"), gettext("Person"), gettext("Faction")):
+        table.add_column(header)
     for office in offices:
         person = office.get("person")
         table.add_row(
@@ -198,11 +197,11 @@ def render_legitimacy(
         head = escape(gettext("ends when (SR-26):"))
         console.print(f"[bold]{head}[/bold]")
         for line in ends:
-            console.print(f"  – {escape(str(line))}")
+            console.print(f"  – {escape(translate(line))}")
     render_chain(console, answer)
     for warning in answer.get("warnings") or []:
         head = escape(gettext("warning:"))
-        console.print(f"[yellow]{head}[/yellow] {escape(str(warning))}")
+        console.print(f"[yellow]{head}[/yellow] {escape(translate(warning))}")
     proof = answer.get("proof") or []
     if proof:
         head = gettext("proof ({count} events, seq and hash):").format(count=len(proof))

@@ -10,6 +10,7 @@ the organisation's. An intact log answers with the key it trusted and why.
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -81,4 +82,4 @@ def test_a_re_signed_log_is_refused_and_shown_failing(union: Api) -> None:
     organisation = _organisation(page.text)
     assert own in organisation
     assert rogue not in organisation  # never shown as the organisation's key
-    assert "— not shown to be the organisation's key" in page.text
+    assert "— not shown to be the organisation's key" in html.unescape(page.text)

@@ -24,10 +24,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sovet.domain.congress.authority import authority, who_may_act
-from sovet.domain.congress.sessions import bloc_share
 from sovet.domain.government import chain_report
 from sovet.domain.government.formation import electing_congress, government_body
+from sovet.domain.government.legitimacy_words import (
+    ends_when as _ends_when,
+)
+from sovet.domain.government.legitimacy_words import (
+    lost_majority as _lost_majority,
+)
+from sovet.domain.government.legitimacy_words import pending as _pending
+from sovet.domain.government.legitimacy_words import vacancy as _vacancy
 from sovet.domain.government.records import GovernmentRecord
 from sovet.domain.kernel.assembly import Assembly
 from sovet.domain.kernel.calendar import display, moment
@@ -35,6 +41,7 @@ from sovet.domain.kernel.messages import EventRef
 from sovet.domain.kernel.replay import ordered_rows
 from sovet.domain.kernel.state import FederationState
 from sovet.domain.kernel.timeline import TimeIndex
+from sovet.errors import says
 
 __all__ = ["Legitimacy", "index_answer", "legitimacy", "time_index"]
 
@@ -150,9 +157,13 @@ def _dated(undated: _Undated, at: str) -> Legitimacy:
     if undated.no_session is not None:
         none = _none(
             at,
-            f"no government: no session of the {undated.no_session} had convened by "
-            f"{display(at)}, and only a congress of councils or the executive "
-            "committee it elected can form a government (SR-1, SR-28)",
+            says(
+                "no government: no session of the {body} had convened by {day}, and "
+                "only a congress of councils or the executive committee it elected "
+                "can form a government (SR-1, SR-28)",
+                body=undated.no_session,
+                day=display(at),
+            ),
         )
         return replace(
             none,
@@ -193,8 +204,15 @@ def _undated(state: FederationState, body: str | None) -> _Undated:
 def _void_warnings(state: FederationState) -> list[str]:
     """SR-28: the acts that no longer count (voided or annulled), and why."""
     return [
-        f"{void.rule}: the act at seq {', '.join(map(str, void.seqs))} does not count: "
-        f"{void.reason} (recorded at seq {void.ref.seq}, {void.ref.type})"
+        says(
+            "{rule}: the act at seq {seqs} does not count: {reason} (recorded at "
+            "seq {seq}, {type})",
+            rule=void.rule,
+            seqs=", ".join(map(str, void.seqs)),
+            reason=void.reason,
+            seq=void.ref.seq,
+            type=void.ref.type,
+        )
         for void in state.voids
     ]
 
@@ -215,9 +233,10 @@ def _answer_of(state: FederationState, body: str | None) -> _Undated:
     ]
     if not governments:
         why = _ended_reason(state, body) or (
-            f"{latest.name} has approved no government yet (SR-21)"
+            says("{name} has approved no government yet (SR-21)", name=latest.name)
         )
-        return _Undated(_none(at, f"no government: {why}", [latest.made_by]))
+        said = says("no government: {why}", why=why)
+        return _Undated(_none(at, said, [latest.made_by]))
     gov = governments[-1]
     motion = state.motions[gov.approved_by or ""]
     assembly = state.assemblies[motion.assembly]
@@ -226,9 +245,14 @@ def _answer_of(state: FederationState, body: str | None) -> _Undated:
         return _Undated(
             _none(
                 at,
-                f"no government: the mandate of {gov.name} ended when {latest.name} "
-                f"convened on {display(latest.opened_at)} (SR-26); it has not yet "
-                "confirmed or replaced the government",
+                says(
+                    "no government: the mandate of {government} ended when {name} "
+                    "convened on {day} (SR-26); it has not yet confirmed or "
+                    "replaced the government",
+                    government=gov.name,
+                    name=latest.name,
+                    day=display(latest.opened_at),
+                ),
                 [motion.closed or motion.proposed, latest.made_by],
             )
         )
@@ -238,8 +262,13 @@ def _answer_of(state: FederationState, body: str | None) -> _Undated:
             return _Undated(
                 _none(
                     at,
-                    f"no government: the mandate of {gov.name} ended by "
-                    f"{expiry.condition} on {display(expiry.ref.at)} (SR-26)",
+                    says(
+                        "no government: the mandate of {government} ended by "
+                        "{condition} on {day} (SR-26)",
+                        government=gov.name,
+                        condition=expiry.condition,
+                        day=display(expiry.ref.at),
+                    ),
                     [expiry.ref],
                 )
             )
@@ -256,7 +285,12 @@ def _ended_reason(state: FederationState, body: str) -> str | None:
     if ref is None:
         return None
     last = ended[-1]
-    return f"{last.name} ended ({last.ended_reason}) on {display(ref.at)} (SR-26)"
+    return says(
+        "{name} ended ({reason}) on {day} (SR-26)",
+        name=last.name,
+        reason=last.ended_reason,
+        day=display(ref.at),
+    )
 
 
 def _answer(
@@ -286,10 +320,16 @@ def _answer(
             for f in motion.supported_by
         )
         warnings.append(
-            f"the vote of {assembly.name} on {display(closed.at)} has no recorded "
-            "count in the sources (adopted by majority); its majority was checked "
-            f"against the seated composition: {supporters} held "
-            f"{held} of {total} seats"
+            says(
+                "the vote of {body} on {day} has no recorded count in the sources "
+                "(adopted by majority); its majority was checked against the "
+                "seated composition: {supporters} held {held} of {total} seats",
+                body=assembly.name,
+                day=display(closed.at),
+                supporters=supporters,
+                held=held,
+                total=total,
+            )
         )
     warnings += _pending(state, gov)
     warnings += _lost_majority(state, gov, congress)
@@ -326,93 +366,6 @@ def _offices(
                 _vacancy(state, assembly, office.title or office.office, office.vacated)
             )
     return offices, warnings
-
-
-def _ends_when(state: FederationState, congress: Assembly) -> list[str]:
-    """SR-26: in words, each event of the constitution that ends the mandate."""
-    ec = authority(state, congress.body).committee
-    ec_name = ec.name if ec else "the executive committee the congress elects"
-    withdrawers = who_may_act(state, congress.body, "withdraw")
-    texts = {
-        "next_congress": f"the next {state.bodies[congress.body].name} convenes "
-        f"(after {congress.name}) and confirms or replaces it (SR-26)",
-        "council_reelection": "new elections to the councils are completed (SR-26)",
-        "executive_forms_new": f"{ec_name} forms a new government (SR-26)",
-        "withdrawn_by_majority": f"{withdrawers} withdraws it by a majority "
-        "decision (SR-26, SR-22)",
-        "constituent_assembly": "the Constituent Assembly convenes (the decree of "
-        "26 Oct (8 Nov) 1917 made the government provisional "
-        "until then)",
-    }
-    return [texts[c] for c in state.constitution.expiry.expiry_events]
-
-
-def _vacancy(
-    state: FederationState, assembly: Assembly, office: str, vacated: EventRef | None
-) -> str:
-    if vacated is None:
-        return f"office {office} left vacant in the list approved (SR-30)"
-    who = ""
-    for resignation in state.resignations:
-        if resignation.ref.seq == vacated.seq:
-            who = f" by the resignation of {state.persons[resignation.person].name}"
-    fillers = who_may_act(state, assembly.body, "fill")
-    return (
-        f"office {office} vacant since {display(vacated.at)}{who}; the government "
-        f"remains legitimate (SR-28); {fillers} fills it (SR-30)"
-    )
-
-
-def _pending(state: FederationState, gov: GovernmentRecord) -> list[str]:
-    """SR-29: resignations from ``gov`` still pending — the member still holds
-    the office (one vacated meanwhile, e.g. by a recall, is no longer pending)."""
-
-    def holds_office(person: str, office: str | None) -> bool:
-        record = gov.offices.get(office or "")
-        return record is not None and record.person == person
-
-    return [
-        f"resignation of {state.persons[r.person].name} from {gov.name} pending under "
-        f"hold {r.hold!r} (SR-29)"
-        for r in state.resignations
-        if r.status == "pending"
-        and r.body == gov.id
-        and holds_office(r.person, r.office)
-    ]
-
-
-def _lost_majority(
-    state: FederationState, gov: GovernmentRecord, congress: Assembly
-) -> list[str]:
-    out: list[str] = []
-    held, total = bloc_share(state, congress, gov.bloc)
-    home = congress.body
-    act = (
-        f"{who_may_act(state, home, 'approve')} may approve a new government, "
-        f"{who_may_act(state, home, 'convene')} may convene the next congress, and "
-        "councils with the required share of the population may demand one "
-        "(SR-15, SR-26, SR-27)"
-    )
-    if total and 2 * held <= total:
-        causes = chain_report.vacancy_causes(congress)
-        after = f"after the {', the '.join(causes)}, " if causes else ""
-        out.append(
-            f"{after}the governing bloc holds {held} of {total} seats at "
-            f"{congress.name}: it has lost its majority; {act}"
-        )
-    council_total = 0
-    council_held = 0
-    for body in state.bodies.values():
-        if body.kind == "council" and body.composition:
-            council_total += sum(body.composition.values())
-            council_held += sum(body.composition.get(f, 0) for f in gov.bloc)
-    if council_total and 2 * council_held <= council_total:
-        out.append(
-            f"after recalls and re-elections the governing bloc holds "
-            f"{council_held} of {council_total} council deputies on record: it "
-            f"has lost its majority in the councils; {act}"
-        )
-    return out
 
 
 def _proof(
