@@ -37,7 +37,7 @@ docs-commands: $(RUNTIME)
 
 ## messages: extract the marked messages (babel.cfg) and merge them into the sv and ru catalogues
 messages: $(RUNTIME)
-	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o src/sovet/locale/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output --project=sovet --copyright-holder="the sovet developers" -o src/sovet/locale/messages.pot .
 	$(VENV)/bin/pybabel update -i src/sovet/locale/messages.pot -d src/sovet/locale --no-wrap --ignore-obsolete
 
 ## docs: the handbook (MkDocs, Material) into site/, strictly; fails when docs/commands.md is stale
