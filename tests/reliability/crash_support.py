@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -81,6 +82,10 @@ class Server:
     def __init__(self, db: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        # Its log goes to a file, never a pipe nobody reads while it runs: once
+        # the database dies, every refused request logs, a full pipe would block
+        # the server's writes and every request would hang until its timeout.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill()
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -93,16 +98,16 @@ class Server:
                 str(self.port),
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
             env={**os.environ, **(env or {})},
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                error = self.process.stderr.read() if self.process.stderr else b""
-                if self.process.stderr:
-                    self.process.stderr.close()
+                self.log.seek(0)
+                error = self.log.read()
+                self.log.close()
                 raise RuntimeError(f"sovet serve exited: {error.decode()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{self.base}/api/openapi.json", timeout=2):
@@ -117,8 +122,7 @@ class Server:
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
-        if self.process.stderr:
-            self.process.stderr.close()
+        self.log.close()
 
 
 def cast(base: str, token: str, ranking: list[str]) -> str | None:
