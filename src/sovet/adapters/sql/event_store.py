@@ -12,6 +12,7 @@ adapter never updates or deletes an event.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -117,8 +118,15 @@ class SqlEventStore:
     def _write(self, rows: list[tuple[Any, ...]]) -> None:
         # One DBAPI executemany; SQLAlchemy's per-row parameter handling
         # would cost as much as the INSERT itself.
-        try:
+        with self._refusals():
             self._conn.exec_driver_sql(self._insert_sql(), rows)
+
+    @contextlib.contextmanager
+    def _refusals(self) -> Iterator[None]:
+        """The database's refusal of an append as the store's errors; the unit
+        will not commit (``failed``) and the transaction's own head is forgotten."""
+        try:
+            yield
         except IntegrityError as e:
             self.failed = True
             self.forget()
@@ -174,7 +182,7 @@ class SqlEventStore:
         for event in events_:
             for key in ("stream_id", "type", "effective_at"):
                 _no_nul(getattr(event, key), key)
-        try:
+        with self._refusals():
             streams = {event.stream_id for event in events_}
             streams.update(expected_versions or {})
             known = self._appended
@@ -215,26 +223,6 @@ class SqlEventStore:
                 self._pending += rows
             else:
                 self._write(rows)
-        except IntegrityError as e:
-            self.failed = True
-            self.forget()
-            raise ConcurrencyConflict(
-                "another writer appended first (PRIMARY KEY(seq) or "
-                "UNIQUE(stream_id, version) rejected this append); "
-                "nothing was written"
-            ) from e
-        except OperationalError as e:
-            self.failed = True
-            self.forget()
-            if is_busy(e.orig):
-                raise ConcurrencyConflict(
-                    "another writer holds the log (SQLite busy); nothing was written"
-                ) from e
-            raise StorageError(f"the database refused the append: {e.orig}") from e
-        except DBAPIError as e:
-            self.failed = True
-            self.forget()
-            raise StorageError(f"the database refused the append: {e.orig}") from e
         # Within this transaction the head and these versions are its own (a
         # SQLite writer holds the file; a PostgreSQL rival's INSERT of the same
         # seq or version fails): later appends need not read them again.
