@@ -33,6 +33,9 @@ _PREFIX: dict[str, str] = {}
 
 
 def _dec_hook(kind: type, value: Any) -> Any:
+    """msgspec's hook for types it does not know: a ``Fraction`` from its text;
+    for any other type ``NotImplementedError``, which is msgspec's protocol for
+    "unsupported" (it then refuses the payload and the strict decoder runs)."""
     if kind is Fraction:
         found = parse_fraction(value)
         if found is not None:
