@@ -43,10 +43,11 @@ from sovet.api.throttle import Limits
 from sovet.domain import event_from_stored
 from sovet.errors import Throttled
 from sovet.ledger.envelope import StoredEvent
-from sovet.services.accounts import Accounts, ended_deputies, open_accounts
+from sovet.services.accounts import Accounts, open_accounts
 from sovet.services.authz import Principal
 from sovet.services.bootstrap import Services, throttle_storage
 from sovet.services.checkpoints import Checkpointer, CheckpointPolicy
+from sovet.services.ended_deputies import ENDING_TYPES, ended_deputies
 
 __all__ = ["API_ROUTERS", "api_routers", "create_api"]
 
@@ -125,7 +126,8 @@ class BodyLimit:
 
 def _end_deputies(accounts: Accounts) -> Any:
     def hook(events: list[StoredEvent]) -> None:
-        for person, body in ended_deputies(event_from_stored(e) for e in events):
+        ending = (event_from_stored(e) for e in events if e.type in ENDING_TYPES)
+        for person, body in ended_deputies(ending):
             accounts.end_deputy(person, body)
 
     return hook
@@ -150,19 +152,20 @@ SIGN_AS_WRITTEN = CheckpointPolicy()
 """The default: sign at least every 1,000 events and within 10 s of a write."""
 
 
-def _signing_lifespan(
-    checkpointer: Checkpointer | None,
-) -> Any:
+def _lifespan(checkpointer: Checkpointer | None, ctx: ApiContext) -> Any:
+    """Sign as written while serving; at shutdown the last checkpoint and the
+    accounts' position (``ApiContext.save_every``)."""
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if checkpointer is None:
-            yield
-            return
-        checkpointer.start()
+        if checkpointer is not None:
+            checkpointer.start()
         try:
             yield
         finally:
-            await run_in_threadpool(checkpointer.stop)  # the last checkpoint
+            if checkpointer is not None:
+                await run_in_threadpool(checkpointer.stop)  # the last checkpoint
+            await run_in_threadpool(ctx.flush)
 
     return lifespan
 
@@ -210,7 +213,7 @@ def create_api(
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
-        lifespan=_signing_lifespan(checkpointer),
+        lifespan=_lifespan(checkpointer, ctx),
     )
     app.state.sovet = ctx
     app.state.checkpointer = checkpointer

@@ -28,10 +28,6 @@ from itsdangerous import Signer
 
 from sovet.adapters.sql.accounts_schema import SqlAccountStore
 from sovet.config import Settings
-from sovet.domain import DomainEvent
-from sovet.domain.elections.verification import ElectionAnnulled
-from sovet.domain.government.holds import ResignationTookEffect
-from sovet.domain.recall.recalls import DeputyRecalled
 from sovet.errors import InputError, NotAuthenticated, StorageError
 from sovet.ports import Clock
 from sovet.services.account_store import (
@@ -55,7 +51,6 @@ __all__ = [
     "AccountStore",
     "Accounts",
     "Login",
-    "ended_deputies",
     "open_accounts",
     "token_hash",
 ]
@@ -154,12 +149,10 @@ class Accounts:
         scopes: frozenset[str] | None = None,
         session: str | None = None,
     ) -> Principal | None:
-        """The principal of an account id, or None when the account is gone."""
-        row = self.store.account_by_id(account_id)
-        if row is None or self.store.disabled(account_id):
-            return None
-        roles = frozenset(self.store.roles(account_id))
-        return Principal(row[0], row[1], row[3], roles, scopes, session)
+        """The principal of an account id, or None when the account is gone
+        or disabled."""
+        found = self.store.holder(account_id)
+        return None if found is None else _principal_of(found, scopes, session)
 
     def login(
         self, name: str, password: str, *, address: str, previous: str | None = None
@@ -245,14 +238,14 @@ class Accounts:
     def from_token(self, token: str) -> Principal | None:
         """The principal of an API token, with the token's scopes, or None."""
         digest = token_hash(token)
-        found = self.store.token(digest)
+        found = self.store.token_holder(digest)  # one transaction per request
         if found is None:
             return None
-        account_id, scopes, expires = found
+        scopes, expires, (row, roles) = found
         if expires is not None and datetime.fromisoformat(expires) <= self.clock.now():
             self.store.drop_token(digest)
             return None
-        return self.principal(account_id, scopes=frozenset(scopes.split()))
+        return _principal_of((row, roles), frozenset(scopes.split()), None)
 
     def check_csrf(self, principal: Principal, session_token: str, sent: str) -> bool:
         """True when ``sent`` is the CSRF token of the principal's session."""
@@ -412,22 +405,13 @@ class Accounts:
         )
 
 
-def ended_deputies(events: Iterable[DomainEvent]) -> list[tuple[str, str]]:
-    """SR-9/SR-10/SR-30: ``(person, body)`` of each deputy whose mandate an event ended.
-
-    A recall ends the deputy's seat in their council; a resignation that took
-    effect ends it in the body resigned from; an annulled election unseats its
-    deputies (body ``""``: the deputy role everywhere).
-    """
-    ended: list[tuple[str, str]] = []
-    for evt in events:
-        if isinstance(evt, DeputyRecalled):
-            ended.append((evt.deputy, evt.council))
-        elif isinstance(evt, ResignationTookEffect):
-            ended.append((evt.person, evt.body))
-        elif isinstance(evt, ElectionAnnulled):
-            ended.extend((person, "") for person in evt.unseated)
-    return ended
+def _principal_of(
+    holder: tuple[tuple[int, str, str, str | None], set[tuple[str, str]]],
+    scopes: frozenset[str] | None,
+    session: str | None,
+) -> Principal:
+    (account_id, name, _hash, person), roles = holder
+    return Principal(account_id, name, person, frozenset(roles), scopes, session)
 
 
 def open_accounts(services: Services) -> Accounts:

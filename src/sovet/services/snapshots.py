@@ -2,7 +2,9 @@
 only the events after it (issue 13).
 
 A snapshot is the state as known at its checkpoint: the fold of the log's
-first ``size`` events, pickled and compressed (``encode``). Its SHA-256 is
+first ``size`` events, pickled and compressed (``encode``), its member
+registers in shards that a loaded state opens only when a question needs them
+(``packed_register``). Its SHA-256 is
 signed inside the checkpoint of that size (version 2, ``ledger.checkpoint``),
 and nothing is unpickled before the bytes give that hash under a checkpoint
 signed by a trusted key (``checked_bytes``): pickle runs code, so the signature is
@@ -25,7 +27,6 @@ next signing rebuilds one (``snapshot_due``).
 
 from __future__ import annotations
 
-import copy
 import copyreg
 import dataclasses
 import gc
@@ -53,6 +54,7 @@ from sovet.ledger.checkpoint import SignatureCheck, checkpoint_problem
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import SnapshotInfo, UnitOfWork
 from sovet.services.handlers import FreshUnits
+from sovet.services.packed_register import PackedRegister, pack
 from sovet.services.snapshot_index import evolve_tail, kept_indexes
 
 __all__ = [
@@ -69,7 +71,7 @@ __all__ = [
     "take",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
 """Raised by hand when the encoding itself changes (not the state's shape)."""
 
 
@@ -219,11 +221,65 @@ def fold_from_snapshot(
     return state
 
 
+MAGIC = b"sovet-snapshot/2\n"
+"""How a snapshot's bytes begin. Then: the length of its compressed core (8
+bytes, big-endian) and the core; the length of a header and the header (the
+pickled lengths of the shards of each register ``PACKED``); the shards, one
+register after the other (``packed_register``)."""
+
+PACKED: tuple[str, ...] = ("persons", "electors")
+"""The member registers, left packed in a loaded snapshot until needed."""
+
+
+def _dumps(value: object) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
+    pickler.dump(value)
+    return zlib.compress(buffer.getvalue(), 1)
+
+
+def _loads(data: bytes | memoryview) -> Any:
+    was_enabled = gc.isenabled()
+    gc.disable()  # many new objects at once: no collection while they arrive
+    try:
+        return pickle.loads(zlib.decompress(data))  # the hash was checked first
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _registers(state: FederationState) -> dict[str, list[bytes | memoryview]]:
+    """The registers ``PACKED`` of ``state`` in shards: as loaded while unopened."""
+    found: dict[str, list[bytes | memoryview]] = {}
+    for name in PACKED:
+        register = getattr(state, name)
+        if isinstance(register, PackedRegister) and register.pristine:
+            found[name] = list(register.shards)
+        else:
+            found[name] = list(pack(register, _dumps))
+    return found
+
+
+def _shell(state: FederationState) -> FederationState:
+    """A copy of ``state``'s fields without its source, its registers left
+    empty (packed apart) and the electoral rolls' index to be made again."""
+    shell = FederationState.__new__(FederationState)
+    for f in dataclasses.fields(FederationState):
+        if f.name not in PACKED:
+            object.__setattr__(shell, f.name, getattr(state, f.name))
+    shell.persons, shell.electors = {}, {}
+    object.__setattr__(shell, "_rolls", {})  # an index, caught up on first use
+    object.__setattr__(shell, "_rolls_seen", 0)
+    shell.source = None
+    return shell
+
+
 def encode(snapshot: Snapshot) -> bytes:
     """The snapshot's stored bytes: its state without the events it holds
     (``kept``: read again by seq from the store through its source) nor
-    cached indexes."""
-    shell = copy.copy(snapshot.state)  # without its source (``__getstate__``)
+    cached indexes, its registers packed apart (``MAGIC``)."""
+    shell = _shell(snapshot.state)
     kept = snapshot.state.kept
     if kept is not None:  # its events stay in the store, read again by seq
         shell.kept = None
@@ -240,29 +296,51 @@ def encode(snapshot: Snapshot) -> bytes:
         "zone": snapshot.zone,
         "state": shell,
     }
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
-    pickler.dump(body)
-    return zlib.compress(buffer.getvalue(), 1)
+    core = _dumps(body)
+    registers = _registers(snapshot.state)
+    sizes = {
+        name: [len(shard) for shard in shards] for name, shards in registers.items()
+    }
+    header = pickle.dumps(sizes, pickle.HIGHEST_PROTOCOL)
+    shards = [shard for name in PACKED for shard in registers[name]]
+    lengths = [len(core).to_bytes(8, "big"), core, len(header).to_bytes(8, "big")]
+    return b"".join([MAGIC, *lengths, header, *shards])
 
 
 def decode(data: bytes) -> Snapshot:
     """The snapshot in ``data`` — only ever bytes whose SHA-256 a trusted
     checkpoint signs (``checked_bytes``); it reads its events again only once
-    ``attach_log`` gave it a source (``ValueError`` for bytes of another shape)."""
+    ``attach_log`` gave it a source (``ValueError`` for bytes of another shape).
+    Its registers stay packed until first used (``PackedRegister``)."""
     was_enabled = gc.isenabled()
-    gc.disable()
+    gc.disable()  # no collection over the objects arriving (a third of the time)
     try:
-        body = pickle.loads(zlib.decompress(data))  # the hash was checked first
+        return _decoded(data)
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _decoded(data: bytes) -> Snapshot:
+    view, start = memoryview(data), len(MAGIC) + 8
+    if view[: len(MAGIC)] != MAGIC:
+        raise ValueError("not a snapshot of this format")
+    end = start + int.from_bytes(view[len(MAGIC) : start], "big")
+    body = _loads(view[start:end])
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise ValueError("not a snapshot of this format")
     state, zone = body["state"], body["zone"]
     if not isinstance(state, FederationState) or not isinstance(zone, str):
         raise ValueError("not a snapshot of this format")
+    at = end + 8 + int.from_bytes(view[end : end + 8], "big")
+    sizes = pickle.loads(view[end + 8 : at])  # the shards' lengths, in order
+    for name in PACKED:
+        shards = []
+        for size in sizes[name]:
+            shards.append(view[at : at + size])  # a view: nothing copied
+            at += size
+        packed = PackedRegister(shards, _loads, state, name)
+        object.__setattr__(state, name, packed)  # a dict once wholly needed
     return Snapshot(body["size"], state, body["latest"], body["known"], zone)
 
 

@@ -3,6 +3,8 @@ appended event once, in log order, without rereading what this process wrote."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sovet.api.deps import ApiContext
 from sovet.ledger.envelope import StoredEvent
 from tests.e2e.api.conftest import Api
@@ -42,3 +44,24 @@ def test_a_gap_left_by_another_writer_is_read_from_the_log(api: Api) -> None:
     assert seen == [first.seq, second.seq, third.seq]
     assert ctx.hooked_seq == third.seq
     assert ctx.pending == {}
+
+
+def test_the_position_is_saved_at_once_after_an_ended_deputy_else_each_second(
+    api: Api,
+) -> None:
+    """A cast need not pay a second commit for the accounts' position: events
+    that end no deputy change nothing when replayed after a restart, so their
+    position is saved at most every ``save_every`` seconds; a recall's at once,
+    and the last one at shutdown (``flush``)."""
+    ctx, (first, second, third), _seen = _rewound(api, 3)
+    saves: list[int] = []
+    ctx.saved = saves.append
+    ctx.saved_at, ctx.save_every = float("-inf"), 3600.0
+    ctx.executed([first])  # the first save: an hour since "never"
+    ctx.executed([second])  # within the hour, nothing ended: not saved
+    assert saves == [first.seq]
+    ctx.executed([replace(third, type="DeputyRecalled")])
+    assert saves == [first.seq, third.seq]  # a recall: saved at once
+    ctx.hooked_seq = second.seq
+    ctx.flush()
+    assert saves == [first.seq, third.seq, second.seq]

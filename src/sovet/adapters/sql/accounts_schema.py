@@ -34,6 +34,7 @@ from sovet.errors import ConcurrencyConflict
 
 __all__ = [
     "AccountRow",
+    "Holder",
     "SqlAccountStore",
     "accounts",
     "api_tokens",
@@ -46,6 +47,11 @@ __all__ = [
 
 AccountRow = tuple[int, str, str, str | None]
 """``(id, name, password_hash, person)``."""
+
+Holder = tuple[AccountRow, set[tuple[str, str]]]
+"""An enabled account and its ``(role, body)`` bindings."""
+
+_HOLDER = (accounts.c.id, accounts.c.name, accounts.c.password_hash, accounts.c.person)
 
 
 class SqlAccountStore:
@@ -106,6 +112,38 @@ class SqlAccountStore:
             ).first()
         return (row[0], row[1], row[2], row[3]) if row else None
 
+    def holder(self, account_id: int) -> Holder | None:
+        """The account with id ``account_id`` if it exists and is enabled, with
+        its roles: one transaction (what every authenticated request reads)."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(*_HOLDER).where(
+                    accounts.c.id == account_id, accounts.c.disabled_at.is_(None)
+                )
+            ).first()
+            if row is None:
+                return None
+            return (row[0], row[1], row[2], row[3]), _roles(conn, account_id)
+
+    def token_holder(self, token_hash: str) -> tuple[str, str | None, Holder] | None:
+        """``(scopes, expires_at, holder)`` of the API token with this hash, when
+        its account is enabled: one transaction, two statements."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(api_tokens.c.scopes, api_tokens.c.expires_at, *_HOLDER)
+                .join_from(
+                    api_tokens, accounts, api_tokens.c.account_id == accounts.c.id
+                )
+                .where(
+                    api_tokens.c.token_hash == token_hash,
+                    accounts.c.disabled_at.is_(None),
+                )
+            ).first()
+            if row is None:
+                return None
+            account = (row[2], row[3], row[4], row[5])
+            return row[0], row[1], (account, _roles(conn, row[2]))
+
     def accounts_of_person(self, person: str) -> list[int]:
         """Ids of the accounts linked to the domain person ``person``."""
         with self._tx() as conn:
@@ -147,12 +185,7 @@ class SqlAccountStore:
     def roles(self, account_id: int) -> set[tuple[str, str]]:
         """Every ``(role, body)`` bound to the account."""
         with self._tx() as conn:
-            rows = conn.execute(
-                select(role_bindings.c.role, role_bindings.c.body).where(
-                    role_bindings.c.account_id == account_id
-                )
-            ).all()
-        return {(row[0], row[1]) for row in rows}
+            return _roles(conn, account_id)
 
     def count_role(self, role: str) -> int:
         """How many bindings of ``role`` exist (first start: any administrator?)."""
@@ -364,3 +397,13 @@ class SqlAccountStore:
             ).all()
         keys = ("at", "kind", "account", "address", "detail")
         return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def _roles(conn: Connection, account_id: int) -> set[tuple[str, str]]:
+    """Every ``(role, body)`` bound to the account, on ``conn``."""
+    rows = conn.execute(
+        select(role_bindings.c.role, role_bindings.c.body).where(
+            role_bindings.c.account_id == account_id
+        )
+    ).all()
+    return {(row[0], row[1]) for row in rows}

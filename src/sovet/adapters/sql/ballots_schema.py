@@ -267,6 +267,9 @@ class SqlBallotUnitOfWork(SqlUnitOfWork):
             conn.exec_driver_sql("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
         elif conn.dialect.name == "sqlite":
             conn.exec_driver_sql("DELETE FROM votes_cast WHERE 0")
+        else:
+            return
+        self.events.locked = True  # its head and versions are this unit's now
 
     def defer_writes(self) -> None:
         """Hold this transaction's inserts (ballot rows, events) and write each

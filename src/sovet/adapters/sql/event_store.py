@@ -93,6 +93,10 @@ class SqlEventStore:
         self.deferring = False
         """Hold appended rows until ``flush`` (a group's one INSERT at commit)."""
         self._pending: list[tuple[Any, ...]] = []
+        self.locked = False
+        """Set by a unit that locked the log for its transaction (``lock_log``):
+        no other writer can move the head or a stream meanwhile, so the head and
+        the versions read are kept until the unit ends (``forget``)."""
 
     def _insert_sql(self) -> str:
         mark = self._mark()
@@ -107,7 +111,7 @@ class SqlEventStore:
         """Forget this transaction's own appends (its unit committed or rolled
         back): the next append reads the head and the versions again."""
         self._tail, self._appended, self._pending = None, {}, []
-        self.deferring = False
+        self.deferring = self.locked = False
 
     def flush(self) -> None:
         """Write the rows held back (``deferring``) with one ``executemany``."""
@@ -359,21 +363,38 @@ class SqlEventStore:
         return self._head_and_appended()[0]
 
     def _head_and_appended(self) -> tuple[tuple[int, str], str | None]:
-        """The head and its ``appended_at`` (None when empty or v1)."""
+        """The head and its ``appended_at`` (None when empty or v1): read once
+        per transaction once the log is locked or this store appended."""
         self.flush()
+        if self._tail is not None:
+            return self._tail
         row = self._conn.execute(
             select(events.c.seq, events.c.hash, events.c.appended_at)
             .order_by(events.c.seq.desc())
             .limit(1)
         ).first()
-        if row is None:
-            return (0, GENESIS_HASH), None
-        return (int(row[0]), str(row[1])), row[2]
+        found = (
+            ((0, GENESIS_HASH), None)
+            if row is None
+            else (
+                (int(row[0]), str(row[1])),
+                row[2],
+            )
+        )
+        if self.locked:
+            self._tail = found
+        return found
 
     def stream_version(self, stream_id: str) -> int:
         """The stream's current version (0 when it has none)."""
         _no_nul(stream_id, "stream_id")
+        known = self._appended.get(stream_id)
+        if known is not None:
+            return known
         version = self._conn.execute(
             select(func.max(events.c.version)).where(events.c.stream_id == stream_id)
         ).scalar()
-        return 0 if version is None else int(version)
+        found = 0 if version is None else int(version)
+        if self.locked:
+            self._appended[stream_id] = found
+        return found
