@@ -52,6 +52,8 @@ from sovet.services.ended_deputies import ENDING_TYPES, ended_deputies
 __all__ = ["API_ROUTERS", "api_routers", "create_api"]
 
 API_ROUTERS: tuple[APIRouter, ...] = (
+    elections.router,
+    petitions.router,
     auth.router,
     accounts.router,
     queries.router,
@@ -64,13 +66,13 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     demands.router,
     holds.router,
     constituencies.router,
-    elections.router,
-    petitions.router,
     receipts.router,
 )
 """The routers of ``sovet.api.routes`` mounted under ``/api``; commands of
 resources without a module of their own get a router from
-``routes/commands.routers``."""
+``routes/commands.routers``. A request is matched against them in turn, so
+the live hot paths — ballots and signatures, a poll's thousands of requests —
+come first (their paths share no prefix with the others)."""
 
 
 class BodyLimit:

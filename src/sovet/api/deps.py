@@ -165,15 +165,18 @@ class ApiContext:
         """
         with self.hook_lock:
             self._run_pending()
-            uow = self.services.uow()
-            with uow:
-                seq, _hash = uow.events.head()
-                if seq <= self.hooked_seq:
-                    return
+        with self.services.uow() as uow:  # the check itself holds no lock
+            seq, _hash = uow.events.head()
+        if seq <= self.hooked_seq:
+            return
+        with self.hook_lock:
+            if seq <= self.hooked_seq:
+                return  # another request caught up meanwhile
+            with self.services.uow() as uow:
                 new = list(uow.events.read(after_seq=self.hooked_seq))
             for hook in self.after_execute:
                 hook(new)
-            self.hooked_seq = new[-1].seq if new else seq
+            self.hooked_seq = max(self.hooked_seq, new[-1].seq if new else seq)
             last = self.hooked_seq
             self.pending = {k: e for k, e in self.pending.items() if k > last}
             self._save(new)

@@ -1,4 +1,4 @@
-"""Throttling with the ``limits`` library's moving windows (DESIGN §6, issue 10).
+"""Throttling with the ``limits`` library's windows (DESIGN §6, issue 10).
 
 Each ``Throttle`` holds one or more rate limits (``limits.RateLimitItem``) and
 applies all of them to each key (``"addr:1.2.3.4"``, ``"account:7"``,
@@ -29,7 +29,11 @@ from typing import TypeVar
 
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import (
+    FixedWindowRateLimiter,
+    MovingWindowRateLimiter,
+    RateLimiter,
+)
 from starlette.concurrency import run_in_threadpool
 
 from sovet.errors import Throttled
@@ -57,9 +61,12 @@ class Limits:
     """The largest request body accepted, in bytes (413 above it)."""
 
     def requests(self, storage: Storage | None = None) -> Throttle:
-        """Requests per address and per account."""
+        """Requests per address and per account (fixed windows: one counter)."""
         return Throttle(
-            [f"{self.requests_per_minute}/minute"], what="requests", storage=storage
+            [f"{self.requests_per_minute}/minute"],
+            what="requests",
+            storage=storage,
+            fixed=True,
         )
 
     def logins(self, storage: Storage | None = None) -> Throttle:
@@ -74,7 +81,10 @@ class Limits:
     def refused(self, storage: Storage | None = None) -> Throttle:
         """Refused actions per address."""
         return Throttle(
-            [f"{self.refusals}/15minutes"], what="refused actions", storage=storage
+            [f"{self.refusals}/15minutes"],
+            what="refused actions",
+            storage=storage,
+            fixed=True,
         )
 
     def logged(self, storage: Storage | None = None) -> Throttle:
@@ -85,8 +95,12 @@ class Limits:
 
 
 class Throttle:
-    """Rate limits applied to named keys (``limits``' moving window, kept in
-    ``storage``: this process's memory unless given)."""
+    """Rate limits applied to named keys, kept in ``storage`` (this process's
+    memory unless given): ``limits``' moving window, which remembers the time
+    of each of the last ``limit`` hits, or with ``fixed`` its fixed window, a
+    counter per key and window — one integer to update per hit instead of a
+    list as long as the limit, for the throttles every request pays (a client
+    may then spend up to twice its limit across a window's edge)."""
 
     def __init__(
         self,
@@ -94,10 +108,12 @@ class Throttle:
         *,
         what: str,
         storage: Storage | None = None,
+        fixed: bool = False,
     ) -> None:
         self.items = tuple(parse(i) if isinstance(i, str) else i for i in items)
         self.what = what
-        self.limiter = MovingWindowRateLimiter(storage or MemoryStorage())
+        kind = FixedWindowRateLimiter if fixed else MovingWindowRateLimiter
+        self.limiter: RateLimiter = kind(storage or MemoryStorage())
 
     def _refuse(self, item: RateLimitItem, key: str) -> Throttled:
         reset = self.limiter.get_window_stats(item, self.what, key).reset_time
@@ -111,11 +127,13 @@ class Throttle:
                 raise self._refuse(item, key)
 
     def spend(self, key: str) -> None:
-        """Record a hit on ``key``, or raise ``Throttled`` (nothing recorded).
+        """Record a hit on ``key``, or raise ``Throttled``.
 
         With one limit the hit is its own test (one atomic step of the
         storage); with several, all are tested first so that a refusal by one
-        spends nothing of the others.
+        spends nothing of the others. A moving window records nothing it
+        refuses; a fixed window counts the refused hit too (its client waits
+        for the next window either way).
         """
         if len(self.items) > 1:
             self.check(key)

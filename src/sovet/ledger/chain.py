@@ -293,6 +293,10 @@ def link_batch(
     stored: list[StoredEvent] = []
     payloads: list[bytes] = []
     last = last_appended
+    if now is not None and now.tzinfo is None:
+        raise ValueError("an appended_at time must be timezone-aware")
+    clock = None if now is None else now.astimezone(UTC)
+    floor: datetime | None = None  # ``last`` + 1 µs, once parsed
     for event in events:
         seq += 1
         version = current.get(event.stream_id, 0) + 1
@@ -300,7 +304,13 @@ def link_batch(
         payload, parsed = canonical_parsed(event.payload, path=f"event {seq} payload")
         v2 = event.envelope != ENVELOPE_V1
         stamp = event.appended_at
-        if v2 and stamp is None:
+        stamped: datetime | None = None  # a time this batch gives (in order)
+        if v2 and stamp is None and clock is not None:
+            if floor is None and last is not None:
+                floor = _parse_stamp(last, seq - 1) + _TICK
+            stamped = clock if floor is None or clock > floor else floor
+            stamp = stamped.isoformat(timespec="microseconds")
+        elif v2 and stamp is None:
             stamp = next_appended(last, now)
         command = None
         command_bytes = b"null"
@@ -323,7 +333,10 @@ def link_batch(
             event.envelope,
             command,
         )
-        last = _check_order(seq, made, last)
+        if stamped is not None:  # after ``last`` by construction: no parse
+            last, floor = stamp, stamped + _TICK
+        else:
+            last, floor = _check_order(seq, made, last), None
         digest = _hash(prev, _assemble(made, payload, command_bytes))
         stored.append(
             StoredEvent(

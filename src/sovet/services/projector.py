@@ -28,7 +28,7 @@ from sovet.domain.kernel.state import FederationState
 from sovet.ledger.envelope import JSONValue, StoredEvent
 from sovet.ports import ProjectionStore
 
-__all__ = ["KINDS", "project", "rows"]
+__all__ = ["KINDS", "UNPROJECTED", "project", "rows"]
 
 
 def _government(record: GovernmentRecord) -> JSONValue:
@@ -82,6 +82,13 @@ _BUILDERS: dict[str, Callable[[FederationState], dict[str, JSONValue]]] = {
 KINDS: tuple[str, ...] = tuple(_BUILDERS)
 """The projection kinds this projector maintains."""
 
+UNPROJECTED = frozenset({"VoteCast", "RecallPetitionSigned"})
+"""Event types whose evolvers touch no government, assembly or body (a vote
+marks its voter, a signature its signer): acts made only of them leave every
+projection as it was, so the live hot path (casts, signatures) skips the
+rebuild and the read of every projection row (``tests/unit/services/
+test_projector.py`` checks each type on logs that hold it)."""
+
 
 def rows(state: FederationState) -> dict[str, dict[str, JSONValue]]:
     """Every projection row the state gives, by kind and key."""
@@ -93,10 +100,10 @@ def project(
 ) -> int:
     """Bring ``store`` in line with ``state`` after ``events``; rows written.
 
-    Nothing is written when ``events`` is empty.
+    Nothing is written when ``events`` is empty or all ``UNPROJECTED``.
     """
-    if not events:
-        return 0
+    if all(event.type in UNPROJECTED for event in events):
+        return 0  # nothing to write (no events, or none that changes a row)
     written = 0
     for kind, wanted in rows(state).items():
         current = store.all(kind)

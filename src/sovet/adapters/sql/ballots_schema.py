@@ -25,6 +25,7 @@ the failures worth another attempt (SQLSTATE 40001 / 40P01, SQLite busy).
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Iterator
 from typing import Self
 
@@ -59,6 +60,9 @@ __all__ = [
     "petition_signatures",
     "votes_cast",
 ]
+
+_SHUFFLE = secrets.SystemRandom()
+"""Shuffles a group's ballots before they are written (``SqlBallotStore.write``)."""
 
 RETRY_SQLSTATES = frozenset({"40001", "40P01"})
 """PostgreSQL's serialization failure and deadlock: the transaction may be retried."""
@@ -133,21 +137,26 @@ class SqlBallotStore:
         return self._uow.connection()
 
     def write(self, rows: list[tuple[Table, dict[str, str]]]) -> None:
-        """INSERT held-back rows, one multi-row statement per table run."""
-        conn, start = self._uow.connection(), 0
+        """INSERT held-back rows: one multi-row statement per table (a group's
+        casts alternate a voter's row and a ballot: a statement per run would
+        be a round trip per row). The voters' rows keep their order; the
+        ballots are shuffled, so that the heap order of a group's ballots says
+        nothing of its voters' (``services.ballots``, secrecy limits)."""
+        conn = self._uow.connection()
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        while start < len(rows):
-            table = rows[start][0]
-            end = start
-            while end < len(rows) and rows[end][0] is table:
-                end += 1
+        tables: dict[Table, list[dict[str, str]]] = {}
+        for table, row in rows:
+            tables.setdefault(table, []).append(row)
+        for table, held in tables.items():
+            if table is ballot_box:  # within a group, heap order links no one
+                _SHUFFLE.shuffle(held)
             names = [c.name for c in table.columns]
             one = f"({', '.join([mark] * len(names))})"
             sql = (
                 f"INSERT INTO {table.name} ({', '.join(names)}) "
-                f"VALUES {', '.join([one] * (end - start))}"
+                f"VALUES {', '.join([one] * len(held))}"
             )
-            values = tuple(row[n] for _t, row in rows[start:end] for n in names)
+            values = tuple(row[n] for row in held for n in names)
             try:
                 conn.exec_driver_sql(sql, values)
             except IntegrityError as e:
@@ -155,7 +164,6 @@ class SqlBallotStore:
                     f"a second vote or signature among the acts committed together "
                     f"({table.name}); nothing was written"
                 ) from e
-            start = end
 
     def record_voter(self, election: str, member: str) -> None:
         """Note that ``member`` voted; ``DuplicateEntry`` on a second vote."""

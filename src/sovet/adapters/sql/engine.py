@@ -41,6 +41,7 @@ from sovet.errors import InputError, StorageError
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "POOL_SIZE",
     "PRIVATE_MODE",
     "check_durability",
     "create_private",
@@ -53,6 +54,11 @@ BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for another's lock before giving up."""
 PRIVATE_MODE = 0o600
 """The mode of every file the store creates: read and write by its owner only."""
+POOL_SIZE = 20
+"""PostgreSQL connections a process keeps open (and as many more it may open
+for a while): a server's requests each check a few out, and under 16–64
+concurrent requests SQLAlchemy's default of 5 kept opening and closing
+connections (a new backend costs milliseconds)."""
 
 
 def create_private(path: Path) -> bool:
@@ -127,7 +133,9 @@ def make_engine(url_or_path: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE
+        )
     raise InputError(
         f"unsupported database {url.get_backend_name()!r}; use a SQLite path "
         "or a postgresql:// URL",
