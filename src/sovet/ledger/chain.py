@@ -293,9 +293,7 @@ def link_batch(
     stored: list[StoredEvent] = []
     payloads: list[bytes] = []
     last = last_appended
-    if now is not None and now.tzinfo is None:
-        raise ValueError("an appended_at time must be timezone-aware")
-    clock = None if now is None else now.astimezone(UTC)
+    clock = None if now is None else datetime.fromisoformat(appended_stamp(now))
     floor: datetime | None = None  # ``last`` + 1 µs, once parsed
     for event in events:
         seq += 1

@@ -27,35 +27,26 @@ next signing rebuilds one (``snapshot_due``).
 
 from __future__ import annotations
 
-import copyreg
 import dataclasses
 import gc
 import hashlib
-import io
 import itertools
-import operator
 import pickle
-import re
-import sys
-import zlib
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sovet.domain import FederationState
-from sovet.domain.government import legitimacy as legitimacy_module
-from sovet.domain.government.legitimacy import Legitimacy
 from sovet.domain.kernel.calendar import moment
 from sovet.domain.kernel.replay import Selection
 from sovet.domain.kernel.state import VOID_TYPES, domain_order, voided_seqs
-from sovet.domain.kernel.timeline import TimeIndex
 from sovet.ledger.checkpoint import SignatureCheck, checkpoint_problem
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import SnapshotInfo, UnitOfWork
 from sovet.services.handlers import FreshUnits
 from sovet.services.packed_register import PackedRegister, pack
 from sovet.services.snapshot_index import evolve_tail, kept_indexes
+from sovet.services.snapshot_pickle import dumps, loads, state_fingerprint
 
 __all__ = [
     "FORMAT",
@@ -71,73 +62,8 @@ __all__ = [
     "take",
 ]
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Raised by hand when the encoding itself changes (not the state's shape)."""
-
-
-def _shape(*roots: type) -> tuple[list[str], list[type]]:
-    """The fields of ``roots`` and of every dataclass their fields' annotations
-    name (recursively), with the aliases they name (``Literal``s); names are
-    resolved in the domain's modules."""
-    names: dict[str, Any] = {}
-    for module_name in sorted(sys.modules):
-        if module_name == "sovet.domain" or module_name.startswith("sovet.domain."):
-            for key, value in vars(sys.modules[module_name]).items():
-                names.setdefault(key, value)
-    lines: list[str] = []
-    seen: dict[type, None] = {}
-    todo: list[type] = list(roots)
-    while todo:
-        cls = todo.pop()
-        if cls in seen:
-            continue
-        seen[cls] = None
-        for field in dataclasses.fields(cls):
-            text = str(field.type)
-            lines.append(f"{cls.__module__}.{cls.__qualname__}.{field.name}: {text}")
-            for name in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text):
-                found = vars(sys.modules[cls.__module__]).get(name, names.get(name))
-                if isinstance(found, type) and dataclasses.is_dataclass(found):
-                    todo.append(found)
-                elif found is not None and hasattr(found, "__origin__"):
-                    lines.append(f"{name} = {found!r}")
-    return sorted(set(lines)), list(seen)
-
-
-SHAPE_ROOTS: tuple[type, ...] = (
-    FederationState,
-    TimeIndex,  # the kept legitimacy indexes (``snapshot_index``) and their answers
-    getattr(legitimacy_module, "_Undated", Legitimacy),
-    Legitimacy,
-)
-"""What a snapshot pickles: the state and the time indexes it keeps."""
-
-
-def state_fingerprint(roots: tuple[type, ...] = SHAPE_ROOTS) -> str:
-    """A digest of the shape a pickled state has (``_shape``)."""
-    lines, _classes = _shape(*roots)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
-
-
-def _reducer(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
-    """Pickle a slotted dataclass as ``cls(*values)``: its ``__init__`` runs in
-    one call, where the default ``__setstate__`` loops over its fields in
-    Python (most of the time of loading a snapshot)."""
-    fields = dataclasses.fields(cls)
-    plain = all(f.init and not f.kw_only for f in fields)
-    if not plain or "__slots__" not in vars(cls) or hasattr(cls, "__post_init__"):
-        return None
-    getter = operator.attrgetter(*(f.name for f in fields))
-    if len(fields) == 1:
-        return lambda obj: (cls, (getter(obj),))
-    return lambda obj: (cls, getter(obj))
-
-
-_REDUCERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {
-    cls: reduce
-    for cls in _shape(*SHAPE_ROOTS)[1]
-    if (reduce := _reducer(cls)) is not None
-}
 
 
 FORMAT = f"sovet-state/{FORMAT_VERSION}+{state_fingerprint()}"
@@ -231,24 +157,6 @@ PACKED: tuple[str, ...] = ("persons", "electors")
 """The member registers, left packed in a loaded snapshot until needed."""
 
 
-def _dumps(value: object) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
-    pickler.dump(value)
-    return zlib.compress(buffer.getvalue(), 1)
-
-
-def _loads(data: bytes | memoryview) -> Any:
-    was_enabled = gc.isenabled()
-    gc.disable()  # many new objects at once: no collection while they arrive
-    try:
-        return pickle.loads(zlib.decompress(data))  # the hash was checked first
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _registers(state: FederationState) -> dict[str, list[bytes | memoryview]]:
     """The registers ``PACKED`` of ``state`` in shards: as loaded while unopened."""
     found: dict[str, list[bytes | memoryview]] = {}
@@ -257,7 +165,7 @@ def _registers(state: FederationState) -> dict[str, list[bytes | memoryview]]:
         if isinstance(register, PackedRegister) and register.pristine:
             found[name] = list(register.shards)
         else:
-            found[name] = list(pack(register, _dumps))
+            found[name] = list(pack(register, dumps))
     return found
 
 
@@ -296,7 +204,7 @@ def encode(snapshot: Snapshot) -> bytes:
         "zone": snapshot.zone,
         "state": shell,
     }
-    core = _dumps(body)
+    core = dumps(body)
     registers = _registers(snapshot.state)
     sizes = {
         name: [len(shard) for shard in shards] for name, shards in registers.items()
@@ -326,7 +234,7 @@ def _decoded(data: bytes) -> Snapshot:
     if view[: len(MAGIC)] != MAGIC:
         raise ValueError("not a snapshot of this format")
     end = start + int.from_bytes(view[len(MAGIC) : start], "big")
-    body = _loads(view[start:end])
+    body = loads(view[start:end])
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise ValueError("not a snapshot of this format")
     state, zone = body["state"], body["zone"]
@@ -339,7 +247,7 @@ def _decoded(data: bytes) -> Snapshot:
         for size in sizes[name]:
             shards.append(view[at : at + size])  # a view: nothing copied
             at += size
-        packed = PackedRegister(shards, _loads, state, name)
+        packed = PackedRegister(shards, loads, state, name)
         object.__setattr__(state, name, packed)  # a dict once wholly needed
     return Snapshot(body["size"], state, body["latest"], body["known"], zone)
 

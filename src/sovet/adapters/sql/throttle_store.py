@@ -95,7 +95,9 @@ class SqlThrottleStorage(Storage, MovingWindowSupport):
 
     def __init__(self, engine: Engine) -> None:
         super().__init__()
-        self.engine = engine
+        # Every entry is one statement: in autocommit it is its own transaction,
+        # with no BEGIN or COMMIT round trip around it (the pool is shared).
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._taken = 0
 
     @property
@@ -108,7 +110,7 @@ class SqlThrottleStorage(Storage, MovingWindowSupport):
         if amount > limit:
             return False
         now = time.time()
-        with self.engine.begin() as conn:
+        with self.engine.connect() as conn:
             accepted = conn.execute(
                 _ACQUIRE,
                 {
@@ -138,7 +140,7 @@ class SqlThrottleStorage(Storage, MovingWindowSupport):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """The fixed window's counter of ``key``, raised by ``amount``."""
         now = time.time()
-        with self.engine.begin() as conn:
+        with self.engine.connect() as conn:
             found = conn.execute(
                 _INCR,
                 {"key": key, "amount": amount, "now": now, "expires": now + expiry},
