@@ -38,12 +38,12 @@ from datetime import datetime
 
 from sovet.domain import FederationState
 from sovet.domain.kernel.calendar import moment
-from sovet.domain.kernel.replay import Selection
+from sovet.domain.kernel.replay import Selection, fold_source
 from sovet.domain.kernel.state import VOID_TYPES, domain_order, voided_seqs
 from sovet.ledger.checkpoint import SignatureCheck, checkpoint_problem
 from sovet.ledger.envelope import StoredEvent
 from sovet.ports import SnapshotInfo, UnitOfWork
-from sovet.services.handlers import FreshUnits
+from sovet.services.handlers import FreshUnits, OpenStore
 from sovet.services.packed_register import PackedRegister, pack
 from sovet.services.snapshot_index import evolve_tail, kept_indexes
 from sovet.services.snapshot_pickle import dumps, loads, state_fingerprint
@@ -60,6 +60,7 @@ __all__ = [
     "serves",
     "state_fingerprint",
     "take",
+    "take_folded",
 ]
 
 FORMAT_VERSION = 4
@@ -88,18 +89,27 @@ def _latest(
     events: Iterable[StoredEvent], zone: str, start: datetime | None = None
 ) -> tuple[datetime | None, datetime | None]:
     """The latest effective and appended moments among ``events``."""
+    return _latest_times(((e.effective_at, e.appended_at) for e in events), zone, start)
+
+
+def _latest_times(
+    times: Iterable[tuple[str, str | None]], zone: str, start: datetime | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """The latest effective and appended moments among ``(effective_at,
+    appended_at)`` pairs."""
     latest, known = start, None
     cache: dict[str, datetime] = {}
-    for e in events:
-        when = cache.get(e.effective_at)
+    newest: str | None = None  # appended times are fixed-width UTC: text order
+    for effective_at, appended_at in times:
+        when = cache.get(effective_at)
         if when is None:
-            when = cache[e.effective_at] = moment(e.effective_at, zone=zone)
+            when = cache[effective_at] = moment(effective_at, zone=zone)
         if latest is None or when > latest:
             latest = when
-        if e.appended_at is not None:
-            stamp = moment(e.appended_at)
-            if known is None or stamp > known:
-                known = stamp
+        if appended_at is not None and (newest is None or appended_at > newest):
+            newest = appended_at
+    if newest is not None:
+        known = moment(newest)
     return latest, known
 
 
@@ -266,6 +276,16 @@ def take(events: Sequence[StoredEvent], state: FederationState) -> Snapshot:
     """The snapshot of ``state``, the fold of ``events`` (the log's first ones)."""
     latest, known = _latest(events, state.zone)
     return Snapshot(len(events), state, latest, known, state.zone)
+
+
+def take_folded(uow: UnitOfWork, size: int) -> Snapshot:
+    """The snapshot of the log's first ``size`` events, folded from the
+    store's rows: no event is held (a million members' log fits in a few GB,
+    not in the many that its events as objects would take)."""
+    state = fold_source(OpenStore(uow.events), Selection(size))
+    times = ((row[3], row[5]) for row in uow.events.read_rows(0, size))
+    latest, known = _latest_times(times, state.zone)
+    return Snapshot(size, state, latest, known, state.zone)
 
 
 def extend(snapshot: Snapshot, tail: Sequence[StoredEvent]) -> Snapshot:

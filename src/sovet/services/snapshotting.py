@@ -39,6 +39,7 @@ from sovet.services.snapshots import (
     fold_from_snapshot,
     latest_usable,
     take,
+    take_folded,
 )
 
 __all__ = [
@@ -113,8 +114,7 @@ def build_snapshot(
     elif (found := latest_usable(uow, size, verify_signature, trusted)) is not None:
         built = extend(*found)
     else:
-        events = list(uow.events.read(limit=size))
-        built = take(events, fold(events))
+        built = take_folded(uow, size)
     time_index(
         built.state, None
     )  # kept with it: earlier T is a lookup (snapshot_index)
