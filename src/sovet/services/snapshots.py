@@ -38,7 +38,7 @@ from datetime import datetime
 
 from sovet.domain import FederationState
 from sovet.domain.kernel.calendar import moment
-from sovet.domain.kernel.replay import Selection, fold_source
+from sovet.domain.kernel.replay import Selection, closing_rows, fold_source
 from sovet.domain.kernel.state import VOID_TYPES, domain_order, voided_seqs
 from sovet.ledger.checkpoint import SignatureCheck, checkpoint_problem
 from sovet.ledger.envelope import StoredEvent
@@ -283,8 +283,8 @@ def take_folded(uow: UnitOfWork, size: int) -> Snapshot:
     store's rows: no event is held (a million members' log fits in a few GB,
     not in the many that its events as objects would take)."""
     state = fold_source(OpenStore(uow.events), Selection(size))
-    times = ((row[3], row[5]) for row in uow.events.read_rows(0, size))
-    latest, known = _latest_times(times, state.zone)
+    with closing_rows(uow.events.read_rows(0, size)) as rows:
+        latest, known = _latest_times(((r[3], r[5]) for r in rows), state.zone)
     return Snapshot(size, state, latest, known, state.zone)
 
 

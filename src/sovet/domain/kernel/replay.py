@@ -21,6 +21,7 @@ import gc
 import json
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -44,6 +45,7 @@ from sovet.ledger.envelope import EventRow, StoredEvent
 __all__ = [
     "LogSource",
     "Selection",
+    "closing_rows",
     "domain_order",
     "events_of",
     "fold",
@@ -198,13 +200,28 @@ def fold_source(
     The state keeps no event: it reads them again through ``source``."""
     with _Paused():
         state = _fresh(source, selection, voided)
-        if _in_order(state, source.rows(selection.upto), selection, voided):
-            return state
+        with closing_rows(source.rows(selection.upto)) as rows:
+            if _in_order(state, rows, selection, voided):
+                return state
         order, found = _plan(source, selection)
         state = _fresh(source, selection, found if voided is None else voided)
         state.reordered = True
-        _apply_all(state, source.rows_at(order))
+        with closing_rows(source.rows_at(order)) as rows:
+            _apply_all(state, rows)
     return state
+
+
+@contextmanager
+def closing_rows(rows: Iterator[EventRow]) -> Iterator[Iterator[EventRow]]:
+    """``rows``, closed when the block ends however it ends: a store's reader
+    left half-read would otherwise close its cursor whenever it is collected,
+    perhaps after its connection (a fold stops early, or a row refuses)."""
+    try:
+        yield rows
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
 
 
 def _fresh(
@@ -301,15 +318,16 @@ def _plan(source: LogSource, selection: Selection) -> tuple[list[int], frozenset
     distinct: dict[str, int] = {}
     voids: list[tuple[int, object]] = []
     zone = "UTC"
-    for seq, type_, text, at, _, appended in source.rows(selection.upto):
-        if not selection.keeps(at, appended):
-            continue
-        seqs.append(seq)
-        times.append(distinct.setdefault(at, len(distinct)))
-        if type_ in VOID_TYPES:
-            voids.append((seq, json.loads(text)))
-        elif type_ == "ConstitutionAdopted":
-            zone = _zone(json.loads(text))
+    with closing_rows(source.rows(selection.upto)) as rows:
+        for seq, type_, text, at, _, appended in rows:
+            if not selection.keeps(at, appended):
+                continue
+            seqs.append(seq)
+            times.append(distinct.setdefault(at, len(distinct)))
+            if type_ in VOID_TYPES:
+                voids.append((seq, json.loads(text)))
+            elif type_ == "ConstitutionAdopted":
+                zone = _zone(json.loads(text))
     moments = [moment(at, zone=zone) for at in distinct]
     order = sorted(range(len(seqs)), key=lambda i: (moments[times[i]], seqs[i]))
     return [seqs[i] for i in order], _voided(voids)
@@ -326,9 +344,10 @@ def ordered_rows(state: FederationState) -> Iterator[EventRow]:
         yield from source.rows_at(_plan(source, full)[0])
         return
     picky = full.until is not None or full.known is not None
-    for row in source.rows(full.upto):
-        if not picky or full.keeps(row[3], row[5]):
-            yield row
+    with closing_rows(source.rows(full.upto)) as rows:
+        for row in rows:
+            if not picky or full.keeps(row[3], row[5]):
+                yield row
 
 
 def rows_of(events: Iterable[StoredEvent]) -> Iterator[EventRow]:
