@@ -9,7 +9,6 @@ council's hemicycle shows the vacancy. CSRF and roles are enforced.
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ from sovet.ledger.envelope import StoredEvent
 from sovet.server import create_app
 from sovet.services import ballots, handlers, petitions
 from sovet.services.bootstrap import Services, bootstrap
-from tests.e2e.web.world import PASSWORD, build_world
+from tests.e2e.web.world import PASSWORD, build_world, copy_world
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +37,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def services(world: Path, tmp_path: Path) -> Iterator[Services]:
     """A private copy of the world for one test."""
-    db = tmp_path / "world.db"
-    for suffix in ("", ".key", "-wal", "-shm"):
-        if Path(f"{world}{suffix}").exists():
-            shutil.copyfile(f"{world}{suffix}", f"{db}{suffix}")
-    with bootstrap(str(db)) as found:
+    with bootstrap(copy_world(world, tmp_path)) as found:
         yield found
 
 

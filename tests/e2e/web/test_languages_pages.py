@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -25,7 +24,7 @@ from sovet import i18n
 from sovet.server import create_app
 from sovet.services.bootstrap import Services, bootstrap
 from tests.e2e.web.test_flows import SITE, login
-from tests.e2e.web.world import build_world
+from tests.e2e.web.world import build_world, copy_world
 
 LANGS = ("sv", "ru")
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}|<")
@@ -83,11 +82,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def services(world: Path, tmp_path: Path) -> Iterator[Services]:
-    db = tmp_path / "world.db"
-    for suffix in ("", ".key", "-wal", "-shm"):
-        if Path(f"{world}{suffix}").exists():
-            shutil.copyfile(f"{world}{suffix}", f"{db}{suffix}")
-    with bootstrap(str(db)) as found:
+    with bootstrap(copy_world(world, tmp_path)) as found:
         yield found
 
 

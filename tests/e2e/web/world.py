@@ -11,6 +11,9 @@ approval, ``b`` and ``c``). Accounts:
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from sovet.domain.elections.deputies import SeatDeputy
 from sovet.domain.elections.polling import CallElection
 from sovet.services.accounts import open_accounts
@@ -64,3 +67,14 @@ def build_world(db: str) -> None:
         accounts.grant("sec", "secretary", "petrograd")
         accounts.create_account("a", PASSWORD, person="a")
         accounts.grant("a", "deputy", "petrograd")
+
+
+def copy_world(world: Path, into: Path) -> str:
+    """A private copy of the database ``world`` (with its key and WAL) in the
+    folder ``into``, for one test: the world is built once per module
+    (argon2 hashing is slow on purpose)."""
+    db = into / "world.db"
+    for suffix in ("", ".key", "-wal", "-shm"):
+        if Path(f"{world}{suffix}").exists():
+            shutil.copyfile(f"{world}{suffix}", f"{db}{suffix}")
+    return str(db)
